@@ -1,0 +1,95 @@
+/**
+ * The typed contract between the extension host thread and the ingest worker
+ * (`src/core/worker/ingestWorker.ts`, bundled as `dist/worker.js`).
+ *
+ * The host sends raw OTLP bodies (transferred, not copied) and small queries; the worker
+ * decodes, stores in sql.js and answers with small results. The worker pushes `storeChanged`
+ * at most every `CHANGE_NOTIFY_INTERVAL_MS` while data arrives.
+ */
+import type {
+  SpanDetail,
+  StoreStats,
+  TraceId,
+  TraceSkeleton,
+  TraceSummary,
+  SpanId,
+} from '../../model/trace';
+
+/** OTLP signal, from the request path `/v1/{signal}`. */
+export type OtlpSignal = 'traces' | 'logs' | 'metrics';
+
+/** OTLP/HTTP body format, from `Content-Type`. */
+export type OtlpFormat = 'protobuf' | 'json';
+
+/** `Content-Encoding` accepted by the receiver. */
+export type ContentEncoding = 'identity' | 'gzip' | 'deflate';
+
+/** Store limits; see settings `traceLens.store.*`. */
+export interface StoreConfig {
+  /** Oldest traces are evicted once more spans than this are stored. */
+  maxSpans: number;
+  /** Oldest traces are evicted once the database is larger than this (MiB). */
+  maxMegabytes: number;
+}
+
+export interface IngestParams {
+  signal: OtlpSignal;
+  format: OtlpFormat;
+  encoding: ContentEncoding;
+  /** The request body as received (still compressed); transferred to the worker. */
+  body: Uint8Array;
+  /** Limit on the decompressed size (bytes); larger bodies fail with `tooLarge`. */
+  maxBodyBytes: number;
+}
+
+/**
+ * Outcome of one OTLP export request.
+ * - `ok`: decoded; `accepted` items stored, `rejected` refused (reasons joined in `errorMessage`,
+ *   '' when none), reported to the client as OTLP `partial_success`.
+ * - `invalid`: the body could not be decoded or decompressed → HTTP 400.
+ * - `tooLarge`: decompressed size above `maxBodyBytes` → HTTP 413.
+ */
+export type IngestResult =
+  | { status: 'ok'; accepted: number; rejected: number; errorMessage: string }
+  | { status: 'invalid'; message: string }
+  | { status: 'tooLarge'; message: string };
+
+/** Requests the worker answers. */
+export interface WorkerRequests {
+  [method: string]: { params: unknown; result: unknown };
+  configure: { params: StoreConfig; result: null };
+  ingest: { params: IngestParams; result: IngestResult };
+  /** Newest first by trace start time. */
+  listTraces: { params: { limit: number; offset: number }; result: TraceSummary[] };
+  traceSummary: { params: { traceId: TraceId }; result: TraceSummary | null };
+  /** Trace ids that start with `prefix` (lowercase hex), newest first, at most `limit`. */
+  findTraces: { params: { prefix: string; limit: number }; result: TraceSummary[] };
+  traceSkeleton: { params: { traceId: TraceId }; result: TraceSkeleton | null };
+  spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };
+  deleteTrace: { params: { traceId: TraceId }; result: boolean };
+  clear: { params: Record<string, never>; result: null };
+  stats: { params: Record<string, never>; result: StoreStats };
+}
+
+/** Messages the worker pushes to the host. */
+export type WorkerEvent =
+  | {
+      type: 'storeChanged';
+      stats: StoreStats;
+      /** Traces added or changed since the last event (at most `MAX_CHANGED_IDS`, else `truncated`). */
+      changedTraceIds: TraceId[];
+      truncated: boolean;
+      /** Traces evicted or deleted since the last event. */
+      removedTraceIds: TraceId[];
+      cleared: boolean;
+    }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+/** The host sends no fire-and-forget messages to the worker today. */
+export type HostToWorkerMessage = { type: 'noop' };
+
+/** The host never answers requests from the worker. */
+export type HostRequests = Record<string, never>;
+
+export const CHANGE_NOTIFY_INTERVAL_MS = 200;
+export const MAX_CHANGED_IDS = 200;

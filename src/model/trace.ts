@@ -1,0 +1,180 @@
+/**
+ * Domain types shared by the extension host, the ingest worker and the webviews.
+ *
+ * Rules: JSON-safe (no bigint, Map, Date, Uint8Array), no imports from node, DOM or `vscode`.
+ * Nanosecond timestamps cross boundaries as decimal strings (`…UnixNano`) or as millisecond
+ * offsets from the trace start (`…OffsetMs`). Ids are lowercase hex (trace 32, span 16 chars).
+ * Source: OTLP `opentelemetry/proto/trace/v1/trace.proto`, `common/v1/common.proto`,
+ * `logs/v1/logs.proto`.
+ */
+
+/** 32 lowercase hex characters (16 bytes), never all zeros. */
+export type TraceId = string;
+/** 16 lowercase hex characters (8 bytes), never all zeros. */
+export type SpanId = string;
+
+/** OTLP `Span.SpanKind`, lower-cased without the `SPAN_KIND_` prefix. */
+export type SpanKind = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+/** OTLP `Status.StatusCode`, lower-cased without the `STATUS_CODE_` prefix. */
+export type StatusCode = 'unset' | 'ok' | 'error';
+
+/**
+ * An OTLP `AnyValue` as JSON: string, boolean, number (double, or int64 when it fits in 2^53;
+ * a larger int64 is kept exactly as a decimal string), array, key-value list as an object,
+ * bytes as a base64 string, and `null` for an empty value.
+ */
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AttributeValue[]
+  | { [key: string]: AttributeValue };
+
+/** OTLP `repeated KeyValue` as an object; a repeated key keeps the last value. */
+export type Attributes = Record<string, AttributeValue>;
+
+/** OTLP `Span.Event`. */
+export interface SpanEvent {
+  name: string;
+  timeUnixNano: string;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+}
+
+/** OTLP `Span.Link`. */
+export interface SpanLink {
+  traceId: TraceId;
+  spanId: SpanId;
+  traceState: string;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+}
+
+/** OTLP `Resource` plus the `schema_url` of its `ResourceSpans`/`ResourceLogs`. */
+export interface ResourceInfo {
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  schemaUrl: string;
+}
+
+/** OTLP `InstrumentationScope` plus the `schema_url` of its `ScopeSpans`/`ScopeLogs`. */
+export interface ScopeInfo {
+  name: string;
+  version: string;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  schemaUrl: string;
+}
+
+/**
+ * One decoded span: the project's own form of OTLP `Span`, with its resource and scope.
+ * Produced by the decoders in `src/core/otlp/`, consumed by the store.
+ */
+export interface SpanRecord {
+  traceId: TraceId;
+  spanId: SpanId;
+  /** `null` for a root span (empty or all-zero `parent_span_id`). */
+  parentSpanId: SpanId | null;
+  traceState: string;
+  /** W3C trace flags and the OTLP "parent is remote" bits (`Span.flags`); 0 when absent. */
+  flags: number;
+  name: string;
+  kind: SpanKind;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  events: SpanEvent[];
+  droppedEventsCount: number;
+  links: SpanLink[];
+  droppedLinksCount: number;
+  status: { code: StatusCode; message: string };
+  resource: ResourceInfo;
+  scope: ScopeInfo;
+}
+
+/** OTLP `SeverityNumber` range names; `severityNumber` keeps the exact number (0–24). */
+export interface LogRecordInfo {
+  timeUnixNano: string;
+  observedTimeUnixNano: string;
+  severityNumber: number;
+  severityText: string;
+  /** OTLP `LogRecord.event_name` (logs.proto field 12), or the `event.name` attribute. */
+  eventName: string;
+  body: AttributeValue;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  flags: number;
+  /** `null` when the record is not correlated with a trace. */
+  traceId: TraceId | null;
+  spanId: SpanId | null;
+  resource: ResourceInfo;
+  scope: ScopeInfo;
+}
+
+/** One row of the Traces tree: kept up to date by the store's per-trace summary table. */
+export interface TraceSummary {
+  traceId: TraceId;
+  /** Name of the root span, or of the earliest span while the root has not arrived. */
+  rootName: string;
+  /** `true` once a span without a parent has arrived. */
+  hasRoot: boolean;
+  /** `service.name` of the root (or earliest) span's resource; '' when unknown. */
+  serviceName: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  /** Monotonic store sequence of the last change to this trace (for "what changed" queries). */
+  updatedSeq: number;
+}
+
+/**
+ * A span as the waterfall draws it: no attributes (those are loaded per span on selection).
+ * Times are milliseconds from `TraceSkeleton.startTimeUnixNano`.
+ */
+export interface SkeletonSpan {
+  spanId: SpanId;
+  parentSpanId: SpanId | null;
+  name: string;
+  kind: SpanKind;
+  statusCode: StatusCode;
+  serviceName: string;
+  startOffsetMs: number;
+  durationMs: number;
+  eventCount: number;
+  /** `true` when an event is named `exception`. */
+  hasException: boolean;
+}
+
+/** A whole trace without attributes, ordered by start time. */
+export interface TraceSkeleton {
+  traceId: TraceId;
+  startTimeUnixNano: string;
+  durationMs: number;
+  spans: SkeletonSpan[];
+}
+
+/** Everything about one span, for the details pane. */
+export interface SpanDetail {
+  span: SpanRecord;
+  /** Log records whose trace and span ids are this span's, by time. */
+  logs: LogRecordInfo[];
+}
+
+/** Counters shown by the status bar and the tree. */
+export interface StoreStats {
+  traceCount: number;
+  spanCount: number;
+  logCount: number;
+  /** Metric data points accepted (metrics are counted, not stored, for now). */
+  metricPointCount: number;
+  evictedTraceCount: number;
+  /** Spans and log records refused at ingest (malformed or invalid ids), since start. */
+  rejectedCount: number;
+  /** Approximate bytes held by the database. */
+  storeBytes: number;
+}

@@ -1,0 +1,30 @@
+/**
+ * The whole contract of the trace webview (waterfall + span details).
+ * Direction is in the name: `TraceViewEvent` host → webview, `TraceViewCommand` and
+ * `TraceViewRequests` webview → host. Only imports from `src/model`.
+ */
+import type { SpanDetail, SpanId, TraceId, TraceSkeleton, TraceSummary } from '../model/trace';
+
+/** Host → webview, fire-and-forget. */
+export type TraceViewEvent =
+  /** The full skeleton; sent after `ready` and again whenever the trace changed. */
+  | { type: 'traceLoaded'; trace: TraceSkeleton; summary: TraceSummary | null; selectSpanId: SpanId | null }
+  /** The trace was deleted, cleared or evicted. */
+  | { type: 'traceRemoved'; traceId: TraceId }
+  /** Ask the webview to select and scroll to a span. */
+  | { type: 'revealSpan'; spanId: SpanId };
+
+/** Webview → host, fire-and-forget. */
+export type TraceViewCommand =
+  | { type: 'ready' }
+  | { type: 'copyText'; text: string; what: string }
+  | { type: 'selectionChanged'; spanId: SpanId | null };
+
+/** Webview → host, answered. */
+export interface TraceViewRequests {
+  [method: string]: { params: unknown; result: unknown };
+  spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };
+}
+
+/** Requests the webview answers: none. */
+export type TraceViewHostRequests = Record<string, never>;
