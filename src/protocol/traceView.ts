@@ -21,10 +21,9 @@ export type TraceViewCommand =
   | { type: 'selectionChanged'; spanId: SpanId | null };
 
 /** Webview → host, answered. */
-export interface TraceViewRequests {
-  [method: string]: { params: unknown; result: unknown };
+export type TraceViewRequests = {
   spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };
-}
+};
 
 /** Requests the webview answers: none. */
 export type TraceViewHostRequests = Record<string, never>;

@@ -55,8 +55,7 @@ export type IngestResult =
   | { status: 'tooLarge'; message: string };
 
 /** Requests the worker answers. */
-export interface WorkerRequests {
-  [method: string]: { params: unknown; result: unknown };
+export type WorkerRequests = {
   configure: { params: StoreConfig; result: null };
   ingest: { params: IngestParams; result: IngestResult };
   /** Newest first by trace start time. */
@@ -69,7 +68,7 @@ export interface WorkerRequests {
   deleteTrace: { params: { traceId: TraceId }; result: boolean };
   clear: { params: Record<string, never>; result: null };
   stats: { params: Record<string, never>; result: StoreStats };
-}
+};
 
 /** Messages the worker pushes to the host. */
 export type WorkerEvent =

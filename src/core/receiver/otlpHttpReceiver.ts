@@ -1,0 +1,294 @@
+/**
+ * OTLP/HTTP receiver (OTLP specification 1.x, "OTLP/HTTP"): a `node:http` server that validates
+ * requests, buffers bodies up to a limit and hands them to an ingest function (the worker).
+ * It never decodes or decompresses: that happens in the ingest worker, off this thread.
+ *
+ * Responses, per the spec (https://opentelemetry.io/docs/specs/otlp/#otlphttp-response):
+ * - 200 + `Export{Trace,Logs,Metrics}ServiceResponse` in the request's encoding, with
+ *   `partial_success` when items were rejected;
+ * - 400 + `google.rpc.Status` for bodies that cannot be decoded or decompressed;
+ * - 413 past `maxBodyBytes` (compressed size here, decompressed size in the worker);
+ * - 415 for other content types or encodings; 405 for other methods; 404 for other paths,
+ *   with a message naming the right ones;
+ * - 503 + `Retry-After` when the ingest queue is full or the worker is unavailable;
+ * - `OPTIONS` answers CORS preflights for the configured origins.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ContentEncoding, IngestParams, IngestResult, OtlpFormat, OtlpSignal } from '../worker/protocol';
+import { encodeExportResponse, encodeStatus } from '../otlp/responses';
+
+/** gRPC-style status codes used in `google.rpc.Status` bodies. */
+const RPC_INVALID_ARGUMENT = 3;
+const RPC_RESOURCE_EXHAUSTED = 8;
+const RPC_UNAVAILABLE = 14;
+
+/** Seconds a client is asked to wait when the ingest queue is full. */
+const RETRY_AFTER_SECONDS = 2;
+/** Idle socket timeout; exporters keep connections alive between batches. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const SIGNAL_PATHS: Record<string, OtlpSignal> = {
+  '/v1/traces': 'traces',
+  '/v1/logs': 'logs',
+  '/v1/metrics': 'metrics',
+};
+const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/** What the receiver needs from its owner. */
+export interface ReceiverOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Largest body accepted, in bytes (checked on the wire here and after decompression in the worker). */
+  maxBodyBytes: number;
+  /** Origins allowed for CORS; `*` in a pattern matches any run of characters except `/`. */
+  corsAllowedOrigins: readonly string[];
+  /** Decodes and stores one request (in the ingest worker). Rejections become 503. */
+  ingest: (params: IngestParams) => Promise<IngestResult>;
+  /** `true` while the ingest queue is full: new requests get 503 + Retry-After. */
+  isOverloaded: () => boolean;
+  /** One line per notable request (errors, rejections); never contains payload content. */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Called after each handled export request. */
+  onExport?: (signal: OtlpSignal, outcome: IngestResult) => void;
+}
+
+/** Result of `start()`. */
+export type ReceiverStartResult =
+  | { ok: true; host: string; port: number }
+  | { ok: false; reason: 'portBusy' | 'accessDenied' | 'error'; message: string };
+
+/** Counters since start; cheap to read. */
+export interface ReceiverCounters {
+  requests: number;
+  rejectedRequests: number;
+}
+
+/** The OTLP/HTTP server. Create, `start()`, `stop()`; restartable. */
+export class OtlpHttpReceiver {
+  private server: http.Server | undefined;
+  private readonly corsPatterns: RegExp[];
+  readonly counters: ReceiverCounters = { requests: 0, rejectedRequests: 0 };
+
+  constructor(private readonly options: ReceiverOptions) {
+    this.corsPatterns = options.corsAllowedOrigins.map(originPattern);
+  }
+
+  /** Address once listening, else `undefined`. */
+  get address(): { host: string; port: number } | undefined {
+    const addr = this.server?.address() as AddressInfo | null | undefined;
+    return addr ? { host: addr.address, port: addr.port } : undefined;
+  }
+
+  /** Starts listening; resolves with the bound port or why it could not bind. Never rejects. */
+  start(): Promise<ReceiverStartResult> {
+    if (this.server) {
+      const addr = this.address;
+      if (addr) return Promise.resolve({ ok: true, host: addr.host, port: addr.port });
+    }
+    const server = http.createServer((req, res) => this.handle(req, res));
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+    return new Promise((resolve) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        server.close();
+        const reason = error.code === 'EADDRINUSE' ? 'portBusy' : error.code === 'EACCES' ? 'accessDenied' : 'error';
+        resolve({ ok: false, reason, message: `${this.options.host}:${this.options.port}: ${error.message}` });
+      };
+      server.once('error', onError);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', onError);
+        server.on('error', (error) => this.options.log?.('error', `receiver: ${error.message}`));
+        this.server = server;
+        const addr = server.address() as AddressInfo;
+        resolve({ ok: true, host: addr.address, port: addr.port });
+      });
+    });
+  }
+
+  /** Stops listening and closes idle keep-alive connections; in-flight requests finish. */
+  stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.counters.requests++;
+    const origin = req.headers.origin;
+    const corsOrigin = origin && this.corsPatterns.some((p) => p.test(origin)) ? origin : undefined;
+    if (corsOrigin) {
+      res.setHeader('Access-Control-Allow-Origin', corsOrigin);
+      res.setHeader('Vary', 'Origin');
+    }
+    if (!this.isAllowedHost(req.headers.host)) {
+      // A page on another site that resolved its name to 127.0.0.1 (DNS rebinding).
+      return this.reject(req, res, 403, 'text', `Host header ${JSON.stringify(req.headers.host)} is not a loopback name`);
+    }
+    const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
+    const signal = SIGNAL_PATHS[path];
+    if (req.method === 'OPTIONS') {
+      if (corsOrigin) {
+        res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'Content-Type, Content-Encoding');
+        res.setHeader('Access-Control-Max-Age', '86400');
+      }
+      res.writeHead(204).end();
+      return;
+    }
+    if (!signal) {
+      return this.reject(req, res, 404, 'text', notFoundMessage(path));
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST, OPTIONS');
+      return this.reject(req, res, 405, 'text', `${req.method} is not allowed on ${path}; OTLP/HTTP exporters POST to it`);
+    }
+    const format = parseContentType(req.headers['content-type']);
+    if (!format) {
+      return this.reject(req, res, 415, 'text',
+        `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`);
+    }
+    const encoding = parseContentEncoding(req.headers['content-encoding']);
+    if (!encoding) {
+      return this.reject(req, res, 415, format,
+        `unsupported Content-Encoding ${JSON.stringify(req.headers['content-encoding'])}; use gzip, deflate or none`);
+    }
+    const declaredLength = Number(req.headers['content-length'] ?? 0);
+    if (declaredLength > this.options.maxBodyBytes) {
+      return this.reject(req, res, 413, format, tooLargeMessage(declaredLength, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
+    }
+    if (this.options.isOverloaded()) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      return this.reject(req, res, 503, format, 'Trace Lens is busy storing earlier requests; retry later', RPC_UNAVAILABLE);
+    }
+    this.readBody(req, res, signal, format, encoding);
+  }
+
+  private readBody(req: http.IncomingMessage, res: http.ServerResponse, signal: OtlpSignal, format: OtlpFormat, encoding: ContentEncoding): void {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let aborted = false;
+    req.on('data', (chunk: Buffer) => {
+      if (aborted) return;
+      received += chunk.length;
+      if (received > this.options.maxBodyBytes) {
+        aborted = true;
+        chunks.length = 0;
+        this.reject(req, res, 413, format, tooLargeMessage(received, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => {
+      aborted = true;
+    });
+    req.on('end', () => {
+      if (aborted) return;
+      // A fresh buffer we own: Buffer.concat may return a slice of Node's shared pool,
+      // which must not be transferred to the worker.
+      const body = new Uint8Array(received);
+      let offset = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, offset);
+        offset += chunk.length;
+      }
+      this.options
+        .ingest({ signal, format, encoding, body, maxBodyBytes: this.options.maxBodyBytes })
+        .then((outcome) => {
+          this.options.onExport?.(signal, outcome);
+          this.respond(req, res, signal, format, outcome);
+        })
+        .catch((error: unknown) => {
+          res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+          this.reject(req, res, 503, format, `ingest unavailable: ${error instanceof Error ? error.message : String(error)}`, RPC_UNAVAILABLE);
+        });
+    });
+  }
+
+  private respond(req: http.IncomingMessage, res: http.ServerResponse, signal: OtlpSignal, format: OtlpFormat, outcome: IngestResult): void {
+    switch (outcome.status) {
+      case 'ok': {
+        const partial = outcome.rejected > 0 ? { rejected: outcome.rejected, errorMessage: outcome.errorMessage } : undefined;
+        if (partial) this.options.log?.('warn', `${req.url}: rejected ${outcome.rejected} of ${outcome.accepted + outcome.rejected}: ${outcome.errorMessage}`);
+        send(res, 200, format, encodeExportResponse(signal, format, partial));
+        return;
+      }
+      case 'invalid':
+        this.reject(req, res, 400, format, outcome.message, RPC_INVALID_ARGUMENT);
+        return;
+      case 'tooLarge':
+        this.reject(req, res, 413, format, outcome.message, RPC_RESOURCE_EXHAUSTED);
+        return;
+    }
+  }
+
+  private reject(req: http.IncomingMessage, res: http.ServerResponse, status: number, format: OtlpFormat | 'text', message: string, rpcCode = RPC_INVALID_ARGUMENT): void {
+    this.counters.rejectedRequests++;
+    this.options.log?.('warn', `${req.method} ${req.url} → ${status}: ${message}`);
+    if (status === 413) res.setHeader('Connection', 'close');
+    if (format === 'text') {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message + '\n');
+    } else {
+      send(res, status, format, encodeStatus(format, rpcCode, message));
+    }
+    // Drain what the client still sends, so it reads our answer instead of a reset.
+    if (!req.complete) req.resume();
+  }
+
+  private isAllowedHost(hostHeader: string | undefined): boolean {
+    if (!isLoopbackHost(this.options.host)) return true;
+    if (!hostHeader) return true; // HTTP/1.0 clients; browsers always send Host
+    const name = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0];
+    return LOOPBACK_HOSTNAMES.has(name.toLowerCase()) || name === this.options.host;
+  }
+}
+
+/** `true` for addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function send(res: http.ServerResponse, status: number, format: OtlpFormat, body: Uint8Array): void {
+  res.writeHead(status, {
+    'Content-Type': format === 'json' ? 'application/json' : 'application/x-protobuf',
+    'Content-Length': body.byteLength,
+  });
+  res.end(body);
+}
+
+/** Maps `Content-Type` to an OTLP format; parameters such as `charset` are ignored. */
+export function parseContentType(header: string | undefined): OtlpFormat | undefined {
+  const type = (header ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
+  if (type === 'application/json') return 'json';
+  return undefined;
+}
+
+/** Maps `Content-Encoding` to a supported encoding; `undefined` when unsupported. */
+export function parseContentEncoding(header: string | undefined): ContentEncoding | undefined {
+  const value = (header ?? '').trim().toLowerCase();
+  if (value === '' || value === 'identity') return 'identity';
+  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
+  if (value === 'deflate') return 'deflate';
+  return undefined;
+}
+
+function notFoundMessage(path: string): string {
+  const hint = path === '/' || path === '/v1'
+    ? ' An SDK given OTEL_EXPORTER_OTLP_ENDPOINT appends /v1/traces itself; one given OTEL_EXPORTER_OTLP_TRACES_ENDPOINT needs the full path.'
+    : /^\/v1\/(trace|log|metric|span)s?$/.test(path) ? ' Check the spelling: the paths are plural.' : '';
+  return `no OTLP endpoint at ${path}; POST to /v1/traces, /v1/logs or /v1/metrics.${hint}`;
+}
+
+function tooLargeMessage(size: number, limit: number): string {
+  return `request body of ${size} bytes exceeds the limit of ${limit} bytes (setting traceLens.receiver.maxBodyMegabytes)`;
+}
+
+function originPattern(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+  return new RegExp(`^${escaped}$`, 'i');
+}

@@ -1,0 +1,94 @@
+/**
+ * Host side of the ingest worker: starts `dist/worker.js` in a `worker_thread`, exposes the typed
+ * requests of `WorkerRequests`, relays `WorkerEvent`s, and restarts the worker if it dies (the
+ * store is in memory, so a restart starts empty; the host is told through `onRestart`).
+ */
+import { Worker } from 'node:worker_threads';
+import { Channel } from '../../protocol/channel';
+import type { HostRequests, HostToWorkerMessage, IngestParams, IngestResult, StoreConfig, WorkerEvent, WorkerRequests } from './protocol';
+import type { WorkerStartData } from './ingestWorker';
+
+/** Requests in flight above which the receiver answers 503 (each holds one request body). */
+const MAX_PENDING_INGESTS = 32;
+/** Restarts allowed within `RESTART_WINDOW_MS` before giving up. */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+export interface IngestClientOptions {
+  /** Absolute path of the bundled worker (`<extension>/dist/worker.js`). */
+  workerPath: string;
+  config: StoreConfig;
+  onEvent: (event: WorkerEvent) => void;
+  /** The worker died and was restarted empty (or, with `gaveUp`, was not). */
+  onRestart?: (reason: string, gaveUp: boolean) => void;
+}
+
+/** Typed access to the ingest worker. */
+export class IngestWorkerClient {
+  private worker!: Worker;
+  private channel!: Channel<HostToWorkerMessage, WorkerEvent, HostRequests, WorkerRequests>;
+  private pendingIngests = 0;
+  private disposed = false;
+  private restarts: number[] = [];
+
+  constructor(private readonly options: IngestClientOptions) {
+    this.spawn();
+  }
+
+  /** Sends one request to the worker; rejects if the worker dies before answering. */
+  request<M extends keyof WorkerRequests & string>(method: M, params: WorkerRequests[M]['params']): Promise<WorkerRequests[M]['result']> {
+    return this.channel.request(method, params);
+  }
+
+  /** Hands one OTLP body to the worker (transferred, not copied). */
+  async ingest(params: IngestParams): Promise<IngestResult> {
+    this.pendingIngests++;
+    try {
+      const body = params.body;
+      const transfer = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? [body.buffer as ArrayBuffer] : undefined;
+      return await this.channel.request('ingest', params, transfer);
+    } finally {
+      this.pendingIngests--;
+    }
+  }
+
+  /** `true` when the receiver should answer 503 instead of queueing more. */
+  isOverloaded(): boolean {
+    return this.pendingIngests >= MAX_PENDING_INGESTS;
+  }
+
+  /** Stops the worker; pending requests reject. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.channel.close();
+    await this.worker.terminate();
+  }
+
+  private spawn(): void {
+    const data: WorkerStartData = { config: this.options.config };
+    const worker = new Worker(this.options.workerPath, { workerData: data });
+    const channel = new Channel<HostToWorkerMessage, WorkerEvent, HostRequests, WorkerRequests>(
+      (envelope, transfer) => worker.postMessage(envelope, transfer ?? []),
+      {},
+      (event) => this.options.onEvent(event),
+    );
+    worker.on('message', (message) => channel.receive(message));
+    worker.on('error', (error) => this.onDeath(worker, `ingest worker failed: ${error.stack ?? error.message}`));
+    worker.on('exit', (code) => this.onDeath(worker, `ingest worker exited with code ${code}`));
+    worker.unref();
+    this.worker = worker;
+    this.channel = channel;
+  }
+
+  private onDeath(worker: Worker, reason: string): void {
+    if (worker !== this.worker || this.disposed) return;
+    this.channel.close();
+    const now = Date.now();
+    this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    const gaveUp = this.restarts.length >= MAX_RESTARTS;
+    this.options.onRestart?.(reason, gaveUp);
+    if (gaveUp) return;
+    this.restarts.push(now);
+    this.spawn();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The ingest worker (a `worker_thread`, bundled as `dist/worker.js`): decompresses, decodes and
+ * stores OTLP requests, and answers queries from the extension host. Everything that touches
+ * protobufjs or sql.js runs here so the extension-host thread only routes small messages.
+ *
+ * Started by `IngestWorkerClient` with `workerData: WorkerStartData`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as path from 'node:path';
+import { Channel } from '../../protocol/channel';
+import type { HostRequests, HostToWorkerMessage, WorkerEvent, WorkerRequests, StoreConfig } from './protocol';
+import { IngestService } from './ingestService';
+import { TraceStore } from '../store/traceStore';
+
+/** What the host passes at start. */
+export interface WorkerStartData {
+  config: StoreConfig;
+  /** Folder holding `sql-wasm.wasm`; defaults to this bundle's folder. */
+  wasmDir?: string;
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('ingestWorker must run in a worker_thread');
+  const data = workerData as WorkerStartData;
+  const wasmDir = data.wasmDir ?? __dirname;
+  const store = await TraceStore.open({ locateFile: (file) => path.join(wasmDir, file), config: data.config });
+  // eslint-disable-next-line prefer-const
+  let channel: Channel<WorkerEvent, HostToWorkerMessage, WorkerRequests, HostRequests>;
+  const service = new IngestService(store, (event) => channel.send(event));
+  channel = new Channel<WorkerEvent, HostToWorkerMessage, WorkerRequests, HostRequests>(
+    (envelope, transfer) => port.postMessage(envelope, transfer ?? []),
+    service.handlers,
+    () => undefined,
+  );
+  port.on('message', (message) => channel.receive(message));
+  port.postMessage({ kind: 'message', body: { type: 'log', level: 'info', message: 'ingest worker ready' } });
+}
+
+main().catch((error: unknown) => {
+  // Surfaces as the Worker's 'error' event on the host.
+  throw error instanceof Error ? error : new Error(String(error));
+});

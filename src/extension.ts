@@ -1,0 +1,106 @@
+/**
+ * Composition root: builds the ingest worker, the receiver, the views and the commands, and
+ * registers every disposable. Activation returns at once; the receiver starts in the background
+ * so VS Code's startup never waits for a port or the worker.
+ */
+import * as vscode from 'vscode';
+import { performance } from 'node:perf_hooks';
+import { IngestWorkerClient } from './core/worker/ingestClient';
+import { registerCommands } from './extension/commands';
+import { SETTINGS_SECTION, VIEWS, CONTEXT_KEYS } from './extension/ids';
+import { ReceiverController } from './extension/receiverController';
+import { readSettings } from './extension/settings';
+import { ReceiverStatusBar } from './extension/statusBar';
+import { TracePanels } from './extension/tracePanel';
+import { TraceRepository } from './extension/traceRepository';
+import { TracesTreeProvider } from './extension/tracesTree';
+
+/** Lets tests and other extensions see what activation built. */
+export interface TraceLensApi {
+  /** Milliseconds spent inside `activate()`. */
+  activationMs: number;
+  receiverState: () => ReceiverController['state'];
+}
+
+export function activate(context: vscode.ExtensionContext): TraceLensApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Trace Lens', { log: true });
+  context.subscriptions.push(log);
+
+  let settings = readSettings();
+  let repository: TraceRepository | undefined;
+  const client = new IngestWorkerClient({
+    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
+    config: settings.store,
+    onEvent: (event) => {
+      if (event.type === 'storeChanged') repository?.handleWorkerEvent(event);
+      else log[event.level](event.message);
+    },
+    onRestart: (reason, gaveUp) => {
+      log.error(reason);
+      repository?.handleWorkerRestart();
+      void vscode.window.showErrorMessage(
+        gaveUp
+          ? 'Trace Lens: the ingest worker keeps failing and was stopped; received traces are no longer stored. See the log.'
+          : 'Trace Lens: the ingest worker failed and was restarted; stored traces were lost. See the log.',
+      );
+    },
+  });
+  context.subscriptions.push({ dispose: () => void client.dispose() });
+  repository = new TraceRepository(client);
+  context.subscriptions.push(repository);
+
+  const receiver = new ReceiverController(client, () => settings, log);
+  const tree = new TracesTreeProvider(repository);
+  const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true });
+  const panels = new TracePanels(context.extensionUri, repository);
+  context.subscriptions.push(receiver, tree, treeView, panels, new ReceiverStatusBar(receiver, repository));
+  context.subscriptions.push(...registerCommands({ receiver, repository, tree, panels, log }));
+  void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, false);
+
+  const updateTreeMessage = () => {
+    const stats = repository!.stats;
+    const parts: string[] = [];
+    if (repository!.paused) parts.push('Live updates paused.');
+    if (stats.evictedTraceCount > 0) {
+      parts.push(`${stats.evictedTraceCount.toLocaleString()} oldest traces evicted to stay under the store limits (traceLens.store.*).`);
+    }
+    treeView.message = parts.length > 0 ? parts.join(' ') : undefined;
+    treeView.description = stats.traceCount > 0 ? `${stats.traceCount.toLocaleString()} traces` : undefined;
+  };
+  context.subscriptions.push(repository.onDidChangeStats(updateTreeMessage), repository.onDidChange(updateTreeMessage));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
+      const previous = settings;
+      settings = readSettings();
+      if (JSON.stringify(previous.store) !== JSON.stringify(settings.store)) {
+        void repository!.query('configure', settings.store).catch((error: Error) => log.error(`store settings: ${error.message}`));
+      }
+      if (JSON.stringify(previous.receiver) !== JSON.stringify(settings.receiver) && receiver.state.kind !== 'stopped') {
+        log.info('receiver settings changed; restarting the receiver');
+        void receiver.start();
+      }
+    }),
+  );
+
+  if (settings.receiver.autoStart) {
+    void receiver.start().then((state) => {
+      if (state.kind === 'portBusy') {
+        void vscode.window.showWarningMessage(
+          `Trace Lens: port ${state.port} is in use by another program, so the OTLP receiver is not running. Set traceLens.receiver.port to another port and point your app there.`,
+          'Open Settings',
+        ).then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.receiver.port'));
+      }
+    });
+  }
+
+  const activationMs = performance.now() - started;
+  log.info(`Trace Lens activated in ${activationMs.toFixed(1)} ms`);
+  return { activationMs, receiverState: () => receiver.state };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

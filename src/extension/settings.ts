@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { SETTINGS, SETTINGS_SECTION } from './ids';
+
+/** All settings, typed, with the defaults of `package.json`. */
+export interface TraceLensSettings {
+  receiver: {
+    autoStart: boolean;
+    host: string;
+    port: number;
+    maxBodyBytes: number;
+    corsAllowedOrigins: string[];
+  };
+  store: { maxSpans: number; maxMegabytes: number };
+}
+
+/** Reads the `traceLens.*` settings (user, workspace and folder values merged by VS Code). */
+export function readSettings(): TraceLensSettings {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return {
+    receiver: {
+      autoStart: c.get<boolean>(SETTINGS.receiverAutoStart, true),
+      host: c.get<string>(SETTINGS.receiverHost, '127.0.0.1').trim() || '127.0.0.1',
+      port: c.get<number>(SETTINGS.receiverPort, 4318),
+      maxBodyBytes: Math.round(c.get<number>(SETTINGS.receiverMaxBodyMegabytes, 20) * 1024 * 1024),
+      corsAllowedOrigins: c.get<string[]>(SETTINGS.receiverCorsAllowedOrigins, ['http://localhost:*', 'http://127.0.0.1:*']),
+    },
+    store: {
+      maxSpans: c.get<number>(SETTINGS.storeMaxSpans, 200_000),
+      maxMegabytes: c.get<number>(SETTINGS.storeMaxMegabytes, 512),
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { Channel, assertNever } from '../protocol/channel';
+import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../protocol/traceView';
+import type { SpanId, TraceId } from '../model/trace';
+import { WEBVIEW_PANELS } from './ids';
+import type { StoreChange, TraceRepository } from './traceRepository';
+
+/** Live updates of an open trace are coalesced to at most one per this interval. */
+const UPDATE_DEBOUNCE_MS = 250;
+
+/** Opens trace webviews, one panel per trace, and keeps them live. */
+export class TracePanels implements vscode.Disposable {
+  private readonly panels = new Map<TraceId, TracePanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly repository: TraceRepository) {
+    this.disposables.push(repository.onDidChange((change) => this.onStoreChange(change)));
+  }
+
+  /** Opens (or reveals) the panel of a trace, optionally selecting a span. */
+  async open(traceId: TraceId, spanId?: SpanId): Promise<void> {
+    const existing = this.panels.get(traceId);
+    if (existing) {
+      existing.reveal(spanId);
+      return;
+    }
+    const summary = await this.repository.query('traceSummary', { traceId });
+    if (!summary) {
+      void vscode.window.showWarningMessage(`Trace Lens: trace ${traceId} is not stored (it may have been evicted or cleared).`);
+      return;
+    }
+    const panel = new TracePanel(this.extensionUri, this.repository, traceId, summary.rootName, spanId ?? null, () => this.panels.delete(traceId));
+    this.panels.set(traceId, panel);
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private onStoreChange(change: StoreChange): void {
+    for (const [traceId, panel] of this.panels) {
+      if (change.removedTraceIds.has(traceId)) panel.markRemoved();
+      else if (change.all || change.changedTraceIds.has(traceId)) panel.scheduleUpdate();
+    }
+  }
+}
+
+/** One trace webview: serves the HTML, answers its requests, pushes the skeleton. */
+class TracePanel implements vscode.Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly channel: Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>;
+  private ready = false;
+  private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly repository: TraceRepository,
+    private readonly traceId: TraceId,
+    title: string,
+    private pendingSelect: SpanId | null,
+    private readonly onDisposed: () => void,
+  ) {
+    const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    this.panel = vscode.window.createWebviewPanel(WEBVIEW_PANELS.trace, title || traceId.slice(0, 8), vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [webviewRoot],
+      enableFindWidget: true,
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trace-lens.svg');
+    this.channel = new Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>(
+      (envelope) => void this.panel.webview.postMessage(envelope),
+      {
+        // Params come from the webview: checked, and the trace id is always this panel's own.
+        spanDetail: ({ spanId }) => {
+          if (typeof spanId !== 'string') throw new Error('spanDetail needs a spanId');
+          return this.repository.query('spanDetail', { traceId: this.traceId, spanId });
+        },
+      },
+      (command) => this.onCommand(command),
+    );
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+    this.panel.webview.html = traceViewHtml(this.panel.webview, webviewRoot, traceId);
+  }
+
+  reveal(spanId?: SpanId): void {
+    this.panel.reveal();
+    if (spanId) {
+      if (this.ready) this.channel.send({ type: 'revealSpan', spanId });
+      else this.pendingSelect = spanId;
+    }
+  }
+
+  scheduleUpdate(): void {
+    if (this.updateTimer || !this.ready) return;
+    this.updateTimer = setTimeout(() => {
+      this.updateTimer = undefined;
+      void this.sendTrace();
+    }, UPDATE_DEBOUNCE_MS);
+  }
+
+  markRemoved(): void {
+    if (this.ready) this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
+    this.panel.title = `${this.panel.title} (removed)`;
+  }
+
+  dispose(): void {
+    clearTimeout(this.updateTimer);
+    this.channel.close();
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+    this.panel.dispose();
+    this.onDisposed();
+  }
+
+  /** Messages from the webview are untrusted: anything but an envelope is ignored by the channel. */
+  private onMessage(message: unknown): void {
+    this.channel.receive(message);
+  }
+
+  private onCommand(command: TraceViewCommand): void {
+    switch (command.type) {
+      case 'ready':
+        this.ready = true;
+        void this.sendTrace();
+        return;
+      case 'copyText':
+        void vscode.env.clipboard.writeText(command.text).then(() => vscode.window.setStatusBarMessage(`$(copy) Copied ${command.what}`, 2000));
+        return;
+      case 'selectionChanged':
+        return;
+      default:
+        assertNever(command);
+    }
+  }
+
+  private async sendTrace(): Promise<void> {
+    const [trace, summary] = await Promise.all([
+      this.repository.query('traceSkeleton', { traceId: this.traceId }),
+      this.repository.query('traceSummary', { traceId: this.traceId }),
+    ]);
+    if (!trace) {
+      this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
+      return;
+    }
+    if (summary?.rootName) this.panel.title = summary.rootName;
+    this.channel.send({ type: 'traceLoaded', trace, summary, selectSpanId: this.pendingSelect });
+    this.pendingSelect = null;
+  }
+}
+
+/** The webview document: nonce CSP with `default-src 'none'`, assets only from `dist/webview`. */
+function traceViewHtml(webview: vscode.Webview, root: vscode.Uri, traceId: TraceId): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('codicons/codicon.css')}" nonce="${nonce}" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${asset('trace.css')}" nonce="${nonce}">
+<title>Trace ${traceId}</title>
+</head>
+<body>
+<div id="app" data-trace-id="${traceId}"></div>
+<script type="module" nonce="${nonce}" src="${asset('trace.js')}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import type { StoreStats, TraceId } from '../model/trace';
+import type { IngestWorkerClient } from '../core/worker/ingestClient';
+import type { WorkerEvent, WorkerRequests } from '../core/worker/protocol';
+import { CONTEXT_KEYS } from './ids';
+
+/** A change the views should reflect; `all` means "reload everything". */
+export interface StoreChange {
+  all: boolean;
+  changedTraceIds: ReadonlySet<TraceId>;
+  removedTraceIds: ReadonlySet<TraceId>;
+}
+
+const EMPTY_STATS: StoreStats = {
+  traceCount: 0,
+  spanCount: 0,
+  logCount: 0,
+  metricPointCount: 0,
+  evictedTraceCount: 0,
+  rejectedCount: 0,
+  storeBytes: 0,
+};
+
+/**
+ * The views' single access point to stored traces: queries go to the ingest worker, change
+ * events come back from it. While live updates are paused, changes are collected and delivered
+ * as one `all` change on resume; stats keep updating.
+ */
+export class TraceRepository implements vscode.Disposable {
+  private statsValue: StoreStats = EMPTY_STATS;
+  private pausedValue = false;
+  private missedWhilePaused = false;
+  private readonly changeEmitter = new vscode.EventEmitter<StoreChange>();
+  private readonly statsEmitter = new vscode.EventEmitter<StoreStats>();
+  /** Fires when stored traces changed (not while paused). */
+  readonly onDidChange = this.changeEmitter.event;
+  /** Fires when counters changed (also while paused). */
+  readonly onDidChangeStats = this.statsEmitter.event;
+
+  constructor(private readonly client: IngestWorkerClient) {}
+
+  get stats(): StoreStats {
+    return this.statsValue;
+  }
+
+  get paused(): boolean {
+    return this.pausedValue;
+  }
+
+  /** Sends one query to the worker. */
+  query<M extends keyof WorkerRequests & string>(method: M, params: WorkerRequests[M]['params']): Promise<WorkerRequests[M]['result']> {
+    return this.client.request(method, params);
+  }
+
+  /** Pauses or resumes live updates of the views. */
+  setPaused(paused: boolean): void {
+    if (paused === this.pausedValue) return;
+    this.pausedValue = paused;
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, paused);
+    if (!paused && this.missedWhilePaused) {
+      this.missedWhilePaused = false;
+      this.changeEmitter.fire({ all: true, changedTraceIds: new Set(), removedTraceIds: new Set() });
+    }
+  }
+
+  /** Forces every view to reload. */
+  refresh(): void {
+    void this.query('stats', {}).then((stats) => this.updateStats(stats), () => undefined);
+    this.changeEmitter.fire({ all: true, changedTraceIds: new Set(), removedTraceIds: new Set() });
+  }
+
+  /** Feeds one event from the worker. */
+  handleWorkerEvent(event: Extract<WorkerEvent, { type: 'storeChanged' }>): void {
+    this.updateStats(event.stats);
+    const change: StoreChange = {
+      all: event.truncated || event.cleared,
+      changedTraceIds: new Set(event.changedTraceIds),
+      removedTraceIds: new Set(event.removedTraceIds),
+    };
+    if (this.pausedValue && !event.cleared) {
+      this.missedWhilePaused = true;
+      return;
+    }
+    this.changeEmitter.fire(change);
+  }
+
+  /** The worker restarted empty. */
+  handleWorkerRestart(): void {
+    this.updateStats(EMPTY_STATS);
+    this.changeEmitter.fire({ all: true, changedTraceIds: new Set(), removedTraceIds: new Set() });
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+    this.statsEmitter.dispose();
+  }
+
+  private updateStats(stats: StoreStats): void {
+    this.statsValue = stats;
+    this.statsEmitter.fire(stats);
+  }
+}
