@@ -1,0 +1,63 @@
+/**
+ * The real ingest pipeline for tests: the bundled worker (`dist/worker.js`, built by
+ * globalSetup) behind an `IngestWorkerClient`, and an `OtlpHttpReceiver` on 127.0.0.1:0.
+ */
+import { join } from 'node:path';
+import { IngestWorkerClient } from '../../../src/core/worker/ingestClient';
+import { OtlpHttpReceiver, type ReceiverOptions } from '../../../src/core/receiver/otlpHttpReceiver';
+import type { StoreConfig, WorkerEvent } from '../../../src/core/worker/protocol';
+
+export const WORKER_PATH = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
+
+export interface Pipeline {
+  client: IngestWorkerClient;
+  receiver: OtlpHttpReceiver;
+  url: string;
+  events: WorkerEvent[];
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startPipeline(options: Partial<ReceiverOptions> & { store?: Partial<StoreConfig> } = {}): Promise<Pipeline> {
+  const events: WorkerEvent[] = [];
+  const logs: string[] = [];
+  const client = new IngestWorkerClient({
+    workerPath: WORKER_PATH,
+    config: { maxSpans: 200_000, maxMegabytes: 512, ...options.store },
+    onEvent: (e) => events.push(e),
+  });
+  const receiver = new OtlpHttpReceiver({
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: 20 * 1024 * 1024,
+    corsAllowedOrigins: ['http://localhost:*'],
+    ingest: (p) => client.ingest(p),
+    isOverloaded: () => client.isOverloaded(),
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    ...options,
+  });
+  const started = await receiver.start();
+  if (!started.ok) throw new Error(started.message);
+  return {
+    client,
+    receiver,
+    url: `http://127.0.0.1:${started.port}`,
+    events,
+    logs,
+    async close() {
+      await receiver.stop();
+      await client.dispose();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
