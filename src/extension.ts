@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { performance } from 'node:perf_hooks';
 import { IngestWorkerClient } from './core/worker/ingestClient';
+import type { WorkerEvent } from './core/worker/protocol';
 import { registerCommands } from './extension/commands';
 import { SETTINGS_SECTION, VIEWS, CONTEXT_KEYS } from './extension/ids';
 import { ReceiverController } from './extension/receiverController';
@@ -28,17 +29,17 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   context.subscriptions.push(log);
 
   let settings = readSettings();
-  let repository: TraceRepository | undefined;
+  // The worker's events reach the repository, which is built on the client: relay through an emitter.
+  const workerEvents = new vscode.EventEmitter<WorkerEvent>();
+  const workerRestarts = new vscode.EventEmitter<void>();
+  context.subscriptions.push(workerEvents, workerRestarts);
   const client = new IngestWorkerClient({
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
     config: settings.store,
-    onEvent: (event) => {
-      if (event.type === 'storeChanged') repository?.handleWorkerEvent(event);
-      else log[event.level](event.message);
-    },
+    onEvent: (event) => workerEvents.fire(event),
     onRestart: (reason, gaveUp) => {
       log.error(reason);
-      repository?.handleWorkerRestart();
+      workerRestarts.fire();
       void vscode.window.showErrorMessage(
         gaveUp
           ? 'Trace Lens: the ingest worker keeps failing and was stopped; received traces are no longer stored. See the log.'
@@ -47,8 +48,15 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     },
   });
   context.subscriptions.push({ dispose: () => void client.dispose() });
-  repository = new TraceRepository(client);
-  context.subscriptions.push(repository);
+  const repository = new TraceRepository(client);
+  context.subscriptions.push(
+    repository,
+    workerEvents.event((event) => {
+      if (event.type === 'storeChanged') repository.handleWorkerEvent(event);
+      else log[event.level](event.message);
+    }),
+    workerRestarts.event(() => repository.handleWorkerRestart()),
+  );
 
   const receiver = new ReceiverController(client, () => settings, log);
   const tree = new TracesTreeProvider(repository);
@@ -59,9 +67,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, false);
 
   const updateTreeMessage = () => {
-    const stats = repository!.stats;
+    const stats = repository.stats;
     const parts: string[] = [];
-    if (repository!.paused) parts.push('Live updates paused.');
+    if (repository.paused) parts.push('Live updates paused.');
     if (stats.evictedTraceCount > 0) {
       parts.push(`${stats.evictedTraceCount.toLocaleString()} oldest traces evicted to stay under the store limits (traceLens.store.*).`);
     }
@@ -76,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       const previous = settings;
       settings = readSettings();
       if (JSON.stringify(previous.store) !== JSON.stringify(settings.store)) {
-        void repository!.query('configure', settings.store).catch((error: Error) => log.error(`store settings: ${error.message}`));
+        void repository.query('configure', settings.store).catch((error: Error) => log.error(`store settings: ${error.message}`));
       }
       if (JSON.stringify(previous.receiver) !== JSON.stringify(settings.receiver) && receiver.state.kind !== 'stopped') {
         log.info('receiver settings changed; restarting the receiver');
