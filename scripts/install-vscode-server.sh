@@ -12,10 +12,13 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
-command -v xvfb-run >/dev/null 2>&1 || true
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "[install] apt-get install ${need_apt[*]}"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "[install] need root or sudo to apt-get install ${need_apt[*]}" >&2; exit 1; }
+    SUDO=sudo
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
@@ -34,6 +37,8 @@ if [ ! -f "$TOOLS/cs/.built-$CS_VERSION" ]; then
   (cd "$CS" && PATH="$N/bin:$PATH" npm_config_nodedir="$N" \
      npm_config_user_agent="npm/11 node/v24 linux x64" sh ./postinstall.sh >"$TOOLS/cs-postinstall.log" 2>&1) \
      || { tail -50 "$TOOLS/cs-postinstall.log"; exit 1; }
+  [ -f "$CS/out/node/entry.js" ] || { echo "[install] $CS/out/node/entry.js missing after postinstall" >&2; exit 1; }
   touch "$TOOLS/cs/.built-$CS_VERSION"
 fi
+command -v chromium >/dev/null 2>&1 || { echo "[install] chromium is not on PATH after apt-get" >&2; exit 1; }
 echo "[install] code-server ready: $CS (node: $N/bin/node)"

@@ -1,0 +1,258 @@
+/**
+ * Pure conversions between the domain types (`src/model/trace.ts`) and the store's columns.
+ * No SQL and no sql.js here, so everything is unit-testable without a database.
+ */
+import type {
+  AttributeValue,
+  Attributes,
+  LogRecordInfo,
+  ResourceInfo,
+  ScopeInfo,
+  SpanEvent,
+  SpanKind,
+  SpanLink,
+  SpanRecord,
+  StatusCode,
+} from '../../model/trace';
+
+/** `spans.kind` values: OTLP `Span.SpanKind` numbers. */
+export const SPAN_KINDS: readonly SpanKind[] = [
+  'unspecified',
+  'internal',
+  'server',
+  'client',
+  'producer',
+  'consumer',
+];
+const KIND_CODES: Readonly<Record<SpanKind, number>> = {
+  unspecified: 0,
+  internal: 1,
+  server: 2,
+  client: 3,
+  producer: 4,
+  consumer: 5,
+};
+
+/** `spans.status_code` values: OTLP `Status.StatusCode` numbers. */
+export const STATUS_CODES: readonly StatusCode[] = ['unset', 'ok', 'error'];
+const STATUS_NUMBERS: Readonly<Record<StatusCode, number>> = { unset: 0, ok: 1, error: 2 };
+/** `spans.status_code` of an error span. */
+export const STATUS_ERROR = 2;
+
+/** `kind` as stored, or `undefined` for an unknown kind. */
+export function kindCode(kind: SpanKind): number | undefined {
+  return Object.prototype.hasOwnProperty.call(KIND_CODES, kind) ? KIND_CODES[kind] : undefined;
+}
+
+/** `status.code` as stored, or `undefined` for an unknown code. */
+export function statusNumber(code: StatusCode): number | undefined {
+  return Object.prototype.hasOwnProperty.call(STATUS_NUMBERS, code)
+    ? STATUS_NUMBERS[code]
+    : undefined;
+}
+
+/** Stored kind → domain kind; an out-of-range number reads as 'unspecified'. */
+export function kindName(code: number): SpanKind {
+  return SPAN_KINDS[code] ?? 'unspecified';
+}
+
+/** Stored status → domain status; an out-of-range number reads as 'unset'. */
+export function statusName(code: number): StatusCode {
+  return STATUS_CODES[code] ?? 'unset';
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+
+/** `true` for 32 lowercase hex characters, not all zeros. */
+export function isTraceId(value: unknown): value is string {
+  return typeof value === 'string' && TRACE_ID.test(value) && value !== ZERO_TRACE_ID;
+}
+
+/** `true` for 16 lowercase hex characters, not all zeros. */
+export function isSpanId(value: unknown): value is string {
+  return typeof value === 'string' && SPAN_ID.test(value) && value !== ZERO_SPAN_ID;
+}
+
+const DECIMAL = /^[0-9]{1,19}$/;
+const INT64_MAX = '9223372036854775807';
+
+/**
+ * `true` when `value` is a decimal string SQLite stores exactly as an INTEGER: 1–19 digits and
+ * at most 2^63−1 ns (year 2262). OTLP times are fixed64, so larger values are refused rather
+ * than silently stored as lossy REALs.
+ */
+export function isStorableNanos(value: unknown): value is string {
+  if (typeof value !== 'string' || !DECIMAL.test(value)) return false;
+  return value.length < 19 || value <= INT64_MAX;
+}
+
+/** Why a span cannot be stored, or `null` when it can. */
+export function spanProblem(span: SpanRecord): string | null {
+  if (!isTraceId(span.traceId)) return 'invalid trace id';
+  if (!isSpanId(span.spanId)) return 'invalid span id';
+  if (span.parentSpanId !== null && !isSpanId(span.parentSpanId)) return 'invalid parent span id';
+  if (!isStorableNanos(span.startTimeUnixNano)) return 'invalid start time';
+  if (!isStorableNanos(span.endTimeUnixNano)) return 'invalid end time';
+  if (kindCode(span.kind) === undefined) return 'invalid span kind';
+  if (statusNumber(span.status?.code) === undefined) return 'invalid status code';
+  return null;
+}
+
+/** Why a log record cannot be stored, or `null` when it can. */
+export function logProblem(log: LogRecordInfo): string | null {
+  if (log.traceId !== null && !isTraceId(log.traceId)) return 'invalid trace id';
+  if (log.spanId !== null && !isSpanId(log.spanId)) return 'invalid span id';
+  if (!isStorableNanos(log.timeUnixNano)) return 'invalid time';
+  if (!isStorableNanos(log.observedTimeUnixNano)) return 'invalid observed time';
+  return null;
+}
+
+/**
+ * The parts of a span that only the details pane reads, as stored in `span_details.detail`.
+ * Short keys because the JSON is stored once per span; empty and zero members are omitted.
+ */
+interface StoredSpanDetail {
+  /** attributes */
+  a?: Attributes;
+  /** events */
+  e?: SpanEvent[];
+  /** links */
+  l?: SpanLink[];
+  /** status message */
+  m?: string;
+  /** trace state */
+  t?: string;
+  /** flags */
+  f?: number;
+  /** dropped attributes / events / links counts */
+  da?: number;
+  de?: number;
+  dl?: number;
+}
+
+/** JSON for `span_details.detail`. */
+export function encodeSpanDetail(span: SpanRecord): string {
+  const d: StoredSpanDetail = {};
+  if (span.attributes && Object.keys(span.attributes).length > 0) d.a = span.attributes;
+  if (span.events?.length) d.e = span.events;
+  if (span.links?.length) d.l = span.links;
+  if (span.status.message) d.m = span.status.message;
+  if (span.traceState) d.t = span.traceState;
+  if (span.flags) d.f = span.flags;
+  if (span.droppedAttributesCount) d.da = span.droppedAttributesCount;
+  if (span.droppedEventsCount) d.de = span.droppedEventsCount;
+  if (span.droppedLinksCount) d.dl = span.droppedLinksCount;
+  return JSON.stringify(d);
+}
+
+/** The members of `SpanRecord` kept in `span_details.detail`. */
+export type SpanDetailFields = Pick<
+  SpanRecord,
+  | 'attributes'
+  | 'events'
+  | 'links'
+  | 'traceState'
+  | 'flags'
+  | 'droppedAttributesCount'
+  | 'droppedEventsCount'
+  | 'droppedLinksCount'
+> & { statusMessage: string };
+
+/** Inverse of `encodeSpanDetail`. @throws SyntaxError for JSON not written by it. */
+export function decodeSpanDetail(json: string): SpanDetailFields {
+  const d = JSON.parse(json) as StoredSpanDetail;
+  return {
+    attributes: d.a ?? {},
+    events: d.e ?? [],
+    links: d.l ?? [],
+    statusMessage: d.m ?? '',
+    traceState: d.t ?? '',
+    flags: d.f ?? 0,
+    droppedAttributesCount: d.da ?? 0,
+    droppedEventsCount: d.de ?? 0,
+    droppedLinksCount: d.dl ?? 0,
+  };
+}
+
+/** `true` when an event is named `exception` (OTel semantic conventions). */
+export function hasExceptionEvent(events: readonly SpanEvent[]): boolean {
+  for (const event of events) if (event.name === 'exception') return true;
+  return false;
+}
+
+/** Log record members kept in `logs.detail` (short keys, empty members omitted). */
+interface StoredLogDetail {
+  /** body */
+  b?: AttributeValue;
+  /** attributes */
+  a?: Attributes;
+  /** dropped attributes count */
+  da?: number;
+}
+
+/** JSON for `logs.detail`. */
+export function encodeLogDetail(log: LogRecordInfo): string {
+  const d: StoredLogDetail = {};
+  if (log.body !== null && log.body !== undefined) d.b = log.body;
+  if (log.attributes && Object.keys(log.attributes).length > 0) d.a = log.attributes;
+  if (log.droppedAttributesCount) d.da = log.droppedAttributesCount;
+  return JSON.stringify(d);
+}
+
+/** Inverse of `encodeLogDetail`. */
+export function decodeLogDetail(
+  json: string,
+): Pick<LogRecordInfo, 'body' | 'attributes' | 'droppedAttributesCount'> {
+  const d = JSON.parse(json) as StoredLogDetail;
+  return { body: d.b ?? null, attributes: d.a ?? {}, droppedAttributesCount: d.da ?? 0 };
+}
+
+/** `service.name` of a resource, '' when absent or not a string. */
+export function serviceNameOf(resource: ResourceInfo): string {
+  const name = resource.attributes?.['service.name'];
+  return typeof name === 'string' ? name : '';
+}
+
+/** JSON of a resource or scope: the deduplication key and the stored value. */
+export function encodeResource(resource: ResourceInfo): string {
+  return JSON.stringify(resource);
+}
+
+/** JSON of a scope: the deduplication key and the stored value. */
+export function encodeScope(scope: ScopeInfo): string {
+  return JSON.stringify(scope);
+}
+
+/** Inverse of `encodeResource`; missing members get their OTLP defaults. */
+export function decodeResource(json: string): ResourceInfo {
+  const r = JSON.parse(json) as Partial<ResourceInfo>;
+  return {
+    attributes: r.attributes ?? {},
+    droppedAttributesCount: r.droppedAttributesCount ?? 0,
+    schemaUrl: r.schemaUrl ?? '',
+  };
+}
+
+/** Inverse of `encodeScope`; missing members get their OTLP defaults. */
+export function decodeScope(json: string): ScopeInfo {
+  const s = JSON.parse(json) as Partial<ScopeInfo>;
+  return {
+    name: s.name ?? '',
+    version: s.version ?? '',
+    attributes: s.attributes ?? {},
+    droppedAttributesCount: s.droppedAttributesCount ?? 0,
+    schemaUrl: s.schemaUrl ?? '',
+  };
+}
+
+/**
+ * The exclusive upper bound of the ids starting with `prefix`, for a range scan on the
+ * (BINARY-collated) id index: `id >= prefix AND id < prefixUpperBound(prefix)`. U+10FFFF sorts
+ * after every character in UTF-8 byte order.
+ */
+export function prefixUpperBound(prefix: string): string {
+  return prefix + '\u{10FFFF}';
+}

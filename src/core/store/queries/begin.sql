@@ -1,0 +1,2 @@
+-- Starts a write transaction (one per write slice).
+BEGIN

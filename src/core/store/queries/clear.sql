@@ -1,0 +1,7 @@
+-- Removes every row (SQLite's truncate optimization: no per-row work). The schema stays.
+DELETE FROM store.span_details;
+DELETE FROM store.spans;
+DELETE FROM store.traces;
+DELETE FROM store.logs;
+DELETE FROM store.resources;
+DELETE FROM store.scopes;

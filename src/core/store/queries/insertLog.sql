@@ -1,0 +1,8 @@
+-- One log record; id is assigned by SQLite in arrival order.
+INSERT INTO store.logs (
+  trace_id, span_id, time_ns, observed_ns, severity_number, severity_text, event_name, flags,
+  resource_id, scope_id, detail
+) VALUES (
+  :trace_id, :span_id, :time_ns, :observed_ns, :severity_number, :severity_text, :event_name,
+  :flags, :resource_id, :scope_id, :detail
+)

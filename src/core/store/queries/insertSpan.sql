@@ -1,0 +1,12 @@
+-- A span's skeleton row. A span already stored under (trace_id, span_id) is left alone here
+-- (0 rows changed); the store then takes the update path (existingSpan + updateSpan), so a
+-- re-sent span never counts twice. Only the uniqueness conflict is absorbed: any other
+-- constraint error still raises.
+INSERT INTO store.spans (
+  trace_id, span_id, parent_span_id, name, kind, status_code, start_ns, end_ns,
+  resource_id, scope_id, event_count, has_exception, detail_id
+) VALUES (
+  :trace_id, :span_id, :parent_span_id, :name, :kind, :status_code, :start_ns, :end_ns,
+  :resource_id, :scope_id, :event_count, :has_exception, :detail_id
+)
+ON CONFLICT (trace_id, span_id) DO NOTHING

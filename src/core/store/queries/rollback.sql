@@ -1,0 +1,2 @@
+-- Undoes a write transaction that failed part-way.
+ROLLBACK

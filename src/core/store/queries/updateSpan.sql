@@ -1,0 +1,13 @@
+-- A re-sent span replaces the stored skeleton row (last write wins); detail_id is kept.
+UPDATE store.spans
+SET parent_span_id = :parent_span_id,
+    name = :name,
+    kind = :kind,
+    status_code = :status_code,
+    start_ns = :start_ns,
+    end_ns = :end_ns,
+    resource_id = :resource_id,
+    scope_id = :scope_id,
+    event_count = :event_count,
+    has_exception = :has_exception
+WHERE trace_id = :trace_id AND span_id = :span_id

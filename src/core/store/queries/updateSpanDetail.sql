@@ -1,0 +1,4 @@
+-- A re-sent span replaces the stored detail JSON.
+UPDATE store.span_details
+SET detail = :detail
+WHERE id = :id

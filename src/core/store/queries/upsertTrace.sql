@@ -1,0 +1,38 @@
+-- Folds one write slice's spans of one trace into its summary row (one execution per trace per
+-- slice, not per span).
+--   :span_delta   spans new to the store (re-sent spans add 0)
+--   :error_delta  change in error spans (a re-sent span may turn an error into ok: -1)
+--   :root_*       the slice's best root candidate: a span without a parent, else the earliest
+--   :has_root     1 when that candidate has no parent
+-- The candidate replaces the stored root when it is a root and the stored one is not, or when
+-- both are equally rooted and the candidate starts earlier. In DO UPDATE, bare column names are
+-- the stored values and excluded.* the candidate's.
+-- RETURNING span_count: equals :span_delta (> 0) exactly when the row was just created, because
+-- a stored row always has span_count >= 1 (the store's trace-count bookkeeping relies on it).
+INSERT INTO store.traces (
+  trace_id, start_ns, end_ns, span_count, error_count,
+  root_name, root_service, root_start_ns, has_root, updated_seq
+) VALUES (
+  :trace_id, :start_ns, :end_ns, :span_delta, :error_delta,
+  :root_name, :root_service, :root_start_ns, :has_root, :seq
+)
+ON CONFLICT (trace_id) DO UPDATE SET
+  start_ns = min(start_ns, excluded.start_ns),
+  end_ns = max(end_ns, excluded.end_ns),
+  span_count = span_count + excluded.span_count,
+  error_count = error_count + excluded.error_count,
+  root_name = CASE
+    WHEN excluded.has_root > has_root
+      OR (excluded.has_root = has_root AND excluded.root_start_ns < root_start_ns)
+    THEN excluded.root_name ELSE root_name END,
+  root_service = CASE
+    WHEN excluded.has_root > has_root
+      OR (excluded.has_root = has_root AND excluded.root_start_ns < root_start_ns)
+    THEN excluded.root_service ELSE root_service END,
+  root_start_ns = CASE
+    WHEN excluded.has_root > has_root
+      OR (excluded.has_root = has_root AND excluded.root_start_ns < root_start_ns)
+    THEN excluded.root_start_ns ELSE root_start_ns END,
+  has_root = max(has_root, excluded.has_root),
+  updated_seq = excluded.updated_seq
+RETURNING span_count

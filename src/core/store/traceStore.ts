@@ -1,0 +1,1217 @@
+/**
+ * TraceStore: the in-memory span/log store of the ingest worker, and the only module that runs
+ * SQL. sql.js (SQLite compiled to WASM) with every table in an attached `:memory:` database;
+ * schema in `schema.sql`, one statement per file in `queries/`, named parameters only.
+ *
+ * Writes are synchronous and sliced: `insertSpans`/`insertLogs` commit one transaction per
+ * `MAX_ROWS_PER_TRANSACTION` rows and stop when a time budget runs out, returning where to
+ * continue (`nextOffset`). `ingestSpans`/`ingestLogs` drive those slices and yield to the event
+ * loop in between, so queries queued in the worker wait at most about one slice
+ * (`DEFAULT_SLICE_BUDGET_MS`). Retention (oldest traces first, by span count and by bytes) runs
+ * after every write slice, also within the budget.
+ *
+ * Reads return the JSON-safe domain types of `src/model/trace.ts`. Nanosecond times go in and
+ * out as exact decimal strings; offsets and durations come out as milliseconds (doubles).
+ *
+ * Not thread-safe and not re-entrant: one store per worker, called from one thread.
+ */
+import initSqlJs, { type Database } from 'sql.js';
+import type {
+  LogRecordInfo,
+  SkeletonSpan,
+  SpanDetail,
+  SpanId,
+  SpanRecord,
+  StoreStats,
+  TraceId,
+  TraceSkeleton,
+  TraceSummary,
+} from '../../model/trace';
+import type { StoreConfig } from '../worker/protocol';
+import {
+  STATUS_ERROR,
+  decodeLogDetail,
+  decodeResource,
+  decodeScope,
+  decodeSpanDetail,
+  encodeLogDetail,
+  encodeResource,
+  encodeScope,
+  encodeSpanDetail,
+  hasExceptionEvent,
+  kindCode,
+  kindName,
+  logProblem,
+  prefixUpperBound,
+  serviceNameOf,
+  spanProblem,
+  statusName,
+  statusNumber,
+} from './codec';
+import { PreparedQuery, type Params, type Row } from './statement';
+import schemaSql from './schema.sql';
+import beginSql from './queries/begin.sql';
+import clearSql from './queries/clear.sql';
+import commitSql from './queries/commit.sql';
+import deleteOldestLogsSql from './queries/deleteOldestLogs.sql';
+import deleteTraceDetailsSql from './queries/deleteTraceDetails.sql';
+import deleteTraceLogsSql from './queries/deleteTraceLogs.sql';
+import deleteTraceSpansSql from './queries/deleteTraceSpans.sql';
+import deleteTraceSummarySql from './queries/deleteTraceSummary.sql';
+import existingSpanSql from './queries/existingSpan.sql';
+import findTracesSql from './queries/findTraces.sql';
+import freelistCountSql from './queries/freelistCount.sql';
+import insertLogSql from './queries/insertLog.sql';
+import insertResourceSql from './queries/insertResource.sql';
+import insertScopeSql from './queries/insertScope.sql';
+import insertSpanSql from './queries/insertSpan.sql';
+import insertSpanDetailSql from './queries/insertSpanDetail.sql';
+import listTracesSql from './queries/listTraces.sql';
+import oldestTracesSql from './queries/oldestTraces.sql';
+import pageCountSql from './queries/pageCount.sql';
+import pageSizeSql from './queries/pageSize.sql';
+import rollbackSql from './queries/rollback.sql';
+import spanDetailSql from './queries/spanDetail.sql';
+import spanLogsSql from './queries/spanLogs.sql';
+import traceSkeletonSql from './queries/traceSkeleton.sql';
+import traceSummarySql from './queries/traceSummary.sql';
+import updateSpanSql from './queries/updateSpan.sql';
+import updateSpanDetailSql from './queries/updateSpanDetail.sql';
+import upsertTraceSql from './queries/upsertTrace.sql';
+
+// ---------------------------------------------------------------------------------------------
+// Tunables
+
+/**
+ * Time budget (ms) of one synchronous write slice in `ingestSpans`/`ingestLogs`/
+ * `applyRetention`. The worker's queue waits at most about this long behind ingest (goal: no
+ * task over 50 ms). A slice stops after the row during which the budget ran out, so the real
+ * slice is this plus one row plus the commit; 40 leaves ~10 ms of headroom for that.
+ */
+export const DEFAULT_SLICE_BUDGET_MS = 40;
+
+/** Rows (spans or log records) per write transaction, also when no time budget is given. */
+export const MAX_ROWS_PER_TRANSACTION = 512;
+
+/** Oldest-trace candidates fetched per `oldestTraces.sql` execution during eviction (traces). */
+export const EVICTION_CANDIDATES_PER_QUERY = 32;
+
+/**
+ * Most log records kept (records). Logs of a trace go with the trace; this cap bounds the rest
+ * (uncorrelated records, and records whose spans never arrive). Oldest by arrival go first.
+ */
+export const MAX_LOG_RECORDS = 200_000;
+
+/**
+ * Log records deleted per `deleteOldestLogs.sql` execution (records); the limits are re-checked
+ * after each, so this is also the granularity of byte-driven log eviction.
+ */
+export const LOG_EVICTION_BATCH = 128;
+
+/** Distinct rejection reasons reported per write result (the count is always exact). */
+export const MAX_REJECT_REASONS = 8;
+
+/** Largest `limit` accepted by `listTraces`/`findTraces` (rows); larger values are clamped. */
+export const MAX_QUERY_LIMIT = 10_000;
+
+const BYTES_PER_MEGABYTE = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Public types
+
+/** How to load sql.js and how large the store may grow. */
+export interface TraceStoreOptions {
+  /** The bytes of `sql-wasm.wasm` (tests: `node_modules/sql.js/dist/sql-wasm.wasm`). */
+  wasmBinary?: Uint8Array;
+  /**
+   * Maps the file name `sql-wasm.wasm` to a path; used when `wasmBinary` is absent. In the
+   * bundled worker the file sits next to the bundle: `(f) => path.join(__dirname, f)`.
+   */
+  locateFile?: (file: string) => string;
+  /** Retention limits; can be changed later with `configure`. */
+  config: StoreConfig;
+}
+
+/** Where a synchronous write call starts and how long it may run. */
+export interface WriteOptions {
+  /** Index of the first row of the input to process (default 0). */
+  offset?: number;
+  /**
+   * Stop (after committing) once this many milliseconds have passed; at least one row is always
+   * processed. Default: no limit (then the call processes everything, still one transaction per
+   * `MAX_ROWS_PER_TRANSACTION` rows).
+   */
+  budgetMs?: number;
+}
+
+/** Options of the asynchronous, self-slicing writes. */
+export interface SliceOptions {
+  /** Budget (ms) of each synchronous slice; default `DEFAULT_SLICE_BUDGET_MS`. */
+  sliceBudgetMs?: number;
+  /** Awaited between slices; default: a `setImmediate` tick. */
+  yieldToEventLoop?: () => Promise<void>;
+}
+
+/** Outcome of a write (`insertSpans`, `insertLogs`, `ingestSpans`, `ingestLogs`). */
+export interface InsertResult {
+  /** The store sequence after this call (monotonic; `TraceSummary.updatedSeq` uses it). */
+  seq: number;
+  /** Index of the first input row not processed yet; equals the input length when done. */
+  nextOffset: number;
+  /** Rows stored that were not stored before. */
+  inserted: number;
+  /** Re-sent spans that replaced a stored span with the same (trace id, span id). Logs: 0. */
+  updated: number;
+  /** Rows refused (invalid ids or times, unknown kind or status); see `rejectReasons`. */
+  rejected: number;
+  /** Distinct reasons for `rejected`, at most `MAX_REJECT_REASONS`. */
+  rejectReasons: string[];
+  /**
+   * Traces that exist after this call and were added or changed by it. For log writes: the
+   * traces the new records are correlated with (their span details may have changed).
+   */
+  changedTraceIds: TraceId[];
+  /** Traces evicted by retention during this call (never also in `changedTraceIds`). */
+  removedTraceIds: TraceId[];
+  /** Still over a limit when the budget ran out: call `enforceRetention` again soon. */
+  retentionPending: boolean;
+}
+
+/** Outcome of `enforceRetention`/`applyRetention`. */
+export interface RetentionResult {
+  /** The store sequence after this call. */
+  seq: number;
+  /** Traces evicted, oldest first. */
+  removedTraceIds: TraceId[];
+  /** Log records removed (with their traces, or by the log cap). */
+  removedLogCount: number;
+  /** Still over a limit when the budget ran out: call again. */
+  pending: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internals
+
+/** One write slice's changes to one trace, folded into `traces` by `upsertTrace.sql`. */
+interface TraceDelta {
+  startNs: string;
+  endNs: string;
+  spanDelta: number;
+  errorDelta: number;
+  rootName: string;
+  rootService: string;
+  rootStartNs: string;
+  hasRoot: boolean;
+}
+
+/** Changed/removed trace ids of a write, kept disjoint and in final-state terms. */
+class ChangeSet {
+  readonly changed = new Set<TraceId>();
+  readonly removed = new Set<TraceId>();
+  change(traceId: TraceId): void {
+    this.removed.delete(traceId);
+    this.changed.add(traceId);
+  }
+  remove(traceId: TraceId): void {
+    this.changed.delete(traceId);
+    this.removed.add(traceId);
+  }
+}
+
+/** Counts of one write call, summed over its transactions. */
+interface WriteTally {
+  inserted: number;
+  updated: number;
+  rejected: number;
+  reasons: Set<string>;
+}
+
+/** Compares two decimal strings of digits as numbers (leading zeros allowed). */
+function compareDecimal(a: string, b: string): number {
+  if (a[0] === '0' || b[0] === '0') {
+    a = a.replace(/^0+(?=\d)/, '');
+    b = b.replace(/^0+(?=\d)/, '');
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function now(): number {
+  return performance.now();
+}
+
+function yieldImmediate(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** @throws RangeError unless `maxSpans` is an integer ≥ 1 and `maxMegabytes` a number > 0. */
+function validateConfig(config: StoreConfig): StoreConfig {
+  const { maxSpans, maxMegabytes } = config ?? ({} as StoreConfig);
+  if (!Number.isInteger(maxSpans) || maxSpans < 1) {
+    throw new RangeError(`maxSpans must be an integer >= 1, got ${String(maxSpans)}`);
+  }
+  if (typeof maxMegabytes !== 'number' || !(maxMegabytes > 0) || !Number.isFinite(maxMegabytes)) {
+    throw new RangeError(`maxMegabytes must be a finite number > 0, got ${String(maxMegabytes)}`);
+  }
+  return { maxSpans, maxMegabytes };
+}
+
+/** `limit`/`offset` as a non-negative integer, capped at `max`. @throws RangeError if not finite. */
+function toCount(value: number, name: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
+  }
+  return Math.min(max, Math.max(0, Math.floor(value)));
+}
+
+/** Every prepared statement of the store, by query file name. */
+interface Queries {
+  begin: PreparedQuery;
+  commit: PreparedQuery;
+  rollback: PreparedQuery;
+  insertResource: PreparedQuery;
+  insertScope: PreparedQuery;
+  insertSpan: PreparedQuery;
+  insertSpanDetail: PreparedQuery;
+  existingSpan: PreparedQuery;
+  updateSpan: PreparedQuery;
+  updateSpanDetail: PreparedQuery;
+  upsertTrace: PreparedQuery;
+  insertLog: PreparedQuery;
+  oldestTraces: PreparedQuery;
+  deleteTraceDetails: PreparedQuery;
+  deleteTraceSpans: PreparedQuery;
+  deleteTraceLogs: PreparedQuery;
+  deleteTraceSummary: PreparedQuery;
+  deleteOldestLogs: PreparedQuery;
+  pageCount: PreparedQuery;
+  freelistCount: PreparedQuery;
+  pageSize: PreparedQuery;
+  listTraces: PreparedQuery;
+  traceSummary: PreparedQuery;
+  findTraces: PreparedQuery;
+  traceSkeleton: PreparedQuery;
+  spanDetail: PreparedQuery;
+  spanLogs: PreparedQuery;
+}
+
+/** SQL text of every prepared query (exported for the golden tests of the query files). */
+export const QUERY_SQL: Readonly<Record<keyof Queries, string>> = {
+  begin: beginSql,
+  commit: commitSql,
+  rollback: rollbackSql,
+  insertResource: insertResourceSql,
+  insertScope: insertScopeSql,
+  insertSpan: insertSpanSql,
+  insertSpanDetail: insertSpanDetailSql,
+  existingSpan: existingSpanSql,
+  updateSpan: updateSpanSql,
+  updateSpanDetail: updateSpanDetailSql,
+  upsertTrace: upsertTraceSql,
+  insertLog: insertLogSql,
+  oldestTraces: oldestTracesSql,
+  deleteTraceDetails: deleteTraceDetailsSql,
+  deleteTraceSpans: deleteTraceSpansSql,
+  deleteTraceLogs: deleteTraceLogsSql,
+  deleteTraceSummary: deleteTraceSummarySql,
+  deleteOldestLogs: deleteOldestLogsSql,
+  pageCount: pageCountSql,
+  freelistCount: freelistCountSql,
+  pageSize: pageSizeSql,
+  listTraces: listTracesSql,
+  traceSummary: traceSummarySql,
+  findTraces: findTracesSql,
+  traceSkeleton: traceSkeletonSql,
+  spanDetail: spanDetailSql,
+  spanLogs: spanLogsSql,
+};
+
+/** traceSkeleton.sql's columns, read by position (it returns up to one row per span). */
+const SKELETON_COLUMNS = [
+  'span_id',
+  'parent_span_id',
+  'name',
+  'bits',
+  'resource_id',
+  'start_offset_ms',
+  'duration_ms',
+] as const;
+
+/** Column positions of the summary queries (listTraces, traceSummary, findTraces). */
+interface SummaryColumns {
+  traceId: number;
+  rootName: number;
+  hasRoot: number;
+  rootService: number;
+  startNs: number;
+  endNs: number;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  updatedSeq: number;
+}
+
+function summaryColumns(q: PreparedQuery): SummaryColumns {
+  return {
+    traceId: q.column('trace_id'),
+    rootName: q.column('root_name'),
+    hasRoot: q.column('has_root'),
+    rootService: q.column('root_service'),
+    startNs: q.column('start_unix_nano'),
+    endNs: q.column('end_unix_nano'),
+    durationMs: q.column('duration_ms'),
+    spanCount: q.column('span_count'),
+    errorCount: q.column('error_count'),
+    updatedSeq: q.column('updated_seq'),
+  };
+}
+
+function toSummary(row: Row, c: SummaryColumns): TraceSummary {
+  return {
+    traceId: row[c.traceId] as string,
+    rootName: row[c.rootName] as string,
+    hasRoot: row[c.hasRoot] === 1,
+    serviceName: row[c.rootService] as string,
+    startTimeUnixNano: row[c.startNs] as string,
+    endTimeUnixNano: row[c.endNs] as string,
+    durationMs: row[c.durationMs] as number,
+    spanCount: row[c.spanCount] as number,
+    errorCount: row[c.errorCount] as number,
+    updatedSeq: row[c.updatedSeq] as number,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The span and log store. Create with `TraceStore.open`, release with `close`.
+ *
+ * Errors: methods throw `Error('TraceStore is closed')` after `close`, `RangeError` for invalid
+ * limits/config, and rethrow SQLite failures (for example WASM out-of-memory) after rolling back
+ * the transaction in progress; invalid input rows are not errors but `rejected` counts.
+ */
+export class TraceStore {
+  private readonly db: Database;
+  private readonly q: Queries;
+  private readonly summaryCols: SummaryColumns;
+  private config: StoreConfig;
+  private closed = false;
+  private readonly pageSize: number;
+
+  // Deduplication caches: content JSON → row id, and object identity → row id (decoders share
+  // one resource/scope object across the spans of a ResourceSpans/ScopeSpans, which skips the
+  // JSON.stringify). Rebuilt from empty on clear(); the store is never reopened from data.
+  private resourceIds = new Map<string, number>();
+  private resourceIdsByObject = new WeakMap<object, number>();
+  private scopeIds = new Map<string, number>();
+  private scopeIdsByObject = new WeakMap<object, number>();
+  /** `service.name` by resource id (index). */
+  private serviceNames: string[] = [];
+  private nextResourceId = 1;
+  private nextScopeId = 1;
+  private nextDetailId = 1;
+  /** Cache entries added in the open transaction, dropped again if it rolls back. */
+  private pendingResourceKeys: string[] = [];
+  private pendingScopeKeys: string[] = [];
+
+  // O(1) counters for stats(), updated only after a successful COMMIT.
+  private seq = 0;
+  private traceCount = 0;
+  private spanCount = 0;
+  private logCount = 0;
+  private evictedTraceCount = 0;
+  private rejectedCount = 0;
+  private metricPointCount = 0;
+
+  private constructor(db: Database, config: StoreConfig) {
+    this.db = db;
+    this.config = config;
+    const prepared: Partial<Queries> = {};
+    try {
+      for (const [name, sql] of Object.entries(QUERY_SQL) as [keyof Queries, string][]) {
+        prepared[name] = new PreparedQuery(db, sql, `${name}.sql`);
+      }
+    } catch (error) {
+      for (const query of Object.values(prepared)) query.free();
+      throw error;
+    }
+    this.q = prepared as Queries;
+    this.summaryCols = summaryColumns(this.q.listTraces);
+    // Same columns in the same order in all three summary queries (checked here, once).
+    for (const query of [this.q.traceSummary, this.q.findTraces]) {
+      if (query.columnNames.join() !== this.q.listTraces.columnNames.join()) {
+        throw new Error(`${query.label}: columns differ from listTraces.sql`);
+      }
+    }
+    const skeletonColumns = this.q.traceSkeleton.columnNames.join();
+    if (skeletonColumns !== SKELETON_COLUMNS.join()) {
+      throw new Error(`traceSkeleton.sql: columns ${skeletonColumns}, expected ${SKELETON_COLUMNS.join()}`);
+    }
+    this.pageSize = this.q.pageSize.first()![0] as number;
+  }
+
+  /**
+   * Loads sql.js (WASM compile: 16–60 ms, once per process), creates the schema in an attached
+   * in-memory database and prepares every statement.
+   * @throws RangeError for an invalid `config`; Error when the WASM cannot be loaded.
+   */
+  static async open(options: TraceStoreOptions): Promise<TraceStore> {
+    const config = validateConfig(options.config);
+    const SQL = await initSqlJs({
+      ...(options.wasmBinary ? { wasmBinary: options.wasmBinary } : {}),
+      ...(options.locateFile ? { locateFile: options.locateFile } : {}),
+    });
+    const db = new SQL.Database();
+    try {
+      db.run(schemaSql);
+      return new TraceStore(db, config);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces the retention limits and evicts what no longer fits, for at most `budgetMs`
+   * (default `DEFAULT_SLICE_BUDGET_MS`; at least one trace). When the result says `pending` (a
+   * large reduction), finish with `applyRetention()` (sliced); the next write also continues it.
+   * @throws RangeError unless `maxSpans` is an integer ≥ 1 and `maxMegabytes` > 0 (the old
+   * limits then stay).
+   */
+  configure(config: StoreConfig, options: { budgetMs?: number } = {}): RetentionResult {
+    this.assertOpen();
+    this.config = validateConfig(config);
+    return this.enforceRetention({ budgetMs: options.budgetMs ?? DEFAULT_SLICE_BUDGET_MS });
+  }
+
+  /** The current retention limits. */
+  getConfig(): StoreConfig {
+    return { ...this.config };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Writes
+
+  /**
+   * Stores spans, idempotently: a span re-sent with the same (trace id, span id) replaces the
+   * stored one and is not counted twice. Children may arrive before their parents. Maintains
+   * each trace's summary (counts, times, root name: the span without a parent, else the
+   * earliest span). Then applies retention.
+   *
+   * Processes `spans[offset…]` in transactions of at most `MAX_ROWS_PER_TRANSACTION` rows and
+   * returns early (everything committed) once `budgetMs` has passed; continue with
+   * `{ offset: result.nextOffset }`, or use `ingestSpans`, which does that between event-loop
+   * turns. Invalid spans are skipped and counted in `rejected`.
+   * @throws Error on SQLite failure (the transaction in progress is rolled back; earlier ones
+   * of this call stay committed).
+   */
+  insertSpans(spans: readonly SpanRecord[], options: WriteOptions = {}): InsertResult {
+    return this.write(spans, options, (from, to, deadline, tally, changes) =>
+      this.spanTransaction(spans, from, to, deadline, tally, changes),
+    );
+  }
+
+  /**
+   * Stores OTLP log records (not deduplicated: log records have no identity). Records with
+   * trace and span ids appear in that span's `spanDetail`; they are deleted with their trace.
+   * Slicing, result and errors as in `insertSpans`.
+   */
+  insertLogs(logs: readonly LogRecordInfo[], options: WriteOptions = {}): InsertResult {
+    return this.write(logs, options, (from, to, deadline, tally, changes) =>
+      this.logTransaction(logs, from, to, deadline, tally, changes),
+    );
+  }
+
+  /**
+   * `insertSpans` for a whole batch, in slices of `sliceBudgetMs` with `yieldToEventLoop`
+   * awaited between them, then retention until done. Results are merged over the slices.
+   * Other store calls may run between slices (each slice is committed).
+   */
+  ingestSpans(spans: readonly SpanRecord[], options: SliceOptions = {}): Promise<InsertResult> {
+    return this.sliced(spans.length, options, (offset, budgetMs) =>
+      this.insertSpans(spans, { offset, budgetMs }),
+    );
+  }
+
+  /** `insertLogs` in slices with yields in between; see `ingestSpans`. */
+  ingestLogs(logs: readonly LogRecordInfo[], options: SliceOptions = {}): Promise<InsertResult> {
+    return this.sliced(logs.length, options, (offset, budgetMs) =>
+      this.insertLogs(logs, { offset, budgetMs }),
+    );
+  }
+
+  /**
+   * Evicts until within the limits or until `budgetMs` (default: no limit) has passed (at least
+   * one trace per call): oldest traces by start time, with their spans and logs, while more
+   * than `maxSpans` spans are stored or the used database bytes exceed `maxMegabytes`; then the
+   * oldest log records beyond `MAX_LOG_RECORDS`, and any log records while still over the byte
+   * limit with no trace left. Counted in `StoreStats.evictedTraceCount`.
+   */
+  enforceRetention(options: { budgetMs?: number } = {}): RetentionResult {
+    this.assertOpen();
+    const changes = new ChangeSet();
+    const deadline = now() + (options.budgetMs ?? Infinity);
+    const { pending, removedLogCount } = this.evictionTransaction(deadline, changes);
+    return { seq: this.seq, removedTraceIds: [...changes.removed], removedLogCount, pending };
+  }
+
+  /** `enforceRetention` in slices with yields in between, until within the limits. */
+  async applyRetention(options: SliceOptions = {}): Promise<RetentionResult> {
+    const budgetMs = options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS;
+    const yieldFn = options.yieldToEventLoop ?? yieldImmediate;
+    const removed: TraceId[] = [];
+    let removedLogCount = 0;
+    for (;;) {
+      const r = this.enforceRetention({ budgetMs });
+      removed.push(...r.removedTraceIds);
+      removedLogCount += r.removedLogCount;
+      if (!r.pending) return { seq: r.seq, removedTraceIds: removed, removedLogCount, pending: false };
+      await yieldFn();
+    }
+  }
+
+  /**
+   * Deletes one trace with its spans and correlated logs (not counted as an eviction).
+   * @returns `false` when no such trace is stored.
+   */
+  deleteTrace(traceId: TraceId): boolean {
+    this.assertOpen();
+    if (typeof traceId !== 'string') return false;
+    const removed = this.transaction(() => this.deleteTraceRows(traceId));
+    this.logCount -= removed.logs;
+    if (!removed.existed) return false;
+    this.spanCount -= removed.spans;
+    this.traceCount -= 1;
+    this.seq += 1;
+    return true;
+  }
+
+  /**
+   * Removes all traces, spans, logs, resources and scopes. `evictedTraceCount`,
+   * `rejectedCount` and `metricPointCount` are since-start counters and are kept. Memory held
+   * by the database stays allocated for reuse (a WASM heap never shrinks).
+   */
+  clear(): void {
+    this.assertOpen();
+    this.transaction(() => this.db.run(clearSql));
+    this.resourceIds = new Map();
+    this.resourceIdsByObject = new WeakMap();
+    this.scopeIds = new Map();
+    this.scopeIdsByObject = new WeakMap();
+    this.serviceNames = [];
+    this.nextResourceId = 1;
+    this.nextScopeId = 1;
+    this.nextDetailId = 1;
+    this.traceCount = 0;
+    this.spanCount = 0;
+    this.logCount = 0;
+    this.seq += 1;
+  }
+
+  /**
+   * Adds counts the worker observed outside the store, for `stats()`: items refused before
+   * reaching the store (undecodable spans and logs) and metric data points (counted, not stored).
+   */
+  addIngestCounts(counts: { rejectedCount?: number; metricPointCount?: number }): void {
+    this.rejectedCount += Math.max(0, counts.rejectedCount ?? 0);
+    this.metricPointCount += Math.max(0, counts.metricPointCount ?? 0);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reads
+
+  /**
+   * Counters, O(1): maintained on every write; `storeBytes` is the memory held by the
+   * database's pages (`page_count * page_size`, including pages freed for reuse).
+   */
+  stats(): StoreStats {
+    this.assertOpen();
+    return {
+      traceCount: this.traceCount,
+      spanCount: this.spanCount,
+      logCount: this.logCount,
+      metricPointCount: this.metricPointCount,
+      evictedTraceCount: this.evictedTraceCount,
+      rejectedCount: this.rejectedCount,
+      storeBytes: this.pageCount() * this.pageSize,
+    };
+  }
+
+  /** The current store sequence (see `InsertResult.seq`). */
+  currentSeq(): number {
+    return this.seq;
+  }
+
+  /**
+   * Bytes of the database's pages in use: `(page_count - freelist_count) * page_size`. This is
+   * what `maxMegabytes` limits (page_count alone never shrinks after deletes).
+   */
+  usedBytes(): number {
+    this.assertOpen();
+    return this.usedBytesNow();
+  }
+
+  /**
+   * Trace summaries, newest first by start time (ties by trace id), `limit` rows from
+   * `offset`. From the summary table: no scan of spans.
+   * @throws RangeError when `limit` or `offset` is not a finite number (clamped to 0…10,000
+   * rows, and 0… for the offset).
+   */
+  listTraces(limit: number, offset = 0): TraceSummary[] {
+    this.assertOpen();
+    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT);
+    const o = toCount(offset, 'offset', Number.MAX_SAFE_INTEGER);
+    if (l === 0) return [];
+    const c = this.summaryCols;
+    return this.q.listTraces.all({ limit: l, offset: o }).map((row) => toSummary(row, c));
+  }
+
+  /** One trace's summary, or `null` when it is not stored. */
+  traceSummary(traceId: TraceId): TraceSummary | null {
+    this.assertOpen();
+    if (typeof traceId !== 'string') return null;
+    const row = this.q.traceSummary.first({ trace_id: traceId });
+    return row ? toSummary(row, this.summaryCols) : null;
+  }
+
+  /**
+   * Traces whose id starts with `prefix` (trimmed, lower-cased), newest first, at most `limit`.
+   * An empty prefix lists the newest traces. Any string is just data: no pattern syntax.
+   * @throws RangeError when `limit` is not a finite number.
+   */
+  findTraces(prefix: string, limit: number): TraceSummary[] {
+    this.assertOpen();
+    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT);
+    const p = String(prefix ?? '').trim().toLowerCase();
+    if (p === '') return this.listTraces(l, 0);
+    if (l === 0) return [];
+    const c = this.summaryCols;
+    return this.q.findTraces
+      .all({ prefix: p, prefix_end: prefixUpperBound(p), limit: l })
+      .map((row) => toSummary(row, c));
+  }
+
+  /**
+   * A trace without attributes, for the waterfall: spans ordered by start time (ties by span
+   * id), times in ms relative to the trace start (`startTimeUnixNano`, the earliest span
+   * start). Durations of spans that end before they start read as 0. `null` when not stored.
+   */
+  traceSkeleton(traceId: TraceId): TraceSkeleton | null {
+    this.assertOpen();
+    const summary = this.traceSummary(traceId);
+    if (!summary) return null;
+    const spans: SkeletonSpan[] = [];
+    const services = this.serviceNames;
+    // Positions of SKELETON_COLUMNS (checked against the SQL in the constructor).
+    this.q.traceSkeleton.each({ trace_id: traceId }, (row) => {
+      const bits = row[3] as number;
+      spans.push({
+        spanId: row[0] as string,
+        parentSpanId: row[1] as string | null,
+        name: row[2] as string,
+        kind: kindName(bits & 7),
+        statusCode: statusName((bits >> 3) & 3),
+        serviceName: services[row[4] as number] ?? '',
+        startOffsetMs: row[5] as number,
+        durationMs: row[6] as number,
+        eventCount: Math.floor(bits / 64),
+        hasException: ((bits >> 5) & 1) === 1,
+      });
+    });
+    return {
+      traceId: summary.traceId,
+      startTimeUnixNano: summary.startTimeUnixNano,
+      durationMs: summary.durationMs,
+      spans,
+    };
+  }
+
+  /**
+   * One span with its resource, scope, attributes, events and links, plus the log records
+   * correlated with it (by time, then arrival). `null` when not stored.
+   */
+  spanDetail(traceId: TraceId, spanId: SpanId): SpanDetail | null {
+    this.assertOpen();
+    if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
+    const q = this.q.spanDetail;
+    const row = q.first({ trace_id: traceId, span_id: spanId });
+    if (!row) return null;
+    const detail = decodeSpanDetail(row[q.column('detail')] as string);
+    const span: SpanRecord = {
+      traceId: row[q.column('trace_id')] as string,
+      spanId: row[q.column('span_id')] as string,
+      parentSpanId: row[q.column('parent_span_id')] as string | null,
+      traceState: detail.traceState,
+      flags: detail.flags,
+      name: row[q.column('name')] as string,
+      kind: kindName(row[q.column('kind')] as number),
+      startTimeUnixNano: row[q.column('start_unix_nano')] as string,
+      endTimeUnixNano: row[q.column('end_unix_nano')] as string,
+      attributes: detail.attributes,
+      droppedAttributesCount: detail.droppedAttributesCount,
+      events: detail.events,
+      droppedEventsCount: detail.droppedEventsCount,
+      links: detail.links,
+      droppedLinksCount: detail.droppedLinksCount,
+      status: { code: statusName(row[q.column('status_code')] as number), message: detail.statusMessage },
+      resource: decodeResource(row[q.column('resource_json')] as string),
+      scope: decodeScope(row[q.column('scope_json')] as string),
+    };
+    const lq = this.q.spanLogs;
+    const logs = lq.all({ trace_id: traceId, span_id: spanId }).map((r): LogRecordInfo => {
+      const d = decodeLogDetail(r[lq.column('detail')] as string);
+      return {
+        timeUnixNano: r[lq.column('time_unix_nano')] as string,
+        observedTimeUnixNano: r[lq.column('observed_unix_nano')] as string,
+        severityNumber: r[lq.column('severity_number')] as number,
+        severityText: r[lq.column('severity_text')] as string,
+        eventName: r[lq.column('event_name')] as string,
+        body: d.body,
+        attributes: d.attributes,
+        droppedAttributesCount: d.droppedAttributesCount,
+        flags: r[lq.column('flags')] as number,
+        traceId: r[lq.column('trace_id')] as string | null,
+        spanId: r[lq.column('span_id')] as string | null,
+        resource: decodeResource(r[lq.column('resource_json')] as string),
+        scope: decodeScope(r[lq.column('scope_json')] as string),
+      };
+    });
+    return { span, logs };
+  }
+
+  /** Frees every prepared statement and closes the database; idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const query of Object.values(this.q)) query.free();
+    this.db.close();
+  }
+
+  /** `true` after `close()`. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Write machinery
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('TraceStore is closed');
+  }
+
+  /** Runs `body` in a transaction; rolls back (and forgets cache entries) if it throws. */
+  private transaction<T>(body: () => T): T {
+    this.q.begin.run();
+    try {
+      const result = body();
+      this.q.commit.run();
+      return result;
+    } catch (error) {
+      try {
+        this.q.rollback.run();
+      } catch {
+        // SQLite may already have rolled back (e.g. after SQLITE_NOMEM); nothing left to undo.
+      }
+      for (const key of this.pendingResourceKeys) this.resourceIds.delete(key);
+      for (const key of this.pendingScopeKeys) this.scopeIds.delete(key);
+      // Object-identity entries may point at rolled-back ids: start those caches afresh.
+      if (this.pendingResourceKeys.length > 0) this.resourceIdsByObject = new WeakMap();
+      if (this.pendingScopeKeys.length > 0) this.scopeIdsByObject = new WeakMap();
+      throw error;
+    } finally {
+      this.pendingResourceKeys = [];
+      this.pendingScopeKeys = [];
+    }
+  }
+
+  /** Shared loop of insertSpans/insertLogs: transactions of ≤ MAX_ROWS rows, then retention. */
+  private write(
+    rows: readonly unknown[],
+    options: WriteOptions,
+    transaction: (from: number, to: number, deadline: number, tally: WriteTally, changes: ChangeSet) => number,
+  ): InsertResult {
+    this.assertOpen();
+    const deadline = now() + (options.budgetMs ?? Infinity);
+    const tally: WriteTally = { inserted: 0, updated: 0, rejected: 0, reasons: new Set() };
+    const changes = new ChangeSet();
+    let offset = Math.max(0, Math.floor(options.offset ?? 0));
+    let retentionPending: boolean;
+    do {
+      if (offset < rows.length) {
+        const to = Math.min(rows.length, offset + MAX_ROWS_PER_TRANSACTION);
+        offset = transaction(offset, to, deadline, tally, changes);
+      }
+      // Also with nothing to write: lowered limits are honoured on the next write.
+      retentionPending = this.evictionTransaction(deadline, changes).pending;
+    } while (offset < rows.length && now() < deadline);
+    return {
+      seq: this.seq,
+      nextOffset: offset,
+      inserted: tally.inserted,
+      updated: tally.updated,
+      rejected: tally.rejected,
+      rejectReasons: [...tally.reasons],
+      changedTraceIds: [...changes.changed],
+      removedTraceIds: [...changes.removed],
+      retentionPending,
+    };
+  }
+
+  /** Drives synchronous slices with yields in between and merges their results. */
+  private async sliced(
+    length: number,
+    options: SliceOptions,
+    slice: (offset: number, budgetMs: number) => InsertResult,
+  ): Promise<InsertResult> {
+    const budgetMs = options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS;
+    const yieldFn = options.yieldToEventLoop ?? yieldImmediate;
+    const changes = new ChangeSet();
+    const reasons = new Set<string>();
+    const total: InsertResult = {
+      seq: this.seq,
+      nextOffset: 0,
+      inserted: 0,
+      updated: 0,
+      rejected: 0,
+      rejectReasons: [],
+      changedTraceIds: [],
+      removedTraceIds: [],
+      retentionPending: false,
+    };
+    let first = true;
+    while (first || total.nextOffset < length) {
+      if (!first) await yieldFn();
+      first = false;
+      const r = slice(total.nextOffset, budgetMs);
+      total.seq = r.seq;
+      total.nextOffset = r.nextOffset;
+      total.inserted += r.inserted;
+      total.updated += r.updated;
+      total.rejected += r.rejected;
+      for (const reason of r.rejectReasons) if (reasons.size < MAX_REJECT_REASONS) reasons.add(reason);
+      for (const id of r.changedTraceIds) changes.change(id);
+      for (const id of r.removedTraceIds) changes.remove(id);
+      total.retentionPending = r.retentionPending;
+    }
+    while (total.retentionPending) {
+      await yieldFn();
+      const r = this.enforceRetention({ budgetMs });
+      total.seq = r.seq;
+      for (const id of r.removedTraceIds) changes.remove(id);
+      total.retentionPending = r.pending;
+    }
+    total.rejectReasons = [...reasons];
+    total.changedTraceIds = [...changes.changed];
+    total.removedTraceIds = [...changes.removed];
+    return total;
+  }
+
+  private reject(tally: WriteTally, reason: string): void {
+    tally.rejected += 1;
+    this.rejectedCount += 1;
+    if (tally.reasons.size < MAX_REJECT_REASONS) tally.reasons.add(reason);
+  }
+
+  /** Row id of a resource, inserting it the first time its content is seen. */
+  private resourceId(resource: SpanRecord['resource']): number {
+    const known = this.resourceIdsByObject.get(resource);
+    if (known !== undefined) return known;
+    const json = encodeResource(resource);
+    let id = this.resourceIds.get(json);
+    if (id === undefined) {
+      id = this.nextResourceId++;
+      const serviceName = serviceNameOf(resource);
+      this.q.insertResource.run({ id, service_name: serviceName, json });
+      this.resourceIds.set(json, id);
+      this.pendingResourceKeys.push(json);
+      this.serviceNames[id] = serviceName;
+    }
+    this.resourceIdsByObject.set(resource, id);
+    return id;
+  }
+
+  /** Row id of a scope, inserting it the first time its content is seen. */
+  private scopeId(scope: SpanRecord['scope']): number {
+    const known = this.scopeIdsByObject.get(scope);
+    if (known !== undefined) return known;
+    const json = encodeScope(scope);
+    let id = this.scopeIds.get(json);
+    if (id === undefined) {
+      id = this.nextScopeId++;
+      this.q.insertScope.run({ id, json });
+      this.scopeIds.set(json, id);
+      this.pendingScopeKeys.push(json);
+    }
+    this.scopeIdsByObject.set(scope, id);
+    return id;
+  }
+
+  /**
+   * One transaction over `spans[from…to)`, stopping early at the deadline (after ≥ 1 span).
+   * @returns the index of the first span not processed.
+   */
+  private spanTransaction(
+    spans: readonly SpanRecord[],
+    from: number,
+    to: number,
+    deadline: number,
+    tally: WriteTally,
+    changes: ChangeSet,
+  ): number {
+    const seq = this.seq + 1;
+    const deltas = new Map<TraceId, TraceDelta>();
+    let inserted = 0;
+    let updated = 0;
+    let newTraces = 0;
+    let next = from;
+    const q = this.q;
+    this.transaction(() => {
+      while (next < to) {
+        const span = spans[next++]!;
+        const problem = spanProblem(span);
+        if (problem !== null) {
+          this.reject(tally, problem);
+        } else {
+          const resourceId = this.resourceId(span.resource);
+          const statusCode = statusNumber(span.status.code)!;
+          const isError = statusCode === STATUS_ERROR ? 1 : 0;
+          const row: Params = {
+            trace_id: span.traceId,
+            span_id: span.spanId,
+            parent_span_id: span.parentSpanId,
+            name: span.name,
+            kind: kindCode(span.kind)!,
+            status_code: statusCode,
+            start_ns: span.startTimeUnixNano,
+            end_ns: span.endTimeUnixNano,
+            resource_id: resourceId,
+            scope_id: this.scopeId(span.scope),
+            event_count: span.events?.length ?? 0,
+            has_exception: span.events && hasExceptionEvent(span.events) ? 1 : 0,
+            detail_id: this.nextDetailId,
+          };
+          const detail = encodeSpanDetail(span);
+          q.insertSpan.run(row);
+          let spanDelta = 0;
+          let errorDelta: number;
+          if (this.db.getRowsModified() === 1) {
+            q.insertSpanDetail.run({ id: this.nextDetailId++, detail });
+            spanDelta = 1;
+            errorDelta = isError;
+            inserted++;
+          } else {
+            // Re-sent span: replace it, correcting the error count by the status change.
+            const old = q.existingSpan.first({ trace_id: span.traceId, span_id: span.spanId });
+            if (!old) throw new Error('insertSpan.sql: conflict without a stored span');
+            q.updateSpan.run(row);
+            q.updateSpanDetail.run({ id: old[1] as number, detail });
+            errorDelta = isError - (old[0] === STATUS_ERROR ? 1 : 0);
+            updated++;
+          }
+          this.foldIntoDelta(deltas, span, resourceId, spanDelta, errorDelta);
+        }
+        if (now() >= deadline) break;
+      }
+      for (const [traceId, d] of deltas) {
+        const spanDelta = d.spanDelta;
+        const returned = q.upsertTrace.first({
+          trace_id: traceId,
+          start_ns: d.startNs,
+          end_ns: d.endNs,
+          span_delta: spanDelta,
+          error_delta: d.errorDelta,
+          root_name: d.rootName,
+          root_service: d.rootService,
+          root_start_ns: d.rootStartNs,
+          has_root: d.hasRoot ? 1 : 0,
+          seq,
+        });
+        if (spanDelta > 0 && returned?.[0] === spanDelta) newTraces++;
+      }
+    });
+    tally.inserted += inserted;
+    tally.updated += updated;
+    this.spanCount += inserted;
+    this.traceCount += newTraces;
+    if (deltas.size > 0) {
+      this.seq = seq;
+      for (const traceId of deltas.keys()) changes.change(traceId);
+    }
+    return next;
+  }
+
+  /** Adds one stored span to its trace's delta for this transaction. */
+  private foldIntoDelta(
+    deltas: Map<TraceId, TraceDelta>,
+    span: SpanRecord,
+    resourceId: number,
+    spanDelta: number,
+    errorDelta: number,
+  ): void {
+    const isRoot = span.parentSpanId === null;
+    const d = deltas.get(span.traceId);
+    if (!d) {
+      deltas.set(span.traceId, {
+        startNs: span.startTimeUnixNano,
+        endNs: span.endTimeUnixNano,
+        spanDelta,
+        errorDelta,
+        rootName: span.name,
+        rootService: this.serviceNames[resourceId] ?? '',
+        rootStartNs: span.startTimeUnixNano,
+        hasRoot: isRoot,
+      });
+      return;
+    }
+    d.spanDelta += spanDelta;
+    d.errorDelta += errorDelta;
+    if (compareDecimal(span.startTimeUnixNano, d.startNs) < 0) d.startNs = span.startTimeUnixNano;
+    if (compareDecimal(span.endTimeUnixNano, d.endNs) > 0) d.endNs = span.endTimeUnixNano;
+    // Same rule as upsertTrace.sql: a root beats a non-root, then the earlier start wins.
+    const better =
+      (isRoot && !d.hasRoot) ||
+      (isRoot === d.hasRoot && compareDecimal(span.startTimeUnixNano, d.rootStartNs) < 0);
+    if (better) {
+      d.rootName = span.name;
+      d.rootService = this.serviceNames[resourceId] ?? '';
+      d.rootStartNs = span.startTimeUnixNano;
+      d.hasRoot = isRoot;
+    }
+  }
+
+  /** One transaction over `logs[from…to)`; see spanTransaction. */
+  private logTransaction(
+    logs: readonly LogRecordInfo[],
+    from: number,
+    to: number,
+    deadline: number,
+    tally: WriteTally,
+    changes: ChangeSet,
+  ): number {
+    let inserted = 0;
+    let next = from;
+    const traces = new Set<TraceId>();
+    this.transaction(() => {
+      while (next < to) {
+        const log = logs[next++]!;
+        const problem = logProblem(log);
+        if (problem !== null) {
+          this.reject(tally, problem);
+        } else {
+          this.q.insertLog.run({
+            trace_id: log.traceId,
+            span_id: log.spanId,
+            time_ns: log.timeUnixNano,
+            observed_ns: log.observedTimeUnixNano,
+            severity_number: log.severityNumber ?? 0,
+            severity_text: log.severityText ?? '',
+            event_name: log.eventName ?? '',
+            flags: log.flags ?? 0,
+            resource_id: this.resourceId(log.resource),
+            scope_id: this.scopeId(log.scope),
+            detail: encodeLogDetail(log),
+          });
+          inserted++;
+          if (log.traceId !== null) traces.add(log.traceId);
+        }
+        if (now() >= deadline) break;
+      }
+    });
+    tally.inserted += inserted;
+    this.logCount += inserted;
+    if (inserted > 0) {
+      this.seq += 1;
+      for (const traceId of traces) changes.change(traceId);
+    }
+    return next;
+  }
+
+  /** Deletes one trace's rows (in the caller's transaction); counts what went. */
+  private deleteTraceRows(traceId: TraceId): { existed: boolean; spans: number; logs: number } {
+    const key = { trace_id: traceId };
+    this.q.deleteTraceDetails.run(key);
+    this.q.deleteTraceSpans.run(key);
+    const spans = this.db.getRowsModified();
+    this.q.deleteTraceLogs.run(key);
+    const logs = this.db.getRowsModified();
+    this.q.deleteTraceSummary.run(key);
+    const existed = this.db.getRowsModified() > 0;
+    return { existed, spans, logs };
+  }
+
+  private pageCount(): number {
+    return this.q.pageCount.first()![0] as number;
+  }
+
+  private usedBytesNow(): number {
+    const free = this.q.freelistCount.first()![0] as number;
+    return (this.pageCount() - free) * this.pageSize;
+  }
+
+  /**
+   * One eviction transaction (see enforceRetention) that stops at the deadline after at least
+   * one deletion. Counters are updated after COMMIT.
+   */
+  private evictionTransaction(
+    deadline: number,
+    changes: ChangeSet,
+  ): { pending: boolean; removedLogCount: number } {
+    const maxBytes = this.config.maxMegabytes * BYTES_PER_MEGABYTE;
+    let spanCount = this.spanCount;
+    let traceCount = this.traceCount;
+    let logCount = this.logCount;
+    const overTraceLimits = (): boolean =>
+      traceCount > 0 && (spanCount > this.config.maxSpans || this.usedBytesNow() > maxBytes);
+    const overLogLimits = (): boolean =>
+      logCount > MAX_LOG_RECORDS || (traceCount === 0 && logCount > 0 && this.usedBytesNow() > maxBytes);
+    if (!overTraceLimits() && !overLogLimits()) return { pending: false, removedLogCount: 0 };
+
+    const evicted: TraceId[] = [];
+    let removedLogs = 0;
+    let deletions = 0;
+    let outOfTime = false;
+    const timeUp = (): boolean => deletions > 0 && now() >= deadline;
+    this.transaction(() => {
+      evict: while (overTraceLimits()) {
+        const candidates = this.q.oldestTraces.all({ limit: EVICTION_CANDIDATES_PER_QUERY });
+        if (candidates.length === 0) break;
+        for (const [traceId] of candidates) {
+          if (timeUp()) {
+            outOfTime = true;
+            break evict;
+          }
+          const gone = this.deleteTraceRows(traceId as string);
+          deletions++;
+          spanCount -= gone.spans;
+          logCount -= gone.logs;
+          removedLogs += gone.logs;
+          if (gone.existed) {
+            traceCount -= 1;
+            evicted.push(traceId as string);
+          }
+          if (!overTraceLimits()) break evict;
+        }
+      }
+      while (!outOfTime && overLogLimits()) {
+        if (timeUp()) {
+          outOfTime = true;
+          break;
+        }
+        const excess = logCount > MAX_LOG_RECORDS ? logCount - MAX_LOG_RECORDS : LOG_EVICTION_BATCH;
+        this.q.deleteOldestLogs.run({ limit: Math.min(excess, LOG_EVICTION_BATCH) });
+        const n = this.db.getRowsModified();
+        deletions++;
+        if (n === 0) break;
+        logCount -= n;
+        removedLogs += n;
+      }
+    });
+    this.spanCount = spanCount;
+    this.traceCount = traceCount;
+    this.logCount = logCount;
+    this.evictedTraceCount += evicted.length;
+    if (deletions > 0) this.seq += 1;
+    for (const traceId of evicted) changes.remove(traceId);
+    return { pending: outOfTime && (overTraceLimits() || overLogLimits()), removedLogCount: removedLogs };
+  }
+}

@@ -1,0 +1,127 @@
+// Driving the VS Code workbench (served by code-server) with playwright-core and Debian's Chromium.
+// Selectors seen to work on VS Code 1.139 are listed in shared/reference/real-vscode-e2e.md.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
+
+export function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  const found = candidates.find((p) => existsSync(/** @type {string} */ (p)));
+  if (!found) throw new Error(`Chromium not found (looked at ${candidates.join(', ')}); run scripts/install-vscode-server.sh`);
+  return found;
+}
+
+/**
+ * Launches Chromium (headless by default). Playwright's own signal handlers are off: they would
+ * exit the process on Ctrl-C before the caller stops code-server; callers close the browser.
+ */
+export async function launchBrowser({ headless = true } = {}) {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless,
+    args: CHROMIUM_ARGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+}
+
+/**
+ * Opens the workbench URL and waits for `.monaco-workbench` (about 7 s on 2 cores).
+ * @param {import('playwright-core').Browser} browser
+ */
+export async function openWorkbench(browser, url, { timeoutMs = 60_000 } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // Clipboard access for the copy commands; harmless otherwise.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin }).catch(() => {});
+  const page = await context.newPage();
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  await page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
+  return page;
+}
+
+/** Runs a command palette command by its title ("Category: Title"). */
+export async function runCommand(page, title, { timeoutMs = 10_000 } = {}) {
+  await dismissQuickInput(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  // Wait for the exact entry to be listed, so Enter does not run a partial match.
+  const entry = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  try {
+    await entry.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    const listed = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+    await page.keyboard.press('Escape');
+    throw new Error(`command palette has no entry "${title}"; it listed: ${JSON.stringify(listed.slice(0, 10))}`);
+  }
+  await entry.click();
+}
+
+export async function dismissQuickInput(page) {
+  if (await page.locator('.quick-input-widget').isVisible().catch(() => false)) await page.keyboard.press('Escape');
+}
+
+/** Texts of all status bar items (their visible text, with icons dropped). */
+export async function statusBarTexts(page) {
+  return page.locator('#workbench\\.parts\\.statusbar .statusbar-item').evaluateAll((items) =>
+    items.map((el) => /** @type {HTMLElement} */ (el).innerText.replace(/\s+/g, ' ').trim()).filter(Boolean),
+  );
+}
+
+/** Aria labels of all status bar items (include the tooltip-less full text). */
+export async function statusBarLabels(page) {
+  return page
+    .locator('#workbench\\.parts\\.statusbar .statusbar-item')
+    .evaluateAll((items) =>
+      items.map((el) => el.getAttribute('aria-label') ?? el.querySelector('[aria-label]')?.getAttribute('aria-label') ?? '').filter(Boolean),
+    );
+}
+
+/**
+ * Polls `probe` until it returns a truthy value; throws with `describe()` (the last observed
+ * state) in the message when `timeoutMs` passes.
+ * @template T
+ * @param {() => Promise<T>} probe
+ * @param {{ timeoutMs?: number, intervalMs?: number, message: string, describe?: () => Promise<string> | string }} options
+ * @returns {Promise<T>}
+ */
+export async function waitUntil(probe, { timeoutMs = 15_000, intervalMs = 250, message, describe }) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const state = describe ? await Promise.resolve(describe()).catch((e) => `(could not describe: ${e.message})`) : '';
+      throw new Error(
+        `${message} (waited ${Math.round(timeoutMs / 1000)} s)${state ? `; observed: ${state}` : ''}${lastError ? `; last error: ${lastError.message}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Saves a full-page screenshot as <dir>/<name>.png and returns its path. */
+export async function screenshot(page, dir, name) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file }).catch(() => {});
+  return file;
+}

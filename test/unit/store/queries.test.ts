@@ -1,0 +1,226 @@
+/**
+ * Golden checks of the SQL files: each compiles against schema.sql, has the expected named
+ * parameters and result columns, executes, and the UI-path queries use their indexes.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Database } from 'sql.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import schemaSql from '../../../src/core/store/schema.sql';
+import clearSql from '../../../src/core/store/queries/clear.sql';
+import { PreparedQuery, parameterNames, type Params } from '../../../src/core/store/statement';
+import { QUERY_SQL } from '../../../src/core/store/traceStore';
+import { openRawDatabase } from './storeHarness';
+
+const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq'];
+
+/** File → expected parameters (binding order) and result columns. */
+const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string[] }> = {
+  begin: { params: [], columns: [] },
+  commit: { params: [], columns: [] },
+  rollback: { params: [], columns: [] },
+  insertResource: { params: ['id', 'service_name', 'json'], columns: [] },
+  insertScope: { params: ['id', 'json'], columns: [] },
+  insertSpan: {
+    params: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'detail_id'],
+    columns: [],
+  },
+  insertSpanDetail: { params: ['id', 'detail'], columns: [] },
+  existingSpan: { params: ['trace_id', 'span_id'], columns: ['status_code', 'detail_id'] },
+  updateSpan: {
+    params: ['parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'trace_id', 'span_id'],
+    columns: [],
+  },
+  updateSpanDetail: { params: ['detail', 'id'], columns: [] },
+  upsertTrace: {
+    params: ['trace_id', 'start_ns', 'end_ns', 'span_delta', 'error_delta', 'root_name', 'root_service', 'root_start_ns', 'has_root', 'seq'],
+    columns: ['span_count'],
+  },
+  insertLog: {
+    params: ['trace_id', 'span_id', 'time_ns', 'observed_ns', 'severity_number', 'severity_text', 'event_name', 'flags', 'resource_id', 'scope_id', 'detail'],
+    columns: [],
+  },
+  oldestTraces: { params: ['limit'], columns: ['trace_id'] },
+  deleteTraceDetails: { params: ['trace_id'], columns: [] },
+  deleteTraceSpans: { params: ['trace_id'], columns: [] },
+  deleteTraceLogs: { params: ['trace_id'], columns: [] },
+  deleteTraceSummary: { params: ['trace_id'], columns: [] },
+  deleteOldestLogs: { params: ['limit'], columns: [] },
+  pageCount: { params: [], columns: ['page_count'] },
+  freelistCount: { params: [], columns: ['freelist_count'] },
+  pageSize: { params: [], columns: ['page_size'] },
+  listTraces: { params: ['limit', 'offset'], columns: SUMMARY_COLUMNS },
+  traceSummary: { params: ['trace_id'], columns: SUMMARY_COLUMNS },
+  findTraces: { params: ['prefix', 'prefix_end', 'limit'], columns: SUMMARY_COLUMNS },
+  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms'] },
+  spanDetail: {
+    params: ['trace_id', 'span_id'],
+    columns: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'],
+  },
+  spanLogs: {
+    params: ['trace_id', 'span_id'],
+    columns: ['trace_id', 'span_id', 'time_unix_nano', 'observed_unix_nano', 'severity_number', 'severity_text', 'event_name', 'flags', 'detail', 'resource_json', 'scope_json'],
+  },
+};
+
+/** Plausible values for every parameter name used by the SQL files. */
+const SAMPLE: Params = {
+  id: 1,
+  service_name: 'svc',
+  json: '{}',
+  trace_id: 'a'.repeat(32),
+  span_id: 'b'.repeat(16),
+  parent_span_id: null,
+  name: 'n',
+  kind: 1,
+  status_code: 0,
+  start_ns: '1732200000123456789',
+  end_ns: '1732200000223456789',
+  resource_id: 1,
+  scope_id: 1,
+  event_count: 0,
+  has_exception: 0,
+  detail_id: 1,
+  detail: '{}',
+  span_delta: 1,
+  error_delta: 0,
+  root_name: 'n',
+  root_service: 'svc',
+  root_start_ns: '1732200000123456789',
+  has_root: 1,
+  seq: 1,
+  time_ns: '1732200000123456789',
+  observed_ns: '1732200000123456789',
+  severity_number: 9,
+  severity_text: 'INFO',
+  event_name: '',
+  flags: 0,
+  limit: 10,
+  offset: 0,
+  prefix: 'a',
+  prefix_end: 'a\u{10FFFF}',
+};
+
+let db: Database;
+
+beforeAll(async () => {
+  db = await openRawDatabase();
+  db.run(schemaSql);
+});
+
+afterAll(() => {
+  db.close();
+});
+
+/** The `detail` column of EXPLAIN QUERY PLAN, one line per step. */
+function plan(sql: string, params: Params): string {
+  const query = new PreparedQuery(db, `EXPLAIN QUERY PLAN ${sql}`, 'plan');
+  try {
+    return query.all(params).map((row) => String(row[query.column('detail')])).join('\n');
+  } finally {
+    query.free();
+  }
+}
+
+describe('SQL files', () => {
+  it('every file in queries/ is prepared by the store (clear.sql is run as a script)', () => {
+    const dir = fileURLToPath(new URL('../../../src/core/store/queries/', import.meta.url));
+    const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
+    expect(files.sort()).toEqual([...Object.keys(QUERY_SQL), 'clear'].sort());
+  });
+
+  // Executed in this order so that the writes find rows and the reads return some.
+  const order: (keyof typeof QUERY_SQL)[] = [
+    'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
+    'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'commit', 'listTraces', 'traceSummary',
+    'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'oldestTraces', 'deleteTraceDetails', 'deleteTraceSpans',
+    'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'begin', 'rollback',
+  ];
+
+  it.each(order.map((name, i) => [`${i}:${name}`, name] as const))('%s compiles, matches its golden shape and runs', (_, name) => {
+    const query = new PreparedQuery(db, QUERY_SQL[name], `${name}.sql`);
+    try {
+      expect([...query.parameterNames]).toEqual(GOLDEN[name].params);
+      expect([...query.columnNames]).toEqual(GOLDEN[name].columns);
+      const rows = query.all(SAMPLE);
+      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace'].includes(name)) {
+        expect(rows.length, `${name} returns the sample row`).toBe(1);
+      }
+      if (name === 'listTraces') {
+        expect(rows[0]![query.column('start_unix_nano')]).toBe('1732200000123456789');
+        expect(rows[0]![query.column('duration_ms')]).toBe(100);
+      }
+    } finally {
+      query.free();
+    }
+  });
+
+  it('clear.sql runs', () => {
+    db.run(clearSql);
+    expect(db.exec('SELECT count(*) FROM store.spans')[0]!.values[0]![0]).toBe(0);
+  });
+
+  it('schema.sql puts every table in the attached :memory: database', () => {
+    const main = db.exec("SELECT name FROM main.sqlite_schema WHERE type = 'table'");
+    expect(main).toEqual([]);
+    const store = db.exec("SELECT name FROM store.sqlite_schema WHERE type = 'table' ORDER BY name")[0]!.values.flat();
+    expect(store).toEqual(['logs', 'resources', 'scopes', 'span_details', 'spans', 'traces']);
+    expect(db.exec("SELECT file FROM pragma_database_list WHERE name = 'store'")[0]!.values[0]![0]).toBe('');
+  });
+});
+
+describe('query plans', () => {
+  it('listTraces and oldestTraces walk traces_by_start without sorting', () => {
+    for (const name of ['listTraces', 'oldestTraces'] as const) {
+      const p = plan(QUERY_SQL[name], SAMPLE);
+      expect(p, name).toContain('traces_by_start');
+      expect(p, name).not.toContain('TEMP B-TREE');
+    }
+  });
+
+  it('findTraces, traceSummary, traceSkeleton and spanDetail use primary keys, not scans', () => {
+    for (const name of ['findTraces', 'traceSummary', 'traceSkeleton', 'spanDetail', 'existingSpan'] as const) {
+      const p = plan(QUERY_SQL[name], SAMPLE);
+      expect(p, name).not.toMatch(/SCAN (store\.)?(spans|traces)\b(?! USING)/);
+      expect(p, name).toMatch(/SEARCH/);
+    }
+  });
+
+  it('spanLogs and deleteTraceLogs use logs_by_span', () => {
+    expect(plan(QUERY_SQL.spanLogs, SAMPLE)).toContain('logs_by_span');
+    expect(plan(QUERY_SQL.deleteTraceLogs, SAMPLE)).toContain('logs_by_span');
+  });
+});
+
+describe('parameterNames', () => {
+  it('lists :names in order of first appearance', () => {
+    expect(parameterNames('SELECT :b, :a, :b_2, :b')).toEqual(['b', 'a', 'b_2']);
+  });
+
+  it('ignores literals, quoted identifiers and comments', () => {
+    expect(parameterNames(`SELECT ':x', ":y", \`:z\`, [:w], 'it''s :v' -- :c\n /* :d */ , :real`)).toEqual(['real']);
+  });
+
+  it('refuses other parameter styles', () => {
+    expect(() => parameterNames('SELECT ?')).toThrow(/:name/);
+    expect(() => parameterNames('SELECT @x')).toThrow(/:name/);
+    expect(() => parameterNames('SELECT $x')).toThrow(/:name/);
+  });
+});
+
+describe('PreparedQuery', () => {
+  it('reports a missing parameter and an unknown column', () => {
+    const query = new PreparedQuery(db, 'SELECT :a AS x', 'test.sql');
+    try {
+      expect(() => query.first({})).toThrow('test.sql: missing parameter :a');
+      expect(() => query.column('y')).toThrow('test.sql: no result column "y"');
+      expect(query.first({ a: 'v' })).toEqual(['v']);
+    } finally {
+      query.free();
+    }
+  });
+
+  it('names the file when SQL does not compile', () => {
+    expect(() => new PreparedQuery(db, 'SELEC 1', 'broken.sql')).toThrow(/^broken\.sql: /);
+  });
+});

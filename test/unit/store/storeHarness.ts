@@ -1,0 +1,27 @@
+/**
+ * Opens real sql.js-backed stores for the store tests, with the WASM from node_modules.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import initSqlJs, { type Database } from 'sql.js';
+import { TraceStore } from '../../../src/core/store/traceStore';
+import type { StoreConfig } from '../../../src/core/worker/protocol';
+
+/** `node_modules/sql.js/dist/sql-wasm.wasm`, read once. */
+export const wasmBinary = new Uint8Array(
+  readFileSync(fileURLToPath(new URL('../../../node_modules/sql.js/dist/sql-wasm.wasm', import.meta.url))),
+);
+
+/** Limits large enough that retention never triggers unless a test lowers them. */
+export const ROOMY_CONFIG: StoreConfig = { maxSpans: 10_000_000, maxMegabytes: 1024 };
+
+/** A fresh empty store; close it in `afterEach`. */
+export function openStore(config: StoreConfig = ROOMY_CONFIG): Promise<TraceStore> {
+  return TraceStore.open({ wasmBinary, config });
+}
+
+/** A bare sql.js database (for running the SQL files directly). */
+export async function openRawDatabase(): Promise<Database> {
+  const SQL = await initSqlJs({ wasmBinary });
+  return new SQL.Database();
+}

@@ -1,0 +1,85 @@
+/**
+ * The webview end of the trace view's channel, and the persisted view state.
+ * `acquireVsCodeApi()` may be called once per page, so this module owns it.
+ */
+import { Channel, type Envelope } from '../../src/protocol/channel';
+import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../../src/protocol/traceView';
+import type { SpanId, TraceId } from '../../src/model/trace';
+
+/** What survives the panel being hidden and restored (`vscode.setState`). JSON-safe. */
+export interface PersistedState {
+  traceId: TraceId | null;
+  selectedSpanId: SpanId | null;
+  collapsed: SpanId[];
+  /** The last `selectSpanId` the host asked for: a repeated one must not override the user's choice. */
+  hostSelectSpanId: SpanId | null;
+  scrollTop: number;
+  /** Width of the span-name column as a fraction of the waterfall width. */
+  nameColumnFraction: number;
+  /** Split handle position (e.g. `"60%"`). */
+  splitPosition: string;
+  /** Details sections the user closed. */
+  closedSections: string[];
+}
+
+export const defaultState: PersistedState = {
+  traceId: null,
+  selectedSpanId: null,
+  collapsed: [],
+  hostSelectSpanId: null,
+  scrollTop: 0,
+  nameColumnFraction: 0.38,
+  splitPosition: '62%',
+  closedSections: [],
+};
+
+export type TraceViewChannel = Channel<TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests>;
+
+export interface HostConnection {
+  channel: TraceViewChannel;
+  loadState(): PersistedState;
+  saveState(state: PersistedState): void;
+}
+
+/** Wires `postMessage`/`message` to a typed channel. Call once. */
+export function connectToHost(onEvent: (event: TraceViewEvent) => void): HostConnection {
+  const api = acquireVsCodeApi<Partial<PersistedState>>();
+  const channel: TraceViewChannel = new Channel(
+    (envelope: Envelope) => api.postMessage(envelope),
+    {},
+    onEvent,
+  );
+  window.addEventListener('message', (e: MessageEvent) => channel.receive(e.data));
+  let saveTimer = 0;
+  let pending: PersistedState | null = null;
+  return {
+    channel,
+    loadState: () => ({ ...defaultState, ...sanitize(api.getState()) }),
+    // setState serializes the whole object: coalesce bursts (scrolling) into one write per frame.
+    saveState: (state) => {
+      pending = state;
+      if (saveTimer) return;
+      saveTimer = window.setTimeout(() => {
+        saveTimer = 0;
+        if (pending) api.setState(pending);
+        pending = null;
+      }, 100);
+    },
+  };
+}
+
+function sanitize(raw: Partial<PersistedState> | undefined): Partial<PersistedState> {
+  if (!raw || typeof raw !== 'object') return {};
+  const out: Partial<PersistedState> = {};
+  if (typeof raw.traceId === 'string') out.traceId = raw.traceId;
+  if (typeof raw.selectedSpanId === 'string') out.selectedSpanId = raw.selectedSpanId;
+  if (Array.isArray(raw.collapsed)) out.collapsed = raw.collapsed.filter((x) => typeof x === 'string');
+  if (typeof raw.hostSelectSpanId === 'string') out.hostSelectSpanId = raw.hostSelectSpanId;
+  if (typeof raw.scrollTop === 'number' && raw.scrollTop >= 0) out.scrollTop = raw.scrollTop;
+  if (typeof raw.nameColumnFraction === 'number' && raw.nameColumnFraction > 0.1 && raw.nameColumnFraction < 0.9) {
+    out.nameColumnFraction = raw.nameColumnFraction;
+  }
+  if (typeof raw.splitPosition === 'string' && /^\d+(\.\d+)?(%|px)$/.test(raw.splitPosition)) out.splitPosition = raw.splitPosition;
+  if (Array.isArray(raw.closedSections)) out.closedSections = raw.closedSections.filter((x) => typeof x === 'string');
+  return out;
+}

@@ -1,0 +1,327 @@
+/**
+ * Entry of the trace webview (bundled to `dist/webview/trace.js`, styles to `dist/webview/trace.css`).
+ *
+ * Page contract (the host's HTML): a `<div id="app"></div>`, `codicons/codicon.css` linked with
+ * id `vscode-codicon-stylesheet`, `trace.css`, and this script as `type="module"` with the CSP nonce.
+ *
+ * Flow: say `ready` → host sends `traceLoaded` (again on every change) → the waterfall shows the
+ * skeleton → selecting a span requests `spanDetail` and fills the details pane.
+ */
+import './trace.css';
+import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
+import { html, render } from 'lit';
+import type { SkeletonSpan, SpanDetail, SpanId, TraceSkeleton, TraceSummary } from '../../src/model/trace';
+import type { TraceViewEvent } from '../../src/protocol/traceView';
+import { DetailsPane } from './details';
+import { renderHeader } from './header';
+import { connectToHost, type HostConnection, type PersistedState } from './host';
+import { TraceTree } from './tree';
+import { Waterfall, type SelectOrigin } from './waterfall';
+
+/** Below this width the details pane goes under the waterfall instead of beside it. */
+const STACK_BELOW_PX = 760;
+/** Keyboard selection waits this long before loading details (holding ↓ must not flood the host). */
+const KEYBOARD_DETAIL_DELAY_MS = 120;
+const DETAIL_CACHE_SIZE = 64;
+
+class TraceApp {
+  private readonly conn: HostConnection;
+  private state: PersistedState;
+  private readonly appEl: HTMLElement;
+  private readonly headerEl: HTMLElement;
+  private readonly split: HTMLElementTagNameMap['vscode-split-layout'];
+  private readonly messageEl: HTMLElement;
+  private readonly waterfall: Waterfall;
+  private readonly details: DetailsPane;
+
+  private skeleton: TraceSkeleton | null = null;
+  private summary: TraceSummary | null = null;
+  private tree: TraceTree | null = null;
+  private pendingReveal: SpanId | null = null;
+  private readonly detailCache = new Map<SpanId, SpanDetail>();
+  private detailToken = 0;
+  private detailTimer = 0;
+
+  constructor(appEl: HTMLElement) {
+    this.appEl = appEl;
+    this.conn = connectToHost((event) => this.onEvent(event));
+    this.state = this.conn.loadState();
+
+    this.headerEl = document.createElement('header');
+    this.headerEl.className = 'trace-header';
+    this.headerEl.id = 'trace-header';
+
+    this.waterfall = new Waterfall(
+      {
+        onSelect: (spanId, origin) => this.onSelect(spanId, origin),
+        onViewStateChanged: () => this.persist(),
+        onNameColumnResized: (fraction) => {
+          this.state.nameColumnFraction = fraction;
+          this.persist();
+        },
+      },
+      this.state.nameColumnFraction,
+    );
+
+    this.split = document.createElement('vscode-split-layout');
+    this.split.className = 'main-split';
+    this.split.split = 'vertical';
+    this.split.handlePosition = this.state.splitPosition;
+    this.split.initialHandlePosition = '62%';
+    this.split.resetOnDblClick = true;
+    this.split.minStart = '240px';
+    this.split.minEnd = '200px';
+    this.split.addEventListener('vsc-split-layout-change', (e) => {
+      this.state.splitPosition = `${e.detail.positionInPercentage.toFixed(1)}%`;
+      this.persist();
+    });
+    const start = document.createElement('div');
+    start.slot = 'start';
+    start.className = 'pane pane-waterfall';
+    start.append(this.waterfall.element);
+    const end = document.createElement('div');
+    end.slot = 'end';
+    end.className = 'pane pane-details';
+    end.id = 'details';
+    this.split.append(start, end);
+
+    this.messageEl = document.createElement('div');
+    this.messageEl.className = 'app-message';
+    this.messageEl.setAttribute('role', 'status');
+
+    this.details = new DetailsPane(end, {
+      traceId: () => this.skeleton?.traceId ?? null,
+      traceStartUnixNano: () => this.skeleton?.startTimeUnixNano ?? '0',
+      hasSpan: (spanId) => this.tree?.indexBySpanId.has(spanId) ?? false,
+      reveal: (spanId) => {
+        this.waterfall.reveal(spanId, 'click');
+        this.waterfall.focus();
+      },
+      copy: (text, what) => this.conn.channel.send({ type: 'copyText', text, what }),
+      retry: () => {
+        const id = this.waterfall.selectedSpanId;
+        if (id) this.loadDetail(id, false);
+      },
+      isSectionOpen: (section) => !this.state.closedSections.includes(section),
+      setSectionOpen: (section, open) => {
+        const rest = this.state.closedSections.filter((s) => s !== section);
+        this.state.closedSections = open ? rest : [...rest, section];
+        this.persist();
+      },
+    });
+
+    appEl.append(this.headerEl, this.split, this.messageEl);
+    this.waterfall.mount();
+    this.showMessage('loading', 'Loading trace…');
+    new ResizeObserver(() => this.onResize()).observe(appEl);
+    this.onResize();
+    this.conn.channel.send({ type: 'ready' });
+  }
+
+  private onEvent(event: TraceViewEvent): void {
+    switch (event.type) {
+      case 'traceLoaded':
+        this.onTraceLoaded(event.trace, event.summary, event.selectSpanId);
+        return;
+      case 'traceRemoved':
+        if (this.skeleton && event.traceId !== this.skeleton.traceId) return;
+        this.skeleton = null;
+        this.tree = null;
+        this.detailCache.clear();
+        this.waterfall.setTree(null, null, { top: 0 });
+        this.details.show({ kind: 'empty' });
+        render(html``, this.headerEl);
+        this.showMessage('removed', 'This trace is no longer available: it was deleted, cleared or evicted.');
+        return;
+      case 'revealSpan':
+        if (!this.waterfall.reveal(event.spanId, 'reveal')) this.pendingReveal = event.spanId;
+        else this.pendingReveal = null;
+        return;
+      default:
+        assertNever(event);
+    }
+  }
+
+  private onTraceLoaded(trace: TraceSkeleton, summary: TraceSummary | null, hostSelect: SpanId | null): void {
+    const previous = this.tree;
+    const sameTrace = this.skeleton?.traceId === trace.traceId;
+    // A reloaded webview (panel hidden and shown again) gets the trace it showed before.
+    const restoring = !this.skeleton && this.state.traceId === trace.traceId;
+    if (!sameTrace && !restoring) {
+      this.state = { ...this.state, traceId: trace.traceId, selectedSpanId: null, collapsed: [], hostSelectSpanId: null, scrollTop: 0 };
+      this.detailCache.clear();
+      this.pendingReveal = null;
+    }
+    const collapsed = new Set<SpanId>(sameTrace && previous ? previous.collapsedSpanIds() : this.state.collapsed);
+    let selection = sameTrace ? this.waterfall.selectedSpanId : this.state.selectedSpanId;
+    // A repeated `selectSpanId` (live updates resend it) must not take the selection back.
+    let revealHostSelection = false;
+    if (hostSelect && hostSelect !== this.state.hostSelectSpanId) {
+      selection = hostSelect;
+      revealHostSelection = true;
+    }
+    this.state.hostSelectSpanId = hostSelect ?? this.state.hostSelectSpanId;
+
+    const tree = new TraceTree(trace, collapsed);
+    const oldSkeletonById = new Map<SpanId, SkeletonSpan>();
+    if (sameTrace && this.skeleton) for (const s of this.skeleton.spans) oldSkeletonById.set(s.spanId, s);
+    this.skeleton = trace;
+    this.summary = summary;
+    this.tree = tree;
+    if (selection && !tree.indexBySpanId.has(selection)) selection = null;
+    // A fresh trace opens on its first (root) span, so the details pane is never idle.
+    if (!selection && !sameTrace && tree.size > 0) selection = tree.nodes[0]!.span.spanId;
+
+    this.hideMessage();
+    if (tree.size === 0) this.showMessage('empty', 'This trace has no spans yet.');
+    this.waterfall.setTree(tree, selection, sameTrace ? { anchor: true } : { top: restoring ? this.state.scrollTop : 0 });
+    if (revealHostSelection && selection) this.waterfall.reveal(selection, 'reveal');
+    if (this.pendingReveal && this.waterfall.reveal(this.pendingReveal, 'reveal')) this.pendingReveal = null;
+    this.renderHeader();
+
+    // Details: show the selection; refresh it quietly when its span changed (live updates).
+    const selected = this.waterfall.selectedSpanId;
+    const current = this.details.current;
+    const shownId = current.kind === 'empty' ? null : current.skeleton.spanId;
+    if (!selected) {
+      this.details.show({ kind: 'empty' });
+    } else if (shownId !== selected) {
+      this.showDetailFor(selected, 'restore');
+    } else {
+      const now = tree.nodes[tree.indexBySpanId.get(selected)!]!.span;
+      const before = oldSkeletonById.get(selected);
+      const changed = !before || before.durationMs !== now.durationMs || before.eventCount !== now.eventCount || before.statusCode !== now.statusCode || trace.spans.length !== oldSkeletonById.size;
+      if (changed || current.kind === 'error' || current.kind === 'missing') {
+        this.detailCache.delete(selected);
+        if (current.kind === 'loaded') this.details.show({ ...current, skeleton: now });
+        this.loadDetail(selected, current.kind === 'loaded');
+      }
+    }
+    this.persist();
+  }
+
+  private onSelect(spanId: SpanId | null, origin: SelectOrigin): void {
+    this.conn.channel.send({ type: 'selectionChanged', spanId });
+    this.persist();
+    if (!spanId) {
+      this.details.show({ kind: 'empty' });
+      return;
+    }
+    this.showDetailFor(spanId, origin);
+  }
+
+  private showDetailFor(spanId: SpanId, origin: SelectOrigin): void {
+    const skeleton = this.skeletonOf(spanId);
+    if (!skeleton) return;
+    window.clearTimeout(this.detailTimer);
+    const cached = this.detailCache.get(spanId);
+    if (cached) {
+      this.detailToken++;
+      this.details.show({ kind: 'loaded', skeleton, detail: cached });
+      return;
+    }
+    this.details.show({ kind: 'loading', skeleton });
+    if (origin === 'keyboard') {
+      this.detailTimer = window.setTimeout(() => this.loadDetail(spanId, false), KEYBOARD_DETAIL_DELAY_MS);
+    } else {
+      this.loadDetail(spanId, false);
+    }
+  }
+
+  /** Requests one span's details; `quiet` keeps the current content until the answer arrives. */
+  private loadDetail(spanId: SpanId, quiet: boolean): void {
+    const traceId = this.skeleton?.traceId;
+    const skeleton = this.skeletonOf(spanId);
+    if (!traceId || !skeleton) return;
+    const token = ++this.detailToken;
+    if (!quiet) this.details.show({ kind: 'loading', skeleton });
+    this.conn.channel.request('spanDetail', { traceId, spanId }).then(
+      (detail) => {
+        if (token !== this.detailToken) return;
+        const sk = this.skeletonOf(spanId) ?? skeleton;
+        if (!detail) {
+          this.details.show({ kind: 'missing', skeleton: sk });
+          return;
+        }
+        this.remember(spanId, detail);
+        this.details.show({ kind: 'loaded', skeleton: sk, detail });
+      },
+      (error: unknown) => {
+        if (token !== this.detailToken) return;
+        const message = error instanceof Error ? error.message : String(error);
+        this.details.show({ kind: 'error', skeleton: this.skeletonOf(spanId) ?? skeleton, message });
+      },
+    );
+  }
+
+  private remember(spanId: SpanId, detail: SpanDetail): void {
+    this.detailCache.delete(spanId);
+    this.detailCache.set(spanId, detail);
+    if (this.detailCache.size > DETAIL_CACHE_SIZE) this.detailCache.delete(this.detailCache.keys().next().value!);
+    // Event ticks on the bar: the skeleton has counts only, the details have times.
+    const span = detail.span;
+    const durationMs = Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6;
+    const marks = span.events.map((ev) => ({
+      at: durationMs > 0 ? Number(BigInt(ev.timeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6 / durationMs : 0,
+      exception: ev.name === 'exception',
+    }));
+    this.waterfall.setEventMarks(spanId, marks);
+  }
+
+  private skeletonOf(spanId: SpanId): SkeletonSpan | null {
+    const i = this.tree?.indexBySpanId.get(spanId);
+    return i === undefined ? null : this.tree!.nodes[i]!.span;
+  }
+
+  private renderHeader(): void {
+    if (!this.tree) return;
+    render(
+      renderHeader(this.tree, this.summary, {
+        copy: (text, what, button) => this.details.copy(text, what, button),
+        revealFirstError: () => {
+          const node = this.tree?.nodes.find((n) => n.span.statusCode === 'error');
+          if (node) {
+            this.waterfall.reveal(node.span.spanId, 'click');
+            this.waterfall.focus();
+          }
+        },
+      }),
+      this.headerEl,
+    );
+  }
+
+  private onResize(): void {
+    const narrow = this.appEl.clientWidth < STACK_BELOW_PX;
+    const want = narrow ? 'horizontal' : 'vertical';
+    if (this.split.split !== want) this.split.split = want;
+  }
+
+  private showMessage(kind: string, text: string): void {
+    this.messageEl.textContent = text;
+    this.messageEl.dataset.kind = kind;
+    this.messageEl.hidden = false;
+    this.appEl.classList.add('has-message');
+    this.appEl.classList.toggle('no-trace', kind !== 'empty');
+  }
+
+  private hideMessage(): void {
+    this.messageEl.hidden = true;
+    this.appEl.classList.remove('has-message', 'no-trace');
+  }
+
+  private persist(): void {
+    this.state.selectedSpanId = this.waterfall.selectedSpanId;
+    this.state.collapsed = this.tree ? this.tree.collapsedSpanIds() : this.state.collapsed;
+    this.state.scrollTop = this.waterfall.scrollTop;
+    this.state.traceId = this.skeleton?.traceId ?? this.state.traceId;
+    this.conn.saveState({ ...this.state });
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected event: ${JSON.stringify(x)}`);
+}
+
+const appEl = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+appEl.id = 'app';
+new TraceApp(appEl);
