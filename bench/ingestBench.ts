@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     t = performance.now();
     for (const body of protoBodies) {
-      const copy = body.slice();
+      const copy = new Uint8Array(body); // a fresh buffer: ingest transfers it
       const s = performance.now();
       const result = await client.ingest({ signal: 'traces', format: 'protobuf', encoding: 'identity', body: copy, maxBodyBytes: 64 << 20 });
       latencies.push(performance.now() - s);

@@ -75,7 +75,6 @@ export class IngestWorkerClient {
     worker.on('message', (message) => channel.receive(message));
     worker.on('error', (error) => this.onDeath(worker, `ingest worker failed: ${error.stack ?? error.message}`));
     worker.on('exit', (code) => this.onDeath(worker, `ingest worker exited with code ${code}`));
-    worker.unref();
     this.worker = worker;
     this.channel = channel;
   }
