@@ -122,31 +122,59 @@ function pick(o: JsonObject, camel: string, snake: string): unknown {
 function anyValue(v: unknown): AttributeValue {
   const o = asObject(v);
   if (o === null) return null;
-  let x: unknown;
-  if ((x = pick(o, 'stringValue', 'string_value')) !== undefined) {
-    return typeof x === 'string' ? x : x === null ? null : String(x);
+  // One `for…in` over the (single) oneof key instead of up to 14 failed property lookups.
+  let result: AttributeValue = null;
+  for (const key in o) {
+    const x = o[key];
+    if (x === undefined) continue;
+    switch (key) {
+      case 'stringValue':
+      case 'string_value':
+        result = typeof x === 'string' ? x : x === null ? null : String(x);
+        break;
+      case 'intValue':
+      case 'int_value':
+        result = jsonInt64ToAttribute(x);
+        break;
+      case 'boolValue':
+      case 'bool_value':
+        result = x === true || x === 'true';
+        break;
+      case 'doubleValue':
+      case 'double_value':
+        result = jsonDouble(x);
+        break;
+      case 'arrayValue':
+      case 'array_value': {
+        const values = asArray(asObject(x)?.values, 'arrayValue.values');
+        const out: AttributeValue[] = new Array<AttributeValue>(values.length);
+        for (let i = 0; i < values.length; i++) out[i] = anyValue(values[i]);
+        result = out;
+        break;
+      }
+      case 'kvlistValue':
+      case 'kvlist_value': {
+        const out: Attributes = {};
+        readAttributes(asObject(x)?.values, out);
+        result = out;
+        break;
+      }
+      case 'bytesValue':
+      case 'bytes_value':
+        result = typeof x === 'string' ? x : null;
+        break;
+      default:
+        continue; // unknown key: ignore
+    }
   }
-  if ((x = pick(o, 'boolValue', 'bool_value')) !== undefined) return x === true || x === 'true';
-  if ((x = pick(o, 'intValue', 'int_value')) !== undefined) return jsonInt64ToAttribute(x);
-  if ((x = pick(o, 'doubleValue', 'double_value')) !== undefined) {
-    if (typeof x === 'number') return doubleToAttribute(x);
-    if (x === 'NaN' || x === 'Infinity' || x === '-Infinity') return x;
-    const n = typeof x === 'string' && x !== '' ? Number(x) : NaN;
-    return Number.isFinite(n) ? n : null;
-  }
-  if ((x = pick(o, 'arrayValue', 'array_value')) !== undefined) {
-    const values = asArray(asObject(x)?.values, 'arrayValue.values');
-    const out: AttributeValue[] = new Array<AttributeValue>(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = anyValue(values[i]);
-    return out;
-  }
-  if ((x = pick(o, 'kvlistValue', 'kvlist_value')) !== undefined) {
-    const out: Attributes = {};
-    readAttributes(asObject(x)?.values, out);
-    return out;
-  }
-  if ((x = pick(o, 'bytesValue', 'bytes_value')) !== undefined) return typeof x === 'string' ? x : null;
-  return null;
+  return result;
+}
+
+function jsonDouble(x: unknown): number | string | null {
+  if (typeof x === 'number') return doubleToAttribute(x);
+  if (x === 'NaN' || x === 'Infinity' || x === '-Infinity') return x;
+  const n = typeof x === 'string' && x !== '' ? Number(x) : NaN;
+  return Number.isFinite(n) ? n : null;
 }
 
 /** `repeated KeyValue` → `attrs` (a repeated key keeps the last value). */
@@ -359,6 +387,7 @@ function shapeFailure(what: string, err: unknown): { ok: false; message: string 
  * `decodeTracesProtobuf`; additionally an id that is not a hex string of the right length, or a
  * time that is not an unsigned integer, rejects the span. Invalid JSON, a non-object document or
  * a repeated field that is not an array → `{ ok: false }`.
+ * Spec: https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
  */
 export function decodeTracesJson(body: Uint8Array): DecodeResult<SpanRecord> {
   const what = 'ExportTraceServiceRequest';

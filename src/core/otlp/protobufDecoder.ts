@@ -695,6 +695,7 @@ function failure(what: string, err: unknown): { ok: false; message: string } {
  * trace.proto `Span.trace_id`/`span_id`); an all-zero parent id means "root". Links with invalid
  * ids are dropped and counted in `droppedLinksCount`. Times are decimal nanosecond strings.
  * Malformed protobuf → `{ ok: false }`.
+ * Spec: https://opentelemetry.io/docs/specs/otlp/#binary-protobuf-encoding
  */
 export function decodeTracesProtobuf(body: Uint8Array): DecodeResult<SpanRecord> {
   const items: SpanRecord[] = [];
@@ -722,7 +723,8 @@ export function decodeTracesProtobuf(body: Uint8Array): DecodeResult<SpanRecord>
  * Decodes an `ExportLogsServiceRequest` (collector/logs/v1/logs_service.proto). Log records are
  * never rejected: missing or invalid trace/span ids become `null` (logs.proto: receivers SHOULD
  * treat them as not correlated). `eventName` is `event_name` (field 12), else the `event.name`
- * attribute. Malformed protobuf → `{ ok: false }`.
+ * attribute. Times are decimal nanosecond strings ('0' when absent). Malformed protobuf →
+ * `{ ok: false }`. Spec: https://opentelemetry.io/docs/specs/otlp/#binary-protobuf-encoding
  */
 export function decodeLogsProtobuf(body: Uint8Array): DecodeResult<LogRecordInfo> {
   const items: LogRecordInfo[] = [];

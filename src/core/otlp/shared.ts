@@ -230,7 +230,7 @@ export function jsonInt64ToAttribute(value: unknown): number | string | null {
   if (typeof value === 'string') {
     const n = value.length;
     if (n === 0) return null;
-    let i = value.charCodeAt(0) === 45 ? 1 : 0; // '-'
+    const i = value.charCodeAt(0) === 45 ? 1 : 0; // '-'
     if (i === n) return null;
     for (let j = i; j < n; j++) {
       const c = value.charCodeAt(j);

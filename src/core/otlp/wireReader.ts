@@ -71,7 +71,7 @@ export class WireReader {
   /** Reads a tag (`field << 3 | wireType`) as an unsigned 32-bit number. */
   tag(): number {
     const buf = this.buf;
-    let pos = this.pos;
+    const pos = this.pos;
     // Fast path: one-byte tags (fields 1..15).
     if (pos < buf.length) {
       const b = buf[pos];
@@ -288,7 +288,13 @@ export class WireReader {
   }
 }
 
-/** Decodes UTF-8 outside a reader (used by the JSON decoder for the whole body). */
+/**
+ * Decodes a whole body as UTF-8 (the JSON decoder's input): invalid sequences become U+FFFD and a
+ * leading byte-order mark is dropped, as `TextDecoder` does.
+ */
 export function decodeUtf8(body: Uint8Array): string {
-  return textDecoder.decode(body);
+  const start = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  if (!HAS_SLICERS) return textDecoder.decode(start === 0 ? body : body.subarray(start));
+  const nodeBuf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return (nodeBuf as unknown as NodeSlicers).utf8Slice!(start, nodeBuf.length);
 }

@@ -507,3 +507,13 @@ describe('exact integer helpers', () => {
     expect(jsonUint64ToDecimal(' 1')).toBeNull();
   });
 });
+
+describe('JSON body text', () => {
+  it('ignores a UTF-8 byte-order mark and keeps non-ASCII text', () => {
+    const doc = new TextEncoder().encode(JSON.stringify(traceRequest([span({ name: 'größe ✓' })])));
+    const withBom = new Uint8Array(doc.length + 3);
+    withBom.set([0xef, 0xbb, 0xbf]);
+    withBom.set(doc, 3);
+    expect(okSpans(decodeTraces(withBom, 'json'))[0].name).toBe('größe ✓');
+  });
+});

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../../../src/core/otlp/decode';
 import { getOtlpRoot } from '../../../src/core/otlp/protoRoot';
 import type { LogRecordInfo, SpanRecord } from '../../../src/model/trace';
-import { byId, expected, fixtureBody, hex, plain, protobufjsDecode } from './helpers';
+import { type PbLogsRequest, type PbMetricsRequest, type PbSpan, type PbTraceRequest, byId, expected, fixtureBody, hex, plain, protobufjsDecode } from './helpers';
 
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
@@ -73,8 +73,8 @@ describe.each([
   });
 
   it('agrees with protobufjs reflection decoding of the same bytes (ids and times)', () => {
-    const request = protobufjsDecode('traceRequest', fixtureBody(`${name}-proto.binpb`));
-    const flat: Record<string, any>[] = [];
+    const request = protobufjsDecode<PbTraceRequest>('traceRequest', fixtureBody(`${name}-proto.binpb`));
+    const flat: PbSpan[] = [];
     for (const rs of request.resourceSpans) for (const ss of rs.scopeSpans) flat.push(...ss.spans);
     expect(flat.length).toBe(protoSpans.length);
     flat.forEach((s, i) => {
@@ -87,8 +87,8 @@ describe.each([
       expect(mine.kind).toBe(KIND_NAMES[s.kind]);
       expect(mine.flags).toBe(s.flags);
       expect(mine.name).toBe(s.name);
-      expect(mine.events.map((e) => e.timeUnixNano)).toEqual(s.events.map((e: any) => e.timeUnixNano));
-      expect(mine.links.map((l) => l.traceId + l.spanId)).toEqual(s.links.map((l: any) => hex(l.traceId) + hex(l.spanId)));
+      expect(mine.events.map((e) => e.timeUnixNano)).toEqual(s.events.map((e) => e.timeUnixNano));
+      expect(mine.links.map((l) => l.traceId + l.spanId)).toEqual(s.links.map((l) => hex(l.traceId) + hex(l.spanId)));
     });
   });
 });
@@ -162,8 +162,8 @@ describe.each([['logs-basic'], ['genai-openai-logs']])('%s', (name) => {
   });
 
   it('agrees with protobufjs on ids and times', () => {
-    const request = protobufjsDecode('logsRequest', fixtureBody(`${name}-proto.binpb`));
-    const flat: Record<string, any>[] = [];
+    const request = protobufjsDecode<PbLogsRequest>('logsRequest', fixtureBody(`${name}-proto.binpb`));
+    const flat: PbLogsRequest['resourceLogs'][number]['scopeLogs'][number]['logRecords'] = [];
     for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) flat.push(...sl.logRecords);
     expect(flat.map((l) => [l.traceId.length ? hex(l.traceId) : null, l.timeUnixNano, l.observedTimeUnixNano])).toEqual(
       protoLogs.map((l) => [l.traceId, l.timeUnixNano, l.observedTimeUnixNano]),
@@ -239,7 +239,7 @@ describe('metrics fixtures', () => {
   });
 
   it('agrees with protobufjs on the number of data points', () => {
-    const request = protobufjsDecode('metricsRequest', fixtureBody('metrics-basic-proto.binpb'));
+    const request = protobufjsDecode<PbMetricsRequest>('metricsRequest', fixtureBody('metrics-basic-proto.binpb'));
     let n = 0;
     for (const rm of request.resourceMetrics) {
       for (const sm of rm.scopeMetrics) {

@@ -39,10 +39,33 @@ export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** The parts of protobufjs `toObject` output (longs as strings, bytes as arrays) the tests read. */
+export interface PbSpan {
+  traceId: number[];
+  spanId: number[];
+  parentSpanId: number[];
+  name: string;
+  kind: number;
+  flags: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  events: { timeUnixNano: string }[];
+  links: { traceId: number[]; spanId: number[] }[];
+}
+export interface PbTraceRequest {
+  resourceSpans: { scopeSpans: { spans: PbSpan[] }[] }[];
+}
+export interface PbLogsRequest {
+  resourceLogs: { scopeLogs: { logRecords: { traceId: number[]; timeUnixNano: string; observedTimeUnixNano: string }[] }[] }[];
+}
+export interface PbMetricsRequest {
+  resourceMetrics: { scopeMetrics: { metrics: Record<string, { dataPoints: unknown[] } | null>[] }[] }[];
+}
+
 /** protobufjs reflection decode + toObject: the independent oracle for ids and times. */
-export function protobufjsDecode(kind: 'traceRequest' | 'logsRequest' | 'metricsRequest', body: Uint8Array): Record<string, any> {
+export function protobufjsDecode<T>(kind: 'traceRequest' | 'logsRequest' | 'metricsRequest', body: Uint8Array): T {
   const type: protobuf.Type = otlpType(OTLP_MESSAGES[kind]);
-  return type.toObject(type.decode(body), { longs: String, bytes: Array, enums: Number, defaults: true, arrays: true, objects: true, oneofs: true });
+  return type.toObject(type.decode(body), { longs: String, bytes: Array, enums: Number, defaults: true, arrays: true, objects: true, oneofs: true }) as T;
 }
 
 export function hex(bytes: number[] | Uint8Array): string {
