@@ -311,7 +311,6 @@ export function makeBigTrace(count, seed = 42) {
   const rand = rng(seed);
   const traceId = hex(rand, 32);
   const records = [];
-  const services = ['agent-app', 'weather-api', 'vector-db', 'audit-worker'];
   const totalMs = 120_000;
   const mk = (parent, name, kind, start, dur, service) => {
     const spanId = hex(rand, 16);

@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -148,7 +149,7 @@ export async function openView(browser, origin, { theme = 'dark', fixture = 'age
   const q = new URLSearchParams({ theme, fixture, delay: String(delay) });
   if (select) q.set('select', select);
   await page.goto(`${origin}/?${q}`);
-  if (fixture !== 'none') await page.waitForSelector('#tree .row');
+  if (fixture !== 'none') await page.waitForSelector('#tree .row[data-span-id]');
   await page.evaluate(() => document.fonts.ready);
   return {
     page,
@@ -197,7 +198,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   const agent = fixtureInfo.agent;
 
   await check('rows render for every span of a small trace, with data-span-id and role=treeitem', async () => {
-    const ids = await page.$$eval('#tree .row', (rows) => rows.map((r) => r.dataset.spanId));
+    const ids = await page.$$eval('#tree .row[data-span-id]', (rows) => rows.map((r) => r.dataset.spanId));
     assert(ids.length === agent.skeleton.spans.length, `expected ${agent.skeleton.spans.length} rows, got ${ids.length}`);
     assert(await page.$$eval('#tree .row[role=treeitem]', (r) => r.length) === ids.length, 'rows need role=treeitem');
     assert((await page.getAttribute('#tree', 'role')) === 'tree', '#tree must have role=tree');
@@ -248,12 +249,12 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await waitSelected(page, root.spanId);
     await page.keyboard.press('ArrowDown');
     const second = await selectedId(page);
-    const firstChild = await page.$$eval('#tree .row', (rows) => rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[1].dataset.spanId);
+    const firstChild = await page.$$eval('#tree .row[data-span-id]', (rows) => rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[1].dataset.spanId);
     assert(second === firstChild, `Down should select the second row (${firstChild}), got ${second}`);
     await page.keyboard.press('ArrowLeft'); // leaf or expanded child: goes to parent / collapses
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowLeft'); // collapse root
-    const collapsedRows = await page.$$eval('#tree .row', (r) => r.length);
+    const collapsedRows = await page.$$eval('#tree .row[data-span-id]', (r) => r.length);
     assert((await page.getAttribute(`.row[data-span-id="${root.spanId}"]`, 'aria-expanded')) === 'false', 'Left should collapse the root');
     assert(collapsedRows === 2, `collapsed root should leave 2 top-level rows (root + orphan), got ${collapsedRows}`);
     await page.keyboard.press('ArrowRight'); // expand
@@ -318,6 +319,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     const row = page.locator('#details .attr-row[data-key="gen_ai.request.model"]');
     await row.hover();
     await row.locator('.icon-btn').click();
+    await page.waitForFunction(() => window.__host.messages('copyText').length > 0);
     const msg = await page.evaluate(() => window.__host.messages('copyText').at(-1));
     assert(msg?.text === 'gpt-4o-mini', `copyText got ${JSON.stringify(msg)}`);
   });
@@ -341,7 +343,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.click(`.row[data-span-id="${tool.spanId}"] .name`);
     await page.waitForSelector('#details .attr-row[data-key="gen_ai.tool.call.result"]');
     await page.click(`.row[data-span-id="${tool.spanId}"] .twistie`); // collapse it
-    const before = await page.$$eval('#tree .row', (r) => r.length);
+    const before = await page.$$eval('#tree .row[data-span-id]', (r) => r.length);
     // A partial trace first (spans still arriving), then the full one; host resends selectSpanId null.
     await page.evaluate(() => window.__host.load('agent', null, 12));
     await page.waitForFunction((id) => !document.querySelector(`.row[data-span-id="${id}"]`), chat3.spanId);
@@ -349,7 +351,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.waitForSelector(`.row[data-span-id="${chat3.spanId}"]`);
     assert((await selectedId(page)) === tool.spanId, 'selection lost on live update');
     assert((await page.getAttribute(`.row[data-span-id="${tool.spanId}"]`, 'aria-expanded')) === 'false', 'collapse state lost on live update');
-    assert((await page.$$eval('#tree .row', (r) => r.length)) === before, 'row count changed after the full trace came back');
+    assert((await page.$$eval('#tree .row[data-span-id]', (r) => r.length)) === before, 'row count changed after the full trace came back');
     assert(await page.isVisible('#details .attr-row[data-key="gen_ai.tool.call.result"]'), 'details lost on live update');
   });
 
@@ -357,7 +359,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     const tool = agent.skeleton.spans.find((s) => s.name === 'execute_tool get_weather');
     await page.waitForTimeout(250); // setState is coalesced
     await page.reload();
-    await page.waitForSelector('#tree .row');
+    await page.waitForSelector('#tree .row[data-span-id]');
     await waitSelected(page, tool.spanId);
     assert((await page.getAttribute(`.row[data-span-id="${tool.spanId}"]`, 'aria-expanded')) === 'false', 'collapsed state not restored');
     await page.waitForSelector('#details .attr-row[data-key="gen_ai.tool.name"]');
@@ -372,6 +374,13 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.evaluate((id) => window.__host.load('agent', id), db.spanId);
     await page.waitForTimeout(100);
     assert((await selectedId(page)) === root.spanId, 'a repeated selectSpanId took the selection back');
+    // Asked for a span that has not arrived yet: selected when it arrives.
+    const chat3 = agent.skeleton.spans.filter((s) => s.name === 'chat gpt-4o-mini')[2];
+    await page.evaluate((id) => window.__host.load('agent', id, 12), chat3.spanId);
+    await page.waitForTimeout(100);
+    assert((await selectedId(page)) === root.spanId, 'selection should stay while the span is missing');
+    await page.evaluate((id) => window.__host.load('agent', id), chat3.spanId);
+    await waitSelected(page, chat3.spanId);
   });
 
   await check('spanDetail errors and null answers show messages, Retry recovers', async () => {
@@ -401,12 +410,32 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   await check('traceRemoved replaces the view with a message', async () => {
     await page.evaluate((traceId) => window.__host.send({ type: 'traceRemoved', traceId }), agent.skeleton.traceId);
     await page.waitForFunction(() => document.querySelector('.app-message')?.textContent.includes('no longer available'));
-    assert((await page.$$('#tree .row')).length === 0, 'rows should be gone');
+    assert((await page.$$('#tree .row[data-span-id]')).length === 0, 'rows should be gone');
   });
   await v.close();
 
   // Hostile skeleton: markup in span names and service names --------------------------------------
   v = await openView(browser, origin, { fixture: 'none' });
+  await check('the harness enforces the CSP (an inline style attribute and inline script are refused)', async () => {
+    const r = await v.page.evaluate(async () => {
+      const probe = document.createElement('div');
+      probe.innerHTML = '<span style="color: red">x</span><img src="https://example.invalid/x.png">';
+      document.body.append(probe);
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true';
+      document.body.append(s);
+      await new Promise((res) => setTimeout(res, 100));
+      const color = getComputedStyle(probe.firstElementChild).color;
+      probe.remove();
+      s.remove();
+      const seen = window.__csp.splice(0);
+      return { seen, color, ran: window.__inlineRan === true };
+    });
+    assert(r.seen.some((x) => x.startsWith('style-src')), `inline style not reported: ${JSON.stringify(r)}`);
+    assert(r.seen.some((x) => x.startsWith('img-src')), `remote image not reported: ${JSON.stringify(r)}`);
+    assert(!r.ran && r.color !== 'rgb(255, 0, 0)', `CSP not enforced: ${JSON.stringify(r)}`);
+    v.problems.length = 0; // the refused loads above log console errors on purpose
+  });
   await check('markup in span and service names is rendered as text', async () => {
     await v.page.evaluate(() => {
       const spans = [
@@ -415,7 +444,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
       ];
       window.__host.send({ type: 'traceLoaded', trace: { traceId: 'f'.repeat(32), startTimeUnixNano: '1732198765123456789', durationMs: 10, spans }, summary: null, selectSpanId: null });
     });
-    await v.page.waitForSelector('#tree .row');
+    await v.page.waitForSelector('#tree .row[data-span-id]');
     await v.page.waitForTimeout(100);
     const r = await v.page.evaluate(() => ({
       names: [...document.querySelectorAll('#tree .row .name')].map((e) => e.textContent),
@@ -429,89 +458,114 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   await v.close();
 
   // Big traces: first paint, virtualization, collapse timing ---------------------------------------
-  for (const n of [1000, 10000]) {
-    v = await openView(browser, origin, { fixture: 'none' });
-    await check(`first painted rows for ${n} spans`, async () => {
-      const t = await v.page.evaluate(async (name) => {
-        const f = window.__host.fixture(name);
-        window.__host.current = f;
-        await new Promise((r) => requestAnimationFrame(() => r()));
-        const t0 = performance.now();
-        let inDom = 0;
-        const seen = new Promise((resolve) => {
-          const mo = new MutationObserver(() => {
-            if (document.querySelector('#tree .row')) {
-              inDom = performance.now() - t0;
-              mo.disconnect();
-              resolve();
-            }
-          });
-          mo.observe(document.getElementById('app'), { childList: true, subtree: true });
+  const firstRows = async (page, name) =>
+    page.evaluate(async (fixtureName) => {
+      const f = window.__host.fixture(fixtureName);
+      window.__host.current = f;
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      const t0 = performance.now();
+      let inDom = 0;
+      const seen = new Promise((resolve) => {
+        const mo = new MutationObserver(() => {
+          if (document.querySelector('#tree .row[data-span-id]')) {
+            inDom = performance.now() - t0;
+            mo.disconnect();
+            resolve();
+          }
         });
-        window.__host.send({ type: 'traceLoaded', trace: f.skeleton, summary: f.summary, selectSpanId: null });
-        await seen;
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        return { inDom, painted: performance.now() - t0 };
-      }, `big${n}`);
+        mo.observe(document.getElementById('app'), { childList: true, subtree: true });
+      });
+      window.__host.send({ type: 'traceLoaded', trace: f.skeleton, summary: f.summary, selectSpanId: null });
+      await seen;
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return { inDom, painted: performance.now() - t0 };
+    }, name);
+
+  for (const n of [1000, 10000]) {
+    v = null;
+    await check(`first painted rows for ${n} spans (fresh page each, median of 3)`, async () => {
+      const runs = [];
+      for (let i = 0; i < 3; i++) {
+        if (v) await v.close();
+        v = await openView(browser, origin, { fixture: 'none' });
+        runs.push(await firstRows(v.page, `big${n}`));
+      }
+      const med = (f) => runs.map((r) => r[f]).sort((a, b) => a - b)[1];
+      const t = { inDom: med('inDom'), painted: med('painted'), runs };
       metrics[`firstRows_${n}`] = t;
-      log(`       ${n} spans: rows in DOM after ${t.inDom.toFixed(1)} ms, painted after ${t.painted.toFixed(1)} ms (postMessage + tree build + render)`);
+      log(`       ${n} spans: rows in DOM after ${t.inDom.toFixed(1)} ms, painted after ${t.painted.toFixed(1)} ms (traceLoaded postMessage → tree build → rows; runs: ${runs.map((r) => r.painted.toFixed(0)).join(', ')} ms)`);
       assert(t.painted < 5000, 'first paint took more than 5 s');
     });
 
     if (n === 10000) {
       const p = v.page;
       await check('virtualization: a 10,000-span trace keeps a bounded number of row elements', async () => {
-        const count = await p.$$eval('#tree .row', (r) => r.length);
+        const count = await p.$$eval('#tree .row[data-span-id]', (r) => r.length);
         const viewportRows = Math.ceil((await p.$eval('#tree', (e) => e.clientHeight)) / 22);
         metrics.rowElements10k = count;
         log(`       ${count} row elements for ${viewportRows} visible rows`);
         assert(count > 0 && count <= viewportRows + 2 * 10 + 4, `too many row elements: ${count}`);
+        // Rows out of view are parked (hidden, no data-span-id) up to a fixed number.
+        const total = await p.$$eval('#tree .row', (r) => r.length);
+        assert(total <= count + 120, `too many parked rows: ${total - count}`);
         await p.focus('#tree');
         await p.keyboard.press('End');
         const last = await selectedId(p);
         assert(last, 'End should select the last row');
         assert(await p.isVisible(`.row[data-span-id="${last}"]`), 'last row not visible after End');
-        const after = await p.$$eval('#tree .row', (r) => r.length);
+        const after = await p.$$eval('#tree .row[data-span-id]', (r) => r.length);
         assert(after <= viewportRows + 2 * 10 + 4, `too many row elements after scrolling: ${after}`);
         await p.keyboard.press('Home');
       });
 
-      await check('collapse/expand of the 10k root (timing)', async () => {
+      await check('collapse/expand of the 10k root (timing, median of 9)', async () => {
         const t = await p.evaluate(async () => {
           const tree = document.getElementById('tree');
           tree.focus();
           const key = (k) => tree.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+          const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
           key('Home');
-          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+          await frame();
           const measure = async (k) => {
             const t0 = performance.now();
             key(k);
             const handler = performance.now() - t0;
             void document.body.offsetHeight; // force style + layout
             const layout = performance.now() - t0;
-            await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-            return { handler, layout, frame: performance.now() - t0, rows: tree.querySelectorAll('.row').length };
+            await frame();
+            return { handler, layout, frame: performance.now() - t0, rows: tree.querySelectorAll('.row[data-span-id]').length };
           };
-          const collapse = await measure('ArrowLeft');
-          const expand = await measure('ArrowRight');
-          return { collapse, expand };
+          const runs = { collapse: [], expand: [] };
+          for (let i = 0; i < 9; i++) {
+            runs.collapse.push(await measure('ArrowLeft'));
+            runs.expand.push(await measure('ArrowRight'));
+          }
+          const stat = (list, f) => {
+            const v = list.map((x) => x[f]).sort((a, b) => a - b);
+            return { median: v[v.length >> 1], min: v[0] };
+          };
+          const sum = (list) => ({ handler: stat(list, 'handler'), layout: stat(list, 'layout'), frame: stat(list, 'frame'), rows: list.at(-1).rows });
+          return { collapse: sum(runs.collapse), expand: sum(runs.expand) };
         });
         metrics.collapse10k = t;
-        log(`       collapse: ${t.collapse.handler.toFixed(2)} ms handler, ${t.collapse.layout.toFixed(2)} ms incl. layout, ${t.collapse.frame.toFixed(1)} ms to next frame (${t.collapse.rows} rows)`);
-        log(`       expand:   ${t.expand.handler.toFixed(2)} ms handler, ${t.expand.layout.toFixed(2)} ms incl. layout, ${t.expand.frame.toFixed(1)} ms to next frame (${t.expand.rows} rows)`);
+        const fmt = (x) => `${x.median.toFixed(1)} ms (min ${x.min.toFixed(1)})`;
+        for (const [name, r] of Object.entries(t)) {
+          log(`       ${name.padEnd(8)} handler ${fmt(r.handler)}, incl. style+layout ${fmt(r.layout)}, to next frame ${fmt(r.frame)}; ${r.rows} rows in DOM`);
+        }
+        log(`       (machine load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
         assert(t.collapse.rows === 1, `collapsed root should leave 1 row, got ${t.collapse.rows}`);
         assert(t.expand.rows > 1, 'expand should bring rows back');
-        if (t.collapse.layout > 50 || t.expand.layout > 50) log('       WARNING: collapse/expand above the 50 ms budget');
+        if (t.collapse.layout.median > 50 || t.expand.layout.median > 50) log('       WARNING: collapse/expand median above the 50 ms budget');
       });
 
-      await check('collapse all / expand all on 10k spans', async () => {
+    await check('collapse all / expand all on 10k spans', async () => {
         const t = await p.evaluate(async () => {
           const btn = (icon) => document.querySelector(`vscode-toolbar-button[icon="${icon}"]`);
           const t0 = performance.now();
           btn('collapse-all').click();
           void document.body.offsetHeight;
           const collapse = performance.now() - t0;
-          const rowsCollapsed = document.querySelectorAll('#tree .row').length;
+          const rowsCollapsed = document.querySelectorAll('#tree .row[data-span-id]').length;
           const t1 = performance.now();
           btn('expand-all').click();
           void document.body.offsetHeight;
@@ -537,7 +591,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
           document.querySelector('vscode-toolbar-button[icon="expand-all"]').click();
           tree.scrollTop = tree.scrollHeight / 2;
           await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 50)));
-          const rows = [...tree.querySelectorAll('.row')];
+          const rows = [...tree.querySelectorAll('.row[data-span-id]')];
           const tops = rows.map((e) => e.getBoundingClientRect().top).sort((a, b) => a - b);
           const box = tree.getBoundingClientRect();
           const covering = tops.filter((t) => t >= box.top - 22 && t <= box.bottom);

@@ -31,6 +31,8 @@ export interface DetailsHost {
   setSectionOpen(section: string, open: boolean): void;
 }
 
+/** Stack traces are read by lines: fold later than other values. */
+const STACK_FOLD = { chars: 4000, lines: 14 };
 const EXCEPTION_KEYS = new Set(['exception.type', 'exception.message', 'exception.stacktrace']);
 
 export class DetailsPane implements ValueContext {
@@ -200,6 +202,7 @@ export class DetailsPane implements ValueContext {
 
   private section(id: string, title: string, count: number | null, body: TemplateResult, actions: TemplateResult | typeof nothing): TemplateResult {
     return html`<vscode-collapsible
+      always-show-header-actions
       class="section"
       data-section=${id}
       heading=${title}
@@ -239,7 +242,7 @@ export class DetailsPane implements ValueContext {
             </div>
             ${stack
               ? html`<div class="stack-block">
-                  ${renderDisplay({ kind: 'string', text: stack, copyText: stack }, `ev:${i}:stack`, this, 'stack')}
+                  ${renderDisplay({ kind: 'string', text: stack, copyText: stack }, `ev:${i}:stack`, this, 'stack', STACK_FOLD)}
                   ${copyButton(stack, 'stack trace', this, 'Copy stack trace')}
                 </div>`
               : nothing}`

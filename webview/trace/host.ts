@@ -28,8 +28,8 @@ export const defaultState: PersistedState = {
   collapsed: [],
   hostSelectSpanId: null,
   scrollTop: 0,
-  nameColumnFraction: 0.38,
-  splitPosition: '62%',
+  nameColumnFraction: 0.4,
+  splitPosition: '58%',
   closedSections: [],
 };
 
@@ -50,21 +50,10 @@ export function connectToHost(onEvent: (event: TraceViewEvent) => void): HostCon
     onEvent,
   );
   window.addEventListener('message', (e: MessageEvent) => channel.receive(e.data));
-  let saveTimer = 0;
-  let pending: PersistedState | null = null;
   return {
     channel,
     loadState: () => ({ ...defaultState, ...sanitize(api.getState()) }),
-    // setState serializes the whole object: coalesce bursts (scrolling) into one write per frame.
-    saveState: (state) => {
-      pending = state;
-      if (saveTimer) return;
-      saveTimer = window.setTimeout(() => {
-        saveTimer = 0;
-        if (pending) api.setState(pending);
-        pending = null;
-      }, 100);
-    },
+    saveState: (state) => api.setState(state),
   };
 }
 

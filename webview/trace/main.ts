@@ -13,6 +13,7 @@ import { html, render } from 'lit';
 import type { SkeletonSpan, SpanDetail, SpanId, TraceSkeleton, TraceSummary } from '../../src/model/trace';
 import type { TraceViewEvent } from '../../src/protocol/traceView';
 import { DetailsPane } from './details';
+import { nanoDiffMs } from './format';
 import { renderHeader } from './header';
 import { connectToHost, type HostConnection, type PersistedState } from './host';
 import { TraceTree } from './tree';
@@ -41,6 +42,7 @@ class TraceApp {
   private readonly detailCache = new Map<SpanId, SpanDetail>();
   private detailToken = 0;
   private detailTimer = 0;
+  private persistTimer = 0;
 
   constructor(appEl: HTMLElement) {
     this.appEl = appEl;
@@ -67,7 +69,7 @@ class TraceApp {
     this.split.className = 'main-split';
     this.split.split = 'vertical';
     this.split.handlePosition = this.state.splitPosition;
-    this.split.initialHandlePosition = '62%';
+    this.split.initialHandlePosition = '58%';
     this.split.resetOnDblClick = true;
     this.split.minStart = '240px';
     this.split.minEnd = '200px';
@@ -115,6 +117,9 @@ class TraceApp {
     this.showMessage('loading', 'Loading trace…');
     new ResizeObserver(() => this.onResize()).observe(appEl);
     this.onResize();
+    // The webview may be torn down when hidden: write pending state first.
+    window.addEventListener('pagehide', () => this.persistTimer && this.persistNow());
+    document.addEventListener('visibilitychange', () => document.hidden && this.persistTimer && this.persistNow());
     this.conn.channel.send({ type: 'ready' });
   }
 
@@ -155,14 +160,19 @@ class TraceApp {
     const collapsed = new Set<SpanId>(sameTrace && previous ? previous.collapsedSpanIds() : this.state.collapsed);
     let selection = sameTrace ? this.waterfall.selectedSpanId : this.state.selectedSpanId;
     // A repeated `selectSpanId` (live updates resend it) must not take the selection back.
+    const tree = new TraceTree(trace, collapsed);
     let revealHostSelection = false;
     if (hostSelect && hostSelect !== this.state.hostSelectSpanId) {
-      selection = hostSelect;
-      revealHostSelection = true;
+      // A span that has not arrived yet is revealed when a later update brings it.
+      if (tree.indexBySpanId.has(hostSelect)) {
+        selection = hostSelect;
+        revealHostSelection = true;
+      } else {
+        this.pendingReveal = hostSelect;
+      }
+      this.state.hostSelectSpanId = hostSelect;
     }
-    this.state.hostSelectSpanId = hostSelect ?? this.state.hostSelectSpanId;
 
-    const tree = new TraceTree(trace, collapsed);
     const oldSkeletonById = new Map<SpanId, SkeletonSpan>();
     if (sameTrace && this.skeleton) for (const s of this.skeleton.spans) oldSkeletonById.set(s.spanId, s);
     this.skeleton = trace;
@@ -260,11 +270,10 @@ class TraceApp {
     if (this.detailCache.size > DETAIL_CACHE_SIZE) this.detailCache.delete(this.detailCache.keys().next().value!);
     // Event ticks on the bar: the skeleton has counts only, the details have times.
     const span = detail.span;
-    const durationMs = Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6;
-    const marks = span.events.map((ev) => ({
-      at: durationMs > 0 ? Number(BigInt(ev.timeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6 / durationMs : 0,
-      exception: ev.name === 'exception',
-    }));
+    const durationMs = nanoDiffMs(span.startTimeUnixNano, span.endTimeUnixNano);
+    const marks = span.events
+      .map((ev) => ({ at: durationMs > 0 ? nanoDiffMs(span.startTimeUnixNano, ev.timeUnixNano) / durationMs : 0, exception: ev.name === 'exception' }))
+      .filter((m) => Number.isFinite(m.at));
     this.waterfall.setEventMarks(spanId, marks);
   }
 
@@ -305,11 +314,26 @@ class TraceApp {
   }
 
   private hideMessage(): void {
+    const wasHidden = this.appEl.classList.contains('no-trace');
     this.messageEl.hidden = true;
     this.appEl.classList.remove('has-message', 'no-trace');
+    // The split layout measures itself when its handle position is set; while it was hidden it
+    // measured 0 px, so set the position again now that it has a size.
+    if (wasHidden) this.split.handlePosition = this.state.splitPosition;
   }
 
+  /**
+   * Saves the view state soon (coalesced): reading the scroll position forces a layout, which
+   * must not happen inside a key or scroll handler, and `setState` serializes the whole object.
+   */
   private persist(): void {
+    if (this.persistTimer) return;
+    this.persistTimer = window.setTimeout(() => this.persistNow(), 100);
+  }
+
+  private persistNow(): void {
+    window.clearTimeout(this.persistTimer);
+    this.persistTimer = 0;
     this.state.selectedSpanId = this.waterfall.selectedSpanId;
     this.state.collapsed = this.tree ? this.tree.collapsedSpanIds() : this.state.collapsed;
     this.state.scrollTop = this.waterfall.scrollTop;

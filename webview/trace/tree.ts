@@ -53,80 +53,119 @@ export class TraceTree {
   constructor(readonly trace: TraceSkeleton, collapsedIds: ReadonlySet<SpanId>) {
     const spans = trace.spans;
     const n = spans.length;
-    const firstIndexById = new Map<SpanId, number>();
-    for (let i = 0; i < n; i++) if (!firstIndexById.has(spans[i]!.spanId)) firstIndexById.set(spans[i]!.spanId, i);
 
-    // Children lists in input order; input is "ordered by start time" but sort defensively.
-    const children: number[][] = new Array(n);
-    const roots: number[] = [];
+    // Visit spans by start time (the skeleton promises that order; sort only when it is broken),
+    // so children and roots come out sorted without per-list sorts.
+    let byStart: Int32Array | null = null;
+    for (let i = 1; i < n; i++) {
+      if (spans[i - 1]!.startOffsetMs > spans[i]!.startOffsetMs) {
+        byStart = Int32Array.from({ length: n }, (_, k) => k).sort(
+          (a, b) => spans[a]!.startOffsetMs - spans[b]!.startOffsetMs || a - b,
+        );
+        break;
+      }
+    }
+    const at = (k: number) => (byStart ? byStart[k]! : k);
+
+    const firstIndexById = new Map<SpanId, number>();
+    for (let i = 0; i < n; i++) {
+      const id = spans[i]!.spanId;
+      if (!firstIndexById.has(id)) firstIndexById.set(id, i);
+    }
+    // Parent per span (-1 = top level); children as one flat list per parent (CSR layout).
+    const parentOf = new Int32Array(n);
     const missing = new Uint8Array(n);
+    const kidCount = new Int32Array(n);
+    let rootCount = 0;
     for (let i = 0; i < n; i++) {
       const p = spans[i]!.parentSpanId;
       const pi = p === null ? undefined : firstIndexById.get(p);
       if (pi === undefined || pi === i) {
-        roots.push(i);
+        parentOf[i] = -1;
+        rootCount++;
         if (p !== null) missing[i] = 1;
       } else {
-        (children[pi] ??= []).push(i);
+        parentOf[i] = pi;
+        kidCount[pi]!++;
       }
     }
-    const byStart = (a: number, b: number) => spans[a]!.startOffsetMs - spans[b]!.startOffsetMs || a - b;
-    sortIfNeeded(roots, spans, byStart);
-    for (const list of children) if (list) sortIfNeeded(list, spans, byStart);
+    const kidStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) kidStart[i + 1] = kidStart[i]! + kidCount[i]!;
+    const kids = new Int32Array(kidStart[n]!);
+    const fill = kidStart.slice(0, n);
+    const posBySpan = new Int32Array(n);
+    const topLevel: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = at(k);
+      const p = parentOf[i]!;
+      if (p < 0) {
+        topLevel.push(i);
+        posBySpan[i] = topLevel.length;
+      } else {
+        posBySpan[i] = fill[p]! - kidStart[p]! + 1;
+        kids[fill[p]!++] = i;
+      }
+    }
 
-    // Iterative pre-order DFS; anything unreached afterwards sits on a parent cycle.
-    const order: number[] = [];
-    const parentOf: number[] = [];
-    const depthOf: number[] = [];
-    const posOf: number[] = [];
-    const sizeOf: number[] = [];
-    const visited = new Uint8Array(n);
-    const walk = (start: number, pos: number, setSize: number) => {
-      const stack: Array<[span: number, parentOrder: number, depth: number, pos: number, setSize: number]> = [[start, -1, 0, pos, setSize]];
-      while (stack.length) {
-        const [s, parentOrder, depth, p, size] = stack.pop()!;
-        if (visited[s]) continue;
-        visited[s] = 1;
-        const me = order.length;
-        order.push(s);
-        parentOf.push(parentOrder);
-        depthOf.push(depth);
-        posOf.push(p);
-        sizeOf.push(size);
-        const kids = children[s];
-        if (kids) {
-          const live = kids.filter((k) => !visited[k]);
-          for (let k = live.length - 1; k >= 0; k--) stack.push([live[k]!, me, depth + 1, k + 1, live.length]);
+    // Iterative pre-order DFS. `order[o]` is the span at pre-order position `o`.
+    const order = new Int32Array(n);
+    const orderOf = new Int32Array(n).fill(-1);
+    const parentOrder = new Int32Array(n);
+    const depthOf = new Int32Array(n);
+    const setSizeOf = new Int32Array(n);
+    const stack = new Int32Array(n);
+    let m = 0;
+    const walk = (start: number, setSize: number) => {
+      let sp = 0;
+      stack[sp++] = start;
+      setSizeOf[start] = setSize;
+      while (sp > 0) {
+        const s = stack[--sp]!;
+        if (orderOf[s]! >= 0) continue;
+        const o = m++;
+        order[o] = s;
+        orderOf[s] = o;
+        const p = parentOf[s]!;
+        const po = p >= 0 && s !== start ? orderOf[p]! : -1;
+        parentOrder[o] = po;
+        depthOf[o] = po >= 0 ? depthOf[po]! + 1 : 0;
+        const from = kidStart[s]!;
+        const to = kidStart[s + 1]!;
+        for (let c = to - 1; c >= from; c--) {
+          const kid = kids[c]!;
+          if (orderOf[kid]! < 0) {
+            setSizeOf[kid] = to - from;
+            stack[sp++] = kid;
+          }
         }
       }
     };
-    const topLevel: number[] = [...roots];
-    for (let r = 0; r < roots.length; r++) walk(roots[r]!, r + 1, roots.length);
-    if (order.length < n) {
+    for (const r of topLevel) walk(r, rootCount);
+    if (m < n) {
+      // Whatever is left hangs off a parent cycle (malformed data): break each cycle at one
+      // span, so chains below it keep their shape.
       for (let i = 0; i < n; i++) {
-        if (visited[i]) continue;
-        // Climb to a node on the cycle, so only the cycle is broken and chains below it stay.
+        if (orderOf[i]! >= 0) continue;
         const seen = new Set<number>();
         let c = i;
         while (!seen.has(c)) {
           seen.add(c);
-          const p = spans[c]!.parentSpanId;
-          const pi = p === null ? undefined : firstIndexById.get(p);
-          if (pi === undefined || visited[pi]) break;
-          c = pi;
+          const p = parentOf[c]!;
+          if (p < 0 || orderOf[p]! >= 0) break;
+          c = p;
         }
         missing[c] = 1;
         topLevel.push(c);
-        walk(c, topLevel.length, topLevel.length);
+        posBySpan[c] = topLevel.length;
+        walk(c, topLevel.length);
       }
     }
 
-    // Subtree ends and descendant errors: one reverse pass over pre-order.
-    const m = order.length;
+    // Subtree sizes and descendant errors: one reverse pass over pre-order.
     const subtreeSize = new Int32Array(m).fill(1);
     const descErr = new Uint8Array(m);
     for (let o = m - 1; o > 0; o--) {
-      const p = parentOf[o]!;
+      const p = parentOrder[o]!;
       if (p >= 0) {
         subtreeSize[p]! += subtreeSize[o]!;
         if (descErr[o] || spans[order[o]!]!.statusCode === 'error') descErr[p] = 1;
@@ -140,11 +179,12 @@ export class TraceTree {
     let errorCount = 0;
     let scaleMs = Math.max(0, trace.durationMs || 0);
     for (let o = 0; o < m; o++) {
-      const span = spans[order[o]!]!;
-      if (!this.indexBySpanId.has(span.spanId)) this.indexBySpanId.set(span.spanId, o);
+      const si = order[o]!;
+      const span = spans[si]!;
+      if (firstIndexById.get(span.spanId) === si) this.indexBySpanId.set(span.spanId, o);
       let svc = serviceIndex.get(span.serviceName);
       if (svc === undefined) serviceIndex.set(span.serviceName, (svc = serviceIndex.size));
-      const p = parentOf[o]!;
+      const p = parentOrder[o]!;
       const parentService = p >= 0 ? spans[order[p]!]!.serviceName : firstRootService;
       if (span.statusCode === 'error') errorCount++;
       const end = Math.max(0, span.startOffsetMs) + Math.max(0, span.durationMs);
@@ -156,16 +196,16 @@ export class TraceTree {
         parent: p,
         childCount: 0,
         subtreeEnd: o + subtreeSize[o]!,
-        posInSet: posOf[o]!,
-        setSize: sizeOf[o]!,
-        missingParent: missing[order[o]!] === 1,
+        posInSet: posBySpan[si]!,
+        setSize: setSizeOf[si]!,
+        missingParent: missing[si] === 1,
         serviceIndex: svc,
         showService: span.serviceName !== '' && span.serviceName !== parentService,
         descendantError: descErr[o] === 1,
       };
     }
     for (let o = 0; o < m; o++) {
-      const p = parentOf[o]!;
+      const p = parentOrder[o]!;
       if (p >= 0) (this.nodes[p] as { childCount: number }).childCount++;
     }
     this.services = [...serviceIndex.keys()];
@@ -259,14 +299,5 @@ export class TraceTree {
       o = flags[o] ? nodes[o]!.subtreeEnd : o + 1;
     }
     this.visibleLength = len;
-  }
-}
-
-function sortIfNeeded(list: number[], spans: SkeletonSpan[], cmp: (a: number, b: number) => number): void {
-  for (let i = 1; i < list.length; i++) {
-    if (spans[list[i - 1]!]!.startOffsetMs > spans[list[i]!]!.startOffsetMs) {
-      list.sort(cmp);
-      return;
-    }
   }
 }

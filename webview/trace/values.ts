@@ -29,7 +29,34 @@ export interface DisplayValue {
   copyText: string;
 }
 
+/**
+ * Parsing and pretty-printing a large JSON prompt on every re-render (each fold toggle renders
+ * the pane again) would be wasteful: remember results for long strings and for objects.
+ */
+const stringCache = new Map<string, DisplayValue>();
+const objectCache = new WeakMap<object, DisplayValue>();
+const CACHE_MIN_CHARS = 200;
+const STRING_CACHE_ENTRIES = 256;
+
 export function toDisplay(value: AttributeValue): DisplayValue {
+  if (typeof value === 'string' && value.length >= CACHE_MIN_CHARS) {
+    let d = stringCache.get(value);
+    if (!d) {
+      d = computeDisplay(value);
+      if (stringCache.size >= STRING_CACHE_ENTRIES) stringCache.delete(stringCache.keys().next().value!);
+      stringCache.set(value, d);
+    }
+    return d;
+  }
+  if (typeof value === 'object' && value !== null) {
+    let d = objectCache.get(value);
+    if (!d) objectCache.set(value, (d = computeDisplay(value)));
+    return d;
+  }
+  return computeDisplay(value);
+}
+
+function computeDisplay(value: AttributeValue): DisplayValue {
   if (value === null) return { kind: 'null', text: 'null', copyText: 'null' };
   switch (typeof value) {
     case 'number':
@@ -61,10 +88,10 @@ function parseJsonContainer(s: string): unknown {
 }
 
 /** Where to cut a folded text, or -1 when it needs no folding. */
-export function foldPoint(text: string): number {
-  let cut = text.length > FOLD_CHARS ? FOLD_CHARS : -1;
+export function foldPoint(text: string, maxChars = FOLD_CHARS, maxLines = FOLD_LINES): number {
+  let cut = text.length > maxChars ? maxChars : -1;
   let nl = -1;
-  for (let i = 0; i < FOLD_LINES; i++) {
+  for (let i = 0; i < maxLines; i++) {
     nl = text.indexOf('\n', nl + 1);
     if (nl < 0) break;
   }
@@ -86,8 +113,14 @@ export function renderValue(value: AttributeValue, id: string, ctx: ValueContext
   return renderDisplay(toDisplay(value), id, ctx);
 }
 
-export function renderDisplay(d: DisplayValue, id: string, ctx: ValueContext, extraClass = ''): TemplateResult {
-  const cut = foldPoint(d.text);
+export function renderDisplay(
+  d: DisplayValue,
+  id: string,
+  ctx: ValueContext,
+  extraClass = '',
+  fold: { chars: number; lines: number } = { chars: FOLD_CHARS, lines: FOLD_LINES },
+): TemplateResult {
+  const cut = foldPoint(d.text, fold.chars, fold.lines);
   const expanded = cut < 0 || ctx.isExpanded(id);
   const shown = expanded ? d.text : d.text.slice(0, cut);
   const body = d.kind === 'json' ? highlightJson(shown) : shown;
@@ -96,9 +129,9 @@ export function renderDisplay(d: DisplayValue, id: string, ctx: ValueContext, ex
   const toggle =
     cut < 0
       ? nothing
-      : html`<button class="link-btn fold-toggle" aria-expanded=${expanded ? 'true' : 'false'} @click=${() => ctx.toggleExpanded(id)}>
-          ${expanded ? 'Show less' : `Show more (${moreLabel(d.text, cut)})`}
-        </button>`;
+      : html`<button class="link-btn fold-toggle" aria-expanded=${expanded ? 'true' : 'false'} @click=${() => ctx.toggleExpanded(id)}>${
+          expanded ? 'Show less' : `Show more (${moreLabel(d.text, cut)})`
+        }</button>`;
   return html`<div class=${cls}><span class="value-text">${body}${expanded ? nothing : html`<span class="ellipsis">…</span>`}</span>${toggle}</div>`;
 }
 

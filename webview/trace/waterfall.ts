@@ -19,6 +19,9 @@ export const ROW_HEIGHT = 22;
 /** Indentation per tree level in px: keep in sync with the guide gradient in trace.css. */
 const INDENT = 12;
 const OVERSCAN = 10;
+/** Parked rows kept for reuse (about two screens of rows). */
+const MAX_PARKED = 120;
+const PARKED_TRANSFORM = 'translateY(-100000px)';
 
 export type SelectOrigin = 'keyboard' | 'click' | 'enter' | 'reveal' | 'restore';
 
@@ -64,7 +67,13 @@ export class Waterfall {
   private version = 0;
   private selected = -1;
   private readonly rows = new Map<number, RowView>();
-  private readonly pool: RowView[] = [];
+  /**
+   * Rows that left the view stay in the DOM, parked above the list with their content. Bringing
+   * the same span back (expand after collapse, scrolling back) then costs no style or layout
+   * work; detaching and re-attaching rows made every expand restyle and relayout them all.
+   * Parked rows have no id, `data-span-id` or role and are `aria-hidden`.
+   */
+  private readonly parked: RowView[] = [];
   /** Event positions (fractions of the span's duration) for spans whose details were loaded. */
   private readonly eventMarks = new Map<SpanId, { at: number; exception: boolean }[]>();
   private nameColumnFraction: number;
@@ -129,6 +138,11 @@ export class Waterfall {
     this.scroller.addEventListener('focus', () => this.ensureActiveDescendant());
     this.installColumnResizer(resizer);
     new ResizeObserver(() => this.onResize()).observe(this.element);
+    // The scroller's content box also changes when its scrollbar appears or goes (expand/collapse).
+    new ResizeObserver(() => {
+      this.updateScrollbarGutter();
+      this.updateAxis();
+    }).observe(this.scroller);
   }
 
   /** Call once the element is in the document. */
@@ -160,6 +174,11 @@ export class Waterfall {
    */
   setTree(tree: TraceTree | null, selectSpanId: SpanId | null, scroll: { anchor: boolean } | { top: number }): void {
     const anchorId = 'anchor' in scroll && scroll.anchor ? this.firstVisibleSpan() : null;
+    if (!tree) {
+      for (const view of [...this.rows.values(), ...this.parked]) view.el.remove();
+      this.rows.clear();
+      this.parked.length = 0;
+    }
     this.tree = tree;
     this.version++;
     this.selected = tree && selectSpanId !== null ? (tree.indexBySpanId.get(selectSpanId) ?? -1) : -1;
@@ -248,7 +267,7 @@ export class Waterfall {
     for (const [node, view] of this.rows) {
       if (!wanted.has(node)) {
         this.rows.delete(node);
-        this.pool.push(view);
+        this.park(view);
       }
     }
     for (const item of items) {
@@ -256,17 +275,52 @@ export class Waterfall {
       const node = tree.nodeAtRow(item.index);
       let view = this.rows.get(node);
       if (!view) {
-        view = this.pool.pop() ?? this.createRow();
+        view = this.unpark(node) ?? this.createRow();
         this.rows.set(node, view);
       }
       if (view.node !== node || view.version !== this.version) this.bindNode(view, node);
       this.bindState(view, false);
-      view.el.style.transform = `translateY(${item.start}px)`;
+      const transform = `translateY(${item.start}px)`;
+      if (view.el.style.transform !== transform) view.el.style.transform = transform;
       if (!view.el.isConnected) this.sizer.append(view.el);
     }
-    // Detach recycled rows; keep them for reuse.
-    for (const view of this.pool) if (view.el.isConnected) view.el.remove();
+    // Bound the parking lot (the view got smaller, or a huge jump): drop the oldest.
+    while (this.parked.length > MAX_PARKED) this.parked.shift()!.el.remove();
     this.ensureActiveDescendant();
+  }
+
+  private park(view: RowView): void {
+    const el = view.el;
+    el.style.transform = PARKED_TRANSFORM;
+    el.removeAttribute('id');
+    el.removeAttribute('data-span-id');
+    el.removeAttribute('role');
+    el.removeAttribute('aria-selected');
+    el.setAttribute('aria-hidden', 'true');
+    view.stateKey = '';
+    this.parked.push(view);
+  }
+
+  /** A parked row, preferably one still showing `node` (then nothing needs re-rendering). */
+  private unpark(node: number): RowView | null {
+    if (this.parked.length === 0) return null;
+    let i = this.parked.length - 1;
+    for (let k = i; k >= 0; k--) {
+      const v = this.parked[k]!;
+      if (v.node === node && v.version === this.version) {
+        i = k;
+        break;
+      }
+    }
+    const view = this.parked.splice(i, 1)[0]!;
+    const el = view.el;
+    el.removeAttribute('aria-hidden');
+    el.setAttribute('role', 'treeitem');
+    if (view.node === node && view.version === this.version) {
+      el.id = rowId(node);
+      el.dataset.spanId = this.tree!.nodes[node]!.span.spanId;
+    }
+    return view;
   }
 
   private createRow(): RowView {
@@ -301,7 +355,7 @@ export class Waterfall {
     view.version = this.version;
     view.stateKey = '';
     const el = view.el;
-    el.id = `span-row-${node}`;
+    el.id = rowId(node);
     el.dataset.spanId = s.spanId;
     el.setAttribute('aria-level', String(n.depth + 1));
     el.setAttribute('aria-setsize', String(n.setSize));
@@ -310,9 +364,9 @@ export class Waterfall {
     view.guides.style.width = `${n.depth * INDENT}px`;
     view.kind.className = `kind codicon codicon-${kindIcon(s.kind)}`;
     view.kind.title = kindLabel(s.kind);
-    view.name.textContent = s.name || '(unnamed span)';
+    setText(view.name, s.name || '(unnamed span)');
     view.name.classList.toggle('unnamed', !s.name);
-    view.svc.textContent = n.showService ? s.serviceName : '';
+    setText(view.svc, n.showService ? s.serviceName : '');
     view.svc.hidden = !n.showService;
     view.orphan.hidden = !n.missingParent;
     view.orphan.title = n.missingParent ? `Parent span ${s.parentSpanId ?? ''} is not in this trace` : '';
@@ -323,7 +377,7 @@ export class Waterfall {
     view.bar.className = `bar svc-${n.serviceIndex % SERVICE_PALETTE_SIZE}${s.statusCode === 'error' ? ' error' : ''}`;
     view.bar.style.left = `${startPct}%`;
     view.bar.style.width = `${widthPct}%`;
-    view.dur.textContent = formatDuration(s.durationMs);
+    setText(view.dur, formatDuration(s.durationMs));
     view.dur.style.left = `calc(${Math.min(100, startPct + widthPct)}% + 4px)`;
 
     const lines = [
@@ -442,7 +496,7 @@ export class Waterfall {
     handle.addEventListener('pointerup', end);
     handle.addEventListener('pointercancel', end);
     handle.addEventListener('dblclick', () => {
-      this.nameColumnFraction = 0.38;
+      this.nameColumnFraction = 0.4;
       this.applyNameColumn();
       this.axisKey = '';
       this.updateAxis();
@@ -468,6 +522,7 @@ export class Waterfall {
     const view = this.selected >= 0 ? this.rows.get(this.selected) : undefined;
     if (view?.el.isConnected) this.scroller.setAttribute('aria-activedescendant', view.el.id);
     else this.scroller.removeAttribute('aria-activedescendant');
+    this.scroller.classList.toggle('has-selection', this.selected >= 0);
   }
 
   private scrollToNode(node: number, align: 'auto' | 'center'): void {
@@ -594,6 +649,15 @@ export class Waterfall {
     if (node < 0 || (e.target as Element).classList.contains('twistie')) return;
     this.toggle(node);
   }
+}
+
+function rowId(node: number): string {
+  return `span-row-${node}`;
+}
+
+/** Sets text only when it differs: an unchanged text node needs no new layout. */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function div(className: string): HTMLDivElement {
