@@ -10,7 +10,7 @@
 // Options: --skip-package (reuse dist/trace-lens.vsix), --vsix FILE (test another package, implies
 // --skip-package), --keep (keep the temp dirs even on success), --headed (needs a DISPLAY).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
   EXTENSION_ID,
@@ -132,11 +132,11 @@ try {
 } catch (err) {
   exitCode = 1;
   console.error(`\nE2E could not run: ${/** @type {Error} */ (err).message}`);
-  printLogPaths();
+  if (codeServer) printLogPaths();
 } finally {
   await cleanup();
   if (exitCode === 0 && !argv.has('--keep')) rmSync(runDir, { recursive: true, force: true });
-  else say(`kept ${relative(repoRoot, runDir)} (logs, user data)`);
+  else if (existsSync(runDir)) say(`kept ${relative(repoRoot, runDir)} (logs, user data)`);
   say(`total ${secs(Date.now() - t0)}`);
 }
 process.exit(exitCode);

@@ -123,8 +123,7 @@ export function writeUserSettings(userDataDir, extra = {}) {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false, // (autoUpdate's value type changed across versions; no gallery here anyway)
     'extensions.ignoreRecommendations': true,
     'update.mode': 'none',
     'telemetry.telemetryLevel': 'off',
@@ -133,6 +132,7 @@ export function writeUserSettings(userDataDir, extra = {}) {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'git.openRepositoryInParentFolders': 'never',
     'git.autofetch': false,
+    'remote.autoForwardPorts': false,
     ...extra,
   };
   writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
