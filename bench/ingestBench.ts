@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       while (next < bodies.length) {
         const body = bodies[next++];
         const s = performance.now();
-        const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': contentType } });
+        const res = await fetch(url, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': contentType } });
         await res.arrayBuffer();
         latencies.push(performance.now() - s);
         if (res.status !== 200) throw new Error(`HTTP ${res.status}`);

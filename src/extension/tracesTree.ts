@@ -68,7 +68,10 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
     const traceId = node.kind === 'trace' ? node.summary.traceId : node.traceId;
     const hierarchy = await this.hierarchy(traceId);
     if (!hierarchy) return [];
-    const children = node.kind === 'trace' ? hierarchy.roots : hierarchy.children.get(node.span.spanId) ?? [];
+    // The trace row stands for its root span: with a single root, its children hang directly under the trace row.
+    const children = node.kind === 'trace'
+      ? (hierarchy.roots.length === 1 ? hierarchy.children.get(hierarchy.roots[0].spanId) ?? [] : hierarchy.roots)
+      : hierarchy.children.get(node.span.spanId) ?? [];
     return children.map((span) => ({ kind: 'span', traceId, span, childCount: hierarchy.children.get(span.spanId)?.length ?? 0 }));
   }
 
@@ -122,7 +125,7 @@ export function buildHierarchy(skeleton: TraceSkeleton): SpanHierarchy {
 }
 
 function traceItem(summary: TraceSummary): vscode.TreeItem {
-  const item = new vscode.TreeItem(summary.rootName || '(unnamed span)', vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(summary.rootName || '(unnamed span)', summary.spanCount > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `trace:${summary.traceId}`;
   const parts = [summary.serviceName, formatDuration(summary.durationMs), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
   if (summary.errorCount > 0) parts.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);

@@ -96,8 +96,9 @@ export function spanProblem(span: SpanRecord): string | null {
   if (span.parentSpanId !== null && !isSpanId(span.parentSpanId)) return 'invalid parent span id';
   if (!isStorableNanos(span.startTimeUnixNano)) return 'invalid start time';
   if (!isStorableNanos(span.endTimeUnixNano)) return 'invalid end time';
+  if (typeof span.name !== 'string') return 'invalid span name';
   if (kindCode(span.kind) === undefined) return 'invalid span kind';
-  if (statusNumber(span.status?.code) === undefined) return 'invalid status code';
+  if (!span.status || statusNumber(span.status.code) === undefined) return 'invalid status code';
   return null;
 }
 

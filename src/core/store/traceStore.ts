@@ -84,11 +84,13 @@ import upsertTraceSql from './queries/upsertTrace.sql';
 
 /**
  * Time budget (ms) of one synchronous write slice in `ingestSpans`/`ingestLogs`/
- * `applyRetention`. The worker's queue waits at most about this long behind ingest (goal: no
- * task over 50 ms). A slice stops after the row during which the budget ran out, so the real
- * slice is this plus one row plus the commit; 40 leaves ~10 ms of headroom for that.
+ * `applyRetention`/`configure`. The worker's queue waits about this long behind ingest (goal:
+ * no task over 50 ms). A slice stops after the row during which the budget ran out, then
+ * upserts the slice's trace summaries, commits and checks retention; the remaining ~20 ms
+ * absorb that plus a major GC of the worker heap (30–40 ms pauses measured while inserting
+ * agent spans, which is why this is not 45). A 512-span agent batch (~45 ms) becomes 2 slices.
  */
-export const DEFAULT_SLICE_BUDGET_MS = 40;
+export const DEFAULT_SLICE_BUDGET_MS = 30;
 
 /** Rows (spans or log records) per write transaction, also when no time budget is given. */
 export const MAX_ROWS_PER_TRANSACTION = 512;
@@ -234,6 +236,18 @@ function compareDecimal(a: string, b: string): number {
   }
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Rejection reason for rows holding values JSON cannot encode (BigInt, cycles). */
+const UNSERIALIZABLE = 'value not serializable to JSON';
+
+/** `encode()`, or `null` when it throws (JSON.stringify of a BigInt or a cycle). */
+function safely(encode: () => string): string | null {
+  try {
+    return encode();
+  } catch {
+    return null;
+  }
 }
 
 function now(): number {
@@ -451,8 +465,10 @@ export class TraceStore {
   }
 
   /**
-   * Loads sql.js (WASM compile: 16–60 ms, once per process), creates the schema in an attached
-   * in-memory database and prepares every statement.
+   * Loads sql.js (WASM compile: 16–60 ms), creates the schema in an attached in-memory
+   * database and prepares every statement. sql.js instantiates its WASM once per process (or
+   * worker): later calls reuse that instance and ignore `wasmBinary`/`locateFile`, and a failed
+   * first load fails every later call too.
    * @throws RangeError for an invalid `config`; Error when the WASM cannot be loaded.
    */
   static async open(options: TraceStoreOptions): Promise<TraceStore> {
@@ -502,6 +518,9 @@ export class TraceStore {
    * returns early (everything committed) once `budgetMs` has passed; continue with
    * `{ offset: result.nextOffset }`, or use `ingestSpans`, which does that between event-loop
    * turns. Invalid spans are skipped and counted in `rejected`.
+   *
+   * Resources and scopes are deduplicated by content and, as a shortcut, by object identity:
+   * do not mutate a resource or scope object after passing it in.
    * @throws Error on SQLite failure (the transaction in progress is rolled back; earlier ones
    * of this call stay committed).
    */
@@ -912,11 +931,15 @@ export class TraceStore {
     if (tally.reasons.size < MAX_REJECT_REASONS) tally.reasons.add(reason);
   }
 
-  /** Row id of a resource, inserting it the first time its content is seen. */
-  private resourceId(resource: SpanRecord['resource']): number {
+  /**
+   * Row id of a resource, inserting it the first time its content is seen; `undefined` when it
+   * cannot be encoded as JSON.
+   */
+  private resourceId(resource: SpanRecord['resource']): number | undefined {
     const known = this.resourceIdsByObject.get(resource);
     if (known !== undefined) return known;
-    const json = encodeResource(resource);
+    const json = safely(() => encodeResource(resource));
+    if (json === null) return undefined;
     let id = this.resourceIds.get(json);
     if (id === undefined) {
       id = this.nextResourceId++;
@@ -930,11 +953,12 @@ export class TraceStore {
     return id;
   }
 
-  /** Row id of a scope, inserting it the first time its content is seen. */
-  private scopeId(scope: SpanRecord['scope']): number {
+  /** Row id of a scope, like `resourceId`. */
+  private scopeId(scope: SpanRecord['scope']): number | undefined {
     const known = this.scopeIdsByObject.get(scope);
     if (known !== undefined) return known;
-    const json = encodeScope(scope);
+    const json = safely(() => encodeScope(scope));
+    if (json === null) return undefined;
     let id = this.scopeIds.get(json);
     if (id === undefined) {
       id = this.nextScopeId++;
@@ -944,6 +968,45 @@ export class TraceStore {
     }
     this.scopeIdsByObject.set(scope, id);
     return id;
+  }
+
+  /**
+   * A valid span's `insertSpan.sql`/`updateSpan.sql` parameters and detail JSON (inserting its
+   * resource and scope if new), or the reason to refuse it. JSON-unsafe values (BigInt,
+   * cycles) break the model's contract; they refuse the span instead of failing the slice.
+   */
+  private prepareSpan(
+    span: SpanRecord,
+  ): { row: Params; detail: string; resourceId: number; isError: number } | string {
+    const problem = spanProblem(span);
+    if (problem !== null) return problem;
+    const detail = safely(() => encodeSpanDetail(span));
+    if (detail === null) return UNSERIALIZABLE;
+    const resourceId = this.resourceId(span.resource);
+    const scopeId = this.scopeId(span.scope);
+    if (resourceId === undefined || scopeId === undefined) return UNSERIALIZABLE;
+    const statusCode = statusNumber(span.status.code)!;
+    const events = span.events ?? [];
+    return {
+      detail,
+      resourceId,
+      isError: statusCode === STATUS_ERROR ? 1 : 0,
+      row: {
+        trace_id: span.traceId,
+        span_id: span.spanId,
+        parent_span_id: span.parentSpanId,
+        name: span.name,
+        kind: kindCode(span.kind)!,
+        status_code: statusCode,
+        start_ns: span.startTimeUnixNano,
+        end_ns: span.endTimeUnixNano,
+        resource_id: resourceId,
+        scope_id: scopeId,
+        event_count: events.length,
+        has_exception: hasExceptionEvent(events) ? 1 : 0,
+        detail_id: this.nextDetailId,
+      },
+    };
   }
 
   /**
@@ -968,29 +1031,11 @@ export class TraceStore {
     this.transaction(() => {
       while (next < to) {
         const span = spans[next++]!;
-        const problem = spanProblem(span);
-        if (problem !== null) {
-          this.reject(tally, problem);
+        const prepared = this.prepareSpan(span);
+        if (typeof prepared === 'string') {
+          this.reject(tally, prepared);
         } else {
-          const resourceId = this.resourceId(span.resource);
-          const statusCode = statusNumber(span.status.code)!;
-          const isError = statusCode === STATUS_ERROR ? 1 : 0;
-          const row: Params = {
-            trace_id: span.traceId,
-            span_id: span.spanId,
-            parent_span_id: span.parentSpanId,
-            name: span.name,
-            kind: kindCode(span.kind)!,
-            status_code: statusCode,
-            start_ns: span.startTimeUnixNano,
-            end_ns: span.endTimeUnixNano,
-            resource_id: resourceId,
-            scope_id: this.scopeId(span.scope),
-            event_count: span.events?.length ?? 0,
-            has_exception: span.events && hasExceptionEvent(span.events) ? 1 : 0,
-            detail_id: this.nextDetailId,
-          };
-          const detail = encodeSpanDetail(span);
+          const { row, detail, resourceId, isError } = prepared;
           q.insertSpan.run(row);
           let spanDelta = 0;
           let errorDelta: number;
@@ -1079,6 +1124,30 @@ export class TraceStore {
     }
   }
 
+  /** A valid log record's `insertLog.sql` parameters, or the reason to refuse it. */
+  private prepareLog(log: LogRecordInfo): Params | string {
+    const problem = logProblem(log);
+    if (problem !== null) return problem;
+    const detail = safely(() => encodeLogDetail(log));
+    if (detail === null) return UNSERIALIZABLE;
+    const resourceId = this.resourceId(log.resource);
+    const scopeId = this.scopeId(log.scope);
+    if (resourceId === undefined || scopeId === undefined) return UNSERIALIZABLE;
+    return {
+      trace_id: log.traceId,
+      span_id: log.spanId,
+      time_ns: log.timeUnixNano,
+      observed_ns: log.observedTimeUnixNano,
+      severity_number: log.severityNumber ?? 0,
+      severity_text: log.severityText ?? '',
+      event_name: log.eventName ?? '',
+      flags: log.flags ?? 0,
+      resource_id: resourceId,
+      scope_id: scopeId,
+      detail,
+    };
+  }
+
   /** One transaction over `logs[from…to)`; see spanTransaction. */
   private logTransaction(
     logs: readonly LogRecordInfo[],
@@ -1094,23 +1163,11 @@ export class TraceStore {
     this.transaction(() => {
       while (next < to) {
         const log = logs[next++]!;
-        const problem = logProblem(log);
-        if (problem !== null) {
-          this.reject(tally, problem);
+        const row = this.prepareLog(log);
+        if (typeof row === 'string') {
+          this.reject(tally, row);
         } else {
-          this.q.insertLog.run({
-            trace_id: log.traceId,
-            span_id: log.spanId,
-            time_ns: log.timeUnixNano,
-            observed_ns: log.observedTimeUnixNano,
-            severity_number: log.severityNumber ?? 0,
-            severity_text: log.severityText ?? '',
-            event_name: log.eventName ?? '',
-            flags: log.flags ?? 0,
-            resource_id: this.resourceId(log.resource),
-            scope_id: this.scopeId(log.scope),
-            detail: encodeLogDetail(log),
-          });
+          this.q.insertLog.run(row);
           inserted++;
           if (log.traceId !== null) traces.add(log.traceId);
         }

@@ -112,7 +112,7 @@ describe('OTLP/HTTP receiver with real SDK exporters', () => {
 });
 
 describe('OTLP/HTTP responses per the specification', () => {
-  const post = (path: string, body: Uint8Array | string, headers: Record<string, string>) =>
+  const post = (path: string, body: Uint8Array<ArrayBuffer> | string, headers: Record<string, string>) =>
     fetch(`${p.url}${path}`, { method: 'POST', body, headers });
 
   it('answers 404 naming the right paths for / and /v1/trace', async () => {

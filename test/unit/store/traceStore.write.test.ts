@@ -315,3 +315,40 @@ describe('lifecycle', () => {
     expect(spanRecord().startTimeUnixNano).toBe(BASE_TIME_UNIX_NANO);
   });
 });
+
+describe('failure handling', () => {
+  it('refuses a span whose attributes JSON cannot encode, keeping the rest of the slice', () => {
+    const good = spanRecord();
+    const result = store.insertSpans([spanRecord({ attributes: { big: 1n as never } }), spanRecord({ resource: { attributes: { n: 2n as never }, droppedAttributesCount: 0, schemaUrl: '' } }), good]);
+    expect(result).toMatchObject({ inserted: 1, rejected: 2, rejectReasons: ['value not serializable to JSON'] });
+    expect(store.traceSummary(good.traceId)).not.toBeNull();
+  });
+
+  it('rolls back a failed slice completely and stays usable', () => {
+    const committed = spanRecord({ startTimeUnixNano: nanos(0) });
+    store.insertSpans([committed]);
+    const before = { stats: store.stats(), seq: store.currentSeq() };
+
+    // Make the detail insert fail after a new resource and a span row were written.
+    const queries = (store as unknown as { q: Record<string, { run: (p: unknown) => void }> }).q;
+    const original = queries.insertSpanDetail!.run;
+    queries.insertSpanDetail!.run = () => {
+      throw new Error('simulated SQLite failure');
+    };
+    const newResource = resourceInfo({ serviceName: 'fresh' });
+    const failing = spanRecord({ resource: newResource, startTimeUnixNano: nanos(1) });
+    expect(() => store.insertSpans([failing])).toThrow('simulated SQLite failure');
+    queries.insertSpanDetail!.run = original;
+
+    expect(store.stats()).toEqual(before.stats);
+    expect(store.currentSeq()).toBe(before.seq);
+    expect(store.traceSummary(failing.traceId)).toBeNull();
+    expect(store.listTraces(10).map((t) => t.traceId)).toEqual([committed.traceId]);
+
+    // The same resource object again: the rolled-back row must not be referenced from a cache.
+    const retry = store.insertSpans([failing]);
+    expect(retry.inserted).toBe(1);
+    expect(store.spanDetail(failing.traceId, failing.spanId)!.span.resource).toEqual(newResource);
+    expect(store.traceSummary(failing.traceId)!.serviceName).toBe('fresh');
+  });
+});
