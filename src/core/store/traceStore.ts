@@ -88,7 +88,8 @@ import upsertTraceSql from './queries/upsertTrace.sql';
  * no task over 50 ms). A slice stops after the row during which the budget ran out, then
  * upserts the slice's trace summaries, commits and checks retention; the remaining ~20 ms
  * absorb that plus a major GC of the worker heap (30–40 ms pauses measured while inserting
- * agent spans, which is why this is not 45). A 512-span agent batch (~45 ms) becomes 2 slices.
+ * agent spans, which is why this is not 45). A 512-span agent batch takes 25–50 ms to insert
+ * on the 2-core VM, so it becomes one or two slices.
  */
 export const DEFAULT_SLICE_BUDGET_MS = 30;
 
@@ -238,6 +239,9 @@ function compareDecimal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Encodes detail JSON for binding as UTF-8 bytes (see queries/insertSpanDetail.sql). */
+const utf8 = new TextEncoder();
+
 /** Rejection reason for rows holding values JSON cannot encode (BigInt, cycles). */
 const UNSERIALIZABLE = 'value not serializable to JSON';
 
@@ -350,6 +354,11 @@ const SKELETON_COLUMNS = [
   'start_offset_ms',
   'duration_ms',
 ] as const;
+
+/** Skeleton order: start offset, then span id (traceSkeleton.sql leaves sorting to JS). */
+function bySkeletonOrder(a: SkeletonSpan, b: SkeletonSpan): number {
+  return a.startOffsetMs - b.startOffsetMs || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+}
 
 /** Column positions of the summary queries (listTraces, traceSummary, findTraces). */
 interface SummaryColumns {
@@ -737,6 +746,7 @@ export class TraceStore {
         hasException: ((bits >> 5) & 1) === 1,
       });
     });
+    spans.sort(bySkeletonOrder);
     return {
       traceId: summary.traceId,
       startTimeUnixNano: summary.startTimeUnixNano,
@@ -977,7 +987,7 @@ export class TraceStore {
    */
   private prepareSpan(
     span: SpanRecord,
-  ): { row: Params; detail: string; resourceId: number; isError: number } | string {
+  ): { row: Params; detail: Uint8Array; resourceId: number; isError: number } | string {
     const problem = spanProblem(span);
     if (problem !== null) return problem;
     const detail = safely(() => encodeSpanDetail(span));
@@ -988,7 +998,7 @@ export class TraceStore {
     const statusCode = statusNumber(span.status.code)!;
     const events = span.events ?? [];
     return {
-      detail,
+      detail: utf8.encode(detail),
       resourceId,
       isError: statusCode === STATUS_ERROR ? 1 : 0,
       row: {
@@ -1144,7 +1154,7 @@ export class TraceStore {
       flags: log.flags ?? 0,
       resource_id: resourceId,
       scope_id: scopeId,
-      detail,
+      detail: utf8.encode(detail),
     };
   }
 

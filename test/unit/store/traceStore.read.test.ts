@@ -83,6 +83,27 @@ describe('traceSkeleton', () => {
     });
   });
 
+  it('breaks start-time ties by span id', () => {
+    const tid = traceId();
+    const ids = [spanId(0xc), spanId(0xa), spanId(0xb)];
+    store.insertSpans(ids.map((id) => spanRecord({ traceId: tid, spanId: id, parentSpanId: id === ids[1] ? null : ids[1]! })));
+    expect(store.traceSkeleton(tid)!.spans.map((s) => s.spanId)).toEqual([spanId(0xa), spanId(0xb), spanId(0xc)]);
+  });
+
+  it('orders by exact nanoseconds across a long trace', () => {
+    const tid = traceId();
+    const rootId = spanId();
+    // 30 days after the root, 1 ns apart.
+    const later = '1734792000123456789';
+    const evenLater = '1734792000123456790';
+    store.insertSpans([
+      spanRecord({ traceId: tid, parentSpanId: rootId, name: 'b', startTimeUnixNano: evenLater, endTimeUnixNano: evenLater }),
+      spanRecord({ traceId: tid, parentSpanId: rootId, name: 'a', startTimeUnixNano: later, endTimeUnixNano: later }),
+      spanRecord({ traceId: tid, spanId: rootId, name: 'root' }),
+    ]);
+    expect(store.traceSkeleton(tid)!.spans.map((s) => s.name)).toEqual(['root', 'a', 'b']);
+  });
+
   it('measures offsets from the earliest span even when it is not the root', () => {
     const tid = traceId();
     const rootId = spanId();

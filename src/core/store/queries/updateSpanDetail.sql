@@ -1,4 +1,4 @@
--- A re-sent span replaces the stored detail JSON.
+-- A re-sent span replaces the stored detail JSON (UTF-8 bytes, as in insertSpanDetail.sql).
 UPDATE store.span_details
-SET detail = :detail
+SET detail = CAST(:detail AS TEXT)
 WHERE id = :id
