@@ -7,7 +7,7 @@ import * as zlib from 'node:zlib';
 import type { RequestHandlers } from '../../protocol/channel';
 import type { TraceId } from '../../model/trace';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decode';
-import type { TraceStore } from '../store/traceStore';
+import type { InsertResult, TraceStore } from '../store/traceStore';
 import {
   CHANGE_NOTIFY_INTERVAL_MS,
   MAX_CHANGED_IDS,
@@ -16,9 +16,6 @@ import {
   type WorkerEvent,
   type WorkerRequests,
 } from './protocol';
-
-/** Spans stored per synchronous slice; between slices queries get their turn. */
-const INSERT_SLICE_SPANS = 128;
 
 /** Decompresses `body`; `tooLarge` when the output would exceed `maxBytes` (checked while inflating, never allocated). */
 export function decompress(
@@ -61,16 +58,16 @@ export class IngestService {
   private truncated = false;
   private cleared = false;
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
-  private rejectedTotal = 0;
-  private metricPoints = 0;
 
   /** `handlers.ingest` etc.; passed to the worker's `Channel`. */
   readonly handlers: RequestHandlers<WorkerRequests>;
 
   constructor(private readonly store: TraceStore, private readonly emit: (event: WorkerEvent) => void) {
     this.handlers = {
-      configure: (config) => {
-        this.noteRemoved(store.configure(config).removedTraceIds);
+      configure: async (config) => {
+        const result = store.configure(config);
+        this.noteRemoved(result.removedTraceIds);
+        if (result.pending) this.noteRemoved((await store.applyRetention()).removedTraceIds);
         return null;
       },
       ingest: (params) => this.ingest(params),
@@ -105,40 +102,44 @@ export class IngestService {
       case 'traces': {
         const decoded = decodeTraces(body, params.format);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
-        for (let i = 0; i < decoded.items.length; i += INSERT_SLICE_SPANS) {
-          if (i > 0) await yieldToQueries();
-          const result = this.store.insertSpans(decoded.items.slice(i, i + INSERT_SLICE_SPANS));
-          this.noteChanged(result.changedTraceIds);
-          this.noteRemoved(result.removedTraceIds);
-        }
-        return this.accepted(decoded.items.length, decoded.rejected, decoded.rejectReasons);
+        // Time-sliced writes: queries from the UI get their turn between slices.
+        const stored = await this.store.ingestSpans(decoded.items);
+        return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
       }
       case 'logs': {
         const decoded = decodeLogs(body, params.format);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
-        const result = this.store.insertLogs(decoded.items);
-        this.noteChanged(result.changedTraceIds);
-        return this.accepted(decoded.items.length, decoded.rejected, decoded.rejectReasons);
+        const stored = await this.store.ingestLogs(decoded.items);
+        return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
       }
       case 'metrics': {
         const decoded = decodeMetrics(body, params.format);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
-        this.metricPoints += decoded.dataPointCount;
+        this.store.addIngestCounts({ metricPointCount: decoded.dataPointCount, rejectedCount: decoded.rejected });
         this.scheduleNotify();
-        return this.accepted(decoded.dataPointCount, decoded.rejected, decoded.rejectReasons);
+        return { status: 'ok', accepted: decoded.dataPointCount, rejected: decoded.rejected, errorMessage: decoded.rejectReasons.join('; ') };
       }
     }
   }
 
-  /** Store counters plus what this service counts itself. */
+  /** Store counters (the store also counts what the decoders rejected). */
   stats(): ReturnType<TraceStore['stats']> {
-    return { ...this.store.stats(), rejectedCount: this.rejectedTotal, metricPointCount: this.metricPoints };
+    return this.store.stats();
   }
 
-  private accepted(accepted: number, rejected: number, reasons: string[]): IngestResult {
-    this.rejectedTotal += rejected;
+  /**
+   * Folds decoder and store rejections into one OTLP partial-success answer, notes what changed,
+   * and finishes retention the write left pending.
+   */
+  private async afterWrite(stored: InsertResult, decodeRejected: number, decodeReasons: string[]): Promise<IngestResult> {
+    this.store.addIngestCounts({ rejectedCount: decodeRejected });
+    this.noteChanged(stored.changedTraceIds);
+    this.noteRemoved(stored.removedTraceIds);
+    if (stored.retentionPending) this.noteRemoved((await this.store.applyRetention()).removedTraceIds);
+    const rejected = decodeRejected + stored.rejected;
     if (rejected > 0) this.scheduleNotify();
-    return { status: 'ok', accepted, rejected, errorMessage: reasons.join('; ') };
+    const reasons = [...new Set([...decodeReasons, ...stored.rejectReasons])];
+    return { status: 'ok', accepted: stored.inserted + stored.updated, rejected, errorMessage: reasons.join('; ') };
   }
 
   private noteChanged(ids: readonly TraceId[]): void {
@@ -179,8 +180,4 @@ export class IngestService {
       this.emit(event);
     }, CHANGE_NOTIFY_INTERVAL_MS);
   }
-}
-
-function yieldToQueries(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
