@@ -25,7 +25,7 @@ const trace = (spans) => ({ traceId: 'a'.repeat(32), startTimeUnixNano: '1000000
 
 export async function runModelChecks({ log = console.log } = {}) {
   const { TraceTree } = await importTs('webview/trace/tree.ts');
-  const f = await importTs('webview/trace/format.ts');
+  const f = await importTs('src/model/format.ts');
   const results = [];
   const check = (name, fn) => {
     try {

@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { Attributes, LogRecordInfo, SkeletonSpan, SpanDetail, SpanEvent, SpanId, SpanLink, SpanRecord, TraceId } from '../../src/model/trace';
-import { formatDuration, formatLocalTime, formatOffset, nanoDiffMs, severityClass, severityName } from './format';
+import { formatDuration, formatLocalTime, formatOffset, nanoDiffMs, severityClass, severityName } from '../../src/model/format';
 import { kindIcon, kindLabel } from './icons';
 import { copyButton, renderAttributes, renderDisplay, renderValue, toDisplay, type ValueContext } from './values';
 

@@ -2,7 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { TraceSummary } from '../../src/model/trace';
-import { formatDuration, formatLocalTime } from './format';
+import { formatDuration, formatLocalTime } from '../../src/model/format';
 import { kindIcon, kindLabel } from './icons';
 import type { TraceTree } from './tree';
 

@@ -13,7 +13,7 @@ import { html, render } from 'lit';
 import type { SkeletonSpan, SpanDetail, SpanId, TraceSkeleton, TraceSummary } from '../../src/model/trace';
 import type { TraceViewEvent } from '../../src/protocol/traceView';
 import { DetailsPane } from './details';
-import { nanoDiffMs } from './format';
+import { nanoDiffMs } from '../../src/model/format';
 import { renderHeader } from './header';
 import { connectToHost, type HostConnection, type PersistedState } from './host';
 import { TraceTree } from './tree';

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AttributeValue, Attributes } from '../../src/model/trace';
-import { formatSize } from './format';
+import { formatSize } from '../../src/model/format';
 
 /** Fold values longer than this many characters or lines. */
 export const FOLD_CHARS = 300;

@@ -10,7 +10,7 @@
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { SpanId } from '../../src/model/trace';
-import { formatDuration, formatOffset, formatTick, niceTicks } from './format';
+import { formatDuration, formatOffset, formatTick, niceTicks } from '../../src/model/format';
 import { kindIcon, kindLabel, SERVICE_PALETTE_SIZE } from './icons';
 import type { TraceTree } from './tree';
 
