@@ -78,6 +78,7 @@ class TracePanel implements vscode.Disposable {
           if (typeof spanId !== 'string') throw new Error('spanDetail needs a spanId');
           return this.repository.query('spanDetail', { traceId: this.traceId, spanId });
         },
+        traceConversation: () => this.repository.query('traceConversation', { traceId: this.traceId }),
       },
       (command) => this.onCommand(command),
     );

@@ -7,6 +7,7 @@
  * Source: OTLP `opentelemetry/proto/trace/v1/trace.proto`, `common/v1/common.proto`,
  * `logs/v1/logs.proto`.
  */
+import type { GenAiBadge, GenAiSpanView } from './genai';
 
 /** 32 lowercase hex characters (16 bytes), never all zeros. */
 export type TraceId = string;
@@ -130,6 +131,23 @@ export interface TraceSummary {
   errorCount: number;
   /** Monotonic store sequence of the last change to this trace (for "what changed" queries). */
   updatedSeq: number;
+  /** Session/conversation id of the trace's spans (`gen_ai.conversation.id`, `session.id`, …), when any. */
+  sessionId?: string;
+  /** Name of the outermost agent span (`gen_ai.agent.name`, …), when any. */
+  agentName?: string;
+  /** The first user message of the trace, shortened to ~120 characters, when captured. */
+  firstUserMessage?: string;
+}
+
+/** One session (conversation) of the Traces tree's "group by session" mode. */
+export interface SessionSummary {
+  sessionId: string;
+  traceCount: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  /** Label of the session's earliest trace (agent name, first user message or root span name). */
+  firstTraceLabel: string;
+  errorCount: number;
 }
 
 /**
@@ -148,6 +166,8 @@ export interface SkeletonSpan {
   eventCount: number;
   /** `true` when an event is named `exception`. */
   hasException: boolean;
+  /** GenAI facts for the row (kind, model, tokens, agent/tool name), when the span is a GenAI span. */
+  genai?: GenAiBadge;
 }
 
 /** A whole trace without attributes, ordered by start time. */
@@ -163,6 +183,8 @@ export interface SpanDetail {
   span: SpanRecord;
   /** Log records whose trace and span ids are this span's, by time. */
   logs: LogRecordInfo[];
+  /** The span (with its logs) normalized by the GenAI conventions; `null` for non-GenAI spans. */
+  genai: GenAiSpanView | null;
 }
 
 /** Counters shown by the status bar and the tree. */

@@ -4,6 +4,7 @@
  * `TraceViewRequests` webview → host. Only imports from `src/model`.
  */
 import type { SpanDetail, SpanId, TraceId, TraceSkeleton, TraceSummary } from '../model/trace';
+import type { TraceConversation } from '../model/genai';
 
 /** Host → webview, fire-and-forget. */
 export type TraceViewEvent =
@@ -23,6 +24,8 @@ export type TraceViewCommand =
 /** Webview → host, answered. */
 export type TraceViewRequests = {
   spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };
+  /** The whole trace as a conversation (Conversation tab). */
+  traceConversation: { params: { traceId: TraceId }; result: TraceConversation | null };
 };
 
 /** Requests the webview answers: none. */

@@ -805,7 +805,8 @@ export class TraceStore {
         scope: decodeScope(r[lq.column('scope_json')] as string),
       };
     });
-    return { span, logs };
+    // GenAI normalization is applied by the ingest service (src/core/genai), not by the store.
+    return { span, logs, genai: null };
   }
 
   /** Frees every prepared statement and closes the database; idempotent. */

@@ -72,6 +72,8 @@ export class IngestService {
       },
       ingest: (params) => this.ingest(params),
       listTraces: ({ limit, offset }) => store.listTraces(limit, offset),
+      listSessions: () => [],
+      traceConversation: () => null,
       traceSummary: ({ traceId }) => store.traceSummary(traceId),
       findTraces: ({ prefix, limit }) => store.findTraces(prefix, limit),
       traceSkeleton: ({ traceId }) => store.traceSkeleton(traceId),

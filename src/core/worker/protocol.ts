@@ -6,7 +6,9 @@
  * decodes, stores in sql.js and answers with small results. The worker pushes `storeChanged`
  * at most every `CHANGE_NOTIFY_INTERVAL_MS` while data arrives.
  */
+import type { TraceConversation } from '../../model/genai';
 import type {
+  SessionSummary,
   SpanDetail,
   StoreStats,
   TraceId,
@@ -58,8 +60,12 @@ export type IngestResult =
 export type WorkerRequests = {
   configure: { params: StoreConfig; result: null };
   ingest: { params: IngestParams; result: IngestResult };
-  /** Newest first by trace start time. */
-  listTraces: { params: { limit: number; offset: number }; result: TraceSummary[] };
+  /** Newest first by trace start time; with `sessionId`, only that session's traces. */
+  listTraces: { params: { limit: number; offset: number; sessionId?: string }; result: TraceSummary[] };
+  /** Sessions, most recently active first; traces without a session are not listed. */
+  listSessions: { params: { limit: number }; result: SessionSummary[] };
+  /** The trace as a conversation timeline (model calls, tool calls, agent steps), normalized. */
+  traceConversation: { params: { traceId: TraceId }; result: TraceConversation | null };
   traceSummary: { params: { traceId: TraceId }; result: TraceSummary | null };
   /** Trace ids that start with `prefix` (lowercase hex), newest first, at most `limit`. */
   findTraces: { params: { prefix: string; limit: number }; result: TraceSummary[] };
