@@ -88,7 +88,7 @@ mkdirSync(join(workspace, '.vscode'), { recursive: true });
 cpSync(join(root, 'demo/README.md'), join(workspace, 'README.md'));
 writeFileSync(
   join(workspace, '.vscode/settings.json'),
-  `${JSON.stringify({ 'traceLens.receiver.port': receiverPort, 'traceLens.receiver.autoStart': true }, null, 2)}\n`,
+  `${JSON.stringify({ 'traceLens.receiver.port': receiverPort, 'traceLens.receiver.grpcPort': 0, 'traceLens.receiver.autoStart': true }, null, 2)}\n`,
 );
 
 export default defineConfig({

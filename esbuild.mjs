@@ -26,6 +26,20 @@ const problemMatcher = {
   },
 };
 
+/**
+ * grpc-js goes into its own bundle, dist/grpc.js, that the extension requires on the first gRPC
+ * receiver start (`import('./grpcRuntime')` in src/core/receiver/otlpGrpcReceiver.ts): ~400 kB the
+ * extension host then neither parses nor evaluates while loading extension.js.
+ */
+const grpcRuntimeSplit = {
+  name: 'grpc-runtime-split',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/grpcRuntime$/ }, (args) =>
+      args.importer.endsWith(join('receiver', 'otlpGrpcReceiver.ts')) ? { path: './grpc.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -39,12 +53,15 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', worker: 'src/core/worker/ingestWorker.ts' },
+    entryPoints: { extension: 'src/extension.ts', worker: 'src/core/worker/ingestWorker.ts', grpc: 'src/core/receiver/grpcRuntime.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [...common.plugins, grpcRuntimeSplit],
+    // import() → require(), so dist/grpc.js loads as CommonJS next to extension.js.
+    supported: { 'dynamic-import': false },
   },
   {
     ...common,

@@ -3,7 +3,7 @@
  * through the real OTLP/HTTP receiver on 127.0.0.1, with the main thread's event-loop delay
  * measured as the extension host would see it. Prints a table and a JSON line.
  *
- * Usage (via `npm run bench`): node out/bench/ingestBench.js [--spans 100000] [--profile small|agent]
+ * Usage (via `npm run bench`): node out/bench/ingestBench.js [--spans 100000] [--profile small|agent|code]
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as path from 'node:path';

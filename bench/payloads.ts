@@ -2,11 +2,13 @@
  * Deterministic OTLP payload generator for benchmarks (no randomness: ids come from a counter).
  * Profiles: `small` (~10 short attributes per span) and `agent` (every 4th span carries ~8 KB
  * `gen_ai.input.messages` and ~2 KB `gen_ai.output.messages`), as in shared/reference/performance.md.
+ * `code`: `small` plus `code.*` attributes on every span (40 files × 50 lines) and, on error spans,
+ * an exception event with a Node stack: the worst case of the per-file code index (source navigation).
  */
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 
-export type Profile = 'small' | 'agent';
+export type Profile = 'small' | 'agent' | 'code';
 
 const PROTO_DIR = path.join(__dirname, '..', '..', 'src', 'core', 'otlp', 'proto');
 
@@ -26,6 +28,12 @@ function hex(n: number, bytes: number): string {
 }
 
 const AGENT_INPUT = JSON.stringify(Array.from({ length: 16 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', content: 'lorem ipsum dolor sit amet '.repeat(18) + i }] })));
+const CODE_STACK = [
+  'RateLimitError: rate limited',
+  '    at Client.send (/srv/app/node_modules/openai/core.js:391:19)',
+  '    at async step (file:///srv/app/agents/module7.mjs:42:11)',
+  '    at async run (file:///srv/app/agents/main.mjs:12:3)',
+].join('\n');
 const AGENT_OUTPUT = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'the answer is '.repeat(140) }], finish_reason: 'stop' }]);
 
 /** One OTLP/JSON-shaped request object of `spanCount` spans, `spansPerTrace` per trace. */
@@ -52,8 +60,26 @@ export function traceRequestObject(seq: number, spanCount: number, spansPerTrace
       attributes.push({ key: 'gen_ai.input.messages', value: { stringValue: AGENT_INPUT } });
       attributes.push({ key: 'gen_ai.output.messages', value: { stringValue: AGENT_OUTPUT } });
     }
+    const events: object[] = [];
+    if (profile === 'code') {
+      attributes.push({ key: 'code.file.path', value: { stringValue: `/srv/app/agents/module${global % 40}.py` } });
+      attributes.push({ key: 'code.line.number', value: { intValue: 10 + (global % 50) } });
+      attributes.push({ key: 'code.function.name', value: { stringValue: `agents.module${global % 40}.step` } });
+      if (indexInTrace % 17 === 5) {
+        events.push({
+          name: 'exception',
+          timeUnixNano: (base + BigInt(indexInTrace) * 1_000_000n + 1_000_000n).toString(),
+          attributes: [
+            { key: 'exception.type', value: { stringValue: 'RateLimitError' } },
+            { key: 'exception.message', value: { stringValue: 'rate limited' } },
+            { key: 'exception.stacktrace', value: { stringValue: CODE_STACK } },
+          ],
+        });
+      }
+    }
     const start = base + BigInt(indexInTrace) * 1_000_000n;
     spans.push({
+      events,
       traceId: hex(traceIndex + 1, 16),
       spanId: hex(global + 1, 8),
       parentSpanId: indexInTrace === 0 ? '' : hex(global - indexInTrace + 1, 8),

@@ -88,7 +88,8 @@ try {
   say(installed.split('\n').filter((l) => /install/i.test(l)).pop() ?? installed);
 
   const receiverPort = await freePort(14318);
-  writeUserSettings(userDataDir, { 'traceLens.receiver.port': receiverPort, 'traceLens.receiver.autoStart': true });
+  const grpcPort = await freePort(14317);
+  writeUserSettings(userDataDir, { 'traceLens.receiver.port': receiverPort, 'traceLens.receiver.grpcPort': grpcPort, 'traceLens.receiver.autoStart': true });
 
   const port = await freePort(18080);
   say(`starting code-server on 127.0.0.1:${port} (receiver will use :${receiverPort})`);

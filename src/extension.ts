@@ -8,11 +8,13 @@ import { performance } from 'node:perf_hooks';
 import { IngestWorkerClient } from './core/worker/ingestClient';
 import type { WorkerEvent } from './core/worker/protocol';
 import { registerCommands } from './extension/commands';
+import { registerForwarding } from './extension/forwarding';
 import { SETTINGS_SECTION, VIEWS, CONTEXT_KEYS } from './extension/ids';
-import { ReceiverController } from './extension/receiverController';
+import { ReceiverController, busyEndpoints, portBusyWarning } from './extension/receiverController';
 import { readSettings } from './extension/settings';
 import { ReceiverStatusBar } from './extension/statusBar';
 import { TracePanels } from './extension/tracePanel';
+import { createSourceFeature } from './extension/source/sourceFeature';
 import { TraceRepository } from './extension/traceRepository';
 import { TracesTreeProvider } from './extension/tracesTree';
 
@@ -59,11 +61,15 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   );
 
   const receiver = new ReceiverController(client, () => settings, log);
-  const tree = new TracesTreeProvider(repository);
+  const tree = new TracesTreeProvider(repository, context.workspaceState);
   const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true });
-  const panels = new TracePanels(context.extensionUri, repository);
-  context.subscriptions.push(receiver, tree, treeView, panels, new ReceiverStatusBar(receiver, repository));
-  context.subscriptions.push(...registerCommands({ receiver, repository, tree, panels, log }));
+  // Go to Source, CodeLens and error decorations (src/extension/source).
+  const source = createSourceFeature(repository, context.extensionUri, log);
+  const panels = new TracePanels(context.extensionUri, repository, source.navigator);
+  context.subscriptions.push(receiver, tree, treeView, panels, source, new ReceiverStatusBar(receiver, repository));
+  context.subscriptions.push(...registerCommands({ receiver, repository, tree, panels, log, source }));
+  // Forwarding to remote backends (src/extension/forwarding): own view, status bar item and commands.
+  context.subscriptions.push(...registerForwarding({ worker: client, secrets: context.secrets, log }));
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, false);
 
   const updateTreeMessage = () => {
@@ -74,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       parts.push(`${stats.evictedTraceCount.toLocaleString()} oldest traces evicted to stay under the store limits (traceLens.store.*).`);
     }
     treeView.message = parts.length > 0 ? parts.join(' ') : undefined;
-    treeView.description = stats.traceCount > 0 ? `${stats.traceCount.toLocaleString()} traces` : undefined;
+    treeView.description = stats.traceCount > 0 ? `${stats.traceCount.toLocaleString()} ${stats.traceCount === 1 ? 'trace' : 'traces'}` : undefined;
   };
   context.subscriptions.push(repository.onDidChangeStats(updateTreeMessage), repository.onDidChange(updateTreeMessage));
 
@@ -86,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       if (JSON.stringify(previous.store) !== JSON.stringify(settings.store)) {
         void repository.query('configure', settings.store).catch((error: Error) => log.error(`store settings: ${error.message}`));
       }
-      if (JSON.stringify(previous.receiver) !== JSON.stringify(settings.receiver) && receiver.state.kind !== 'stopped') {
+      if (JSON.stringify(previous.receiver) !== JSON.stringify(settings.receiver) && receiver.isStarted) {
         log.info('receiver settings changed; restarting the receiver');
         void receiver.start();
       }
@@ -95,11 +101,10 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
 
   if (settings.receiver.autoStart) {
     void receiver.start().then((state) => {
-      if (state.kind === 'portBusy') {
-        void vscode.window.showWarningMessage(
-          `Trace Lens: port ${state.port} is in use by another program, so the OTLP receiver is not running. Set traceLens.receiver.port to another port and point your app there.`,
-          'Open Settings',
-        ).then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.receiver.port'));
+      const busy = portBusyWarning(busyEndpoints(state));
+      if (busy) {
+        void vscode.window.showWarningMessage(busy.message, 'Open Settings')
+          .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', busy.settingsQuery));
       }
     });
   }

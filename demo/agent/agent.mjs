@@ -7,8 +7,10 @@
 //   ├── execute_tool get_weather               (INTERNAL)
 //   ├── execute_tool get_stock_price           (INTERNAL, status ERROR + exception event)
 //   └── chat gpt-4o-mini                       (CLIENT) → final answer
+//
+// Every span gets code.* attributes (file, line, column, function of the line that started it)
+// from SourceLocationSpanProcessor (sourceLocation.mjs), also the instrumentation's chat spans.
 import { SpanKind, SpanStatusCode, context } from '@opentelemetry/api';
-import { fileURLToPath } from 'node:url';
 import { toolDefinitions, tools } from './tools.mjs';
 
 export const AGENT_NAME = 'weather-assistant';
@@ -16,17 +18,6 @@ export const MODEL = 'gpt-4o-mini';
 const SYSTEM_PROMPT = 'You are a concise assistant. Use the tools to answer questions about weather and stocks.';
 const USER_PROMPT = 'What is the weather in Paris right now, and how is ACME stock doing?';
 const MAX_TURNS = 4;
-const thisFile = fileURLToPath(import.meta.url);
-
-/**
- * Source location attributes (semconv `code.*`) of the caller, so the viewer can jump from a span
- * to the line that started it.
- */
-function codeLocation(functionName) {
-  const callerFrame = new Error().stack?.split('\n')[2] ?? '';
-  const line = Number(/:(\d+):\d+\)?$/.exec(callerFrame)?.[1] ?? 0);
-  return { 'code.function.name': functionName, 'code.file.path': thisFile, 'code.line.number': line };
-}
 
 /**
  * Runs one conversation; returns the final answer.
@@ -45,7 +36,6 @@ export async function runAgent({ client, tracer, conversationId }) {
         'gen_ai.provider.name': 'openai',
         'gen_ai.request.model': MODEL,
         'gen_ai.conversation.id': conversationId,
-        ...codeLocation('runAgent'),
       },
     },
     async (agentSpan) => {
@@ -103,7 +93,6 @@ async function executeTool(tracer, call) {
         'gen_ai.tool.type': 'function',
         'gen_ai.tool.call.id': call.id,
         'gen_ai.tool.call.arguments': call.function.arguments,
-        ...codeLocation('executeTool'),
       },
     },
     context.active(),

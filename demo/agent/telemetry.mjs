@@ -18,6 +18,8 @@ import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { fileURLToPath } from 'node:url';
+import { SourceLocationSpanProcessor } from './sourceLocation.mjs';
 
 /**
  * Delivery bookkeeping shared by both wrapped exporters.
@@ -84,7 +86,11 @@ export function setupTelemetry({ endpoint, serviceName }) {
 
   const tracerProvider = new TracerProvider({
     resource,
-    spanProcessors: [new BatchSpanProcessor({ exporter: spanExporter, scheduledDelayMillis: 500 })],
+    spanProcessors: [
+      // code.* attributes (where each span started), for Trace Lens' Go to Source and CodeLens.
+      new SourceLocationSpanProcessor({ skipFiles: [fileURLToPath(import.meta.url)] }),
+      new BatchSpanProcessor({ exporter: spanExporter, scheduledDelayMillis: 500 }),
+    ],
   });
   trace.setGlobalTracerProvider(tracerProvider);
 

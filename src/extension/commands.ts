@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import type { SpanId, TraceId } from '../model/trace';
-import { COMMANDS, VIEWS } from './ids';
-import type { ReceiverController } from './receiverController';
+import { COMMANDS, VIEWS, type FORWARDING_COMMANDS } from './ids';
+import { busyEndpoints, isListening, portBusyWarning, type ReceiverController } from './receiverController';
 import type { TracePanels } from './tracePanel';
 import type { TraceRepository } from './traceRepository';
 import type { TraceTreeNode, TracesTreeProvider } from './tracesTree';
+import type { SourceFeature } from './source/sourceFeature';
 
 /** What the commands act on. */
 export interface CommandContext {
@@ -13,23 +14,28 @@ export interface CommandContext {
   tree: TracesTreeProvider;
   panels: TracePanels;
   log: vscode.LogOutputChannel;
+  /** "Go to Source" (src/extension/source); absent in tests that do not need it. */
+  source?: Pick<SourceFeature, 'goToSourceCommand'>;
 }
 
 /** Registers every command of `package.json`; returns their disposables. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const { receiver, repository, panels, log } = ctx;
-  const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (...args: unknown[]) => unknown> = {
+  // Forwarding commands are registered by src/extension/forwarding.
+  type Handled = Exclude<(typeof COMMANDS)[keyof typeof COMMANDS], (typeof FORWARDING_COMMANDS)[keyof typeof FORWARDING_COMMANDS]>;
+  const handlers: Record<Handled, (...args: unknown[]) => unknown> = {
     [COMMANDS.startReceiver]: async () => {
       const state = await receiver.start();
-      if (state.kind === 'portBusy') await offerPortFix(state.port);
-      else if (state.kind === 'error') void vscode.window.showErrorMessage(`Trace Lens: the receiver could not start: ${state.message}`);
+      if (state.http.kind === 'error') void vscode.window.showErrorMessage(`Trace Lens: the receiver could not start: ${state.http.message}`);
+      if (state.grpc.kind === 'error') void vscode.window.showErrorMessage(`Trace Lens: the OTLP/gRPC receiver could not start: ${state.grpc.message}`);
+      await offerPortFix(portBusyWarning(busyEndpoints(state)));
     },
     [COMMANDS.stopReceiver]: () => receiver.stop(),
     [COMMANDS.copyEndpoint]: async () => {
       await vscode.env.clipboard.writeText(receiver.endpoint());
       void vscode.window.showInformationMessage(`Copied OTLP endpoint ${receiver.endpoint()}`);
     },
-    [COMMANDS.copyEnvironment]: () => copyEnvironment(receiver.endpoint()),
+    [COMMANDS.copyEnvironment]: () => copyEnvironment(receiver.endpoint(), receiver.grpcEndpoint()),
     [COMMANDS.clearTraces]: async () => {
       const count = repository.stats.traceCount;
       await repository.query('clear', {});
@@ -57,6 +63,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [COMMANDS.refresh]: () => repository.refresh(),
     [COMMANDS.showStatusMenu]: () => showStatusMenu(ctx),
     [COMMANDS.showLog]: () => log.show(),
+    [COMMANDS.groupBySession]: () => ctx.tree.setGroupBySession(true),
+    [COMMANDS.ungroupTraces]: () => ctx.tree.setGroupBySession(false),
+    [COMMANDS.goToSource]: (arg?: unknown, spanId?: unknown) => ctx.source?.goToSourceCommand(arg, spanId),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }
@@ -92,11 +101,14 @@ async function openTraceById(repository: TraceRepository, panels: TracePanels): 
   if (pick) await panels.open(pick.traceId);
 }
 
-/** Environment variables that point an OpenTelemetry SDK at the receiver, in three syntaxes. */
-export function environmentSnippets(endpoint: string): { label: string; text: string }[] {
+/**
+ * Environment variables that point an OpenTelemetry SDK at the receiver, in three syntaxes:
+ * OTLP/HTTP (`http/protobuf`, the HTTP endpoint) or OTLP/gRPC (`grpc`, the gRPC endpoint).
+ */
+export function environmentSnippets(endpoint: string, protocol: 'http/protobuf' | 'grpc' = 'http/protobuf'): { label: string; text: string }[] {
   const vars: [string, string][] = [
     ['OTEL_EXPORTER_OTLP_ENDPOINT', endpoint],
-    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf'],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', protocol],
     ['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', 'true'],
   ];
   return [
@@ -106,32 +118,39 @@ export function environmentSnippets(endpoint: string): { label: string; text: st
   ];
 }
 
-async function copyEnvironment(endpoint: string): Promise<void> {
-  const snippets = environmentSnippets(endpoint);
+async function copyEnvironment(endpoint: string, grpcEndpoint: string | undefined): Promise<void> {
+  type Item = vscode.QuickPickItem & { text?: string };
+  const items = (snippets: { label: string; text: string }[]): Item[] =>
+    snippets.map((s) => ({ label: s.label, detail: s.text.replace(/\n/g, '  '), text: s.text }));
+  const separator = (label: string): Item => ({ label, kind: vscode.QuickPickItemKind.Separator });
   const pick = await vscode.window.showQuickPick(
-    snippets.map((s) => ({ label: s.label, detail: s.text.replace(/\n/g, '  '), text: s.text })),
+    grpcEndpoint
+      ? [
+          separator('OTLP/HTTP (default)'),
+          ...items(environmentSnippets(endpoint)),
+          separator('OTLP/gRPC'),
+          ...items(environmentSnippets(grpcEndpoint, 'grpc')).map((i) => ({ ...i, label: `${i.label} · gRPC` })),
+        ]
+      : items(environmentSnippets(endpoint)),
     { title: 'Copy environment variables for an instrumented app' },
   );
-  if (!pick) return;
+  if (!pick?.text) return;
   await vscode.env.clipboard.writeText(pick.text);
   void vscode.window.showInformationMessage(`Copied: ${pick.text.split('\n')[0]} …`);
 }
 
-async function offerPortFix(port: number): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(
-    `Trace Lens: port ${port} is already in use by another program (another collector, Jaeger or Phoenix?).`,
-    'Use Another Port',
-    'Show Log',
-  );
+async function offerPortFix(warning: { message: string; settingsQuery: string } | undefined): Promise<void> {
+  if (!warning) return;
+  const choice = await vscode.window.showWarningMessage(warning.message, 'Use Another Port', 'Show Log');
   if (choice === 'Use Another Port') {
-    await vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.receiver.port');
+    await vscode.commands.executeCommand('workbench.action.openSettings', warning.settingsQuery);
   } else if (choice === 'Show Log') {
     await vscode.commands.executeCommand(COMMANDS.showLog);
   }
 }
 
 async function showStatusMenu(ctx: CommandContext): Promise<void> {
-  const running = ctx.receiver.state.kind === 'listening';
+  const running = isListening(ctx.receiver.state);
   type Item = vscode.QuickPickItem & { command: string };
   const items: Item[] = [
     running

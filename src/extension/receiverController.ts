@@ -1,102 +1,211 @@
 import * as vscode from 'vscode';
-import { OtlpHttpReceiver, isLoopbackHost } from '../core/receiver/otlpHttpReceiver';
+import { OtlpHttpReceiver, isLoopbackHost, type ReceiverStartResult } from '../core/receiver/otlpHttpReceiver';
+import { OtlpGrpcReceiver, routeGrpcLogs } from '../core/receiver/otlpGrpcReceiver';
 import type { IngestWorkerClient } from '../core/worker/ingestClient';
-import { CONTEXT_KEYS } from './ids';
+import { CONTEXT_KEYS, SETTINGS, SETTINGS_SECTION } from './ids';
 import type { TraceLensSettings } from './settings';
 
-/** What the status bar and commands show about the receiver. */
-export type ReceiverState =
+/** State of one endpoint (the OTLP/HTTP or the OTLP/gRPC server). */
+export type EndpointState =
   | { kind: 'stopped' }
   | { kind: 'starting'; port: number }
   | { kind: 'listening'; host: string; port: number }
   | { kind: 'portBusy'; host: string; port: number; message: string }
   | { kind: 'error'; message: string };
 
-/** Owns the OTLP/HTTP receiver: start, stop, restart on settings change, and its state. */
+/** What the status bar and commands show about the receiver: both endpoints. */
+export interface ReceiverState {
+  http: EndpointState;
+  /** `disabled` when `traceLens.receiver.grpcEnabled` is off. */
+  grpc: EndpointState | { kind: 'disabled' };
+}
+
+/** An endpoint whose port is taken by another program, with the setting that moves it. */
+export interface BusyEndpoint {
+  protocol: 'OTLP/HTTP' | 'OTLP/gRPC';
+  port: number;
+  /** Full setting id, for `workbench.action.openSettings`. */
+  setting: string;
+}
+
+/** Busy endpoints of a state, HTTP first. */
+export function busyEndpoints(state: ReceiverState): BusyEndpoint[] {
+  const busy: BusyEndpoint[] = [];
+  if (state.http.kind === 'portBusy') busy.push({ protocol: 'OTLP/HTTP', port: state.http.port, setting: `${SETTINGS_SECTION}.${SETTINGS.receiverPort}` });
+  if (state.grpc.kind === 'portBusy') busy.push({ protocol: 'OTLP/gRPC', port: state.grpc.port, setting: `${SETTINGS_SECTION}.${SETTINGS.receiverGrpcPort}` });
+  return busy;
+}
+
+/**
+ * The warning for busy ports (activation and Start Receiver say the same), one message for all,
+ * and the settings query its "Open Settings" button opens; `undefined` when no port is busy.
+ */
+export function portBusyWarning(busy: readonly BusyEndpoint[]): { message: string; settingsQuery: string } | undefined {
+  if (busy.length === 0) return undefined;
+  if (busy.length === 1) {
+    const [b] = busy;
+    const off = b.protocol === 'OTLP/gRPC' ? ` (or turn gRPC off with ${SETTINGS_SECTION}.${SETTINGS.receiverGrpcEnabled})` : '';
+    return {
+      message: `Trace Lens: port ${b.port} is in use by another program, so the ${b.protocol} receiver is not running. Set ${b.setting} to another port and point your app there${off}.`,
+      settingsQuery: b.setting,
+    };
+  }
+  return {
+    message: `Trace Lens: ports ${busy.map((b) => `${b.port} (${b.protocol})`).join(' and ')} are in use by another program (another collector, Jaeger or Phoenix?), so the OTLP receivers are not running. Set ${busy.map((b) => b.setting).join(' and ')} to other ports and point your app there.`,
+    settingsQuery: `${SETTINGS_SECTION}.receiver`,
+  };
+}
+
+/** `true` while at least one endpoint accepts exports. */
+export function isListening(state: ReceiverState): boolean {
+  return state.http.kind === 'listening' || state.grpc.kind === 'listening';
+}
+
+/**
+ * Owns the OTLP/HTTP and OTLP/gRPC receivers: starts and stops them together, restarts them on
+ * settings change, and keeps their state. A busy or failing port of one never stops the other.
+ */
 export class ReceiverController implements vscode.Disposable {
-  private receiver: OtlpHttpReceiver | undefined;
-  private stateValue: ReceiverState = { kind: 'stopped' };
+  private http: OtlpHttpReceiver | undefined;
+  private grpc: OtlpGrpcReceiver | undefined;
+  private stateValue: ReceiverState = { http: { kind: 'stopped' }, grpc: { kind: 'stopped' } };
   private readonly stateEmitter = new vscode.EventEmitter<ReceiverState>();
   /** Fires on every state change. */
   readonly onDidChangeState = this.stateEmitter.event;
   private warnedNonLoopback = false;
+  private startedValue = false;
+  /** Bumped by every start/stop, so an older start that finishes late gives way. */
+  private generation = 0;
 
   constructor(
     private readonly worker: IngestWorkerClient,
     private settings: () => TraceLensSettings,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    routeGrpcLogs((level, message) => this.log[level](message));
+  }
 
   get state(): ReceiverState {
     return this.stateValue;
   }
 
-  /** `http://localhost:PORT` for the configured or bound port (what apps should use). */
-  endpoint(): string {
-    const s = this.stateValue;
-    const port = s.kind === 'listening' ? s.port : this.settings().receiver.port;
-    const host = this.settings().receiver.host;
-    const name = isLoopbackHost(host) || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-    return `http://${name}:${port}`;
+  /** `true` between `start()` and `stop()`, whatever each port's outcome (settings changes restart). */
+  get isStarted(): boolean {
+    return this.startedValue;
   }
 
-  /** Starts (or restarts with new settings). Resolves once listening or failed; never rejects. */
+  /** `http://localhost:PORT` of the OTLP/HTTP endpoint, bound or configured (what apps should use). */
+  endpoint(): string {
+    const s = this.stateValue.http;
+    return `http://${this.appHost()}:${s.kind === 'listening' ? s.port : this.settings().receiver.port}`;
+  }
+
+  /** `http://localhost:PORT` of the OTLP/gRPC endpoint, or `undefined` when gRPC is turned off. */
+  grpcEndpoint(): string | undefined {
+    const s = this.stateValue.grpc;
+    if (!this.settings().receiver.grpcEnabled) return undefined;
+    return `http://${this.appHost()}:${s.kind === 'listening' ? s.port : this.settings().receiver.grpcPort}`;
+  }
+
+  /** Starts (or restarts with new settings). Resolves once each port listens or failed; never rejects. */
   async start(): Promise<ReceiverState> {
+    const generation = ++this.generation;
     await this.stopQuietly();
+    if (generation !== this.generation) return this.stateValue;
+    this.startedValue = true;
     const { receiver: cfg } = this.settings();
-    this.setState({ kind: 'starting', port: cfg.port });
+    this.setState({
+      http: { kind: 'starting', port: cfg.port },
+      grpc: cfg.grpcEnabled ? { kind: 'starting', port: cfg.grpcPort } : { kind: 'disabled' },
+    });
     if (!isLoopbackHost(cfg.host) && !this.warnedNonLoopback) {
       this.warnedNonLoopback = true;
+      const ports = cfg.grpcEnabled ? `ports ${cfg.port} (HTTP) and ${cfg.grpcPort} (gRPC)` : `port ${cfg.port}`;
       void vscode.window.showWarningMessage(
-        `Trace Lens: the OTLP receiver listens on ${cfg.host}, reachable from other machines. Prompts and completions in your traces are visible to anyone who can reach this port.`,
+        `Trace Lens: the OTLP receiver listens on ${cfg.host}, reachable from other machines. Prompts and completions in your traces are visible to anyone who can reach ${ports}.`,
       );
     }
-    const receiver = new OtlpHttpReceiver({
+    const log = (level: 'info' | 'warn' | 'error', message: string) => this.log[level](message);
+    const http = new OtlpHttpReceiver({
       host: cfg.host,
       port: cfg.port,
       maxBodyBytes: cfg.maxBodyBytes,
       corsAllowedOrigins: cfg.corsAllowedOrigins,
       ingest: (params) => this.worker.ingest(params),
       isOverloaded: () => this.worker.isOverloaded(),
-      log: (level, message) => this.log[level](message),
+      log,
     });
-    const result = await receiver.start();
-    if (result.ok) {
-      this.receiver = receiver;
-      this.log.info(`OTLP/HTTP receiver listening on http://${result.host}:${result.port}`);
-      this.setState({ kind: 'listening', host: result.host, port: result.port });
-    } else if (result.reason === 'portBusy') {
-      this.log.warn(`OTLP/HTTP receiver: port ${cfg.port} is in use (${result.message})`);
-      this.setState({ kind: 'portBusy', host: cfg.host, port: cfg.port, message: result.message });
-    } else {
-      this.log.error(`OTLP/HTTP receiver could not start: ${result.message}`);
-      this.setState({ kind: 'error', message: result.message });
+    const grpc = cfg.grpcEnabled
+      ? new OtlpGrpcReceiver({
+          host: cfg.host,
+          port: cfg.grpcPort,
+          maxMessageBytes: cfg.maxBodyBytes,
+          ingest: (params) => this.worker.ingest(params),
+          isOverloaded: () => this.worker.isOverloaded(),
+          log,
+        })
+      : undefined;
+    const [httpResult, grpcResult] = await Promise.all([http.start(), grpc?.start()]);
+    if (generation !== this.generation) {
+      // stop() or another start() came in meanwhile: it owns the state now.
+      await Promise.all([http.stop(), grpc?.stop()]);
+      return this.stateValue;
     }
+    if (httpResult.ok) this.http = http;
+    if (grpcResult?.ok) this.grpc = grpc;
+    this.setState({
+      http: this.outcome('OTLP/HTTP', 'http', cfg.host, cfg.port, httpResult),
+      grpc: grpcResult ? this.outcome('OTLP/gRPC', '', cfg.host, cfg.grpcPort, grpcResult) : { kind: 'disabled' },
+    });
     return this.stateValue;
   }
 
   /** Stops listening; stored traces stay. */
   async stop(): Promise<void> {
+    ++this.generation;
+    this.startedValue = false;
     await this.stopQuietly();
-    this.log.info('OTLP/HTTP receiver stopped');
-    this.setState({ kind: 'stopped' });
+    this.log.info('OTLP receivers stopped');
+    this.setState({ http: { kind: 'stopped' }, grpc: this.settings().receiver.grpcEnabled ? { kind: 'stopped' } : { kind: 'disabled' } });
   }
 
   dispose(): void {
-    void this.receiver?.stop();
-    this.receiver = undefined;
+    ++this.generation;
+    void this.http?.stop();
+    void this.grpc?.stop();
+    this.http = undefined;
+    this.grpc = undefined;
     this.stateEmitter.dispose();
   }
 
+  private outcome(protocol: string, scheme: string, host: string, port: number, result: ReceiverStartResult): EndpointState {
+    if (result.ok) {
+      this.log.info(`${protocol} receiver listening on ${scheme ? `${scheme}://` : ''}${result.host}:${result.port}`);
+      return { kind: 'listening', host: result.host, port: result.port };
+    }
+    if (result.reason === 'portBusy') {
+      this.log.warn(`${protocol} receiver: port ${port} is in use (${result.message})`);
+      return { kind: 'portBusy', host, port, message: result.message };
+    }
+    this.log.error(`${protocol} receiver could not start: ${result.message}`);
+    return { kind: 'error', message: result.message };
+  }
+
+  private appHost(): string {
+    const host = this.settings().receiver.host;
+    return isLoopbackHost(host) || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  }
+
   private async stopQuietly(): Promise<void> {
-    const receiver = this.receiver;
-    this.receiver = undefined;
-    await receiver?.stop();
+    const { http, grpc } = this;
+    this.http = undefined;
+    this.grpc = undefined;
+    await Promise.all([http?.stop(), grpc?.stop()]);
   }
 
   private setState(state: ReceiverState): void {
     this.stateValue = state;
-    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.receiverRunning, state.kind === 'listening');
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.receiverRunning, isListening(state));
     this.stateEmitter.fire(state);
   }
 }

@@ -4,6 +4,8 @@ import { Channel, assertNever } from '../protocol/channel';
 import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../protocol/traceView';
 import type { SpanId, TraceId } from '../model/trace';
 import { WEBVIEW_PANELS } from './ids';
+import { toFrameRef } from '../core/source/spanSource';
+import type { SourceNavigator } from './source/sourceNavigator';
 import type { StoreChange, TraceRepository } from './traceRepository';
 
 /** Live updates of an open trace are coalesced to at most one per this interval. */
@@ -14,7 +16,12 @@ export class TracePanels implements vscode.Disposable {
   private readonly panels = new Map<TraceId, TracePanel>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly repository: TraceRepository) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly repository: TraceRepository,
+    /** "Go to Source" for the webview's span details and stack frames (src/extension/source). */
+    private readonly source?: SourceNavigator,
+  ) {
     this.disposables.push(repository.onDidChange((change) => this.onStoreChange(change)));
   }
 
@@ -30,7 +37,7 @@ export class TracePanels implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Trace Lens: trace ${traceId} is not stored (it may have been evicted or cleared).`);
       return;
     }
-    const panel = new TracePanel(this.extensionUri, this.repository, traceId, summary.rootName, spanId ?? null, () => this.panels.delete(traceId));
+    const panel = new TracePanel(this.extensionUri, this.repository, traceId, summary.rootName, spanId ?? null, () => this.panels.delete(traceId), this.source);
     this.panels.set(traceId, panel);
   }
 
@@ -62,6 +69,7 @@ class TracePanel implements vscode.Disposable {
     title: string,
     private pendingSelect: SpanId | null,
     private readonly onDisposed: () => void,
+    private readonly source?: SourceNavigator,
   ) {
     const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     this.panel = vscode.window.createWebviewPanel(WEBVIEW_PANELS.trace, title || traceId.slice(0, 8), vscode.ViewColumn.Active, {
@@ -79,6 +87,17 @@ class TracePanel implements vscode.Disposable {
           return this.repository.query('spanDetail', { traceId: this.traceId, spanId });
         },
         traceConversation: () => this.repository.query('traceConversation', { traceId: this.traceId }),
+        sourceInfo: ({ spanId }) => {
+          if (typeof spanId !== 'string') throw new Error('sourceInfo needs a spanId');
+          return this.source ? this.source.sourceInfo(this.traceId, spanId) : null;
+        },
+        goToSource: ({ spanId, frame }) => {
+          if (typeof spanId !== 'string') throw new Error('goToSource needs a spanId');
+          const ref = frame === undefined || frame === null ? null : toFrameRef(frame);
+          if (frame !== undefined && frame !== null && !ref) throw new Error('goToSource: invalid frame');
+          if (!this.source) return { opened: false, reason: 'noLocation', message: 'Source navigation is not available.' };
+          return this.source.goToSpan(this.traceId, spanId, ref, { beside: true });
+        },
       },
       (command) => this.onCommand(command),
     );

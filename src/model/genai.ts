@@ -122,6 +122,11 @@ export interface GenAiBadge {
   toolName?: string;
   inputTokens?: number;
   outputTokens?: number;
+  /**
+   * `true` when these tokens repeat those of descendant spans (Vercel `ai.generateText` over its
+   * `.doGenerate` calls, agent/workflow spans with usage): leave them out of trace totals.
+   */
+  usageIsAggregate?: boolean;
 }
 
 /** One entry of a trace's conversation timeline (Conversation tab), in time order. */
@@ -161,4 +166,9 @@ export interface TraceConversation {
   items: ConversationItem[];
   /** Model calls whose content was not captured (then `items` hold only their metadata). */
   contentMissingCount: number;
+  /**
+   * `true` when the trace has more GenAI spans than the worker loads for one conversation
+   * (`MAX_CONVERSATION_SPANS`, earliest kept): the timeline stops early.
+   */
+  truncated?: boolean;
 }

@@ -5,6 +5,7 @@
  */
 import type { SpanDetail, SpanId, TraceId, TraceSkeleton, TraceSummary } from '../model/trace';
 import type { TraceConversation } from '../model/genai';
+import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../model/source';
 
 /** Host → webview, fire-and-forget. */
 export type TraceViewEvent =
@@ -26,6 +27,18 @@ export type TraceViewRequests = {
   spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };
   /** The whole trace as a conversation (Conversation tab). */
   traceConversation: { params: { traceId: TraceId }; result: TraceConversation | null };
+  /**
+   * A span's code location and stack traces with each frame resolved against the workspace
+   * (workspace / library / outside / missing), for "Go to Source" and clickable frames.
+   * `null` when the span is no longer stored.
+   */
+  sourceInfo: { params: { spanId: SpanId }; result: SpanSourceInfo | null };
+  /**
+   * Opens the span's source in an editor beside the trace: its `code.*` location (else the
+   * innermost app frame of its stack trace), or with `frame`, that stack frame. The host
+   * re-derives the path from the stored span; answered once opened, refused or declined.
+   */
+  goToSource: { params: { spanId: SpanId; frame?: FrameRef }; result: GoToSourceResult };
 };
 
 /** Requests the webview answers: none. */

@@ -1,14 +1,16 @@
 // A stand-in for the extension host inside the harness page: defines `acquireVsCodeApi()` the way
 // VS Code does (callable once; postMessage/getState/setState, state surviving a reload via
 // sessionStorage), speaks the channel envelopes of src/protocol/channel.ts, answers `spanDetail`
-// from generated data, and records everything for the checks (`window.__host`).
-import { makeAgentTrace, makeBigTrace } from './fixtures.mjs';
+// and `traceConversation` from generated data, and records everything for the checks (`window.__host`).
+import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace } from './fixtures.mjs';
 
 const params = new URLSearchParams(location.search);
 const fixtures = {};
 const fixture = (name) => {
   if (!fixtures[name]) {
     if (name === 'agent') fixtures[name] = makeAgentTrace();
+    else if (name === 'nocontent') fixtures[name] = makeNoContentTrace();
+    else if (name === 'plain') fixtures[name] = makePlainTrace();
     else if (name.startsWith('big')) fixtures[name] = makeBigTrace(Number(name.slice(3)) || 10000);
   }
   return fixtures[name];
@@ -21,6 +23,8 @@ const host = {
   detailDelayMs: Number(params.get('delay') ?? 30),
   /** When set, the next spanDetail requests fail with this message (or answer null when `null`). */
   failWith: undefined,
+  /** The same for traceConversation requests. */
+  conversationFailWith: undefined,
   current: null,
   fixture,
   /** Sends a host → webview event (an envelope, delivered as a window message like VS Code does). */
@@ -51,6 +55,12 @@ const host = {
   },
   answer(env) {
     const reply = (r) => window.postMessage({ kind: 'response', id: env.id, ...r }, '*');
+    if (env.method === 'traceConversation') {
+      if (host.conversationFailWith === null) return reply({ ok: true, result: null });
+      if (typeof host.conversationFailWith === 'string') return reply({ ok: false, error: host.conversationFailWith });
+      const c = host.current?.conversation;
+      return reply({ ok: true, result: c && c.traceId === env.params.traceId ? c : { traceId: env.params.traceId, items: [], contentMissingCount: 0 } });
+    }
     if (env.method !== 'spanDetail') return reply({ ok: false, error: `unknown request method: ${env.method}` });
     if (host.failWith === null) return reply({ ok: true, result: null });
     if (typeof host.failWith === 'string') return reply({ ok: false, error: host.failWith });

@@ -1,6 +1,7 @@
 // Generated trace data for the webview harness. Plain ESM with no imports: it runs both in Node
 // (the checks) and in the page (the fake extension host answers `spanDetail` from it).
-// Shapes follow src/model/trace.ts: TraceSkeleton, TraceSummary, SpanDetail.
+// Shapes follow src/model/trace.ts (TraceSkeleton, TraceSummary, SpanDetail) and src/model/genai.ts
+// (GenAiBadge on skeleton spans, GenAiSpanView in SpanDetail.genai, TraceConversation).
 
 const BASE_NANO = 1732198765123456789n; // 2024-11-21 14:19:25.123 UTC, with µs and ns parts
 
@@ -67,6 +68,46 @@ const scopes = {
 
 /** The prompt with markup that must be shown as text (XSS check). */
 export const HOSTILE_PROMPT = 'What is the weather in Paris? <img src=x onerror=alert(1)> <script>alert("xss")</script> Also tell me about Lyon.';
+
+/**
+ * The final answer, as markdown with hostile markup a model could echo back (it must render as
+ * text), a javascript: link and an image (neither may become navigable or load anything).
+ */
+export const HOSTILE_ANSWER = [
+  'It is **14°C** with light rain in Paris right now (source: `weather-api`).',
+  '',
+  '- The 3-day forecast is *unavailable*: the forecast service returned 503.',
+  '- Lyon averages **10°C** in November ([climate data](https://example.invalid/lyon)).',
+  '',
+  'You asked about <img src=x onerror="window.__xss=true"> and <script>window.__xss=true</script>; here they are as text.',
+  '',
+  '[click me](javascript:window.__xss=true) ![tracking pixel](https://example.invalid/pixel.png)',
+  '',
+  '| City | Now | Condition |',
+  '| --- | --- | --- |',
+  '| Paris | 14°C | light rain |',
+  '',
+  '```json',
+  '{"city": "Paris", "temp_c": 14.2}',
+  '```',
+].join('\n');
+
+const SYSTEM_PROMPT =
+  'You are a helpful weather assistant. Use the tools get_weather, get_forecast and search_docs to answer. Always cite the data source. If a tool fails, explain the failure briefly and continue with the data you have.';
+
+const TOOL_DEFINITIONS = [
+  { type: 'function', function: { name: 'get_weather', description: 'Current weather for a city.', parameters: { type: 'object', properties: { city: { type: 'string' }, units: { type: 'string', enum: ['metric', 'imperial'] } }, required: ['city'] } } },
+  { type: 'function', function: { name: 'get_forecast', description: 'Forecast for the next days.', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } } },
+  { type: 'function', function: { name: 'search_docs', description: 'Search the climate documents.', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } } },
+];
+
+const SEARCH_RESULT = JSON.stringify({
+  results: [
+    { id: 'doc-1182', score: 0.91, title: 'Lyon climate normals 1991-2020', snippet: 'November: mean 9.8°C, 8 rain days, 84 mm precipitation.' },
+    { id: 'doc-0421', score: 0.83, title: 'Rhône valley seasonal overview', snippet: 'Autumn brings frequent fog in the valley; temperatures drop quickly after mid-November.' },
+    { id: 'doc-2210', score: 0.77, title: 'French cities compared', snippet: 'Lyon is slightly warmer than Paris in summer and colder in winter.' },
+  ],
+});
 
 const STACK = `Traceback (most recent call last):
   File "/app/agent/tools.py", line 88, in execute_tool
@@ -243,7 +284,7 @@ export function makeAgentTrace() {
     ),
     scope: 'openai',
   });
-  add('tool3', { parent: 'root', name: 'execute_tool search_docs', start: 4046.0, dur: 402.3, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search_docs', 'gen_ai.tool.call.id': 'call_s1' } });
+  add('tool3', { parent: 'root', name: 'execute_tool search_docs', start: 4046.0, dur: 402.3, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search_docs', 'gen_ai.tool.call.id': 'call_s1', 'gen_ai.tool.call.arguments': '{"query":"Lyon weather averages November"}', 'gen_ai.tool.call.result': SEARCH_RESULT } });
   add('emb', { parent: 'tool3', name: 'embeddings text-embedding-3-small', kind: 'client', start: 4050.1, dur: 160.4, scope: 'openai', attributes: { 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-embedding-3-small', 'gen_ai.usage.input_tokens': 9 } });
   add('vq', { parent: 'tool3', name: 'query documents', kind: 'client', service: 'vector-db', start: 4215.8, dur: 225.1, attributes: { 'db.system.name': 'qdrant', 'db.collection.name': 'documents', 'db.operation.name': 'query', 'db.query.summary': 'query documents top_k=5' } });
   add('chat3', {
@@ -252,7 +293,7 @@ export function makeAgentTrace() {
     kind: 'client',
     start: 4452.7,
     dur: 401.3,
-    attributes: chatAttrs(3, [system, user], [{ role: 'assistant', parts: [{ type: 'text', content: 'It is 14°C with light rain in Paris. The 3-day forecast is unavailable right now (the forecast service returned 503). Lyon averages 10°C in November.' }], finish_reason: 'stop' }], 1093, 52, 'stop'),
+    attributes: chatAttrs(3, [system, user], [{ role: 'assistant', parts: [{ type: 'text', content: HOSTILE_ANSWER }], finish_reason: 'stop' }], 1093, 52, 'stop'),
     scope: 'openai',
   });
   add('pub', { parent: 'root', name: 'publish audit-events', kind: 'producer', start: 4860.0, dur: 6.1, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'audit-events', 'messaging.operation.type': 'send' } });
@@ -300,7 +341,164 @@ export function makeAgentTrace() {
   log('tool2', 1509.5, { sev: 17, sevText: 'ERROR', body: `Tool get_forecast failed\n${STACK}`, attributes: { 'exception.type': 'ForecastUnavailableError' } });
   for (const l of Object.values(logs)) l.sort((a, b) => (BigInt(a.timeUnixNano) < BigInt(b.timeUnixNano) ? -1 : 1));
 
-  return build(traceId, records, logs);
+  // GenAI: what the normalizer produces for these spans (src/model/genai.ts shapes).
+  const rec = (key) => records.find((r) => r.spanId === ids[key]);
+  const offset = (key) => Number(BigInt(rec(key).startTimeUnixNano) - BASE_NANO) / 1e6;
+  const dur = (key) => Number(BigInt(rec(key).endTimeUnixNano) - BigInt(rec(key).startTimeUnixNano)) / 1e6;
+  const sysParts = [{ type: 'text', content: SYSTEM_PROMPT }];
+  const userMsg = { role: 'user', parts: [{ type: 'text', content: HOSTILE_PROMPT }] };
+  const call1Msg = {
+    role: 'assistant',
+    parts: [
+      { type: 'tool_call', id: 'call_w1', name: 'get_weather', arguments: { city: 'Paris', units: 'metric' } },
+      { type: 'tool_call', id: 'call_f1', name: 'get_forecast', arguments: { city: 'Paris', days: 3 } },
+    ],
+    finishReason: 'tool_calls',
+  };
+  const toolMsgs = [
+    { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_w1', response: { temp_c: 14.2, condition: 'light rain' } }] },
+    { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_f1', response: { error: 'forecast service returned 503' } }] },
+  ];
+  const call2Msg = {
+    role: 'assistant',
+    parts: [
+      { type: 'reasoning', content: 'Paris weather is known (14°C, light rain). The forecast failed with 503, so I will say so. For Lyon, search the climate documents for November averages.' },
+      { type: 'tool_call', id: 'call_s1', name: 'search_docs', arguments: '{"query":"Lyon weather averages November"}' },
+    ],
+    finishReason: 'tool_calls',
+  };
+  const answerMsg = { role: 'assistant', parts: [{ type: 'text', content: HOSTILE_ANSWER }], finishReason: 'stop' };
+  const llm = (usage, extra) => ({
+    kind: 'llm',
+    conventions: ['otel-genai', 'otel-genai-events'],
+    provider: 'openai',
+    requestModel: 'gpt-4o-mini',
+    responseModel: 'gpt-4o-mini-2024-07-18',
+    usage,
+    sessionId: 'conv_5f2a9c',
+    ...extra,
+  });
+  const views = {
+    root: { kind: 'agent', conventions: ['otel-genai'], agentName: 'weather_assistant', sessionId: 'conv_5f2a9c', userId: 'user_8841' },
+    chat1: llm({ inputTokens: 412, outputTokens: 61, totalTokens: 473 }, { finishReasons: ['tool_calls'], systemInstructions: sysParts, inputMessages: [userMsg], outputMessages: [call1Msg], toolDefinitions: TOOL_DEFINITIONS }),
+    chat2: llm(
+      { inputTokens: 811, outputTokens: 38, totalTokens: 849, cacheReadTokens: 384, reasoningTokens: 22 },
+      {
+        finishReasons: ['tool_calls'],
+        systemInstructions: sysParts,
+        inputMessages: [userMsg, call1Msg, ...toolMsgs],
+        outputMessages: [call2Msg],
+        rawValues: [{ key: 'gen_ai.tool.definitions', raw: '[{"type":"function","function":{"name":"search_docs","parameters":{"type":"object"', note: 'Not valid JSON (unexpected end of input): shown as received.' }],
+      },
+    ),
+    chat3: llm({ inputTokens: 1093, outputTokens: 52, totalTokens: 1145 }, { finishReasons: ['stop'], systemInstructions: sysParts, inputMessages: [userMsg], outputMessages: [answerMsg], reportedCostUsd: 0.000195 }),
+    tool1: { kind: 'tool', conventions: ['otel-genai'], tool: { name: 'get_weather', callId: 'call_w1', type: 'function', arguments: '{"city":"Paris","units":"metric"}', result: rec('tool1').attributes['gen_ai.tool.call.result'] } },
+    tool2: { kind: 'tool', conventions: ['otel-genai'], tool: { name: 'get_forecast', callId: 'call_f1', type: 'function', arguments: '{"city":"Paris","days":3}' } },
+    tool3: { kind: 'tool', conventions: ['otel-genai'], tool: { name: 'search_docs', callId: 'call_s1', arguments: '{"query":"Lyon weather averages November"}', result: SEARCH_RESULT } },
+    emb: { kind: 'embeddings', conventions: ['otel-genai'], requestModel: 'text-embedding-3-small', usage: { inputTokens: 9 } },
+  };
+  const badges = {
+    root: { kind: 'agent', agentName: 'weather_assistant' },
+    chat1: { kind: 'llm', model: 'gpt-4o-mini-2024-07-18', inputTokens: 412, outputTokens: 61 },
+    chat2: { kind: 'llm', model: 'gpt-4o-mini-2024-07-18', inputTokens: 811, outputTokens: 38 },
+    chat3: { kind: 'llm', model: 'gpt-4o-mini-2024-07-18', inputTokens: 1093, outputTokens: 52 },
+    tool1: { kind: 'tool', toolName: 'get_weather' },
+    tool2: { kind: 'tool', toolName: 'get_forecast' },
+    tool3: { kind: 'tool', toolName: 'search_docs' },
+    emb: { kind: 'embeddings', model: 'text-embedding-3-small', inputTokens: 9 },
+    vq: { kind: 'retriever' },
+  };
+  const modelCall = (key, extra) => ({
+    type: 'modelCall',
+    spanId: ids[key],
+    startOffsetMs: offset(key),
+    durationMs: dur(key),
+    model: 'gpt-4o-mini-2024-07-18',
+    provider: 'openai',
+    usage: views[key].usage,
+    systemInstructions: sysParts,
+    ...extra,
+  });
+  const toolCall = (key, extra) => ({ type: 'toolCall', spanId: ids[key], startOffsetMs: offset(key), durationMs: dur(key), ...extra });
+  const conversation = {
+    traceId,
+    contentMissingCount: 0,
+    items: [
+      { type: 'agent', spanId: ids.root, startOffsetMs: 0, durationMs: dur('root'), agentName: 'weather_assistant' },
+      modelCall('chat1', { newInputMessages: [userMsg], outputMessages: [call1Msg] }),
+      toolCall('tool1', { name: 'get_weather', callId: 'call_w1', arguments: '{"city":"Paris","units":"metric"}', result: rec('tool1').attributes['gen_ai.tool.call.result'] }),
+      toolCall('tool2', { name: 'get_forecast', callId: 'call_f1', arguments: '{"city":"Paris","days":3}', error: "ForecastUnavailableError: forecast service returned 503 for city='Paris'" }),
+      modelCall('chat2', { newInputMessages: toolMsgs, outputMessages: [call2Msg] }),
+      toolCall('tool3', { name: 'search_docs', callId: 'call_s1', arguments: '{"query":"Lyon weather averages November"}', result: SEARCH_RESULT }),
+      modelCall('chat3', { newInputMessages: [], outputMessages: [answerMsg] }),
+    ],
+  };
+  const genai = { views: {}, badges: {}, conversation };
+  for (const [key, v] of Object.entries(views)) genai.views[ids[key]] = v;
+  for (const [key, b] of Object.entries(badges)) genai.badges[ids[key]] = b;
+  return build(traceId, records, logs, genai);
+}
+
+/**
+ * A model-call trace instrumented with content capture off: usage and models only, so the
+ * Conversation tab and the details show the "content not captured" notice with the hint.
+ */
+export function makeNoContentTrace() {
+  const rand = rng(11);
+  const traceId = '7a1c3e5f9b2d4c6e8a0b1c2d3e4f5a6b';
+  const hint = 'Set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true in the environment of the app (@opentelemetry/instrumentation-openai).';
+  const records = [];
+  const mk = (parent, name, kind, start, durMs, attributes) => {
+    const spanId = hex(rand, 16);
+    records.push({
+      traceId, spanId, parentSpanId: parent, traceState: '', flags: 1, name, kind,
+      startTimeUnixNano: nano(start), endTimeUnixNano: nano(start + durMs), attributes,
+      droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0,
+      status: { code: 'unset', message: '' }, resource: resources['agent-app'], scope: scopes.openai,
+    });
+    return spanId;
+  };
+  const root = mk(null, 'invoke_agent support_bot', 'internal', 0, 2400, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support_bot' });
+  const usage = (i, o) => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': i, 'gen_ai.usage.output_tokens': o });
+  const c1 = mk(root, 'chat gpt-4o', 'client', 5, 1100, usage(1520, 210));
+  const c2 = mk(root, 'chat gpt-4o', 'client', 1200, 1150, usage(1790, 96));
+  const view = (i, o) => ({ kind: 'llm', conventions: ['otel-genai'], provider: 'openai', requestModel: 'gpt-4o', usage: { inputTokens: i, outputTokens: o }, contentMissing: true, contentCaptureHint: hint });
+  const genai = {
+    views: { [root]: { kind: 'agent', conventions: ['otel-genai'], agentName: 'support_bot' }, [c1]: view(1520, 210), [c2]: view(1790, 96) },
+    badges: { [root]: { kind: 'agent', agentName: 'support_bot' }, [c1]: { kind: 'llm', model: 'gpt-4o', inputTokens: 1520, outputTokens: 210 }, [c2]: { kind: 'llm', model: 'gpt-4o', inputTokens: 1790, outputTokens: 96 } },
+    conversation: {
+      traceId,
+      contentMissingCount: 2,
+      // As if the worker had stopped loading GenAI spans at its limit.
+      truncated: true,
+      items: [
+        { type: 'agent', spanId: root, startOffsetMs: 0, durationMs: 2400, agentName: 'support_bot' },
+        { type: 'modelCall', spanId: c1, startOffsetMs: 5, durationMs: 1100, model: 'gpt-4o', provider: 'openai', usage: { inputTokens: 1520, outputTokens: 210 }, newInputMessages: [], outputMessages: [], contentMissing: true, contentCaptureHint: hint },
+        { type: 'modelCall', spanId: c2, startOffsetMs: 1200, durationMs: 1150, model: 'gpt-4o', provider: 'openai', usage: { inputTokens: 1790, outputTokens: 96 }, newInputMessages: [], outputMessages: [], contentMissing: true, contentCaptureHint: hint },
+      ],
+    },
+  };
+  return build(traceId, records, {}, genai);
+}
+
+/** A trace without any GenAI span (an HTTP request and a query): the Conversation tab's empty state. */
+export function makePlainTrace() {
+  const rand = rng(5);
+  const traceId = '0c0ffee0c0ffee0c0ffee0c0ffee0c0f';
+  const records = [];
+  const mk = (parent, name, kind, start, durMs, service) => {
+    const spanId = hex(rand, 16);
+    records.push({
+      traceId, spanId, parentSpanId: parent, traceState: '', flags: 1, name, kind,
+      startTimeUnixNano: nano(start), endTimeUnixNano: nano(start + durMs), attributes: { 'http.request.method': 'GET' },
+      droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0,
+      status: { code: 'unset', message: '' }, resource: resources[service], scope: scopes.server,
+    });
+    return spanId;
+  };
+  const root = mk(null, 'GET /v1/current', 'server', 0, 120, 'weather-api');
+  mk(root, 'SELECT observations', 'client', 10, 80, 'weather-api');
+  return build(traceId, records, {}, { views: {}, badges: {}, conversation: { traceId, items: [], contentMissingCount: 0 } });
 }
 
 /**
@@ -363,7 +561,7 @@ export function makeBigTrace(count, seed = 42) {
   return build(traceId, records, {});
 }
 
-function build(traceId, records, logs) {
+function build(traceId, records, logs, genai = null) {
   const start = records.reduce((m, r) => (BigInt(r.startTimeUnixNano) < m ? BigInt(r.startTimeUnixNano) : m), BigInt(records[0].startTimeUnixNano));
   const end = records.reduce((m, r) => (BigInt(r.endTimeUnixNano) > m ? BigInt(r.endTimeUnixNano) : m), 0n);
   const sorted = [...records].sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : BigInt(a.startTimeUnixNano) > BigInt(b.startTimeUnixNano) ? 1 : 0));
@@ -378,6 +576,7 @@ function build(traceId, records, logs) {
     durationMs: Number(BigInt(r.endTimeUnixNano) - BigInt(r.startTimeUnixNano)) / 1e6,
     eventCount: r.events.length,
     hasException: r.events.some((e) => e.name === 'exception'),
+    ...(genai?.badges[r.spanId] ? { genai: genai.badges[r.spanId] } : {}),
   }));
   const root = sorted.find((r) => r.parentSpanId === null) ?? sorted[0];
   const skeleton = { traceId, startTimeUnixNano: start.toString(), durationMs: Number(end - start) / 1e6, spans };
@@ -400,8 +599,10 @@ function build(traceId, records, logs) {
     /** SpanDetail for one span, or null when unknown. */
     detail(spanId) {
       const span = byId.get(spanId);
-      return span ? { span, logs: logs[spanId] ?? [] } : null;
+      return span ? { span, logs: logs[spanId] ?? [], genai: genai?.views[spanId] ?? null } : null;
     },
+    /** TraceConversation, or null for traces the fixture has no GenAI data for. */
+    conversation: genai?.conversation ?? null,
     /** The same trace with only the first `n` spans (by start time): a live trace still arriving. */
     partial(n) {
       const keep = new Set(sorted.slice(0, n).map((r) => r.spanId));

@@ -14,6 +14,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { defaultWebviewCss, themes } from './themes.mjs';
+import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '../..');
@@ -401,6 +402,201 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.waitForSelector('#details .attr-row[data-key="gen_ai.request.model"]');
   });
 
+  // GenAI: Conversation tab, GenAI details, waterfall badges ---------------------------------------
+  const conv = agent.conversation;
+  const byName = (n, i = 0) => agent.skeleton.spans.filter((s) => s.name === n)[i];
+  const convRequests = () => page.evaluate(() => window.__host.requests('traceConversation').length);
+  const showTab = async (tab) => {
+    await page.click(`vscode-tab-header[data-tab="${tab}"]`);
+    await page.waitForSelector(`vscode-tab-panel[data-tab="${tab}"]:not([hidden])`);
+  };
+
+  await check('waterfall rows: GenAI kind icons, model and token suffix, agent and tool names', async () => {
+    const row = (s) => `.row[data-span-id="${s.spanId}"]`;
+    const chat = byName('chat gpt-4o-mini');
+    assert(await page.$eval(`${row(chat)} .kind`, (e) => e.classList.contains('codicon-sparkle')), 'model call row needs the sparkle icon');
+    assert((await page.textContent(`${row(chat)} .gen`)) === '412 in · 61 out', `model call suffix: ${await page.textContent(`${row(chat)} .gen`)}`);
+    assert(await page.$eval(`${row(byName('execute_tool get_weather'))} .kind`, (e) => e.classList.contains('codicon-tools')), 'tool row needs the tools icon');
+    assert(await page.$eval(`${row(agent.skeleton.spans[0])} .kind`, (e) => e.classList.contains('codicon-robot')), 'agent row needs the robot icon');
+    const emb = agent.skeleton.spans.find((s) => s.name.startsWith('embeddings'));
+    assert(await page.$eval(`${row(emb)} .kind`, (e) => e.classList.contains('codicon-symbol-array')), 'embeddings row needs the symbol-array icon');
+    assert((await page.getAttribute(row(chat), 'title')).includes('Model call'), 'row tooltip should name the GenAI kind');
+    const http = byName('POST');
+    assert(await page.$eval(`${row(http)} .kind`, (e) => e.classList.contains('codicon-arrow-right')), 'non-GenAI rows keep the span-kind icon');
+  });
+
+  await check('tabs: Waterfall and Conversation; the conversation is requested only when first shown', async () => {
+    assert((await convRequests()) === 0, 'traceConversation requested before the tab was shown');
+    const tabs = await page.$$eval('vscode-tab-header', (hs) => hs.map((h) => [h.dataset.tab, h.getAttribute('role'), h.getAttribute('aria-selected')]));
+    assert(JSON.stringify(tabs) === JSON.stringify([['waterfall', 'tab', 'true'], ['conversation', 'tab', 'false']]), `tab headers: ${JSON.stringify(tabs)}`);
+    await showTab('conversation');
+    await page.waitForSelector('#conversation .conv-items');
+    assert((await convRequests()) === 1, `expected one traceConversation request, got ${await convRequests()}`);
+    const req = await page.evaluate(() => window.__host.requests('traceConversation')[0]);
+    assert(req.params.traceId === agent.skeleton.traceId, 'traceConversation asked for another trace');
+    assert(await page.isHidden('#tree'), 'the waterfall should be hidden behind the Conversation tab');
+    assert((await page.getAttribute('vscode-tab-header[data-tab="conversation"]', 'aria-selected')) === 'true', 'Conversation tab not aria-selected');
+  });
+
+  await check('conversation: items in time order, bubbles by role, model-call headers, tool cards', async () => {
+    const order = await page.$$eval('#conversation .conv-item', (els) => els.map((e) => `${e.dataset.item}:${e.dataset.spanId}`));
+    const expected = conv.items.map((i) => `${i.type}:${i.spanId}`);
+    assert(JSON.stringify(order) === JSON.stringify(expected), `order ${JSON.stringify(order)} != ${JSON.stringify(expected)}`);
+    const user = await page.textContent('#conversation .msg-user');
+    assert(user.includes('What is the weather in Paris?'), 'user bubble missing');
+    const heads = await page.$$eval('#conversation .mc-head', (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+    assert(heads.length === 3, `expected 3 model call headers, got ${heads.length}`);
+    assert(heads[0].includes('gpt-4o-mini-2024-07-18') && heads[0].includes('412 in · 61 out') && heads[0].includes('1.1s'), `model call header: ${heads[0]}`);
+    const cards = await page.$$eval('#conversation .tool-card', (els) => els.map((e) => ({ text: e.textContent.replace(/\s+/g, ' '), error: e.classList.contains('error') })));
+    assert(cards.length === 3, `expected 3 tool cards, got ${cards.length}`);
+    assert(cards[0].text.includes('get_weather') && cards[0].text.includes('"city":"Paris"') && cards[0].text.includes('"temp_c":14.2') && cards[0].text.includes('343ms'), `get_weather card: ${cards[0].text}`);
+    assert(cards[1].error && cards[1].text.includes('ForecastUnavailableError'), `get_forecast card should show its error: ${cards[1].text}`);
+    // The result of call_w1 is on its card; the model's input does not repeat it. call_f1 has no result on its card: shown.
+    const toolResults = await page.$$eval('#conversation .msg-tool .part-tool-result .call-id', (els) => els.map((e) => e.textContent));
+    assert(JSON.stringify(toolResults) === '["call_f1"]', `tool results shown in messages: ${JSON.stringify(toolResults)}`);
+    const assistant = await page.$$eval('#conversation .msg-assistant', (els) => els.length);
+    assert(assistant === 3, `expected 3 assistant bubbles, got ${assistant}`);
+    // System instructions: collapsed, shown once (repeated instructions are not repeated).
+    assert((await page.$$('#conversation .msg-system')).length === 1, 'system instructions should be shown once');
+    assert(!(await page.$('#conversation .msg-system .msg-body')), 'system instructions should start collapsed');
+    await page.click('#conversation .msg-system .disclosure');
+    assert((await page.textContent('#conversation .msg-system .msg-body')).includes('helpful weather assistant'), 'expanded system instructions missing');
+    // Reasoning: collapsed until asked for.
+    assert(!(await page.$('#conversation .part-reasoning .reasoning-body')), 'reasoning should start collapsed');
+    await page.click('#conversation .part-reasoning .disclosure');
+    assert((await page.textContent('#conversation .part-reasoning .reasoning-body')).includes('search the climate documents'), 'reasoning text missing');
+  });
+
+  await check('conversation: markup in prompts and in assistant markdown renders as text (no element, no dialog)', async () => {
+    const user = await page.textContent('#conversation .msg-user .msg-text');
+    assert(user.includes('<img src=x onerror=alert(1)>') && user.includes('<script>alert("xss")</script>'), `prompt markup not literal: ${user}`);
+    const answer = page.locator('#conversation .conv-item[data-item="modelCall"]').last().locator('.msg-assistant .md');
+    const text = await answer.textContent();
+    assert(text.includes('<img src=x onerror="window.__xss=true">') && text.includes('<script>window.__xss=true</script>'), `answer markup not literal: ${text}`);
+    assert(text.includes('[click me](javascript:window.__xss=true)'), 'a javascript: link must stay text');
+    const r = await page.evaluate(() => {
+      const root = document.getElementById('conversation');
+      const all = [...root.querySelectorAll('*')];
+      return {
+        bad: root.querySelectorAll('img, script, iframe, a, svg, object, embed, style, link').length,
+        href: root.querySelectorAll('[href], [src]').length,
+        handlers: all.filter((e) => [...e.attributes].some((a) => a.name.startsWith('on') || a.name === 'style')).length,
+        strong: root.querySelectorAll('.md strong').length,
+        table: root.querySelectorAll('.md table td').length,
+        code: root.querySelectorAll('.md pre code').length,
+        link: root.querySelector('.md .md-link')?.getAttribute('title') ?? null,
+        image: root.querySelector('.md .md-image')?.textContent ?? null,
+        flag: window.__xss === true,
+      };
+    });
+    assert(r.bad === 0 && r.href === 0 && r.handlers === 0 && !r.flag, `markup was interpreted: ${JSON.stringify(r)}`);
+    assert(r.strong > 0 && r.table > 0 && r.code === 1, `markdown not rendered: ${JSON.stringify(r)}`);
+    assert(r.link === 'https://example.invalid/lyon', `link should be text with its target in the tooltip: ${JSON.stringify(r)}`);
+    assert(r.image === '[image: tracking pixel]', `image should be a text placeholder: ${JSON.stringify(r)}`);
+    assert(!v.problems.some((p) => p.startsWith('dialog')), 'a dialog opened');
+  });
+
+  await check('conversation: copy buttons post copyText (messages, tool arguments and results)', async () => {
+    const last = async () => page.evaluate(() => window.__host.messages('copyText').at(-1));
+    const before = await page.evaluate(() => window.__host.messages('copyText').length);
+    await page.click('#conversation .msg-user .msg-actions .icon-btn');
+    await page.waitForFunction((n) => window.__host.messages('copyText').length > n, before);
+    assert((await last()).text === HOSTILE_PROMPT, `user message copy: ${JSON.stringify(await last())}`);
+    await page.locator('#conversation .tool-card').first().locator('[data-part="arguments"] .icon-btn').click();
+    await page.waitForFunction(() => window.__host.messages('copyText').at(-1).what.includes('arguments'));
+    assert((await last()).text === '{"city":"Paris","units":"metric"}', `arguments copy: ${JSON.stringify(await last())}`);
+    await page.locator('#conversation .tool-card').first().locator('[data-part="result"] .icon-btn').click();
+    await page.waitForFunction(() => window.__host.messages('copyText').at(-1).what.includes('result'));
+    assert((await last()).text.includes('"temp_c":14.2'), `result copy: ${JSON.stringify(await last())}`);
+    await page.locator('#conversation .msg-assistant').last().locator('.msg-actions .icon-btn').click();
+    await page.waitForFunction(() => window.__host.messages('copyText').at(-1).what === 'assistant message');
+    assert((await last()).text === HOSTILE_ANSWER, 'assistant message copy should be the markdown source');
+    const buttons = await page.$$eval('#conversation .msg', (msgs) => msgs.filter((m) => !m.querySelector('.msg-actions .icon-btn')).length);
+    assert(buttons === 0, `${buttons} messages without a copy button`);
+  });
+
+  await check('conversation: long content folds behind "Show more" and expands', async () => {
+    const card = page.locator('#conversation .tool-card').nth(2).locator('[data-part="result"]');
+    const before = await card.textContent();
+    await card.locator('.fold-toggle').click();
+    const after = await card.textContent();
+    assert(after.length > before.length && after.includes('doc-2210'), 'Show more should reveal the whole result');
+  });
+
+  await check('conversation: clicking a model-call header selects its span (selectionChanged, GenAI details)', async () => {
+    const chat2 = byName('chat gpt-4o-mini', 1);
+    await page.locator(`#conversation .conv-item[data-span-id="${chat2.spanId}"] .mc-head`).click();
+    await page.waitForFunction((id) => window.__host.messages('selectionChanged').at(-1)?.spanId === id, chat2.spanId);
+    await page.waitForSelector(`#conversation .conv-item.selected[data-span-id="${chat2.spanId}"]`);
+    await page.waitForSelector('#details vscode-collapsible[data-section="genai"]');
+    assert(await page.isVisible('#conversation'), 'the Conversation tab should stay shown');
+  });
+
+  await check('details: GenAI section first (kind, provider, models, usage, finish reasons), then the call\'s messages', async () => {
+    const sections = await page.$$eval('#details vscode-collapsible', (els) => els.map((e) => e.dataset.section));
+    assert(sections[0] === 'genai', `GenAI must be the first section: ${sections.join(', ')}`);
+    assert(sections.includes('attributes') && sections.includes('resource'), 'existing sections must stay');
+    const facts = (await page.textContent('#details [data-section="genai"] .genai-facts')).replace(/\s+/g, ' ');
+    for (const want of ['Model call', 'openai', 'gpt-4o-mini → gpt-4o-mini-2024-07-18', '811', 'incl. 384 cached', 'incl. 22 reasoning', '849', 'tool_calls']) {
+      assert(facts.includes(want), `GenAI facts miss "${want}": ${facts}`);
+    }
+    const msgs = page.locator('#details [data-section="genai-messages"]');
+    assert((await msgs.locator('.msg-user').count()) === 1, 'the call\'s user message is missing');
+    assert((await msgs.locator('.msg-tool').count()) === 2, 'the call\'s tool messages are missing');
+    assert((await msgs.textContent()).includes('search_docs'), 'the call\'s output (tool call) is missing');
+    const raw = (await page.textContent('#details [data-section="genai-raw"]')).replace(/\s+/g, ' ');
+    assert(raw.includes('gen_ai.tool.definitions') && raw.includes('Not valid JSON'), `raw value with note missing: ${raw}`);
+  });
+
+  await check('details: tool span shows arguments and result; final answer shows reported cost and markdown', async () => {
+    await showTab('waterfall');
+    const tool = byName('execute_tool get_weather');
+    await page.click(`.row[data-span-id="${tool.spanId}"] .name`);
+    await page.waitForSelector('#details [data-section="genai-tool"] .tool-card');
+    const card = (await page.textContent('#details [data-section="genai-tool"] .tool-card')).replace(/\s+/g, ' ');
+    assert(card.includes('get_weather') && card.includes('call_w1') && card.includes('"units":"metric"') && card.includes('light rain'), `tool card: ${card}`);
+    const chat3 = byName('chat gpt-4o-mini', 2);
+    await page.click(`.row[data-span-id="${chat3.spanId}"] .name`);
+    await page.waitForSelector('#details [data-fact="cost"]');
+    assert((await page.textContent('#details [data-fact="cost"]')).includes('$0.000195'), 'reported cost missing');
+    assert((await page.$$('#details [data-section="genai-messages"] .md strong')).length > 0, 'assistant markdown not rendered in details');
+    const bad = await page.evaluate(() => document.querySelectorAll('#details img, #details script, #details a[href]').length);
+    assert(bad === 0 && !(await page.evaluate(() => window.__xss === true)), 'markup interpreted in details');
+  });
+
+  await check('tabs: keyboard (Arrow keys move, Enter/Space select), conversation reloads on live updates while shown', async () => {
+    await page.focus('vscode-tab-header[data-tab="waterfall"]');
+    await page.keyboard.press('ArrowRight');
+    assert(await page.evaluate(() => document.activeElement?.dataset?.tab === 'conversation'), 'ArrowRight should move focus to the Conversation tab');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('vscode-tab-panel[data-tab="conversation"]:not([hidden])');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press(' ');
+    await page.waitForSelector('vscode-tab-panel[data-tab="waterfall"]:not([hidden])');
+    const before = await convRequests();
+    await page.evaluate(() => window.__host.load('agent', null));
+    await page.waitForTimeout(150);
+    assert((await convRequests()) === before, 'a hidden Conversation tab must not reload on live updates');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => window.__host.requests('traceConversation').length === n + 1, before);
+    await page.evaluate(() => window.__host.load('agent', null));
+    await page.waitForFunction((n) => window.__host.requests('traceConversation').length === n + 2, before);
+    await page.waitForSelector('#conversation .conv-items');
+  });
+
+  await check('the shown tab survives a reload (vscode.setState); the host\'s revealSpan shows the Waterfall', async () => {
+    await page.waitForTimeout(250);
+    await page.reload();
+    await page.waitForSelector('vscode-tab-panel[data-tab="conversation"]:not([hidden]) #conversation .conv-items');
+    const db = byName('SELECT observations');
+    await page.evaluate((spanId) => window.__host.send({ type: 'revealSpan', spanId }), db.spanId);
+    await page.waitForSelector('vscode-tab-panel[data-tab="waterfall"]:not([hidden])');
+    await waitSelected(page, db.spanId);
+    assert(await page.isVisible(`.row[data-span-id="${db.spanId}"]`), 'the revealed row is not visible');
+    await page.waitForTimeout(250);
+  });
+
   await check('no CSP violations, page errors, console errors or dialogs (agent trace)', async () => {
     const csp = await v.cspViolations();
     assert(csp.length === 0, `CSP violations: ${csp.join('; ')}`);
@@ -411,6 +607,43 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.evaluate((traceId) => window.__host.send({ type: 'traceRemoved', traceId }), agent.skeleton.traceId);
     await page.waitForFunction(() => document.querySelector('.app-message')?.textContent.includes('no longer available'));
     assert((await page.$$('#tree .row[data-span-id]')).length === 0, 'rows should be gone');
+  });
+  await v.close();
+
+  // Content capture off: the notice with the hint; a trace without GenAI: the empty state -------------
+  v = await openView(browser, origin, { fixture: 'nocontent' });
+  await check('content not captured: notices with the capture hint in the Conversation tab and the details', async () => {
+    const p = v.page;
+    await p.click('vscode-tab-header[data-tab="conversation"]');
+    await p.waitForSelector('#conversation .conv-items');
+    const banner = await p.textContent('#conversation .conv-missing');
+    assert(/2 model calls have no captured message content/.test(banner.replace(/\s+/g, ' ')), `banner: ${banner}`);
+    const notices = await p.$$eval('#conversation .content-missing', (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ')));
+    assert(notices.length === 2, `expected a notice per model call, got ${notices.length}`);
+    assert(notices[0].includes('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true') && notices[0].includes('not captured'), `notice: ${notices[0]}`);
+    assert((await p.textContent('#conversation .mc-head')).includes('1,520 in · 210 out'), 'model call header needs the tokens even without content');
+    assert((await p.textContent('#conversation .conv-truncated')).includes('stops early'), 'a truncated conversation must say so');
+    await p.locator('#conversation .content-missing .hint .icon-btn').first().click();
+    await p.waitForFunction(() => window.__host.messages('copyText').at(-1)?.text.includes('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'));
+    await p.locator('#conversation .mc-head').first().click();
+    await p.waitForSelector('#details [data-section="genai-messages"] .content-missing');
+    assert((await p.textContent('#details [data-section="genai-messages"] .content-missing')).includes('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true'), 'details notice without the hint');
+    assert(v.problems.length === 0 && (await v.cspViolations()).length === 0, `problems: ${v.problems.join('; ')}`);
+  });
+  await v.close();
+
+  v = await openView(browser, origin, { fixture: 'plain' });
+  await check('a trace without GenAI spans: Conversation empty state; errors show Retry', async () => {
+    const p = v.page;
+    await p.evaluate(() => (window.__host.conversationFailWith = 'worker busy'));
+    await p.click('vscode-tab-header[data-tab="conversation"]');
+    await p.waitForFunction(() => document.querySelector('#conversation .message.error')?.textContent.includes('worker busy'));
+    await p.evaluate(() => (window.__host.conversationFailWith = undefined));
+    await p.click('#conversation .message.error .link-btn');
+    await p.waitForSelector('#conversation .conv-empty');
+    assert((await p.textContent('#conversation .conv-empty')).includes('No GenAI activity in this trace'), 'empty state text');
+    assert(!(await p.$('#details [data-section="genai"]')), 'no GenAI section for a span without GenAI data');
+    assert(v.problems.length === 0 && (await v.cspViolations()).length === 0, `problems: ${v.problems.join('; ')}`);
   });
   await v.close();
 
@@ -663,6 +896,49 @@ export async function takeScreenshots({ browser, origin }) {
     await v.page.evaluate(() => document.querySelector('#details .event.exception')?.scrollIntoView({ block: 'start' }));
     await v.page.mouse.move(5, 5);
     await shot(`exception-${theme}`, v.page);
+    await v.close();
+  }
+  // GenAI: the Conversation tab and the GenAI details, in every theme.
+  const chat2 = agent.skeleton.spans.filter((s) => s.name === 'chat gpt-4o-mini')[1].spanId;
+  for (const theme of ['dark', 'light', 'hc']) {
+    const v = await openView(browser, origin, { theme, fixture: 'agent', select: chat2 });
+    await v.page.waitForSelector('#details [data-section="genai"]');
+    await v.page.mouse.move(5, 5);
+    await shot(`genai-details-${theme}`, v.page);
+    await v.page.evaluate(() => document.querySelector('#details [data-section="genai-messages"]')?.scrollIntoView({ block: 'start' }));
+    await shot(`genai-messages-${theme}`, v.page);
+    await v.page.click('vscode-tab-header[data-tab="conversation"]');
+    await v.page.waitForSelector('#conversation .conv-items');
+    await v.page.mouse.move(5, 5);
+    await shot(`conversation-${theme}`, v.page);
+    await v.page.evaluate(() => {
+      const c = document.getElementById('conversation');
+      c.scrollTop = c.scrollHeight;
+    });
+    await shot(`conversation-answer-${theme}`, v.page);
+    await v.close();
+  }
+  {
+    const v = await openView(browser, origin, { theme: 'dark', fixture: 'agent', select: byName('execute_tool get_weather') });
+    await v.page.waitForSelector('#details [data-section="genai-tool"]');
+    await shot('genai-tool-dark', v.page);
+    await v.close();
+  }
+  {
+    const v = await openView(browser, origin, { theme: 'dark', fixture: 'nocontent' });
+    await v.page.click('vscode-tab-header[data-tab="conversation"]');
+    await v.page.waitForSelector('#conversation .content-missing');
+    await v.page.locator('#conversation .mc-head').first().click();
+    await v.page.waitForSelector('#details [data-section="genai-messages"] .content-missing');
+    await v.page.mouse.move(5, 5);
+    await shot('conversation-nocontent-dark', v.page);
+    await v.close();
+  }
+  {
+    const v = await openView(browser, origin, { theme: 'light', fixture: 'agent', width: 720, height: 900 });
+    await v.page.click('vscode-tab-header[data-tab="conversation"]');
+    await v.page.waitForSelector('#conversation .conv-items');
+    await shot('conversation-narrow-light', v.page);
     await v.close();
   }
   {

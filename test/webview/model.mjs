@@ -1,4 +1,4 @@
-// Node-side checks of the webview's pure modules (tree model, formatting), bundled with esbuild
+// Node-side checks of the webview's pure modules (tree model, formatting, GenAI formatting), bundled with esbuild
 // the same way the webview is, so no DOM is needed. Used by check.mjs.
 import * as esbuild from 'esbuild';
 import { root } from './harness.mjs';
@@ -113,6 +113,24 @@ export async function runModelChecks({ log = console.log } = {}) {
     eq(f.severityName(17, ''), 'ERROR', 'severity');
     eq(f.severityName(10, ''), 'INFO2', 'severity sub-level');
     eq(f.formatLocalTime('not a number'), '—', 'bad time');
+  });
+
+  const g = await importTs('src/model/genaiFormat.ts');
+  check('genai format: row suffix (model, tokens, agent/tool names without repeating the span name)', () => {
+    const llm = { kind: 'llm', model: 'gpt-4o-mini-2024-07-18', inputTokens: 412, outputTokens: 61 };
+    eq(g.genaiRowSuffix(llm, 'chat gpt-4o-mini'), '412 in · 61 out', 'model implied by the span name');
+    eq(g.genaiRowSuffix(llm, 'ChatOpenAI'), 'gpt-4o-mini-2024-07-18 · 412 in · 61 out', 'model shown');
+    eq(g.genaiRowSuffix({ kind: 'agent', agentName: 'planner' }, 'invoke_agent planner'), '', 'agent name already in the span name');
+    eq(g.genaiRowSuffix({ kind: 'agent', agentName: 'planner', inputTokens: 20000, outputTokens: 1500, usageIsAggregate: true }, 'LangGraph'), 'planner · Σ 20k in · 1,500 out', 'agent name and aggregate usage');
+    eq(g.genaiRowSuffix({ kind: 'tool', toolName: 'get_weather' }, 'ai.toolCall'), 'get_weather', 'tool name');
+    eq(g.genaiRowSuffix({ kind: 'embeddings', inputTokens: 9 }, 'embeddings'), '9 in', 'input tokens only');
+  });
+  check('genai format: token counts, cost, icons, shortening', () => {
+    eq([g.formatTokenCount(999), g.formatTokenCount(9876), g.formatTokenCount(12345), g.formatTokenCount(234567), g.formatTokenCount(1234567)], ['999', '9,876', '12.3k', '235k', '1.2M'], 'formatTokenCount');
+    eq([g.formatUsd(0.000195), g.formatUsd(0.0123), g.formatUsd(1.5)], ['$0.000195', '$0.0123', '$1.5'], 'formatUsd');
+    eq(['llm', 'tool', 'agent', 'retriever', 'embeddings', 'workflow'].map(g.genaiKindIcon), ['sparkle', 'tools', 'robot', 'search', 'symbol-array', 'type-hierarchy'], 'icons');
+    eq(g.shortenText('What is\n the   weather in Paris right now?', 20), 'What is the weather…', 'shortenText');
+    eq(g.usageTotal({ inputTokens: 3, outputTokens: 4 }), 7, 'usageTotal');
   });
 
   return { passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };

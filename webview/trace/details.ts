@@ -11,6 +11,9 @@ import type { Attributes, LogRecordInfo, SkeletonSpan, SpanDetail, SpanEvent, Sp
 import { formatDuration, formatLocalTime, formatOffset, nanoDiffMs, severityClass, severityName } from '../../src/model/format';
 import { kindIcon, kindLabel } from './icons';
 import { copyButton, renderAttributes, renderDisplay, renderValue, toDisplay, type ValueContext } from './values';
+import { renderGenAiSections } from './genaiDetails';
+import type { SourceHooks } from './source';
+import { genaiKindIcon, genaiKindLabel } from '../../src/model/genaiFormat';
 
 export type DetailsState =
   | { kind: 'empty' }
@@ -29,6 +32,8 @@ export interface DetailsHost {
   retry(): void;
   isSectionOpen(section: string): boolean;
   setSectionOpen(section: string, open: boolean): void;
+  /** Go to Source: the source bar and clickable stack frames (webview/trace/source.ts). */
+  source?: SourceHooks;
 }
 
 /** Stack traces are read by lines: fold later than other values. */
@@ -113,14 +118,17 @@ export class DetailsPane implements ValueContext {
             <span>This span is no longer in the store (the trace may have been evicted or cleared).</span>
           </div>`;
       case 'loaded':
-        return html`${this.summary(s.skeleton, s.detail.span)} ${this.sections(s.detail)}`;
+        return html`${this.summary(s.skeleton, s.detail.span, !!s.detail.genai)} ${this.host.source?.sourceBar(s.detail) ?? nothing} ${this.sections(s.detail)}`;
       default:
         return assertNever(s);
     }
   }
 
-  /** Header and key facts; `span` is null until the details arrive (skeleton facts only). */
-  private summary(sk: SkeletonSpan, span: SpanRecord | null): TemplateResult {
+  /**
+   * Header and key facts; `span` is null until the details arrive (skeleton facts only). With
+   * `hasGenAi`, model and tokens are left to the GenAI section (which reads every convention).
+   */
+  private summary(sk: SkeletonSpan, span: SpanRecord | null, hasGenAi = false): TemplateResult {
     const statusCode = span?.status.code ?? sk.statusCode;
     const statusMessage = span?.status.message ?? '';
     const traceStart = this.host.traceStartUnixNano();
@@ -128,12 +136,15 @@ export class DetailsPane implements ValueContext {
     const offsetMs = startNano ? nanoDiffMs(traceStart, startNano) : sk.startOffsetMs;
     const durationMs = span ? nanoDiffMs(span.startTimeUnixNano, span.endTimeUnixNano) : sk.durationMs;
     const attrs = span?.attributes ?? {};
-    const model = str(attrs['gen_ai.response.model']) || str(attrs['gen_ai.request.model']);
-    const inTok = num(attrs['gen_ai.usage.input_tokens']);
-    const outTok = num(attrs['gen_ai.usage.output_tokens']);
+    const model = hasGenAi ? '' : str(attrs['gen_ai.response.model']) || str(attrs['gen_ai.request.model']);
+    const inTok = hasGenAi ? null : num(attrs['gen_ai.usage.input_tokens']);
+    const outTok = hasGenAi ? null : num(attrs['gen_ai.usage.output_tokens']);
     const parentId = span ? span.parentSpanId : sk.parentSpanId;
     return html`<div class="d-head">
-        <span class="codicon codicon-${kindIcon(sk.kind)} d-kind" title=${kindLabel(sk.kind)}></span>
+        <span
+          class="codicon codicon-${sk.genai ? genaiKindIcon(sk.genai.kind) : kindIcon(sk.kind)} d-kind${sk.genai ? ' genai' : ''}"
+          title=${sk.genai ? `${genaiKindLabel(sk.genai.kind)} (${kindLabel(sk.kind)} span)` : kindLabel(sk.kind)}
+        ></span>
         <h2 class="d-title" title=${sk.name}>${sk.name || '(unnamed span)'}</h2>
         ${statusCode === 'error'
           ? html`<span class="pill pill-error"><span class="codicon codicon-error"></span>Error</span>`
@@ -179,6 +190,7 @@ export class DetailsPane implements ValueContext {
     const span = detail.span;
     const attrCount = Object.keys(span.attributes).length;
     return html`
+      ${detail.genai ? renderGenAiSections(detail.genai, { ...this.valueContext(), section: (...args) => this.section(...args) }) : nothing}
       ${this.section(
         'attributes',
         'Attributes',
@@ -198,6 +210,15 @@ export class DetailsPane implements ValueContext {
       )}
       ${this.section('scope', 'Instrumentation Scope', null, this.scope(span), nothing)}
     `;
+  }
+
+  /** This pane as a `ValueContext` (fold state and copy) for modules that render parts of it. */
+  private valueContext(): ValueContext {
+    return {
+      isExpanded: (id) => this.isExpanded(id),
+      toggleExpanded: (id) => this.toggleExpanded(id),
+      copy: (text, what, button) => this.copy(text, what, button),
+    };
   }
 
   private section(id: string, title: string, count: number | null, body: TemplateResult, actions: TemplateResult | typeof nothing): TemplateResult {
@@ -242,7 +263,8 @@ export class DetailsPane implements ValueContext {
             </div>
             ${stack
               ? html`<div class="stack-block">
-                  ${renderDisplay({ kind: 'string', text: stack, copyText: stack }, `ev:${i}:stack`, this, 'stack', STACK_FOLD)}
+                  ${(this.state.kind === 'loaded' ? this.host.source?.stack(this.state.detail, { kind: 'event', eventIndex: i }) : null) ??
+                  renderDisplay({ kind: 'string', text: stack, copyText: stack }, `ev:${i}:stack`, this, 'stack', STACK_FOLD)}
                   ${copyButton(stack, 'stack trace', this, 'Copy stack trace')}
                 </div>`
               : nothing}`

@@ -20,7 +20,11 @@ export interface PersistedState {
   splitPosition: string;
   /** Details sections the user closed. */
   closedSections: string[];
+  /** The tab shown in the left pane. */
+  tab: ViewTab;
 }
+
+export type ViewTab = 'waterfall' | 'conversation';
 
 export const defaultState: PersistedState = {
   traceId: null,
@@ -31,6 +35,7 @@ export const defaultState: PersistedState = {
   nameColumnFraction: 0.4,
   splitPosition: '58%',
   closedSections: [],
+  tab: 'waterfall',
 };
 
 export type TraceViewChannel = Channel<TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests>;
@@ -70,5 +75,6 @@ function sanitize(raw: Partial<PersistedState> | undefined): Partial<PersistedSt
   }
   if (typeof raw.splitPosition === 'string' && /^\d+(\.\d+)?(%|px)$/.test(raw.splitPosition)) out.splitPosition = raw.splitPosition;
   if (Array.isArray(raw.closedSections)) out.closedSections = raw.closedSections.filter((x) => typeof x === 'string');
+  if (raw.tab === 'waterfall' || raw.tab === 'conversation') out.tab = raw.tab;
   return out;
 }

@@ -5,25 +5,34 @@
  * id `vscode-codicon-stylesheet`, `trace.css`, and this script as `type="module"` with the CSP nonce.
  *
  * Flow: say `ready` → host sends `traceLoaded` (again on every change) → the waterfall shows the
- * skeleton → selecting a span requests `spanDetail` and fills the details pane.
+ * skeleton → selecting a span requests `spanDetail` and fills the details pane. The left pane has
+ * two tabs, Waterfall and Conversation; the Conversation tab requests `traceConversation` when it
+ * is first shown and after live updates while it is shown.
  */
 import './trace.css';
 import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { html, render } from 'lit';
 import type { SkeletonSpan, SpanDetail, SpanId, TraceSkeleton, TraceSummary } from '../../src/model/trace';
 import type { TraceViewEvent } from '../../src/protocol/traceView';
+import { ConversationView } from './conversation';
 import { DetailsPane } from './details';
 import { nanoDiffMs } from '../../src/model/format';
 import { renderHeader } from './header';
-import { connectToHost, type HostConnection, type PersistedState } from './host';
+import { connectToHost, type HostConnection, type PersistedState, type ViewTab } from './host';
 import { TraceTree } from './tree';
 import { Waterfall, type SelectOrigin } from './waterfall';
+import { SourceSupport } from './source';
 
 /** Below this width the details pane goes under the waterfall instead of beside it. */
 const STACK_BELOW_PX = 760;
 /** Keyboard selection waits this long before loading details (holding ↓ must not flood the host). */
 const KEYBOARD_DETAIL_DELAY_MS = 120;
 const DETAIL_CACHE_SIZE = 64;
+/** Tab order in the left pane. */
+const TABS: readonly ViewTab[] = ['waterfall', 'conversation'];
 
 class TraceApp {
   private readonly conn: HostConnection;
@@ -34,6 +43,10 @@ class TraceApp {
   private readonly messageEl: HTMLElement;
   private readonly waterfall: Waterfall;
   private readonly details: DetailsPane;
+  /** Go to Source: the details' source bar, clickable stack frames, double-click/Enter on rows. */
+  private readonly source: SourceSupport;
+  private readonly tabs: HTMLElementTagNameMap['vscode-tabs'];
+  private readonly conversation: ConversationView;
 
   private skeleton: TraceSkeleton | null = null;
   private summary: TraceSummary | null = null;
@@ -48,6 +61,7 @@ class TraceApp {
     this.appEl = appEl;
     this.conn = connectToHost((event) => this.onEvent(event));
     this.state = this.conn.loadState();
+    this.source = new SourceSupport(this.conn.channel, () => this.details.show(this.details.current));
 
     this.headerEl = document.createElement('header');
     this.headerEl.className = 'trace-header';
@@ -61,6 +75,8 @@ class TraceApp {
           this.state.nameColumnFraction = fraction;
           this.persist();
         },
+        // Go to Source (webview/trace/source.ts); a double-click on a span without source toggles it.
+        onActivate: (spanId) => this.source.goToSource(spanId).then((r) => r.opened || r.reason !== 'noLocation'),
       },
       this.state.nameColumnFraction,
     );
@@ -77,10 +93,16 @@ class TraceApp {
       this.state.splitPosition = `${e.detail.positionInPercentage.toFixed(1)}%`;
       this.persist();
     });
+    this.conversation = new ConversationView({
+      request: (traceId) => this.conn.channel.request('traceConversation', { traceId }),
+      selectSpan: (spanId) => this.selectFromConversation(spanId),
+      copy: (text, what) => this.conn.channel.send({ type: 'copyText', text, what }),
+    });
+    this.tabs = this.createTabs();
     const start = document.createElement('div');
     start.slot = 'start';
     start.className = 'pane pane-waterfall';
-    start.append(this.waterfall.element);
+    start.append(this.tabs);
     const end = document.createElement('div');
     end.slot = 'end';
     end.className = 'pane pane-details';
@@ -110,10 +132,12 @@ class TraceApp {
         this.state.closedSections = open ? rest : [...rest, section];
         this.persist();
       },
+      source: this.source,
     });
 
     appEl.append(this.headerEl, this.split, this.messageEl);
     this.waterfall.mount();
+    this.conversation.setVisible(this.state.tab === 'conversation');
     this.showMessage('loading', 'Loading trace…');
     new ResizeObserver(() => this.onResize()).observe(appEl);
     this.onResize();
@@ -135,10 +159,13 @@ class TraceApp {
         this.detailCache.clear();
         this.waterfall.setTree(null, null, { top: 0 });
         this.details.show({ kind: 'empty' });
+        this.conversation.setTrace(null);
         render(html``, this.headerEl);
         this.showMessage('removed', 'This trace is no longer available: it was deleted, cleared or evicted.');
         return;
       case 'revealSpan':
+        // The host asks for a span in the waterfall (e.g. a span row clicked in the Traces tree).
+        if (this.state.tab !== 'waterfall') this.showTab('waterfall');
         if (!this.waterfall.reveal(event.spanId, 'reveal')) this.pendingReveal = event.spanId;
         else this.pendingReveal = null;
         return;
@@ -188,6 +215,8 @@ class TraceApp {
     if (revealHostSelection && selection) this.waterfall.reveal(selection, 'reveal');
     if (this.pendingReveal && this.waterfall.reveal(this.pendingReveal, 'reveal')) this.pendingReveal = null;
     this.renderHeader();
+    this.conversation.setSelected(this.waterfall.selectedSpanId);
+    this.conversation.setTrace(trace.traceId);
 
     // Details: show the selection; refresh it quietly when its span changed (live updates).
     const selected = this.waterfall.selectedSpanId;
@@ -212,6 +241,7 @@ class TraceApp {
 
   private onSelect(spanId: SpanId | null, origin: SelectOrigin): void {
     this.conn.channel.send({ type: 'selectionChanged', spanId });
+    this.conversation.setSelected(spanId);
     this.persist();
     if (!spanId) {
       this.details.show({ kind: 'empty' });
@@ -275,6 +305,83 @@ class TraceApp {
       .map((ev) => ({ at: durationMs > 0 ? nanoDiffMs(span.startTimeUnixNano, ev.timeUnixNano) / durationMs : 0, exception: ev.name === 'exception' }))
       .filter((m) => Number.isFinite(m.at));
     this.waterfall.setEventMarks(spanId, marks);
+  }
+
+  // ── tabs ───────────────────────────────────────────────────────────────────────────────────
+
+  private createTabs(): HTMLElementTagNameMap['vscode-tabs'] {
+    const tabs = document.createElement('vscode-tabs');
+    tabs.className = 'view-tabs';
+    tabs.panel = true;
+    tabs.selectedIndex = Math.max(0, TABS.indexOf(this.state.tab));
+    const header = (tab: ViewTab, label: string, icon: string) => {
+      const h = document.createElement('vscode-tab-header');
+      h.slot = 'header';
+      h.id = `tab-${tab}`;
+      h.dataset.tab = tab;
+      const i = document.createElement('span');
+      i.className = `codicon codicon-${icon}`;
+      i.slot = 'content-before';
+      h.append(i, label);
+      // vscode-tabs only sets these when a tab changes: give every tab its state from the start.
+      const selected = tab === this.state.tab;
+      h.setAttribute('aria-selected', selected ? 'true' : 'false');
+      h.tabIndex = selected ? 0 : -1;
+      return h;
+    };
+    const panel = (tab: ViewTab, content: HTMLElement) => {
+      const p = document.createElement('vscode-tab-panel');
+      p.className = `tab-panel tab-panel-${tab}`;
+      p.dataset.tab = tab;
+      // The content (the span tree, the conversation) is the focus stop, not the panel.
+      p.tabIndex = -1;
+      p.append(content);
+      return p;
+    };
+    tabs.append(
+      header('waterfall', 'Waterfall', 'list-tree'),
+      header('conversation', 'Conversation', 'comment-discussion'),
+      panel('waterfall', this.waterfall.element),
+      panel('conversation', this.conversation.element),
+    );
+    tabs.addEventListener('vsc-tabs-select', (e) => this.onTabShown(TABS[e.detail.selectedIndex] ?? 'waterfall'));
+    // vscode-tabs selects with Enter; Space selects too (WAI-ARIA tabs pattern).
+    tabs.addEventListener('keydown', (e) => {
+      const h = (e.target as Element | null)?.closest?.('vscode-tab-header') as HTMLElement | null;
+      if (e.key !== ' ' || !h?.dataset.tab) return;
+      e.preventDefault();
+      this.showTab(h.dataset.tab as ViewTab);
+    });
+    return tabs;
+  }
+
+  /** Switches the left pane to a tab (programmatic: vscode-tabs only reports user clicks). */
+  private showTab(tab: ViewTab): void {
+    const index = TABS.indexOf(tab);
+    if (index < 0) return;
+    if (this.tabs.selectedIndex !== index) this.tabs.selectedIndex = index;
+    this.onTabShown(tab);
+  }
+
+  private onTabShown(tab: ViewTab): void {
+    const changed = tab !== this.state.tab;
+    this.state.tab = tab;
+    this.conversation.setVisible(tab === 'conversation');
+    if (tab === 'waterfall' && changed) {
+      // While hidden the waterfall could not scroll: bring the selection into view now.
+      window.requestAnimationFrame(() => {
+        const id = this.waterfall.selectedSpanId;
+        if (id) this.waterfall.reveal(id, 'restore');
+      });
+    }
+    this.persist();
+  }
+
+  /** A model call, tool call or agent step clicked in the Conversation tab: select its span. */
+  private selectFromConversation(spanId: SpanId): void {
+    if (!this.tree?.indexBySpanId.has(spanId)) return;
+    if (this.waterfall.selectedSpanId === spanId) return;
+    this.waterfall.reveal(spanId, 'click');
   }
 
   private skeletonOf(spanId: SpanId): SkeletonSpan | null {

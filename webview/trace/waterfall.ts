@@ -11,6 +11,7 @@ import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } 
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { SpanId } from '../../src/model/trace';
 import { formatDuration, formatOffset, formatTick, niceTicks } from '../../src/model/format';
+import { genaiKindIcon, genaiKindLabel, genaiRowSuffix, formatTokensInOut } from '../../src/model/genaiFormat';
 import { kindIcon, kindLabel, SERVICE_PALETTE_SIZE } from './icons';
 import type { TraceTree } from './tree';
 
@@ -32,6 +33,11 @@ export interface WaterfallCallbacks {
   onViewStateChanged(): void;
   /** The user resized the name column. */
   onNameColumnResized(fraction: number): void;
+  /**
+   * Double-click or Enter on a row: Go to Source. Resolving `false` (the span has no source)
+   * makes a double-click fall back to expanding/collapsing the row.
+   */
+  onActivate?(spanId: SpanId, origin: 'dblclick' | 'enter'): Promise<boolean> | void;
 }
 
 interface RowView {
@@ -40,6 +46,8 @@ interface RowView {
   guides: HTMLSpanElement;
   kind: HTMLSpanElement;
   name: HTMLSpanElement;
+  /** GenAI suffix: model and tokens, agent or tool name. */
+  gen: HTMLSpanElement;
   svc: HTMLSpanElement;
   orphan: HTMLSpanElement;
   err: HTMLSpanElement;
@@ -332,10 +340,11 @@ export class Waterfall {
     const twistie = span('twistie codicon');
     const kind = span('kind codicon');
     const label = span('name');
+    const gen = span('gen');
     const svc = span('svc');
     const orphan = span('orphan codicon codicon-debug-disconnect');
     const err = span('err codicon codicon-error');
-    name.append(guides, twistie, kind, label, svc, orphan, err);
+    name.append(guides, twistie, kind, label, gen, svc, orphan, err);
     const time = div('cell-time');
     const tl = div('tl');
     const bar = document.createElement('div');
@@ -343,7 +352,7 @@ export class Waterfall {
     tl.append(bar, dur);
     time.append(tl);
     el.append(name, time);
-    return { el, twistie, guides, kind, name: label, svc, orphan, err, bar, dur, node: -1, version: -1, stateKey: '' };
+    return { el, twistie, guides, kind, name: label, gen, svc, orphan, err, bar, dur, node: -1, version: -1, stateKey: '' };
   }
 
   /** Everything that depends only on the span (not on selection/collapse). */
@@ -362,10 +371,14 @@ export class Waterfall {
     el.setAttribute('aria-posinset', String(n.posInSet));
     el.classList.toggle('error', s.statusCode === 'error');
     view.guides.style.width = `${n.depth * INDENT}px`;
-    view.kind.className = `kind codicon codicon-${kindIcon(s.kind)}`;
-    view.kind.title = kindLabel(s.kind);
+    const g = s.genai;
+    view.kind.className = `kind codicon codicon-${g ? genaiKindIcon(g.kind) : kindIcon(s.kind)}${g ? ' genai' : ''}`;
+    view.kind.title = g ? `${genaiKindLabel(g.kind)} (${kindLabel(s.kind)} span)` : kindLabel(s.kind);
     setText(view.name, s.name || '(unnamed span)');
     view.name.classList.toggle('unnamed', !s.name);
+    const suffix = g ? genaiRowSuffix(g, s.name) : '';
+    setText(view.gen, suffix);
+    view.gen.hidden = !suffix;
     setText(view.svc, n.showService ? s.serviceName : '');
     view.svc.hidden = !n.showService;
     view.orphan.hidden = !n.missingParent;
@@ -382,9 +395,14 @@ export class Waterfall {
 
     const lines = [
       s.name || '(unnamed span)',
-      `${kindLabel(s.kind)}${s.serviceName ? ` · ${s.serviceName}` : ''}`,
+      `${g ? `${genaiKindLabel(g.kind)} · ` : ''}${kindLabel(s.kind)}${s.serviceName ? ` · ${s.serviceName}` : ''}`,
       `Start ${formatOffset(s.startOffsetMs)} · Duration ${formatDuration(s.durationMs)}`,
     ];
+    if (g) {
+      const facts = [g.agentName && `agent ${g.agentName}`, g.toolName && `tool ${g.toolName}`, g.model, formatTokensInOut(g.inputTokens, g.outputTokens) && `tokens ${formatTokensInOut(g.inputTokens, g.outputTokens)}`];
+      const line = facts.filter(Boolean).join(' · ');
+      if (line) lines.push(line);
+    }
     if (s.statusCode === 'error') lines.push(s.hasException ? 'Status: error (exception)' : 'Status: error');
     if (s.eventCount) lines.push(`${s.eventCount} event${s.eventCount === 1 ? '' : 's'}`);
     if (n.missingParent) lines.push(`Parent ${s.parentSpanId ?? ''} not in this trace`);
@@ -602,8 +620,10 @@ export class Waterfall {
         else if (n.parent >= 0) this.select(n.parent, 'keyboard', 'auto');
         break;
       case 'Enter':
-        if (n) this.select(this.selected, 'enter', 'auto');
-        else goRow(0);
+        if (n) {
+          this.select(this.selected, 'enter', 'auto');
+          void this.callbacks.onActivate?.(n.span.spanId, 'enter');
+        } else goRow(0);
         break;
       case ' ':
         if (n && n.childCount > 0) this.toggle(this.selected);
@@ -647,7 +667,16 @@ export class Waterfall {
   private onDoubleClick(e: MouseEvent): void {
     const node = this.rowNodeFromEvent(e);
     if (node < 0 || (e.target as Element).classList.contains('twistie')) return;
-    this.toggle(node);
+    const tree = this.tree;
+    const activated = tree ? this.callbacks.onActivate?.(tree.nodes[node]!.span.spanId, 'dblclick') : undefined;
+    if (!activated) {
+      this.toggle(node);
+      return;
+    }
+    // No source to go to: expand/collapse as before (if the tree is still the same).
+    void activated.then((opened) => {
+      if (!opened && this.tree === tree) this.toggle(node);
+    });
   }
 }
 

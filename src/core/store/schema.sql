@@ -68,6 +68,8 @@ CREATE TABLE store.spans (
   event_count INTEGER NOT NULL,
   has_exception INTEGER NOT NULL,      -- 1 when an event is named 'exception'
   detail_id INTEGER NOT NULL,          -- span_details.id
+  genai INTEGER,                       -- GenAiBadge kind/names (codec.ts packBadge); NULL for non-GenAI spans
+  genai_tokens INTEGER,                -- GenAiBadge token counts (codec.ts packBadge); NULL when none
   PRIMARY KEY (trace_id, span_id)
 ) STRICT, WITHOUT ROWID;
 
@@ -94,12 +96,27 @@ CREATE TABLE store.traces (
   root_service TEXT NOT NULL,          -- service.name of the root (or earliest) span
   root_start_ns INTEGER NOT NULL,      -- start of the span root_name came from
   has_root INTEGER NOT NULL,           -- 1 once a span without a parent arrived
-  updated_seq INTEGER NOT NULL         -- store sequence of the last change
+  updated_seq INTEGER NOT NULL,        -- store sequence of the last change
+  -- GenAI facts (src/core/genai/badge.ts, via the store's IngestAnnotator); NULL when unknown.
+  session_id TEXT,                     -- first session/conversation id seen on any span
+  agent_name TEXT,                     -- name of the earliest-starting agent span (the outermost)
+  agent_start_ns INTEGER,              -- start of that agent span
+  first_user_message TEXT,             -- first user text of the earliest model call (<= 120 chars)
+  first_user_ns INTEGER                -- start of that model call (or time of the user-message log record)
 ) STRICT, WITHOUT ROWID;
 
 -- Newest-first trace list and oldest-first eviction. In a WITHOUT ROWID table the index also
 -- carries the primary key, so ORDER BY start_ns DESC, trace_id needs no sort step.
 CREATE INDEX store.traces_by_start ON traces (start_ns DESC, trace_id);
+
+-- Traces of one session newest first (listSessionTraces.sql), a session's earliest trace
+-- (sessionFirstTrace.sql, backwards), and listSessions.sql's GROUP BY session_id, which walks this
+-- index in order: one pass over the traces that have a session, no sort for the grouping.
+-- end_ns and error_count make it covering for listSessions (no table lookup per trace: 4x faster,
+-- measured 16 vs 71 ms best-of-15 for 20k traces on the loaded 2-core VM). Partial: traces
+-- without a session cost nothing here.
+CREATE INDEX store.traces_by_session ON traces (session_id, start_ns DESC, trace_id, end_ns, error_count)
+WHERE session_id IS NOT NULL;
 
 -- OTLP log records. GenAI content (prompts, completions) arrives as log records correlated to
 -- a span by (trace_id, span_id); uncorrelated records have NULL ids. `detail` holds body,

@@ -18,6 +18,7 @@
 import initSqlJs, { type Database } from 'sql.js';
 import type {
   LogRecordInfo,
+  SessionSummary,
   SkeletonSpan,
   SpanDetail,
   SpanId,
@@ -28,12 +29,15 @@ import type {
   TraceSummary,
 } from '../../model/trace';
 import type { StoreConfig } from '../worker/protocol';
+import type { GenAiBadge } from '../../model/genai';
 import {
   STATUS_ERROR,
+  badgeNamesKey,
   decodeLogDetail,
   decodeResource,
   decodeScope,
   decodeSpanDetail,
+  packBadge,
   encodeLogDetail,
   encodeResource,
   encodeScope,
@@ -47,8 +51,11 @@ import {
   spanProblem,
   statusName,
   statusNumber,
+  unpackBadge,
 } from './codec';
 import { PreparedQuery, type Params, type Row } from './statement';
+import { CodeIndex } from '../source/codeIndex';
+import type { FileCodeStats } from '../../model/source';
 import schemaSql from './schema.sql';
 import beginSql from './queries/begin.sql';
 import clearSql from './queries/clear.sql';
@@ -78,6 +85,13 @@ import traceSummarySql from './queries/traceSummary.sql';
 import updateSpanSql from './queries/updateSpan.sql';
 import updateSpanDetailSql from './queries/updateSpanDetail.sql';
 import upsertTraceSql from './queries/upsertTrace.sql';
+import setFirstUserMessageSql from './queries/setFirstUserMessage.sql';
+import traceUserLogsSql from './queries/traceUserLogs.sql';
+import listSessionTracesSql from './queries/listSessionTraces.sql';
+import listSessionsSql from './queries/listSessions.sql';
+import sessionFirstTraceSql from './queries/sessionFirstTrace.sql';
+import traceGenAiSpansSql from './queries/traceGenAiSpans.sql';
+import traceLogsSql from './queries/traceLogs.sql';
 
 // ---------------------------------------------------------------------------------------------
 // Tunables
@@ -117,6 +131,18 @@ export const MAX_REJECT_REASONS = 8;
 /** Largest `limit` accepted by `listTraces`/`findTraces` (rows); larger values are clamped. */
 export const MAX_QUERY_LIMIT = 10_000;
 
+/** Most GenAI spans loaded for one trace's conversation (`traceGenAiSpans`), earliest first. */
+export const MAX_CONVERSATION_SPANS = 2_000;
+
+/** Most log records loaded with them (records). */
+export const MAX_CONVERSATION_LOGS = 20_000;
+
+/** Most distinct GenAI badge names (model/agent/tool combinations) kept in the store's dictionary. */
+export const MAX_GENAI_NAMES = 100_000;
+
+/** Most traces remembered as having user-message log records but no spans yet (see `pendingUserLogTraces`). */
+export const MAX_PENDING_USER_LOG_TRACES = 10_000;
+
 const BYTES_PER_MEGABYTE = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
@@ -133,6 +159,42 @@ export interface TraceStoreOptions {
   locateFile?: (file: string) => string;
   /** Retention limits; can be changed later with `configure`. */
   config: StoreConfig;
+  /** GenAI facts computed at ingest (see `IngestAnnotator`); none when absent. */
+  annotator?: IngestAnnotator;
+}
+
+/** What an `IngestAnnotator` says about one span (src/core/genai/badge.ts `SpanGenAiFacts`). */
+export interface SpanAnnotation {
+  /** Stored per span (`spans.genai`), returned in `SkeletonSpan.genai`. */
+  badge?: GenAiBadge;
+  /** Trace summary: the first session id stored for the trace stays. */
+  sessionId?: string;
+  /** Trace summary: the earliest-starting agent span's name wins (the outermost agent). */
+  agentName?: string;
+  /** A model call that may carry user text: a candidate for the trace's first user message (`firstUserText`). */
+  modelCall: boolean;
+}
+
+/**
+ * GenAI hooks of the store, injected so the store stays free of GenAI conventions (the ingest
+ * service passes src/core/genai's `genaiIngestAnnotator`). `span` runs for every span and must be
+ * cheap; `firstUserText` runs only for model calls earlier than the trace's current first user
+ * message; `logFirstUserText` only for records named in `userTextEventNames`.
+ */
+export interface IngestAnnotator {
+  span(span: SpanRecord): SpanAnnotation | undefined;
+  firstUserText(span: SpanRecord): string | undefined;
+  logFirstUserText(log: LogRecordInfo): string | undefined;
+  readonly userTextEventNames: readonly string[];
+}
+
+/** One GenAI span with its logs and its place on the trace's time axis (`traceGenAiSpans`). */
+export interface StoredGenAiSpan {
+  span: SpanRecord;
+  logs: LogRecordInfo[];
+  /** Milliseconds from the trace start. */
+  startOffsetMs: number;
+  durationMs: number;
 }
 
 /** Where a synchronous write call starts and how long it may run. */
@@ -205,6 +267,11 @@ interface TraceDelta {
   rootService: string;
   rootStartNs: string;
   hasRoot: boolean;
+  /** GenAI: first session id of the slice, earliest agent span, model calls (first-user candidates). */
+  sessionId: string | null;
+  agentName: string | null;
+  agentStartNs: string | null;
+  modelCalls: SpanRecord[] | null;
 }
 
 /** Changed/removed trace ids of a write, kept disjoint and in final-state terms. */
@@ -237,6 +304,16 @@ function compareDecimal(a: string, b: string): number {
   }
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Adds one span's GenAI facts to its trace's delta (same rules as upsertTrace.sql). */
+function foldFacts(d: TraceDelta, span: SpanRecord, facts: SpanAnnotation): void {
+  if (facts.sessionId !== undefined && d.sessionId === null) d.sessionId = facts.sessionId;
+  if (facts.agentName !== undefined && (d.agentStartNs === null || compareDecimal(span.startTimeUnixNano, d.agentStartNs) < 0)) {
+    d.agentName = facts.agentName;
+    d.agentStartNs = span.startTimeUnixNano;
+  }
+  if (facts.modelCall) (d.modelCalls ??= []).push(span);
 }
 
 /** Encodes detail JSON for binding as UTF-8 bytes (see queries/insertSpanDetail.sql). */
@@ -311,6 +388,13 @@ interface Queries {
   traceSkeleton: PreparedQuery;
   spanDetail: PreparedQuery;
   spanLogs: PreparedQuery;
+  setFirstUserMessage: PreparedQuery;
+  traceUserLogs: PreparedQuery;
+  listSessionTraces: PreparedQuery;
+  listSessions: PreparedQuery;
+  sessionFirstTrace: PreparedQuery;
+  traceGenAiSpans: PreparedQuery;
+  traceLogs: PreparedQuery;
 }
 
 /** SQL text of every prepared query (exported for the golden tests of the query files). */
@@ -342,6 +426,13 @@ export const QUERY_SQL: Readonly<Record<keyof Queries, string>> = {
   traceSkeleton: traceSkeletonSql,
   spanDetail: spanDetailSql,
   spanLogs: spanLogsSql,
+  setFirstUserMessage: setFirstUserMessageSql,
+  traceUserLogs: traceUserLogsSql,
+  listSessionTraces: listSessionTracesSql,
+  listSessions: listSessionsSql,
+  sessionFirstTrace: sessionFirstTraceSql,
+  traceGenAiSpans: traceGenAiSpansSql,
+  traceLogs: traceLogsSql,
 };
 
 /** traceSkeleton.sql's columns, read by position (it returns up to one row per span). */
@@ -353,11 +444,35 @@ const SKELETON_COLUMNS = [
   'resource_id',
   'start_offset_ms',
   'duration_ms',
+  'genai',
+  'genai_tokens',
 ] as const;
 
 /** Skeleton order: start offset, then span id (traceSkeleton.sql leaves sorting to JS). */
-function bySkeletonOrder(a: SkeletonSpan, b: SkeletonSpan): number {
-  return a.startOffsetMs - b.startOffsetMs || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+/**
+ * Orders skeleton spans by start time; spans starting at the same instant put ancestors before
+ * descendants (a parent and the child it starts at once often share a timestamp), then span id.
+ */
+function sortSkeleton(spans: SkeletonSpan[]): void {
+  const parentOf = new Map<string, string | null>();
+  for (const s of spans) parentOf.set(s.spanId, s.parentSpanId);
+  const depth = new Map<string, number>();
+  const depthOf = (id: string): number => {
+    let d = depth.get(id);
+    if (d !== undefined) return d;
+    // Walk up iteratively (bounded by the span count, so a parent cycle cannot loop forever).
+    const chain: string[] = [];
+    let cur: string | null | undefined = id;
+    while (cur && parentOf.has(cur) && depth.get(cur) === undefined && chain.length <= spans.length) {
+      chain.push(cur);
+      cur = parentOf.get(cur);
+    }
+    d = cur && depth.get(cur) !== undefined ? depth.get(cur)! : -1;
+    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i]!, ++d);
+    return depth.get(id)!;
+  };
+  for (const s of spans) depthOf(s.spanId);
+  spans.sort((a, b) => a.startOffsetMs - b.startOffsetMs || depth.get(a.spanId)! - depth.get(b.spanId)! || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
 }
 
 /** Column positions of the summary queries (listTraces, traceSummary, findTraces). */
@@ -372,6 +487,9 @@ interface SummaryColumns {
   spanCount: number;
   errorCount: number;
   updatedSeq: number;
+  sessionId: number;
+  agentName: number;
+  firstUserMessage: number;
 }
 
 function summaryColumns(q: PreparedQuery): SummaryColumns {
@@ -386,11 +504,14 @@ function summaryColumns(q: PreparedQuery): SummaryColumns {
     spanCount: q.column('span_count'),
     errorCount: q.column('error_count'),
     updatedSeq: q.column('updated_seq'),
+    sessionId: q.column('session_id'),
+    agentName: q.column('agent_name'),
+    firstUserMessage: q.column('first_user_message'),
   };
 }
 
 function toSummary(row: Row, c: SummaryColumns): TraceSummary {
-  return {
+  const summary: TraceSummary = {
     traceId: row[c.traceId] as string,
     rootName: row[c.rootName] as string,
     hasRoot: row[c.hasRoot] === 1,
@@ -402,9 +523,62 @@ function toSummary(row: Row, c: SummaryColumns): TraceSummary {
     errorCount: row[c.errorCount] as number,
     updatedSeq: row[c.updatedSeq] as number,
   };
+  // GenAI members only when known (JSON-safe: no undefined members).
+  const sessionId = row[c.sessionId];
+  if (typeof sessionId === 'string') summary.sessionId = sessionId;
+  const agentName = row[c.agentName];
+  if (typeof agentName === 'string') summary.agentName = agentName;
+  const firstUserMessage = row[c.firstUserMessage];
+  if (typeof firstUserMessage === 'string') summary.firstUserMessage = firstUserMessage;
+  return summary;
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** A span from a query with spanDetail.sql's columns (trace_id … scope_json). */
+function spanFromRow(q: PreparedQuery, row: Row): SpanRecord {
+  const detail = decodeSpanDetail(row[q.column('detail')] as string);
+  return {
+    traceId: row[q.column('trace_id')] as string,
+    spanId: row[q.column('span_id')] as string,
+    parentSpanId: row[q.column('parent_span_id')] as string | null,
+    traceState: detail.traceState,
+    flags: detail.flags,
+    name: row[q.column('name')] as string,
+    kind: kindName(row[q.column('kind')] as number),
+    startTimeUnixNano: row[q.column('start_unix_nano')] as string,
+    endTimeUnixNano: row[q.column('end_unix_nano')] as string,
+    attributes: detail.attributes,
+    droppedAttributesCount: detail.droppedAttributesCount,
+    events: detail.events,
+    droppedEventsCount: detail.droppedEventsCount,
+    links: detail.links,
+    droppedLinksCount: detail.droppedLinksCount,
+    status: { code: statusName(row[q.column('status_code')] as number), message: detail.statusMessage },
+    resource: decodeResource(row[q.column('resource_json')] as string),
+    scope: decodeScope(row[q.column('scope_json')] as string),
+  };
+}
+
+/** A log record from a query with spanLogs.sql's columns. */
+function logFromRow(lq: PreparedQuery, r: Row): LogRecordInfo {
+  const d = decodeLogDetail(r[lq.column('detail')] as string);
+  return {
+    timeUnixNano: r[lq.column('time_unix_nano')] as string,
+    observedTimeUnixNano: r[lq.column('observed_unix_nano')] as string,
+    severityNumber: r[lq.column('severity_number')] as number,
+    severityText: r[lq.column('severity_text')] as string,
+    eventName: r[lq.column('event_name')] as string,
+    body: d.body,
+    attributes: d.attributes,
+    droppedAttributesCount: d.droppedAttributesCount,
+    flags: r[lq.column('flags')] as number,
+    traceId: r[lq.column('trace_id')] as string | null,
+    spanId: r[lq.column('span_id')] as string | null,
+    resource: decodeResource(r[lq.column('resource_json')] as string),
+    scope: decodeScope(r[lq.column('scope_json')] as string),
+  };
+}
 
 /**
  * The span and log store. Create with `TraceStore.open`, release with `close`.
@@ -419,7 +593,20 @@ export class TraceStore {
   private readonly summaryCols: SummaryColumns;
   private config: StoreConfig;
   private closed = false;
+  /** GenAI hooks (see `IngestAnnotator`); `undefined`: no GenAI facts are kept. */
+  private annotator: IngestAnnotator | undefined;
+  /**
+   * Traces with a user-message log record stored before the trace's summary row existed: read
+   * back (traceUserLogs.sql) when the row is created. Bounded by `MAX_PENDING_USER_LOG_TRACES`
+   * (then cleared: those traces only miss their first-user-message label).
+   */
+  private pendingUserLogTraces = new Set<TraceId>();
+  /** GenAI badge names by id (`codec.ts badgeNamesKey`; id 0 = none) and the reverse map. */
+  private genaiNames: string[] = [''];
+  private genaiNameIds = new Map<string, number>();
   private readonly pageSize: number;
+  /** Per-file code index (CodeLens, error decorations), in memory; kept in step with every transaction. */
+  private readonly code = new CodeIndex();
 
   // Deduplication caches: content JSON → row id, and object identity → row id (decoders share
   // one resource/scope object across the spans of a ResourceSpans/ScopeSpans, which skips the
@@ -461,7 +648,7 @@ export class TraceStore {
     this.q = prepared as Queries;
     this.summaryCols = summaryColumns(this.q.listTraces);
     // Same columns in the same order in all three summary queries (checked here, once).
-    for (const query of [this.q.traceSummary, this.q.findTraces]) {
+    for (const query of [this.q.traceSummary, this.q.findTraces, this.q.listSessionTraces]) {
       if (query.columnNames.join() !== this.q.listTraces.columnNames.join()) {
         throw new Error(`${query.label}: columns differ from listTraces.sql`);
       }
@@ -489,7 +676,9 @@ export class TraceStore {
     const db = new SQL.Database();
     try {
       db.run(schemaSql);
-      return new TraceStore(db, config);
+      const store = new TraceStore(db, config);
+      store.annotator = options.annotator;
+      return store;
     } catch (error) {
       db.close();
       throw error;
@@ -512,6 +701,14 @@ export class TraceStore {
   /** The current retention limits. */
   getConfig(): StoreConfig {
     return { ...this.config };
+  }
+
+  /**
+   * Sets the GenAI hooks used by later writes (spans stored before keep what they had). The
+   * ingest service installs src/core/genai's annotator.
+   */
+  setAnnotator(annotator: IngestAnnotator | undefined): void {
+    this.annotator = annotator;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -622,6 +819,10 @@ export class TraceStore {
   clear(): void {
     this.assertOpen();
     this.transaction(() => this.db.run(clearSql));
+    this.code.clear();
+    this.pendingUserLogTraces.clear();
+    this.genaiNames = [''];
+    this.genaiNameIds = new Map();
     this.resourceIds = new Map();
     this.resourceIdsByObject = new WeakMap();
     this.scopeIds = new Map();
@@ -685,13 +886,43 @@ export class TraceStore {
    * @throws RangeError when `limit` or `offset` is not a finite number (clamped to 0…10,000
    * rows, and 0… for the offset).
    */
-  listTraces(limit: number, offset = 0): TraceSummary[] {
+  listTraces(limit: number, offset = 0, sessionId?: string): TraceSummary[] {
     this.assertOpen();
     const l = toCount(limit, 'limit', MAX_QUERY_LIMIT);
     const o = toCount(offset, 'offset', Number.MAX_SAFE_INTEGER);
     if (l === 0) return [];
     const c = this.summaryCols;
+    if (typeof sessionId === 'string') {
+      return this.q.listSessionTraces.all({ session_id: sessionId, limit: l, offset: o }).map((row) => toSummary(row, c));
+    }
     return this.q.listTraces.all({ limit: l, offset: o }).map((row) => toSummary(row, c));
+  }
+
+  /**
+   * Sessions (traces grouped by `TraceSummary.sessionId`), most recently active first (latest
+   * trace end), at most `limit`. Traces without a session are not listed. A GROUP BY over the
+   * traces summary table (indexed by session, never over spans; see listSessions.sql), then one
+   * index lookup per listed session for its label: the first user message, agent name or root
+   * span name of its earliest trace.
+   * @throws RangeError when `limit` is not a finite number (clamped to 0…10,000).
+   */
+  listSessions(limit: number): SessionSummary[] {
+    this.assertOpen();
+    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT);
+    if (l === 0) return [];
+    return this.q.listSessions.all({ limit: l }).map((row): SessionSummary => {
+      const sessionId = row[0] as string;
+      const first = this.q.sessionFirstTrace.first({ session_id: sessionId });
+      const label = first ? ((first[1] as string | null) ?? (first[0] as string | null) ?? (first[2] as string)) : '';
+      return {
+        sessionId,
+        traceCount: row[1] as number,
+        startTimeUnixNano: row[2] as string,
+        endTimeUnixNano: row[3] as string,
+        firstTraceLabel: label,
+        errorCount: row[4] as number,
+      };
+    });
   }
 
   /** One trace's summary, or `null` when it is not stored. */
@@ -720,8 +951,8 @@ export class TraceStore {
   }
 
   /**
-   * A trace without attributes, for the waterfall: spans ordered by start time (ties by span
-   * id), times in ms relative to the trace start (`startTimeUnixNano`, the earliest span
+   * A trace without attributes, for the waterfall: spans ordered by start time (ties: ancestors
+   * first, then span id), times in ms relative to the trace start (`startTimeUnixNano`, the earliest span
    * start). Durations of spans that end before they start read as 0. `null` when not stored.
    */
   traceSkeleton(traceId: TraceId): TraceSkeleton | null {
@@ -745,8 +976,10 @@ export class TraceStore {
         eventCount: Math.floor(bits / 64),
         hasException: ((bits >> 5) & 1) === 1,
       });
+      const genai = row[7];
+      if (typeof genai === 'number') spans[spans.length - 1]!.genai = unpackBadge(genai, row[8] as number | null, this.genaiNames);
     });
-    spans.sort(bySkeletonOrder);
+    sortSkeleton(spans);
     return {
       traceId: summary.traceId,
       startTimeUnixNano: summary.startTimeUnixNano,
@@ -765,48 +998,56 @@ export class TraceStore {
     const q = this.q.spanDetail;
     const row = q.first({ trace_id: traceId, span_id: spanId });
     if (!row) return null;
-    const detail = decodeSpanDetail(row[q.column('detail')] as string);
-    const span: SpanRecord = {
-      traceId: row[q.column('trace_id')] as string,
-      spanId: row[q.column('span_id')] as string,
-      parentSpanId: row[q.column('parent_span_id')] as string | null,
-      traceState: detail.traceState,
-      flags: detail.flags,
-      name: row[q.column('name')] as string,
-      kind: kindName(row[q.column('kind')] as number),
-      startTimeUnixNano: row[q.column('start_unix_nano')] as string,
-      endTimeUnixNano: row[q.column('end_unix_nano')] as string,
-      attributes: detail.attributes,
-      droppedAttributesCount: detail.droppedAttributesCount,
-      events: detail.events,
-      droppedEventsCount: detail.droppedEventsCount,
-      links: detail.links,
-      droppedLinksCount: detail.droppedLinksCount,
-      status: { code: statusName(row[q.column('status_code')] as number), message: detail.statusMessage },
-      resource: decodeResource(row[q.column('resource_json')] as string),
-      scope: decodeScope(row[q.column('scope_json')] as string),
-    };
+    const span = spanFromRow(q, row);
     const lq = this.q.spanLogs;
-    const logs = lq.all({ trace_id: traceId, span_id: spanId }).map((r): LogRecordInfo => {
-      const d = decodeLogDetail(r[lq.column('detail')] as string);
-      return {
-        timeUnixNano: r[lq.column('time_unix_nano')] as string,
-        observedTimeUnixNano: r[lq.column('observed_unix_nano')] as string,
-        severityNumber: r[lq.column('severity_number')] as number,
-        severityText: r[lq.column('severity_text')] as string,
-        eventName: r[lq.column('event_name')] as string,
-        body: d.body,
-        attributes: d.attributes,
-        droppedAttributesCount: d.droppedAttributesCount,
-        flags: r[lq.column('flags')] as number,
-        traceId: r[lq.column('trace_id')] as string | null,
-        spanId: r[lq.column('span_id')] as string | null,
-        resource: decodeResource(r[lq.column('resource_json')] as string),
-        scope: decodeScope(r[lq.column('scope_json')] as string),
-      };
-    });
+    const logs = lq.all({ trace_id: traceId, span_id: spanId }).map((r) => logFromRow(lq, r));
     // GenAI normalization is applied by the ingest service (src/core/genai), not by the store.
     return { span, logs, genai: null };
+  }
+
+  /**
+   * The GenAI spans of a trace (those stored with a badge) with their correlated log records and
+   * offsets, earliest first, at most `maxSpans` (default and cap `MAX_CONVERSATION_SPANS`); logs
+   * at most `MAX_CONVERSATION_LOGS` for the whole trace. `truncated` when spans were left out.
+   * `null` when the trace is not stored. Input of the Conversation tab.
+   */
+  traceGenAiSpans(traceId: TraceId, maxSpans = MAX_CONVERSATION_SPANS): { spans: StoredGenAiSpan[]; truncated: boolean } | null {
+    this.assertOpen();
+    if (typeof traceId !== 'string' || !this.traceSummary(traceId)) return null;
+    const limit = toCount(maxSpans, 'maxSpans', MAX_CONVERSATION_SPANS);
+    const q = this.q.traceGenAiSpans;
+    const offsetCol = q.column('start_offset_ms');
+    const durationCol = q.column('duration_ms');
+    const rows = q.all({ trace_id: traceId, limit: limit + 1 });
+    const truncated = rows.length > limit;
+    const spans: StoredGenAiSpan[] = rows.slice(0, limit).map((row) => ({
+      span: spanFromRow(q, row),
+      logs: [],
+      startOffsetMs: row[offsetCol] as number,
+      durationMs: row[durationCol] as number,
+    }));
+    if (spans.length > 0) {
+      const bySpan = new Map<SpanId, StoredGenAiSpan>();
+      for (const s of spans) bySpan.set(s.span.spanId, s);
+      const lq = this.q.traceLogs;
+      const spanCol = lq.column('span_id');
+      lq.each({ trace_id: traceId, limit: MAX_CONVERSATION_LOGS }, (r) => {
+        const target = bySpan.get(r[spanCol] as string);
+        if (target) target.logs.push(logFromRow(lq, r));
+      });
+    }
+    return { spans, truncated };
+  }
+
+  /**
+   * CodeLens facts and error lines of one source file, looked up under every index key the
+   * document may have been stored under (`documentKeyCandidates` in src/core/source/resolve.ts).
+   * From the in-memory code index (src/core/source/codeIndex.ts), maintained with every write:
+   * one map lookup per key, so files no span points at cost nothing.
+   */
+  codeStatsForFile(keys: readonly string[]): FileCodeStats {
+    this.assertOpen();
+    return this.code.statsForFile(Array.isArray(keys) ? keys : []);
   }
 
   /** Frees every prepared statement and closes the database; idempotent. */
@@ -835,8 +1076,10 @@ export class TraceStore {
     try {
       const result = body();
       this.q.commit.run();
+      this.code.commit();
       return result;
     } catch (error) {
+      this.code.rollback();
       try {
         this.q.rollback.run();
       } catch {
@@ -988,9 +1231,11 @@ export class TraceStore {
    */
   private prepareSpan(
     span: SpanRecord,
-  ): { row: Params; detail: Uint8Array; resourceId: number; isError: number } | string {
+  ): { row: Params; detail: Uint8Array; resourceId: number; isError: number; facts: SpanAnnotation | undefined } | string {
     const problem = spanProblem(span);
     if (problem !== null) return problem;
+    const facts = this.annotate(span);
+    const badge = facts?.badge ? packBadge(facts.badge, this.genaiNameId(badgeNamesKey(facts.badge))) : undefined;
     const detail = safely(() => encodeSpanDetail(span));
     if (detail === null) return UNSERIALIZABLE;
     const resourceId = this.resourceId(span.resource);
@@ -1002,6 +1247,7 @@ export class TraceStore {
       detail: utf8.encode(detail),
       resourceId,
       isError: statusCode === STATUS_ERROR ? 1 : 0,
+      facts,
       row: {
         trace_id: span.traceId,
         span_id: span.spanId,
@@ -1016,8 +1262,111 @@ export class TraceStore {
         event_count: events.length,
         has_exception: hasExceptionEvent(events) ? 1 : 0,
         detail_id: this.nextDetailId,
+        genai: badge ? badge.genai : null,
+        genai_tokens: badge ? badge.tokens : null,
       },
     };
+  }
+
+  /**
+   * Id of a badge's names (model/agent/tool) in the in-memory dictionary `genaiNames` (0: no
+   * names). The dictionary only grows (ids in rolled-back rows are simply unused) and is reset by
+   * clear(); past `MAX_GENAI_NAMES` distinct names, new ones are stored without names.
+   */
+  private genaiNameId(key: string): number {
+    if (key === '') return 0;
+    let id = this.genaiNameIds.get(key);
+    if (id === undefined) {
+      if (this.genaiNames.length > MAX_GENAI_NAMES) return 0;
+      id = this.genaiNames.length;
+      this.genaiNames.push(key);
+      this.genaiNameIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The annotator's facts for a span; a failing annotator costs the span its GenAI facts, never the write. */
+  private annotate(span: SpanRecord): SpanAnnotation | undefined {
+    if (!this.annotator) return undefined;
+    try {
+      return this.annotator.span(span);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `annotator.firstUserText`, failures read as "no text". */
+  private userTextOf(span: SpanRecord): string | undefined {
+    try {
+      return this.annotator?.firstUserText(span);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `annotator.logFirstUserText` for records whose event name may carry user text. */
+  private userTextOfLog(log: LogRecordInfo): string | undefined {
+    const annotator = this.annotator;
+    if (!annotator || log.traceId === null || !annotator.userTextEventNames.includes(log.eventName)) return undefined;
+    try {
+      return annotator.logFirstUserText(log);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Keeps the trace's first user message up to date after its summary row was upserted:
+   * `storedNs` is the row's current `first_user_ns` (null: none). Tries this slice's model calls
+   * that start earlier, earliest first, until one carries user text; for a row just created, also
+   * the trace's log records that arrived before its spans. Extraction (JSON parsing) happens
+   * only for those candidates, so a trace costs about one parse, not one per span.
+   */
+  private updateFirstUserMessage(traceId: TraceId, d: TraceDelta, storedNs: string | null, created: boolean, seq: number): void {
+    let best: { text: string; ns: string } | undefined;
+    if (created && this.pendingUserLogTraces.delete(traceId)) {
+      const lq = this.q.traceUserLogs;
+      for (const r of lq.all({ trace_id: traceId })) {
+        const ns = (r[0] as string) === '0' ? (r[1] as string) : (r[0] as string);
+        const d0 = decodeLogDetail(r[3] as string);
+        const text = this.userTextOfLog({
+          timeUnixNano: r[0] as string,
+          observedTimeUnixNano: r[1] as string,
+          severityNumber: 0,
+          severityText: '',
+          eventName: r[2] as string,
+          body: d0.body,
+          attributes: d0.attributes,
+          droppedAttributesCount: 0,
+          flags: 0,
+          traceId,
+          spanId: null,
+          resource: { attributes: {}, droppedAttributesCount: 0, schemaUrl: '' },
+          scope: { name: '', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' },
+        });
+        if (text !== undefined) {
+          best = { text, ns };
+          break;
+        }
+      }
+    }
+    const calls = d.modelCalls;
+    if (calls) {
+      if (calls.length > 1) calls.sort((a, b) => compareDecimal(a.startTimeUnixNano, b.startTimeUnixNano));
+      for (const span of calls) {
+        const ns = span.startTimeUnixNano;
+        if (storedNs !== null && compareDecimal(ns, storedNs) >= 0) break;
+        if (best && compareDecimal(ns, best.ns) >= 0) break;
+        const text = this.userTextOf(span);
+        if (text !== undefined) {
+          best = { text, ns };
+          break;
+        }
+      }
+    }
+    if (best && (storedNs === null || compareDecimal(best.ns, storedNs) < 0)) {
+      this.q.setFirstUserMessage.run({ trace_id: traceId, text: best.text, first_user_ns: best.ns, seq });
+    }
   }
 
   /**
@@ -1046,7 +1395,7 @@ export class TraceStore {
         if (typeof prepared === 'string') {
           this.reject(tally, prepared);
         } else {
-          const { row, detail, resourceId, isError } = prepared;
+          const { row, detail, resourceId, isError, facts } = prepared;
           q.insertSpan.run(row);
           let spanDelta = 0;
           let errorDelta: number;
@@ -1064,7 +1413,9 @@ export class TraceStore {
             errorDelta = isError - (old[0] === STATUS_ERROR ? 1 : 0);
             updated++;
           }
-          this.foldIntoDelta(deltas, span, resourceId, spanDelta, errorDelta);
+          this.foldIntoDelta(deltas, span, resourceId, spanDelta, errorDelta, facts);
+          // A re-sent span keeps its first indexing (SDK retries resend the same span).
+          if (spanDelta > 0) this.code.add(span);
         }
         if (now() >= deadline) break;
       }
@@ -1081,8 +1432,15 @@ export class TraceStore {
           root_start_ns: d.rootStartNs,
           has_root: d.hasRoot ? 1 : 0,
           seq,
+          session_id: d.sessionId,
+          agent_name: d.agentName,
+          agent_start_ns: d.agentStartNs,
         });
-        if (spanDelta > 0 && returned?.[0] === spanDelta) newTraces++;
+        const created = spanDelta > 0 && returned?.[0] === spanDelta;
+        if (created) newTraces++;
+        if (this.annotator && (d.modelCalls !== null || (created && this.pendingUserLogTraces.has(traceId)))) {
+          this.updateFirstUserMessage(traceId, d, (returned?.[1] as string | null | undefined) ?? null, created, seq);
+        }
       }
     });
     tally.inserted += inserted;
@@ -1103,11 +1461,12 @@ export class TraceStore {
     resourceId: number,
     spanDelta: number,
     errorDelta: number,
+    facts: SpanAnnotation | undefined,
   ): void {
     const isRoot = span.parentSpanId === null;
     const d = deltas.get(span.traceId);
     if (!d) {
-      deltas.set(span.traceId, {
+      const fresh: TraceDelta = {
         startNs: span.startTimeUnixNano,
         endNs: span.endTimeUnixNano,
         spanDelta,
@@ -1116,9 +1475,16 @@ export class TraceStore {
         rootService: this.serviceNames[resourceId] ?? '',
         rootStartNs: span.startTimeUnixNano,
         hasRoot: isRoot,
-      });
+        sessionId: null,
+        agentName: null,
+        agentStartNs: null,
+        modelCalls: null,
+      };
+      deltas.set(span.traceId, fresh);
+      if (facts) foldFacts(fresh, span, facts);
       return;
     }
+    if (facts) foldFacts(d, span, facts);
     d.spanDelta += spanDelta;
     d.errorDelta += errorDelta;
     if (compareDecimal(span.startTimeUnixNano, d.startNs) < 0) d.startNs = span.startTimeUnixNano;
@@ -1171,6 +1537,9 @@ export class TraceStore {
     let inserted = 0;
     let next = from;
     const traces = new Set<TraceId>();
+    // GenAI: records that may carry the trace's first user message, by trace.
+    let userLogs: Map<TraceId, LogRecordInfo[]> | undefined;
+    const userEvents = this.annotator?.userTextEventNames;
     this.transaction(() => {
       while (next < to) {
         const log = logs[next++]!;
@@ -1180,9 +1549,36 @@ export class TraceStore {
         } else {
           this.q.insertLog.run(row);
           inserted++;
-          if (log.traceId !== null) traces.add(log.traceId);
+          if (log.traceId !== null) {
+            traces.add(log.traceId);
+            if (userEvents?.includes(log.eventName)) {
+              userLogs ??= new Map();
+              const list = userLogs.get(log.traceId);
+              if (list) list.push(log);
+              else userLogs.set(log.traceId, [log]);
+            }
+          }
         }
         if (now() >= deadline) break;
+      }
+      if (userLogs) {
+        const seq = this.seq + 1;
+        for (const [traceId, list] of userLogs) {
+          const timeOf = (l: LogRecordInfo): string => (l.timeUnixNano === '0' ? l.observedTimeUnixNano : l.timeUnixNano);
+          list.sort((a, b) => compareDecimal(timeOf(a), timeOf(b)));
+          for (const log of list) {
+            const text = this.userTextOfLog(log);
+            if (text === undefined) continue;
+            this.q.setFirstUserMessage.run({ trace_id: traceId, text, first_user_ns: timeOf(log), seq });
+            // 0 rows (no summary row yet, or an earlier text stored): when the row is missing,
+            // remember the trace so its first spans read these records back.
+            if (this.db.getRowsModified() === 0 && !this.traceSummary(traceId)) {
+              if (this.pendingUserLogTraces.size >= MAX_PENDING_USER_LOG_TRACES) this.pendingUserLogTraces.clear();
+              this.pendingUserLogTraces.add(traceId);
+            }
+            break;
+          }
+        }
       }
     });
     tally.inserted += inserted;
@@ -1204,6 +1600,7 @@ export class TraceStore {
     const logs = this.db.getRowsModified();
     this.q.deleteTraceSummary.run(key);
     const existed = this.db.getRowsModified() > 0;
+    this.code.removeTrace(traceId);
     return { existed, spans, logs };
   }
 

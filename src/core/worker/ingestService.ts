@@ -5,9 +5,12 @@
  */
 import * as zlib from 'node:zlib';
 import type { RequestHandlers } from '../../protocol/channel';
-import type { TraceId } from '../../model/trace';
+import type { SpanDetail, SpanId, TraceId } from '../../model/trace';
+import type { TraceConversation } from '../../model/genai';
+import { buildConversation, genaiIngestAnnotator, normalizeSpan } from '../genai';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decode';
 import type { InsertResult, TraceStore } from '../store/traceStore';
+import { Forwarder } from '../forwarding/forwarder';
 import {
   CHANGE_NOTIFY_INTERVAL_MS,
   MAX_CHANGED_IDS,
@@ -62,7 +65,13 @@ export class IngestService {
   /** `handlers.ingest` etc.; passed to the worker's `Channel`. */
   readonly handlers: RequestHandlers<WorkerRequests>;
 
-  constructor(private readonly store: TraceStore, private readonly emit: (event: WorkerEvent) => void) {
+  /** Fans accepted requests out to remote targets (src/core/forwarding); idle until configured. */
+  readonly forwarder: Forwarder;
+
+  constructor(private readonly store: TraceStore, private readonly emit: (event: WorkerEvent) => void, forwarder?: Forwarder) {
+    // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
+    store.setAnnotator(genaiIngestAnnotator);
+    this.forwarder = forwarder ?? new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
     this.handlers = {
       configure: async (config) => {
         const result = store.configure(config);
@@ -71,13 +80,13 @@ export class IngestService {
         return null;
       },
       ingest: (params) => this.ingest(params),
-      listTraces: ({ limit, offset }) => store.listTraces(limit, offset),
-      listSessions: () => [],
-      traceConversation: () => null,
+      listTraces: ({ limit, offset, sessionId }) => store.listTraces(limit, offset, sessionId),
+      listSessions: ({ limit }) => store.listSessions(limit),
+      traceConversation: ({ traceId }) => this.traceConversation(traceId),
       traceSummary: ({ traceId }) => store.traceSummary(traceId),
       findTraces: ({ prefix, limit }) => store.findTraces(prefix, limit),
       traceSkeleton: ({ traceId }) => store.traceSkeleton(traceId),
-      spanDetail: ({ traceId, spanId }) => store.spanDetail(traceId, spanId),
+      spanDetail: ({ traceId, spanId }) => this.spanDetail(traceId, spanId),
       deleteTrace: ({ traceId }) => {
         const deleted = store.deleteTrace(traceId);
         if (deleted) this.noteRemoved([traceId]);
@@ -92,6 +101,19 @@ export class IngestService {
         return null;
       },
       stats: () => this.stats(),
+      codeStatsForFile: ({ keys }) => store.codeStatsForFile(keys),
+      configureForwarding: (config) => {
+        this.forwarder.configure(config);
+        return null;
+      },
+      forwardingStatus: () => this.forwarder.status(),
+      forwardTraces: (params) =>
+        this.forwarder.sendStored(params, {
+          traceSkeleton: (traceId) => store.traceSkeleton(traceId),
+          spanDetail: (traceId, spanId) => store.spanDetail(traceId, spanId),
+          traceIdsOfSession: async (sessionId) =>
+            (await this.handlers.listTraces({ limit: 10_000, offset: 0, sessionId })).filter((t) => t.sessionId === sessionId).map((t) => t.traceId),
+        }),
     };
   }
 
@@ -104,6 +126,7 @@ export class IngestService {
       case 'traces': {
         const decoded = decodeTraces(body, params.format);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
+        this.forwarder.offer('traces', params.format, body, decoded.items.length);
         // Time-sliced writes: queries from the UI get their turn between slices.
         const stored = await this.store.ingestSpans(decoded.items);
         return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
@@ -111,17 +134,42 @@ export class IngestService {
       case 'logs': {
         const decoded = decodeLogs(body, params.format);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
+        this.forwarder.offer('logs', params.format, body, decoded.items.length);
         const stored = await this.store.ingestLogs(decoded.items);
         return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
       }
       case 'metrics': {
         const decoded = decodeMetrics(body, params.format);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
+        this.forwarder.offer('metrics', params.format, body, decoded.dataPointCount);
         this.store.addIngestCounts({ metricPointCount: decoded.dataPointCount, rejectedCount: decoded.rejected });
         this.scheduleNotify();
         return { status: 'ok', accepted: decoded.dataPointCount, rejected: decoded.rejected, errorMessage: decoded.rejectReasons.join('; ') };
       }
     }
+  }
+
+  /** One span's detail with its GenAI view (`normalizeSpan` over the span and its correlated logs). */
+  spanDetail(traceId: TraceId, spanId: SpanId): SpanDetail | null {
+    const detail = this.store.spanDetail(traceId, spanId);
+    if (detail) detail.genai = normalizeSpan(detail.span, detail.logs);
+    return detail;
+  }
+
+  /**
+   * The trace as a conversation: its GenAI spans (at most `MAX_CONVERSATION_SPANS`, earliest
+   * first; `truncated` when more exist) with their log records, normalized and ordered by
+   * `buildConversation`. `null` when the trace is not stored.
+   */
+  traceConversation(traceId: TraceId): TraceConversation | null {
+    const loaded = this.store.traceGenAiSpans(traceId);
+    if (!loaded) return null;
+    const conversation = buildConversation(
+      traceId,
+      loaded.spans.map((s) => ({ ...s, view: normalizeSpan(s.span, s.logs) })),
+    );
+    if (loaded.truncated) conversation.truncated = true;
+    return conversation;
   }
 
   /** Store counters (the store also counts what the decoders rejected). */

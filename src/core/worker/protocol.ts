@@ -7,6 +7,8 @@
  * at most every `CHANGE_NOTIFY_INTERVAL_MS` while data arrives.
  */
 import type { TraceConversation } from '../../model/genai';
+import type { FileCodeStats } from '../../model/source';
+import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
 import type {
   SessionSummary,
   SpanDetail,
@@ -74,6 +76,17 @@ export type WorkerRequests = {
   deleteTrace: { params: { traceId: TraceId }; result: boolean };
   clear: { params: Record<string, never>; result: null };
   stats: { params: Record<string, never>; result: StoreStats };
+  /**
+   * CodeLens facts and error lines of one source file, looked up under every index key it may
+   * be stored under (`documentKeyCandidates`, src/core/source/resolve.ts). Source navigation.
+   */
+  codeStatsForFile: { params: { keys: string[] }; result: FileCodeStats };
+  /** Forwarding targets (with their credentials, in memory only) and limits; see src/core/forwarding. */
+  configureForwarding: { params: ForwardingConfig; result: null };
+  /** Per-target counters; `configId` -1 means the worker has no forwarding configuration (e.g. it restarted). */
+  forwardingStatus: { params: Record<string, never>; result: ForwardingStatus };
+  /** Sends stored traces (or a session's) to the named targets now ("Send Trace to…"). */
+  forwardTraces: { params: ForwardTracesParams; result: ForwardTracesResult };
 };
 
 /** Messages the worker pushes to the host. */

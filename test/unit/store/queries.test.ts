@@ -12,7 +12,9 @@ import { PreparedQuery, parameterNames, type Params } from '../../../src/core/st
 import { QUERY_SQL } from '../../../src/core/store/traceStore';
 import { openRawDatabase } from './storeHarness';
 
-const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq'];
+const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message'];
+const SPAN_DETAIL_COLUMNS = ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'];
+const LOG_COLUMNS = ['trace_id', 'span_id', 'time_unix_nano', 'observed_unix_nano', 'severity_number', 'severity_text', 'event_name', 'flags', 'detail', 'resource_json', 'scope_json'];
 
 /** File → expected parameters (binding order) and result columns. */
 const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string[] }> = {
@@ -22,19 +24,19 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   insertResource: { params: ['id', 'service_name', 'json'], columns: [] },
   insertScope: { params: ['id', 'json'], columns: [] },
   insertSpan: {
-    params: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'detail_id'],
+    params: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'detail_id', 'genai', 'genai_tokens'],
     columns: [],
   },
   insertSpanDetail: { params: ['id', 'detail'], columns: [] },
   existingSpan: { params: ['trace_id', 'span_id'], columns: ['status_code', 'detail_id'] },
   updateSpan: {
-    params: ['parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'trace_id', 'span_id'],
+    params: ['parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'genai', 'genai_tokens', 'trace_id', 'span_id'],
     columns: [],
   },
   updateSpanDetail: { params: ['detail', 'id'], columns: [] },
   upsertTrace: {
-    params: ['trace_id', 'start_ns', 'end_ns', 'span_delta', 'error_delta', 'root_name', 'root_service', 'root_start_ns', 'has_root', 'seq'],
-    columns: ['span_count'],
+    params: ['trace_id', 'start_ns', 'end_ns', 'span_delta', 'error_delta', 'root_name', 'root_service', 'root_start_ns', 'has_root', 'seq', 'session_id', 'agent_name', 'agent_start_ns'],
+    columns: ['span_count', 'first_user_ns'],
   },
   insertLog: {
     params: ['trace_id', 'span_id', 'time_ns', 'observed_ns', 'severity_number', 'severity_text', 'event_name', 'flags', 'resource_id', 'scope_id', 'detail'],
@@ -52,15 +54,22 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   listTraces: { params: ['limit', 'offset'], columns: SUMMARY_COLUMNS },
   traceSummary: { params: ['trace_id'], columns: SUMMARY_COLUMNS },
   findTraces: { params: ['prefix', 'prefix_end', 'limit'], columns: SUMMARY_COLUMNS },
-  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms'] },
+  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms', 'genai', 'genai_tokens'] },
   spanDetail: {
     params: ['trace_id', 'span_id'],
     columns: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'],
   },
   spanLogs: {
     params: ['trace_id', 'span_id'],
-    columns: ['trace_id', 'span_id', 'time_unix_nano', 'observed_unix_nano', 'severity_number', 'severity_text', 'event_name', 'flags', 'detail', 'resource_json', 'scope_json'],
+    columns: LOG_COLUMNS,
   },
+  setFirstUserMessage: { params: ['text', 'first_user_ns', 'seq', 'trace_id'], columns: [] },
+  traceUserLogs: { params: ['trace_id'], columns: ['time_unix_nano', 'observed_unix_nano', 'event_name', 'detail'] },
+  listSessionTraces: { params: ['session_id', 'limit', 'offset'], columns: SUMMARY_COLUMNS },
+  listSessions: { params: ['limit'], columns: ['session_id', 'trace_count', 'start_unix_nano', 'end_unix_nano', 'error_count'] },
+  sessionFirstTrace: { params: ['session_id'], columns: ['agent_name', 'first_user_message', 'root_name'] },
+  traceGenAiSpans: { params: ['trace_id', 'limit'], columns: [...SPAN_DETAIL_COLUMNS, 'start_offset_ms', 'duration_ms'] },
+  traceLogs: { params: ['trace_id', 'limit'], columns: LOG_COLUMNS },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -81,6 +90,13 @@ const SAMPLE: Params = {
   event_count: 0,
   has_exception: 0,
   detail_id: 1,
+  genai: 32,
+  genai_tokens: 2 ** 26 * 11 + 3,
+  session_id: 'sess-1',
+  agent_name: 'agent',
+  agent_start_ns: '1732200000123456789',
+  text: 'hello',
+  first_user_ns: '1732200000123456789',
   detail: '{}',
   span_delta: 1,
   error_delta: 0,
@@ -132,8 +148,9 @@ describe('SQL files', () => {
   // Executed in this order so that the writes find rows and the reads return some.
   const order: (keyof typeof QUERY_SQL)[] = [
     'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
-    'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'commit', 'listTraces', 'traceSummary',
-    'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'oldestTraces', 'deleteTraceDetails', 'deleteTraceSpans',
+    'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'commit', 'listTraces', 'traceSummary',
+    'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
+    'traceGenAiSpans', 'traceLogs', 'oldestTraces', 'deleteTraceDetails', 'deleteTraceSpans',
     'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'begin', 'rollback',
   ];
 
@@ -143,13 +160,17 @@ describe('SQL files', () => {
       expect([...query.parameterNames]).toEqual(GOLDEN[name].params);
       expect([...query.columnNames]).toEqual(GOLDEN[name].columns);
       const rows = query.all(SAMPLE);
-      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace'].includes(name)) {
+      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace', 'listSessionTraces', 'listSessions', 'sessionFirstTrace', 'traceGenAiSpans'].includes(name)) {
         expect(rows.length, `${name} returns the sample row`).toBe(1);
       }
       if (name === 'listTraces') {
         expect(rows[0]![query.column('start_unix_nano')]).toBe('1732200000123456789');
         expect(rows[0]![query.column('duration_ms')]).toBe(100);
+        expect(rows[0]![query.column('session_id')]).toBe('sess-1');
+        expect(rows[0]![query.column('agent_name')]).toBe('agent');
+        expect(rows[0]![query.column('first_user_message')]).toBe('hello');
       }
+      if (name === 'listSessions') expect(rows[0]).toEqual(['sess-1', 1, '1732200000123456789', '1732200000223456789', 0]);
     } finally {
       query.free();
     }
@@ -189,6 +210,24 @@ describe('query plans', () => {
   it('spanLogs and deleteTraceLogs use logs_by_span', () => {
     expect(plan(QUERY_SQL.spanLogs, SAMPLE)).toContain('logs_by_span');
     expect(plan(QUERY_SQL.deleteTraceLogs, SAMPLE)).toContain('logs_by_span');
+    expect(plan(QUERY_SQL.traceUserLogs, SAMPLE)).toContain('logs_by_span');
+    expect(plan(QUERY_SQL.traceLogs, SAMPLE)).toContain('logs_by_span');
+  });
+
+  it('the session queries walk traces_by_session: no scan of all traces, no sort for grouping or per-session lists', () => {
+    for (const name of ['listSessionTraces', 'sessionFirstTrace'] as const) {
+      const p = plan(QUERY_SQL[name], SAMPLE);
+      expect(p, name).toContain('traces_by_session');
+      expect(p, name).not.toContain('TEMP B-TREE');
+    }
+    const sessions = plan(QUERY_SQL.listSessions, SAMPLE);
+    expect(sessions).toContain('traces_by_session');
+    expect(sessions).not.toContain('GROUP BY'); // only the groups are sorted (ORDER BY max(end_ns))
+  });
+
+  it('traceGenAiSpans reads one trace by primary key', () => {
+    const p = plan(QUERY_SQL.traceGenAiSpans, SAMPLE);
+    expect(p).not.toMatch(/SCAN (store\.)?(spans|traces)\b(?! USING)/);
   });
 });
 

@@ -1,4 +1,5 @@
--- A trace's spans without attributes, unordered (see below). Offsets and durations are
+-- A trace's spans without attributes, unordered (see below). `genai`, `genai_tokens`: the span's GenAI
+-- badge (codec.ts packBadge) or NULL. Offsets and durations are
 -- computed in exact int64 nanoseconds and only then divided into (double) milliseconds.
 -- kind, status_code, has_exception and event_count are packed into one integer `bits`
 --   (kind | status_code << 3 | has_exception << 5 | event_count << 6)
@@ -15,7 +16,8 @@ SELECT s.span_id, s.parent_span_id, s.name,
        s.kind | (s.status_code << 3) | (s.has_exception << 5) | (s.event_count << 6) AS bits,
        s.resource_id,
        (s.start_ns - t.start_ns) / 1e6 AS start_offset_ms,
-       max(s.end_ns - s.start_ns, 0) / 1e6 AS duration_ms
+       max(s.end_ns - s.start_ns, 0) / 1e6 AS duration_ms,
+       s.genai, s.genai_tokens
 FROM store.traces AS t
 JOIN store.spans AS s ON s.trace_id = t.trace_id
 WHERE t.trace_id = :trace_id

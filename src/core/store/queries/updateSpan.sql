@@ -9,5 +9,7 @@ SET parent_span_id = :parent_span_id,
     resource_id = :resource_id,
     scope_id = :scope_id,
     event_count = :event_count,
-    has_exception = :has_exception
+    has_exception = :has_exception,
+    genai = :genai,
+    genai_tokens = :genai_tokens
 WHERE trace_id = :trace_id AND span_id = :span_id

@@ -4,17 +4,23 @@
 --   :error_delta  change in error spans (a re-sent span may turn an error into ok: -1)
 --   :root_*       the slice's best root candidate: a span without a parent, else the earliest
 --   :has_root     1 when that candidate has no parent
+--   :session_id   a session id seen in the slice, or NULL (the first one stored stays)
+--   :agent_name, :agent_start_ns  the slice's earliest agent span, or NULL: the earliest wins
 -- The candidate replaces the stored root when it is a root and the stored one is not, or when
 -- both are equally rooted and the candidate starts earlier. In DO UPDATE, bare column names are
 -- the stored values and excluded.* the candidate's.
 -- RETURNING span_count: equals :span_delta (> 0) exactly when the row was just created, because
 -- a stored row always has span_count >= 1 (the store's trace-count bookkeeping relies on it).
+-- RETURNING first_user_ns: the stored first-user-message time (NULL: none yet), so the store
+-- extracts user text only from model calls that start earlier.
 INSERT INTO store.traces (
   trace_id, start_ns, end_ns, span_count, error_count,
-  root_name, root_service, root_start_ns, has_root, updated_seq
+  root_name, root_service, root_start_ns, has_root, updated_seq,
+  session_id, agent_name, agent_start_ns
 ) VALUES (
   :trace_id, :start_ns, :end_ns, :span_delta, :error_delta,
-  :root_name, :root_service, :root_start_ns, :has_root, :seq
+  :root_name, :root_service, :root_start_ns, :has_root, :seq,
+  :session_id, :agent_name, :agent_start_ns
 )
 ON CONFLICT (trace_id) DO UPDATE SET
   start_ns = min(start_ns, excluded.start_ns),
@@ -34,5 +40,12 @@ ON CONFLICT (trace_id) DO UPDATE SET
       OR (excluded.has_root = has_root AND excluded.root_start_ns < root_start_ns)
     THEN excluded.root_start_ns ELSE root_start_ns END,
   has_root = max(has_root, excluded.has_root),
-  updated_seq = excluded.updated_seq
-RETURNING span_count
+  updated_seq = excluded.updated_seq,
+  session_id = coalesce(session_id, excluded.session_id),
+  agent_name = CASE
+    WHEN excluded.agent_name IS NOT NULL AND (agent_name IS NULL OR excluded.agent_start_ns < agent_start_ns)
+    THEN excluded.agent_name ELSE agent_name END,
+  agent_start_ns = CASE
+    WHEN excluded.agent_name IS NOT NULL AND (agent_name IS NULL OR excluded.agent_start_ns < agent_start_ns)
+    THEN excluded.agent_start_ns ELSE agent_start_ns END
+RETURNING span_count, CAST(first_user_ns AS TEXT) AS first_user_ns

@@ -1,0 +1,3 @@
+/** Run metrics per trace and per session (pure; runs in the ingest worker). See ./README.md. */
+export { computeRunMetrics, mergeRunMetrics, emptyRunMetrics, emptyTokenTotals, type MetricsSpan } from './runMetrics';
+export { percentileNearestRank, latencyStats, mergeLatencyStats, thinSorted } from './percentiles';

@@ -1,0 +1,330 @@
+/**
+ * Cost, token and run-metric results: JSON-safe, shared by the worker (which computes them),
+ * the extension host and the webviews (which show them). Pure summing and formatting only.
+ * Computation lives in `src/core/pricing` (price of one call) and `src/core/metrics` (per run).
+ *
+ * Money is USD as a `number`, rounded to 1e-12 USD (see `roundUsd`) so that sums of decimal
+ * prices compare exactly in tests and never show float noise.
+ */
+
+/**
+ * One entry of the `traceLens.pricing.models` setting: USD per 1M tokens for a model name
+ * (case-insensitive exact match) or a `/regex/flags`.
+ */
+export interface PriceOverride {
+  /** `gpt-4o-ft-prod` (exact, case-insensitive) or `/^llama3(\.\d)?(:.*)?$/i` (regex). */
+  match: string;
+  /** Restricts the entry to one provider (`gen_ai.provider.name` value, e.g. `ollama`), case-insensitive. */
+  provider?: string;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  /** Defaults to `inputPerMTok` (cache reads billed as plain input). */
+  cacheReadPerMTok?: number;
+  /** Defaults to `inputPerMTok`. */
+  cacheWritePerMTok?: number;
+  /** Defaults to `outputPerMTok` (reasoning tokens are output tokens). */
+  reasoningPerMTok?: number;
+  /** The model's context window in tokens, for context-window utilization. */
+  contextWindow?: number;
+}
+
+/**
+ * What each kind of token of one call cost. Items partition the total: `inputUsd` is for the
+ * input tokens that were neither read from nor written to the cache, `outputUsd` for output
+ * tokens other than reasoning tokens. `otherUsd` is whatever the price data charges beyond
+ * tokens (per-request fees); 0 for almost every model.
+ */
+export interface CostBreakdown {
+  inputUsd: number;
+  cacheReadUsd: number;
+  cacheWriteUsd: number;
+  outputUsd: number;
+  reasoningUsd: number;
+  otherUsd: number;
+}
+
+/**
+ * The rates actually applied, USD per 1M tokens (after tier selection). A token type without a
+ * rate of its own shows the rate it was billed at (cache → input rate, reasoning → output rate).
+ */
+export interface TokenRates {
+  inputPerMTok: number;
+  cacheReadPerMTok: number;
+  cacheWritePerMTok: number;
+  outputPerMTok: number;
+  reasoningPerMTok: number;
+}
+
+/** Why a call has no cost. The UI shows "—" and `detail` on hover. */
+export type UnpricedReason =
+  /** Neither the overrides nor the bundled price data know the model. */
+  | 'unknown-model'
+  /** A local runtime (Ollama, LM Studio, llama.cpp, vLLM, …): no list price; price it with an override. */
+  | 'local-provider'
+  /** The span names no model. */
+  | 'no-model'
+  /** The span carries no input/output token counts (or the worker did not price it). */
+  | 'no-usage'
+  /** Token counts contradict each other (e.g. cached > input); the instrumentation is probably not OTel-inclusive. */
+  | 'invalid-usage'
+  /** The model is known but the data has no per-token price for it (image/audio-only pricing). */
+  | 'no-token-price';
+
+/** The cost of one model call. */
+export type CallCost =
+  | {
+      status: 'reported';
+      /** The cost the span itself carries (OpenInference `llm.cost.total`, Logfire `operation.cost`, …). */
+      costUsd: number;
+      /** Resolved model (as for `priced`), when the price data or an override knows it. */
+      model?: string;
+      contextWindow?: number;
+    }
+  | {
+      status: 'priced';
+      costUsd: number;
+      breakdown: CostBreakdown;
+      rates: TokenRates;
+      /** The span's model name that matched (response model, else request model). */
+      model: string;
+      source: 'genai-prices' | 'override';
+      /**
+       * What it was priced as: the price data's `provider/model` id (`openai/gpt-4o-mini`), or the
+       * override's `match` string.
+       */
+      pricedAs: string;
+      /** Set when a long-context tier applied: the input-token threshold that was exceeded. */
+      tierAboveInputTokens?: number;
+      /** The model's context window (tokens), when the data or the override gives it. */
+      contextWindow?: number;
+    }
+  | {
+      status: 'unpriced';
+      reason: UnpricedReason;
+      /** One sentence for a tooltip: what is missing and how to fix it. */
+      detail: string;
+      model?: string;
+      provider?: string;
+    };
+
+/** A sum of call costs; a lower bound as soon as one call is unpriced. */
+export interface CostTotal {
+  /** Sum of reported and priced calls (unpriced calls add nothing). */
+  costUsd: number;
+  /** `true` when at least one call is unpriced: the real cost is at least `costUsd`. */
+  isLowerBound: boolean;
+  /** Labels (`provider/model` or model) of the unpriced calls, deduplicated, in first-seen order. */
+  unpricedModels: string[];
+  reportedCount: number;
+  pricedCount: number;
+  unpricedCount: number;
+}
+
+/** Most labels kept in `CostTotal.unpricedModels` (a tooltip, not a report). */
+export const MAX_UNPRICED_MODELS = 20;
+
+/** Rounds to 1e-12 USD: removes float noise so that `0.0001872 + 0.0000144 === 0.0002016`. */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e12) / 1e12;
+}
+
+export function emptyCostTotal(): CostTotal {
+  return { costUsd: 0, isLowerBound: false, unpricedModels: [], reportedCount: 0, pricedCount: 0, unpricedCount: 0 };
+}
+
+/** A label for an unpriced call: `provider/model`, the model, or `(no model)`. */
+export function unpricedLabel(cost: Extract<CallCost, { status: 'unpriced' }>): string {
+  const model = cost.model ?? '(no model)';
+  return cost.provider && !model.toLowerCase().startsWith(`${cost.provider.toLowerCase()}/`)
+    ? `${cost.provider}/${model}`
+    : model;
+}
+
+/** Sums call costs. Unpriced calls make the total a lower bound and are listed by model. */
+export function sumCosts(calls: readonly CallCost[]): CostTotal {
+  const total = emptyCostTotal();
+  let usd = 0;
+  for (const c of calls) {
+    if (c.status === 'unpriced') {
+      total.unpricedCount++;
+      addLabel(total.unpricedModels, unpricedLabel(c));
+    } else {
+      usd += c.costUsd;
+      if (c.status === 'reported') total.reportedCount++;
+      else total.pricedCount++;
+    }
+  }
+  total.costUsd = roundUsd(usd);
+  total.isLowerBound = total.unpricedCount > 0;
+  return total;
+}
+
+/** Merges totals (traces of a session, sessions of a workspace). */
+export function mergeCostTotals(totals: readonly CostTotal[]): CostTotal {
+  const out = emptyCostTotal();
+  let usd = 0;
+  for (const t of totals) {
+    usd += t.costUsd;
+    out.reportedCount += t.reportedCount;
+    out.pricedCount += t.pricedCount;
+    out.unpricedCount += t.unpricedCount;
+    for (const m of t.unpricedModels) addLabel(out.unpricedModels, m);
+  }
+  out.costUsd = roundUsd(usd);
+  out.isLowerBound = out.unpricedCount > 0;
+  return out;
+}
+
+function addLabel(list: string[], label: string): void {
+  if (list.length < MAX_UNPRICED_MODELS && !list.includes(label)) list.push(label);
+}
+
+/**
+ * `$0.0123`, `≥ $0.0123` (a total with unpriced calls), `—` (nothing known: an unpriced call, a
+ * total of unpriced calls only, no calls, or no value). Three significant digits below $1
+ * (at least two decimals), cents from $1; amounts below $0.000001 show as `< $0.000001`.
+ */
+export function formatCostUsd(value: CostTotal | CallCost | null | undefined): string {
+  if (!value) return '—';
+  if ('status' in value) return value.status === 'unpriced' ? '—' : formatUsd(value.costUsd);
+  if (value.reportedCount + value.pricedCount === 0) return '—';
+  const amount = formatUsd(value.costUsd);
+  return value.isLowerBound ? `≥ ${amount}` : amount;
+}
+
+/** A dollar amount: `$0.00`, `$0.000202`, `$0.0123`, `$0.50`, `$12.35`, `< $0.000001`. */
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return '—';
+  if (usd < 0) return `-${formatUsd(-usd)}`;
+  if (usd === 0) return '$0.00';
+  if (usd < 1e-6) return '< $0.000001';
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  const decimals = Math.max(2, 2 - Math.floor(Math.log10(usd)));
+  let s = usd.toFixed(decimals);
+  // Trailing zeros beyond two decimals carry no information ("0.500" → "0.50").
+  while (s.endsWith('0') && s.length - s.indexOf('.') - 1 > 2) s = s.slice(0, -1);
+  return `$${s}`;
+}
+
+/**
+ * A tooltip for a cost cell: why a call is unpriced, how it was priced, or which models a
+ * lower-bound total is missing.
+ */
+export function describeCost(value: CostTotal | CallCost | null | undefined): string {
+  if (!value) return 'No cost information.';
+  if ('status' in value) {
+    switch (value.status) {
+      case 'reported':
+        return `${formatUsd(value.costUsd)} reported by the instrumentation.`;
+      case 'priced': {
+        const b = value.breakdown;
+        const parts = [
+          ['input', b.inputUsd],
+          ['cache read', b.cacheReadUsd],
+          ['cache write', b.cacheWriteUsd],
+          ['output', b.outputUsd],
+          ['reasoning', b.reasoningUsd],
+          ['other', b.otherUsd],
+        ]
+          .filter(([, usd]) => (usd as number) !== 0)
+          .map(([label, usd]) => `${label} ${formatUsd(usd as number)}`);
+        const via = value.source === 'override' ? `override "${value.pricedAs}"` : value.pricedAs;
+        const tier = value.tierAboveInputTokens !== undefined ? `, long-context rate (> ${value.tierAboveInputTokens} input tokens)` : '';
+        return `${formatUsd(value.costUsd)} priced as ${via}${tier}: ${parts.join(', ') || 'no billable tokens'}.`;
+      }
+      case 'unpriced':
+        return value.detail;
+    }
+  }
+  if (value.reportedCount + value.pricedCount + value.unpricedCount === 0) return 'No model calls.';
+  const known = `${value.reportedCount + value.pricedCount} of ${value.reportedCount + value.pricedCount + value.unpricedCount} model calls priced`;
+  if (!value.isLowerBound) return `${formatUsd(value.costUsd)}: ${known}.`;
+  const more = value.unpricedCount > 0 && value.unpricedModels.length === MAX_UNPRICED_MODELS ? ', …' : '';
+  return `At least ${formatUsd(value.costUsd)}: ${known}; no price for ${value.unpricedModels.join(', ')}${more}.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run metrics (per trace, merged per session)
+// ---------------------------------------------------------------------------------------------
+
+/** Token sums; each span's usage is counted once (see `src/core/metrics/README.md`). */
+export interface TokenTotals {
+  /** Cache-inclusive (OTel). */
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  /** Part of `output`. */
+  reasoning: number;
+  /** `input + output` per call (or the call's own total when it reports only a total). */
+  total: number;
+}
+
+/** Latency distribution of model calls; percentiles by nearest rank over `samplesMs`. */
+export interface LatencyStats {
+  /** Number of model calls measured (may exceed `samplesMs.length` after merging). */
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  /** Sorted durations, at most `MAX_LATENCY_SAMPLES` (evenly thinned beyond that), for merging. */
+  samplesMs: number[];
+}
+
+/** Context-window use of one model call. */
+export interface ContextUse {
+  spanId: string;
+  model: string;
+  inputTokens: number;
+  contextWindow: number;
+  /** `inputTokens / contextWindow` (may exceed 1 when the window is smaller than reported input). */
+  utilization: number;
+}
+
+/** Usage and cost of one model within a run or session (the Usage view's "cost by model"). */
+export interface ModelUsage {
+  /** The span's model name (response model, else request model), or `(unknown model)`. */
+  model: string;
+  provider?: string;
+  calls: number;
+  tokens: TokenTotals;
+  cost: CostTotal;
+}
+
+export interface RunMetrics {
+  /** Traces merged into this value (1 for a single run). */
+  traceCount: number;
+  tokens: TokenTotals;
+  cost: CostTotal;
+  /** Model calls (chat/completion and embeddings), each counted once. */
+  modelCalls: number;
+  /** Model calls whose span status is error. */
+  modelCallErrors: number;
+  /** Model (chat) calls inside agent loops; see `src/core/metrics/README.md` for the definition. */
+  agentIterations: number;
+  toolCalls: number;
+  toolErrors: number;
+  /** `(toolCalls − toolErrors) / toolCalls`; `null` without tool calls. */
+  toolSuccessRate: number | null;
+  /** Latency of chat/completion calls (embeddings excluded); `null` without any. */
+  modelLatency: LatencyStats | null;
+  /** Model calls whose context window is known, in start order (at most `MAX_CONTEXT_SAMPLES`). */
+  contextUse: ContextUse[];
+  /** Largest `utilization` seen (over all calls, also those beyond the kept samples); `null` when unknown. */
+  maxContextUtilization: number | null;
+  /** End-to-end duration of the run; for merged runs, the sum of the runs' durations (busy time). */
+  durationMs: number;
+  /** Per-model usage, most expensive first. */
+  models: ModelUsage[];
+}
+
+export const MAX_LATENCY_SAMPLES = 4096;
+export const MAX_CONTEXT_SAMPLES = 1000;
+
+/** A percentage with up to one decimal: `66.7%`; `—` for `null`. */
+export function formatRatio(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
+  return `${String(Number((ratio * 100).toFixed(1)))}%`;
+}

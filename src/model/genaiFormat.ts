@@ -1,0 +1,125 @@
+/**
+ * Pure presentation helpers for GenAI facts, shared by the Traces tree (extension host) and the
+ * trace webview, so both show the same icons, labels and token counts.
+ * Icons are codicon names (`$(name)` / `codicon-name`).
+ */
+import type { GenAiBadge, GenAiOperationKind, GenAiUsage } from './genai';
+
+/** Codicon per GenAI operation kind. */
+export function genaiKindIcon(kind: GenAiOperationKind): string {
+  switch (kind) {
+    case 'llm':
+      return 'sparkle';
+    case 'embeddings':
+      return 'symbol-array';
+    case 'tool':
+      return 'tools';
+    case 'agent':
+      return 'robot';
+    case 'workflow':
+      return 'type-hierarchy';
+    case 'retriever':
+      return 'search';
+    case 'reranker':
+      return 'list-ordered';
+    case 'guardrail':
+      return 'shield';
+    case 'evaluator':
+      return 'checklist';
+    case 'other':
+      return 'symbol-misc';
+    default:
+      return 'symbol-misc';
+  }
+}
+
+/** Human label per GenAI operation kind. */
+export function genaiKindLabel(kind: GenAiOperationKind): string {
+  switch (kind) {
+    case 'llm':
+      return 'Model call';
+    case 'embeddings':
+      return 'Embeddings';
+    case 'tool':
+      return 'Tool call';
+    case 'agent':
+      return 'Agent';
+    case 'workflow':
+      return 'Workflow';
+    case 'retriever':
+      return 'Retriever';
+    case 'reranker':
+      return 'Reranker';
+    case 'guardrail':
+      return 'Guardrail';
+    case 'evaluator':
+      return 'Evaluator';
+    case 'other':
+      return 'GenAI operation';
+    default:
+      return 'GenAI operation';
+  }
+}
+
+/** A compact token count: `412`, `9,876`, `12.3k`, `1.2M`. */
+export function formatTokenCount(n: number): string {
+  if (!Number.isFinite(n)) return '?';
+  if (n < 10_000) return n.toLocaleString('en-US');
+  if (n < 1_000_000) return `${Number((n / 1000).toFixed(n < 100_000 ? 1 : 0))}k`;
+  return `${Number((n / 1_000_000).toFixed(1))}M`;
+}
+
+/** `412 in · 61 out`, `9 in`, or '' when neither count is known. */
+export function formatTokensInOut(inputTokens: number | undefined, outputTokens: number | undefined): string {
+  const parts: string[] = [];
+  if (inputTokens !== undefined) parts.push(`${formatTokenCount(inputTokens)} in`);
+  if (outputTokens !== undefined) parts.push(`${formatTokenCount(outputTokens)} out`);
+  return parts.join(' · ');
+}
+
+/** Total tokens of a usage: the reported total, else input + output when both are known. */
+export function usageTotal(usage: GenAiUsage | undefined): number | undefined {
+  if (!usage) return undefined;
+  if (usage.totalTokens !== undefined) return usage.totalTokens;
+  if (usage.inputTokens !== undefined && usage.outputTokens !== undefined) return usage.inputTokens + usage.outputTokens;
+  return undefined;
+}
+
+/**
+ * The subtle suffix of a waterfall or tree row: the model and token counts of a model call, the
+ * agent or tool name when the span name does not already say it. '' when there is nothing to add.
+ */
+export function genaiRowSuffix(badge: GenAiBadge, spanName: string): string {
+  const parts: string[] = [];
+  const has = (s: string | undefined): s is string => !!s && !spanName.includes(s);
+  switch (badge.kind) {
+    case 'agent':
+      if (has(badge.agentName)) parts.push(badge.agentName);
+      break;
+    case 'tool':
+      if (has(badge.toolName)) parts.push(badge.toolName);
+      break;
+    default:
+      // `chat gpt-4o-mini` answered by `gpt-4o-mini-2024-07-18` needs no repetition.
+      if (has(badge.model) && !spanName.split(/\s+/).some((w) => w.length >= 4 && badge.model!.startsWith(w))) parts.push(badge.model);
+  }
+  const tokens = formatTokensInOut(badge.inputTokens, badge.outputTokens);
+  // Σ: the span reports its descendants' usage again (not counted twice in totals).
+  if (tokens) parts.push(badge.usageIsAggregate ? `Σ ${tokens}` : tokens);
+  return parts.join(' · ');
+}
+
+/** `text` on one line, cut to `max` characters with an ellipsis. */
+export function shortenText(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, Math.max(1, max - 1)).trimEnd()}…` : oneLine;
+}
+
+/** `$0.0012`, `$1.23`: enough digits for the tiny costs of single calls. */
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return '?';
+  if (usd === 0) return '$0';
+  const abs = Math.abs(usd);
+  const digits = abs >= 1 ? 2 : abs >= 0.01 ? 4 : 6;
+  return `$${Number(usd.toFixed(digits))}`;
+}

@@ -1,0 +1,285 @@
+/**
+ * The Conversation tab: the trace as the agent lived it, in time order. Agent steps, model calls
+ * (input messages new in the call, a header with model, tokens and latency, the output) and tool
+ * calls as cards. Loaded with the `traceConversation` request when the tab is first shown, and
+ * again after live updates while it is visible (or when it becomes visible after one).
+ */
+import { html, nothing, render, type TemplateResult } from 'lit';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import type { ConversationItem, GenAiMessagePart, TraceConversation } from '../../src/model/genai';
+import type { SpanId, TraceId } from '../../src/model/trace';
+import { formatDuration, formatOffset } from '../../src/model/format';
+import { formatTokenCount, formatTokensInOut } from '../../src/model/genaiFormat';
+import { partsText, renderContentMissing, renderMessage, renderSystemInstructions, renderToolCard } from './messages';
+import type { ValueContext } from './values';
+
+export interface ConversationHost {
+  request(traceId: TraceId): Promise<TraceConversation | null>;
+  /** Select a span in the waterfall (and show its details). */
+  selectSpan(spanId: SpanId): void;
+  copy(text: string, what: string): void;
+}
+
+type State =
+  | { kind: 'none' }
+  | { kind: 'loading' }
+  | { kind: 'loaded'; conversation: TraceConversation }
+  | { kind: 'unavailable' }
+  | { kind: 'error'; message: string };
+
+export class ConversationView implements ValueContext {
+  readonly element: HTMLDivElement;
+  private state: State = { kind: 'none' };
+  private traceId: TraceId | null = null;
+  private visible = false;
+  /** The shown conversation is older than the trace (or there is none yet). */
+  private stale = true;
+  private inFlight = false;
+  private token = 0;
+  private selected: SpanId | null = null;
+  private readonly expanded = new Set<string>();
+
+  constructor(private readonly host: ConversationHost) {
+    this.element = document.createElement('div');
+    this.element.className = 'conversation';
+    this.element.id = 'conversation';
+    this.element.tabIndex = 0;
+    this.element.setAttribute('role', 'region');
+    this.element.setAttribute('aria-label', 'Conversation');
+    this.update();
+  }
+
+  /** A trace was loaded (`changed`: a different trace than before) or updated live. */
+  setTrace(traceId: TraceId | null): void {
+    if (traceId !== this.traceId) {
+      this.traceId = traceId;
+      this.expanded.clear();
+      this.state = { kind: 'none' };
+      this.element.scrollTop = 0;
+      this.update();
+    }
+    this.stale = true;
+    if (this.visible) this.load();
+  }
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.stale) this.load();
+  }
+
+  setSelected(spanId: SpanId | null): void {
+    if (spanId === this.selected) return;
+    this.selected = spanId;
+    if (this.state.kind === 'loaded') this.update();
+  }
+
+  /** Reloads now (Retry). */
+  reload(): void {
+    this.stale = true;
+    this.load();
+  }
+
+  // ValueContext
+  isExpanded(id: string): boolean {
+    return this.expanded.has(id);
+  }
+
+  toggleExpanded(id: string): void {
+    if (!this.expanded.delete(id)) this.expanded.add(id);
+    this.update();
+  }
+
+  copy(text: string, what: string, button: HTMLElement): void {
+    this.host.copy(text, what);
+    button.classList.replace('codicon-copy', 'codicon-check');
+    button.classList.add('copied');
+    window.setTimeout(() => {
+      button.classList.replace('codicon-check', 'codicon-copy');
+      button.classList.remove('copied');
+    }, 1200);
+  }
+
+  private load(): void {
+    const traceId = this.traceId;
+    if (!traceId) return;
+    // One request at a time; a change while it runs asks again when it is answered.
+    if (this.inFlight) return;
+    this.inFlight = true;
+    this.stale = false;
+    const token = ++this.token;
+    // Live updates keep the current content until the new one arrives.
+    if (this.state.kind !== 'loaded') {
+      this.state = { kind: 'loading' };
+      this.update();
+    }
+    const done = () => {
+      this.inFlight = false;
+      if (this.stale && this.visible) this.load();
+    };
+    this.host.request(traceId).then(
+      (conversation) => {
+        if (token === this.token && traceId === this.traceId) {
+          this.state = conversation ? { kind: 'loaded', conversation } : { kind: 'unavailable' };
+          this.update();
+        }
+        done();
+      },
+      (error: unknown) => {
+        if (token === this.token && traceId === this.traceId) {
+          this.state = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+          this.update();
+        }
+        done();
+      },
+    );
+  }
+
+  private update(): void {
+    render(this.template(), this.element);
+  }
+
+  private template(): TemplateResult {
+    const s = this.state;
+    switch (s.kind) {
+      case 'none':
+        return html``;
+      case 'loading':
+        return html`<div class="loading conv-loading" role="status"><vscode-progress-ring></vscode-progress-ring><span>Loading the conversation…</span></div>`;
+      case 'error':
+        return html`<div class="message error" role="alert">
+          <span class="codicon codicon-error"></span>
+          <span>Could not load the conversation: ${s.message}</span>
+          <button class="link-btn" @click=${() => this.reload()}>Retry</button>
+        </div>`;
+      case 'unavailable':
+        return emptyState('The conversation is not available for this trace.', 'The trace may have been removed, or its spans are still being processed.');
+      case 'loaded':
+        return this.conversation(s.conversation);
+      default:
+        return assertNever(s);
+    }
+  }
+
+  private conversation(c: TraceConversation): TemplateResult {
+    if (c.items.length === 0) {
+      return emptyState(
+        'No GenAI activity in this trace.',
+        'The Conversation tab shows the model calls, tool calls and agent steps of a trace instrumented with the GenAI conventions (OpenTelemetry GenAI, OpenInference, OpenLLMetry, Vercel AI SDK, Langfuse, Logfire).',
+      );
+    }
+    // A tool result the model received is not repeated when its tool call card shows it.
+    const shownResults = new Set<string>();
+    for (const item of c.items) if (item.type === 'toolCall' && item.callId && item.result !== undefined) shownResults.add(item.callId);
+    let lastSystem = '';
+    const modelCalls = c.items.filter((i) => i.type === 'modelCall').length;
+    const toolCalls = c.items.filter((i) => i.type === 'toolCall').length;
+    let inTok = 0;
+    let outTok = 0;
+    for (const i of c.items) {
+      if (i.type !== 'modelCall') continue;
+      inTok += i.usage?.inputTokens ?? 0;
+      outTok += i.usage?.outputTokens ?? 0;
+    }
+    const hint = c.items.find((i) => i.type === 'modelCall' && i.contentMissing && i.contentCaptureHint);
+    return html`<div class="conv-summary" role="note">
+        <span><span class="codicon codicon-sparkle"></span>${modelCalls} model ${modelCalls === 1 ? 'call' : 'calls'}</span>
+        ${toolCalls ? html`<span><span class="codicon codicon-tools"></span>${toolCalls} tool ${toolCalls === 1 ? 'call' : 'calls'}</span>` : nothing}
+        ${inTok || outTok ? html`<span title="Input and output tokens of all model calls">${formatTokenCount(inTok)} in · ${formatTokenCount(outTok)} out tokens</span>` : nothing}
+      </div>
+      ${c.contentMissingCount > 0
+        ? html`<div class="notice conv-missing" role="note">
+            <span class="codicon codicon-eye-closed"></span>
+            <div class="notice-body">
+              ${c.contentMissingCount} model ${c.contentMissingCount === 1 ? 'call has' : 'calls have'} no captured message content.
+              ${hint && hint.type === 'modelCall' ? html`<span class="hint-text selectable">${hint.contentCaptureHint}</span>` : nothing}
+            </div>
+          </div>`
+        : nothing}
+      ${c.truncated
+        ? html`<div class="notice conv-truncated" role="note">
+            <span class="codicon codicon-info"></span>
+            <div class="notice-body">This trace has more GenAI spans than one conversation shows: the timeline stops early. The Waterfall has every span.</div>
+          </div>`
+        : nothing}
+      <ol class="conv-items">
+        ${c.items.map((item, i) => {
+          if (item.type === 'modelCall' && item.systemInstructions?.length) {
+            const text = partsText(item.systemInstructions);
+            const repeated = text === lastSystem;
+            lastSystem = text;
+            return this.item(item, i, shownResults, repeated);
+          }
+          return this.item(item, i, shownResults, false);
+        })}
+      </ol>`;
+  }
+
+  private item(item: ConversationItem, i: number, shownResults: ReadonlySet<string>, systemRepeated: boolean): TemplateResult {
+    const selected = item.spanId === this.selected;
+    const select = () => this.host.selectSpan(item.spanId);
+    const id = `${i}:${item.spanId}`;
+    switch (item.type) {
+      case 'agent':
+        return html`<li class="conv-item agent-step${selected ? ' selected' : ''}${item.error ? ' error' : ''}" data-item="agent" data-span-id=${item.spanId}>
+          <button class="step-head" title="Select this agent span in the waterfall" @click=${select}>
+            <span class="codicon codicon-robot"></span>
+            <span class="step-label">Agent</span>
+            <span class="step-name">${item.agentName}</span>
+            <span class="step-meta">${formatOffset(item.startOffsetMs)} · ${formatDuration(item.durationMs)}</span>
+          </button>
+          ${item.error ? html`<div class="step-error"><span class="codicon codicon-error"></span>${item.error}</div>` : nothing}
+        </li>`;
+      case 'toolCall':
+        return html`<li class="conv-item tool-call${selected ? ' selected' : ''}" data-item="toolCall" data-span-id=${item.spanId}>
+          ${renderToolCard(
+            { name: item.name, callId: item.callId, arguments: item.arguments, result: item.result, error: item.error, durationMs: item.durationMs },
+            `tc:${id}`,
+            this,
+            select,
+          )}
+        </li>`;
+      case 'modelCall': {
+        const tokens = formatTokensInOut(item.usage?.inputTokens, item.usage?.outputTokens);
+        const sys: GenAiMessagePart[] | undefined = systemRepeated ? undefined : item.systemInstructions;
+        return html`<li class="conv-item model-call${selected ? ' selected' : ''}${item.error ? ' error' : ''}" data-item="modelCall" data-span-id=${item.spanId}>
+          ${sys?.length ? renderSystemInstructions(sys, `sys:${id}`, this) : nothing}
+          ${item.newInputMessages.map((m, j) => renderMessage(m, `in:${id}:${j}`, this, { hideToolResultIds: shownResults }))}
+          <button class="mc-head" title="Select this model call in the waterfall" @click=${select}>
+            <span class="codicon codicon-sparkle"></span>
+            <span class="mc-model">${item.model || 'model call'}</span>
+            ${item.provider ? html`<span class="mc-provider">${item.provider}</span>` : nothing}
+            ${tokens ? html`<span class="mc-tokens" title=${tokenTitle(item.usage)}>${tokens}</span>` : nothing}
+            <span class="mc-latency" title="Latency">${formatDuration(item.durationMs)}</span>
+            ${item.error ? html`<span class="pill pill-error"><span class="codicon codicon-error"></span>Error</span>` : nothing}
+            <span class="mc-rule" aria-hidden="true"></span>
+          </button>
+          ${item.contentMissing ? renderContentMissing(item.contentCaptureHint, this) : nothing}
+          ${item.error ? html`<div class="step-error"><span class="codicon codicon-error"></span>${item.error}</div>` : nothing}
+          ${item.outputMessages.map((m, j) => renderMessage(m, `out:${id}:${j}`, this))}
+        </li>`;
+      }
+      default:
+        return assertNever(item);
+    }
+  }
+}
+
+function tokenTitle(usage: { inputTokens?: number; outputTokens?: number; cacheReadTokens?: number; reasoningTokens?: number } | undefined): string {
+  if (!usage) return '';
+  const lines: string[] = [];
+  if (usage.inputTokens !== undefined) lines.push(`${usage.inputTokens.toLocaleString('en-US')} input tokens${usage.cacheReadTokens ? ` (${usage.cacheReadTokens.toLocaleString('en-US')} from cache)` : ''}`);
+  if (usage.outputTokens !== undefined) lines.push(`${usage.outputTokens.toLocaleString('en-US')} output tokens${usage.reasoningTokens ? ` (${usage.reasoningTokens.toLocaleString('en-US')} reasoning)` : ''}`);
+  return lines.join('\n');
+}
+
+function emptyState(title: string, text: string): TemplateResult {
+  return html`<div class="placeholder conv-empty">
+    <span class="codicon codicon-comment-discussion"></span>
+    <p class="conv-empty-title">${title}</p>
+    <p>${text}</p>
+  </div>`;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected conversation state: ${JSON.stringify(x)}`);
+}
