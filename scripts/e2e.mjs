@@ -110,6 +110,7 @@ try {
         ...process.env,
         TRACE_LENS_E2E_URL: codeServer.url,
         TRACE_LENS_E2E_RECEIVER_PORT: String(receiverPort),
+        TRACE_LENS_E2E_GRPC_PORT: String(grpcPort),
         TRACE_LENS_E2E_SCREENSHOTS: screenshots,
         TRACE_LENS_E2E_USER_DATA_DIR: userDataDir,
         TRACE_LENS_E2E_HEADED: argv.has('--headed') ? '1' : '',

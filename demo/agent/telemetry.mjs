@@ -14,6 +14,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
@@ -74,11 +76,18 @@ export function setupTelemetry({ endpoint, serviceName }) {
   const spanDelivery = newDelivery();
   const logDelivery = newDelivery();
 
-  const spanExporter = countingExporter(new OTLPTraceExporter({ url: `${base}/v1/traces` }), spanDelivery, (s) =>
-    sentSpans.push(...s),
+  // OTEL_EXPORTER_OTLP_PROTOCOL=grpc sends OTLP/gRPC to the endpoint as given (e.g. :4317), as
+  // the Python examples and agent frameworks do by default; anything else is OTLP/HTTP protobuf.
+  const grpc = (process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').trim().toLowerCase() === 'grpc';
+  const spanExporter = countingExporter(
+    grpc ? new GrpcTraceExporter({ url: base }) : new OTLPTraceExporter({ url: `${base}/v1/traces` }),
+    spanDelivery,
+    (s) => sentSpans.push(...s),
   );
-  const logExporter = countingExporter(new OTLPLogExporter({ url: `${base}/v1/logs` }), logDelivery, (l) =>
-    sentLogs.push(...l),
+  const logExporter = countingExporter(
+    grpc ? new GrpcLogExporter({ url: base }) : new OTLPLogExporter({ url: `${base}/v1/logs` }),
+    logDelivery,
+    (l) => sentLogs.push(...l),
   );
 
   const contextManager = new AsyncLocalStorageContextManager();
