@@ -88,7 +88,10 @@ try {
   say(installed.split('\n').filter((l) => /install/i.test(l)).pop() ?? installed);
 
   const receiverPort = await freePort(14318);
-  const grpcPort = await freePort(14317);
+  // Not near the HTTP port: both searches walk upwards from their preferred port, and two free
+  // ports found one after the other must never be the same one.
+  let grpcPort = await freePort(24317);
+  while (grpcPort === receiverPort) grpcPort = await freePort(0);
   writeUserSettings(userDataDir, { 'traceLens.receiver.port': receiverPort, 'traceLens.receiver.grpcPort': grpcPort, 'traceLens.receiver.autoStart': true });
 
   const port = await freePort(18080);
