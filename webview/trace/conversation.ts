@@ -11,7 +11,7 @@ import type { SpanId, TraceId } from '../../src/model/trace';
 import { formatDuration, formatOffset } from '../../src/model/format';
 import { formatTokenCount, formatTokensInOut } from '../../src/model/genaiFormat';
 import { partsText, renderContentMissing, renderMessage, renderSystemInstructions, renderToolCard } from './messages';
-import type { ValueContext } from './values';
+import { flashCopied, type ValueContext } from './values';
 
 export interface ConversationHost {
   request(traceId: TraceId): Promise<TraceConversation | null>;
@@ -91,12 +91,7 @@ export class ConversationView implements ValueContext {
 
   copy(text: string, what: string, button: HTMLElement): void {
     this.host.copy(text, what);
-    button.classList.replace('codicon-copy', 'codicon-check');
-    button.classList.add('copied');
-    window.setTimeout(() => {
-      button.classList.replace('codicon-check', 'codicon-copy');
-      button.classList.remove('copied');
-    }, 1200);
+    flashCopied(button);
   }
 
   private load(): void {

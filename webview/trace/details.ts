@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { Attributes, LogRecordInfo, SkeletonSpan, SpanDetail, SpanEvent, SpanId, SpanLink, SpanRecord, TraceId } from '../../src/model/trace';
 import { formatDuration, formatLocalTime, formatOffset, nanoDiffMs, severityClass, severityName } from '../../src/model/format';
 import { kindIcon, kindLabel } from './icons';
-import { copyButton, renderAttributes, renderDisplay, renderValue, toDisplay, type ValueContext } from './values';
+import { copyButton, flashCopied, renderAttributes, renderDisplay, renderValue, toDisplay, type ValueContext } from './values';
 import { renderGenAiSections } from './genaiDetails';
 import type { SourceHooks } from './source';
 import { genaiKindIcon, genaiKindLabel } from '../../src/model/genaiFormat';
@@ -81,12 +81,7 @@ export class DetailsPane implements ValueContext {
 
   copy(text: string, what: string, button: HTMLElement): void {
     this.host.copy(text, what);
-    button.classList.replace('codicon-copy', 'codicon-check');
-    button.classList.add('copied');
-    window.setTimeout(() => {
-      button.classList.replace('codicon-check', 'codicon-copy');
-      button.classList.remove('copied');
-    }, 1200);
+    flashCopied(button);
   }
 
   private update(): void {

@@ -20,6 +20,18 @@ export interface ValueContext {
   copy(text: string, what: string, button: HTMLElement): void;
 }
 
+/** Shows a copy button as done (check mark) for a moment after its text was copied. */
+export function flashCopied(button: HTMLElement): void {
+  button.classList.replace('codicon-copy', 'codicon-check');
+  button.classList.add('copied');
+  window.setTimeout(() => {
+    button.classList.replace('codicon-check', 'codicon-copy');
+    button.classList.remove('copied');
+  }, COPIED_FEEDBACK_MS);
+}
+
+const COPIED_FEEDBACK_MS = 1200;
+
 /** A value prepared for display. */
 export interface DisplayValue {
   kind: 'string' | 'number' | 'boolean' | 'null' | 'json';

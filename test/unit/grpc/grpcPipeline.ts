@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { IngestWorkerClient } from '../../../src/core/worker/ingestClient';
 import { OtlpGrpcReceiver, type GrpcReceiverOptions } from '../../../src/core/receiver/otlpGrpcReceiver';
 import type { OtlpSignal, StoreConfig, WorkerEvent } from '../../../src/core/worker/protocol';
-import { WORKER_PATH } from '../helpers/pipeline';
+import { startWorker } from '../helpers/pipeline';
 
 export interface GrpcPipeline {
   client: IngestWorkerClient;
@@ -21,13 +21,7 @@ export interface GrpcPipeline {
 }
 
 export async function startGrpcPipeline(options: Partial<GrpcReceiverOptions> & { store?: Partial<StoreConfig> } = {}): Promise<GrpcPipeline> {
-  const events: WorkerEvent[] = [];
-  const logs: string[] = [];
-  const client = new IngestWorkerClient({
-    workerPath: WORKER_PATH,
-    config: { maxSpans: 200_000, maxMegabytes: 512, ...options.store },
-    onEvent: (e) => events.push(e),
-  });
+  const { client, events, logs } = startWorker(options.store);
   const receiver = new OtlpGrpcReceiver({
     host: '127.0.0.1',
     port: 0,

@@ -18,14 +18,19 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(options: Partial<ReceiverOptions> & { store?: Partial<StoreConfig> } = {}): Promise<Pipeline> {
+/** The bundled ingest worker behind a client, with the events it pushed and a log sink for a receiver. */
+export function startWorker(store: Partial<StoreConfig> = {}): { client: IngestWorkerClient; events: WorkerEvent[]; logs: string[] } {
   const events: WorkerEvent[] = [];
-  const logs: string[] = [];
   const client = new IngestWorkerClient({
     workerPath: WORKER_PATH,
-    config: { maxSpans: 200_000, maxMegabytes: 512, ...options.store },
+    config: { maxSpans: 200_000, maxMegabytes: 512, ...store },
     onEvent: (e) => events.push(e),
   });
+  return { client, events, logs: [] };
+}
+
+export async function startPipeline(options: Partial<ReceiverOptions> & { store?: Partial<StoreConfig> } = {}): Promise<Pipeline> {
+  const { client, events, logs } = startWorker(options.store);
   const receiver = new OtlpHttpReceiver({
     host: '127.0.0.1',
     port: 0,
