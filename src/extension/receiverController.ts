@@ -56,6 +56,9 @@ export function portBusyWarning(busy: readonly BusyEndpoint[]): { message: strin
   };
 }
 
+/** How often a busy port is tried again (milliseconds); see `ReceiverController.scheduleBusyRetry`. */
+export const BUSY_RETRY_MS = 3_000;
+
 /** `true` while at least one endpoint accepts exports. */
 export function isListening(state: ReceiverState): boolean {
   return state.http.kind === 'listening' || state.grpc.kind === 'listening';
@@ -76,6 +79,7 @@ export class ReceiverController implements vscode.Disposable {
   private startedValue = false;
   /** Bumped by every start/stop, so an older start that finishes late gives way. */
   private generation = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly worker: IngestWorkerClient,
@@ -110,6 +114,7 @@ export class ReceiverController implements vscode.Disposable {
   /** Starts (or restarts with new settings). Resolves once each port listens or failed; never rejects. */
   async start(): Promise<ReceiverState> {
     const generation = ++this.generation;
+    clearTimeout(this.retryTimer);
     await this.stopQuietly();
     if (generation !== this.generation) return this.stateValue;
     this.startedValue = true;
@@ -125,26 +130,8 @@ export class ReceiverController implements vscode.Disposable {
         `Trace Lens: the OTLP receiver listens on ${cfg.host}, reachable from other machines. Prompts and completions in your traces are visible to anyone who can reach ${ports}.`,
       );
     }
-    const log = (level: 'info' | 'warn' | 'error', message: string) => this.log[level](message);
-    const http = new OtlpHttpReceiver({
-      host: cfg.host,
-      port: cfg.port,
-      maxBodyBytes: cfg.maxBodyBytes,
-      corsAllowedOrigins: cfg.corsAllowedOrigins,
-      ingest: (params) => this.worker.ingest(params),
-      isOverloaded: () => this.worker.isOverloaded(),
-      log,
-    });
-    const grpc = cfg.grpcEnabled
-      ? new OtlpGrpcReceiver({
-          host: cfg.host,
-          port: cfg.grpcPort,
-          maxMessageBytes: cfg.maxBodyBytes,
-          ingest: (params) => this.worker.ingest(params),
-          isOverloaded: () => this.worker.isOverloaded(),
-          log,
-        })
-      : undefined;
+    const http = this.createHttp();
+    const grpc = cfg.grpcEnabled ? this.createGrpc() : undefined;
     const [httpResult, grpcResult] = await Promise.all([http.start(), grpc?.start()]);
     if (generation !== this.generation) {
       // stop() or another start() came in meanwhile: it owns the state now.
@@ -157,12 +144,74 @@ export class ReceiverController implements vscode.Disposable {
       http: this.outcome('OTLP/HTTP', 'http', cfg.host, cfg.port, httpResult),
       grpc: grpcResult ? this.outcome('OTLP/gRPC', '', cfg.host, cfg.grpcPort, grpcResult) : { kind: 'disabled' },
     });
+    this.scheduleBusyRetry(generation);
     return this.stateValue;
+  }
+
+  /**
+   * While a port is busy, tries to bind it again every `BUSY_RETRY_MS`, quietly: when the program
+   * or window that held it goes away (for example the VS Code window that owned the receiver
+   * closes), this window takes over within seconds. A new start()/stop() ends the retries.
+   */
+  private scheduleBusyRetry(generation: number): void {
+    clearTimeout(this.retryTimer);
+    if (busyEndpoints(this.stateValue).length === 0) return;
+    this.retryTimer = setTimeout(() => void this.retryBusy(generation), BUSY_RETRY_MS);
+  }
+
+  private async retryBusy(generation: number): Promise<void> {
+    if (generation !== this.generation) return;
+    const { receiver: cfg } = this.settings();
+    const state = this.stateValue;
+    const http = state.http.kind === 'portBusy' ? this.createHttp() : undefined;
+    const grpc = state.grpc.kind === 'portBusy' ? this.createGrpc() : undefined;
+    const [httpResult, grpcResult] = await Promise.all([http?.start(), grpc?.start()]);
+    if (generation !== this.generation) {
+      await Promise.all([httpResult?.ok && http?.stop(), grpcResult?.ok && grpc?.stop()]);
+      return;
+    }
+    const next: ReceiverState = { ...this.stateValue };
+    if (http && httpResult?.ok) {
+      this.http = http;
+      next.http = this.outcome('OTLP/HTTP', 'http', cfg.host, cfg.port, httpResult);
+    }
+    if (grpc && grpcResult?.ok) {
+      this.grpc = grpc;
+      next.grpc = this.outcome('OTLP/gRPC', '', cfg.host, cfg.grpcPort, grpcResult);
+    }
+    if (next.http !== this.stateValue.http || next.grpc !== this.stateValue.grpc) this.setState(next);
+    this.scheduleBusyRetry(generation);
+  }
+
+  private createHttp(): OtlpHttpReceiver {
+    const { receiver: cfg } = this.settings();
+    return new OtlpHttpReceiver({
+      host: cfg.host,
+      port: cfg.port,
+      maxBodyBytes: cfg.maxBodyBytes,
+      corsAllowedOrigins: cfg.corsAllowedOrigins,
+      ingest: (params) => this.worker.ingest(params),
+      isOverloaded: () => this.worker.isOverloaded(),
+      log: (level, message) => this.log[level](message),
+    });
+  }
+
+  private createGrpc(): OtlpGrpcReceiver {
+    const { receiver: cfg } = this.settings();
+    return new OtlpGrpcReceiver({
+      host: cfg.host,
+      port: cfg.grpcPort,
+      maxMessageBytes: cfg.maxBodyBytes,
+      ingest: (params) => this.worker.ingest(params),
+      isOverloaded: () => this.worker.isOverloaded(),
+      log: (level, message) => this.log[level](message),
+    });
   }
 
   /** Stops listening; stored traces stay. */
   async stop(): Promise<void> {
     ++this.generation;
+    clearTimeout(this.retryTimer);
     this.startedValue = false;
     await this.stopQuietly();
     this.log.info('OTLP receivers stopped');
@@ -171,6 +220,7 @@ export class ReceiverController implements vscode.Disposable {
 
   dispose(): void {
     ++this.generation;
+    clearTimeout(this.retryTimer);
     void this.http?.stop();
     void this.grpc?.stop();
     this.http = undefined;
