@@ -11,6 +11,7 @@ import { registerCommands } from './extension/commands';
 import { registerForwarding } from './extension/forwarding';
 import { SETTINGS_SECTION, VIEWS, CONTEXT_KEYS } from './extension/ids';
 import { ReceiverController, busyEndpoints, portBusyWarning } from './extension/receiverController';
+import { registerPricing } from './extension/pricing';
 import { readSettings } from './extension/settings';
 import { ReceiverStatusBar } from './extension/statusBar';
 import { TracePanels } from './extension/tracePanel';
@@ -59,6 +60,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     }),
     workerRestarts.event(() => repository.handleWorkerRestart()),
   );
+
+  // Cost: the user's price overrides go to the worker, which prices every model call.
+  context.subscriptions.push(registerPricing(client, workerRestarts.event, log));
 
   const receiver = new ReceiverController(client, () => settings, log);
   const tree = new TracesTreeProvider(repository, context.workspaceState);

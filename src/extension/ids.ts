@@ -65,6 +65,7 @@ export const SETTINGS = {
   forwardingRequestTimeoutSeconds: 'forwarding.requestTimeoutSeconds',
   sourcePathMappings: 'source.pathMappings',
   codeLensEnabled: 'codeLens.enabled',
+  pricingModels: 'pricing.models',
 } as const;
 
 export const SETTINGS_SECTION = 'traceLens';

@@ -328,3 +328,66 @@ export function formatRatio(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
   return `${String(Number((ratio * 100).toFixed(1)))}%`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the views show: per-trace usage in list rows, and the Usage view's report
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Usage of one trace as list rows show it (Traces tree, trace header, status bar): the run's cost
+ * and tokens, each call counted once (see `computeRunMetrics`). Absent on traces without model
+ * calls or token usage.
+ */
+export interface TraceUsage {
+  cost: CostTotal;
+  tokens: TokenTotals;
+  /** Model calls (chat/completion and embeddings). */
+  modelCalls: number;
+}
+
+/** What the Usage view covers: every stored trace (newest first, capped), one session, or one trace. */
+export type UsageScope =
+  | { kind: 'all' }
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'trace'; traceId: string };
+
+/**
+ * One point of the Usage view's "tokens over time" chart: a model call (trace scope) or a whole
+ * trace (session and all scopes). Times are Unix milliseconds of the call's or trace's start.
+ */
+export interface UsagePoint {
+  timeUnixMs: number;
+  /** Model name (trace scope) or the trace's label (first user message, agent or root span name). */
+  label: string;
+  traceId: string;
+  /** Set for model-call points (trace scope). */
+  spanId?: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Cost of the call or trace in USD; `null` when unknown (unpriced call, or a trace priced at nothing). */
+  costUsd: number | null;
+  /** `true` when `costUsd` is a lower bound (a trace with unpriced calls). */
+  costIsLowerBound?: boolean;
+  durationMs: number;
+}
+
+/** Most traces summed by a session or "all" report (newest first); see `UsageReport.truncated`. */
+export const MAX_USAGE_TRACES = 2_000;
+
+/**
+ * The Usage view's content for one scope: run metrics (tokens, cost, cost by model, calls,
+ * iterations, tool success, latency percentiles, context-window use, duration) and chart points.
+ * Computed in the ingest worker from normalized spans; every number the charts show is in here.
+ */
+export interface UsageReport {
+  scope: UsageScope;
+  /** Traces whose metrics are merged (≤ `MAX_USAGE_TRACES`). */
+  traceCount: number;
+  /** `true` when the scope has more traces than were summed (the oldest were left out). */
+  truncated: boolean;
+  metrics: RunMetrics;
+  /** Chart points in time order (at most `MAX_USAGE_TRACES` or `MAX_LATENCY_SAMPLES` model calls). */
+  points: UsagePoint[];
+  /** Version/date of the bundled price data (`@pydantic/genai-prices`), for the view's footer. */
+  priceData: string;
+}

@@ -5,6 +5,7 @@
  * Key priorities: ../shared/reference/genai-conventions.md §0. JSON-safe; shared with webviews.
  */
 import type { SpanId, TraceId } from './trace';
+import type { CallCost } from './cost';
 
 /** What a span does, in the field's common vocabulary. */
 export type GenAiOperationKind =
@@ -139,6 +140,8 @@ export type ConversationItem =
       model?: string;
       provider?: string;
       usage?: GenAiUsage;
+      /** The call's cost (reported, priced, or why it is unpriced); set by the worker. */
+      cost?: CallCost;
       error?: string;
       /** Messages new in this call (the input not already shown by earlier calls) and its output. */
       newInputMessages: GenAiMessage[];

@@ -8,6 +8,7 @@
  * `logs/v1/logs.proto`.
  */
 import type { GenAiBadge, GenAiSpanView } from './genai';
+import type { CallCost, TraceUsage } from './cost';
 
 /** 32 lowercase hex characters (16 bytes), never all zeros. */
 export type TraceId = string;
@@ -137,6 +138,8 @@ export interface TraceSummary {
   agentName?: string;
   /** The first user message of the trace, shortened to ~120 characters, when captured. */
   firstUserMessage?: string;
+  /** Cost and tokens of the run (each call counted once); absent without model calls or usage. */
+  usage?: TraceUsage;
 }
 
 /** One session (conversation) of the Traces tree's "group by session" mode. */
@@ -168,6 +171,11 @@ export interface SkeletonSpan {
   hasException: boolean;
   /** GenAI facts for the row (kind, model, tokens, agent/tool name), when the span is a GenAI span. */
   genai?: GenAiBadge;
+  /**
+   * Cost of the span's own call in USD (reported or priced), `null` for a model call without a
+   * known price (shown as "—"); absent on spans that are not priced.
+   */
+  cost?: number | null;
 }
 
 /** A whole trace without attributes, ordered by start time. */
@@ -185,6 +193,8 @@ export interface SpanDetail {
   logs: LogRecordInfo[];
   /** The span (with its logs) normalized by the GenAI conventions; `null` for non-GenAI spans. */
   genai: GenAiSpanView | null;
+  /** The span's cost (reported, priced or why unpriced) when it is a model call or carries usage. */
+  cost?: CallCost;
 }
 
 /** Counters shown by the status bar and the tree. */

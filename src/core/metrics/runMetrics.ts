@@ -108,7 +108,12 @@ function sortModels(models: ModelUsage[]): ModelUsage[] {
  * (LangChain over OpenAI, Vercel `ai.generateText` over `doGenerate`, an agent span with rolled-up
  * usage) never adds its copy, flagged `usageIsAggregate` or not.
  */
-export function computeRunMetrics(spans: readonly MetricsSpan[], traceDurationMs: number): RunMetrics {
+export function computeRunMetrics(
+  spans: readonly MetricsSpan[],
+  traceDurationMs: number,
+  /** Called, in start order, for every span whose usage and cost the run counts. */
+  onCounted?: (span: MetricsSpan, cost: CallCost) => void,
+): RunMetrics {
   const byId = new Map<string, MetricsSpan>();
   for (const s of spans) byId.set(s.spanId, s);
   const parentOf = (s: MetricsSpan): MetricsSpan | undefined =>
@@ -162,6 +167,7 @@ export function computeRunMetrics(spans: readonly MetricsSpan[], traceDurationMs
 
     const cost = s.cost ?? missingCost(view);
     costs.push(cost);
+    onCounted?.(s, cost);
     if (view.usage) addUsage(tokens, view.usage);
 
     const label = modelLabel(view);

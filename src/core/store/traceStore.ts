@@ -91,6 +91,7 @@ import listSessionTracesSql from './queries/listSessionTraces.sql';
 import listSessionsSql from './queries/listSessions.sql';
 import sessionFirstTraceSql from './queries/sessionFirstTrace.sql';
 import traceGenAiSpansSql from './queries/traceGenAiSpans.sql';
+import traceHasGenAiSql from './queries/traceHasGenAi.sql';
 import traceLogsSql from './queries/traceLogs.sql';
 
 // ---------------------------------------------------------------------------------------------
@@ -394,6 +395,7 @@ interface Queries {
   listSessions: PreparedQuery;
   sessionFirstTrace: PreparedQuery;
   traceGenAiSpans: PreparedQuery;
+  traceHasGenAi: PreparedQuery;
   traceLogs: PreparedQuery;
 }
 
@@ -432,6 +434,7 @@ export const QUERY_SQL: Readonly<Record<keyof Queries, string>> = {
   listSessions: listSessionsSql,
   sessionFirstTrace: sessionFirstTraceSql,
   traceGenAiSpans: traceGenAiSpansSql,
+  traceHasGenAi: traceHasGenAiSql,
   traceLogs: traceLogsSql,
 };
 
@@ -1003,6 +1006,12 @@ export class TraceStore {
     const logs = lq.all({ trace_id: traceId, span_id: spanId }).map((r) => logFromRow(lq, r));
     // GenAI normalization is applied by the ingest service (src/core/genai), not by the store.
     return { span, logs, genai: null };
+  }
+
+  /** `true` when the trace has a GenAI span (one badge is enough; stops at the first). */
+  traceHasGenAi(traceId: TraceId): boolean {
+    this.assertOpen();
+    return typeof traceId === 'string' && this.q.traceHasGenAi.first({ trace_id: traceId }) !== undefined;
   }
 
   /**

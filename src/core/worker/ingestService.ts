@@ -11,6 +11,7 @@ import { buildConversation, genaiIngestAnnotator, normalizeSpan } from '../genai
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decode';
 import type { InsertResult, TraceStore } from '../store/traceStore';
 import { Forwarder } from '../forwarding/forwarder';
+import { UsageIndex } from './usageIndex';
 import {
   CHANGE_NOTIFY_INTERVAL_MS,
   MAX_CHANGED_IDS,
@@ -68,9 +69,13 @@ export class IngestService {
   /** Fans accepted requests out to remote targets (src/core/forwarding); idle until configured. */
   readonly forwarder: Forwarder;
 
+  /** Cost, tokens and run metrics per trace, cached per trace version. */
+  readonly usage: UsageIndex;
+
   constructor(private readonly store: TraceStore, private readonly emit: (event: WorkerEvent) => void, forwarder?: Forwarder) {
     // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
     store.setAnnotator(genaiIngestAnnotator);
+    this.usage = new UsageIndex(store);
     this.forwarder = forwarder ?? new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
     this.handlers = {
       configure: async (config) => {
@@ -80,12 +85,15 @@ export class IngestService {
         return null;
       },
       ingest: (params) => this.ingest(params),
-      listTraces: ({ limit, offset, sessionId }) => store.listTraces(limit, offset, sessionId),
+      listTraces: ({ limit, offset, sessionId }) => this.usage.withUsage(store.listTraces(limit, offset, sessionId)),
       listSessions: ({ limit }) => store.listSessions(limit),
       traceConversation: ({ traceId }) => this.traceConversation(traceId),
-      traceSummary: ({ traceId }) => store.traceSummary(traceId),
-      findTraces: ({ prefix, limit }) => store.findTraces(prefix, limit),
-      traceSkeleton: ({ traceId }) => store.traceSkeleton(traceId),
+      traceSummary: ({ traceId }) => {
+        const summary = store.traceSummary(traceId);
+        return summary ? (this.usage.withUsage([summary])[0] ?? null) : null;
+      },
+      findTraces: ({ prefix, limit }) => this.usage.withUsage(store.findTraces(prefix, limit)),
+      traceSkeleton: ({ traceId }) => this.usage.withSpanCosts(store.traceSkeleton(traceId)),
       spanDetail: ({ traceId, spanId }) => this.spanDetail(traceId, spanId),
       deleteTrace: ({ traceId }) => {
         const deleted = store.deleteTrace(traceId);
@@ -94,6 +102,7 @@ export class IngestService {
       },
       clear: () => {
         store.clear();
+        this.usage.clear();
         this.changed.clear();
         this.removed.clear();
         this.cleared = true;
@@ -102,6 +111,14 @@ export class IngestService {
       },
       stats: () => this.stats(),
       codeStatsForFile: ({ keys }) => store.codeStatsForFile(keys),
+      configurePricing: ({ overrides }) => {
+        this.usage.setOverrides(overrides);
+        // Every cost may have changed: views refresh everything.
+        this.truncated = true;
+        this.scheduleNotify();
+        return null;
+      },
+      usageReport: ({ scope }) => this.usage.report(scope),
       configureForwarding: (config) => {
         this.forwarder.configure(config);
         return null;
@@ -152,7 +169,10 @@ export class IngestService {
   /** One span's detail with its GenAI view (`normalizeSpan` over the span and its correlated logs). */
   spanDetail(traceId: TraceId, spanId: SpanId): SpanDetail | null {
     const detail = this.store.spanDetail(traceId, spanId);
-    if (detail) detail.genai = normalizeSpan(detail.span, detail.logs);
+    if (!detail) return detail;
+    detail.genai = normalizeSpan(detail.span, detail.logs);
+    const cost = this.usage.spanCost(traceId, spanId);
+    if (cost) detail.cost = cost;
     return detail;
   }
 
@@ -169,6 +189,13 @@ export class IngestService {
       loaded.spans.map((s) => ({ ...s, view: normalizeSpan(s.span, s.logs) })),
     );
     if (loaded.truncated) conversation.truncated = true;
+    const costs = this.usage.spanCosts(traceId);
+    if (costs) {
+      for (const item of conversation.items) {
+        const cost = item.type === 'modelCall' ? costs.get(item.spanId) : undefined;
+        if (cost && item.type === 'modelCall') item.cost = cost;
+      }
+    }
     return conversation;
   }
 
@@ -204,6 +231,7 @@ export class IngestService {
   }
 
   private noteRemoved(ids: readonly TraceId[]): void {
+    this.usage.forget(ids);
     for (const id of ids) {
       this.removed.add(id);
       this.changed.delete(id);

@@ -7,6 +7,7 @@
  * at most every `CHANGE_NOTIFY_INTERVAL_MS` while data arrives.
  */
 import type { TraceConversation } from '../../model/genai';
+import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
 import type { FileCodeStats } from '../../model/source';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
 import type {
@@ -81,6 +82,13 @@ export type WorkerRequests = {
    * be stored under (`documentKeyCandidates`, src/core/source/resolve.ts). Source navigation.
    */
   codeStatsForFile: { params: { keys: string[] }; result: FileCodeStats };
+  /**
+   * The user's price overrides (`traceLens.pricing.models`, already validated): every computed
+   * cost is recomputed with them; a `storeChanged` (all traces) follows so views refresh.
+   */
+  configurePricing: { params: { overrides: PriceOverride[] }; result: null };
+  /** Cost, tokens and run metrics of every stored trace (newest 2,000), a session or a trace (Usage view). */
+  usageReport: { params: { scope: UsageScope }; result: UsageReport | null };
   /** Forwarding targets (with their credentials, in memory only) and limits; see src/core/forwarding. */
   configureForwarding: { params: ForwardingConfig; result: null };
   /** Per-target counters; `configId` -1 means the worker has no forwarding configuration (e.g. it restarted). */

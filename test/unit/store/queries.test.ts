@@ -70,6 +70,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   sessionFirstTrace: { params: ['session_id'], columns: ['agent_name', 'first_user_message', 'root_name'] },
   traceGenAiSpans: { params: ['trace_id', 'limit'], columns: [...SPAN_DETAIL_COLUMNS, 'start_offset_ms', 'duration_ms'] },
   traceLogs: { params: ['trace_id', 'limit'], columns: LOG_COLUMNS },
+  traceHasGenAi: { params: ['trace_id'], columns: ['has_genai'] },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -150,7 +151,7 @@ describe('SQL files', () => {
     'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
-    'traceGenAiSpans', 'traceLogs', 'oldestTraces', 'deleteTraceDetails', 'deleteTraceSpans',
+    'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'oldestTraces', 'deleteTraceDetails', 'deleteTraceSpans',
     'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'begin', 'rollback',
   ];
 

@@ -1,0 +1,189 @@
+/**
+ * Cost, tokens and run metrics of stored traces, computed on demand in the ingest worker and
+ * cached per trace version (`TraceSummary.updatedSeq`): a trace is priced and measured again only
+ * after it changed. Feeds list rows (`TraceSummary.usage`), waterfall rows (`SkeletonSpan.cost`),
+ * span details and Conversation headers (`CallCost`), and the Usage view (`UsageReport`).
+ *
+ * Pricing: src/core/pricing (bundled `@pydantic/genai-prices` data + the user's
+ * `traceLens.pricing.models` overrides). Metrics: src/core/metrics.
+ */
+import type { GenAiSpanView } from '../../model/genai';
+import type { SessionSummary, SpanId, TraceId, TraceSkeleton, TraceSummary } from '../../model/trace';
+import {
+  MAX_LATENCY_SAMPLES,
+  MAX_USAGE_TRACES,
+  type CallCost,
+  type PriceOverride,
+  type RunMetrics,
+  type UsagePoint,
+  type UsageReport,
+  type UsageScope,
+} from '../../model/cost';
+import { normalizeSpan } from '../genai';
+import { computeTraceUsage, mergeRunMetrics, unixNanoToMs, type TraceUsageDetail } from '../metrics';
+import { PRICE_DATA_INFO, createPricer, type Pricer } from '../pricing';
+import type { TraceStore } from '../store/traceStore';
+
+/** Traces whose usage is kept in memory (most recently computed); older entries are recomputed when asked. */
+export const USAGE_CACHE_TRACES = 5_000;
+
+/** A report yields to other worker requests (ingest) after this much work (ms). */
+const REPORT_SLICE_MS = 20;
+
+interface Entry {
+  seq: number;
+  detail: TraceUsageDetail | null;
+}
+
+/** A trace's label for charts: first user message, agent name or root span name. */
+export function traceLabel(summary: Pick<TraceSummary, 'firstUserMessage' | 'agentName' | 'rootName'>): string {
+  return summary.firstUserMessage || summary.agentName || summary.rootName;
+}
+
+/** Per-trace usage cache over one `TraceStore`. */
+export class UsageIndex {
+  private pricer: Pricer = createPricer([]);
+  private readonly cache = new Map<TraceId, Entry>();
+
+  constructor(private readonly store: TraceStore) {}
+
+  /** Replaces the user's price overrides (`traceLens.pricing.models`) and forgets every computed cost. */
+  setOverrides(overrides: readonly PriceOverride[]): void {
+    this.pricer = createPricer(overrides);
+    this.cache.clear();
+  }
+
+  /** Forgets everything (the store was cleared). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** Forgets removed traces (changed ones are recomputed by version anyway). */
+  forget(traceIds: readonly TraceId[]): void {
+    for (const id of traceIds) this.cache.delete(id);
+  }
+
+  /**
+   * Usage of a trace at its current version; `null` when the trace has no GenAI span or is not
+   * stored. Loads the skeleton and the GenAI spans (at most `MAX_CONVERSATION_SPANS`) once per
+   * version.
+   */
+  detail(summary: TraceSummary): TraceUsageDetail | null {
+    const hit = this.cache.get(summary.traceId);
+    if (hit && hit.seq === summary.updatedSeq) return hit.detail;
+    const detail = this.compute(summary.traceId);
+    if (this.cache.size >= USAGE_CACHE_TRACES) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.delete(summary.traceId);
+    this.cache.set(summary.traceId, { seq: summary.updatedSeq, detail });
+    return detail;
+  }
+
+  /** Adds `usage` to summaries of traces with model calls or usage (in place; returns them). */
+  withUsage(summaries: TraceSummary[]): TraceSummary[] {
+    for (const s of summaries) {
+      const usage = this.detail(s)?.usage;
+      if (usage) s.usage = usage;
+    }
+    return summaries;
+  }
+
+  /** Adds each span's cost (`SkeletonSpan.cost`: USD, or `null` when unpriced) to a skeleton, in place. */
+  withSpanCosts(skeleton: TraceSkeleton | null): TraceSkeleton | null {
+    if (!skeleton) return skeleton;
+    const summary = this.store.traceSummary(skeleton.traceId);
+    const costs = summary ? this.detail(summary)?.spanCosts : undefined;
+    if (!costs || costs.size === 0) return skeleton;
+    for (const s of skeleton.spans) {
+      const c = costs.get(s.spanId);
+      if (c) s.cost = c.status === 'unpriced' ? null : c.costUsd;
+    }
+    return skeleton;
+  }
+
+  /** The cost of one span as computed for its trace (`undefined` when it has none). */
+  spanCost(traceId: TraceId, spanId: SpanId): CallCost | undefined {
+    const summary = this.store.traceSummary(traceId);
+    return summary ? this.detail(summary)?.spanCosts.get(spanId) : undefined;
+  }
+
+  /** Costs by span id for a trace (Conversation headers). */
+  spanCosts(traceId: TraceId): ReadonlyMap<SpanId, CallCost> | undefined {
+    const summary = this.store.traceSummary(traceId);
+    return summary ? this.detail(summary)?.spanCosts : undefined;
+  }
+
+  /**
+   * The Usage view's report for a scope: one trace (points are its model calls), one session or
+   * every stored trace (newest `MAX_USAGE_TRACES`; points are traces). `null` when the scope has
+   * no traces. Yields between traces every ~20 ms so ingest keeps its turn.
+   */
+  async report(scope: UsageScope): Promise<UsageReport | null> {
+    const summaries =
+      scope.kind === 'trace'
+        ? [this.store.traceSummary(scope.traceId)].filter((s): s is TraceSummary => s !== null)
+        : this.store.listTraces(MAX_USAGE_TRACES + 1, 0, scope.kind === 'session' ? scope.sessionId : undefined);
+    if (summaries.length === 0) return null;
+    const truncated = summaries.length > MAX_USAGE_TRACES;
+    if (truncated) summaries.length = MAX_USAGE_TRACES;
+
+    const parts: RunMetrics[] = [];
+    const points: UsagePoint[] = [];
+    let sliceStart = performance.now();
+    for (const summary of summaries) {
+      if (performance.now() - sliceStart > REPORT_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      const detail = this.detail(summary);
+      if (!detail) continue;
+      parts.push(detail.metrics);
+      if (scope.kind === 'trace') {
+        points.push(...detail.points.slice(0, MAX_LATENCY_SAMPLES));
+      } else if (detail.usage) {
+        const cost = detail.usage.cost;
+        const priced = cost.reportedCount + cost.pricedCount > 0;
+        const point: UsagePoint = {
+          timeUnixMs: unixNanoToMs(summary.startTimeUnixNano),
+          label: traceLabel(summary),
+          traceId: summary.traceId,
+          inputTokens: detail.usage.tokens.input,
+          outputTokens: detail.usage.tokens.output,
+          costUsd: priced ? cost.costUsd : null,
+          durationMs: summary.durationMs,
+        };
+        if (priced && cost.isLowerBound) point.costIsLowerBound = true;
+        points.push(point);
+      }
+    }
+    points.sort((a, b) => a.timeUnixMs - b.timeUnixMs);
+    const metrics = mergeRunMetrics(parts);
+    // Traces without GenAI spans still count as runs of the scope (duration, count).
+    metrics.traceCount = summaries.length;
+    metrics.durationMs = summaries.reduce((sum, s) => sum + s.durationMs, 0);
+    return {
+      scope,
+      traceCount: summaries.length,
+      truncated,
+      metrics,
+      points,
+      priceData: `@pydantic/genai-prices ${PRICE_DATA_INFO.version}${PRICE_DATA_INFO.publishedAt ? ` (${PRICE_DATA_INFO.publishedAt})` : ''}`,
+    };
+  }
+
+  /** The session a status bar shows: the most recently active one. */
+  latestSession(): SessionSummary | undefined {
+    return this.store.listSessions(1)[0];
+  }
+
+  private compute(traceId: TraceId): TraceUsageDetail | null {
+    if (!this.store.traceHasGenAi(traceId)) return null;
+    const skeleton = this.store.traceSkeleton(traceId);
+    const loaded = this.store.traceGenAiSpans(traceId);
+    if (!skeleton || !loaded) return null;
+    const spans = loaded.spans.map((s) => ({ spanId: s.span.spanId, view: normalizeSpan(s.span, s.logs) as GenAiSpanView | null }));
+    return computeTraceUsage(skeleton, spans, this.pricer);
+  }
+}
