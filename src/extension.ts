@@ -14,6 +14,7 @@ import { ReceiverController, busyEndpoints, portBusyWarning } from './extension/
 import { registerPricing } from './extension/pricing';
 import { readSettings } from './extension/settings';
 import { ReceiverStatusBar } from './extension/statusBar';
+import { CostStatusBar } from './extension/costStatusBar';
 import { TracePanels } from './extension/tracePanel';
 import { createSourceFeature } from './extension/source/sourceFeature';
 import { TraceRepository } from './extension/traceRepository';
@@ -70,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   // Go to Source, CodeLens and error decorations (src/extension/source).
   const source = createSourceFeature(repository, context.extensionUri, log);
   const panels = new TracePanels(context.extensionUri, repository, source.navigator);
-  context.subscriptions.push(receiver, tree, treeView, panels, source, new ReceiverStatusBar(receiver, repository));
+  context.subscriptions.push(receiver, tree, treeView, panels, source, new ReceiverStatusBar(receiver, repository), new CostStatusBar(repository));
   context.subscriptions.push(...registerCommands({ receiver, repository, tree, panels, log, source }));
   // Forwarding to remote backends (src/extension/forwarding): own view, status bar item and commands.
   context.subscriptions.push(...registerForwarding({ worker: client, secrets: context.secrets, log }));

@@ -35,7 +35,7 @@ export const COMMANDS = {
 } as const;
 
 export const VIEW_CONTAINER_ID = 'traceLens';
-export const VIEWS = { traces: 'traceLens.traces', forwarding: 'traceLens.forwarding' } as const;
+export const VIEWS = { traces: 'traceLens.traces', forwarding: 'traceLens.forwarding', usage: 'traceLens.usage' } as const;
 export const WEBVIEW_PANELS = { trace: 'traceLens.trace' } as const;
 
 /** `when`-clause context keys set with `setContext`. */

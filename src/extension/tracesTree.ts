@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { SessionSummary, SkeletonSpan, SpanKind, TraceId, TraceSkeleton, TraceSummary } from '../model/trace';
 import { formatDuration, formatLocalTime } from '../model/format';
-import { genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText } from '../model/genaiFormat';
+import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText } from '../model/genaiFormat';
+import { formatUsd } from '../model/cost';
 import { COMMANDS, CONTEXT_KEYS } from './ids';
 import type { StoreChange, TraceRepository } from './traceRepository';
 
@@ -195,7 +196,7 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   const item = new vscode.TreeItem(label, summary.spanCount > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `trace:${summary.traceId}`;
   const agent = summary.agentName && !label.includes(summary.agentName) ? summary.agentName : '';
-  const parts = [agent, summary.serviceName, formatDuration(summary.durationMs), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
+  const parts = [agent, summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
   if (summary.errorCount > 0) parts.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
   item.description = parts.filter(Boolean).join(' · ');
   item.iconPath = summary.errorCount > 0
@@ -207,7 +208,9 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   if (summary.agentName) md.appendMarkdown(`Agent: \`${summary.agentName.replace(/`/g, "'")}\`  \n`);
   if (summary.sessionId) md.appendMarkdown(`Session: \`${summary.sessionId.replace(/`/g, "'")}\`  \n`);
   md.appendMarkdown(`Service: \`${summary.serviceName || 'unknown'}\`  \nStarted: ${new Date(Number(BigInt(summary.startTimeUnixNano) / 1_000_000n)).toLocaleString()}  \n`);
-  md.appendMarkdown(`Duration: ${formatDuration(summary.durationMs)} · ${summary.spanCount} spans · ${summary.errorCount} errors  \nTrace ID: \`${summary.traceId}\``);
+  md.appendMarkdown(`Duration: ${formatDuration(summary.durationMs)} · ${summary.spanCount} spans · ${summary.errorCount} errors  \n`);
+  if (summary.usage) md.appendMarkdown(`${describeUsage(summary.usage).split('\n').map(escape).join('  \n')}  \n`);
+  md.appendMarkdown(`Trace ID: \`${summary.traceId}\``);
   item.tooltip = md;
   item.contextValue = summary.errorCount > 0 ? 'trace.error' : 'trace';
   item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [summary.traceId] };
@@ -221,7 +224,7 @@ function sessionItem(session: SessionSummary): vscode.TreeItem {
   const label = shortenText(session.firstTraceLabel || session.sessionId, LABEL_MAX_CHARS);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `session:${session.sessionId}`;
-  const parts = [`${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'}`, formatWhen(session.endTimeUnixNano)];
+  const parts = [`${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'}`, formatWhen(session.endTimeUnixNano), formatUsageShort(session.usage)].filter(Boolean);
   if (session.errorCount > 0) parts.push(`${session.errorCount} ${session.errorCount === 1 ? 'error' : 'errors'}`);
   item.description = parts.join(' · ');
   item.iconPath = session.errorCount > 0
@@ -232,6 +235,7 @@ function sessionItem(session: SessionSummary): vscode.TreeItem {
   md.appendMarkdown(`${escape(shortenText(session.firstTraceLabel || '', 300))}\n\n`);
   md.appendMarkdown(`${session.traceCount} traces · ${session.errorCount} errors  \n`);
   md.appendMarkdown(`First: ${formatLocalTime(session.startTimeUnixNano)}  \nLast: ${formatLocalTime(session.endTimeUnixNano)}`);
+  if (session.usage) md.appendMarkdown(`  \n${describeUsage(session.usage).split('\n').map(escape).join('  \n')}`);
   item.tooltip = md;
   item.contextValue = session.errorCount > 0 ? 'session.error' : 'session';
   item.accessibilityInformation = { label: `Session ${label}, ${item.description}` };
@@ -254,7 +258,8 @@ function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeIt
   const error = span.statusCode === 'error';
   // GenAI spans: model · tokens (or agent / tool name) · duration.
   const suffix = g ? genaiRowSuffix(g, span.name) : '';
-  item.description = [suffix, formatDuration(span.durationMs), error ? 'error' : ''].filter(Boolean).join(' · ');
+  const cost = span.cost === undefined ? '' : span.cost === null ? '—' : formatUsd(span.cost);
+  item.description = [suffix, formatDuration(span.durationMs), cost, error ? 'error' : ''].filter(Boolean).join(' · ');
   // A GenAI span keeps its kind icon, in the error color when it failed.
   item.iconPath = g
     ? new vscode.ThemeIcon(genaiKindIcon(g.kind), error ? new vscode.ThemeColor('errorForeground') : undefined)
@@ -262,7 +267,8 @@ function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeIt
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
       : new vscode.ThemeIcon(KIND_ICONS[span.kind]);
   const genaiLine = g ? `\n${genaiKindLabel(g.kind)}${suffix ? ` · ${suffix}` : ''}` : '';
-  item.tooltip = `${span.name}${genaiLine}\n${span.kind} span · ${span.serviceName || 'unknown service'}\nstarts at +${formatDuration(span.startOffsetMs)} · ${formatDuration(span.durationMs)}${error ? '\nstatus: error' : ''}`;
+  const costLine = span.cost === undefined ? '' : span.cost === null ? '\ncost: — (no price known for this model; see traceLens.pricing.models)' : `\ncost: ${formatUsd(span.cost)}`;
+  item.tooltip = `${span.name}${genaiLine}\n${span.kind} span · ${span.serviceName || 'unknown service'}\nstarts at +${formatDuration(span.startOffsetMs)} · ${formatDuration(span.durationMs)}${costLine}${error ? '\nstatus: error' : ''}`;
   item.contextValue = 'span';
   item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [node.traceId, span.spanId] };
   return item;

@@ -3,6 +3,7 @@
  * trace webview, so both show the same icons, labels and token counts.
  * Icons are codicon names (`$(name)` / `codicon-name`).
  */
+import { describeCost, formatCostUsd, type TraceUsage } from './cost';
 import type { GenAiBadge, GenAiOperationKind, GenAiUsage } from './genai';
 
 /** Codicon per GenAI operation kind. */
@@ -115,11 +116,22 @@ export function shortenText(text: string, max: number): string {
   return oneLine.length > max ? `${oneLine.slice(0, Math.max(1, max - 1)).trimEnd()}…` : oneLine;
 }
 
-/** `$0.0012`, `$1.23`: enough digits for the tiny costs of single calls. */
-export function formatUsd(usd: number): string {
-  if (!Number.isFinite(usd)) return '?';
-  if (usd === 0) return '$0';
-  const abs = Math.abs(usd);
-  const digits = abs >= 1 ? 2 : abs >= 0.01 ? 4 : 6;
-  return `$${Number(usd.toFixed(digits))}`;
+/**
+ * A run's cost and tokens for a list row: `$0.0123 · 1,272 tok`, `≥ $0.0123 · 1,272 tok` (some
+ * calls unpriced), `— · 1,272 tok` (none priced); '' without usage.
+ */
+export function formatUsageShort(usage: TraceUsage | undefined): string {
+  if (!usage) return '';
+  const tokens = usage.tokens.total > 0 ? `${formatTokenCount(usage.tokens.total)} tok` : '';
+  return [formatCostUsd(usage.cost), tokens].filter(Boolean).join(' · ');
+}
+
+/** Multi-line hover text for a run's usage: cost (how it was priced), tokens by type, model calls. */
+export function describeUsage(usage: TraceUsage): string {
+  const t = usage.tokens;
+  const tokenParts = [`${t.input.toLocaleString('en-US')} input`, `${t.output.toLocaleString('en-US')} output`];
+  if (t.cacheRead > 0) tokenParts.push(`${t.cacheRead.toLocaleString('en-US')} cached`);
+  if (t.cacheWrite > 0) tokenParts.push(`${t.cacheWrite.toLocaleString('en-US')} cache write`);
+  if (t.reasoning > 0) tokenParts.push(`${t.reasoning.toLocaleString('en-US')} reasoning`);
+  return [`Cost: ${formatCostUsd(usage.cost)} (${describeCost(usage.cost)})`, `Tokens: ${tokenParts.join(', ')}`, `Model calls: ${usage.modelCalls}`].join('\n');
 }

@@ -151,6 +151,8 @@ export interface SessionSummary {
   /** Label of the session's earliest trace (agent name, first user message or root span name). */
   firstTraceLabel: string;
   errorCount: number;
+  /** Cost and tokens of the session's traces (newest 2,000), each call counted once; absent without model calls. */
+  usage?: TraceUsage;
 }
 
 /**

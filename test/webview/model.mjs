@@ -125,9 +125,8 @@ export async function runModelChecks({ log = console.log } = {}) {
     eq(g.genaiRowSuffix({ kind: 'tool', toolName: 'get_weather' }, 'ai.toolCall'), 'get_weather', 'tool name');
     eq(g.genaiRowSuffix({ kind: 'embeddings', inputTokens: 9 }, 'embeddings'), '9 in', 'input tokens only');
   });
-  check('genai format: token counts, cost, icons, shortening', () => {
+  check('genai format: token counts, icons, shortening', () => {
     eq([g.formatTokenCount(999), g.formatTokenCount(9876), g.formatTokenCount(12345), g.formatTokenCount(234567), g.formatTokenCount(1234567)], ['999', '9,876', '12.3k', '235k', '1.2M'], 'formatTokenCount');
-    eq([g.formatUsd(0.000195), g.formatUsd(0.0123), g.formatUsd(1.5)], ['$0.000195', '$0.0123', '$1.5'], 'formatUsd');
     eq(['llm', 'tool', 'agent', 'retriever', 'embeddings', 'workflow'].map(g.genaiKindIcon), ['sparkle', 'tools', 'robot', 'search', 'symbol-array', 'type-hierarchy'], 'icons');
     eq(g.shortenText('What is\n the   weather in Paris right now?', 20), 'What is the weather…', 'shortenText');
     eq(g.usageTotal({ inputTokens: 3, outputTokens: 4 }), 7, 'usageTotal');

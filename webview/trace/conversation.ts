@@ -10,6 +10,7 @@ import type { ConversationItem, GenAiMessagePart, TraceConversation } from '../.
 import type { SpanId, TraceId } from '../../src/model/trace';
 import { formatDuration, formatOffset } from '../../src/model/format';
 import { formatTokenCount, formatTokensInOut } from '../../src/model/genaiFormat';
+import { describeCost, formatCostUsd } from '../../src/model/cost';
 import { partsText, renderContentMissing, renderMessage, renderSystemInstructions, renderToolCard } from './messages';
 import { flashCopied, type ValueContext } from './values';
 
@@ -245,6 +246,7 @@ export class ConversationView implements ValueContext {
             ${item.provider ? html`<span class="mc-provider">${item.provider}</span>` : nothing}
             ${tokens ? html`<span class="mc-tokens" title=${tokenTitle(item.usage)}>${tokens}</span>` : nothing}
             <span class="mc-latency" title="Latency">${formatDuration(item.durationMs)}</span>
+            ${item.cost ? html`<span class="mc-cost" title=${describeCost(item.cost)}>${formatCostUsd(item.cost)}</span>` : nothing}
             ${item.error ? html`<span class="pill pill-error"><span class="codicon codicon-error"></span>Error</span>` : nothing}
             <span class="mc-rule" aria-hidden="true"></span>
           </button>

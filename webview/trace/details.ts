@@ -185,7 +185,7 @@ export class DetailsPane implements ValueContext {
     const span = detail.span;
     const attrCount = Object.keys(span.attributes).length;
     return html`
-      ${detail.genai ? renderGenAiSections(detail.genai, { ...this.valueContext(), section: (...args) => this.section(...args) }) : nothing}
+      ${detail.genai ? renderGenAiSections(detail.genai, { ...this.valueContext(), section: (...args) => this.section(...args) }, detail.cost) : nothing}
       ${this.section(
         'attributes',
         'Attributes',

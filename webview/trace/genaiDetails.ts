@@ -6,7 +6,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { GenAiConvention, GenAiSpanView, GenAiUsage } from '../../src/model/genai';
-import { formatTokenCount, formatUsd, genaiKindIcon, genaiKindLabel, usageTotal } from '../../src/model/genaiFormat';
+import { formatTokenCount, genaiKindIcon, genaiKindLabel, usageTotal } from '../../src/model/genaiFormat';
+import { describeCost, formatCostUsd, formatUsd, type CallCost } from '../../src/model/cost';
 import { renderContentMissing, renderJsonish, renderMessage, renderSystemInstructions, renderToolCard } from './messages';
 import { copyButton, renderDisplay, type ValueContext } from './values';
 
@@ -27,12 +28,12 @@ const CONVENTION_NAMES: Record<GenAiConvention, string> = {
 };
 
 /** Every GenAI section for one span. */
-export function renderGenAiSections(g: GenAiSpanView, host: GenAiSectionHost): TemplateResult {
+export function renderGenAiSections(g: GenAiSpanView, host: GenAiSectionHost, cost?: CallCost): TemplateResult {
   const messageCount = (g.inputMessages?.length ?? 0) + (g.outputMessages?.length ?? 0);
   const hasMessages = messageCount > 0 || !!g.systemInstructions?.length || !!g.contentMissing || !!g.toolDefinitions?.length;
   const hasTool = g.kind === 'tool' || !!g.tool;
   return html`
-    ${host.section('genai', 'GenAI', null, facts(g, host), nothing)}
+    ${host.section('genai', 'GenAI', null, facts(g, host, cost), nothing)}
     ${hasTool && g.tool ? host.section('genai-tool', 'Tool Call', null, toolBody(g), nothing) : nothing}
     ${hasMessages ? host.section('genai-messages', 'Messages', messageCount, messagesBody(g, host), nothing) : nothing}
     ${g.rawValues?.length ? host.section('genai-raw', 'Unparsed Values', g.rawValues.length, rawBody(g, host), nothing) : nothing}
@@ -46,7 +47,7 @@ export function renderGenAiSections(g: GenAiSpanView, host: GenAiSectionHost): T
   }
 }
 
-function facts(g: GenAiSpanView, ctx: ValueContext): TemplateResult {
+function facts(g: GenAiSpanView, ctx: ValueContext, cost: CallCost | undefined): TemplateResult {
   const u = g.usage;
   const model =
     g.requestModel && g.responseModel && g.requestModel !== g.responseModel
@@ -69,13 +70,31 @@ function facts(g: GenAiSpanView, ctx: ValueContext): TemplateResult {
           </dd>`
       : nothing}
     ${g.finishReasons?.length ? html`<dt>Finish reasons</dt><dd>${g.finishReasons.join(', ')}</dd>` : nothing}
-    ${g.reportedCostUsd !== undefined
-      ? html`<dt>Cost</dt><dd data-fact="cost">${formatUsd(g.reportedCostUsd)} <span class="muted">(reported by the span)</span></dd>`
-      : nothing}
+    ${cost
+      ? html`<dt>Cost</dt><dd data-fact="cost" title=${describeCost(cost)}>${formatCostUsd(cost)} <span class="muted">${costNote(cost, g)}</span></dd>`
+      : g.reportedCostUsd !== undefined
+        ? html`<dt>Cost</dt><dd data-fact="cost">${formatUsd(g.reportedCostUsd)} <span class="muted">(reported)</span></dd>`
+        : nothing}
     ${g.sessionId ? html`<dt>Session</dt><dd class="id-cell"><code class="id">${g.sessionId}</code>${copyButton(g.sessionId, 'session ID', ctx, 'Copy session ID')}</dd>` : nothing}
     ${g.userId ? html`<dt>User</dt><dd>${g.userId}</dd>` : nothing}
     ${g.conventions.length ? html`<dt>Convention</dt><dd class="muted">${g.conventions.map((c) => CONVENTION_NAMES[c] ?? c).join(', ')}</dd>` : nothing}
   </dl>`;
+}
+
+/** What a cost is: reported by the span, priced (as which model, override, long-context rate), or why it is unknown. */
+function costNote(cost: CallCost, g: GenAiSpanView): string {
+  const aggregate = g.usageIsAggregate ? '; includes nested calls, counted once in totals' : '';
+  switch (cost.status) {
+    case 'reported':
+      return `(reported${aggregate})`;
+    case 'priced': {
+      const via = cost.source === 'override' ? `override ${cost.pricedAs}` : cost.pricedAs;
+      const tier = cost.tierAboveInputTokens !== undefined ? `, > ${cost.tierAboveInputTokens.toLocaleString('en-US')} input tokens rate` : '';
+      return `(${via}${tier}${aggregate})`;
+    }
+    case 'unpriced':
+      return `(${cost.detail})`;
+  }
 }
 
 function tokens(n: number): TemplateResult {

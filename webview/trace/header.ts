@@ -3,6 +3,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { TraceSummary } from '../../src/model/trace';
 import { formatDuration, formatLocalTime } from '../../src/model/format';
+import { describeCost, formatCostUsd } from '../../src/model/cost';
+import { describeUsage, formatTokenCount } from '../../src/model/genaiFormat';
 import { kindIcon, kindLabel } from './icons';
 import type { TraceTree } from './tree';
 
@@ -45,6 +47,12 @@ export function renderHeader(tree: TraceTree, summary: TraceSummary | null, acti
       <span class="meta-item" title="Spans in this trace">
         <vscode-badge variant="counter">${spanCount}</vscode-badge>${spanCount === 1 ? 'span' : 'spans'}
       </span>
+      ${summary?.usage
+        ? html`<span class="meta-item usage" data-fact="trace-cost" title=${describeUsage(summary.usage)} aria-label=${`Cost ${formatCostUsd(summary.usage.cost)}: ${describeCost(summary.usage.cost)}`}>
+            <span class="codicon codicon-graph"></span>${formatCostUsd(summary.usage.cost)}
+            ${summary.usage.tokens.total > 0 ? html`<span class="muted">· ${formatTokenCount(summary.usage.tokens.total)} tokens</span>` : nothing}
+          </span>`
+        : nothing}
       ${errorCount
         ? html`<button class="meta-item errors link-btn" title="Select the first span with an error" @click=${() => actions.revealFirstError()}>
             <span class="codicon codicon-error"></span>${errorCount} ${errorCount === 1 ? 'error' : 'errors'}

@@ -12,6 +12,7 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { SpanId } from '../../src/model/trace';
 import { formatDuration, formatOffset, formatTick, niceTicks } from '../../src/model/format';
 import { genaiKindIcon, genaiKindLabel, genaiRowSuffix, formatTokensInOut } from '../../src/model/genaiFormat';
+import { formatUsd } from '../../src/model/cost';
 import { kindIcon, kindLabel, SERVICE_PALETTE_SIZE } from './icons';
 import type { TraceTree } from './tree';
 
@@ -376,9 +377,11 @@ export class Waterfall {
     view.kind.title = g ? `${genaiKindLabel(g.kind)} (${kindLabel(s.kind)} span)` : kindLabel(s.kind);
     setText(view.name, s.name || '(unnamed span)');
     view.name.classList.toggle('unnamed', !s.name);
-    const suffix = g ? genaiRowSuffix(g, s.name) : '';
+    const cost = s.cost === undefined ? '' : s.cost === null ? '—' : formatUsd(s.cost);
+    const suffix = [g ? genaiRowSuffix(g, s.name) : '', cost].filter(Boolean).join(' · ');
     setText(view.gen, suffix);
     view.gen.hidden = !suffix;
+    view.gen.title = s.cost === null ? 'Cost unknown: no price for this model (add one with the traceLens.pricing.models setting)' : cost ? `Cost ${cost}` : '';
     setText(view.svc, n.showService ? s.serviceName : '');
     view.svc.hidden = !n.showService;
     view.orphan.hidden = !n.missingParent;

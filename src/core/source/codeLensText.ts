@@ -4,6 +4,7 @@
  */
 import type { CodeLineError, CodeLineStats } from '../../model/source';
 import { formatDuration } from '../../model/format';
+import { formatUsd } from '../../model/cost';
 
 /** Span groups shown per line; the rest are summed into one "+N more" lens. */
 export const MAX_LENSES_PER_LINE = 3;
@@ -45,10 +46,4 @@ export function errorHoverHeading(error: CodeLineError): string {
   const one = error.count === 1;
   const what = error.source === 'exception' ? (one ? 'exception thrown here' : 'exceptions thrown here') : one ? 'error span from this line' : 'error spans from this line';
   return `${error.count} ${what} · latest in span "${error.spanName}"`;
-}
-
-/** `$0.031`, `$1.20`, `<$0.001`. */
-export function formatUsd(usd: number): string {
-  if (usd > 0 && usd < 0.001) return '<$0.001';
-  return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(3)}`;
 }

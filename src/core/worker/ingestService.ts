@@ -86,7 +86,7 @@ export class IngestService {
       },
       ingest: (params) => this.ingest(params),
       listTraces: ({ limit, offset, sessionId }) => this.usage.withUsage(store.listTraces(limit, offset, sessionId)),
-      listSessions: ({ limit }) => store.listSessions(limit),
+      listSessions: ({ limit }) => this.usage.withSessionUsage(store.listSessions(limit)),
       traceConversation: ({ traceId }) => this.traceConversation(traceId),
       traceSummary: ({ traceId }) => {
         const summary = store.traceSummary(traceId);

@@ -12,15 +12,17 @@ import type { SessionSummary, SpanId, TraceId, TraceSkeleton, TraceSummary } fro
 import {
   MAX_LATENCY_SAMPLES,
   MAX_USAGE_TRACES,
+  mergeCostTotals,
   type CallCost,
   type PriceOverride,
   type RunMetrics,
+  type TraceUsage,
   type UsagePoint,
   type UsageReport,
   type UsageScope,
 } from '../../model/cost';
 import { normalizeSpan } from '../genai';
-import { computeTraceUsage, mergeRunMetrics, unixNanoToMs, type TraceUsageDetail } from '../metrics';
+import { computeTraceUsage, emptyTokenTotals, mergeRunMetrics, unixNanoToMs, type TraceUsageDetail } from '../metrics';
 import { PRICE_DATA_INFO, createPricer, type Pricer } from '../pricing';
 import type { TraceStore } from '../store/traceStore';
 
@@ -88,6 +90,31 @@ export class UsageIndex {
       if (usage) s.usage = usage;
     }
     return summaries;
+  }
+
+  /** Adds `usage` to sessions (the sum of their newest `MAX_USAGE_TRACES` traces), in place; returns them. */
+  withSessionUsage(sessions: SessionSummary[]): SessionSummary[] {
+    for (const session of sessions) {
+      const usage = this.sumUsage(this.store.listTraces(MAX_USAGE_TRACES, 0, session.sessionId));
+      if (usage) session.usage = usage;
+    }
+    return sessions;
+  }
+
+  /** The sum of traces' usage; `undefined` when none has any. */
+  sumUsage(summaries: readonly TraceSummary[]): TraceUsage | undefined {
+    const usages = summaries.map((s) => this.detail(s)?.usage).filter((u): u is TraceUsage => u !== undefined);
+    if (usages.length === 0) return undefined;
+    const tokens = emptyTokenTotals();
+    for (const u of usages) {
+      tokens.input += u.tokens.input;
+      tokens.output += u.tokens.output;
+      tokens.cacheRead += u.tokens.cacheRead;
+      tokens.cacheWrite += u.tokens.cacheWrite;
+      tokens.reasoning += u.tokens.reasoning;
+      tokens.total += u.tokens.total;
+    }
+    return { cost: mergeCostTotals(usages.map((u) => u.cost)), tokens, modelCalls: usages.reduce((n, u) => n + u.modelCalls, 0) };
   }
 
   /** Adds each span's cost (`SkeletonSpan.cost`: USD, or `null` when unpriced) to a skeleton, in place. */
@@ -171,11 +198,6 @@ export class UsageIndex {
       points,
       priceData: `@pydantic/genai-prices ${PRICE_DATA_INFO.version}${PRICE_DATA_INFO.publishedAt ? ` (${PRICE_DATA_INFO.publishedAt})` : ''}`,
     };
-  }
-
-  /** The session a status bar shows: the most recently active one. */
-  latestSession(): SessionSummary | undefined {
-    return this.store.listSessions(1)[0];
   }
 
   private compute(traceId: TraceId): TraceUsageDetail | null {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { SpanDetail } from '../../../src/model/trace';
 import { resolveSourcePath, type ResolveContext } from '../../../src/core/source/resolve';
 import { buildSpanSourceInfo, sourceTargetOf, spanStacks, toFrameRef } from '../../../src/core/source/spanSource';
-import { codeLensTitle, errorHoverHeading, formatUsd, linesToLenses } from '../../../src/core/source/codeLensText';
+import { codeLensTitle, errorHoverHeading, linesToLenses } from '../../../src/core/source/codeLensText';
+import { formatUsd } from '../../../src/model/cost';
 import { exceptionEvent, logRecord, resourceInfo, spanRecord } from '../../builders';
 
 /** The stack of the demo agent's failing tool, as its exception event records it. */
@@ -117,8 +118,8 @@ describe('CodeLens and hover text', () => {
   it('title: name · calls · p50 · cost when known · errors', () => {
     expect(codeLensTitle(stat)).toBe('chat gpt-4o-mini · 12 calls · p50 1.23s · 1 error');
     expect(codeLensTitle({ ...stat, count: 1, errorCount: 0, p50DurationMs: 40 })).toBe('chat gpt-4o-mini · 1 call · p50 40ms');
-    expect(codeLensTitle({ ...stat, costUsd: 0.0312 })).toBe('chat gpt-4o-mini · 12 calls · p50 1.23s · $0.031 · 1 error');
-    expect(formatUsd(0.0004)).toBe('<$0.001');
+    expect(codeLensTitle({ ...stat, costUsd: 0.0312 })).toBe('chat gpt-4o-mini · 12 calls · p50 1.23s · $0.0312 · 1 error');
+    expect(formatUsd(0.0004)).toBe('$0.0004');
     expect(formatUsd(2)).toBe('$2.00');
   });
 
