@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { OtlpHttpReceiver, isLoopbackHost, type ReceiverStartResult } from '../core/receiver/otlpHttpReceiver';
 import { OtlpGrpcReceiver, routeGrpcLogs } from '../core/receiver/otlpGrpcReceiver';
+import { probeTraceLens, type TraceLensIdentity, type WindowChannelServerOptions } from '../core/receiver/windowChannel';
 import type { IngestWorkerClient } from '../core/worker/ingestClient';
 import { CONTEXT_KEYS, SETTINGS, SETTINGS_SECTION } from './ids';
 import type { TraceLensSettings } from './settings';
@@ -11,6 +12,8 @@ export type EndpointState =
   | { kind: 'starting'; port: number }
   | { kind: 'listening'; host: string; port: number }
   | { kind: 'portBusy'; host: string; port: number; message: string }
+  /** Another VS Code window's Trace Lens owns the port (identity checked); this window shows its traces. */
+  | { kind: 'otherWindow'; port: number; owner: TraceLensIdentity }
   | { kind: 'error'; message: string };
 
 /** What the status bar and commands show about the receiver: both endpoints. */
@@ -56,12 +59,18 @@ export function portBusyWarning(busy: readonly BusyEndpoint[]): { message: strin
   };
 }
 
+function sameState(a: ReceiverState, b: ReceiverState): boolean {
+  const key = (e: EndpointState | { kind: 'disabled' }) => (e.kind === 'otherWindow' ? `${e.kind}:${e.port}:${e.owner.instanceId}` : JSON.stringify(e));
+  return key(a.http) === key(b.http) && key(a.grpc) === key(b.grpc);
+}
+
 /** How often a busy port is tried again (milliseconds); see `ReceiverController.scheduleBusyRetry`. */
 export const BUSY_RETRY_MS = 3_000;
 
 /** `true` while at least one endpoint accepts exports. */
 export function isListening(state: ReceiverState): boolean {
-  return state.http.kind === 'listening' || state.grpc.kind === 'listening';
+  // A port served by Trace Lens in another window receives for this one too.
+  return state.http.kind === 'listening' || state.grpc.kind === 'listening' || state.http.kind === 'otherWindow';
 }
 
 /**
@@ -85,6 +94,8 @@ export class ReceiverController implements vscode.Disposable {
     private readonly worker: IngestWorkerClient,
     private settings: () => TraceLensSettings,
     private readonly log: vscode.LogOutputChannel,
+    /** The query channel this window serves to other windows while it owns the port. */
+    private readonly windowChannel?: WindowChannelServerOptions,
   ) {
     routeGrpcLogs((level, message) => this.log[level](message));
   }
@@ -140,12 +151,36 @@ export class ReceiverController implements vscode.Disposable {
     }
     if (httpResult.ok) this.http = http;
     if (grpcResult?.ok) this.grpc = grpc;
-    this.setState({
+    const next: ReceiverState = {
       http: this.outcome('OTLP/HTTP', 'http', cfg.host, cfg.port, httpResult),
       grpc: grpcResult ? this.outcome('OTLP/gRPC', '', cfg.host, cfg.grpcPort, grpcResult) : { kind: 'disabled' },
-    });
+    };
+    await this.identifyOwner(next);
+    if (generation !== this.generation) return this.stateValue;
+    this.setState(next);
     this.scheduleBusyRetry(generation);
     return this.stateValue;
+  }
+
+  /**
+   * A busy HTTP port may be held by Trace Lens in another VS Code window: asks it (identity, not
+   * just "port in use") and marks both endpoints `otherWindow` when so. Changes `state` in place.
+   */
+  private async identifyOwner(state: ReceiverState): Promise<void> {
+    const http = state.http;
+    if (http.kind !== 'portBusy' && http.kind !== 'otherWindow') return;
+    const owner = await probeTraceLens(http.port);
+    if (owner && owner.instanceId !== this.windowChannel?.identity.instanceId) {
+      if (http.kind === 'portBusy' || http.owner.instanceId !== owner.instanceId) {
+        this.log.info(`port ${http.port} is owned by Trace Lens in another VS Code window (pid ${owner.pid}${owner.workspace ? `, ${owner.workspace}` : ''}); showing its traces here`);
+      }
+      state.http = { kind: 'otherWindow', port: http.port, owner };
+      if (state.grpc.kind === 'portBusy' || state.grpc.kind === 'otherWindow') state.grpc = { kind: 'otherWindow', port: state.grpc.port, owner };
+    } else if (http.kind === 'otherWindow') {
+      const message = `port ${http.port} is no longer served by the other Trace Lens window`;
+      state.http = { kind: 'portBusy', host: this.settings().receiver.host, port: http.port, message };
+      if (state.grpc.kind === 'otherWindow') state.grpc = { kind: 'portBusy', host: this.settings().receiver.host, port: state.grpc.port, message };
+    }
   }
 
   /**
@@ -155,7 +190,8 @@ export class ReceiverController implements vscode.Disposable {
    */
   private scheduleBusyRetry(generation: number): void {
     clearTimeout(this.retryTimer);
-    if (busyEndpoints(this.stateValue).length === 0) return;
+    const waiting = (k: string) => k === 'portBusy' || k === 'otherWindow';
+    if (!waiting(this.stateValue.http.kind) && !waiting(this.stateValue.grpc.kind)) return;
     this.retryTimer = setTimeout(() => void this.retryBusy(generation), BUSY_RETRY_MS);
   }
 
@@ -163,8 +199,9 @@ export class ReceiverController implements vscode.Disposable {
     if (generation !== this.generation) return;
     const { receiver: cfg } = this.settings();
     const state = this.stateValue;
-    const http = state.http.kind === 'portBusy' ? this.createHttp() : undefined;
-    const grpc = state.grpc.kind === 'portBusy' ? this.createGrpc() : undefined;
+    const waiting = (k: string) => k === 'portBusy' || k === 'otherWindow';
+    const http = waiting(state.http.kind) ? this.createHttp() : undefined;
+    const grpc = waiting(state.grpc.kind) ? this.createGrpc() : undefined;
     const [httpResult, grpcResult] = await Promise.all([http?.start(), grpc?.start()]);
     if (generation !== this.generation) {
       await Promise.all([httpResult?.ok && http?.stop(), grpcResult?.ok && grpc?.stop()]);
@@ -179,7 +216,10 @@ export class ReceiverController implements vscode.Disposable {
       this.grpc = grpc;
       next.grpc = this.outcome('OTLP/gRPC', '', cfg.host, cfg.grpcPort, grpcResult);
     }
-    if (next.http !== this.stateValue.http || next.grpc !== this.stateValue.grpc) this.setState(next);
+    if (http && httpResult?.ok) this.log.info('took over the OTLP receiver (the window or program that held the port is gone)');
+    else await this.identifyOwner(next);
+    if (generation !== this.generation) return;
+    if (!sameState(next, this.stateValue)) this.setState(next);
     this.scheduleBusyRetry(generation);
   }
 
@@ -193,6 +233,7 @@ export class ReceiverController implements vscode.Disposable {
       ingest: (params) => this.worker.ingest(params),
       isOverloaded: () => this.worker.isOverloaded(),
       log: (level, message) => this.log[level](message),
+      ...(this.windowChannel ? { windowChannel: this.windowChannel } : {}),
     });
   }
 

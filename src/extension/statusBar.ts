@@ -50,6 +50,10 @@ export function statusText(state: ReceiverState, stats: StoreStats, paused: bool
     return { text: `$(circle-slash) stopped · ${traces}${pausedSuffix}`, warning: false };
   }
   if (http.kind === 'starting') return { text: `$(loading~spin) starting :${http.port}`, warning: false };
+  if (http.kind === 'otherWindow') {
+    // Another window's Trace Lens receives; this window shows the same traces through it.
+    return { text: `$(radio-tower) :${http.port} in another window · ${traces}${pausedSuffix}`, warning: false };
+  }
   const httpPart =
     http.kind === 'listening' ? `listening :${http.port}`
     : http.kind === 'portBusy' ? `port ${http.port} busy`
@@ -82,7 +86,7 @@ function tooltip(state: ReceiverState, stats: StoreStats, endpoint: string, grpc
       md.appendMarkdown(`- **OTLP/gRPC**: ${endpointLine(grpc, `${hostOf(grpc)}:${portOf(grpc)}`, '(`TraceService`, `LogsService`, `MetricsService`)', SETTINGS.receiverGrpcPort)}\n`);
     }
     md.appendMarkdown('\n');
-    if (http.kind === 'listening') md.appendMarkdown(`Apps export with \`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}\``);
+    if (http.kind === 'listening' || http.kind === 'otherWindow') md.appendMarkdown(`Apps export with \`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}\``);
     if (grpc.kind === 'listening' && grpcEndpoint) {
       md.appendMarkdown(`${http.kind === 'listening' ? ', or over gRPC with' : 'Apps export over gRPC with'} \`OTEL_EXPORTER_OTLP_ENDPOINT=${grpcEndpoint}\` \`OTEL_EXPORTER_OTLP_PROTOCOL=grpc\``);
     }
@@ -106,6 +110,8 @@ function endpointLine(state: EndpointState | { kind: 'disabled' }, address: stri
       return `could not start: ${escapeMarkdown(state.message)}`;
     case 'starting':
       return 'starting…';
+    case 'otherWindow':
+      return `served by Trace Lens in another VS Code window (pid ${state.owner.pid}${state.owner.workspace ? `, ${escapeMarkdown(state.owner.workspace)}` : ''}); this window shows its traces and takes over within seconds when that window closes`;
     case 'stopped':
       return 'stopped';
     case 'disabled':

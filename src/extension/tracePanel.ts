@@ -15,6 +15,9 @@ const UPDATE_DEBOUNCE_MS = 250;
 export class TracePanels implements vscode.Disposable {
   private readonly panels = new Map<TraceId, TracePanel>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly activeEmitter = new vscode.EventEmitter<TraceId>();
+  /** Fires with a trace id when its panel opens or becomes the active editor (the Usage view follows it). */
+  readonly onDidActivateTrace = this.activeEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -39,11 +42,14 @@ export class TracePanels implements vscode.Disposable {
     }
     const panel = new TracePanel(this.extensionUri, this.repository, traceId, summary.rootName, spanId ?? null, () => this.panels.delete(traceId), this.source);
     this.panels.set(traceId, panel);
+    panel.onDidBecomeActive(() => this.activeEmitter.fire(traceId));
+    this.activeEmitter.fire(traceId);
   }
 
   dispose(): void {
     for (const panel of [...this.panels.values()]) panel.dispose();
     for (const d of this.disposables) d.dispose();
+    this.activeEmitter.dispose();
   }
 
   private onStoreChange(change: StoreChange): void {
@@ -106,6 +112,11 @@ class TracePanel implements vscode.Disposable {
       this.panel.onDidDispose(() => this.dispose()),
     );
     this.panel.webview.html = traceViewHtml(this.panel.webview, webviewRoot, traceId);
+  }
+
+  /** Calls `listener` whenever this panel becomes the active editor. */
+  onDidBecomeActive(listener: () => void): void {
+    this.disposables.push(this.panel.onDidChangeViewState((e) => e.webviewPanel.active && listener()));
   }
 
   reveal(spanId?: SpanId): void {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { StoreStats, TraceId } from '../model/trace';
 import type { IngestWorkerClient } from '../core/worker/ingestClient';
 import type { WorkerEvent, WorkerRequests } from '../core/worker/protocol';
+import { REMOTE_QUERY_METHODS, type RemoteStoreClient } from '../core/receiver/windowChannel';
 import { CONTEXT_KEYS } from './ids';
 
 /** A change the views should reflect; `all` means "reload everything". */
@@ -9,6 +10,13 @@ export interface StoreChange {
   all: boolean;
   changedTraceIds: ReadonlySet<TraceId>;
   removedTraceIds: ReadonlySet<TraceId>;
+}
+
+/** How often another window's store counters are polled while it is shown (ms). */
+const REMOTE_POLL_MS = 1_000;
+
+function isRemoteMethod(method: string): method is (typeof REMOTE_QUERY_METHODS)[number] {
+  return (REMOTE_QUERY_METHODS as readonly string[]).includes(method);
 }
 
 const EMPTY_STATS: StoreStats = {
@@ -37,7 +45,32 @@ export class TraceRepository implements vscode.Disposable {
   /** Fires when counters changed (also while paused). */
   readonly onDidChangeStats = this.statsEmitter.event;
 
+  /** Set while another window owns the receiver: queries go to its store (src/core/receiver/windowChannel.ts). */
+  private remote: RemoteStoreClient | undefined;
+  private remotePoll: ReturnType<typeof setInterval> | undefined;
+  private remoteStatsKey = '';
+
   constructor(private readonly client: IngestWorkerClient) {}
+
+  /** `true` while the traces shown are another window's. */
+  get isRemote(): boolean {
+    return this.remote !== undefined;
+  }
+
+  /**
+   * Shows another window's store (`remote`) or this window's own (`undefined`). While remote, the
+   * owner's counters are polled every `REMOTE_POLL_MS` and any change reloads the views (the owner
+   * pushes no events across windows). Either switch reloads every view.
+   */
+  setRemote(remote: RemoteStoreClient | undefined): void {
+    if (remote?.port === this.remote?.port && !!remote === !!this.remote) return;
+    clearInterval(this.remotePoll);
+    this.remotePoll = undefined;
+    this.remote = remote;
+    this.remoteStatsKey = '';
+    if (remote) this.remotePoll = setInterval(() => void this.pollRemote(), REMOTE_POLL_MS);
+    this.refresh();
+  }
 
   get stats(): StoreStats {
     return this.statsValue;
@@ -49,7 +82,28 @@ export class TraceRepository implements vscode.Disposable {
 
   /** Sends one query to the worker. */
   query<M extends keyof WorkerRequests & string>(method: M, params: WorkerRequests[M]['params']): Promise<WorkerRequests[M]['result']> {
+    const remote = this.remote;
+    if (remote && isRemoteMethod(method)) {
+      return remote.request(method, params as never) as Promise<WorkerRequests[M]['result']>;
+    }
     return this.client.request(method, params);
+  }
+
+  private async pollRemote(): Promise<void> {
+    const remote = this.remote;
+    if (!remote) return;
+    try {
+      const stats = await remote.request('stats', {});
+      if (remote !== this.remote) return;
+      const key = JSON.stringify(stats);
+      if (key === this.remoteStatsKey) return;
+      this.remoteStatsKey = key;
+      this.updateStats(stats);
+      if (this.pausedValue) this.missedWhilePaused = true;
+      else this.changeEmitter.fire({ all: true, changedTraceIds: new Set(), removedTraceIds: new Set() });
+    } catch {
+      // The owner is going away; the receiver controller notices and takes over or reconnects.
+    }
   }
 
   /** Pauses or resumes live updates of the views. */
@@ -69,8 +123,9 @@ export class TraceRepository implements vscode.Disposable {
     this.changeEmitter.fire({ all: true, changedTraceIds: new Set(), removedTraceIds: new Set() });
   }
 
-  /** Feeds one event from the worker. */
+  /** Feeds one event from the worker (ignored while another window's store is shown). */
   handleWorkerEvent(event: Extract<WorkerEvent, { type: 'storeChanged' }>): void {
+    if (this.remote) return;
     this.updateStats(event.stats);
     const change: StoreChange = {
       all: event.truncated || event.cleared,
@@ -91,6 +146,7 @@ export class TraceRepository implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.remotePoll);
     this.changeEmitter.dispose();
     this.statsEmitter.dispose();
   }

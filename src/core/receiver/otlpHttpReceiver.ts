@@ -17,6 +17,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContentEncoding, IngestParams, IngestResult, OtlpFormat, OtlpSignal } from '../worker/protocol';
 import { encodeExportResponse, encodeStatus } from '../otlp/responses';
+import { WINDOW_CHANNEL_PREFIX, handleWindowChannel, type WindowChannelServerOptions } from './windowChannel';
 
 /** gRPC-style status codes used in `google.rpc.Status` bodies. */
 const RPC_INVALID_ARGUMENT = 3;
@@ -51,6 +52,8 @@ export interface ReceiverOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Called after each handled export request. */
   onExport?: (signal: OtlpSignal, outcome: IngestResult) => void;
+  /** Serves the query channel for other VS Code windows under `/trace-lens/v1/` (./windowChannel.ts). */
+  windowChannel?: WindowChannelServerOptions;
 }
 
 /** Result of `start()`. */
@@ -130,6 +133,9 @@ export class OtlpHttpReceiver {
       return this.reject(req, res, 403, 'text', `Host header ${JSON.stringify(req.headers.host)} is not a loopback name`);
     }
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
+    if (this.options.windowChannel && path.startsWith(WINDOW_CHANNEL_PREFIX)) {
+      return handleWindowChannel(this.options.windowChannel, req, res, path);
+    }
     const signal = SIGNAL_PATHS[path];
     if (req.method === 'OPTIONS') {
       if (corsOrigin) {

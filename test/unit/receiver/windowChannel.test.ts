@@ -1,0 +1,107 @@
+/**
+ * The query channel between VS Code windows, over real HTTP on 127.0.0.1 with the real receiver
+ * and bundled worker: identity check (Trace Lens vs a foreign program vs nothing), queries with
+ * the per-user secret, and refusals (no/wrong secret, web pages, methods not served).
+ */
+import * as http from 'node:http';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RemoteStoreClient, WINDOW_CHANNEL_PROTOCOL, probeTraceLens, type TraceLensIdentity } from '../../../src/core/receiver/windowChannel';
+import { readOrCreateSecret } from '../../../src/core/receiver/windowSecret';
+import type { IngestWorkerClient } from '../../../src/core/worker/ingestClient';
+import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline';
+
+const SECRET = 'a'.repeat(64);
+const identity: TraceLensIdentity = { product: 'trace-lens', protocol: WINDOW_CHANNEL_PROTOCOL, instanceId: 'owner-1', pid: 4242, workspace: 'demo' };
+let p: Pipeline;
+let port: number;
+const traceId = '5b8efff798038103d269b633813fc60c';
+
+beforeAll(async () => {
+  let client: IngestWorkerClient | undefined;
+  p = await startPipeline({ windowChannel: { identity, secret: () => SECRET, query: (method, params) => client!.request(method, params as never) } });
+  client = p.client;
+  port = Number(new URL(p.url).port);
+  const body = {
+    resourceSpans: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'owner-app' } }] },
+      scopeSpans: [{ scope: { name: 't' }, spans: [{ traceId, spanId: 'eee19b7ec3c1b174', name: 'owned span', kind: 1, startTimeUnixNano: '1763700000000000000', endTimeUnixNano: '1763700000100000000' }] }],
+    }],
+  };
+  const res = await fetch(`${p.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status).toBe(200);
+  await eventually(() => p.client.request('traceSummary', { traceId }));
+});
+afterAll(async () => {
+  await p.close();
+});
+
+describe('identity check', () => {
+  it('a Trace Lens window answers with its identity', async () => {
+    expect(await probeTraceLens(port)).toEqual(identity);
+  });
+
+  it('a foreign program on the port (any HTTP server) and a closed port are not Trace Lens', async () => {
+    const foreign = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"product":"jaeger"}'));
+    await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+    const foreignPort = (foreign.address() as { port: number }).port;
+    expect(await probeTraceLens(foreignPort)).toBeUndefined();
+    await new Promise((resolve) => foreign.close(resolve));
+    expect(await probeTraceLens(foreignPort, 500)).toBeUndefined();
+  });
+});
+
+describe('queries from another window', () => {
+  it('with the secret, another window lists, opens and clears the owner\'s traces', async () => {
+    const remote = new RemoteStoreClient(port, SECRET);
+    const [summary] = await remote.request('listTraces', { limit: 10, offset: 0 });
+    expect(summary).toMatchObject({ traceId, rootName: 'owned span', serviceName: 'owner-app' });
+    const skeleton = await remote.request('traceSkeleton', { traceId });
+    expect(skeleton!.spans.map((s) => s.name)).toEqual(['owned span']);
+    expect((await remote.request('stats', {})).spanCount).toBe(1);
+  });
+
+  it('without the secret, with a wrong one, or from a web page: 403 and nothing is read', async () => {
+    const query = JSON.stringify({ method: 'listTraces', params: { limit: 10, offset: 0 } });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${p.url}/trace-lens/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query });
+    for (const headers of [{}, { authorization: `Bearer ${'b'.repeat(64)}` }, { authorization: `Bearer ${SECRET.slice(1)}` }, { authorization: `Bearer ${SECRET}`, origin: 'http://localhost:3000' }]) {
+      const res = await post(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(await res.text()).not.toContain(traceId);
+    }
+    await expect(new RemoteStoreClient(port, 'wrong').request('listTraces', { limit: 1, offset: 0 })).rejects.toThrow(/wrong or missing secret/);
+  });
+
+  it('serves store queries only: ingest and configuration requests are refused', async () => {
+    for (const method of ['ingest', 'configure', 'configureForwarding', 'forwardTraces', 'configurePricing']) {
+      const res = await fetch(`${p.url}/trace-lens/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+        body: JSON.stringify({ method, params: {} }),
+      });
+      expect(res.status, method).toBe(400);
+      expect(await res.json()).toMatchObject({ ok: false, error: expect.stringContaining('not served') });
+    }
+  });
+
+  it('OTLP export on the same port is unaffected', async () => {
+    const res = await fetch(`${p.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('the per-user secret file', () => {
+  it('is created once with mode 0600 in a 0700 folder, and every window reads the same value', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'trace-lens-secret-')), 'home');
+    const path = join(dir, 'window-channel.secret');
+    const first = readOrCreateSecret(path);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(readOrCreateSecret(path)).toBe(first);
+    expect(readFileSync(path, 'utf8')).toBe(first);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+});
