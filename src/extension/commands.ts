@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { SpanId, TraceId } from '../model/trace';
-import { COMMANDS, VIEWS, type FORWARDING_COMMANDS } from './ids';
-import { busyEndpoints, isListening, portBusyWarning, type ReceiverController } from './receiverController';
+import { COMMANDS, SETTINGS, SETTINGS_SECTION, VIEWS, type FORWARDING_COMMANDS } from './ids';
+import { busyEndpoints, isListening, portBusyWarning, type BusyEndpoint, type ReceiverController } from './receiverController';
+import { findFreePort } from '../core/receiver/otlpHttpReceiver';
+import { readSettings } from './settings';
 import type { TracePanels } from './tracePanel';
 import type { TraceRepository } from './traceRepository';
 import type { TraceTreeNode, TracesTreeProvider } from './tracesTree';
@@ -28,7 +30,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const state = await receiver.start();
       if (state.http.kind === 'error') void vscode.window.showErrorMessage(`Trace Lens: the receiver could not start: ${state.http.message}`);
       if (state.grpc.kind === 'error') void vscode.window.showErrorMessage(`Trace Lens: the OTLP/gRPC receiver could not start: ${state.grpc.message}`);
-      await offerPortFix(portBusyWarning(busyEndpoints(state)));
+      await offerPortFix(busyEndpoints(state));
     },
     [COMMANDS.stopReceiver]: () => receiver.stop(),
     [COMMANDS.copyEndpoint]: async () => {
@@ -139,10 +141,29 @@ async function copyEnvironment(endpoint: string, grpcEndpoint: string | undefine
   void vscode.window.showInformationMessage(`Copied: ${pick.text.split('\n')[0]} …`);
 }
 
-async function offerPortFix(warning: { message: string; settingsQuery: string } | undefined): Promise<void> {
-  if (!warning) return;
-  const choice = await vscode.window.showWarningMessage(warning.message, 'Use Another Port', 'Show Log');
-  if (choice === 'Use Another Port') {
+/**
+ * Says which port a foreign program holds and offers a free one: "Use Port N" writes the port
+ * setting (the receiver restarts on it) and then shows the environment variable that points an
+ * app there, with a copy button. Exported for activation, which says the same.
+ */
+export async function offerPortFix(busy: readonly BusyEndpoint[]): Promise<void> {
+  const warning = portBusyWarning(busy);
+  const first = busy[0];
+  if (!warning || !first) return;
+  const { receiver: cfg } = readSettings();
+  const free = await findFreePort(cfg.host, first.port);
+  const useFree = free > 0 ? `Use Port ${free}` : undefined;
+  const choice = await vscode.window.showWarningMessage(warning.message, ...[useFree, 'Open Settings', 'Show Log'].filter((c): c is string => !!c));
+  if (choice && choice === useFree) {
+    const setting = first.protocol === 'OTLP/gRPC' ? SETTINGS.receiverGrpcPort : SETTINGS.receiverPort;
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(setting, free, target);
+    const variable = first.protocol === 'OTLP/gRPC'
+      ? `OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:${free} OTEL_EXPORTER_OTLP_PROTOCOL=grpc`
+      : `OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:${free}`;
+    const copy = await vscode.window.showInformationMessage(`Trace Lens now receives ${first.protocol} on port ${free}. Point your app there: ${variable}`, 'Copy');
+    if (copy) await vscode.env.clipboard.writeText(variable);
+  } else if (choice === 'Open Settings') {
     await vscode.commands.executeCommand('workbench.action.openSettings', warning.settingsQuery);
   } else if (choice === 'Show Log') {
     await vscode.commands.executeCommand(COMMANDS.showLog);

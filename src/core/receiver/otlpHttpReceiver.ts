@@ -298,3 +298,25 @@ function originPattern(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
   return new RegExp(`^${escaped}$`, 'i');
 }
+
+/**
+ * A port near `preferred` that `host` can listen on now (tries `preferred + 1 … + tries`, then
+ * any free port the OS picks). For "Use Port N" when a foreign program holds the OTLP port.
+ * Resolves with 0 only if nothing can be bound at all.
+ */
+export async function findFreePort(host: string, preferred: number, tries = 20): Promise<number> {
+  const tryPort = (port: number): Promise<number | undefined> =>
+    new Promise((resolve) => {
+      const server = http.createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen(port, host, () => {
+        const bound = (server.address() as AddressInfo).port;
+        server.close(() => resolve(bound));
+      });
+    });
+  for (let port = preferred + 1; port <= Math.min(65_535, preferred + tries); port++) {
+    const ok = await tryPort(port);
+    if (ok) return ok;
+  }
+  return (await tryPort(0)) ?? 0;
+}
