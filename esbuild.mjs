@@ -65,7 +65,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { trace: 'webview/trace/main.ts' },
+    entryPoints: { trace: 'webview/trace/main.ts', usage: 'webview/usage/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'esm',

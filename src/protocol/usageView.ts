@@ -26,6 +26,13 @@ export type UsageViewEvent = {
   trace?: UsageScopeChoice;
   /** `null` while the store is empty (the view shows its empty state). */
   report: UsageReport | null;
+  /**
+   * The scope the user picked, when it is not the one shown (`session`/`trace` with nothing
+   * selected fell back to `all`); the view explains why.
+   */
+  requestedKind?: UsageScopeKind;
+  /** Set when the report could not be computed; `report` is then the last one shown (or `null`). */
+  error?: string;
 };
 
 /** Webview → host, fire-and-forget. */

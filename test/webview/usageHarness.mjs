@@ -1,0 +1,532 @@
+// Test harness for the Usage webview view: builds webview/usage/main.ts like esbuild.mjs does,
+// serves it on 127.0.0.1:0 in a page that mimics a VS Code webview view (the provider's nonce CSP,
+// theme variables, the sidebar background behind it, a fake host: usageFakeHost.mjs), and drives
+// it with playwright-core + Debian's Chromium. Used by check.mjs.
+//
+// Exports: buildUsageWebview(), startUsageServer(), openUsageView(), runUsageChecks(),
+// takeUsageScreenshots().
+import * as esbuild from 'esbuild';
+import Papa from 'papaparse';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resultsDir, root } from './harness.mjs';
+import { defaultWebviewCss, themes } from './themes.mjs';
+import { FORMULA_MODEL, HOSTILE_LABEL, HOSTILE_MODEL, makeUsageFixture } from './usageFixtures.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const buildDir = join(resultsDir, 'build');
+
+/** Builds the Usage view entry exactly as the webview build in esbuild.mjs (browser, ESM, css loader). */
+export async function buildUsageWebview({ minify = false, outdir = buildDir } = {}) {
+  mkdirSync(outdir, { recursive: true });
+  const started = performance.now();
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { usage: 'webview/usage/main.ts' },
+    outdir,
+    bundle: true,
+    minify,
+    sourcemap: minify ? false : 'linked',
+    sourcesContent: false,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    loader: { '.sql': 'text', '.proto': 'text', '.css': 'css' },
+    logLevel: 'warning',
+  });
+  const js = readFileSync(join(outdir, 'usage.js'));
+  const css = readFileSync(join(outdir, 'usage.css'));
+  return { ms: performance.now() - started, jsBytes: js.length, cssBytes: css.length };
+}
+
+const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+
+/**
+ * Theme variables the Usage view's vscode-elements read (radios) that themes.mjs does not define;
+ * values of VS Code's Dark Modern, Light+ and Dark High Contrast.
+ */
+const extraVars = {
+  dark: { '--vscode-settings-checkboxBackground': '#313131', '--vscode-settings-checkboxBorder': '#3c3c3c', '--vscode-settings-checkboxForeground': '#cccccc' },
+  light: { '--vscode-settings-checkboxBackground': '#ffffff', '--vscode-settings-checkboxBorder': '#cecece', '--vscode-settings-checkboxForeground': '#616161' },
+  hc: { '--vscode-settings-checkboxBackground': '#000000', '--vscode-settings-checkboxBorder': '#6fc3df', '--vscode-settings-checkboxForeground': '#ffffff' },
+};
+
+/** The document src/extension/usageView.ts produces, plus what VS Code injects (theme variables, default styles). */
+function pageHtml(origin, theme) {
+  const nonce = randomBytes(16).toString('base64');
+  const t = themes[theme] ?? themes.dark;
+  const vars = Object.entries({ ...t.vars, ...(extraVars[theme] ?? extraVars.dark) })
+    .map(([k, v]) => `${k}: ${v};`)
+    .join(' ');
+  // A webview view is transparent: the sidebar's background shows through.
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin}; img-src ${origin} data:;">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<style nonce="${nonce}" id="_defaultStyles">${defaultWebviewCss}</style>
+<style nonce="${nonce}" id="_themeVars">html { ${vars} background-color: var(--vscode-sideBar-background); }</style>
+<link rel="stylesheet" href="${origin}/dist/webview/codicons/codicon.css" nonce="${nonce}" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${origin}/dist/webview/usage.css" nonce="${nonce}">
+<title>Usage</title>
+</head>
+<body class="${t.bodyClass}" data-vscode-theme-kind="${t.kind}" data-vscode-theme-name="${t.name}">
+<div id="app"></div>
+<script type="module" nonce="${nonce}" src="${origin}/harness/usageFakeHost.mjs"></script>
+<script type="module" nonce="${nonce}" src="${origin}/dist/webview/usage.js"></script>
+</body>
+</html>`;
+}
+
+/** Serves the page and assets on 127.0.0.1 with a free port. */
+export async function startUsageServer() {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(pageHtml(origin, url.searchParams.get('theme') ?? 'dark'));
+      return;
+    }
+    let file = null;
+    const mounts = [
+      ['/dist/webview/codicons/', join(root, 'node_modules/@vscode/codicons/dist')],
+      ['/dist/webview/', buildDir],
+      ['/harness/', here],
+    ];
+    for (const [prefix, dir] of mounts) {
+      if (!url.pathname.startsWith(prefix)) continue;
+      const candidate = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
+      if (candidate.startsWith(dir + sep)) file = candidate;
+      break;
+    }
+    if (!file || !existsSync(file)) {
+      console.error(`usage harness: 404 ${url.pathname}`);
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/**
+ * Opens the view in a new page (a sidebar: narrow by default). Collects CSP violations, page
+ * errors, console errors and dialogs (none may happen). Resolves once the first `usage` event is
+ * rendered and every chart canvas has a size.
+ */
+export async function openUsageView(browser, origin, { theme = 'dark', fixture = 'rich', kind = 'all', sel = 'both', error = '', width = 320, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.type()} ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  });
+  const q = new URLSearchParams({ theme, fixture, kind, sel });
+  if (error) q.set('error', error);
+  await page.goto(`${origin}/?${q}`);
+  await page.waitForSelector('#app .scope');
+  await waitForCharts(page);
+  await page.evaluate(() => document.fonts.ready);
+  return {
+    page,
+    problems,
+    cspViolations: () => page.evaluate(() => window.__csp),
+    close: () => context.close(),
+  };
+}
+
+/** Waits until every chart canvas on the page has been sized and drawn by Chart.js. */
+async function waitForCharts(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('.chart-box canvas')].every((c) => c.width > 0 && c.height > 0));
+}
+
+async function importTs(entry) {
+  const r = await esbuild.build({ absWorkingDir: root, entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  return import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
+}
+
+const parseCsv = (text) => Papa.parse(text.trim(), { header: true, skipEmptyLines: true });
+
+// ── checks ───────────────────────────────────────────────────────────────────────────────────
+
+/** Runs every Usage view check; returns { passed, failed, results }. */
+export async function runUsageChecks({ browser, origin, log = console.log } = {}) {
+  const cost = await importTs('src/model/cost.ts');
+  const fmt = await importTs('src/model/format.ts');
+  const data = await importTs('webview/usage/data.ts');
+  const results = [];
+  let v = null;
+  const opened = [];
+  const check = async (name, fn) => {
+    try {
+      await fn();
+      results.push({ name, ok: true });
+      log(`  ok   ${name}`);
+    } catch (e) {
+      results.push({ name, ok: false, error: e });
+      log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n       ')}`);
+      const file = join(resultsDir, `usage-failure-${results.length}.png`);
+      await v?.page
+        .screenshot({ path: file, fullPage: true })
+        .then(() => log(`       screenshot: ${file}`))
+        .catch(() => {});
+    }
+  };
+  const assert = (cond, msg) => {
+    if (!cond) throw new Error(msg);
+  };
+  const eq = (a, b, msg) => assert(JSON.stringify(a) === JSON.stringify(b), `${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`);
+  const open = async (opts) => {
+    v = await openUsageView(browser, origin, opts);
+    opened.push(v);
+    return v;
+  };
+  mkdirSync(resultsDir, { recursive: true });
+
+  const rich = makeUsageFixture('rich');
+  const all = rich.reports.all;
+  const m = all.metrics;
+
+  // ── all traces, Charts tab ──────────────────────────────────────────────────────────────────
+  const { page } = await open({ fixture: 'rich', kind: 'all' });
+  const tileText = (metric) => page.textContent(`.tile[data-metric="${metric}"]`);
+
+  await check('usage: says ready, then shows totals for all traces', async () => {
+    eq((await page.evaluate(() => window.__usageHost.messages('ready'))).length, 1, 'ready messages');
+    const label = await page.textContent('.scope-label');
+    assert(label.includes(`${all.traceCount} traces`), `scope label: ${label}`);
+  });
+
+  await check('usage: the cost total is a lower bound "≥ $…", its hover and sub text name the unpriced model', async () => {
+    assert(m.cost.isLowerBound && m.cost.unpricedModels.includes('acme/mystery-llm-7b'), 'fixture must have an unpriced model');
+    const value = (await page.textContent('.tile[data-metric="cost"] .tile-value')).trim();
+    eq(value, cost.formatCostUsd(m.cost), 'cost value');
+    assert(value.startsWith('≥ $'), `cost must start with ≥: ${value}`);
+    eq(await page.getAttribute('.tile[data-metric="cost"] .tile-value', 'title'), cost.describeCost(m.cost), 'cost hover');
+    const sub = await page.textContent('.tile[data-metric="cost"] .tile-sub');
+    assert(sub.includes('acme/mystery-llm-7b'), `cost sub text must name the unpriced model: ${sub}`);
+  });
+
+  await check('usage: tokens, calls, iterations, tools, latency, context, duration and traces tiles', async () => {
+    const tokens = await tileText('tokens');
+    assert(tokens.includes(data.formatCount(m.tokens.total)), `total tokens: ${tokens}`);
+    for (const part of [`${data.formatCount(m.tokens.input)} in`, `${data.formatCount(m.tokens.output)} out`, `${data.formatCount(m.tokens.cacheRead)} cached`, `${data.formatCount(m.tokens.reasoning)} reasoning`]) {
+      assert(tokens.includes(part), `tokens tile lacks "${part}": ${tokens}`);
+    }
+    const calls = await tileText('model-calls');
+    assert(calls.includes(String(m.modelCalls)) && /1 failed/.test(calls), `model calls: ${calls}`);
+    assert((await tileText('iterations')).includes(String(m.agentIterations)), 'agent iterations');
+    const tools = (await tileText('tool-calls')).replace(/\s+/g, ' ');
+    assert(tools.includes(String(m.toolCalls)) && tools.includes(`${cost.formatRatio(m.toolSuccessRate)} succeeded`) && tools.includes('1 failed'), `tool calls: ${tools}`);
+    const lat = (await tileText('latency')).replace(/\s+/g, ' ');
+    for (const p of [m.modelLatency.p50Ms, m.modelLatency.p95Ms, m.modelLatency.p99Ms]) assert(lat.includes(fmt.formatDuration(p)), `latency lacks ${fmt.formatDuration(p)}: ${lat}`);
+    assert((await tileText('context')).includes(cost.formatRatio(m.maxContextUtilization)), 'context use');
+    assert((await tileText('duration')).includes(fmt.formatDuration(m.durationMs)), 'duration');
+    assert((await tileText('traces')).includes(String(all.traceCount)), 'trace count');
+  });
+
+  await check('usage: three charts with text alternatives (role=img, aria-label with the numbers)', async () => {
+    const labels = await page.$$eval('.chart-box canvas', (cs) => cs.map((c) => ({ role: c.getAttribute('role'), label: c.getAttribute('aria-label') })));
+    eq(labels.length, 3, 'canvases');
+    assert(labels.every((l) => l.role === 'img' && l.label.length > 20), 'each canvas needs role=img and a summary');
+    assert(labels[0].label.includes('gpt-4o-mini') && labels[0].label.includes(cost.formatCostUsd(m.cost)), `cost summary: ${labels[0].label}`);
+    assert(labels[2].label.includes(`p95 ${fmt.formatDuration(m.modelLatency.p95Ms)}`), `latency summary: ${labels[2].label}`);
+  });
+
+  await check('usage: chart colours are the theme variables (read at runtime)', async () => {
+    const t = await page.evaluate(() => window.traceLensUsageCharts.currentTheme);
+    eq(t.input, '#3794ff', 'input colour = --vscode-charts-blue (dark)');
+    eq(t.output, '#d18616', 'output colour = --vscode-charts-orange');
+  });
+
+  await check('usage: clicking a point of "tokens over time" sends openTrace for its trace', async () => {
+    const i = 5;
+    const pos = await page.evaluate((index) => window.traceLensUsageCharts.pointPosition('tokens', 0, index), i);
+    assert(pos, 'no point position');
+    await page.locator('section[data-chart="tokens"] canvas').click({ position: { x: pos.x, y: pos.y } });
+    const sent = await page.waitForFunction(() => window.__usageHost.messages('openTrace').at(-1)).then((h) => h.jsonValue());
+    eq(sent, { type: 'openTrace', traceId: all.points[i].traceId }, 'openTrace');
+  });
+
+  await check('usage: a theme switch re-reads the chart colours', async () => {
+    await page.evaluate(() => {
+      document.body.classList.replace('vscode-dark', 'vscode-light');
+      document.documentElement.style.setProperty('--vscode-charts-blue', '#1a85ff');
+    });
+    await page.waitForFunction(() => window.traceLensUsageCharts.currentTheme.input === '#1a85ff');
+    await page.evaluate(() => {
+      document.documentElement.style.removeProperty('--vscode-charts-blue');
+      document.body.classList.replace('vscode-light', 'vscode-dark');
+    });
+    await page.waitForFunction(() => window.traceLensUsageCharts.currentTheme.input === '#3794ff');
+  });
+
+  // ── Table tab ───────────────────────────────────────────────────────────────────────────────
+  await check('usage: the Table tab lists every model with provider, calls, tokens and cost ("—" when unknown)', async () => {
+    await page.click('vscode-tab-header[data-tab="table"]');
+    await page.waitForSelector('.models-table tbody tr');
+    const rows = await page.$$eval('.models-table tbody tr', (trs) =>
+      trs.map((tr) => [tr.querySelector('.model-name').textContent, tr.querySelector('.provider').textContent, ...[...tr.querySelectorAll('td')].map((c) => c.textContent.trim())]),
+    );
+    eq(rows.length, m.models.length, 'model rows');
+    m.models.forEach((x, i) => {
+      eq(rows[i], [x.model, x.provider ?? '—', cost.formatCostUsd(x.cost), data.formatCount(x.calls), data.formatCount(x.tokens.input), data.formatCount(x.tokens.output), data.formatCount(x.tokens.cacheRead), data.formatCount(x.tokens.reasoning)], `row ${x.model}`);
+    });
+    const unknown = rows.find((r) => r[0] === 'mystery-llm-7b');
+    eq(unknown?.[2], '—', 'unknown model cost (never $0)');
+    const hover = await page.getAttribute('.models-table tr[data-model="mystery-llm-7b"] .cost-cell', 'title');
+    assert(hover.startsWith('Unknown: no price for acme/mystery-llm-7b'), `unknown model hover: ${hover}`);
+    const total = await page.textContent('.models-table tfoot .cost-cell');
+    eq(total.trim(), cost.formatCostUsd(m.cost), 'total row cost');
+  });
+
+  await check('usage: run metrics table shows every metric', async () => {
+    const rows = await page.$$eval('.metrics-table tr', (trs) => trs.map((tr) => tr.dataset.metric));
+    eq(rows, data.metricRows(all).map((r) => r.key), 'metric rows');
+    const rate = await page.textContent('.metrics-table tr[data-metric="tool_success_rate"] td');
+    eq(rate.trim(), cost.formatRatio(m.toolSuccessRate), 'tool success rate');
+  });
+
+  await check('usage: "Copy as CSV" sends copyText with CSV that parses back to the numbers', async () => {
+    await page.click('.copy-csv[data-copy="models"]');
+    const msg = await page.waitForFunction(() => window.__usageHost.messages('copyText').at(-1)).then((h) => h.jsonValue());
+    eq(msg.what, 'usage by model as CSV', 'what');
+    const parsed = parseCsv(msg.text);
+    eq(parsed.errors, [], 'CSV parse errors');
+    eq(parsed.meta.fields, ['model', 'provider', 'calls', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens', 'cost_usd', 'cost_is_lower_bound', 'unpriced_calls'], 'CSV header');
+    eq(parsed.data.length, m.models.length, 'CSV rows');
+    m.models.forEach((x, i) => {
+      const r = parsed.data[i];
+      eq([r.model, r.provider, Number(r.calls), Number(r.input_tokens), Number(r.output_tokens), Number(r.reasoning_tokens)], [x.model, x.provider ?? '', x.calls, x.tokens.input, x.tokens.output, x.tokens.reasoning], `CSV row ${x.model}`);
+      const known = x.cost.reportedCount + x.cost.pricedCount > 0;
+      eq(r.cost_usd, known ? String(x.cost.costUsd) : '', `CSV cost of ${x.model} (empty when unknown, never 0)`);
+    });
+    assert(await page.isVisible('.copy-csv[data-copy="models"] .codicon-check'), 'copy button should flash a check mark');
+
+    await page.click('.copy-csv[data-copy="metrics"]');
+    await page.waitForFunction(() => window.__usageHost.messages('copyText').length >= 2);
+    const metrics = parseCsv((await page.evaluate(() => window.__usageHost.messages('copyText').at(-1))).text);
+    const byKey = Object.fromEntries(metrics.data.map((r) => [r.metric, r.value]));
+    eq(Number(byKey.cost_usd), m.cost.costUsd, 'metrics CSV cost');
+    eq(byKey.cost_is_lower_bound, 'true', 'metrics CSV lower bound');
+    eq(Number(byKey.tool_errors), 1, 'metrics CSV tool errors');
+    eq(Number(byKey.model_latency_p95_ms), m.modelLatency.p95Ms, 'metrics CSV p95');
+
+    await page.click('.copy-csv[data-copy="points"]');
+    await page.waitForFunction(() => window.__usageHost.messages('copyText').length >= 3);
+    const points = parseCsv((await page.evaluate(() => window.__usageHost.messages('copyText').at(-1))).text);
+    eq(points.data.length, all.points.length, 'points CSV rows');
+    eq(points.data[0].trace_id, all.points[0].traceId, 'points CSV trace id');
+    eq(points.data[0].time_utc, new Date(all.points[0].timeUnixMs).toISOString(), 'points CSV time');
+  });
+
+  await check('usage: Enter on a trace row sends openTrace; rows are in the Tab order', async () => {
+    const newest = all.points[all.points.length - 1];
+    const row = page.locator(`.point-row[data-trace-id="${newest.traceId}"]`);
+    await row.focus();
+    await page.keyboard.press('Enter');
+    const sent = await page.waitForFunction((id) => window.__usageHost.messages('openTrace').find((x) => x.traceId === id), newest.traceId).then((h) => h.jsonValue());
+    eq(sent, { type: 'openTrace', traceId: newest.traceId }, 'openTrace from row');
+    eq(await row.getAttribute('tabindex'), '0', 'row tabindex');
+    const outline = await row.evaluate((el) => getComputedStyle(el).outlineStyle);
+    assert(outline !== 'none', 'focused row needs a visible focus ring');
+  });
+
+  await check('usage: Tab reaches the scope picker, the tabs, the copy buttons and the rows', async () => {
+    // A click on the page's top-left padding moves the sequential focus start to the top.
+    await page.mouse.click(2, 2);
+    const seen = new Set();
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const what = await page.evaluate(() => {
+        const a = document.activeElement;
+        if (!a) return '';
+        if (a.tagName === 'VSCODE-RADIO') return 'radio';
+        if (a.tagName === 'VSCODE-TAB-HEADER') return 'tab';
+        if (a.classList.contains('copy-csv')) return 'copy';
+        if (a.classList.contains('point-row')) return 'row';
+        return a.tagName.toLowerCase();
+      });
+      seen.add(what);
+      if (seen.has('row')) break;
+    }
+    for (const w of ['radio', 'tab', 'copy', 'row']) assert(seen.has(w), `Tab never reached a ${w} (saw ${[...seen].join(', ')})`);
+  });
+
+  // ── scope picker ────────────────────────────────────────────────────────────────────────────
+  await check('usage: the scope picker sends setScope and the view shows the trace (model calls, label)', async () => {
+    await page.click('vscode-radio[data-scope="trace"]');
+    const sent = await page.waitForFunction(() => window.__usageHost.messages('setScope').at(-1)).then((h) => h.jsonValue());
+    eq(sent, { type: 'setScope', kind: 'trace' }, 'setScope');
+    await page.waitForSelector('.scope-label[data-kind="trace"]');
+    eq((await page.textContent('.scope-label')).trim(), rich.selection.trace.label, 'trace label');
+    const tr = rich.reports.trace;
+    eq((await page.textContent('.tile[data-metric="cost"] .tile-value')).trim(), cost.formatCostUsd(tr.metrics.cost), 'trace cost');
+    await page.waitForSelector('section[data-table="points"] h3');
+    eq((await page.textContent('section[data-table="points"] h3')).trim(), 'Model calls', 'points table title');
+  });
+
+  await check('usage: Enter on a model-call row opens the trace at its span', async () => {
+    const call = rich.reports.trace.points[1];
+    await page.locator(`.point-row[data-span-id="${call.spanId}"]`).focus();
+    await page.keyboard.press('Enter');
+    const sent = await page.waitForFunction((id) => window.__usageHost.messages('openTrace').find((x) => x.spanId === id), call.spanId).then((h) => h.jsonValue());
+    eq(sent, { type: 'openTrace', traceId: call.traceId, spanId: call.spanId }, 'openTrace with span');
+  });
+
+  await check('usage: the chosen tab survives a reload (webview state)', async () => {
+    await page.reload();
+    await page.waitForSelector('.models-table');
+  });
+
+  await check('usage: no CSP violations, page errors or console errors (all traces, table, trace scope)', async () => {
+    eq(await v.cspViolations(), [], 'CSP violations');
+    eq(v.problems, [], 'page problems');
+  });
+  await v.close();
+
+  // ── fallbacks and empty states ──────────────────────────────────────────────────────────────
+  await check('usage: "Trace" with nothing selected falls back to all: the choice is disabled and a hint says why', async () => {
+    await open({ fixture: 'rich', kind: 'trace', sel: 'none' });
+    await v.page.waitForSelector('.scope-hint');
+    eq(await v.page.getAttribute('.scope-label', 'data-kind'), 'all', 'shown scope');
+    assert(await v.page.$eval('vscode-radio[data-scope="trace"]', (r) => r.disabled && r.checked), 'Trace radio must be checked and disabled');
+    assert(await v.page.$eval('vscode-radio[data-scope="session"]', (r) => r.disabled), 'Session radio must be disabled');
+    assert((await v.page.textContent('.scope-hint')).includes('No trace is selected'), 'hint text');
+    // Picking "All traces" still records the choice.
+    await v.page.click('vscode-radio[data-scope="all"]');
+    const sent = await v.page.waitForFunction(() => window.__usageHost.messages('setScope').at(-1)).then((h) => h.jsonValue());
+    eq(sent.kind, 'all', 'setScope all');
+    eq(await v.cspViolations(), [], 'CSP violations');
+    eq(v.problems, [], 'page problems');
+    await v.close();
+  });
+
+  await check('usage: empty store: "No traces yet"', async () => {
+    await open({ fixture: 'empty' });
+    const text = await v.page.textContent('.message');
+    assert(text.includes('No traces yet'), `empty state: ${text}`);
+    eq(await v.page.$$eval('canvas', (c) => c.length), 0, 'no charts');
+    eq(v.problems, [], 'page problems');
+    await v.close();
+  });
+
+  await check('usage: a trace without model calls: "No model calls in this trace."', async () => {
+    await open({ fixture: 'nocalls', kind: 'trace' });
+    const text = await v.page.textContent('.message');
+    assert(text.includes('No model calls in this trace.'), `no-calls state: ${text}`);
+    eq(await v.page.$$eval('canvas', (c) => c.length), 0, 'no charts');
+    eq(v.problems, [], 'page problems');
+    await v.close();
+  });
+
+  await check('usage: an error from the host shows as an alert above the last report', async () => {
+    await open({ fixture: 'rich', error: 'worker restarted' });
+    const text = await v.page.textContent('.error-banner[role="alert"]');
+    assert(text.includes('worker restarted'), `error banner: ${text}`);
+    await v.close();
+  });
+
+  await check('usage: HTML-looking model names and labels render as text; CSV escapes formulas', async () => {
+    await open({ fixture: 'xss', kind: 'all' });
+    const page2 = v.page;
+    await page2.click('vscode-tab-header[data-tab="table"]');
+    await page2.waitForSelector('.models-table tbody tr');
+    const names = await page2.$$eval('.models-table tbody .model-name', (els) => els.map((t) => t.textContent));
+    assert(names.includes(HOSTILE_MODEL) && names.includes(FORMULA_MODEL), `model names as text: ${names.join(' | ')}`);
+    const labels = await page2.$$eval('.point-row .point-label', (els) => els.map((t) => t.textContent));
+    assert(labels.includes(HOSTILE_LABEL), 'hostile trace label shown as text');
+    eq(await page2.evaluate(() => window.__xss), undefined, 'no script ran');
+    eq(await page2.$$eval('#app img, #app script, #app b', (els) => els.length), 0, 'no elements from data');
+    await page2.click('.copy-csv[data-copy="models"]');
+    const msg = await page2.waitForFunction(() => window.__usageHost.messages('copyText').at(-1)).then((h) => h.jsonValue());
+    const parsed = parseCsv(msg.text);
+    const models = parsed.data.map((r) => r.model);
+    assert(models.includes(`'${FORMULA_MODEL}`), `formula must be escaped in CSV: ${models.join(' | ')}`);
+    assert(models.includes(HOSTILE_MODEL), 'HTML-looking name kept verbatim in CSV');
+    // Scope label and the Trace scope with a hostile label.
+    await page2.click('vscode-radio[data-scope="trace"]');
+    await page2.waitForSelector('.scope-label[data-kind="trace"]');
+    eq((await page2.textContent('.scope-label')).trim(), HOSTILE_LABEL, 'hostile scope label as text');
+    eq(await page2.evaluate(() => window.__xss), undefined, 'no script ran');
+    eq(await v.cspViolations(), [], 'CSP violations');
+    eq(v.problems, [], 'page problems');
+    await v.close();
+  });
+
+  await check('usage: a 250 px sidebar has no horizontal page scroll; wide tables scroll in their own box', async () => {
+    await open({ fixture: 'rich', width: 250 });
+    const overflow = await v.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `page overflows horizontally by ${overflow}px (charts)`);
+    await v.page.click('vscode-tab-header[data-tab="table"]');
+    await v.page.waitForSelector('.models-table');
+    const overflow2 = await v.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow2 <= 0, `page overflows horizontally by ${overflow2}px (tables)`);
+    eq(await v.page.getAttribute('section[data-table="models"] .table-scroll', 'tabindex'), '0', 'overflowing table box is focusable (keyboard scrolling)');
+    eq(v.problems, [], 'page problems');
+    await v.close();
+  });
+
+  for (const x of opened) await x.close().catch(() => {});
+  const failed = results.filter((r) => !r.ok).length;
+  return { passed: results.length - failed, failed, results };
+}
+
+// ── screenshots ──────────────────────────────────────────────────────────────────────────────
+
+/** Full-page screenshots of the view in every theme at sidebar (300 px) and wide (700 px) widths. */
+export async function takeUsageScreenshots({ browser, origin }) {
+  const files = [];
+  const shot = async (name, v) => {
+    const file = join(resultsDir, `${name}.png`);
+    await v.page.mouse.move(1, 1);
+    await v.page.screenshot({ path: file, fullPage: true });
+    files.push(file);
+  };
+  for (const theme of ['dark', 'light', 'hc']) {
+    for (const width of [300, 700]) {
+      const v = await openUsageView(browser, origin, { theme, width, height: 700 });
+      await shot(`usage-${theme}-${width}`, v);
+      await v.page.click('vscode-tab-header[data-tab="table"]');
+      await v.page.waitForSelector('.models-table');
+      await shot(`usage-table-${theme}-${width}`, v);
+      await v.close();
+    }
+  }
+  {
+    const v = await openUsageView(browser, origin, { theme: 'dark', kind: 'trace', width: 300, height: 700 });
+    await shot('usage-trace-dark-300', v);
+    await v.close();
+  }
+  {
+    const v = await openUsageView(browser, origin, { theme: 'light', kind: 'trace', sel: 'none', width: 300, height: 500 });
+    await shot('usage-fallback-light-300', v);
+    await v.close();
+  }
+  {
+    const v = await openUsageView(browser, origin, { theme: 'dark', fixture: 'empty', width: 300, height: 300 });
+    await shot('usage-empty-dark-300', v);
+    await v.close();
+  }
+  return files;
+}
