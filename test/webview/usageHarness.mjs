@@ -268,6 +268,14 @@ export async function runUsageChecks({ browser, origin, log = console.log } = {}
     eq(sent, { type: 'openTrace', traceId: all.points[i].traceId }, 'openTrace');
   });
 
+  await check('usage: an update redraws the charts in place (same canvases)', async () => {
+    await page.evaluate(() => document.querySelectorAll('.chart-box canvas').forEach((c) => (c.dataset.mark = 'before')));
+    await page.evaluate(() => window.__usageHost.refresh());
+    await page.waitForFunction(() => window.__usageHost.received.length > 0);
+    await page.waitForTimeout(50);
+    eq(await page.$$eval('.chart-box canvas', (cs) => cs.map((c) => c.dataset.mark)), ['before', 'before', 'before'], 'canvases kept');
+  });
+
   await check('usage: a theme switch re-reads the chart colours', async () => {
     await page.evaluate(() => {
       document.body.classList.replace('vscode-dark', 'vscode-light');
@@ -350,6 +358,22 @@ export async function runUsageChecks({ browser, origin, log = console.log } = {}
     eq(await row.getAttribute('tabindex'), '0', 'row tabindex');
     const outline = await row.evaluate((el) => getComputedStyle(el).outlineStyle);
     assert(outline !== 'none', 'focused row needs a visible focus ring');
+  });
+
+  await check('usage: a live update keeps the focused row on its trace (keyed rows)', async () => {
+    const newest = all.points[all.points.length - 1];
+    await page.locator(`.point-row[data-trace-id="${newest.traceId}"]`).focus();
+    await page.evaluate(() => {
+      const h = window.__usageHost;
+      const e = h.event();
+      const last = e.report.points.at(-1);
+      e.report = { ...e.report, traceCount: e.report.traceCount + 1, points: [...e.report.points, { ...last, traceId: 'f'.repeat(32), timeUnixMs: last.timeUnixMs + 60_000, label: 'A newer trace' }] };
+      h.send(e);
+    });
+    await page.waitForSelector(`.point-row[data-trace-id="${'f'.repeat(32)}"]`);
+    eq(await page.evaluate(() => document.activeElement?.dataset?.traceId), newest.traceId, 'focused row after the update');
+    await page.evaluate(() => window.__usageHost.refresh());
+    await page.waitForFunction(() => !document.querySelector(`.point-row[data-trace-id="${'f'.repeat(32)}"]`));
   });
 
   await check('usage: Tab reaches the scope picker, the tabs, the copy buttons and the rows', async () => {

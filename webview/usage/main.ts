@@ -19,6 +19,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { html, nothing, render, type TemplateResult } from 'lit';
 import { ref } from 'lit/directives/ref.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { MAX_UNPRICED_MODELS, describeCost, formatCostUsd, formatRatio, type CostTotal, type ModelUsage, type UsagePoint, type UsageReport } from '../../src/model/cost';
 import { formatDuration } from '../../src/model/format';
 import type { UsageScopeKind, UsageViewEvent } from '../../src/protocol/usageView';
@@ -284,7 +285,10 @@ class UsageApp {
         </tr>
       </thead>
       <tbody>
-        ${shown.map(
+        ${repeat(
+          shown,
+          // Keyed, so a focused row keeps its trace when live updates insert newer ones above it.
+          (p) => `${p.traceId}/${p.spanId ?? ''}`,
           (p) => html`<tr
             class="point-row"
             tabindex="0"
