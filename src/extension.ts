@@ -7,10 +7,10 @@ import * as vscode from 'vscode';
 import { performance } from 'node:perf_hooks';
 import { IngestWorkerClient } from './core/worker/ingestClient';
 import type { WorkerEvent } from './core/worker/protocol';
-import { registerCommands } from './extension/commands';
+import { offerPortFix, registerCommands } from './extension/commands';
 import { registerForwarding } from './extension/forwarding';
 import { SETTINGS_SECTION, VIEWS, CONTEXT_KEYS } from './extension/ids';
-import { ReceiverController, busyEndpoints, portBusyWarning } from './extension/receiverController';
+import { ReceiverController, busyEndpoints } from './extension/receiverController';
 import { registerPricing } from './extension/pricing';
 import { readSettings } from './extension/settings';
 import { ReceiverStatusBar } from './extension/statusBar';
@@ -19,6 +19,9 @@ import { TracePanels } from './extension/tracePanel';
 import { createSourceFeature } from './extension/source/sourceFeature';
 import { TraceRepository } from './extension/traceRepository';
 import { TracesTreeProvider } from './extension/tracesTree';
+import { UsageSelection } from './extension/usageSelection';
+import { registerUsageView } from './extension/usageView';
+import { createWindowChannel, followReceiverOwner } from './extension/windowOwnership';
 
 /** Lets tests and other extensions see what activation built. */
 export interface TraceLensApi {
@@ -65,7 +68,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   // Cost: the user's price overrides go to the worker, which prices every model call.
   context.subscriptions.push(registerPricing(client, workerRestarts.event, log));
 
-  const receiver = new ReceiverController(client, () => settings, log);
+  // One window owns the port and the store; the others show its traces (src/extension/windowOwnership.ts).
+  const receiver = new ReceiverController(client, () => settings, log, createWindowChannel(client, log));
+  context.subscriptions.push(followReceiverOwner(receiver, repository, log));
   const tree = new TracesTreeProvider(repository, context.workspaceState);
   const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true });
   // Go to Source, CodeLens and error decorations (src/extension/source).
@@ -73,6 +78,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const panels = new TracePanels(context.extensionUri, repository, source.navigator);
   context.subscriptions.push(receiver, tree, treeView, panels, source, new ReceiverStatusBar(receiver, repository), new CostStatusBar(repository));
   context.subscriptions.push(...registerCommands({ receiver, repository, tree, panels, log, source }));
+  // The Usage view follows the trace the user looks at (a trace panel or the tree's selection).
+  const usageSelection = new UsageSelection(repository, treeView, panels.onDidActivateTrace, (traceId, spanId) => void panels.open(traceId, spanId));
+  context.subscriptions.push(usageSelection, registerUsageView(context, usageSelection));
   // Forwarding to remote backends (src/extension/forwarding): own view, status bar item and commands.
   context.subscriptions.push(...registerForwarding({ worker: client, secrets: context.secrets, log }));
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, false);
@@ -105,13 +113,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   );
 
   if (settings.receiver.autoStart) {
-    void receiver.start().then((state) => {
-      const busy = portBusyWarning(busyEndpoints(state));
-      if (busy) {
-        void vscode.window.showWarningMessage(busy.message, 'Open Settings')
-          .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', busy.settingsQuery));
-      }
-    });
+    void receiver.start().then((state) => offerPortFix(busyEndpoints(state)));
   }
 
   const activationMs = performance.now() - started;

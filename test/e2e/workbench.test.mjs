@@ -81,6 +81,20 @@ async function showTracesView() {
   });
 }
 
+/**
+ * The demo run's cost as the UI formats it: the chat spans' token counts (from what the demo sent)
+ * at gpt-4o-mini's list price, $0.15 input / $0.60 output per 1M tokens, three significant digits.
+ */
+function expectedDemoCost(summary) {
+  let usd = 0;
+  for (const span of summary.traces[0].spans) {
+    const a = span.attributes ?? {};
+    if (a['gen_ai.usage.input_tokens'] === undefined) continue;
+    usd += a['gen_ai.usage.input_tokens'] * 0.15e-6 + a['gen_ai.usage.output_tokens'] * 0.6e-6;
+  }
+  return `$${Number(usd.toPrecision(3))}`;
+}
+
 function runDemo(args) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, 'demo/agent/main.mjs'), ...args], {
@@ -243,6 +257,22 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
       describe: statusDescribe,
     });
     await screenshot(page, shots, 'c-trace-row');
+  }));
+
+  it('c2. the trace row and the cost status bar item show the run\'s cost: gpt-4o-mini at list price', { timeout: 60_000 }, step('c2-cost', async () => {
+    assert.ok(demo, 'needs the demo summary from test c');
+    const expected = expectedDemoCost(demo);
+    await waitUntil(async () => (await rowTexts()).includes(expected), {
+      timeoutMs: 15_000,
+      message: `the trace row does not show the cost ${expected}`,
+      describe: rowTexts,
+    });
+    await waitUntil(async () => (await statusBarTexts(page)).some((t) => t.includes(expected)), {
+      timeoutMs: 10_000,
+      message: `the status bar does not show the latest session's cost ${expected}`,
+      describe: statusDescribe,
+    });
+    await screenshot(page, shots, 'c2-cost');
   }));
 
   it('d. expanding the trace row shows its child spans', { timeout: 60_000 }, step('d-expanded', async () => {
