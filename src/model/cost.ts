@@ -237,6 +237,10 @@ export function describeCost(value: CostTotal | CallCost | null | undefined): st
     }
   }
   if (value.reportedCount + value.pricedCount + value.unpricedCount === 0) return 'No model calls.';
+  if (value.reportedCount + value.pricedCount === 0) {
+    const more = value.unpricedModels.length === MAX_UNPRICED_MODELS ? ', …' : '';
+    return `Unknown: no price for ${value.unpricedModels.join(', ')}${more}; add them to the traceLens.pricing.models setting.`;
+  }
   const known = `${value.reportedCount + value.pricedCount} of ${value.reportedCount + value.pricedCount + value.unpricedCount} model calls priced`;
   if (!value.isLowerBound) return `${formatUsd(value.costUsd)}: ${known}.`;
   const more = value.unpricedCount > 0 && value.unpricedModels.length === MAX_UNPRICED_MODELS ? ', …' : '';

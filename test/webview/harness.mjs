@@ -585,6 +585,25 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.waitForSelector('#conversation .conv-items');
   });
 
+  await check('Tab from the Waterfall tab header reaches the span tree (the panel is not out of the Tab order)', async () => {
+    await page.click('vscode-tab-header[data-tab="waterfall"]');
+    await page.waitForSelector('vscode-tab-panel[data-tab="waterfall"]:not([hidden])');
+    await page.focus('vscode-tab-header[data-tab="waterfall"]');
+    let reached = false;
+    for (let i = 0; i < 6 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return !!el?.closest?.('vscode-tab-panel[data-tab="waterfall"]');
+      });
+    }
+    assert(reached, 'Tab never reaches an element inside the Waterfall panel');
+    // Leave the Conversation tab shown, as the previous check did (the next one reloads with it).
+    await page.click('vscode-tab-header[data-tab="conversation"]');
+    await page.waitForSelector('vscode-tab-panel[data-tab="conversation"]:not([hidden])');
+  });
+
   await check('the shown tab survives a reload (vscode.setState); the host\'s revealSpan shows the Waterfall', async () => {
     await page.waitForTimeout(250);
     await page.reload();

@@ -333,8 +333,8 @@ class TraceApp {
       const p = document.createElement('vscode-tab-panel');
       p.className = `tab-panel tab-panel-${tab}`;
       p.dataset.tab = tab;
-      // The content (the span tree, the conversation) is the focus stop, not the panel.
-      p.tabIndex = -1;
+      // No negative tabindex here: on a shadow host it takes the whole panel (the span tree, the
+      // conversation) out of the Tab order. The content itself is the focus stop.
       p.append(content);
       return p;
     };

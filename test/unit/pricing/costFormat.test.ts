@@ -56,6 +56,10 @@ describe('cost formatting', () => {
       unpricedCount: 3,
     });
     expect(describeCost(t)).toBe('At least $0.0123: 2 of 5 model calls priced; no price for ollama/llama3.2, (no model).');
+    // Nothing priced: the value shows "—", and so does its hover (never "At least $0.00").
+    const none = sumCosts([local, noModel]);
+    expect(formatCostUsd(none)).toBe('—');
+    expect(describeCost(none)).toBe('Unknown: no price for ollama/llama3.2, (no model); add them to the traceLens.pricing.models setting.');
     const merged = mergeCostTotals([t, sumCosts([priced])]);
     expect(merged).toMatchObject({ costUsd: 0.0146, isLowerBound: true, pricedCount: 2, unpricedCount: 3 });
     expect(mergeCostTotals([sumCosts([priced]), sumCosts([reported])]).isLowerBound).toBe(false);

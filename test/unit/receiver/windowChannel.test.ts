@@ -67,7 +67,8 @@ describe('queries from another window', () => {
     const query = JSON.stringify({ method: 'listTraces', params: { limit: 10, offset: 0 } });
     const post = (headers: Record<string, string>) =>
       fetch(`${p.url}/trace-lens/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query });
-    for (const headers of [{}, { authorization: `Bearer ${'b'.repeat(64)}` }, { authorization: `Bearer ${SECRET.slice(1)}` }, { authorization: `Bearer ${SECRET}`, origin: 'http://localhost:3000' }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${'b'.repeat(64)}` }, { authorization: `Bearer ${SECRET.slice(1)}` }, { authorization: `Bearer ${SECRET}`, origin: 'http://localhost:3000' }];
+    for (const headers of attempts) {
       const res = await post(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(await res.text()).not.toContain(traceId);
