@@ -42,7 +42,10 @@ const treeRow = (text) => treeRows().filter({ hasText: text }).first();
  * else with its root span name (which stays in the tooltip).
  */
 const traceRow = () => treeRows().filter({ hasText: new RegExp(`${ROOT_SPAN}|${USER_QUESTION.slice(0, 28)}`) }).first();
-const webview = () => page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+// Webview views (the Usage view) load with `purpose=webviewView` in their iframe's URL; trace panels do not.
+const webview = () => page.frameLocator('iframe.webview:not([src*="purpose=webviewView"])').first().frameLocator('iframe#active-frame');
+/** The Usage webview view's document. */
+const usageFrame = () => page.frameLocator('iframe.webview[src*="purpose=webviewView"]').first().frameLocator('iframe#active-frame');
 const rowTexts = () =>
   treeRows()
     .evaluateAll((rows) => rows.map((r) => `[level ${r.getAttribute('aria-level')}] ${r.getAttribute('aria-label') ?? r.textContent}`))
@@ -146,14 +149,14 @@ async function showTraceWebview() {
     const header = webview().locator('vscode-tab-header[data-tab="waterfall"]');
     if (await header.isVisible().catch(() => false)) await header.click();
   };
-  if (await page.locator('iframe.webview').count()) await waterfallTab();
+  if (await page.locator('iframe.webview:not([src*="purpose=webviewView"])').count()) await waterfallTab();
   if (!(await rows.first().isVisible().catch(() => false))) {
     await runCommand(page, 'Trace Lens: Open Trace by ID');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 5_000 });
     await input.fill(demo.traces[0].traceId);
     await input.press('Enter');
-    await waitUntil(async () => (await page.locator('iframe.webview').count()) > 0, { timeoutMs: 10_000, message: 'no trace webview opened' });
+    await waitUntil(async () => (await page.locator('iframe.webview:not([src*="purpose=webviewView"])').count()) > 0, { timeoutMs: 10_000, message: 'no trace webview opened' });
     await waterfallTab();
   }
   await waitUntil(async () => rows.first().isVisible(), {
@@ -273,6 +276,19 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
       describe: statusDescribe,
     });
     await screenshot(page, shots, 'c2-cost');
+
+    // The cost status bar item opens the Usage view: same total, two model calls, one of two tools failed.
+    await page.locator('.statusbar-item').filter({ hasText: expected }).first().click();
+    const tile = (metric) => usageFrame().locator(`.tile[data-metric="${metric}"] .tile-value`);
+    await waitUntil(async () => (await tile('cost').innerText().catch(() => '')) === expected, {
+      timeoutMs: 20_000,
+      message: `the Usage view does not show the total cost ${expected}`,
+      describe: async () => JSON.stringify(await usageFrame().locator('.totals').innerText().catch((e) => `(no totals: ${e.message.split('\n')[0]})`)),
+    });
+    assert.equal(await tile('model-calls').innerText(), '2');
+    assert.equal(await tile('tool-calls').innerText(), '2');
+    assert.match(await usageFrame().locator('.tile[data-metric="tool-calls"]').innerText(), /50% succeeded/);
+    await screenshot(page, shots, 'c2-usage-view');
   }));
 
   it('d. expanding the trace row shows its child spans', { timeout: 60_000 }, step('d-expanded', async () => {
