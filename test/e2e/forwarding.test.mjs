@@ -5,13 +5,13 @@
 // toggling off, another run reaches Trace Lens but not the backend.
 // Independent of the order of the e2e files: it restores the settings and clears the traces it made.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { probeReceiver, repoRoot } from './support/codeServer.mjs';
 import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, waitUntil } from './support/workbench.mjs';
+import { runDemo, stepper } from './support/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
 const receiverPort = Number(process.env.TRACE_LENS_E2E_RECEIVER_PORT);
@@ -27,37 +27,7 @@ const ROOT_SPAN = 'invoke_agent weather-assistant';
 /** @type {http.Server} */ let backend;
 /** @type {{ path: string, contentType: string, body: Buffer }[]} */ const received = [];
 let originalSettings = '';
-
-function runDemo() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'demo/agent/main.mjs'), '--quiet'], {
-      cwd: repoRoot,
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
-function step(name, body) {
-  return async () => {
-    try {
-      await body();
-    } catch (err) {
-      const file = page ? await screenshot(page, shots, `${name}-FAILED`) : '(no page)';
-      /** @type {Error} */ (err).message += `\n    screenshot: ${file}`;
-      throw err;
-    }
-  };
-}
+const step = stepper(() => page, shots);
 
 const statusDescribe = async () => JSON.stringify(await statusBarTexts(page));
 const receivedRootSpans = () => received.filter((r) => r.path === '/v1/traces' && r.body.includes(Buffer.from(ROOT_SPAN))).length;
@@ -118,7 +88,7 @@ describe('Forwarding in the real VS Code workbench', { skip: !configured && 'run
       message: `the status bar does not show forwarding to "${TARGET}"`,
       describe: statusDescribe,
     });
-    const run = await runDemo();
+    const run = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}` });
     assert.equal(run.code, 0, `the demo agent failed: ${run.out}`);
     await waitUntil(async () => receivedRootSpans() > 0, {
       timeoutMs: 20_000,
@@ -140,7 +110,7 @@ describe('Forwarding in the real VS Code workbench', { skip: !configured && 'run
       describe: statusDescribe,
     });
     const before = received.length;
-    const run = await runDemo();
+    const run = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}` });
     assert.equal(run.code, 0, `the demo agent failed: ${run.out}`);
     // The receiver accepted it (exit code 0); give a forwarder that wrongly stayed on time to send.
     await new Promise((r) => setTimeout(r, 3000));

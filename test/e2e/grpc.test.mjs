@@ -4,12 +4,12 @@
 // which sets TRACE_LENS_E2E_GRPC_PORT (the `traceLens.receiver.grpcPort` user setting).
 // Independent of the order of the e2e files: it clears its traces and stops its receivers.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { probeReceiver, repoRoot } from './support/codeServer.mjs';
 import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, waitUntil } from './support/workbench.mjs';
+import { runDemo, stepper } from './support/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
 const receiverPort = Number(process.env.TRACE_LENS_E2E_RECEIVER_PORT);
@@ -23,38 +23,15 @@ const webview = () => page.frameLocator('iframe.webview').first().frameLocator('
 const statusDescribe = async () => JSON.stringify(await statusBarTexts(page));
 
 /** Runs the demo agent exporting over OTLP/gRPC; resolves with its exit code, output and summary. */
-function runDemoOverGrpc() {
+async function runDemoOverGrpc() {
   const summaryFile = join(shots, 'demo-summary-grpc.json');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'demo/agent/main.mjs'), '--quiet', '--summary', summaryFile], {
-      cwd: repoRoot,
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${grpcPort}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, summary: code === 0 ? JSON.parse(readFileSync(summaryFile, 'utf8')) : null });
-    });
-  });
+  const { code, out } = await runDemo({ endpoint: `http://127.0.0.1:${grpcPort}`, args: ['--quiet', '--summary', summaryFile], env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } });
+  return { code, out, summary: code === 0 ? JSON.parse(readFileSync(summaryFile, 'utf8')) : null };
 }
 
-function step(name, body) {
-  return async () => {
-    try {
-      await body();
-    } catch (err) {
-      const file = page ? await screenshot(page, shots, `${name}-FAILED`) : '(no page)';
-      /** @type {Error} */ (err).message += `\n    screenshot: ${file}`;
-      throw err;
-    }
-  };
-}
+const step = stepper(() => page, shots);
 
+/** Runs the demo agent exporting over OTLP/gRPC; resolves with its exit code, output and summary. */
 describe('OTLP/gRPC in the real VS Code workbench', { skip: !configured && 'run through `npm run test:e2e` (scripts/e2e.mjs)' }, () => {
   /** @type {any} */ let demo;
 

@@ -6,11 +6,11 @@
 // so "the owner goes away" is played by "Trace Lens: Stop Receiver" in the owner window.
 // Independent of the order of the e2e files: it clears its traces and stops its receivers.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { probeReceiver, repoRoot } from './support/codeServer.mjs';
 import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, waitUntil } from './support/workbench.mjs';
+import { runDemo, stepper } from './support/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
 const receiverPort = Number(process.env.TRACE_LENS_E2E_RECEIVER_PORT);
@@ -22,38 +22,8 @@ const configured = Boolean(url && receiverPort);
 /** @type {import('playwright-core').Page} */ let second;
 /** @type {import('playwright-core').Page | undefined} */ let current;
 
+const step = stepper(() => current, shots);
 const describeStatus = (page) => async () => JSON.stringify(await statusBarTexts(page));
-
-function step(name, body) {
-  return async () => {
-    try {
-      await body();
-    } catch (err) {
-      const file = current ? await screenshot(current, shots, `${name}-FAILED`) : '(no page)';
-      /** @type {Error} */ (err).message += `\n    screenshot: ${file}`;
-      throw err;
-    }
-  };
-}
-
-function runDemo() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'demo/agent/main.mjs'), '--runs', '1', '--interval', '0', '--quiet'], {
-      cwd: repoRoot,
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
 
 /** Opens the Trace Lens side bar of a page and returns its text. */
 async function sideBarText(page) {
@@ -87,7 +57,7 @@ describe('many windows: one owns the receiver, the others show its traces and ta
       message: `the first window's status bar does not show "listening :${receiverPort}"`,
       describe: describeStatus(owner),
     });
-    const run = await runDemo();
+    const run = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}`, args: ['--runs', '1', '--interval', '0', '--quiet'] });
     assert.equal(run.code, 0, `the demo agent failed:\n${run.out}`);
     await waitUntil(async () => (await statusBarTexts(owner)).some((t) => /\b1 trace\b/.test(t)), {
       timeoutMs: 15_000,
@@ -127,7 +97,7 @@ describe('many windows: one owns the receiver, the others show its traces and ta
     });
     console.log(`      took over in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Now the owner: it receives new traces itself.
-    const run = await runDemo();
+    const run = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}`, args: ['--runs', '1', '--interval', '0', '--quiet'] });
     assert.equal(run.code, 0, `the demo agent failed against the new owner:\n${run.out}`);
     await waitUntil(async () => (await statusBarTexts(second)).some((t) => /\b1 trace\b/.test(t) && t.includes(`listening :${receiverPort}`)), {
       timeoutMs: 15_000,

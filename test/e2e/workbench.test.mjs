@@ -7,12 +7,12 @@
 // The tests run in order against one browser page and build on each other, like a user would:
 // activate → see the receiver → send a trace → browse it → inspect a span → clear.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXTENSION_ID, extensionHostLogs, extensionOutputLogs, readText, repoRoot } from './support/codeServer.mjs';
 import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, waitUntil } from './support/workbench.mjs';
+import { runDemo, stepper } from './support/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
 const receiverPort = Number(process.env.TRACE_LENS_E2E_RECEIVER_PORT);
@@ -51,28 +51,12 @@ const rowTexts = () =>
     .evaluateAll((rows) => rows.map((r) => `[level ${r.getAttribute('aria-level')}] ${r.getAttribute('aria-label') ?? r.textContent}`))
     .then((t) => JSON.stringify(t));
 const statusDescribe = async () => JSON.stringify(await statusBarTexts(page));
+const step = stepper(() => page, shots, () => `\n    extension host log: ${extensionHostLogs(userDataDir)[0] ?? '(no extension host log found)'}`);
 
 /**
  * Runs a test body; on failure saves `<name>-FAILED.png` and adds the screenshot path and the
  * extension host log path to the error.
  */
-function step(name, body) {
-  return async () => {
-    try {
-      await body();
-    } catch (err) {
-      const file = page ? await screenshot(page, shots, `${name}-FAILED`) : '(no page)';
-      const log = extensionHostLogs(userDataDir)[0] ?? '(no extension host log found)';
-      const e = /** @type {Error} */ (err);
-      const extra = `\n    screenshot: ${file}\n    extension host log: ${log}`;
-      // node:test prints the stack (which embeds the message as it was when the error was made).
-      if (e.stack?.includes(e.message)) e.stack = e.stack.replace(e.message, e.message + extra);
-      e.message += extra;
-      throw err;
-    }
-  };
-}
-
 /** Opens the Trace Lens view container unless its Traces view is already showing. */
 async function showTracesView() {
   const icon = page.locator('.activitybar [aria-label="Trace Lens"], .activitybar [aria-label^="Trace Lens "]').first();
@@ -98,25 +82,6 @@ function expectedDemoCost(summary) {
   return `$${Number(usd.toPrecision(3))}`;
 }
 
-function runDemo(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'demo/agent/main.mjs'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
 // ── helpers of the source-navigation tests (s1–s4) ──────────────────────────────────────────────
 
 /**
@@ -139,7 +104,7 @@ function demoPosition(file, lineText, token, nth) {
 async function showTraceWebview() {
   if (!demo) {
     const summaryFile = join(shots, 'demo-summary-source.json');
-    const { code, out } = await runDemo(['--runs', '1', '--interval', '0', '--summary', summaryFile]);
+    const { code, out } = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}`, args: ['--runs', '1', '--interval', '0', '--summary', summaryFile] });
     assert.equal(code, 0, `demo agent exited ${code}:\n${out}`);
     demo = JSON.parse(readFileSync(summaryFile, 'utf8'));
   }
@@ -243,7 +208,7 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
 
   it('c. a trace sent by the demo agent appears in the Traces tree and the status bar counts it', { timeout: 90_000 }, step('c-trace-row', async () => {
     const summaryFile = join(shots, 'demo-summary.json');
-    const { code, out } = await runDemo(['--runs', '1', '--interval', '0', '--summary', summaryFile]);
+    const { code, out } = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}`, args: ['--runs', '1', '--interval', '0', '--summary', summaryFile] });
     assert.equal(code, 0, `demo agent exited ${code}:\n${out}`);
     demo = JSON.parse(readFileSync(summaryFile, 'utf8'));
     assert.equal(demo.traceCount, 1, `demo agent delivered ${demo.traceCount} traces:\n${out}`);
