@@ -20,9 +20,10 @@ let port: number;
 const traceId = '5b8efff798038103d269b633813fc60c';
 
 beforeAll(async () => {
-  let client: IngestWorkerClient | undefined;
-  p = await startPipeline({ windowChannel: { identity, secret: () => SECRET, query: (method, params) => client!.request(method, params as never) } });
-  client = p.client;
+  // The channel's query needs the pipeline's worker client, which exists once the pipeline does.
+  const worker: { client?: IngestWorkerClient } = {};
+  p = await startPipeline({ windowChannel: { identity, secret: () => SECRET, query: (method, params) => worker.client!.request(method, params as never) } });
+  worker.client = p.client;
   port = Number(new URL(p.url).port);
   const body = {
     resourceSpans: [{
