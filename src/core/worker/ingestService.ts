@@ -8,7 +8,7 @@ import type { RequestHandlers } from '../../protocol/channel';
 import type { SpanDetail, SpanId, TraceId } from '../../model/trace';
 import type { TraceConversation } from '../../model/genai';
 import { buildConversation, genaiIngestAnnotator, normalizeSpan } from '../genai';
-import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decode';
+import { decodeLogs, decodeMetrics, decodeTraces, type DecodeOptions } from '../otlp/decode';
 import type { InsertResult, TraceStore } from '../store/traceStore';
 import { Forwarder } from '../forwarding/forwarder';
 import {
@@ -16,6 +16,7 @@ import {
   MAX_CHANGED_IDS,
   type IngestParams,
   type IngestResult,
+  type StoreConfig,
   type WorkerEvent,
   type WorkerRequests,
 } from './protocol';
@@ -61,6 +62,8 @@ export class IngestService {
   private truncated = false;
   private cleared = false;
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Limits applied while decoding (`StoreConfig.maxAttributeValueLength`). */
+  private decodeOptions: DecodeOptions = {};
 
   /** `handlers.ingest` etc.; passed to the worker's `Channel`. */
   readonly handlers: RequestHandlers<WorkerRequests>;
@@ -75,6 +78,7 @@ export class IngestService {
     this.handlers = {
       configure: async (config) => {
         const result = store.configure(config);
+        this.configureDecoding(config);
         this.noteRemoved(result.removedTraceIds);
         if (result.pending) this.noteRemoved((await store.applyRetention()).removedTraceIds);
         return null;
@@ -117,6 +121,14 @@ export class IngestService {
     };
   }
 
+  /**
+   * Takes the decode limits of a store configuration (`maxAttributeValueLength`; absent: the
+   * default). Applies to requests decoded from now on.
+   */
+  configureDecoding(config: Pick<StoreConfig, 'maxAttributeValueLength'>): void {
+    this.decodeOptions = { maxAttributeValueLength: config.maxAttributeValueLength };
+  }
+
   /** Decompress, decode, store. Expected failures are values, never exceptions. */
   async ingest(params: IngestParams): Promise<IngestResult> {
     const inflated = decompress(params.body, params.encoding, params.maxBodyBytes);
@@ -124,7 +136,7 @@ export class IngestService {
     const body = inflated.data;
     switch (params.signal) {
       case 'traces': {
-        const decoded = decodeTraces(body, params.format);
+        const decoded = decodeTraces(body, params.format, this.decodeOptions);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
         this.forwarder.offer('traces', params.format, body, decoded.items.length);
         // Time-sliced writes: queries from the UI get their turn between slices.
@@ -132,7 +144,7 @@ export class IngestService {
         return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
       }
       case 'logs': {
-        const decoded = decodeLogs(body, params.format);
+        const decoded = decodeLogs(body, params.format, this.decodeOptions);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
         this.forwarder.offer('logs', params.format, body, decoded.items.length);
         const stored = await this.store.ingestLogs(decoded.items);

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   // eslint-disable-next-line prefer-const
   let channel: Channel<WorkerEvent, HostToWorkerMessage, WorkerRequests, HostRequests>;
   const service = new IngestService(store, (event) => channel.send(event));
+  service.configureDecoding(data.config);
   channel = new Channel<WorkerEvent, HostToWorkerMessage, WorkerRequests, HostRequests>(
     (envelope, transfer) => port.postMessage(envelope, transfer ?? []),
     service.handlers,

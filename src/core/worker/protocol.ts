@@ -34,6 +34,12 @@ export interface StoreConfig {
   maxSpans: number;
   /** Oldest traces are evicted once the database is larger than this (MiB). */
   maxMegabytes: number;
+  /**
+   * String and bytes attribute values (and log bodies) longer than this many characters are cut
+   * at decode, with a marker that keeps the original length (src/model/limits.ts). Default
+   * `DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH` (1 Mi characters).
+   */
+  maxAttributeValueLength?: number;
 }
 
 export interface IngestParams {
