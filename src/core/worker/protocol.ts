@@ -58,11 +58,15 @@ export interface IngestParams {
  *   '' when none), reported to the client as OTLP `partial_success`.
  * - `invalid`: the body could not be decoded or decompressed → HTTP 400.
  * - `tooLarge`: decompressed size above `maxBodyBytes` → HTTP 413.
+ * - `busy`: not handed to the worker because its queue is full (requests or bytes, see
+ *   `IngestWorkerClient`); nothing was stored → HTTP 503 + Retry-After, gRPC RESOURCE_EXHAUSTED
+ *   with RetryInfo (both retryable per the OTLP spec).
  */
 export type IngestResult =
   | { status: 'ok'; accepted: number; rejected: number; errorMessage: string }
   | { status: 'invalid'; message: string }
-  | { status: 'tooLarge'; message: string };
+  | { status: 'tooLarge'; message: string }
+  | { status: 'busy'; message: string };
 
 /** Requests the worker answers. */
 export type WorkerRequests = {
