@@ -11,6 +11,7 @@ import { buildConversation, genaiIngestAnnotator, normalizeSpan } from '../genai
 import { decodeLogs, decodeMetrics, decodeTraces, type DecodeOptions } from '../otlp/decode';
 import type { InsertResult, TraceStore } from '../store/traceStore';
 import { Forwarder } from '../forwarding/forwarder';
+import type { StorePersistence } from './persistence';
 import {
   CHANGE_NOTIFY_INTERVAL_MS,
   MAX_CHANGED_IDS,
@@ -64,6 +65,8 @@ export class IngestService {
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
   /** Limits applied while decoding (`StoreConfig.maxAttributeValueLength`). */
   private decodeOptions: DecodeOptions = {};
+  /** Snapshots of the store (the worker attaches it; absent in tests that do not persist). */
+  private persistence: StorePersistence | undefined;
 
   /** `handlers.ingest` etc.; passed to the worker's `Channel`. */
   readonly handlers: RequestHandlers<WorkerRequests>;
@@ -118,7 +121,17 @@ export class IngestService {
           traceIdsOfSession: async (sessionId) =>
             (await this.handlers.listTraces({ limit: 10_000, offset: 0, sessionId })).filter((t) => t.sessionId === sessionId).map((t) => t.traceId),
         }),
+      configurePersistence: (config) => {
+        this.persistence?.configure(config);
+        return null;
+      },
+      snapshot: () => this.persistence?.snapshotIfChanged() ?? { written: false, bytes: 0, path: null, durationMs: 0 },
     };
+  }
+
+  /** Serves `configurePersistence` and `snapshot` with `persistence` from now on. */
+  attachPersistence(persistence: StorePersistence): void {
+    this.persistence = persistence;
   }
 
   /**

@@ -42,6 +42,29 @@ export interface StoreConfig {
   maxAttributeValueLength?: number;
 }
 
+/**
+ * Setting `traceLens.store.persistence` with the folder it applies to (the extension's workspace
+ * storage, `ExtensionContext.storageUri`; `null` when VS Code has none, e.g. no folder open: then
+ * nothing is persisted). See src/core/worker/persistence.ts.
+ */
+export interface PersistenceConfig {
+  mode: 'off' | 'workspace';
+  dir: string | null;
+  /** Between checks for a periodic snapshot (ms); default `SNAPSHOT_INTERVAL_MS` (30 s). */
+  intervalMs?: number;
+}
+
+/** Outcome of a `snapshot` request. */
+export interface SnapshotResult {
+  /** `false` when persistence is off, the store did not change since the last snapshot, or writing failed (logged). */
+  written: boolean;
+  /** Size of the snapshot written (bytes), 0 when none. */
+  bytes: number;
+  /** The snapshot file, `null` when persistence is off. */
+  path: string | null;
+  durationMs: number;
+}
+
 export interface IngestParams {
   signal: OtlpSignal;
   format: OtlpFormat;
@@ -97,6 +120,10 @@ export type WorkerRequests = {
   forwardingStatus: { params: Record<string, never>; result: ForwardingStatus };
   /** Sends stored traces (or a session's) to the named targets now ("Send Trace to…"). */
   forwardTraces: { params: ForwardTracesParams; result: ForwardTracesResult };
+  /** Persistence setting changed: start or stop snapshots (`off` deletes the snapshot file). */
+  configurePersistence: { params: PersistenceConfig; result: null };
+  /** Writes a snapshot now if persistence is on and the store changed (the host asks on shutdown). */
+  snapshot: { params: Record<string, never>; result: SnapshotResult };
 };
 
 /** Messages the worker pushes to the host. */
@@ -111,7 +138,12 @@ export type WorkerEvent =
       removedTraceIds: TraceId[];
       cleared: boolean;
     }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /**
+   * The saved traces could not be restored (`message`, one line): the file was moved to
+   * `movedTo` (`null`: it could not be moved and was deleted) and the store started empty.
+   */
+  | { type: 'persistence'; kind: 'restoreFailed'; message: string; path: string; movedTo: string | null };
 
 /** The host sends no fire-and-forget messages to the worker today. */
 export type HostToWorkerMessage = { type: 'noop' };
