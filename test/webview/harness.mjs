@@ -1,6 +1,6 @@
 // Test harness for the trace webview: builds webview/trace/main.ts like esbuild.mjs does, serves
-// it on 127.0.0.1:0 inside a page that mimics a VS Code webview (the same nonce CSP as the
-// extension's panel, theme variables, a fake `acquireVsCodeApi` host), and drives it with
+// it on 127.0.0.1:0 inside a page that mimics a VS Code webview (the extension panel's own CSP,
+// from src/extension/webviewHtml.ts; theme variables; a fake `acquireVsCodeApi` host), and drives it with
 // playwright-core + Debian's Chromium.
 //
 // Exports: buildWebview(), startServer(), launchBrowser(), openView(), runWebviewChecks(),
@@ -18,6 +18,12 @@ import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '../..');
+
+/** The extension's own CSP builder (src/extension/webviewHtml.ts): the page runs under the exact policy of the panel. */
+const { traceViewCsp } = await (async () => {
+  const r = await esbuild.build({ absWorkingDir: root, entryPoints: ['src/extension/webviewHtml.ts'], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent' });
+  return import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
+})();
 export const resultsDir = join(root, 'test-results/webview');
 const buildDir = join(resultsDir, 'build');
 
@@ -62,7 +68,7 @@ function pageHtml(origin, theme) {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${cspSource}; img-src ${cspSource} data:;">
+<meta http-equiv="Content-Security-Policy" content="${traceViewCsp(cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <style nonce="${nonce}" id="_defaultStyles">${defaultWebviewCss}</style>
 <style nonce="${nonce}" id="_themeVars">html { ${vars} background-color: var(--vscode-editor-background); }</style>

@@ -314,9 +314,12 @@ export class OtlpHttpReceiver {
   }
 }
 
-/** `true` for addresses that only this machine can reach. */
+/**
+ * `true` for addresses that only this machine can reach: `localhost`, `::1` and the IPv4
+ * literals 127.x.y.z (a DNS name such as `127.example.com` is not loopback).
+ */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function send(res: http.ServerResponse, status: number, format: OtlpFormat, body: Uint8Array): void {
