@@ -752,6 +752,7 @@ export class TraceStore {
   private spanCount = 0;
   private logCount = 0;
   private evictedTraceCount = 0;
+  private evictedSpanCount = 0;
   private rejectedCount = 0;
   private metricPointCount = 0;
 
@@ -982,7 +983,7 @@ export class TraceStore {
 
   /**
    * Removes all traces, spans, logs, resources and scopes. `evictedTraceCount`,
-   * `rejectedCount` and `metricPointCount` are since-start counters and are kept. Memory held
+   * `evictedSpanCount`, `rejectedCount` and `metricPointCount` are since-start counters and are kept. Memory held
    * by the database stays allocated for reuse (a WASM heap never shrinks).
    */
   clear(): void {
@@ -1031,6 +1032,7 @@ export class TraceStore {
       logCount: this.logCount,
       metricPointCount: this.metricPointCount,
       evictedTraceCount: this.evictedTraceCount,
+      evictedSpanCount: this.evictedSpanCount,
       rejectedCount: this.rejectedCount,
       storeBytes: this.pageCount() * this.pageSize,
     };
@@ -1893,6 +1895,7 @@ export class TraceStore {
         removedLogs += n;
       }
     });
+    this.evictedSpanCount += this.spanCount - spanCount;
     this.spanCount = spanCount;
     this.traceCount = traceCount;
     this.logCount = logCount;

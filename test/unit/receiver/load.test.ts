@@ -199,6 +199,7 @@ describe('bursts from concurrent real exporters', () => {
     console.log(`burst: 100,000 spans in ${seconds.toFixed(1)} s (${Math.round(100_000 / seconds)} spans/s incl. SDK span creation and encoding), ${p.receiver.counters.rejectedRequests} requests refused`);
     expect(accepted).toEqual([25_000, 25_000, 25_000, 25_000]);
     expect(stats.spanCount).toBe(100_000);
+    expect(stats.evictedSpanCount).toBe(0);
     expect(stats.traceCount).toBe(2_000);
     expect(stats.rejectedCount).toBe(0);
   }, 60_000);
@@ -206,7 +207,7 @@ describe('bursts from concurrent real exporters', () => {
   it.each([
     { limit: 'maxSpans', maxSpans: 2_000, maxMegabytes: 512 },
     { limit: 'maxMegabytes', maxSpans: 200_000, maxMegabytes: 8 },
-  ])('retention holds a burst under $limit; every trace is either stored or counted as evicted', async ({ maxSpans, maxMegabytes }) => {
+  ])('retention holds a burst under $limit; every accepted span is either stored or counted as evicted', async ({ maxSpans, maxMegabytes }) => {
     const p = await pipeline({ store: { maxSpans, maxMegabytes } });
     const url = `${p.url}/v1/traces`;
     // 12,288 agent-like spans (every 4th carries an 8 KB prompt): ~35 MB stored uncapped.
@@ -215,7 +216,9 @@ describe('bursts from concurrent real exporters', () => {
     console.log(`retention (${maxSpans} spans, ${maxMegabytes} MiB): ${stats.spanCount} spans, ${stats.traceCount} traces kept, ${stats.evictedTraceCount} evicted, store ${(stats.storeBytes / 2 ** 20).toFixed(1)} MiB`);
     expect(accepted).toEqual([4_096, 4_096, 4_096]);
     expect(stats.evictedTraceCount).toBeGreaterThan(0);
-    expect(stats.traceCount + stats.evictedTraceCount).toBe((3 * 4_096) / 64);
+    // Nothing lost: every accepted span is stored or was evicted (a trace evicted while its
+    // request was still being written can come back, so traces are not the unit to count).
+    expect(stats.spanCount + stats.evictedSpanCount).toBe(3 * 4_096);
     expect(stats.rejectedCount).toBe(0);
     expect(stats.spanCount).toBeLessThanOrEqual(maxSpans);
     // storeBytes counts every page the database holds, freed ones included (they are reused), so
