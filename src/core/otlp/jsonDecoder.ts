@@ -423,8 +423,9 @@ function shapeFailure(what: string, err: unknown): { ok: false; message: string 
 /**
  * Decodes an OTLP/JSON `ExportTraceServiceRequest`. Same outputs and rejection rules as
  * `decodeTracesProtobuf`; additionally an id that is not a hex string of the right length, or a
- * time that is not an unsigned integer, rejects the span. Invalid JSON, a non-object document or
- * a repeated field that is not an array → `{ ok: false }`.
+ * time that is not an unsigned integer, rejects the span. Limits as in `decodeTracesProtobuf`
+ * (`options`). Invalid JSON, a non-object document or a repeated field that is not an array →
+ * `{ ok: false }`.
  * Spec: https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
  */
 export function decodeTracesJson(body: Uint8Array, options?: DecodeOptions): DecodeResult<SpanRecord> {

@@ -706,8 +706,10 @@ function failure(what: string, err: unknown): { ok: false; message: string } {
  * Spans with a trace id that is not 16 bytes or all zeros, a span id that is not 8 bytes or all
  * zeros, or a parent span id that is neither empty nor 8 bytes are rejected (OTLP spec,
  * trace.proto `Span.trace_id`/`span_id`); an all-zero parent id means "root". Links with invalid
- * ids are dropped and counted in `droppedLinksCount`. Times are decimal nanosecond strings.
- * Malformed protobuf → `{ ok: false }`.
+ * ids are dropped and counted in `droppedLinksCount`. Times are decimal nanosecond strings,
+ * clamped to 2^63 - 1. String values longer than `options.maxAttributeValueLength` and values
+ * nested deeper than `MAX_ANY_VALUE_DEPTH` are cut with markers (src/model/limits.ts); the span
+ * is kept. Malformed protobuf → `{ ok: false }`.
  * Spec: https://opentelemetry.io/docs/specs/otlp/#binary-protobuf-encoding
  */
 export function decodeTracesProtobuf(body: Uint8Array, options?: DecodeOptions): DecodeResult<SpanRecord> {
