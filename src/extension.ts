@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { performance } from 'node:perf_hooks';
 import { IngestWorkerClient } from './core/worker/ingestClient';
-import type { WorkerEvent } from './core/worker/protocol';
+import type { PersistenceConfig, WorkerEvent } from './core/worker/protocol';
 import { offerPortFix, registerCommands } from './extension/commands';
 import { registerForwarding } from './extension/forwarding';
 import { SETTINGS_SECTION, VIEWS, CONTEXT_KEYS } from './extension/ids';
@@ -30,12 +30,23 @@ export interface TraceLensApi {
   receiverState: () => ReceiverController['state'];
 }
 
+/** Stops the ingest worker (after its final snapshot when persistence is on); set by `activate`. */
+let shutdownWorker: (() => Promise<void>) | undefined;
+
+/** Persistence of the store for this window: the setting and the workspace storage folder. */
+function persistenceConfig(settings: ReturnType<typeof readSettings>, context: vscode.ExtensionContext): PersistenceConfig {
+  return { mode: settings.persistence, dir: context.storageUri?.fsPath ?? null };
+}
+
 export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Trace Lens', { log: true });
   context.subscriptions.push(log);
 
   let settings = readSettings();
+  if (settings.persistence === 'workspace' && !context.storageUri) {
+    log.warn('traceLens.store.persistence is "workspace" but no folder is open: traces are kept in memory only');
+  }
   // The worker's events reach the repository, which is built on the client: relay through an emitter.
   const workerEvents = new vscode.EventEmitter<WorkerEvent>();
   const workerRestarts = new vscode.EventEmitter<void>();
@@ -43,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const client = new IngestWorkerClient({
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
     config: settings.store,
+    persistence: persistenceConfig(settings, context),
     onEvent: (event) => workerEvents.fire(event),
     onRestart: (reason, gaveUp) => {
       log.error(reason);
@@ -50,17 +62,32 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       void vscode.window.showErrorMessage(
         gaveUp
           ? 'Trace Lens: the ingest worker keeps failing and was stopped; received traces are no longer stored. See the log.'
-          : 'Trace Lens: the ingest worker failed and was restarted; stored traces were lost. See the log.',
+          : settings.persistence === 'workspace'
+            ? 'Trace Lens: the ingest worker failed and was restarted from the last saved snapshot; newer traces were lost. See the log.'
+            : 'Trace Lens: the ingest worker failed and was restarted; stored traces were lost. See the log.',
       );
     },
   });
+  shutdownWorker = () => client.dispose();
   context.subscriptions.push({ dispose: () => void client.dispose() });
   const repository = new TraceRepository(client);
   context.subscriptions.push(
     repository,
     workerEvents.event((event) => {
-      if (event.type === 'storeChanged') repository.handleWorkerEvent(event);
-      else log[event.level](event.message);
+      switch (event.type) {
+        case 'storeChanged':
+          repository.handleWorkerEvent(event);
+          return;
+        case 'log':
+          log[event.level](event.message);
+          return;
+        case 'persistence': {
+          const where = event.movedTo ? `It was moved to ${event.movedTo}.` : 'It was deleted.';
+          log.warn(`saved traces not restored: ${event.message}. ${where}`);
+          void vscode.window.showWarningMessage(`Trace Lens: the saved traces could not be restored (${event.message}). ${where} Starting with no traces.`);
+          return;
+        }
+      }
     }),
     workerRestarts.event(() => repository.handleWorkerRestart()),
   );
@@ -105,6 +132,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       if (JSON.stringify(previous.store) !== JSON.stringify(settings.store)) {
         void repository.query('configure', settings.store).catch((error: Error) => log.error(`store settings: ${error.message}`));
       }
+      if (previous.persistence !== settings.persistence) {
+        void client.setPersistence(persistenceConfig(settings, context)).catch((error: Error) => log.error(`persistence setting: ${error.message}`));
+      }
       if (JSON.stringify(previous.receiver) !== JSON.stringify(settings.receiver) && receiver.isStarted) {
         log.info('receiver settings changed; restarting the receiver');
         void receiver.start();
@@ -121,6 +151,12 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   return { activationMs, receiverState: () => receiver.state };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/**
+ * Everything is disposed through context.subscriptions; this only lets VS Code wait for the ingest
+ * worker's final snapshot (persistence on), which the client's dispose starts.
+ */
+export function deactivate(): Promise<void> | undefined {
+  const shutdown = shutdownWorker;
+  shutdownWorker = undefined;
+  return shutdown?.();
 }

@@ -57,6 +57,8 @@ export const SETTINGS = {
   receiverCorsAllowedOrigins: 'receiver.corsAllowedOrigins',
   storeMaxSpans: 'store.maxSpans',
   storeMaxMegabytes: 'store.maxMegabytes',
+  storeMaxAttributeValueLength: 'store.maxAttributeValueLength',
+  storePersistence: 'store.persistence',
   forwardingEnabled: 'forwarding.enabled',
   forwardingTargets: 'forwarding.targets',
   forwardingBatchMaxKilobytes: 'forwarding.batchMaxKilobytes',

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SETTINGS, SETTINGS_SECTION } from './ids';
+import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH, MIN_MAX_ATTRIBUTE_VALUE_LENGTH } from '../model/limits';
 
 /** All settings, typed, with the defaults of `package.json`. */
 export interface TraceLensSettings {
@@ -15,7 +16,14 @@ export interface TraceLensSettings {
     maxBodyBytes: number;
     corsAllowedOrigins: string[];
   };
-  store: { maxSpans: number; maxMegabytes: number };
+  store: {
+    maxSpans: number;
+    maxMegabytes: number;
+    /** String attribute values longer than this (characters) are cut with a marker at ingest. */
+    maxAttributeValueLength: number;
+  };
+  /** `traceLens.store.persistence`: keep traces in the workspace storage across sessions. */
+  persistence: 'off' | 'workspace';
 }
 
 /** Reads the `traceLens.*` settings (user, workspace and folder values merged by VS Code). */
@@ -34,6 +42,11 @@ export function readSettings(): TraceLensSettings {
     store: {
       maxSpans: c.get<number>(SETTINGS.storeMaxSpans, 200_000),
       maxMegabytes: c.get<number>(SETTINGS.storeMaxMegabytes, 512),
+      maxAttributeValueLength: Math.max(
+        MIN_MAX_ATTRIBUTE_VALUE_LENGTH,
+        Math.floor(c.get<number>(SETTINGS.storeMaxAttributeValueLength, DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH)) || DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
+      ),
     },
+    persistence: c.get<string>(SETTINGS.storePersistence, 'off') === 'workspace' ? 'workspace' : 'off',
   };
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { Channel, assertNever } from '../protocol/channel';
 import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../protocol/traceView';
 import type { SpanId, TraceId } from '../model/trace';
 import { WEBVIEW_PANELS } from './ids';
+import { traceViewDocument } from './webviewHtml';
 import { toFrameRef } from '../core/source/spanSource';
 import type { SourceNavigator } from './source/sourceNavigator';
 import type { StoreChange, TraceRepository } from './traceRepository';
@@ -185,30 +185,11 @@ class TracePanel implements vscode.Disposable {
   }
 }
 
-/** The webview document: nonce CSP with `default-src 'none'`, assets only from `dist/webview`. */
+/** The webview document: nonce CSP with `default-src 'none'`, assets only from `dist/webview` (see webviewHtml.ts). */
 function traceViewHtml(webview: vscode.Webview, root: vscode.Uri, traceId: TraceId): string {
-  const nonce = randomBytes(16).toString('base64');
-  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicons/codicon.css')}" nonce="${nonce}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset('trace.css')}" nonce="${nonce}">
-<title>Trace ${traceId}</title>
-</head>
-<body>
-<div id="app" data-trace-id="${traceId}"></div>
-<script type="module" nonce="${nonce}" src="${asset('trace.js')}"></script>
-</body>
-</html>`;
+  return traceViewDocument({
+    cspSource: webview.cspSource,
+    asset: (file) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString(),
+    traceId,
+  });
 }

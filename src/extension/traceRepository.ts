@@ -25,6 +25,7 @@ const EMPTY_STATS: StoreStats = {
   logCount: 0,
   metricPointCount: 0,
   evictedTraceCount: 0,
+  evictedSpanCount: 0,
   rejectedCount: 0,
   storeBytes: 0,
 };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { SessionSummary, SkeletonSpan, SpanKind, TraceId, TraceSkeleton, TraceSummary } from '../model/trace';
+import type { SessionSummary, SkeletonSpan, SpanId, SpanKind, TraceId, TraceSummary } from '../model/trace';
+import { MISSING_PARENT_EXPLANATION, MISSING_PARENT_NAME, buildHierarchy, type SpanHierarchy } from '../model/spanHierarchy';
 import { formatDuration, formatLocalTime } from '../model/format';
 import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText } from '../model/genaiFormat';
 import { formatUsd } from '../model/cost';
@@ -21,6 +22,8 @@ const LABEL_MAX_CHARS = 80;
 export type TraceTreeNode =
   | { kind: 'trace'; summary: TraceSummary }
   | { kind: 'span'; traceId: TraceId; span: SkeletonSpan; childCount: number }
+  /** A parent span that has not arrived, standing for the spans that name it (src/model/spanHierarchy.ts). */
+  | { kind: 'missingParent'; traceId: TraceId; placeholder: SkeletonSpan; childCount: number }
   /** "Group by session" mode: a session (conversation) expanding into its traces. */
   | { kind: 'session'; session: SessionSummary }
   | { kind: 'more'; hiddenCount: number };
@@ -80,6 +83,8 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
         return traceItem(node.summary);
       case 'span':
         return spanItem(node);
+      case 'missingParent':
+        return missingParentItem(node);
       case 'session':
         return sessionItem(node.session);
       case 'more': {
@@ -111,11 +116,15 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
     const traceId = node.kind === 'trace' ? node.summary.traceId : node.traceId;
     const hierarchy = await this.hierarchy(traceId);
     if (!hierarchy) return [];
-    // The trace row stands for its root span: with a single root, its children hang directly under the trace row.
-    const children = node.kind === 'trace'
-      ? (hierarchy.roots.length === 1 ? hierarchy.children.get(hierarchy.roots[0].spanId) ?? [] : hierarchy.roots)
-      : hierarchy.children.get(node.span.spanId) ?? [];
-    return children.map((span) => ({ kind: 'span', traceId, span, childCount: hierarchy.children.get(span.spanId)?.length ?? 0 }));
+    const childCount = (id: SpanId) => hierarchy.children.get(id)?.length ?? 0;
+    const spans = (list: readonly SkeletonSpan[]): TraceTreeNode[] => list.map((span) => ({ kind: 'span', traceId, span, childCount: childCount(span.spanId) }));
+    if (node.kind === 'missingParent') return spans(hierarchy.children.get(node.placeholder.spanId) ?? []);
+    if (node.kind === 'span') return spans(hierarchy.children.get(node.span.spanId) ?? []);
+    // The trace row stands for its root span: with a single root, its children hang directly
+    // under the trace row; spans whose parent is missing follow, under one placeholder per parent.
+    const top = hierarchy.roots.length === 1 ? spans(hierarchy.children.get(hierarchy.roots[0].spanId) ?? []) : spans(hierarchy.roots);
+    const gaps: TraceTreeNode[] = hierarchy.missingParents.map((placeholder) => ({ kind: 'missingParent', traceId, placeholder, childCount: childCount(placeholder.spanId) }));
+    return [...top, ...gaps];
   }
 
   getParent(): undefined {
@@ -140,7 +149,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
   private hierarchy(traceId: TraceId): Promise<SpanHierarchy | null> {
     let cached = this.hierarchies.get(traceId);
     if (!cached) {
-      cached = this.repository.query('traceSkeleton', { traceId }).then((skeleton) => (skeleton ? buildHierarchy(skeleton) : null));
+      cached = this.repository.query('traceSkeleton', { traceId }).then((skeleton) => (skeleton ? buildHierarchy(skeleton.spans) : null));
       this.hierarchies.set(traceId, cached);
       cached.catch(() => this.hierarchies.delete(traceId));
     }
@@ -157,29 +166,6 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
       this.emitter.fire(undefined);
     }, REFRESH_DEBOUNCE_MS);
   }
-}
-
-/** Parent → children index of a skeleton; spans whose parent never arrived are roots. */
-export interface SpanHierarchy {
-  roots: SkeletonSpan[];
-  children: Map<string, SkeletonSpan[]>;
-}
-
-/** Builds the span hierarchy in one pass; children keep the skeleton's start-time order. */
-export function buildHierarchy(skeleton: TraceSkeleton): SpanHierarchy {
-  const present = new Set(skeleton.spans.map((s) => s.spanId));
-  const roots: SkeletonSpan[] = [];
-  const children = new Map<string, SkeletonSpan[]>();
-  for (const span of skeleton.spans) {
-    if (span.parentSpanId && present.has(span.parentSpanId) && span.parentSpanId !== span.spanId) {
-      const list = children.get(span.parentSpanId);
-      if (list) list.push(span);
-      else children.set(span.parentSpanId, [span]);
-    } else {
-      roots.push(span);
-    }
-  }
-  return { roots, children };
 }
 
 /**
@@ -271,6 +257,19 @@ function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeIt
   item.tooltip = `${span.name}${genaiLine}\n${span.kind} span · ${span.serviceName || 'unknown service'}\nstarts at +${formatDuration(span.startOffsetMs)} · ${formatDuration(span.durationMs)}${costLine}${error ? '\nstatus: error' : ''}`;
   item.contextValue = 'span';
   item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [node.traceId, span.spanId] };
+  return item;
+}
+
+/** The row of a parent span that has not arrived: its children are the spans that name it. */
+function missingParentItem(node: Extract<TraceTreeNode, { kind: 'missingParent' }>): vscode.TreeItem {
+  const { placeholder, childCount } = node;
+  const item = new vscode.TreeItem(MISSING_PARENT_NAME, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `missing:${node.traceId}:${placeholder.spanId}`;
+  item.description = `${placeholder.spanId} · ${childCount} ${childCount === 1 ? 'span' : 'spans'} under it`;
+  item.iconPath = new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('disabledForeground'));
+  item.tooltip = `Span ${placeholder.spanId} (not received)\n${MISSING_PARENT_EXPLANATION}`;
+  item.contextValue = 'missingParent';
+  item.accessibilityInformation = { label: `Missing parent span ${placeholder.spanId}, ${childCount} spans under it` };
   return item;
 }
 

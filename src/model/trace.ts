@@ -207,6 +207,8 @@ export interface StoreStats {
   /** Metric data points accepted (metrics are counted, not stored, for now). */
   metricPointCount: number;
   evictedTraceCount: number;
+  /** Spans removed with those evicted traces, since start (accepted = stored + evicted). */
+  evictedSpanCount: number;
   /** Spans and log records refused at ingest (malformed or invalid ids), since start. */
   rejectedCount: number;
   /** Approximate bytes held by the database. */

@@ -2,7 +2,7 @@
 // VS Code does (callable once; postMessage/getState/setState, state surviving a reload via
 // sessionStorage), speaks the channel envelopes of src/protocol/channel.ts, answers `spanDetail`
 // and `traceConversation` from generated data, and records everything for the checks (`window.__host`).
-import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace } from './fixtures.mjs';
+import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace, makeRobustTrace } from './fixtures.mjs';
 
 const params = new URLSearchParams(location.search);
 const fixtures = {};
@@ -11,6 +11,7 @@ const fixture = (name) => {
     if (name === 'agent') fixtures[name] = makeAgentTrace();
     else if (name === 'nocontent') fixtures[name] = makeNoContentTrace();
     else if (name === 'plain') fixtures[name] = makePlainTrace();
+    else if (name === 'robust') fixtures[name] = makeRobustTrace();
     else if (name.startsWith('big')) fixtures[name] = makeBigTrace(Number(name.slice(3)) || 10000);
   }
   return fixtures[name];

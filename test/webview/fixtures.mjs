@@ -103,6 +103,7 @@ const TOOL_DEFINITIONS = [
 
 const SEARCH_RESULT = JSON.stringify({
   results: [
+    { id: 'doc-6666', score: 0.95, title: 'Injected <img src=x onerror="window.__xss=true"> title', snippet: '<script>window.__xss=true</script><a href="javascript:window.__xss=true" onclick="window.__xss=true">Lyon</a>' },
     { id: 'doc-1182', score: 0.91, title: 'Lyon climate normals 1991-2020', snippet: 'November: mean 9.8°C, 8 rain days, 84 mm precipitation.' },
     { id: 'doc-0421', score: 0.83, title: 'Rhône valley seasonal overview', snippet: 'Autumn brings frequent fog in the valley; temperatures drop quickly after mid-November.' },
     { id: 'doc-2210', score: 0.77, title: 'French cities compared', snippet: 'Lyon is slightly warmer than Paris in summer and colder in winter.' },
@@ -481,6 +482,43 @@ export function makeNoContentTrace() {
   return build(traceId, records, {}, genai);
 }
 
+/** What Trace Lens's decoders append to a value they cut (src/model/limits.ts truncateValue). */
+export const TRUNCATION_SUFFIX = '…[Trace Lens truncated this value: 5242880 characters in total; setting traceLens.store.maxAttributeValueLength]';
+
+/**
+ * A trace with what robust ingest keeps but marks: two spans whose parent never arrived (one
+ * missing parent id), a span that ends before it starts, an attribute and a log body cut at
+ * ingest (with the truncation marker).
+ */
+export function makeRobustTrace() {
+  const rand = rng(23);
+  const traceId = '5eed5eed5eed5eed5eed5eed5eed5eed';
+  const records = [];
+  const logs = {};
+  const mk = (parent, name, start, endOffset, attributes = {}) => {
+    const spanId = hex(rand, 16);
+    records.push({
+      traceId, spanId, parentSpanId: parent, traceState: '', flags: 1, name, kind: 'internal',
+      startTimeUnixNano: nano(start), endTimeUnixNano: nano(endOffset), attributes,
+      droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0,
+      status: { code: 'unset', message: '' }, resource: resources['agent-app'], scope: scopes.agent,
+    });
+    return spanId;
+  };
+  const root = mk(null, 'handle request', 0, 300);
+  const skewed = mk(root, 'clock skewed step', 100, 60);
+  const big = mk(root, 'prompt too large', 150, 250, { 'gen_ai.prompt': 'p'.repeat(2000) + TRUNCATION_SUFFIX, 'gen_ai.request.model': 'gpt-4o' });
+  logs[big] = [{
+    timeUnixNano: nano(160), observedTimeUnixNano: nano(160), severityNumber: 9, severityText: 'INFO', eventName: 'gen_ai.user.message',
+    body: 'q'.repeat(1500) + TRUNCATION_SUFFIX, attributes: {}, droppedAttributesCount: 0, flags: 0, traceId, spanId: big,
+    resource: resources['agent-app'], scope: scopes.agent,
+  }];
+  const missing = 'dead00000000beef';
+  mk(missing, 'orphan one', 400, 450);
+  mk(missing, 'orphan two', 420, 500);
+  return { ...build(traceId, records, logs), ids: { root, skewed, big, missing } };
+}
+
 /** A trace without any GenAI span (an HTTP request and a query): the Conversation tab's empty state. */
 export function makePlainTrace() {
   const rand = rng(5);
@@ -573,7 +611,8 @@ function build(traceId, records, logs, genai = null) {
     statusCode: r.status.code,
     serviceName: String(r.resource.attributes['service.name'] ?? ''),
     startOffsetMs: Number(BigInt(r.startTimeUnixNano) - start) / 1e6,
-    durationMs: Number(BigInt(r.endTimeUnixNano) - BigInt(r.startTimeUnixNano)) / 1e6,
+    // As the store reads it: a span that ends before it starts has duration 0.
+    durationMs: Math.max(0, Number(BigInt(r.endTimeUnixNano) - BigInt(r.startTimeUnixNano)) / 1e6),
     eventCount: r.events.length,
     hasException: r.events.some((e) => e.name === 'exception'),
     ...(genai?.badges[r.spanId] ? { genai: genai.badges[r.spanId] } : {}),

@@ -1,6 +1,6 @@
 // Test harness for the trace webview: builds webview/trace/main.ts like esbuild.mjs does, serves
-// it on 127.0.0.1:0 inside a page that mimics a VS Code webview (the same nonce CSP as the
-// extension's panel, theme variables, a fake `acquireVsCodeApi` host), and drives it with
+// it on 127.0.0.1:0 inside a page that mimics a VS Code webview (the extension panel's own CSP,
+// from src/extension/webviewHtml.ts; theme variables; a fake `acquireVsCodeApi` host), and drives it with
 // playwright-core + Debian's Chromium.
 //
 // Exports: buildWebview(), startServer(), launchBrowser(), openView(), runWebviewChecks(),
@@ -18,6 +18,12 @@ import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '../..');
+
+/** The extension's own CSP builder (src/extension/webviewHtml.ts): the page runs under the exact policy of the panel. */
+const { traceViewCsp } = await (async () => {
+  const r = await esbuild.build({ absWorkingDir: root, entryPoints: ['src/extension/webviewHtml.ts'], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent' });
+  return import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
+})();
 export const resultsDir = join(root, 'test-results/webview');
 const buildDir = join(resultsDir, 'build');
 
@@ -62,7 +68,7 @@ function pageHtml(origin, theme) {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${cspSource}; img-src ${cspSource} data:;">
+<meta http-equiv="Content-Security-Policy" content="${traceViewCsp(cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <style nonce="${nonce}" id="_defaultStyles">${defaultWebviewCss}</style>
 <style nonce="${nonce}" id="_themeVars">html { ${vars} background-color: var(--vscode-editor-background); }</style>
@@ -199,9 +205,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   const agent = fixtureInfo.agent;
 
   await check('rows render for every span of a small trace, with data-span-id and role=treeitem', async () => {
-    const ids = await page.$$eval('#tree .row[data-span-id]', (rows) => rows.map((r) => r.dataset.spanId));
+    const ids = await page.$$eval('#tree .row[data-span-id]:not(.missing-parent)', (rows) => rows.map((r) => r.dataset.spanId));
     assert(ids.length === agent.skeleton.spans.length, `expected ${agent.skeleton.spans.length} rows, got ${ids.length}`);
-    assert(await page.$$eval('#tree .row[role=treeitem]', (r) => r.length) === ids.length, 'rows need role=treeitem');
+    assert(await page.$$eval('#tree .row[role=treeitem]', (r) => r.length) === ids.length + 1, 'rows (and the missing-parent placeholder) need role=treeitem');
     assert((await page.getAttribute('#tree', 'role')) === 'tree', '#tree must have role=tree');
   });
 
@@ -213,11 +219,15 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     assert(/2\s*errors/.test(text), `error count missing: ${text}`);
   });
 
-  await check('missing parent: orphan span is top-level with a marker', async () => {
+  await check('missing parent: the orphan hangs under a "Missing parent span" placeholder row', async () => {
     const orphan = agent.skeleton.spans.find((s) => s.name === 'cache.flush');
-    const level = await page.getAttribute(`.row[data-span-id="${orphan.spanId}"]`, 'aria-level');
-    assert(level === '1', `orphan should be at level 1, is ${level}`);
-    assert(await page.isVisible(`.row[data-span-id="${orphan.spanId}"] .orphan`), 'missing-parent marker not visible');
+    const placeholder = page.locator(`.row[data-span-id="${orphan.parentSpanId}"]`);
+    assert((await placeholder.getAttribute('aria-level')) === '1', 'placeholder should be top-level');
+    assert(await placeholder.evaluate((e) => e.classList.contains('missing-parent')), 'placeholder row needs the missing-parent class');
+    assert((await placeholder.locator('.name').textContent()) === 'Missing parent span', 'placeholder label');
+    assert((await page.getAttribute(`.row[data-span-id="${orphan.spanId}"]`, 'aria-level')) === '2', 'orphan should be under the placeholder');
+    const header = await page.textContent('#trace-header');
+    assert(/17\s*spans/.test(header), `the placeholder is not counted as a span: ${header}`);
   });
 
   await check('the root is selected on open and its details load (attribute rows)', async () => {
@@ -257,7 +267,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.keyboard.press('ArrowLeft'); // collapse root
     const collapsedRows = await page.$$eval('#tree .row[data-span-id]', (r) => r.length);
     assert((await page.getAttribute(`.row[data-span-id="${root.spanId}"]`, 'aria-expanded')) === 'false', 'Left should collapse the root');
-    assert(collapsedRows === 2, `collapsed root should leave 2 top-level rows (root + orphan), got ${collapsedRows}`);
+    assert(collapsedRows === 3, `collapsed root should leave 3 rows (root, the missing-parent placeholder and its orphan), got ${collapsedRows}`);
     await page.keyboard.press('ArrowRight'); // expand
     assert((await page.getAttribute(`.row[data-span-id="${root.spanId}"]`, 'aria-expanded')) === 'true', 'Right should expand the root');
     await page.keyboard.press('ArrowRight'); // first child
@@ -496,6 +506,26 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     assert(!v.problems.some((p) => p.startsWith('dialog')), 'a dialog opened');
   });
 
+  await check('conversation: markup and event handlers in a tool result render as text', async () => {
+    const card = page.locator('#conversation .tool-card').nth(2);
+    const more = card.locator('.fold-toggle');
+    if ((await more.count()) > 0 && (await more.first().getAttribute('aria-expanded')) === 'false') await more.first().click();
+    const text = await card.textContent();
+    assert(text.includes('<img src=x onerror=') && text.includes('<script>window.__xss=true</script>') && text.includes('onclick='), `tool result markup not literal: ${text}`);
+    // Fold it again: a later check unfolds it.
+    const less = card.locator('.fold-toggle[aria-expanded="true"]');
+    if ((await less.count()) > 0) await less.first().click();
+    const r = await page.evaluate(() => {
+      const root = document.getElementById('conversation');
+      return {
+        bad: root.querySelectorAll('img, script, a, iframe, svg').length,
+        handlers: [...root.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+        flag: window.__xss === true,
+      };
+    });
+    assert(r.bad === 0 && r.handlers === 0 && !r.flag, `tool result markup was interpreted: ${JSON.stringify(r)}`);
+  });
+
   await check('conversation: copy buttons post copyText (messages, tool arguments and results)', async () => {
     const last = async () => page.evaluate(() => window.__host.messages('copyText').at(-1));
     const before = await page.evaluate(() => window.__host.messages('copyText').length);
@@ -562,6 +592,24 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     assert((await page.$$('#details [data-section="genai-messages"] .md strong')).length > 0, 'assistant markdown not rendered in details');
     const bad = await page.evaluate(() => document.querySelectorAll('#details img, #details script, #details a[href]').length);
     assert(bad === 0 && !(await page.evaluate(() => window.__xss === true)), 'markup interpreted in details');
+  });
+
+  await check('details: a tool result with markup and event handlers renders as text (tool card and attribute)', async () => {
+    await showTab('waterfall');
+    const tool = byName('execute_tool search_docs');
+    await page.click(`.row[data-span-id="${tool.spanId}"] .name`);
+    await page.waitForSelector('#details [data-section="genai-tool"] .tool-card');
+    for (const toggle of await page.$$('#details .fold-toggle[aria-expanded="false"]')) await toggle.click();
+    const card = await page.textContent('#details [data-section="genai-tool"] .tool-card');
+    assert(card.includes('<script>window.__xss=true</script>') && card.includes('onclick='), `tool card markup not literal: ${card}`);
+    const attr = await page.textContent('#details .attr-row[data-key="gen_ai.tool.call.result"]');
+    assert(attr.includes('<img src=x onerror='), `attribute markup not literal: ${attr}`);
+    const r = await page.evaluate(() => ({
+      bad: document.querySelectorAll('#details img, #details script, #details a, #details svg, #details iframe').length,
+      handlers: [...document.querySelectorAll('#details *')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+      flag: window.__xss === true,
+    }));
+    assert(r.bad === 0 && r.handlers === 0 && !r.flag, `markup interpreted in details: ${JSON.stringify(r)}`);
   });
 
   await check('tabs: keyboard (Arrow keys move, Enter/Space select), conversation reloads on live updates while shown', async () => {
@@ -662,6 +710,50 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await p.waitForSelector('#conversation .conv-empty');
     assert((await p.textContent('#conversation .conv-empty')).includes('No GenAI activity in this trace'), 'empty state text');
     assert(!(await p.$('#details [data-section="genai"]')), 'no GenAI section for a span without GenAI data');
+    assert(v.problems.length === 0 && (await v.cspViolations()).length === 0, `problems: ${v.problems.join('; ')}`);
+  });
+  await v.close();
+
+  // Robust ingest: missing parents, end before start, values cut at ingest ---------------------------
+  v = await openView(browser, origin, { fixture: 'robust' });
+  await check('robust: orphans under one "Missing parent span" placeholder; selecting it explains, loads nothing', async () => {
+    const p = v.page;
+    const { ids } = await p.evaluate(() => window.__host.current);
+    const placeholder = `.row[data-span-id="${ids.missing}"]`;
+    assert(await p.isVisible(`${placeholder}.missing-parent`), 'placeholder row missing');
+    const children = await p.$$eval('#tree .row[aria-level="2"]', (rows) => rows.map((r) => r.querySelector('.name').textContent));
+    assert(children.includes('orphan one') && children.includes('orphan two'), `orphans not under the placeholder: ${children}`);
+    assert((await p.getAttribute(placeholder, 'aria-expanded')) === 'true', 'placeholder should be expandable and open');
+    const before = await p.evaluate(() => window.__host.requests('spanDetail').length);
+    await p.click(`${placeholder} .name`);
+    await p.waitForSelector('#details [data-state="missing-parent"]');
+    const details = (await p.textContent('#details')).replace(/\s+/g, ' ');
+    assert(details.includes(ids.missing) && details.includes('2 spans name it as their parent') && details.includes('has not been received'), `placeholder details: ${details}`);
+    await p.waitForTimeout(100);
+    const requested = await p.evaluate(() => window.__host.requests('spanDetail').map((r) => r.params.spanId));
+    assert(!requested.slice(before).includes(ids.missing), 'no spanDetail request for a placeholder');
+    assert(/5\s*spans/.test(await p.textContent('#trace-header')), 'header counts spans, not placeholders');
+  });
+
+  await check('robust: a span that ends before it starts shows duration 0 with a note, never a negative duration', async () => {
+    const p = v.page;
+    const { ids } = await p.evaluate(() => window.__host.current);
+    assert((await p.textContent(`.row[data-span-id="${ids.skewed}"] .dur`)) === '0ms', 'waterfall duration should be 0');
+    await p.click(`.row[data-span-id="${ids.skewed}"] .name`);
+    await p.waitForSelector('#details [data-fact="end-before-start"]');
+    const facts = (await p.textContent('#details .facts')).replace(/\s+/g, ' ');
+    assert(facts.includes('Duration 0ms') && facts.includes('ends 40ms before it starts') && !facts.includes('−') && !/Duration -/.test(facts), `facts: ${facts}`);
+  });
+
+  await check('robust: a value cut at ingest says so with its original length (attribute and log body)', async () => {
+    const p = v.page;
+    const { ids } = await p.evaluate(() => window.__host.current);
+    await p.click(`.row[data-span-id="${ids.big}"] .name`);
+    await p.waitForSelector('#details .attr-row[data-key="gen_ai.prompt"] .value-note');
+    const note = await p.textContent('#details .attr-row[data-key="gen_ai.prompt"] .value-note');
+    assert(note.replace(/\s+/g, ' ').includes('5,242,880 characters received, the first 2,000 kept'), `note: ${note}`);
+    assert((await p.getAttribute('#details .attr-row[data-key="gen_ai.prompt"] .value-note', 'data-truncated')) === '5242880', 'data-truncated');
+    assert(await p.isVisible('#details vscode-collapsible[data-section="logs"] .value-note[data-truncated="5242880"]'), 'log body note missing');
     assert(v.problems.length === 0 && (await v.cspViolations()).length === 0, `problems: ${v.problems.join('; ')}`);
   });
   await v.close();

@@ -50,10 +50,14 @@ export async function runModelChecks({ log = console.log } = {}) {
     eq([t.nodes[1].posInSet, t.nodes[1].setSize, t.nodes[3].posInSet], [1, 2, 2], 'aria positions');
   });
 
-  check('tree: a span whose parent is not in the trace is top-level with missingParent', () => {
-    const t = new TraceTree(trace([span('r', null, 0), span('o', 'ffffffffffffffff', 1), span('k', 'o', 2)]), new Set());
-    eq(ids(t), ['r', 'o', 'k'], 'order');
-    eq(t.nodes.map((n) => [n.depth, n.missingParent]), [[0, false], [0, true], [1, false]], 'orphan flags');
+  check('tree: spans whose parent is not in the trace hang under one placeholder per missing parent', () => {
+    const t = new TraceTree(trace([span('r', null, 0, { statusCode: 'error' }), span('o', 'ffffffffffffffff', 1), span('k', 'o', 2), span('o2', 'ffffffffffffffff', 3), span('x', 'eeeeeeeeeeeeeeee', 4)]), new Set());
+    eq(ids(t), ['r', 'ffffffffffffffff', 'o', 'k', 'o2', 'eeeeeeeeeeeeeeee', 'x'], 'order');
+    eq(t.nodes.map((n) => [n.depth, n.placeholder, n.missingParent]), [[0, false, false], [0, true, false], [1, false, false], [2, false, false], [1, false, false], [0, true, false], [1, false, false]], 'placeholder flags');
+    eq(t.nodes[1].span.name, 'Missing parent span', 'placeholder name');
+    eq([t.nodes[1].span.startOffsetMs, t.nodes[1].span.durationMs], [1, 3], 'placeholder covers its children');
+    eq([t.size, t.spanCount, t.errorCount], [7, 5, 1], 'placeholders are rows, not spans');
+    eq([t.isPlaceholder('ffffffffffffffff'), t.isPlaceholder('o')], [true, false], 'isPlaceholder');
   });
 
   check('tree: parent cycles and duplicate ids do not lose or loop spans', () => {

@@ -10,16 +10,19 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { Attributes, LogRecordInfo, SkeletonSpan, SpanDetail, SpanEvent, SpanId, SpanLink, SpanRecord, TraceId } from '../../src/model/trace';
 import { formatDuration, formatLocalTime, formatOffset, nanoDiffMs, severityClass, severityName } from '../../src/model/format';
 import { kindIcon, kindLabel } from './icons';
-import { copyButton, flashCopied, renderAttributes, renderDisplay, renderValue, toDisplay, type ValueContext } from './values';
+import { copyButton, flashCopied, renderAttributes, renderDisplay, renderValue, toDisplay, truncationNote, type ValueContext } from './values';
 import { renderGenAiSections } from './genaiDetails';
 import type { SourceHooks } from './source';
 import { genaiKindIcon, genaiKindLabel } from '../../src/model/genaiFormat';
+import { MISSING_PARENT_EXPLANATION } from '../../src/model/spanHierarchy';
 
 export type DetailsState =
   | { kind: 'empty' }
   | { kind: 'loading'; skeleton: SkeletonSpan }
   | { kind: 'error'; skeleton: SkeletonSpan; message: string }
   | { kind: 'missing'; skeleton: SkeletonSpan }
+  /** A missing-parent placeholder (src/model/spanHierarchy.ts): no span to load. */
+  | { kind: 'missingParent'; skeleton: SkeletonSpan; childCount: number }
   | { kind: 'loaded'; skeleton: SkeletonSpan; detail: SpanDetail };
 
 export interface DetailsHost {
@@ -112,11 +115,33 @@ export class DetailsPane implements ValueContext {
             <span class="codicon codicon-info"></span>
             <span>This span is no longer in the store (the trace may have been evicted or cleared).</span>
           </div>`;
+      case 'missingParent':
+        return this.missingParent(s.skeleton, s.childCount);
       case 'loaded':
         return html`${this.summary(s.skeleton, s.detail.span, !!s.detail.genai)} ${this.host.source?.sourceBar(s.detail) ?? nothing} ${this.sections(s.detail)}`;
       default:
         return assertNever(s);
     }
+  }
+
+  /** A parent span that was never received: what is known (its id, the spans naming it) and why. */
+  private missingParent(sk: SkeletonSpan, childCount: number): TemplateResult {
+    return html`<div class="d-head">
+        <span class="codicon codicon-debug-disconnect d-kind" title="Not received"></span>
+        <h2 class="d-title">${sk.name}</h2>
+      </div>
+      <dl class="facts">
+        <dt>Span ID</dt>
+        <dd class="id-cell"><code class="id">${sk.spanId}</code>${copyButton(sk.spanId, 'span ID', this, 'Copy span ID')}</dd>
+        <dt>Children</dt>
+        <dd>${childCount} ${childCount === 1 ? 'span names' : 'spans name'} it as their parent</dd>
+        <dt>Covers</dt>
+        <dd>${formatOffset(sk.startOffsetMs)} from trace start, ${formatDuration(sk.durationMs)} (its children's time)</dd>
+      </dl>
+      <div class="message" role="status" data-state="missing-parent">
+        <span class="codicon codicon-info"></span>
+        <span>${MISSING_PARENT_EXPLANATION}</span>
+      </div>`;
   }
 
   /**
@@ -161,7 +186,13 @@ export class DetailsPane implements ValueContext {
           <span class="muted">${formatOffset(offsetMs)} from trace start</span>
         </dd>
         <dt>Duration</dt>
-        <dd>${formatDuration(durationMs)}</dd>
+        <dd>
+          ${formatDuration(Math.max(0, durationMs))}${durationMs < 0
+            ? html` <span class="warn-note" data-fact="end-before-start" title="The span's end time is earlier than its start time, as the app sent it (clock skew, or a bug in the instrumentation). It is drawn with no length.">
+                <span class="codicon codicon-warning"></span>ends ${formatDuration(-durationMs)} before it starts</span
+              >`
+            : nothing}
+        </dd>
         ${model ? html`<dt>Model</dt><dd>${model}</dd>` : nothing}
         ${inTok !== null || outTok !== null
           ? html`<dt>Tokens</dt>
@@ -287,7 +318,7 @@ export class DetailsPane implements ValueContext {
             <span class="offset" title=${formatLocalTime(log.timeUnixNano || log.observedTimeUnixNano)}>${formatOffset(offset)}</span>
             ${body === null || body === '' ? nothing : copyButton(toDisplay(body).copyText, 'log body', this, 'Copy log body')}
           </div>
-          ${body === null || body === '' ? html`<div class="empty">(empty body)</div>` : renderValue(body, `log:${i}:body`, this)}
+          ${body === null || body === '' ? html`<div class="empty">(empty body)</div>` : html`${renderValue(body, `log:${i}:body`, this)}${truncationNote(body)}`}
           ${attrCount
             ? html`<button class="link-btn" aria-expanded=${this.isExpanded(attrsId) ? 'true' : 'false'} @click=${() => this.toggleExpanded(attrsId)}>
                   ${this.isExpanded(attrsId) ? 'Hide' : 'Show'} ${attrCount} attribute${attrCount === 1 ? '' : 's'}

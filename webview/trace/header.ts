@@ -15,11 +15,11 @@ export interface HeaderActions {
 
 export function renderHeader(tree: TraceTree, summary: TraceSummary | null, actions: HeaderActions): TemplateResult {
   const trace = tree.trace;
-  const first = tree.nodes[0]?.span;
+  const first = tree.nodes.find((n) => !n.placeholder)?.span;
   const rootName = summary?.rootName || first?.name || '(empty trace)';
   const service = summary?.serviceName || first?.serviceName || '';
   // The skeleton is what is drawn: count from it, so the header never disagrees with the rows.
-  const spanCount = tree.size;
+  const spanCount = tree.spanCount;
   const errorCount = tree.errorCount;
   const hasRoot = summary ? summary.hasRoot : tree.nodes.some((n) => n.span.parentSpanId === null);
   return html`<div class="th-title">

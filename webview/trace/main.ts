@@ -76,7 +76,9 @@ class TraceApp {
           this.persist();
         },
         // Go to Source (webview/trace/source.ts); a double-click on a span without source toggles it.
-        onActivate: (spanId) => this.source.goToSource(spanId).then((r) => r.opened || r.reason !== 'noLocation'),
+        // A missing-parent placeholder has no source: a double-click toggles it.
+        onActivate: (spanId) =>
+          this.tree?.isPlaceholder(spanId) ? Promise.resolve(false) : this.source.goToSource(spanId).then((r) => r.opened || r.reason !== 'noLocation'),
       },
       this.state.nameColumnFraction,
     );
@@ -207,7 +209,7 @@ class TraceApp {
     this.tree = tree;
     if (selection && !tree.indexBySpanId.has(selection)) selection = null;
     // A fresh trace opens on its first (root) span, so the details pane is never idle.
-    if (!selection && !sameTrace && tree.size > 0) selection = tree.nodes[0]!.span.spanId;
+    if (!selection && !sameTrace && tree.size > 0) selection = (tree.nodes.find((n) => !n.placeholder) ?? tree.nodes[0]!).span.spanId;
 
     this.hideMessage();
     if (tree.size === 0) this.showMessage('empty', 'This trace has no spans yet.');
@@ -224,7 +226,7 @@ class TraceApp {
     const shownId = current.kind === 'empty' ? null : current.skeleton.spanId;
     if (!selected) {
       this.details.show({ kind: 'empty' });
-    } else if (shownId !== selected) {
+    } else if (shownId !== selected || tree.isPlaceholder(selected)) {
       this.showDetailFor(selected, 'restore');
     } else {
       const now = tree.nodes[tree.indexBySpanId.get(selected)!]!.span;
@@ -254,6 +256,13 @@ class TraceApp {
     const skeleton = this.skeletonOf(spanId);
     if (!skeleton) return;
     window.clearTimeout(this.detailTimer);
+    const node = this.tree!.nodes[this.tree!.indexBySpanId.get(spanId)!]!;
+    if (node.placeholder) {
+      // Nothing to load: the span was never received.
+      this.detailToken++;
+      this.details.show({ kind: 'missingParent', skeleton, childCount: node.childCount });
+      return;
+    }
     const cached = this.detailCache.get(spanId);
     if (cached) {
       this.detailToken++;
@@ -272,7 +281,7 @@ class TraceApp {
   private loadDetail(spanId: SpanId, quiet: boolean): void {
     const traceId = this.skeleton?.traceId;
     const skeleton = this.skeletonOf(spanId);
-    if (!traceId || !skeleton) return;
+    if (!traceId || !skeleton || this.tree?.isPlaceholder(spanId)) return;
     const token = ++this.detailToken;
     if (!quiet) this.details.show({ kind: 'loading', skeleton });
     this.conn.channel.request('spanDetail', { traceId, spanId }).then(

@@ -6,11 +6,14 @@
  * Invariants:
  * - `nodes` is in pre-order (a parent precedes its subtree; siblings by start time), so a node's
  *   subtree is the contiguous range `[index + 1, subtreeEnd)`, and `visible` is sorted ascending.
- * - A span whose parent is not in the trace (not arrived yet, or dropped) is top-level with
- *   `missingParent = true`. Parent cycles (malformed data) are broken the same way.
+ * - A span whose parent is not in the trace (not arrived yet, or dropped) hangs under a
+ *   placeholder row for that parent (`placeholder = true`, one per missing parent id, spanning its
+ *   children's time), so orphans stay grouped and the gap is explicit. Parent cycles (malformed
+ *   data) are broken at one span, which becomes top-level with `missingParent = true`.
  * - Collapse state is kept by span id by the owner, so it survives a rebuild.
  */
 import type { SkeletonSpan, SpanId, TraceSkeleton } from '../../src/model/trace';
+import { missingParentPlaceholders } from '../../src/model/spanHierarchy';
 
 export interface TreeNode {
   /** Position in `TraceTree.nodes` (pre-order). */
@@ -26,8 +29,13 @@ export interface TreeNode {
   /** 1-based position among siblings, and the sibling count (for aria-posinset/setsize). */
   readonly posInSet: number;
   readonly setSize: number;
-  /** The span names a parent that is not in this trace (or forms a cycle). */
+  /** The span's parent chain forms a cycle (malformed data): it was made top-level. */
   readonly missingParent: boolean;
+  /**
+   * Not a span: the placeholder for a parent span that is not in the trace (`span.spanId` is the
+   * missing id); its children are the spans that name it. Has no details to load.
+   */
+  readonly placeholder: boolean;
   /** Index into the service palette, by first appearance in pre-order. */
   readonly serviceIndex: number;
   /** The service differs from the parent row's (or, at top level, from the first root's). */
@@ -45,13 +53,18 @@ export class TraceTree {
   /** Time axis length in ms: the trace duration, stretched to cover every span. */
   readonly scaleMs: number;
   readonly errorCount: number;
+  /** Spans in the trace (placeholders not counted). */
+  readonly spanCount: number;
   /** 1 = collapsed, per pre-order index. */
   private readonly collapsedFlags: Uint8Array;
   private visibleRows: Int32Array;
   private visibleLength = 0;
 
   constructor(readonly trace: TraceSkeleton, collapsedIds: ReadonlySet<SpanId>) {
-    const spans = trace.spans;
+    const placeholders = missingParentPlaceholders(trace.spans);
+    const spans = placeholders.length > 0 ? [...trace.spans, ...placeholders] : trace.spans;
+    const realCount = trace.spans.length;
+    this.spanCount = realCount;
     const n = spans.length;
 
     // Visit spans by start time (the skeleton promises that order; sort only when it is broken),
@@ -186,7 +199,7 @@ export class TraceTree {
       if (svc === undefined) serviceIndex.set(span.serviceName, (svc = serviceIndex.size));
       const p = parentOrder[o]!;
       const parentService = p >= 0 ? spans[order[p]!]!.serviceName : firstRootService;
-      if (span.statusCode === 'error') errorCount++;
+      if (span.statusCode === 'error' && si < realCount) errorCount++;
       const end = Math.max(0, span.startOffsetMs) + Math.max(0, span.durationMs);
       if (end > scaleMs) scaleMs = end;
       this.nodes[o] = {
@@ -199,6 +212,7 @@ export class TraceTree {
         posInSet: posBySpan[si]!,
         setSize: setSizeOf[si]!,
         missingParent: missing[si] === 1,
+        placeholder: si >= realCount,
         serviceIndex: svc,
         showService: span.serviceName !== '' && span.serviceName !== parentService,
         descendantError: descErr[o] === 1,
@@ -221,8 +235,15 @@ export class TraceTree {
     this.recomputeVisible();
   }
 
+  /** Rows in the tree: spans plus missing-parent placeholders. */
   get size(): number {
     return this.nodes.length;
+  }
+
+  /** Is `spanId` a missing-parent placeholder (no span to load)? */
+  isPlaceholder(spanId: SpanId): boolean {
+    const o = this.indexBySpanId.get(spanId);
+    return o !== undefined && this.nodes[o]!.placeholder;
   }
 
   /** Number of rows currently shown. */

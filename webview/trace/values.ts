@@ -6,6 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AttributeValue, Attributes } from '../../src/model/trace';
 import { formatSize } from '../../src/model/format';
+import { truncationOf } from '../../src/model/limits';
 
 /** Fold values longer than this many characters or lines. */
 export const FOLD_CHARS = 300;
@@ -191,6 +192,19 @@ export function copyButton(text: string, what: string, ctx: ValueContext, label 
   ></button>`;
 }
 
+/**
+ * For a value Trace Lens cut at ingest (src/model/limits.ts), a note with the original length;
+ * `.value-note[data-truncated=<original length>]`. Nothing for other values.
+ */
+export function truncationNote(value: AttributeValue | undefined): TemplateResult | typeof nothing {
+  const cut = truncationOf(value);
+  if (!cut) return nothing;
+  return html`<div class="value-note" data-truncated=${String(cut.originalLength)}>
+    <span class="codicon codicon-fold"></span>Cut by Trace Lens: ${cut.originalLength.toLocaleString('en-US')} characters received, the first
+    ${cut.keptLength.toLocaleString('en-US')} kept (setting traceLens.store.maxAttributeValueLength)
+  </div>`;
+}
+
 /** A key/value table of attributes, sorted by key. Rows: `.attr-row[data-key]`. */
 export function renderAttributes(attrs: Attributes, idPrefix: string, ctx: ValueContext, omit?: ReadonlySet<string>): TemplateResult {
   const keys = Object.keys(attrs)
@@ -202,7 +216,7 @@ export function renderAttributes(attrs: Attributes, idPrefix: string, ctx: Value
       const d = toDisplay(attrs[key]!);
       return html`<div class="attr-row" role="row" data-key=${key}>
         <div class="attr-key" role="rowheader" title=${key}>${key}</div>
-        <div class="attr-value" role="cell">${renderDisplay(d, `${idPrefix}:${key}`, ctx)}</div>
+        <div class="attr-value" role="cell">${renderDisplay(d, `${idPrefix}:${key}`, ctx)}${truncationNote(attrs[key])}</div>
         <div class="attr-actions" role="cell">${copyButton(d.copyText, key, ctx)}</div>
       </div>`;
     })}

@@ -14,6 +14,7 @@ import { formatDuration, formatOffset, formatTick, niceTicks } from '../../src/m
 import { genaiKindIcon, genaiKindLabel, genaiRowSuffix, formatTokensInOut } from '../../src/model/genaiFormat';
 import { formatUsd } from '../../src/model/cost';
 import { kindIcon, kindLabel, SERVICE_PALETTE_SIZE } from './icons';
+import { MISSING_PARENT_EXPLANATION } from '../../src/model/spanHierarchy';
 import type { TraceTree } from './tree';
 
 /** Row height in px: keep in sync with `--row-height` in trace.css. */
@@ -371,10 +372,13 @@ export class Waterfall {
     el.setAttribute('aria-setsize', String(n.setSize));
     el.setAttribute('aria-posinset', String(n.posInSet));
     el.classList.toggle('error', s.statusCode === 'error');
+    el.classList.toggle('missing-parent', n.placeholder);
     view.guides.style.width = `${n.depth * INDENT}px`;
     const g = s.genai;
-    view.kind.className = `kind codicon codicon-${g ? genaiKindIcon(g.kind) : kindIcon(s.kind)}${g ? ' genai' : ''}`;
-    view.kind.title = g ? `${genaiKindLabel(g.kind)} (${kindLabel(s.kind)} span)` : kindLabel(s.kind);
+    view.kind.className = n.placeholder
+      ? 'kind codicon codicon-debug-disconnect'
+      : `kind codicon codicon-${g ? genaiKindIcon(g.kind) : kindIcon(s.kind)}${g ? ' genai' : ''}`;
+    view.kind.title = n.placeholder ? 'Not received' : g ? `${genaiKindLabel(g.kind)} (${kindLabel(s.kind)} span)` : kindLabel(s.kind);
     setText(view.name, s.name || '(unnamed span)');
     view.name.classList.toggle('unnamed', !s.name);
     const cost = s.cost === undefined ? '' : s.cost === null ? '—' : formatUsd(s.cost);
@@ -390,12 +394,16 @@ export class Waterfall {
     const scale = tree.scaleMs || 1;
     const startPct = (Math.max(0, s.startOffsetMs) / scale) * 100;
     const widthPct = (Math.max(0, s.durationMs) / scale) * 100;
-    view.bar.className = `bar svc-${n.serviceIndex % SERVICE_PALETTE_SIZE}${s.statusCode === 'error' ? ' error' : ''}`;
+    view.bar.className = n.placeholder ? 'bar missing-parent' : `bar svc-${n.serviceIndex % SERVICE_PALETTE_SIZE}${s.statusCode === 'error' ? ' error' : ''}`;
     view.bar.style.left = `${startPct}%`;
     view.bar.style.width = `${widthPct}%`;
-    setText(view.dur, formatDuration(s.durationMs));
+    setText(view.dur, n.placeholder ? '' : formatDuration(s.durationMs));
     view.dur.style.left = `calc(${Math.min(100, startPct + widthPct)}% + 4px)`;
 
+    if (n.placeholder) {
+      el.title = [`${s.name}: ${s.spanId}`, `${n.childCount} ${n.childCount === 1 ? 'span names' : 'spans name'} it as their parent`, MISSING_PARENT_EXPLANATION].join('\n');
+      return;
+    }
     const lines = [
       s.name || '(unnamed span)',
       `${g ? `${genaiKindLabel(g.kind)} · ` : ''}${kindLabel(s.kind)}${s.serviceName ? ` · ${s.serviceName}` : ''}`,

@@ -12,16 +12,16 @@ import type { LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { OtlpFormat } from '../worker/protocol';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from './jsonDecoder';
 import { decodeLogsProtobuf, decodeMetricsProtobuf, decodeTracesProtobuf } from './protobufDecoder';
-import type { DecodeResult, MetricsDecodeResult } from './shared';
+import type { DecodeOptions, DecodeResult, MetricsDecodeResult } from './shared';
 
-export type { DecodeFailure, DecodeResult, DecodeSuccess, MetricsDecodeResult } from './shared';
+export type { DecodeFailure, DecodeOptions, DecodeResult, DecodeSuccess, MetricsDecodeResult } from './shared';
 export { MAX_REJECT_REASONS } from './shared';
 
 /** The decoders of one body format. */
 export interface OtlpDecoder {
   readonly format: OtlpFormat;
-  decodeTraces(body: Uint8Array): DecodeResult<SpanRecord>;
-  decodeLogs(body: Uint8Array): DecodeResult<LogRecordInfo>;
+  decodeTraces(body: Uint8Array, options?: DecodeOptions): DecodeResult<SpanRecord>;
+  decodeLogs(body: Uint8Array, options?: DecodeOptions): DecodeResult<LogRecordInfo>;
   decodeMetrics(body: Uint8Array): MetricsDecodeResult;
 }
 
@@ -51,19 +51,21 @@ export function decoderFor(format: OtlpFormat): OtlpDecoder {
 
 /**
  * Decodes an `ExportTraceServiceRequest` body into spans, each with its (shared) resource and
- * scope. Ids are lowercase hex; times are decimal strings of Unix nanoseconds; `end < start` is
- * kept as sent. Invalid ids reject the span (see `decodeTracesProtobuf`).
+ * scope. Ids are lowercase hex; times are decimal strings of Unix nanoseconds, clamped to
+ * 2^63 - 1 (year 2262); `end < start` is kept as sent. Invalid ids reject the span (see
+ * `decodeTracesProtobuf`). `options` limits string lengths; nesting is limited to
+ * `MAX_ANY_VALUE_DEPTH` (src/model/limits.ts): a cut value keeps its span.
  */
-export function decodeTraces(body: Uint8Array, format: OtlpFormat): DecodeResult<SpanRecord> {
-  return decoderFor(format).decodeTraces(body);
+export function decodeTraces(body: Uint8Array, format: OtlpFormat, options?: DecodeOptions): DecodeResult<SpanRecord> {
+  return decoderFor(format).decodeTraces(body, options);
 }
 
 /**
  * Decodes an `ExportLogsServiceRequest` body into log records. `traceId`/`spanId` are `null` when
  * absent or invalid; `eventName` is `event_name` or else the `event.name` attribute.
  */
-export function decodeLogs(body: Uint8Array, format: OtlpFormat): DecodeResult<LogRecordInfo> {
-  return decoderFor(format).decodeLogs(body);
+export function decodeLogs(body: Uint8Array, format: OtlpFormat, options?: DecodeOptions): DecodeResult<LogRecordInfo> {
+  return decoderFor(format).decodeLogs(body, options);
 }
 
 /** Counts the data points (all metric kinds) of an `ExportMetricsServiceRequest` body. */

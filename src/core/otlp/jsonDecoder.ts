@@ -60,17 +60,42 @@ import {
   eventNameFromAttributes,
   isAllZeroHex,
   jsonInt64ToAttribute,
-  jsonUint64ToDecimal,
+  jsonTimeToDecimal,
+  stringLimitOf,
+  type DecodeOptions,
   normalizeHexId,
   setAttribute,
   spanKindFromNumber,
   statusCodeFromNumber,
 } from './shared';
 import { decodeUtf8 } from './wireReader';
+import { DEPTH_LIMIT_MARKER, MAX_ANY_VALUE_DEPTH, truncateValue } from '../../model/limits';
 
 type JsonObject = Record<string, unknown>;
 
 const EMPTY: readonly unknown[] = [];
+
+/**
+ * String limit of the decode call in progress (`DecodeOptions.maxAttributeValueLength`). Module
+ * state rather than a parameter threaded through every reader: decoding is synchronous, and each
+ * entry point sets it before walking and restores it after.
+ */
+let stringLimit = Infinity;
+
+function limited(s: string): string {
+  return s.length > stringLimit ? truncateValue(s, stringLimit) : s;
+}
+
+/** Runs `walk` with the string limit of `options`. */
+function withLimits<T>(options: DecodeOptions | undefined, walk: () => T): T {
+  const previous = stringLimit;
+  stringLimit = stringLimitOf(options);
+  try {
+    return walk();
+  } finally {
+    stringLimit = previous;
+  }
+}
 
 /** Thrown for a structurally invalid document (e.g. `resourceSpans` is not an array). */
 class JsonShapeError extends Error {}
@@ -119,7 +144,12 @@ function pick(o: JsonObject, camel: string, snake: string): unknown {
 
 // ───────────────────────────── common ─────────────────────────────
 
-function anyValue(v: unknown): AttributeValue {
+/**
+ * One AnyValue at nesting level `depth` (an attribute's own value is level 1); an array or kvlist
+ * at level `MAX_ANY_VALUE_DEPTH` becomes `DEPTH_LIMIT_MARKER`. Strings longer than the limit are
+ * cut with a marker (`truncateValue`).
+ */
+function anyValue(v: unknown, depth: number): AttributeValue {
   const o = asObject(v);
   if (o === null) return null;
   // One `for…in` over the (single) oneof key instead of up to 14 failed property lookups.
@@ -130,7 +160,7 @@ function anyValue(v: unknown): AttributeValue {
     switch (key) {
       case 'stringValue':
       case 'string_value':
-        result = typeof x === 'string' ? x : x === null ? null : String(x);
+        result = typeof x === 'string' ? limited(x) : x === null ? null : limited(String(x));
         break;
       case 'intValue':
       case 'int_value':
@@ -146,22 +176,30 @@ function anyValue(v: unknown): AttributeValue {
         break;
       case 'arrayValue':
       case 'array_value': {
+        if (depth >= MAX_ANY_VALUE_DEPTH) {
+          result = DEPTH_LIMIT_MARKER;
+          break;
+        }
         const values = asArray(asObject(x)?.values, 'arrayValue.values');
         const out: AttributeValue[] = new Array<AttributeValue>(values.length);
-        for (let i = 0; i < values.length; i++) out[i] = anyValue(values[i]);
+        for (let i = 0; i < values.length; i++) out[i] = anyValue(values[i], depth + 1);
         result = out;
         break;
       }
       case 'kvlistValue':
       case 'kvlist_value': {
+        if (depth >= MAX_ANY_VALUE_DEPTH) {
+          result = DEPTH_LIMIT_MARKER;
+          break;
+        }
         const out: Attributes = {};
-        readAttributes(asObject(x)?.values, out);
+        readAttributes(asObject(x)?.values, out, depth + 1);
         result = out;
         break;
       }
       case 'bytesValue':
       case 'bytes_value':
-        result = typeof x === 'string' ? x : null;
+        result = typeof x === 'string' ? limited(x) : null;
         break;
       default:
         continue; // unknown key: ignore
@@ -177,13 +215,13 @@ function jsonDouble(x: unknown): number | string | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** `repeated KeyValue` → `attrs` (a repeated key keeps the last value). */
-function readAttributes(v: unknown, attrs: Attributes): void {
+/** `repeated KeyValue` → `attrs`, values at nesting level `depth` (a repeated key keeps the last value). */
+function readAttributes(v: unknown, attrs: Attributes, depth = 1): void {
   const list = asArray(v, 'attributes');
   for (let i = 0; i < list.length; i++) {
     const kv = asObject(list[i]);
     if (kv === null) continue;
-    setAttribute(attrs, asString(kv.key), anyValue(kv.value));
+    setAttribute(attrs, asString(kv.key), anyValue(kv.value, depth));
   }
 }
 
@@ -219,7 +257,7 @@ function readEvent(v: unknown): SpanEvent {
   const o = asObject(v) ?? {};
   return {
     name: asString(o.name),
-    timeUnixNano: jsonUint64ToDecimal(pick(o, 'timeUnixNano', 'time_unix_nano')) ?? '0',
+    timeUnixNano: jsonTimeToDecimal(pick(o, 'timeUnixNano', 'time_unix_nano')) ?? '0',
     attributes: newAttributes(o.attributes),
     droppedAttributesCount: asUint32(pick(o, 'droppedAttributesCount', 'dropped_attributes_count')),
   };
@@ -284,8 +322,8 @@ function readSpan(v: unknown, resource: ResourceInfo, scope: ScopeInfo, out: Spa
     }
     if (isAllZeroHex(parentSpanId)) parentSpanId = null;
   }
-  const start = jsonUint64ToDecimal(pick(o, 'startTimeUnixNano', 'start_time_unix_nano'));
-  const end = jsonUint64ToDecimal(pick(o, 'endTimeUnixNano', 'end_time_unix_nano'));
+  const start = jsonTimeToDecimal(pick(o, 'startTimeUnixNano', 'start_time_unix_nano'));
+  const end = jsonTimeToDecimal(pick(o, 'endTimeUnixNano', 'end_time_unix_nano'));
   if (start === null || end === null) {
     rej.add('invalid startTimeUnixNano/endTimeUnixNano: not an unsigned 64-bit integer');
     return;
@@ -347,12 +385,12 @@ function readLogRecord(v: unknown, resource: ResourceInfo, scope: ScopeInfo, out
   const eventName = asString(pick(o, 'eventName', 'event_name'));
   const body = o.body;
   out.push({
-    timeUnixNano: jsonUint64ToDecimal(pick(o, 'timeUnixNano', 'time_unix_nano')) ?? '0',
-    observedTimeUnixNano: jsonUint64ToDecimal(pick(o, 'observedTimeUnixNano', 'observed_time_unix_nano')) ?? '0',
+    timeUnixNano: jsonTimeToDecimal(pick(o, 'timeUnixNano', 'time_unix_nano')) ?? '0',
+    observedTimeUnixNano: jsonTimeToDecimal(pick(o, 'observedTimeUnixNano', 'observed_time_unix_nano')) ?? '0',
     severityNumber: asEnum(pick(o, 'severityNumber', 'severity_number'), SEVERITY_NUMBER_BY_NAME),
     severityText: asString(pick(o, 'severityText', 'severity_text')),
     eventName: eventName !== '' ? eventName : eventNameFromAttributes(attributes),
-    body: body === undefined ? null : anyValue(body),
+    body: body === undefined ? null : anyValue(body, 1),
     attributes,
     droppedAttributesCount: asUint32(pick(o, 'droppedAttributesCount', 'dropped_attributes_count')),
     flags: asUint32(o.flags),
@@ -385,11 +423,16 @@ function shapeFailure(what: string, err: unknown): { ok: false; message: string 
 /**
  * Decodes an OTLP/JSON `ExportTraceServiceRequest`. Same outputs and rejection rules as
  * `decodeTracesProtobuf`; additionally an id that is not a hex string of the right length, or a
- * time that is not an unsigned integer, rejects the span. Invalid JSON, a non-object document or
- * a repeated field that is not an array → `{ ok: false }`.
+ * time that is not an unsigned integer, rejects the span. Limits as in `decodeTracesProtobuf`
+ * (`options`). Invalid JSON, a non-object document or a repeated field that is not an array →
+ * `{ ok: false }`.
  * Spec: https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
  */
-export function decodeTracesJson(body: Uint8Array): DecodeResult<SpanRecord> {
+export function decodeTracesJson(body: Uint8Array, options?: DecodeOptions): DecodeResult<SpanRecord> {
+  return withLimits(options, () => decodeTracesJsonWalk(body));
+}
+
+function decodeTracesJsonWalk(body: Uint8Array): DecodeResult<SpanRecord> {
   const what = 'ExportTraceServiceRequest';
   const doc = parseBody(body, what);
   if (typeof doc === 'string') return { ok: false, message: doc };
@@ -420,7 +463,11 @@ export function decodeTracesJson(body: Uint8Array): DecodeResult<SpanRecord> {
  * Decodes an OTLP/JSON `ExportLogsServiceRequest`. Records are never rejected (invalid ids → null).
  * Invalid JSON or a wrongly shaped document → `{ ok: false }`.
  */
-export function decodeLogsJson(body: Uint8Array): DecodeResult<LogRecordInfo> {
+export function decodeLogsJson(body: Uint8Array, options?: DecodeOptions): DecodeResult<LogRecordInfo> {
+  return withLimits(options, () => decodeLogsJsonWalk(body));
+}
+
+function decodeLogsJsonWalk(body: Uint8Array): DecodeResult<LogRecordInfo> {
   const what = 'ExportLogsServiceRequest';
   const doc = parseBody(body, what);
   if (typeof doc === 'string') return { ok: false, message: doc };

@@ -67,19 +67,26 @@ import {
   setAttribute,
   spanKindFromNumber,
   statusCodeFromNumber,
-  uint64ToDecimal,
+  timeToDecimal,
+  type DecodeOptions,
+  stringLimitOf,
 } from './shared';
+import { DEPTH_LIMIT_MARKER, MAX_ANY_VALUE_DEPTH, truncateValue } from '../../model/limits';
 import { WireError, WireReader } from './wireReader';
 
 // ───────────────────────────── common.v1 ─────────────────────────────
 
-function readAnyValue(r: WireReader, end: number): AttributeValue {
+/**
+ * One AnyValue at nesting level `depth` (an attribute's own value is level 1). An array or
+ * kvlist at level `MAX_ANY_VALUE_DEPTH` is not descended into: it becomes `DEPTH_LIMIT_MARKER`.
+ */
+function readAnyValue(r: WireReader, end: number, depth: number): AttributeValue {
   let v: AttributeValue = null;
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
       case 0x0a:
-        v = r.string(end);
+        v = r.valueString(end);
         break;
       case 0x10:
         r.varint64();
@@ -94,21 +101,26 @@ function readAnyValue(r: WireReader, end: number): AttributeValue {
         break;
       case 0x2a: {
         const e = r.lenEnd(end);
-        v = readArrayValue(r, e);
+        v = depth >= MAX_ANY_VALUE_DEPTH ? DEPTH_LIMIT_MARKER : readArrayValue(r, e, depth + 1);
         r.pos = e;
         break;
       }
       case 0x32: {
         const e = r.lenEnd(end);
-        const obj: Attributes = {};
-        readKeyValueList(r, e, obj);
+        if (depth >= MAX_ANY_VALUE_DEPTH) {
+          v = DEPTH_LIMIT_MARKER;
+        } else {
+          const obj: Attributes = {};
+          readKeyValueList(r, e, obj, depth + 1);
+          v = obj;
+        }
         r.pos = e;
-        v = obj;
         break;
       }
       case 0x3a: {
         const e = r.lenEnd(end);
-        v = r.base64(r.pos, e);
+        const b64 = r.base64(r.pos, e);
+        v = b64.length > r.maxStringLength ? truncateValue(b64, r.maxStringLength) : b64;
         r.pos = e;
         break;
       }
@@ -124,13 +136,14 @@ function readAnyValue(r: WireReader, end: number): AttributeValue {
   return v;
 }
 
-function readArrayValue(r: WireReader, end: number): AttributeValue[] {
+/** ArrayValue whose elements are at nesting level `depth`. */
+function readArrayValue(r: WireReader, end: number, depth: number): AttributeValue[] {
   const out: AttributeValue[] = [];
   while (r.pos < end) {
     const tag = r.tag();
     if (tag === 0x0a) {
       const e = r.lenEnd(end);
-      out.push(readAnyValue(r, e));
+      out.push(readAnyValue(r, e, depth));
       r.pos = e;
     } else {
       r.skip(tag, end);
@@ -139,13 +152,13 @@ function readArrayValue(r: WireReader, end: number): AttributeValue[] {
   return out;
 }
 
-/** KeyValueList (and any `repeated KeyValue` of one key-value): entries into `attrs`. */
-function readKeyValueList(r: WireReader, end: number, attrs: Attributes): void {
+/** KeyValueList (and any `repeated KeyValue` of one key-value): entries, values at level `depth`, into `attrs`. */
+function readKeyValueList(r: WireReader, end: number, attrs: Attributes, depth: number): void {
   while (r.pos < end) {
     const tag = r.tag();
     if (tag === 0x0a) {
       const e = r.lenEnd(end);
-      readKeyValue(r, e, attrs);
+      readKeyValue(r, e, attrs, depth);
       r.pos = e;
     } else {
       r.skip(tag, end);
@@ -153,8 +166,8 @@ function readKeyValueList(r: WireReader, end: number, attrs: Attributes): void {
   }
 }
 
-/** One KeyValue into `attrs` (a repeated key keeps the last value). */
-function readKeyValue(r: WireReader, end: number, attrs: Attributes): void {
+/** One KeyValue (its value at level `depth`) into `attrs` (a repeated key keeps the last value). */
+function readKeyValue(r: WireReader, end: number, attrs: Attributes, depth: number): void {
   let key = '';
   let value: AttributeValue = null;
   while (r.pos < end) {
@@ -163,7 +176,7 @@ function readKeyValue(r: WireReader, end: number, attrs: Attributes): void {
       key = r.repeatedString(end);
     } else if (tag === 0x12) {
       const e = r.lenEnd(end);
-      value = readAnyValue(r, e);
+      value = readAnyValue(r, e, depth);
       r.pos = e;
     } else {
       r.skip(tag, end);
@@ -175,7 +188,7 @@ function readKeyValue(r: WireReader, end: number, attrs: Attributes): void {
 /** Reads `repeated KeyValue` field occurrence whose tag was just read. */
 function readAttribute(r: WireReader, end: number, attrs: Attributes): void {
   const e = r.lenEnd(end);
-  readKeyValue(r, e, attrs);
+  readKeyValue(r, e, attrs, 1);
   r.pos = e;
 }
 
@@ -230,7 +243,7 @@ function readEvent(r: WireReader, end: number): SpanEvent {
     switch (tag) {
       case 0x09:
         r.fixed64();
-        time = uint64ToDecimal(r.hi, r.lo);
+        time = timeToDecimal(r.hi, r.lo);
         break;
       case 0x12:
         name = r.repeatedString(end);
@@ -375,11 +388,11 @@ function readSpan(
         break;
       case 0x39:
         r.fixed64();
-        span.startTimeUnixNano = uint64ToDecimal(r.hi, r.lo);
+        span.startTimeUnixNano = timeToDecimal(r.hi, r.lo);
         break;
       case 0x41:
         r.fixed64();
-        span.endTimeUnixNano = uint64ToDecimal(r.hi, r.lo);
+        span.endTimeUnixNano = timeToDecimal(r.hi, r.lo);
         break;
       case 0x4a:
         readAttribute(r, end, span.attributes);
@@ -535,11 +548,11 @@ function readLogRecord(
     switch (tag) {
       case 0x09:
         r.fixed64();
-        log.timeUnixNano = uint64ToDecimal(r.hi, r.lo);
+        log.timeUnixNano = timeToDecimal(r.hi, r.lo);
         break;
       case 0x59:
         r.fixed64();
-        log.observedTimeUnixNano = uint64ToDecimal(r.hi, r.lo);
+        log.observedTimeUnixNano = timeToDecimal(r.hi, r.lo);
         break;
       case 0x10:
         log.severityNumber = r.varint32() | 0;
@@ -549,7 +562,7 @@ function readLogRecord(
         break;
       case 0x2a: {
         const e = r.lenEnd(end);
-        log.body = readAnyValue(r, e);
+        log.body = readAnyValue(r, e, 1);
         r.pos = e;
         break;
       }
@@ -693,15 +706,17 @@ function failure(what: string, err: unknown): { ok: false; message: string } {
  * Spans with a trace id that is not 16 bytes or all zeros, a span id that is not 8 bytes or all
  * zeros, or a parent span id that is neither empty nor 8 bytes are rejected (OTLP spec,
  * trace.proto `Span.trace_id`/`span_id`); an all-zero parent id means "root". Links with invalid
- * ids are dropped and counted in `droppedLinksCount`. Times are decimal nanosecond strings.
- * Malformed protobuf → `{ ok: false }`.
+ * ids are dropped and counted in `droppedLinksCount`. Times are decimal nanosecond strings,
+ * clamped to 2^63 - 1. String values longer than `options.maxAttributeValueLength` and values
+ * nested deeper than `MAX_ANY_VALUE_DEPTH` are cut with markers (src/model/limits.ts); the span
+ * is kept. Malformed protobuf → `{ ok: false }`.
  * Spec: https://opentelemetry.io/docs/specs/otlp/#binary-protobuf-encoding
  */
-export function decodeTracesProtobuf(body: Uint8Array): DecodeResult<SpanRecord> {
+export function decodeTracesProtobuf(body: Uint8Array, options?: DecodeOptions): DecodeResult<SpanRecord> {
   const items: SpanRecord[] = [];
   const rejections = new Rejections();
   try {
-    const r = new WireReader(body);
+    const r = new WireReader(body, stringLimitOf(options));
     const end = body.length;
     while (r.pos < end) {
       const tag = r.tag();
@@ -726,10 +741,10 @@ export function decodeTracesProtobuf(body: Uint8Array): DecodeResult<SpanRecord>
  * attribute. Times are decimal nanosecond strings ('0' when absent). Malformed protobuf →
  * `{ ok: false }`. Spec: https://opentelemetry.io/docs/specs/otlp/#binary-protobuf-encoding
  */
-export function decodeLogsProtobuf(body: Uint8Array): DecodeResult<LogRecordInfo> {
+export function decodeLogsProtobuf(body: Uint8Array, options?: DecodeOptions): DecodeResult<LogRecordInfo> {
   const items: LogRecordInfo[] = [];
   try {
-    const r = new WireReader(body);
+    const r = new WireReader(body, stringLimitOf(options));
     const end = body.length;
     while (r.pos < end) {
       const tag = r.tag();

@@ -6,6 +6,24 @@
  * common path.
  */
 import type { AttributeValue, Attributes, SpanKind, StatusCode } from '../../model/trace';
+import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH } from '../../model/limits';
+
+/**
+ * Limits applied while decoding (both formats). String and bytes `AnyValue`s longer than
+ * `maxAttributeValueLength` characters are cut with a marker that keeps the original length
+ * (`truncateValue`, src/model/limits.ts); `AnyValue`s nested deeper than `MAX_ANY_VALUE_DEPTH`
+ * become `DEPTH_LIMIT_MARKER`. The span or record that holds them is kept.
+ */
+export interface DecodeOptions {
+  /** Characters (UTF-16 units); default `DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH`; ≤ 0 or Infinity: no limit. */
+  maxAttributeValueLength?: number;
+}
+
+/** The effective string limit of `options` (Infinity for none). */
+export function stringLimitOf(options: DecodeOptions | undefined): number {
+  const n = options?.maxAttributeValueLength ?? DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH;
+  return n > 0 ? n : Infinity;
+}
 
 /** Outcome of decoding one OTLP export request body. */
 export type DecodeResult<T> = DecodeSuccess<T> | DecodeFailure;
@@ -176,6 +194,14 @@ export function uint64ToDecimal(hi: number, lo: number): string {
 }
 
 /**
+ * A fixed64 nanosecond time from its words, as `uint64ToDecimal`, clamped to
+ * {@link MAX_TIME_UNIX_NANO} (see {@link clampTimeUnixNano}).
+ */
+export function timeToDecimal(hi: number, lo: number): string {
+  return hi >= 0x80000000 ? MAX_TIME_UNIX_NANO : uint64ToDecimal(hi, lo);
+}
+
+/**
  * A signed 64-bit integer from its two's-complement words as an {@link AttributeValue}: a number
  * when it is a safe integer (|v| ≤ 2^53 - 1), otherwise its exact decimal string.
  */
@@ -187,6 +213,18 @@ export function int64ToAttribute(hi: number, lo: number): number | string {
     if (v >= -Number.MAX_SAFE_INTEGER) return v;
   }
   return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
+}
+
+/** 2^63 - 1 as a decimal string: the latest time the store can hold (2262-04-11T23:47:16.854775807Z). */
+export const MAX_TIME_UNIX_NANO = '9223372036854775807';
+
+/**
+ * Clamps a decimal unsigned 64-bit time to {@link MAX_TIME_UNIX_NANO}: OTLP times are fixed64,
+ * but values past year 2262 are nonsense (a broken clock or a bug) and SQLite's INTEGER is
+ * signed. The span keeps its place, at the far end of the time axis, instead of being rejected.
+ */
+export function clampTimeUnixNano(decimal: string): string {
+  return decimal.length > 19 || (decimal.length === 19 && decimal > MAX_TIME_UNIX_NANO) ? MAX_TIME_UNIX_NANO : decimal;
 }
 
 /**
@@ -214,6 +252,12 @@ export function jsonUint64ToDecimal(value: unknown): string | null {
     return t <= Number.MAX_SAFE_INTEGER ? String(t) : BigInt(t).toString();
   }
   return null;
+}
+
+/** `jsonUint64ToDecimal` for times: clamped to {@link MAX_TIME_UNIX_NANO}; `null` when invalid. */
+export function jsonTimeToDecimal(value: unknown): string | null {
+  const decimal = jsonUint64ToDecimal(value);
+  return decimal === null ? null : clampTimeUnixNano(decimal);
 }
 
 /**

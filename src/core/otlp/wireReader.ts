@@ -10,6 +10,7 @@
  */
 
 import { bytesToHex } from './shared';
+import { truncateValue } from '../../model/limits';
 
 /** Malformed protobuf input (truncated, bad varint, bad length, unsupported wire type). */
 export class WireError extends Error {
@@ -62,7 +63,11 @@ export class WireReader {
   hi = 0;
   lo = 0;
 
-  constructor(buf: Uint8Array) {
+  /**
+   * Longest string `AnyValue` kept by {@link valueString}, in characters (Infinity: no limit).
+   * @param maxStringLength see `DecodeOptions.maxAttributeValueLength`.
+   */
+  constructor(buf: Uint8Array, readonly maxStringLength = Infinity) {
     this.buf = buf;
     this.nodeBuf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -196,6 +201,21 @@ export class WireReader {
     const s = this.pos;
     this.pos = e;
     return s === e ? '' : this.utf8(s, e);
+  }
+
+  /**
+   * Like {@link string}, for `AnyValue.string_value`: a string longer than
+   * {@link maxStringLength} characters is cut with a marker that states its length
+   * (`truncateValue`). A UTF-8 payload of n bytes has at most n characters, so shorter payloads
+   * skip the check.
+   */
+  valueString(end: number): string {
+    const e = this.lenEnd(end);
+    const s = this.pos;
+    this.pos = e;
+    if (s === e) return '';
+    const str = this.utf8(s, e);
+    return e - s > this.maxStringLength ? truncateValue(str, this.maxStringLength) : str;
   }
 
   /**

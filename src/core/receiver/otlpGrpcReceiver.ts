@@ -38,6 +38,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { IngestParams, IngestResult, OtlpSignal } from '../worker/protocol';
 import { encodeExportResponse, encodeStatus, type PartialSuccess } from '../otlp/responses';
 import type { ReceiverCounters, ReceiverStartResult } from './otlpHttpReceiver';
+import { RateLimitedLog } from './rateLimitedLog';
 
 /** gRPC service of each signal (package + service name of the vendored `*_service.proto`). */
 export const GRPC_SERVICES: Readonly<Record<OtlpSignal, string>> = {
@@ -128,8 +129,12 @@ export class OtlpGrpcReceiver {
   private running: Running | undefined;
   private starting: Promise<GrpcReceiverStartResult> | undefined;
   readonly counters: ReceiverCounters = { requests: 0, rejectedRequests: 0 };
+  /** Rejections and partial successes: one line each, at most 10 per 10 s. */
+  private readonly rejectLog: RateLimitedLog;
 
-  constructor(private readonly options: GrpcReceiverOptions) {}
+  constructor(private readonly options: GrpcReceiverOptions) {
+    this.rejectLog = new RateLimitedLog(options.log, { noun: 'rejected gRPC calls' });
+  }
 
   /** Address once listening, else `undefined`. */
   get address(): { host: string; port: number } | undefined {
@@ -238,7 +243,7 @@ export class OtlpGrpcReceiver {
         settled = true;
         running.pending.delete(reject);
         this.counters.rejectedRequests++;
-        this.options.log?.('warn', `gRPC ${path} → ${CODE_NAMES[error.code] ?? error.code}: ${error.details}`);
+        this.rejectLog.warn(`gRPC ${path} → ${CODE_NAMES[error.code] ?? error.code}: ${error.details}`);
         callback(error);
       };
       if (running.stopping) {
@@ -258,7 +263,7 @@ export class OtlpGrpcReceiver {
               settled = true;
               running.pending.delete(reject);
               if (outcome.rejected > 0) {
-                this.options.log?.('warn', `gRPC ${path}: rejected ${outcome.rejected} of ${outcome.accepted + outcome.rejected}: ${outcome.errorMessage}`);
+                this.rejectLog.warn(`gRPC ${path} → OK, partial success: rejected ${outcome.rejected} of ${outcome.accepted + outcome.rejected}: ${outcome.errorMessage}`);
               }
               callback(null, outcome.rejected > 0 ? { rejected: outcome.rejected, errorMessage: outcome.errorMessage } : undefined);
               return;
@@ -267,6 +272,8 @@ export class OtlpGrpcReceiver {
               return reject({ code: Code.INVALID_ARGUMENT, details: outcome.message });
             case 'tooLarge':
               return reject({ code: Code.RESOURCE_EXHAUSTED, details: `${outcome.message} (setting traceLens.receiver.maxBodyMegabytes)` });
+            case 'busy':
+              return reject(overloadedError(lib, outcome.message));
           }
         })
         .catch((error: unknown) => {
@@ -316,8 +323,7 @@ function applyLogSink(m: GrpcModule, log: (level: 'info' | 'warn' | 'error', mes
 }
 
 /** RESOURCE_EXHAUSTED with RetryInfo: the spec's signal that the server is throttling. */
-function overloadedError(lib: GrpcModule): CallError {
-  const details = 'Trace Lens is busy storing earlier requests; retry later';
+function overloadedError(lib: GrpcModule, details = 'Trace Lens is busy storing earlier requests; retry later'): CallError {
   const retryInfo = encodeRetryInfo(RETRY_DELAY_SECONDS);
   const metadata = new lib.Metadata();
   metadata.set('grpc-status-details-bin', toBuffer(encodeStatusWithDetails(Code.RESOURCE_EXHAUSTED, details, RETRY_INFO_TYPE_URL, retryInfo)));

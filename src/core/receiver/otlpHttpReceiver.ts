@@ -10,13 +10,19 @@
  * - 413 past `maxBodyBytes` (compressed size here, decompressed size in the worker);
  * - 415 for other content types or encodings; 405 for other methods; 404 for other paths,
  *   with a message naming the right ones;
- * - 503 + `Retry-After` when the ingest queue is full or the worker is unavailable;
+ * - 503 + `Retry-After` when the ingest queue is full (requests or bytes), when bodies being
+ *   received would exceed `maxBufferedBytes`, or when the worker is unavailable
+ *   (spec §Failures: 503 is retryable, the client waits `Retry-After` seconds);
+ * - 403 for a `Host` that is not a loopback name while bound to loopback (DNS rebinding), and for
+ *   browser requests whose `Origin` is not in `corsAllowedOrigins`;
  * - `OPTIONS` answers CORS preflights for the configured origins.
+ * Every rejection writes one line to `log`, at most 10 per 10 s (then one summary line).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContentEncoding, IngestParams, IngestResult, OtlpFormat, OtlpSignal } from '../worker/protocol';
 import { encodeExportResponse, encodeStatus } from '../otlp/responses';
+import { RateLimitedLog } from './rateLimitedLog';
 import { WINDOW_CHANNEL_PREFIX, handleWindowChannel, type WindowChannelServerOptions } from './windowChannel';
 
 /** gRPC-style status codes used in `google.rpc.Status` bodies. */
@@ -42,19 +48,32 @@ export interface ReceiverOptions {
   port: number;
   /** Largest body accepted, in bytes (checked on the wire here and after decompression in the worker). */
   maxBodyBytes: number;
+  /**
+   * Most bytes of request bodies being received at once (not yet handed to `ingest`); a chunk
+   * that would exceed it aborts its request with 503 + Retry-After. Default
+   * `max(64 MiB, 2 × maxBodyBytes)`; never less than `2 × maxBodyBytes`, so one request of the
+   * largest size always fits.
+   */
+  maxBufferedBytes?: number;
   /** Origins allowed for CORS; `*` in a pattern matches any run of characters except `/`. */
   corsAllowedOrigins: readonly string[];
   /** Decodes and stores one request (in the ingest worker). Rejections become 503. */
   ingest: (params: IngestParams) => Promise<IngestResult>;
   /** `true` while the ingest queue is full: new requests get 503 + Retry-After. */
   isOverloaded: () => boolean;
-  /** One line per notable request (errors, rejections); never contains payload content. */
+  /**
+   * One line per notable request (errors, rejections); never contains payload content.
+   * Rejections are rate-limited (`RateLimitedLog`).
+   */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Called after each handled export request. */
   onExport?: (signal: OtlpSignal, outcome: IngestResult) => void;
   /** Serves the query channel for other VS Code windows under `/trace-lens/v1/` (./windowChannel.ts). */
   windowChannel?: WindowChannelServerOptions;
 }
+
+/** Default of `maxBufferedBytes` (when it is larger than `2 × maxBodyBytes`). */
+const DEFAULT_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /** Result of `start()`. */
 export type ReceiverStartResult =
@@ -71,10 +90,21 @@ export interface ReceiverCounters {
 export class OtlpHttpReceiver {
   private server: http.Server | undefined;
   private readonly corsPatterns: RegExp[];
+  private readonly rejectLog: RateLimitedLog;
+  private readonly maxBufferedBytes: number;
+  /** Bytes of bodies being received (read, not yet handed to `ingest`). */
+  private bufferedBytes = 0;
   readonly counters: ReceiverCounters = { requests: 0, rejectedRequests: 0 };
 
   constructor(private readonly options: ReceiverOptions) {
     this.corsPatterns = options.corsAllowedOrigins.map(originPattern);
+    this.rejectLog = new RateLimitedLog(options.log);
+    this.maxBufferedBytes = Math.max(options.maxBufferedBytes ?? DEFAULT_BUFFERED_BYTES, 2 * options.maxBodyBytes);
+  }
+
+  /** Bytes of request bodies being received right now (read, not yet handed to `ingest`). */
+  get bufferedBodyBytes(): number {
+    return this.bufferedBytes;
   }
 
   /** Address once listening, else `undefined`. */
@@ -113,6 +143,7 @@ export class OtlpHttpReceiver {
   stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.rejectLog.flush();
     if (!server) return Promise.resolve();
     return new Promise((resolve) => {
       server.close(() => resolve());
@@ -131,6 +162,10 @@ export class OtlpHttpReceiver {
     if (!this.isAllowedHost(req.headers.host)) {
       // A page on another site that resolved its name to 127.0.0.1 (DNS rebinding).
       return this.reject(req, res, 403, 'text', `Host header ${JSON.stringify(req.headers.host)} is not a loopback name`);
+    }
+    if (origin !== undefined && !corsOrigin && req.method !== 'OPTIONS') {
+      // Only browsers send Origin; a page not in corsAllowedOrigins may not export (nor probe).
+      return this.reject(req, res, 403, 'text', `Origin ${JSON.stringify(origin)} is not in traceLens.receiver.corsAllowedOrigins`);
     }
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
     if (this.options.windowChannel && path.startsWith(WINDOW_CHANNEL_PREFIX)) {
@@ -167,30 +202,59 @@ export class OtlpHttpReceiver {
     if (declaredLength > this.options.maxBodyBytes) {
       return this.reject(req, res, 413, format, tooLargeMessage(declaredLength, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
     }
-    if (this.options.isOverloaded()) {
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      return this.reject(req, res, 503, format, 'Trace Lens is busy storing earlier requests; retry later', RPC_UNAVAILABLE);
+    if (this.options.isOverloaded() || this.bufferedBytes >= this.maxBufferedBytes) {
+      return this.busy(req, res, format, 'Trace Lens is busy storing earlier requests; retry later');
     }
     this.readBody(req, res, signal, format, encoding);
+  }
+
+  /** 503 + Retry-After (OTLP/HTTP §Failures: retryable). */
+  private busy(req: http.IncomingMessage, res: http.ServerResponse, format: OtlpFormat, message: string): void {
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    this.reject(req, res, 503, format, message, RPC_UNAVAILABLE);
   }
 
   private readBody(req: http.IncomingMessage, res: http.ServerResponse, signal: OtlpSignal, format: OtlpFormat, encoding: ContentEncoding): void {
     const chunks: Buffer[] = [];
     let received = 0;
     let aborted = false;
+    /** Gives this request's bytes back to the buffer budget (once). */
+    const release = () => {
+      this.bufferedBytes -= received;
+      received = 0;
+      chunks.length = 0;
+    };
     req.on('data', (chunk: Buffer) => {
       if (aborted) return;
-      received += chunk.length;
-      if (received > this.options.maxBodyBytes) {
+      if (received + chunk.length > this.options.maxBodyBytes) {
         aborted = true;
-        chunks.length = 0;
-        this.reject(req, res, 413, format, tooLargeMessage(received, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
+        const size = received + chunk.length;
+        release();
+        this.reject(req, res, 413, format, tooLargeMessage(size, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
         return;
       }
+      if (this.bufferedBytes + chunk.length > this.maxBufferedBytes) {
+        aborted = true;
+        release();
+        res.setHeader('Connection', 'close');
+        this.busy(req, res, format, `Trace Lens is receiving more than ${this.maxBufferedBytes} bytes of requests at once; retry later`);
+        return;
+      }
+      received += chunk.length;
+      this.bufferedBytes += chunk.length;
       chunks.push(chunk);
     });
     req.on('error', () => {
+      if (aborted) return;
       aborted = true;
+      release();
+    });
+    req.on('close', () => {
+      // Client went away before the end: free its bytes.
+      if (!aborted && !req.complete) {
+        aborted = true;
+        release();
+      }
     });
     req.on('end', () => {
       if (aborted) return;
@@ -202,6 +266,7 @@ export class OtlpHttpReceiver {
         body.set(chunk, offset);
         offset += chunk.length;
       }
+      release();
       this.options
         .ingest({ signal, format, encoding, body, maxBodyBytes: this.options.maxBodyBytes })
         .then((outcome) => {
@@ -209,8 +274,7 @@ export class OtlpHttpReceiver {
           this.respond(req, res, signal, format, outcome);
         })
         .catch((error: unknown) => {
-          res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-          this.reject(req, res, 503, format, `ingest unavailable: ${error instanceof Error ? error.message : String(error)}`, RPC_UNAVAILABLE);
+          this.busy(req, res, format, `ingest unavailable: ${error instanceof Error ? error.message : String(error)}`);
         });
     });
   }
@@ -219,7 +283,7 @@ export class OtlpHttpReceiver {
     switch (outcome.status) {
       case 'ok': {
         const partial = outcome.rejected > 0 ? { rejected: outcome.rejected, errorMessage: outcome.errorMessage } : undefined;
-        if (partial) this.options.log?.('warn', `${req.url}: rejected ${outcome.rejected} of ${outcome.accepted + outcome.rejected}: ${outcome.errorMessage}`);
+        if (partial) this.rejectLog.warn(`POST ${req.url} → 200, partial success: rejected ${outcome.rejected} of ${outcome.accepted + outcome.rejected}: ${outcome.errorMessage}`);
         send(res, 200, format, encodeExportResponse(signal, format, partial));
         return;
       }
@@ -229,12 +293,15 @@ export class OtlpHttpReceiver {
       case 'tooLarge':
         this.reject(req, res, 413, format, outcome.message, RPC_RESOURCE_EXHAUSTED);
         return;
+      case 'busy':
+        this.busy(req, res, format, outcome.message);
+        return;
     }
   }
 
   private reject(req: http.IncomingMessage, res: http.ServerResponse, status: number, format: OtlpFormat | 'text', message: string, rpcCode = RPC_INVALID_ARGUMENT): void {
     this.counters.rejectedRequests++;
-    this.options.log?.('warn', `${req.method} ${req.url} → ${status}: ${message}`);
+    this.rejectLog.warn(`${req.method} ${req.url} → ${status}: ${message}`);
     if (status === 413) res.setHeader('Connection', 'close');
     if (format === 'text') {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message + '\n');
@@ -253,9 +320,12 @@ export class OtlpHttpReceiver {
   }
 }
 
-/** `true` for addresses that only this machine can reach. */
+/**
+ * `true` for addresses that only this machine can reach: `localhost`, `::1` and the IPv4
+ * literals 127.x.y.z (a DNS name such as `127.example.com` is not loopback).
+ */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function send(res: http.ServerResponse, status: number, format: OtlpFormat, body: Uint8Array): void {

@@ -22,6 +22,10 @@ ATTACH DATABASE ':memory:' AS store;
 PRAGMA store.journal_mode = MEMORY;
 PRAGMA store.synchronous = OFF;
 
+-- Version of this schema, checked when a snapshot is restored (TraceStore STORE_SCHEMA_VERSION):
+-- a snapshot written by another schema version is not restored.
+PRAGMA store.user_version = 1;
+
 -- 4 KiB (the default, stated for clarity). 8 and 16 KiB pages measured no faster on the pilot
 -- workloads, and 16 KiB pages cost +30% bytes per agent span (overflow-page slack).
 PRAGMA store.page_size = 4096;
@@ -139,3 +143,11 @@ CREATE TABLE store.logs (
 
 -- spanDetail's logs, and deleting a trace's logs (prefix trace_id).
 CREATE INDEX store.logs_by_span ON logs (trace_id, span_id, time_ns);
+
+-- The store's dictionary of GenAI badge names (codec.ts badgeNamesKey; spans.genai refers to ids).
+-- Kept in memory while running; written here only before a snapshot (TraceStore.exportSnapshot),
+-- so a restored store can read its badges' names back.
+CREATE TABLE store.genai_names (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL
+) STRICT;

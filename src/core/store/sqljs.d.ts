@@ -31,6 +31,16 @@ declare module 'sql.js' {
   }
 
   export interface Database {
+    /**
+     * The `sqlite3*` connection handle (a WASM pointer). Not documented by sql.js but a stable
+     * field of its `Database` (set in the constructor); used with `cwrap` for the backup API.
+     */
+    readonly db: number;
+    /**
+     * Returns the bytes of the main database file. Frees every prepared statement of this
+     * connection and reopens it (sql.js closes the file to read it).
+     */
+    export(): Uint8Array;
     run(sql: string, params?: BindParams): Database;
     exec(sql: string, params?: BindParams): QueryExecResult[];
     prepare(sql: string, params?: BindParams): Statement;
@@ -39,7 +49,13 @@ declare module 'sql.js' {
   }
 
   export interface SqlJsStatic {
+    /** A database whose main file (in Emscripten's in-memory FS) is a copy of `data`, or empty. */
     Database: new (data?: ArrayLike<number> | null) => Database;
+    /**
+     * Emscripten's `cwrap` over the exported C functions; the 1.16 build exports
+     * `sqlite3_backup_init`, `sqlite3_backup_step`, `sqlite3_backup_finish` (see the module's keys).
+     */
+    cwrap(name: string, returnType: 'number' | 'string' | null, argTypes: ('number' | 'string')[]): (...args: (number | string)[]) => number;
   }
 
   export interface SqlJsConfig {

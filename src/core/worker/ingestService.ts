@@ -8,15 +8,17 @@ import type { RequestHandlers } from '../../protocol/channel';
 import type { SpanDetail, SpanId, TraceId } from '../../model/trace';
 import type { TraceConversation } from '../../model/genai';
 import { buildConversation, genaiIngestAnnotator, normalizeSpan } from '../genai';
-import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decode';
+import { decodeLogs, decodeMetrics, decodeTraces, type DecodeOptions } from '../otlp/decode';
 import type { InsertResult, TraceStore } from '../store/traceStore';
 import { Forwarder } from '../forwarding/forwarder';
+import type { StorePersistence } from './persistence';
 import { UsageIndex } from './usageIndex';
 import {
   CHANGE_NOTIFY_INTERVAL_MS,
   MAX_CHANGED_IDS,
   type IngestParams,
   type IngestResult,
+  type StoreConfig,
   type WorkerEvent,
   type WorkerRequests,
 } from './protocol';
@@ -62,6 +64,10 @@ export class IngestService {
   private truncated = false;
   private cleared = false;
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Limits applied while decoding (`StoreConfig.maxAttributeValueLength`). */
+  private decodeOptions: DecodeOptions = {};
+  /** Snapshots of the store (the worker attaches it; absent in tests that do not persist). */
+  private persistence: StorePersistence | undefined;
 
   /** `handlers.ingest` etc.; passed to the worker's `Channel`. */
   readonly handlers: RequestHandlers<WorkerRequests>;
@@ -80,6 +86,7 @@ export class IngestService {
     this.handlers = {
       configure: async (config) => {
         const result = store.configure(config);
+        this.configureDecoding(config);
         this.noteRemoved(result.removedTraceIds);
         if (result.pending) this.noteRemoved((await store.applyRetention()).removedTraceIds);
         return null;
@@ -131,7 +138,25 @@ export class IngestService {
           traceIdsOfSession: async (sessionId) =>
             (await this.handlers.listTraces({ limit: 10_000, offset: 0, sessionId })).filter((t) => t.sessionId === sessionId).map((t) => t.traceId),
         }),
+      configurePersistence: (config) => {
+        this.persistence?.configure(config);
+        return null;
+      },
+      snapshot: () => this.persistence?.snapshotIfChanged() ?? { written: false, bytes: 0, path: null, durationMs: 0 },
     };
+  }
+
+  /** Serves `configurePersistence` and `snapshot` with `persistence` from now on. */
+  attachPersistence(persistence: StorePersistence): void {
+    this.persistence = persistence;
+  }
+
+  /**
+   * Takes the decode limits of a store configuration (`maxAttributeValueLength`; absent: the
+   * default). Applies to requests decoded from now on.
+   */
+  configureDecoding(config: Pick<StoreConfig, 'maxAttributeValueLength'>): void {
+    this.decodeOptions = { maxAttributeValueLength: config.maxAttributeValueLength };
   }
 
   /** Decompress, decode, store. Expected failures are values, never exceptions. */
@@ -141,7 +166,7 @@ export class IngestService {
     const body = inflated.data;
     switch (params.signal) {
       case 'traces': {
-        const decoded = decodeTraces(body, params.format);
+        const decoded = decodeTraces(body, params.format, this.decodeOptions);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
         this.forwarder.offer('traces', params.format, body, decoded.items.length);
         // Time-sliced writes: queries from the UI get their turn between slices.
@@ -149,7 +174,7 @@ export class IngestService {
         return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
       }
       case 'logs': {
-        const decoded = decodeLogs(body, params.format);
+        const decoded = decodeLogs(body, params.format, this.decodeOptions);
         if (!decoded.ok) return { status: 'invalid', message: decoded.message };
         this.forwarder.offer('logs', params.format, body, decoded.items.length);
         const stored = await this.store.ingestLogs(decoded.items);

@@ -8,15 +8,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as path from 'node:path';
 import { Channel } from '../../protocol/channel';
-import type { HostRequests, HostToWorkerMessage, WorkerEvent, WorkerRequests, StoreConfig } from './protocol';
+import type { HostRequests, HostToWorkerMessage, PersistenceConfig, WorkerEvent, WorkerRequests, StoreConfig } from './protocol';
 import { IngestService } from './ingestService';
 import { TraceStore } from '../store/traceStore';
+import { StorePersistence, openPersistentStore } from './persistence';
 
 /** What the host passes at start. */
 export interface WorkerStartData {
   config: StoreConfig;
   /** Folder holding `sql-wasm.wasm`; defaults to this bundle's folder. */
   wasmDir?: string;
+  /** Setting `traceLens.store.persistence` and its folder; absent: off, no folder. */
+  persistence?: PersistenceConfig;
 }
 
 async function main(): Promise<void> {
@@ -24,15 +27,27 @@ async function main(): Promise<void> {
   if (!port) throw new Error('ingestWorker must run in a worker_thread');
   const data = workerData as WorkerStartData;
   const wasmDir = data.wasmDir ?? __dirname;
-  const store = await TraceStore.open({ locateFile: (file) => path.join(wasmDir, file), config: data.config });
+  // Events raised while opening (a snapshot restored or refused) wait for the channel.
+  const early: WorkerEvent[] = [];
+  const store = await openPersistentStore(
+    (snapshot) => TraceStore.open({ locateFile: (file) => path.join(wasmDir, file), config: data.config, snapshot }),
+    data.persistence,
+    (event) => early.push(event),
+  );
   // eslint-disable-next-line prefer-const
   let channel: Channel<WorkerEvent, HostToWorkerMessage, WorkerRequests, HostRequests>;
-  const service = new IngestService(store, (event) => channel.send(event));
+  const emit = (event: WorkerEvent) => channel.send(event);
+  const service = new IngestService(store, emit);
+  service.configureDecoding(data.config);
+  const persistence = new StorePersistence(store, emit);
+  if (data.persistence) persistence.configure(data.persistence);
+  service.attachPersistence(persistence);
   channel = new Channel<WorkerEvent, HostToWorkerMessage, WorkerRequests, HostRequests>(
     (envelope, transfer) => port.postMessage(envelope, transfer ?? []),
     service.handlers,
     () => undefined,
   );
+  for (const event of early) channel.send(event);
   port.on('message', (message) => channel.receive(message));
   port.postMessage({ kind: 'message', body: { type: 'log', level: 'info', message: 'ingest worker ready' } });
 }

@@ -35,6 +35,35 @@ export interface StoreConfig {
   maxSpans: number;
   /** Oldest traces are evicted once the database is larger than this (MiB). */
   maxMegabytes: number;
+  /**
+   * String and bytes attribute values (and log bodies) longer than this many characters are cut
+   * at decode, with a marker that keeps the original length (src/model/limits.ts). Default
+   * `DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH` (1 Mi characters).
+   */
+  maxAttributeValueLength?: number;
+}
+
+/**
+ * Setting `traceLens.store.persistence` with the folder it applies to (the extension's workspace
+ * storage, `ExtensionContext.storageUri`; `null` when VS Code has none, e.g. no folder open: then
+ * nothing is persisted). See src/core/worker/persistence.ts.
+ */
+export interface PersistenceConfig {
+  mode: 'off' | 'workspace';
+  dir: string | null;
+  /** Between checks for a periodic snapshot (ms); default `SNAPSHOT_INTERVAL_MS` (30 s). */
+  intervalMs?: number;
+}
+
+/** Outcome of a `snapshot` request. */
+export interface SnapshotResult {
+  /** `false` when persistence is off, the store did not change since the last snapshot, or writing failed (logged). */
+  written: boolean;
+  /** Size of the snapshot written (bytes), 0 when none. */
+  bytes: number;
+  /** The snapshot file, `null` when persistence is off. */
+  path: string | null;
+  durationMs: number;
 }
 
 export interface IngestParams {
@@ -53,11 +82,15 @@ export interface IngestParams {
  *   '' when none), reported to the client as OTLP `partial_success`.
  * - `invalid`: the body could not be decoded or decompressed → HTTP 400.
  * - `tooLarge`: decompressed size above `maxBodyBytes` → HTTP 413.
+ * - `busy`: not handed to the worker because its queue is full (requests or bytes, see
+ *   `IngestWorkerClient`); nothing was stored → HTTP 503 + Retry-After, gRPC RESOURCE_EXHAUSTED
+ *   with RetryInfo (both retryable per the OTLP spec).
  */
 export type IngestResult =
   | { status: 'ok'; accepted: number; rejected: number; errorMessage: string }
   | { status: 'invalid'; message: string }
-  | { status: 'tooLarge'; message: string };
+  | { status: 'tooLarge'; message: string }
+  | { status: 'busy'; message: string };
 
 /** Requests the worker answers. */
 export type WorkerRequests = {
@@ -95,6 +128,10 @@ export type WorkerRequests = {
   forwardingStatus: { params: Record<string, never>; result: ForwardingStatus };
   /** Sends stored traces (or a session's) to the named targets now ("Send Trace to…"). */
   forwardTraces: { params: ForwardTracesParams; result: ForwardTracesResult };
+  /** Persistence setting changed: start or stop snapshots (`off` deletes the snapshot file). */
+  configurePersistence: { params: PersistenceConfig; result: null };
+  /** Writes a snapshot now if persistence is on and the store changed (the host asks on shutdown). */
+  snapshot: { params: Record<string, never>; result: SnapshotResult };
 };
 
 /** Messages the worker pushes to the host. */
@@ -109,7 +146,12 @@ export type WorkerEvent =
       removedTraceIds: TraceId[];
       cleared: boolean;
     }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /**
+   * The saved traces could not be restored (`message`, one line): the file was moved to
+   * `movedTo` (`null`: it could not be moved and was deleted) and the store started empty.
+   */
+  | { type: 'persistence'; kind: 'restoreFailed'; message: string; path: string; movedTo: string | null };
 
 /** The host sends no fire-and-forget messages to the worker today. */
 export type HostToWorkerMessage = { type: 'noop' };

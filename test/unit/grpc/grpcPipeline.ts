@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { IngestWorkerClient } from '../../../src/core/worker/ingestClient';
 import { OtlpGrpcReceiver, type GrpcReceiverOptions } from '../../../src/core/receiver/otlpGrpcReceiver';
 import type { OtlpSignal, StoreConfig, WorkerEvent } from '../../../src/core/worker/protocol';
-import { startWorker } from '../helpers/pipeline';
+import { startWorker, type ClientOverrides } from '../helpers/pipeline';
 
 export interface GrpcPipeline {
   client: IngestWorkerClient;
@@ -20,8 +20,8 @@ export interface GrpcPipeline {
   close(): Promise<void>;
 }
 
-export async function startGrpcPipeline(options: Partial<GrpcReceiverOptions> & { store?: Partial<StoreConfig> } = {}): Promise<GrpcPipeline> {
-  const { client, events, logs } = startWorker(options.store);
+export async function startGrpcPipeline(options: Partial<GrpcReceiverOptions> & { store?: Partial<StoreConfig>; client?: ClientOverrides } = {}): Promise<GrpcPipeline> {
+  const { client, events, logs } = startWorker(options.store, options.client);
   const receiver = new OtlpGrpcReceiver({
     host: '127.0.0.1',
     port: 0,

@@ -18,6 +18,7 @@ import type { IngestParams } from '../../../src/core/worker/protocol';
 import { OTLP_MESSAGES, getOtlpRoot, otlpType } from '../../../src/core/otlp/protoRoot';
 import { eventually } from '../helpers/pipeline';
 import { RawOtlpClient, startGrpcPipeline, type GrpcPipeline, type RawResult } from './grpcPipeline';
+import { encodeTraceRequest } from '../otlp/helpers';
 
 const RPC = protobuf.parse(`syntax = "proto3";
   package google.rpc;
@@ -324,6 +325,26 @@ describe('OTLP/gRPC status codes and responses per the specification', () => {
     } finally {
       client.close();
       await busy.close();
+    }
+  });
+
+  it('answers RESOURCE_EXHAUSTED with RetryInfo when the bounded worker queue refuses the message (real worker)', async () => {
+    // The call passes the receiver's early check; the worker client's own bound refuses it.
+    const p = await startGrpcPipeline({ client: { maxPendingRequests: 1 }, isOverloaded: () => false });
+    const client = new RawOtlpClient(p.port);
+    try {
+      const big = encodeTraceRequest({
+        resourceSpans: [{ scopeSpans: [{ spans: Array.from({ length: 20_000 }, (_, i) => ({ traceId: 'ab'.repeat(16), spanId: (i + 1).toString(16).padStart(16, '0'), name: 's', startTimeUnixNano: '1', endTimeUnixNano: '2' })) }] }],
+      });
+      const hold = p.client.ingest({ signal: 'traces', format: 'protobuf', encoding: 'identity', body: big, maxBodyBytes: 1 << 26 });
+      const result = expectError(await client.export('traces', new Uint8Array(0)), grpc.status.RESOURCE_EXHAUSTED);
+      expect(result.details).toMatch(/busy storing earlier requests/);
+      expect(result.metadata.get('google.rpc.retryinfo-bin')).toHaveLength(1);
+      expect(await hold).toMatchObject({ status: 'ok', accepted: 20_000 });
+      expect(p.logs.some((l) => /RESOURCE_EXHAUSTED: Trace Lens is busy/.test(l))).toBe(true);
+    } finally {
+      client.close();
+      await p.close();
     }
   });
 

@@ -3,7 +3,7 @@
  * globalSetup) behind an `IngestWorkerClient`, and an `OtlpHttpReceiver` on 127.0.0.1:0.
  */
 import { join } from 'node:path';
-import { IngestWorkerClient } from '../../../src/core/worker/ingestClient';
+import { IngestWorkerClient, type IngestClientOptions } from '../../../src/core/worker/ingestClient';
 import { OtlpHttpReceiver, type ReceiverOptions } from '../../../src/core/receiver/otlpHttpReceiver';
 import type { StoreConfig, WorkerEvent } from '../../../src/core/worker/protocol';
 
@@ -18,19 +18,25 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
+/** Client options a test may set (limits, persistence). */
+export type ClientOverrides = Partial<Omit<IngestClientOptions, 'workerPath' | 'config' | 'onEvent'>>;
+
 /** The bundled ingest worker behind a client, with the events it pushed and a log sink for a receiver. */
-export function startWorker(store: Partial<StoreConfig> = {}): { client: IngestWorkerClient; events: WorkerEvent[]; logs: string[] } {
+export function startWorker(store: Partial<StoreConfig> = {}, client: ClientOverrides = {}): { client: IngestWorkerClient; events: WorkerEvent[]; logs: string[] } {
   const events: WorkerEvent[] = [];
-  const client = new IngestWorkerClient({
+  const c = new IngestWorkerClient({
     workerPath: WORKER_PATH,
     config: { maxSpans: 200_000, maxMegabytes: 512, ...store },
     onEvent: (e) => events.push(e),
+    ...client,
   });
-  return { client, events, logs: [] };
+  return { client: c, events, logs: [] };
 }
 
-export async function startPipeline(options: Partial<ReceiverOptions> & { store?: Partial<StoreConfig> } = {}): Promise<Pipeline> {
-  const { client, events, logs } = startWorker(options.store);
+export async function startPipeline(
+  options: Partial<ReceiverOptions> & { store?: Partial<StoreConfig>; client?: ClientOverrides } = {},
+): Promise<Pipeline> {
+  const { client, events, logs } = startWorker(options.store, options.client);
   const receiver = new OtlpHttpReceiver({
     host: '127.0.0.1',
     port: 0,
@@ -39,7 +45,7 @@ export async function startPipeline(options: Partial<ReceiverOptions> & { store?
     ingest: (p) => client.ingest(p),
     isOverloaded: () => client.isOverloaded(),
     log: (level, message) => logs.push(`${level}: ${message}`),
-    ...options,
+    ...withoutPipelineKeys(options),
   });
   const started = await receiver.start();
   if (!started.ok) throw new Error(started.message);
@@ -54,6 +60,11 @@ export async function startPipeline(options: Partial<ReceiverOptions> & { store?
       await client.dispose();
     },
   };
+}
+
+function withoutPipelineKeys(options: Partial<ReceiverOptions> & { store?: unknown; client?: unknown }): Partial<ReceiverOptions> {
+  const { store: _store, client: _client, ...receiver } = options;
+  return receiver;
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */

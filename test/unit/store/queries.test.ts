@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import schemaSql from '../../../src/core/store/schema.sql';
 import clearSql from '../../../src/core/store/queries/clear.sql';
 import { PreparedQuery, parameterNames, type Params } from '../../../src/core/store/statement';
-import { QUERY_SQL } from '../../../src/core/store/traceStore';
+import { QUERY_SQL, SNAPSHOT_SQL, STORE_SCHEMA_VERSION } from '../../../src/core/store/traceStore';
 import { openRawDatabase } from './storeHarness';
 
 const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message'];
@@ -71,6 +71,12 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   traceGenAiSpans: { params: ['trace_id', 'limit'], columns: [...SPAN_DETAIL_COLUMNS, 'start_offset_ms', 'duration_ms'] },
   traceLogs: { params: ['trace_id', 'limit'], columns: LOG_COLUMNS },
   traceHasGenAi: { params: ['trace_id'], columns: ['has_genai'] },
+  insertGenaiName: { params: ['id', 'key'], columns: [] },
+  restoreResources: { params: [], columns: ['id', 'service_name', 'json'] },
+  restoreScopes: { params: [], columns: ['id', 'json'] },
+  restoreGenaiNames: { params: [], columns: ['id', 'key'] },
+  restoreCounts: { params: [], columns: ['trace_count', 'span_count', 'log_count', 'max_detail_id', 'max_seq'] },
+  restoreCodeSpans: { params: [], columns: SPAN_DETAIL_COLUMNS },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -116,6 +122,7 @@ const SAMPLE: Params = {
   offset: 0,
   prefix: 'a',
   prefix_end: 'a\u{10FFFF}',
+  key: 'gpt-4o\u001f\u001f',
 };
 
 let db: Database;
@@ -143,7 +150,7 @@ describe('SQL files', () => {
   it('every file in queries/ is prepared by the store (clear.sql is run as a script)', () => {
     const dir = fileURLToPath(new URL('../../../src/core/store/queries/', import.meta.url));
     const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
-    expect(files.sort()).toEqual([...Object.keys(QUERY_SQL), 'clear'].sort());
+    expect(files.sort()).toEqual([...Object.keys(QUERY_SQL), ...Object.keys(SNAPSHOT_SQL), 'clear'].sort());
   });
 
   // Executed in this order so that the writes find rows and the reads return some.
@@ -151,7 +158,8 @@ describe('SQL files', () => {
     'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
-    'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'oldestTraces', 'deleteTraceDetails', 'deleteTraceSpans',
+    'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
+    'restoreCodeSpans', 'oldestTraces', 'deleteTraceDetails', 'deleteTraceSpans',
     'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'begin', 'rollback',
   ];
 
@@ -161,7 +169,7 @@ describe('SQL files', () => {
       expect([...query.parameterNames]).toEqual(GOLDEN[name].params);
       expect([...query.columnNames]).toEqual(GOLDEN[name].columns);
       const rows = query.all(SAMPLE);
-      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace', 'listSessionTraces', 'listSessions', 'sessionFirstTrace', 'traceGenAiSpans'].includes(name)) {
+      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace', 'listSessionTraces', 'listSessions', 'sessionFirstTrace', 'traceGenAiSpans', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts'].includes(name)) {
         expect(rows.length, `${name} returns the sample row`).toBe(1);
       }
       if (name === 'listTraces') {
@@ -172,8 +180,22 @@ describe('SQL files', () => {
         expect(rows[0]![query.column('first_user_message')]).toBe('hello');
       }
       if (name === 'listSessions') expect(rows[0]).toEqual(['sess-1', 1, '1732200000123456789', '1732200000223456789', 0]);
+      if (name === 'restoreCounts') expect(rows[0]).toEqual([1, 1, 1, 1, 1]);
     } finally {
       query.free();
+    }
+  });
+
+  it('the snapshot scripts run on a scratch database', async () => {
+    const scratch = await openRawDatabase();
+    try {
+      scratch.run(SNAPSHOT_SQL.snapshotEmpty);
+      scratch.run(SNAPSHOT_SQL.snapshotTarget);
+      expect(scratch.exec(SNAPSHOT_SQL.snapshotVersion)[0]!.values).toEqual([[0]]);
+      expect(scratch.exec(SNAPSHOT_SQL.snapshotCheck)[0]!.values).toEqual([['ok']]);
+      expect(scratch.export().byteLength).toBe(4096);
+    } finally {
+      scratch.close();
     }
   });
 
@@ -186,7 +208,8 @@ describe('SQL files', () => {
     const main = db.exec("SELECT name FROM main.sqlite_schema WHERE type = 'table'");
     expect(main).toEqual([]);
     const store = db.exec("SELECT name FROM store.sqlite_schema WHERE type = 'table' ORDER BY name")[0]!.values.flat();
-    expect(store).toEqual(['logs', 'resources', 'scopes', 'span_details', 'spans', 'traces']);
+    expect(store).toEqual(['genai_names', 'logs', 'resources', 'scopes', 'span_details', 'spans', 'traces']);
+    expect(db.exec('PRAGMA store.user_version')[0]!.values[0]![0]).toBe(STORE_SCHEMA_VERSION);
     expect(db.exec("SELECT file FROM pragma_database_list WHERE name = 'store'")[0]!.values[0]![0]).toBe('');
   });
 });

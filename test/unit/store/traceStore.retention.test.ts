@@ -88,7 +88,7 @@ describe('retention by span count', () => {
     const removed = results.flatMap((r) => r.removedTraceIds);
     expect(removed).toEqual([all[3], all[2], all[1], all[0]].map((t) => t![0]!.traceId));
     expect(store.listTraces(10).map((t) => t.traceId)).toEqual([all[5]![0]!.traceId, all[4]![0]!.traceId]);
-    expect(store.stats()).toMatchObject({ traceCount: 2, spanCount: 20, evictedTraceCount: 4 });
+    expect(store.stats()).toMatchObject({ traceCount: 2, spanCount: 20, evictedTraceCount: 4, evictedSpanCount: 40 });
   });
 
   it('evicts a trace with its logs', async () => {

@@ -5,3 +5,4 @@ DELETE FROM store.traces;
 DELETE FROM store.logs;
 DELETE FROM store.resources;
 DELETE FROM store.scopes;
+DELETE FROM store.genai_names;
