@@ -172,7 +172,7 @@ class TracePanel implements vscode.Disposable {
 
   private async sendTrace(): Promise<void> {
     const [trace, summary] = await Promise.all([
-      this.repository.query('traceSkeleton', { traceId: this.traceId }),
+      this.repository.query('packedTraceSkeleton', { traceId: this.traceId }),
       this.repository.query('traceSummary', { traceId: this.traceId }),
     ]);
     if (!trace) {

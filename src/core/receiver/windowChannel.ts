@@ -43,6 +43,7 @@ export const REMOTE_QUERY_METHODS = [
   'traceSummary',
   'findTraces',
   'traceSkeleton',
+  'packedTraceSkeleton',
   'spanDetail',
   'deleteTrace',
   'clear',

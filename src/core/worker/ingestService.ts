@@ -13,6 +13,7 @@ import type { InsertResult, TraceStore } from '../store/traceStore';
 import { Forwarder } from '../forwarding/forwarder';
 import type { StorePersistence } from './persistence';
 import { UsageIndex } from './usageIndex';
+import { packSkeleton } from '../../model/skeletonCodec';
 import {
   CHANGE_NOTIFY_INTERVAL_MS,
   MAX_CHANGED_IDS,
@@ -101,6 +102,10 @@ export class IngestService {
       },
       findTraces: ({ prefix, limit }) => this.usage.withUsage(store.findTraces(prefix, limit)),
       traceSkeleton: ({ traceId }) => this.usage.withSpanCosts(store.traceSkeleton(traceId)),
+      packedTraceSkeleton: ({ traceId }) => {
+        const skeleton = this.usage.withSpanCosts(store.traceSkeleton(traceId));
+        return skeleton ? packSkeleton(skeleton) : null;
+      },
       spanDetail: ({ traceId, spanId }) => this.spanDetail(traceId, spanId),
       deleteTrace: ({ traceId }) => {
         const deleted = store.deleteTrace(traceId);

@@ -7,6 +7,7 @@
  * at most every `CHANGE_NOTIFY_INTERVAL_MS` while data arrives.
  */
 import type { TraceConversation } from '../../model/genai';
+import type { PackedSkeleton } from '../../model/skeletonCodec';
 import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
 import type { FileCodeStats } from '../../model/source';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
@@ -106,6 +107,8 @@ export type WorkerRequests = {
   /** Trace ids that start with `prefix` (lowercase hex), newest first, at most `limit`. */
   findTraces: { params: { prefix: string; limit: number }; result: TraceSummary[] };
   traceSkeleton: { params: { traceId: TraceId }; result: TraceSkeleton | null };
+  /** The same skeleton packed for the trace webview (src/model/skeletonCodec.ts), packed here so the host only relays it. */
+  packedTraceSkeleton: { params: { traceId: TraceId }; result: PackedSkeleton | null };
   spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };
   deleteTrace: { params: { traceId: TraceId }; result: boolean };
   clear: { params: Record<string, never>; result: null };

@@ -1,0 +1,172 @@
+/**
+ * The compact form of a `TraceSkeleton` for the trace webview's `traceLoaded` message: columns
+ * instead of one object per span, strings (span names, service names, GenAI model/agent/tool
+ * names) stored once, parents as list indexes, times rounded to 0.1 µs. A 10,000-span trace is
+ * ~0.5 MB of JSON instead of ~2.3 MB (the goal is ≤ 1 MB; VS Code serializes webview messages as
+ * JSON). `unpackSkeleton(packSkeleton(s))` equals `s` except for the time rounding.
+ */
+import type { GenAiBadge, GenAiOperationKind } from './genai';
+import type { SkeletonSpan, SpanKind, StatusCode, TraceSkeleton } from './trace';
+
+export const PACKED_SKELETON_FORMAT = 'trace-lens/packed-skeleton@1';
+
+/** Parent column values that are not list indexes. */
+const ROOT = -1;
+const MISSING = -2;
+
+const KINDS: readonly SpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+const STATUSES: readonly StatusCode[] = ['unset', 'ok', 'error'];
+const GENAI_KINDS: readonly GenAiOperationKind[] = ['llm', 'embeddings', 'tool', 'agent', 'workflow', 'retriever', 'reranker', 'guardrail', 'evaluator', 'other'];
+
+/**
+ * One GenAI badge: `[spanIndex, kind, model, agentName, toolName, inputTokens, outputTokens,
+ * usageIsAggregate]`; names are `strings` indexes, absent values -1 (booleans 0/1).
+ */
+export type PackedBadge = [number, number, number, number, number, number, number, number];
+
+export interface PackedSkeleton {
+  format: typeof PACKED_SKELETON_FORMAT;
+  traceId: string;
+  startTimeUnixNano: string;
+  durationMs: number;
+  /** Distinct strings referenced by the columns below. */
+  strings: string[];
+  /** Span ids, concatenated; span `i` is `ids.slice(i * idLength, (i + 1) * idLength)`. */
+  ids: string;
+  idLength: number;
+  /** Index of each span's parent in this list; -1 for a root, -2 for a parent not in the trace. */
+  parents: number[];
+  /** Parent span ids of the spans whose parent is not in the trace, by span index. */
+  missingParents: Record<number, string>;
+  names: number[];
+  services: number[];
+  /** `kind | status << 3 | hasException << 5` (indexes into the kind and status lists above). */
+  flags: number[];
+  /** Milliseconds from the trace start, rounded to 0.0001 ms. */
+  starts: number[];
+  durations: number[];
+  events: number[];
+  genai: PackedBadge[];
+  /** `[spanIndex, USD or null]` for spans with a cost (see `SkeletonSpan.cost`). */
+  costs: [number, number | null][];
+}
+
+/** `true` for a value made by `packSkeleton` (the webview also accepts plain skeletons). */
+export function isPackedSkeleton(value: unknown): value is PackedSkeleton {
+  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === PACKED_SKELETON_FORMAT;
+}
+
+const round = (ms: number): number => Math.round(ms * 10_000) / 10_000;
+
+/** Packs a skeleton; span order is kept. Span ids share one width (the longest; shorter ones are padded with spaces). */
+export function packSkeleton(skeleton: TraceSkeleton): PackedSkeleton {
+  const strings: string[] = [];
+  const stringIds = new Map<string, number>();
+  const str = (s: string | undefined): number => {
+    if (s === undefined) return -1;
+    let id = stringIds.get(s);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(s);
+      stringIds.set(s, id);
+    }
+    return id;
+  };
+  const spans = skeleton.spans;
+  const index = new Map<string, number>();
+  let idLength = 0;
+  spans.forEach((s, i) => {
+    index.set(s.spanId, i);
+    idLength = Math.max(idLength, s.spanId.length);
+  });
+  const out: PackedSkeleton = {
+    format: PACKED_SKELETON_FORMAT,
+    traceId: skeleton.traceId,
+    startTimeUnixNano: skeleton.startTimeUnixNano,
+    durationMs: skeleton.durationMs,
+    strings,
+    ids: spans.map((s) => s.spanId.padEnd(idLength, ' ')).join(''),
+    idLength,
+    parents: new Array<number>(spans.length),
+    missingParents: {},
+    names: new Array<number>(spans.length),
+    services: new Array<number>(spans.length),
+    flags: new Array<number>(spans.length),
+    starts: new Array<number>(spans.length),
+    durations: new Array<number>(spans.length),
+    events: new Array<number>(spans.length),
+    genai: [],
+    costs: [],
+  };
+  spans.forEach((s, i) => {
+    if (s.parentSpanId === null) out.parents[i] = ROOT;
+    else {
+      const p = index.get(s.parentSpanId);
+      if (p === undefined) {
+        out.parents[i] = MISSING;
+        out.missingParents[i] = s.parentSpanId;
+      } else out.parents[i] = p;
+    }
+    out.names[i] = str(s.name);
+    out.services[i] = str(s.serviceName);
+    out.flags[i] = Math.max(0, KINDS.indexOf(s.kind)) | (Math.max(0, STATUSES.indexOf(s.statusCode)) << 3) | ((s.hasException ? 1 : 0) << 5);
+    out.starts[i] = round(s.startOffsetMs);
+    out.durations[i] = round(s.durationMs);
+    out.events[i] = s.eventCount;
+    const g = s.genai;
+    if (g) {
+      out.genai.push([i, GENAI_KINDS.indexOf(g.kind), str(g.model), str(g.agentName), str(g.toolName), g.inputTokens ?? -1, g.outputTokens ?? -1, g.usageIsAggregate ? 1 : 0]);
+    }
+    if (s.cost !== undefined) out.costs.push([i, s.cost]);
+  });
+  return out;
+}
+
+/**
+ * Rebuilds the skeleton's span objects from a packed one.
+ * @throws Error when the columns disagree in length (a message that is not a packed skeleton).
+ */
+export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
+  const n = p.parents.length;
+  for (const column of [p.names, p.services, p.flags, p.starts, p.durations, p.events]) {
+    if (column.length !== n) throw new Error(`packed skeleton: columns of ${column.length} and ${n} spans`);
+  }
+  if (p.ids.length !== n * p.idLength) throw new Error('packed skeleton: span ids do not match the span count');
+  const ids = new Array<string>(n);
+  for (let i = 0; i < n; i++) ids[i] = p.ids.slice(i * p.idLength, (i + 1) * p.idLength).trimEnd();
+  const s = (i: number): string => p.strings[i] ?? '';
+  const spans: SkeletonSpan[] = new Array<SkeletonSpan>(n);
+  for (let i = 0; i < n; i++) {
+    const parent = p.parents[i]!;
+    const flags = p.flags[i]!;
+    spans[i] = {
+      spanId: ids[i]!,
+      parentSpanId: parent === ROOT ? null : parent === MISSING ? (p.missingParents[i] ?? null) : (ids[parent] ?? null),
+      name: s(p.names[i]!),
+      kind: KINDS[flags & 7] ?? 'unspecified',
+      statusCode: STATUSES[(flags >> 3) & 3] ?? 'unset',
+      serviceName: s(p.services[i]!),
+      startOffsetMs: p.starts[i]!,
+      durationMs: p.durations[i]!,
+      eventCount: p.events[i]!,
+      hasException: ((flags >> 5) & 1) === 1,
+    };
+  }
+  for (const [i, kind, model, agent, tool, input, output, aggregate] of p.genai) {
+    const span = spans[i];
+    if (!span) continue;
+    const badge: GenAiBadge = { kind: GENAI_KINDS[kind] ?? 'other' };
+    if (model >= 0) badge.model = s(model);
+    if (agent >= 0) badge.agentName = s(agent);
+    if (tool >= 0) badge.toolName = s(tool);
+    if (input >= 0) badge.inputTokens = input;
+    if (output >= 0) badge.outputTokens = output;
+    if (aggregate) badge.usageIsAggregate = true;
+    span.genai = badge;
+  }
+  for (const [i, cost] of p.costs) {
+    const span = spans[i];
+    if (span) span.cost = cost;
+  }
+  return { traceId: p.traceId, startTimeUnixNano: p.startTimeUnixNano, durationMs: p.durationMs, spans };
+}
