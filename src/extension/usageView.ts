@@ -10,11 +10,11 @@
  * shows again. A late answer for an older request is dropped.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { Channel, assertNever, errorMessage } from '../protocol/channel';
 import type { UsageScopeChoice, UsageScopeKind, UsageViewCommand, UsageViewEvent } from '../protocol/usageView';
 import type { UsageReport, UsageScope } from '../model/cost';
 import { VIEWS } from './ids';
+import { usageViewDocument } from './webviewHtml';
 
 /** `workspaceState` key of the scope kind the user picked. */
 const SCOPE_STATE_KEY = 'traceLens.usage.scopeKind';
@@ -207,30 +207,10 @@ class UsageViewProvider implements vscode.WebviewViewProvider, vscode.Disposable
   }
 }
 
-/** The webview document: nonce CSP with `default-src 'none'`, assets only from `dist/webview`. */
+/** The webview document: nonce CSP with `default-src 'none'`, assets only from `dist/webview` (see webviewHtml.ts). */
 function usageViewHtml(webview: vscode.Webview, root: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicons/codicon.css')}" nonce="${nonce}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset('usage.css')}" nonce="${nonce}">
-<title>Usage</title>
-</head>
-<body>
-<div id="app"></div>
-<script type="module" nonce="${nonce}" src="${asset('usage.js')}"></script>
-</body>
-</html>`;
+  return usageViewDocument({
+    cspSource: webview.cspSource,
+    asset: (file) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString(),
+  });
 }

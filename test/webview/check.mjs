@@ -1,43 +1,55 @@
 // Builds the trace and Usage webviews, runs the browser checks and takes screenshots.
-// Usage: node test/webview/check.mjs [--no-screenshots]
-// Prints `webview: N passed, M failed` last and exits non-zero on any failure.
-import { buildWebview, launchBrowser, runWebviewChecks, startServer, takeScreenshots } from './harness.mjs';
+// Usage: node test/webview/check.mjs [--no-screenshots] [--view=trace|usage]
+// `--view` runs one view's checks only (for a quick loop; `trace` includes the Node-side model
+// checks). Prints `webview: N passed, M failed` last and exits non-zero on any failure.
+import { runWebviewChecks, takeScreenshots, tracePage } from './harness.mjs';
 import { runModelChecks } from './model.mjs';
-import { buildUsageWebview, runUsageChecks, startUsageServer, takeUsageScreenshots } from './usageHarness.mjs';
+import { buildView, launchBrowser, startServer } from './page.mjs';
+import { runUsageChecks, takeUsageScreenshots, usagePage } from './usageHarness.mjs';
 
-console.log('model (node):');
-const model = await runModelChecks();
-const build = await buildWebview();
-console.log(`webview build: ${build.ms.toFixed(0)} ms, trace.js ${(build.jsBytes / 1024).toFixed(0)} KiB, trace.css ${(build.cssBytes / 1024).toFixed(1)} KiB`);
-const usageBuild = await buildUsageWebview();
-console.log(`usage build: ${usageBuild.ms.toFixed(0)} ms, usage.js ${(usageBuild.jsBytes / 1024).toFixed(0)} KiB, usage.css ${(usageBuild.cssBytes / 1024).toFixed(1)} KiB`);
-const server = await startServer();
-const usageServer = await startUsageServer();
-const browser = await launchBrowser();
-let failed = 1;
+const views = [
+  { name: 'trace', title: 'browser:', page: tracePage, run: runWebviewChecks, screenshots: takeScreenshots },
+  { name: 'usage', title: 'usage view:', page: usagePage, run: runUsageChecks, screenshots: takeUsageScreenshots },
+];
+const only = process.argv.find((a) => a.startsWith('--view='))?.slice('--view='.length);
+if (only && !views.some((v) => v.name === only)) {
+  console.error(`unknown --view=${only} (trace or usage)`);
+  process.exit(2);
+}
+const selected = views.filter((v) => !only || v.name === only);
+
 let passed = 0;
+let failed = 0;
+if (!only || only === 'trace') {
+  console.log('model (node):');
+  ({ passed, failed } = await runModelChecks());
+}
+for (const view of selected) {
+  const build = await buildView(view.name);
+  console.log(`${view.name === 'trace' ? 'webview' : view.name} build: ${build.ms.toFixed(0)} ms, ${view.name}.js ${(build.jsBytes / 1024).toFixed(0)} KiB, ${view.name}.css ${(build.cssBytes / 1024).toFixed(1)} KiB`);
+}
+const server = await startServer(selected.map((v) => v.page));
+const browser = await launchBrowser();
+let browserFailed = 0;
 try {
-  console.log('browser:');
-  const r = await runWebviewChecks({ browser, origin: server.origin });
-  passed = r.passed;
-  failed = r.failed;
-  console.log('usage view:');
-  const u = await runUsageChecks({ browser, origin: usageServer.origin });
-  passed += u.passed;
-  failed += u.failed;
+  for (const view of selected) {
+    console.log(view.title);
+    const r = await view.run({ browser, origin: server.origin });
+    passed += r.passed;
+    browserFailed += r.failed;
+  }
   if (!process.argv.includes('--no-screenshots')) {
-    const files = [...(await takeScreenshots({ browser, origin: server.origin })), ...(await takeUsageScreenshots({ browser, origin: usageServer.origin }))];
+    const files = [];
+    for (const view of selected) files.push(...(await view.screenshots({ browser, origin: server.origin })));
     console.log(`screenshots:\n  ${files.join('\n  ')}`);
   }
 } catch (e) {
   console.error(e);
-  failed = Math.max(failed, 1);
+  browserFailed = Math.max(browserFailed, 1);
 } finally {
   await browser.close();
   await server.close();
-  await usageServer.close();
 }
-passed += model.passed;
-failed += model.failed;
+failed += browserFailed;
 console.log(`webview: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,7 +1,11 @@
-// A stand-in for the extension host inside the harness page: defines `acquireVsCodeApi()` the way
-// VS Code does (callable once; postMessage/getState/setState, state surviving a reload via
-// sessionStorage), speaks the channel envelopes of src/protocol/channel.ts, answers `spanDetail`
-// and `traceConversation` from generated data, and records everything for the checks (`window.__host`).
+// A stand-in for the trace panel's extension host inside the harness page: on top of the shared fake
+// VS Code API (fakeVsCode.mjs: `acquireVsCodeApi()`, envelopes, the record of what the view posted)
+// it loads a fixture trace on `ready` and answers `spanDetail` and `traceConversation` from
+// generated data (`window.__host`).
+//
+// URL parameters: fixture (agent | nocontent | plain | robust | big<N> | none), select (a span id to
+// select on load), delay (ms before answering a request).
+import { fakeVsCodeHost } from './fakeVsCode.mjs';
 import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace, makeRobustTrace } from './fixtures.mjs';
 
 const params = new URLSearchParams(location.search);
@@ -17,9 +21,7 @@ const fixture = (name) => {
   return fixtures[name];
 };
 
-const host = {
-  /** Every envelope the webview posted, in order. */
-  received: [],
+const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope: (env) => host.onEnvelope(env) }), {
   /** Delay before answering spanDetail, ms. */
   detailDelayMs: Number(params.get('delay') ?? 30),
   /** When set, the next spanDetail requests fail with this message (or answer null when `null`). */
@@ -28,10 +30,6 @@ const host = {
   conversationFailWith: undefined,
   current: null,
   fixture,
-  /** Sends a host → webview event (an envelope, delivered as a window message like VS Code does). */
-  send(event) {
-    window.postMessage({ kind: 'message', body: event }, '*');
-  },
   /** Loads a fixture trace into the view. */
   load(name, selectSpanId = null, partialCount = 0) {
     const f = fixture(name);
@@ -39,14 +37,7 @@ const host = {
     const { skeleton, summary } = partialCount ? f.partial(partialCount) : f;
     host.send({ type: 'traceLoaded', trace: skeleton, summary, selectSpanId });
   },
-  messages(type) {
-    return host.received.filter((e) => e.kind === 'message' && (!type || e.body.type === type)).map((e) => e.body);
-  },
-  requests(method) {
-    return host.received.filter((e) => e.kind === 'request' && (!method || e.method === method));
-  },
   onEnvelope(env) {
-    host.received.push(env);
     if (env.kind === 'message' && env.body.type === 'ready') {
       const name = params.get('fixture') ?? 'agent';
       if (name !== 'none') host.load(name, params.get('select'));
@@ -68,26 +59,5 @@ const host = {
     const detail = host.current?.detail(env.params.spanId) ?? null;
     reply({ ok: true, result: detail });
   },
-};
+});
 window.__host = host;
-
-let acquired = false;
-window.acquireVsCodeApi = () => {
-  if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
-  acquired = true;
-  return Object.freeze({
-    postMessage(message) {
-      // VS Code structured-clones messages across the iframe boundary.
-      const copy = structuredClone(message);
-      setTimeout(() => host.onEnvelope(copy), 0);
-    },
-    getState() {
-      const raw = sessionStorage.getItem('vscode-state');
-      return raw ? JSON.parse(raw) : undefined;
-    },
-    setState(state) {
-      sessionStorage.setItem('vscode-state', JSON.stringify(state));
-      return state;
-    },
-  });
-};

@@ -1,28 +1,10 @@
-// Generated trace data for the webview harness. Plain ESM with no imports: it runs both in Node
-// (the checks) and in the page (the fake extension host answers `spanDetail` from it).
+// Generated trace data for the webview harness. Plain ESM (importing only random.mjs): it runs both
+// in Node (the checks) and in the page (the fake extension host answers `spanDetail` from it).
 // Shapes follow src/model/trace.ts (TraceSkeleton, TraceSummary, SpanDetail) and src/model/genai.ts
 // (GenAiBadge on skeleton spans, GenAiSpanView in SpanDetail.genai, TraceConversation).
+import { hex, rng } from './random.mjs';
 
 const BASE_NANO = 1732198765123456789n; // 2024-11-21 14:19:25.123 UTC, with µs and ns parts
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hex(rand, len) {
-  let s = '';
-  while (s.length < len) s += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
-  s = s.slice(0, len);
-  return /^0+$/.test(s) ? `1${s.slice(1)}` : s;
-}
 
 const nano = (offsetMs) => (BASE_NANO + BigInt(Math.round(offsetMs * 1e6))).toString();
 

@@ -1,208 +1,58 @@
-// Test harness for the trace webview: builds webview/trace/main.ts like esbuild.mjs does, serves
-// it on 127.0.0.1:0 inside a page that mimics a VS Code webview (the extension panel's own CSP,
-// from src/extension/webviewHtml.ts; theme variables; a fake `acquireVsCodeApi` host), and drives it with
-// playwright-core + Debian's Chromium.
+// Test harness for the trace webview: the view (webview/trace/main.ts, built by page.mjs like
+// esbuild.mjs does) in the trace panel's own document (traceViewDocument from
+// src/extension/webviewHtml.ts, so under the panel's CSP) with theme variables and a fake
+// `acquireVsCodeApi` host (fakeHost.mjs), driven with playwright-core + Debian's Chromium. The
+// shared parts live in page.mjs.
 //
-// Exports: buildWebview(), startServer(), launchBrowser(), openView(), runWebviewChecks(),
+// Exports: tracePage (for page.mjs's startServer), openView(), runWebviewChecks(),
 // takeScreenshots(). See check.mjs for the command-line entry.
-import * as esbuild from 'esbuild';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { defaultWebviewCss, themes } from './themes.mjs';
+import { assert, assertViewDocument, checkRunner, openPage, resultsDir, webviewHtml } from './page.mjs';
 import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const root = resolve(here, '../..');
-
-/** The extension's own CSP builder (src/extension/webviewHtml.ts): the page runs under the exact policy of the panel. */
-const { traceViewCsp } = await (async () => {
-  const r = await esbuild.build({ absWorkingDir: root, entryPoints: ['src/extension/webviewHtml.ts'], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent' });
-  return import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
-})();
-export const resultsDir = join(root, 'test-results/webview');
-const buildDir = join(resultsDir, 'build');
-
-/** Builds the webview entry exactly as the webview build in esbuild.mjs (browser, ESM, css loader). */
-export async function buildWebview() {
-  mkdirSync(buildDir, { recursive: true });
-  const started = performance.now();
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { trace: 'webview/trace/main.ts' },
-    outdir: buildDir,
-    bundle: true,
-    minify: false,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    loader: { '.sql': 'text', '.proto': 'text', '.css': 'css' },
-    logLevel: 'warning',
-  });
-  const js = readFileSync(join(buildDir, 'trace.js'));
-  const css = readFileSync(join(buildDir, 'trace.css'));
-  return { ms: performance.now() - started, jsBytes: js.length, cssBytes: css.length };
-}
-
-const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json', '.html': 'text/html' };
-
 /**
- * The page the extension's panel is expected to produce (see the report / ARCHITECTURE notes),
- * plus the harness-only parts: theme variables and VS Code's default styles (VS Code injects
- * those itself), and the fake host script.
+ * The trace view's page for page.mjs's startServer: the panel's document (its trace id only names
+ * the document; the fake host loads the fixture with `traceLoaded`, as the panel does), the
+ * editor background behind it, and fakeHost.mjs.
  */
-function pageHtml(origin, theme) {
-  const nonce = randomBytes(16).toString('base64');
-  const t = themes[theme] ?? themes.dark;
-  const cspSource = origin;
-  const vars = Object.entries(t.vars)
-    .map(([k, v]) => `${k}: ${v};`)
-    .join(' ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${traceViewCsp(cspSource, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}" id="_defaultStyles">${defaultWebviewCss}</style>
-<style nonce="${nonce}" id="_themeVars">html { ${vars} background-color: var(--vscode-editor-background); }</style>
-<link rel="stylesheet" href="${origin}/dist/webview/codicons/codicon.css" id="vscode-codicon-stylesheet" nonce="${nonce}">
-<link rel="stylesheet" href="${origin}/dist/webview/trace.css" nonce="${nonce}">
-<title>Trace</title>
-</head>
-<body class="${t.bodyClass}" data-vscode-theme-kind="${t.kind}" data-vscode-theme-name="${t.name}">
-<div id="app"></div>
-<script type="module" nonce="${nonce}" src="${origin}/harness/fakeHost.mjs"></script>
-<script type="module" nonce="${nonce}" src="${origin}/dist/webview/trace.js"></script>
-</body>
-</html>`;
-}
-
-/** Serves the page and assets on 127.0.0.1 with a free port. */
-export async function startServer() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const origin = `http://127.0.0.1:${server.address().port}`;
-    let file = null;
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    if (url.pathname === '/' || url.pathname === '/index.html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin, url.searchParams.get('theme') ?? 'dark'));
-      return;
-    }
-    const mounts = [
-      ['/dist/webview/codicons/', join(root, 'node_modules/@vscode/codicons/dist')],
-      ['/dist/webview/', buildDir],
-      ['/harness/', here],
-    ];
-    for (const [prefix, dir] of mounts) {
-      if (!url.pathname.startsWith(prefix)) continue;
-      const candidate = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
-      if (candidate.startsWith(dir + sep)) file = candidate;
-      break;
-    }
-    if (!file || !existsSync(file)) {
-      if (!url.pathname.endsWith('favicon.ico')) console.error(`harness: 404 ${url.pathname}`);
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, close: () => new Promise((ok) => server.close(ok)) };
-}
-
-/** Debian's Chromium (installed by apt); waits a while if another process is still installing it. */
-export async function launchBrowser() {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  for (let i = 0; i < 60 && !existsSync(executablePath); i++) await new Promise((r) => setTimeout(r, 5000));
-  return chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-}
+export const tracePage = {
+  path: 'trace',
+  document: (host) => webviewHtml.traceViewDocument({ ...host, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }),
+  background: '--vscode-editor-background',
+  fakeHost: 'fakeHost.mjs',
+};
 
 /**
- * Opens the view in a new page. Collects CSP violations, page errors, console errors and
- * dialogs (none may happen). Resolves once rows are shown (unless fixture is 'none').
+ * Opens the view in a new page (see page.mjs's openPage: CSP violations, page errors, console
+ * errors and dialogs are collected; none may happen). Resolves once rows are shown (unless
+ * fixture is 'none').
  */
 export async function openView(browser, origin, { theme = 'dark', fixture = 'agent', select = '', width = 1360, height = 860, delay = 30 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-  });
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.type()} ${d.message()}`);
-    void d.dismiss();
-  });
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-  });
   const q = new URLSearchParams({ theme, fixture, delay: String(delay) });
   if (select) q.set('select', select);
-  await page.goto(`${origin}/?${q}`);
-  if (fixture !== 'none') await page.waitForSelector('#tree .row[data-span-id]');
-  await page.evaluate(() => document.fonts.ready);
-  return {
-    page,
-    context,
-    problems,
-    async cspViolations() {
-      return page.evaluate(() => window.__csp);
-    },
-    close: () => context.close(),
-  };
+  const v = await openPage(browser, `${origin}/${tracePage.path}?${q}`, { width, height });
+  if (fixture !== 'none') await v.page.waitForSelector('#tree .row[data-span-id]');
+  await v.page.evaluate(() => document.fonts.ready);
+  return v;
 }
 
 // ── checks ─────────────────────────────────────────────────────────────────────────────────
 
 /** Runs every check; returns { passed, failed, results, metrics }. */
 export async function runWebviewChecks({ browser, origin, log = console.log } = {}) {
-  const results = [];
   const metrics = {};
   let v = null;
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      results.push({ name, ok: true });
-      log(`  ok   ${name}`);
-    } catch (e) {
-      results.push({ name, ok: false, error: e });
-      log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n       ')}`);
-      // Leave evidence: a screenshot of the page as it was when the check failed.
-      const file = join(resultsDir, `failure-${results.length}.png`);
-      await v?.page
-        .screenshot({ path: file })
-        .then(() => log(`       screenshot: ${file}`))
-        .catch(() => {});
-    }
-  };
-  const assert = (cond, msg) => {
-    if (!cond) throw new Error(msg);
-  };
+  const { check, summary } = checkRunner({ log, currentPage: () => v?.page });
 
   const { fixtureInfo } = await fixturesInNode();
-  mkdirSync(resultsDir, { recursive: true });
 
   // Agent trace ---------------------------------------------------------------------------------
   v = await openView(browser, origin, { fixture: 'agent' });
   const { page } = v;
   const agent = fixtureInfo.agent;
+
+  await check("the page is the panel's own document (webviewHtml.ts): its CSP, title, #app and assets, with the nonce", () => assertViewDocument(page, tracePage, origin));
 
   await check('rows render for every span of a small trace, with data-span-id and role=treeitem', async () => {
     const ids = await page.$$eval('#tree .row[data-span-id]:not(.missing-parent)', (rows) => rows.map((r) => r.dataset.spanId));
@@ -953,9 +803,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await v.close();
   }
 
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
-  return { passed, failed, results, metrics };
+  return { ...summary(), metrics };
 }
 
 async function selectedId(page) {
@@ -985,7 +833,6 @@ async function fixturesInNode() {
 
 /** Screenshots for people to look at; returns the file paths. */
 export async function takeScreenshots({ browser, origin }) {
-  mkdirSync(resultsDir, { recursive: true });
   const { makeAgentTrace } = await import('./fixtures.mjs');
   const agent = makeAgentTrace();
   const byName = (n) => agent.skeleton.spans.find((s) => s.name === n).spanId;

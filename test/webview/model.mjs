@@ -1,12 +1,8 @@
 // Node-side checks of the webview's pure modules (tree model, formatting, GenAI formatting), bundled with esbuild
 // the same way the webview is, so no DOM is needed. Used by check.mjs.
-import * as esbuild from 'esbuild';
-import { root } from './harness.mjs';
+import { importBundled } from './page.mjs';
 
-async function importTs(entry) {
-  const r = await esbuild.build({ absWorkingDir: root, entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent' });
-  return import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
-}
+const importTs = (entry) => importBundled(entry, 'neutral');
 
 const span = (spanId, parentSpanId, startOffsetMs, extra = {}) => ({
   spanId,

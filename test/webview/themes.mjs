@@ -82,6 +82,9 @@ export const themes = {
       '--vscode-debugTokenExpression-boolean': '#4e94ce',
       '--vscode-debugTokenExpression-number': '#b5cea8',
       '--vscode-debugTokenExpression-error': '#f48771',
+      '--vscode-settings-checkboxBackground': '#313131',
+      '--vscode-settings-checkboxBorder': '#3c3c3c',
+      '--vscode-settings-checkboxForeground': '#cccccc',
     },
   },
   light: {
@@ -155,6 +158,9 @@ export const themes = {
       '--vscode-debugTokenExpression-boolean': '#0000ff',
       '--vscode-debugTokenExpression-number': '#098658',
       '--vscode-debugTokenExpression-error': '#e51400',
+      '--vscode-settings-checkboxBackground': '#ffffff',
+      '--vscode-settings-checkboxBorder': '#cecece',
+      '--vscode-settings-checkboxForeground': '#616161',
     },
   },
   hc: {
@@ -224,6 +230,9 @@ export const themes = {
       '--vscode-debugTokenExpression-boolean': '#75bdfe',
       '--vscode-debugTokenExpression-number': '#89d185',
       '--vscode-debugTokenExpression-error': '#f48771',
+      '--vscode-settings-checkboxBackground': '#000000',
+      '--vscode-settings-checkboxBorder': '#6fc3df',
+      '--vscode-settings-checkboxForeground': '#ffffff',
     },
   },
 };

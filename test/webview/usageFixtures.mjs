@@ -1,30 +1,13 @@
-// Generated UsageReports for the Usage view checks (shapes of src/model/cost.ts). Plain ESM with no
-// imports: it runs in Node (the checks compute expected values from it) and in the page (the fake
-// host sends it). A small stand-in for the worker's metrics: 24 agent traces over three hours,
+// Generated UsageReports for the Usage view checks (shapes of src/model/cost.ts). Totals are summed by
+// the real src/model/cost.ts, so this module is bundled with esbuild wherever it runs: in Node (the
+// checks compute expected values from it) and in the page (the fake host sends it; page.mjs serves
+// the bundle). A small stand-in for the worker's metrics: 24 agent traces over three hours,
 // their model calls priced (gpt-4o-mini, o3-mini), reported by the span (claude) or unknown
 // (mystery-llm-7b, so every total is a lower bound), one failed model call and one failed tool.
+import { roundUsd, sumCosts } from '../../src/model/cost.ts';
+import { hex, rng } from './random.mjs';
 
 const BASE_MS = Date.UTC(2024, 10, 21, 9, 12, 5, 123); // 2024-11-21 09:12:05.123 UTC
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hex(rand, len) {
-  let s = '';
-  while (s.length < len) s += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
-  return s.slice(0, len);
-}
-
-const roundUsd = (usd) => Math.round(usd * 1e12) / 1e12;
 
 /** How each model is costed: list price (priced), the span's own cost (reported) or nothing (unknown). */
 export const USAGE_MODELS = {
@@ -116,30 +99,6 @@ function callCost(call) {
     source: 'genai-prices',
     pricedAs: `${m.provider}/${call.model}`,
   };
-}
-
-function unpricedLabel(c) {
-  const model = c.model ?? '(no model)';
-  return c.provider && !model.toLowerCase().startsWith(`${c.provider.toLowerCase()}/`) ? `${c.provider}/${model}` : model;
-}
-
-function sumCosts(costs) {
-  const total = { costUsd: 0, isLowerBound: false, unpricedModels: [], reportedCount: 0, pricedCount: 0, unpricedCount: 0 };
-  let usd = 0;
-  for (const c of costs) {
-    if (c.status === 'unpriced') {
-      total.unpricedCount++;
-      const label = unpricedLabel(c);
-      if (!total.unpricedModels.includes(label)) total.unpricedModels.push(label);
-    } else {
-      usd += c.costUsd;
-      if (c.status === 'reported') total.reportedCount++;
-      else total.pricedCount++;
-    }
-  }
-  total.costUsd = roundUsd(usd);
-  total.isLowerBound = total.unpricedCount > 0;
-  return total;
 }
 
 function tokenTotals(calls) {

@@ -1,168 +1,47 @@
-// Test harness for the Usage webview view: builds webview/usage/main.ts like esbuild.mjs does,
-// serves it on 127.0.0.1:0 in a page that mimics a VS Code webview view (the provider's nonce CSP,
-// theme variables, the sidebar background behind it, a fake host: usageFakeHost.mjs), and drives
-// it with playwright-core + Debian's Chromium. Used by check.mjs.
+// Test harness for the Usage webview view: the view (webview/usage/main.ts, built by page.mjs like
+// esbuild.mjs does) in its own document (usageViewDocument from src/extension/webviewHtml.ts, so
+// under the provider's CSP) with theme variables, the sidebar background behind it and a fake host
+// (usageFakeHost.mjs), driven with playwright-core + Debian's Chromium. The shared parts live in
+// page.mjs. Used by check.mjs.
 //
-// Exports: buildUsageWebview(), startUsageServer(), openUsageView(), runUsageChecks(),
+// Exports: usagePage (for page.mjs's startServer), openUsageView(), runUsageChecks(),
 // takeUsageScreenshots().
-import * as esbuild from 'esbuild';
 import Papa from 'papaparse';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { dirname, extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { resultsDir, root } from './harness.mjs';
-import { defaultWebviewCss, themes } from './themes.mjs';
-import { FORMULA_MODEL, HOSTILE_LABEL, HOSTILE_MODEL, makeUsageFixture } from './usageFixtures.mjs';
+import { join } from 'node:path';
+import { assert, assertViewDocument, checkRunner, eq, importBundled, openPage, resultsDir, webviewHtml } from './page.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const buildDir = join(resultsDir, 'build');
-
-/** Builds the Usage view entry exactly as the webview build in esbuild.mjs (browser, ESM, css loader). */
-export async function buildUsageWebview({ minify = false, outdir = buildDir } = {}) {
-  mkdirSync(outdir, { recursive: true });
-  const started = performance.now();
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { usage: 'webview/usage/main.ts' },
-    outdir,
-    bundle: true,
-    minify,
-    sourcemap: minify ? false : 'linked',
-    sourcesContent: false,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    loader: { '.sql': 'text', '.proto': 'text', '.css': 'css' },
-    logLevel: 'warning',
-  });
-  const js = readFileSync(join(outdir, 'usage.js'));
-  const css = readFileSync(join(outdir, 'usage.css'));
-  return { ms: performance.now() - started, jsBytes: js.length, cssBytes: css.length };
-}
-
-const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+/** Usage fixtures, bundled: they sum costs with the real src/model/cost.ts. */
+const { FORMULA_MODEL, HOSTILE_LABEL, HOSTILE_MODEL, makeUsageFixture } = await importBundled('test/webview/usageFixtures.mjs');
 
 /**
- * Theme variables the Usage view's vscode-elements read (radios) that themes.mjs does not define;
- * values of VS Code's Dark Modern, Light+ and Dark High Contrast.
+ * The Usage view's page for page.mjs's startServer: the provider's document; a webview view is
+ * transparent, so the sidebar's background shows through; usageFakeHost.mjs.
  */
-const extraVars = {
-  dark: { '--vscode-settings-checkboxBackground': '#313131', '--vscode-settings-checkboxBorder': '#3c3c3c', '--vscode-settings-checkboxForeground': '#cccccc' },
-  light: { '--vscode-settings-checkboxBackground': '#ffffff', '--vscode-settings-checkboxBorder': '#cecece', '--vscode-settings-checkboxForeground': '#616161' },
-  hc: { '--vscode-settings-checkboxBackground': '#000000', '--vscode-settings-checkboxBorder': '#6fc3df', '--vscode-settings-checkboxForeground': '#ffffff' },
+export const usagePage = {
+  path: 'usage',
+  document: (host) => webviewHtml.usageViewDocument(host),
+  background: '--vscode-sideBar-background',
+  fakeHost: 'usageFakeHost.mjs',
 };
 
-/** The document src/extension/usageView.ts produces, plus what VS Code injects (theme variables, default styles). */
-function pageHtml(origin, theme) {
-  const nonce = randomBytes(16).toString('base64');
-  const t = themes[theme] ?? themes.dark;
-  const vars = Object.entries({ ...t.vars, ...(extraVars[theme] ?? extraVars.dark) })
-    .map(([k, v]) => `${k}: ${v};`)
-    .join(' ');
-  // A webview view is transparent: the sidebar's background shows through.
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin}; img-src ${origin} data:;">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}" id="_defaultStyles">${defaultWebviewCss}</style>
-<style nonce="${nonce}" id="_themeVars">html { ${vars} background-color: var(--vscode-sideBar-background); }</style>
-<link rel="stylesheet" href="${origin}/dist/webview/codicons/codicon.css" nonce="${nonce}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${origin}/dist/webview/usage.css" nonce="${nonce}">
-<title>Usage</title>
-</head>
-<body class="${t.bodyClass}" data-vscode-theme-kind="${t.kind}" data-vscode-theme-name="${t.name}">
-<div id="app"></div>
-<script type="module" nonce="${nonce}" src="${origin}/harness/usageFakeHost.mjs"></script>
-<script type="module" nonce="${nonce}" src="${origin}/dist/webview/usage.js"></script>
-</body>
-</html>`;
-}
-
-/** Serves the page and assets on 127.0.0.1 with a free port. */
-export async function startUsageServer() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const origin = `http://127.0.0.1:${server.address().port}`;
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    if (url.pathname === '/' || url.pathname === '/index.html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin, url.searchParams.get('theme') ?? 'dark'));
-      return;
-    }
-    let file = null;
-    const mounts = [
-      ['/dist/webview/codicons/', join(root, 'node_modules/@vscode/codicons/dist')],
-      ['/dist/webview/', buildDir],
-      ['/harness/', here],
-    ];
-    for (const [prefix, dir] of mounts) {
-      if (!url.pathname.startsWith(prefix)) continue;
-      const candidate = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
-      if (candidate.startsWith(dir + sep)) file = candidate;
-      break;
-    }
-    if (!file || !existsSync(file)) {
-      console.error(`usage harness: 404 ${url.pathname}`);
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
-}
-
 /**
- * Opens the view in a new page (a sidebar: narrow by default). Collects CSP violations, page
- * errors, console errors and dialogs (none may happen). Resolves once the first `usage` event is
- * rendered and every chart canvas has a size.
+ * Opens the view in a new page (a sidebar: narrow by default; see page.mjs's openPage: CSP
+ * violations, page errors, console errors and dialogs are collected; none may happen). Resolves
+ * once the first `usage` event is rendered and every chart canvas has a size.
  */
 export async function openUsageView(browser, origin, { theme = 'dark', fixture = 'rich', kind = 'all', sel = 'both', error = '', width = 320, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-  });
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.type()} ${d.message()}`);
-    void d.dismiss();
-  });
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-  });
   const q = new URLSearchParams({ theme, fixture, kind, sel });
   if (error) q.set('error', error);
-  await page.goto(`${origin}/?${q}`);
-  await page.waitForSelector('#app .scope');
-  await waitForCharts(page);
-  await page.evaluate(() => document.fonts.ready);
-  return {
-    page,
-    problems,
-    cspViolations: () => page.evaluate(() => window.__csp),
-    close: () => context.close(),
-  };
+  const v = await openPage(browser, `${origin}/${usagePage.path}?${q}`, { width, height });
+  await v.page.waitForSelector('#app .scope');
+  await waitForCharts(v.page);
+  await v.page.evaluate(() => document.fonts.ready);
+  return v;
 }
 
 /** Waits until every chart canvas on the page has been sized and drawn by Chart.js. */
 async function waitForCharts(page) {
   await page.waitForFunction(() => [...document.querySelectorAll('.chart-box canvas')].every((c) => c.width > 0 && c.height > 0));
-}
-
-async function importTs(entry) {
-  const r = await esbuild.build({ absWorkingDir: root, entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
-  return import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
 }
 
 const parseCsv = (text) => Papa.parse(text.trim(), { header: true, skipEmptyLines: true });
@@ -171,37 +50,17 @@ const parseCsv = (text) => Papa.parse(text.trim(), { header: true, skipEmptyLine
 
 /** Runs every Usage view check; returns { passed, failed, results }. */
 export async function runUsageChecks({ browser, origin, log = console.log } = {}) {
-  const cost = await importTs('src/model/cost.ts');
-  const fmt = await importTs('src/model/format.ts');
-  const data = await importTs('webview/usage/data.ts');
-  const results = [];
+  const cost = await importBundled('src/model/cost.ts', 'browser');
+  const fmt = await importBundled('src/model/format.ts', 'browser');
+  const data = await importBundled('webview/usage/data.ts', 'browser');
   let v = null;
   const opened = [];
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      results.push({ name, ok: true });
-      log(`  ok   ${name}`);
-    } catch (e) {
-      results.push({ name, ok: false, error: e });
-      log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n       ')}`);
-      const file = join(resultsDir, `usage-failure-${results.length}.png`);
-      await v?.page
-        .screenshot({ path: file, fullPage: true })
-        .then(() => log(`       screenshot: ${file}`))
-        .catch(() => {});
-    }
-  };
-  const assert = (cond, msg) => {
-    if (!cond) throw new Error(msg);
-  };
-  const eq = (a, b, msg) => assert(JSON.stringify(a) === JSON.stringify(b), `${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`);
+  const { check, summary } = checkRunner({ log, currentPage: () => v?.page, failurePrefix: 'usage-failure', fullPage: true });
   const open = async (opts) => {
     v = await openUsageView(browser, origin, opts);
     opened.push(v);
     return v;
   };
-  mkdirSync(resultsDir, { recursive: true });
 
   const rich = makeUsageFixture('rich');
   const all = rich.reports.all;
@@ -210,6 +69,8 @@ export async function runUsageChecks({ browser, origin, log = console.log } = {}
   // ── all traces, Charts tab ──────────────────────────────────────────────────────────────────
   const { page } = await open({ fixture: 'rich', kind: 'all' });
   const tileText = (metric) => page.textContent(`.tile[data-metric="${metric}"]`);
+
+  await check("usage: the page is the view's own document (webviewHtml.ts): its CSP, title, #app and assets, with the nonce", () => assertViewDocument(page, usagePage, origin));
 
   await check('usage: says ready, then shows totals for all traces', async () => {
     eq((await page.evaluate(() => window.__usageHost.messages('ready'))).length, 1, 'ready messages');
@@ -512,8 +373,7 @@ export async function runUsageChecks({ browser, origin, log = console.log } = {}
   });
 
   for (const x of opened) await x.close().catch(() => {});
-  const failed = results.filter((r) => !r.ok).length;
-  return { passed: results.length - failed, failed, results };
+  return summary();
 }
 
 // ── screenshots ──────────────────────────────────────────────────────────────────────────────
