@@ -6,6 +6,7 @@
 // URL parameters: fixture (agent | nocontent | plain | robust | big<N> | none), select (a span id to
 // select on load), delay (ms before answering a request).
 import { fakeVsCodeHost } from './fakeVsCode.mjs';
+import { packSkeleton } from '../../src/model/skeletonCodec.ts';
 import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace, makeRobustTrace } from './fixtures.mjs';
 
 const params = new URLSearchParams(location.search);
@@ -30,12 +31,14 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
   conversationFailWith: undefined,
   current: null,
   fixture,
-  /** Loads a fixture trace into the view. */
+  /** The skeleton as the extension sends it (src/model/skeletonCodec.ts, packed in the worker). */
+  pack: packSkeleton,
+  /** Loads a fixture trace into the view, packed like the extension does. */
   load(name, selectSpanId = null, partialCount = 0) {
     const f = fixture(name);
     host.current = f;
     const { skeleton, summary } = partialCount ? f.partial(partialCount) : f;
-    host.send({ type: 'traceLoaded', trace: skeleton, summary, selectSpanId });
+    host.send({ type: 'traceLoaded', trace: packSkeleton(skeleton), summary, selectSpanId });
   },
   onEnvelope(env) {
     if (env.kind === 'message' && env.body.type === 'ready') {
