@@ -59,6 +59,8 @@ export interface LoadResult {
   skipped?: number;
   /** Time spent generating bodies in this process (ms). */
   generationMs: number;
+  /** CPU time of this process (user + system) during the run (ms). */
+  cpuMs: number;
 }
 
 function post(agent: http.Agent, url: URL, body: Uint8Array, contentType: string): Promise<number> {
@@ -107,6 +109,7 @@ async function run(cmd: LoadCommand): Promise<LoadResult> {
     completions.push([done - t0, status === 200 ? r.spans : 0]);
   };
 
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   if (cmd.mode.kind === 'max') {
     await Promise.all(
@@ -134,6 +137,7 @@ async function run(cmd: LoadCommand): Promise<LoadResult> {
     await Promise.all(pending);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
 
   let acknowledged = 0;
@@ -159,6 +163,7 @@ async function run(cmd: LoadCommand): Promise<LoadResult> {
     lastWindowSpans,
     lastWindowSpansPerSec: to > from ? Math.round(lastWindowSpans / ((to - from) / 1000)) : 0,
     generationMs: Math.round(generationMs),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   };
   if (cmd.mode.kind === 'paced') {
     result.targetSpansPerSec = cmd.mode.spansPerSecond;

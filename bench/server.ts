@@ -23,7 +23,7 @@ import { IngestWorkerClient } from '../src/core/worker/ingestClient';
 import type { StoreStats } from '../src/model/trace';
 import type { LoadCommand, LoadResult } from './loadgen';
 import { traceIds, type StreamSpec, type WireFormat } from './payloads';
-import { loopDelay, PROBE_CHANNEL, round, summarize, type LoopDelay, type ProbeReading, type Summary } from './stats';
+import { loopDelay, machineCpu, otherLoad, PROBE_CHANNEL, round, summarize, type LoopDelay, type ProbeReading, type Summary } from './stats';
 
 /** One scenario (chosen by bench/run.mjs). */
 export interface ServerScenario {
@@ -74,6 +74,11 @@ export interface ServerResult {
   /** Protobuf/JSON body bytes per span sent, and stored bytes (pages) per span. */
   wireBytesPerSpan: number;
   storedBytesPerSpan: number;
+  /** CPU time of this process (receiver thread + ingest worker) while the load ran (ms), per 1,000 spans. */
+  cpuMs: number;
+  cpuMsPer1kSpans: number;
+  /** Other processes on the machine during the load (cores busy), and hypervisor steal (cores). */
+  machine: { otherCores: number; stealCores: number } | null;
   rssBeforeBytes: number;
   rssAfterBytes: number;
   rssPeakBytes: number;
@@ -181,6 +186,9 @@ async function main(): Promise<void> {
     });
   }, UI_QUERY_INTERVAL_MS);
   const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
+  const machine0 = machineCpu();
+  const wall0 = performance.now();
   const load = await new Promise<LoadResult>((resolve, reject) => {
     child.on('message', (m: { type: string; result: LoadResult }) => m.type === 'done' && resolve(m.result));
     child.on('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
@@ -195,6 +203,9 @@ async function main(): Promise<void> {
     child.send(command);
   });
   const elu = performance.eventLoopUtilization(elu0);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const machine = otherLoad(machine0, machineCpu(), cpuMs + load.cpuMs, performance.now() - wall0);
   clearInterval(uiTimer);
   loop.disable();
   measuringTree = false;
@@ -220,6 +231,9 @@ async function main(): Promise<void> {
     stats,
     wireBytesPerSpan: Math.round(load.wireBytes / Math.max(1, load.spans)),
     storedBytesPerSpan: Math.round(stats.storeBytes / Math.max(1, stats.spanCount)),
+    cpuMs: Math.round(cpuMs),
+    cpuMsPer1kSpans: round((cpuMs / Math.max(1, load.spans)) * 1000),
+    machine,
     rssBeforeBytes,
     rssAfterBytes,
     rssPeakBytes,

@@ -1,6 +1,7 @@
 /**
  * Small statistics helpers shared by the benchmark processes. All durations are milliseconds.
  */
+import { readFileSync } from 'node:fs';
 import type { IntervalHistogram } from 'node:perf_hooks';
 
 /** Percentile summary of a list of durations (ms). */
@@ -88,4 +89,34 @@ export interface ProbeReading {
   utilization: number;
   /** Heap of the worker's isolate (bytes); sql.js's WASM memory is outside it. */
   heapUsedBytes: number;
+}
+
+/** Jiffies of the whole machine from /proc/stat (Linux), or null elsewhere. */
+export interface MachineCpu {
+  busy: number;
+  steal: number;
+  total: number;
+}
+
+/** Reads the aggregate `cpu` line of /proc/stat. */
+export function machineCpu(): MachineCpu | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+    const busy = user! + nice! + system! + irq! + softirq!;
+    return { busy, steal: steal ?? 0, total: busy + idle! + iowait! + (steal ?? 0) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How many cores other processes kept busy between two readings, given this run's own CPU time
+ * (ms) and the wall time (ms); plus the hypervisor's steal, in cores. Jiffies are 10 ms (USER_HZ 100).
+ */
+export function otherLoad(before: MachineCpu | null, after: MachineCpu | null, ownCpuMs: number, wallMs: number): { otherCores: number; stealCores: number } | null {
+  if (!before || !after || wallMs <= 0) return null;
+  const busyMs = (after.busy - before.busy) * 10;
+  const stealMs = (after.steal - before.steal) * 10;
+  return { otherCores: round(Math.max(0, busyMs - ownCpuMs) / wallMs), stealCores: round(stealMs / wallMs) };
 }
