@@ -97,7 +97,7 @@ function readProbe(channel: BroadcastChannel): Promise<ProbeReading | null> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), 5_000);
     channel.onmessage = (event) => {
-      const data = (event as MessageEvent).data as ProbeReading;
+      const data = (event as { data: unknown }).data as ProbeReading;
       if (data?.type !== 'reading') return;
       clearTimeout(timer);
       resolve(data);

@@ -46,7 +46,7 @@ if (target && !isMainThread && parentPort) {
   // Message handlers: time each synchronous run.
   const originalOn = port.on.bind(port);
   const wrapMessages = (event: string | symbol, listener: (...args: unknown[]) => void) => {
-    if (event !== 'message') return originalOn(event, listener);
+    if (event !== 'message') return originalOn(event as string, listener);
     return originalOn(event, (...args: unknown[]) => {
       const started = performance.now();
       try {
@@ -82,7 +82,7 @@ if (target && !isMainThread && parentPort) {
   const channel = new BroadcastChannel(PROBE_CHANNEL);
   channel.unref();
   channel.onmessage = (event) => {
-    const data = (event as MessageEvent).data as { type: string };
+    const data = (event as { data: unknown }).data as { type: string };
     if (data.type === 'reset') {
       histogram.reset();
       elu = performance.eventLoopUtilization();
