@@ -58,8 +58,43 @@ function runChild(args, label) {
 
 const spec = (profile, totalSpans, extra = {}) => ({ profile, seed: 8, totalSpans, requestSpans: 512, spansPerTrace: 50, bigTraceSpans: 0, bigTraceIndex: 2, ...extra });
 
+/** Busy cores of the whole machine over `ms` (from /proc/stat; null where unavailable). */
+async function busyCores(ms) {
+  const read = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      return { busy: f[0] + f[1] + f[2] + f[5] + f[6], total: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return a && b && b.total > a.total ? ((b.busy - a.busy) / (b.total - a.total)) * cpus().length : null;
+}
+
+/**
+ * The machine is shared: before each timed phase, wait (at most QUIET_WAIT_MS, and
+ * QUIET_BUDGET_MS over the whole run) until other processes use less than QUIET_CORES cores.
+ */
+const QUIET_CORES = 0.3;
+const QUIET_WAIT_MS = 45_000;
+const QUIET_BUDGET_MS = quick ? 20_000 : 180_000;
+let quietWaitedMs = 0;
+async function waitForQuiet() {
+  const t = Date.now();
+  let busy = await busyCores(1000);
+  while (busy !== null && busy > QUIET_CORES && Date.now() - t < QUIET_WAIT_MS && quietWaitedMs + (Date.now() - t) < QUIET_BUDGET_MS) {
+    busy = await busyCores(2000);
+  }
+  quietWaitedMs += Date.now() - t;
+  if (busy !== null && busy > QUIET_CORES) log(`machine busy (${busy.toFixed(1)} cores used by others); measuring anyway`);
+}
+
 /** One server scenario (bench/server.ts). */
 async function scenario(name, s) {
+  await waitForQuiet();
   log(`${name} …`);
   const load = loadavg()[0];
   const r = await runChild([join(outDir, 'server.js'), JSON.stringify({ name, ...s })], name);
@@ -103,6 +138,7 @@ const haveYardstick = await yardstickLoads();
 const R = { refs: null, e2e: {}, paced: {}, store: {}, webview: null, activation: null };
 
 if (only.has('refs')) {
+  await waitForQuiet();
   log('decode references …');
   R.refs = await runChild([join(outDir, 'decodeBench.js'), JSON.stringify({ requests: SIZES.decodeRequests, minMs: SIZES.decodeMs })], 'refs');
 }
@@ -140,6 +176,7 @@ if (only.has('paced')) {
 }
 
 if (only.has('store')) {
+  await waitForQuiet();
   log('in-process store, agent spans, text search …');
   R.store.sqljs = await runChild([join(outDir, 'storeBench.js'), JSON.stringify({ mode: 'ingest', profile: 'agent', spans: SIZES.storeAgentSpans, search: true, fts: true })], 'store sql.js');
   if (haveYardstick) {
@@ -148,6 +185,7 @@ if (only.has('store')) {
 }
 
 if (only.has('webview')) {
+  await waitForQuiet();
   log('webview in headless Chromium …');
   const messages = await runChild([join(outDir, 'storeBench.js'), JSON.stringify({ mode: 'skeletons', outDir })], 'skeletons');
   R.webview = await runChild([join(root, 'bench/webviewBench.mjs'), JSON.stringify({ dir: outDir, runs: SIZES.webviewRuns })], 'webview');
@@ -155,6 +193,7 @@ if (only.has('webview')) {
 }
 
 if (only.has('activation')) {
+  await waitForQuiet();
   log('activation …');
   const runs = [];
   for (let i = 0; i < SIZES.activationRuns; i++) runs.push(await runChild([join(outDir, 'activationBench.js')], 'activation'));
@@ -316,7 +355,7 @@ const md = [
   '',
 ].join('\n');
 
-const json = { mode: quick ? 'quick' : 'full', startedAt: new Date(started).toISOString(), durationSec, buildMs: Math.round(buildMs), machine, versions, sizes: SIZES, goals, results: R };
+const json = { mode: quick ? 'quick' : 'full', startedAt: new Date(started).toISOString(), durationSec, quietWaitedSec: Math.round(quietWaitedMs / 1000), buildMs: Math.round(buildMs), machine, versions, sizes: SIZES, goals, results: R };
 writeFileSync(join(resultsDir, quick ? 'quick.json' : 'latest.json'), JSON.stringify(json, null, 1) + '\n');
 writeFileSync(join(resultsDir, quick ? 'quick.md' : 'latest.md'), md);
 
