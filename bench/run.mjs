@@ -5,6 +5,8 @@
 //   npm run bench -- --only refs,e2e,paced,store,webview,activation   a subset
 //   npm run bench -- --only paced,webview --merge   re-measure some phases (e.g. ones a busy
 //                                 machine disturbed) and keep the others from the last results file
+//   … --readme                    also put the two tables into README.md (Performance section,
+//                                 between the bench-results markers)
 //
 // Builds the production extension (dist/) and the bench programs (out/bench/), then runs each
 // phase in fresh child processes, one at a time: decode references, end-to-end ingest through the
@@ -383,6 +385,16 @@ const md = [
 const json = { suiteSec, mode: quick ? 'quick' : 'full', startedAt: new Date(started).toISOString(), measuredAt, durationSec, quietWaitedSec: Math.round(quietWaitedMs / 1000), buildMs: Math.round(buildMs), machine, versions, sizes: SIZES, goals, results: R };
 writeFileSync(resultsFile, JSON.stringify(json, null, 1) + '\n');
 writeFileSync(join(resultsDir, quick ? 'quick.md' : 'latest.md'), md);
+if (argv.includes('--readme') && !quick) {
+  const readmePath = join(root, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = '<!-- bench-results:start (written by npm run bench -- --readme) -->';
+  const end = '<!-- bench-results:end -->';
+  const a = readme.indexOf(start);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) console.log('README.md has no bench-results markers; not updated');
+  else writeFileSync(readmePath, readme.slice(0, a + start.length) + '\n' + md + readme.slice(b));
+}
 
 const width = Math.max(...rows.map(([a]) => a.length), ...goals.map((g) => g.goal.length));
 console.log('\nMeasurements');
