@@ -17,6 +17,9 @@ import { performance } from 'node:perf_hooks';
 import { PayloadStream, type StreamSpec, type WireFormat } from './payloads';
 import { round, summarize, type Summary } from './stats';
 
+/** Requests sent in the first this many ms are left out of `latencySteady`. */
+const WARMUP_MS = 2_000;
+
 /** What the load generator is asked to do. */
 export interface LoadCommand {
   type: 'run';
@@ -48,6 +51,11 @@ export interface LoadResult {
   spansPerSec: number;
   /** Send → complete answer, per request (ms). */
   latency: Summary;
+  /**
+   * The same for requests sent after the first `WARMUP_MS` (the worker's first requests run cold
+   * code: JIT, lazy initialization), i.e. the steady state.
+   */
+  latencySteady: Summary;
   /** Answers by HTTP status ("200", "503", …; "error" for transport failures). */
   statuses: Record<string, number>;
   checkpoints: Checkpoint[];
@@ -85,6 +93,7 @@ async function run(cmd: LoadCommand): Promise<LoadResult> {
   const concurrency = cmd.mode.kind === 'max' ? cmd.mode.concurrency : cmd.mode.maxInFlight;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
+  const steadyLatencies: number[] = [];
   const statuses: Record<string, number> = {};
   /** [completion time (ms since start), spans acknowledged by that answer] in completion order. */
   const completions: [number, number][] = [];
@@ -104,6 +113,7 @@ async function run(cmd: LoadCommand): Promise<LoadResult> {
     const status = await post(agent, url, r.body, contentType);
     const done = performance.now();
     latencies.push(done - s);
+    if (s - t0 >= WARMUP_MS) steadyLatencies.push(done - s);
     const key = status === -1 ? 'error' : String(status);
     statuses[key] = (statuses[key] ?? 0) + 1;
     completions.push([done - t0, status === 200 ? r.spans : 0]);
@@ -158,6 +168,7 @@ async function run(cmd: LoadCommand): Promise<LoadResult> {
     seconds: round(seconds),
     spansPerSec: Math.round(acknowledged / seconds),
     latency: summarize(latencies),
+    latencySteady: summarize(steadyLatencies),
     statuses,
     checkpoints,
     lastWindowSpans,
