@@ -60,6 +60,8 @@ export interface ServerResult {
   mainBusyPerRequestMs: number;
   /** Ingest worker while the load ran: its synchronous tasks (see bench/workerProbe.ts). */
   workerTasks: Summary | null;
+  /** The same after the first 2 s of load (warm code). */
+  workerTasksSteady: Summary | null;
   /** Worker tasks over 50 ms: when (ms after the load started) and how long (ms). */
   workerLongTasks: { atMs: number; ms: number }[];
   /** Worker loop turns (several queued messages may run in one turn) and those over 50 ms. */
@@ -222,6 +224,7 @@ async function main(): Promise<void> {
     mainUtilization: round(elu.utilization, 4),
     mainBusyPerRequestMs: round((elu.active / Math.max(1, load.requests)), 3),
     workerTasks: workerReading?.tasks ?? null,
+    workerTasksSteady: workerReading?.tasksSteady ?? null,
     workerLongTasks: workerReading?.longTasks ?? [],
     workerLoop: workerReading?.loop ?? null,
     workerLongTurns: workerReading?.longTurns ?? [],

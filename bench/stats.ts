@@ -79,6 +79,8 @@ export interface ProbeReading {
   type: 'reading';
   /** Synchronous tasks of the ingest worker (message handlers, write slices), ms. */
   tasks: Summary;
+  /** The same for tasks that started 2 s or more after the reset (warm code). */
+  tasksSteady: Summary;
   /** Tasks over 50 ms: when (ms since reset) and how long (ms); at most 50. */
   longTasks: { atMs: number; ms: number }[];
   /** Event-loop delay of the worker (loop turns, which can hold several tasks). */

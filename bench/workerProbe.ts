@@ -25,6 +25,8 @@ const RESOLUTION_MS = 1;
 const CANARY_INTERVAL_MS = 5;
 const LONG_MS = 50;
 const MAX_LONG = 50;
+/** Tasks that start this long after a reset count as steady state (`tasksSteady`). */
+const WARMUP_MS = 2_000;
 
 const target = process.env.TRACE_LENS_BENCH_WORKER;
 if (target && !isMainThread && parentPort) {
@@ -34,12 +36,14 @@ if (target && !isMainThread && parentPort) {
   let elu: EventLoopUtilization = performance.eventLoopUtilization();
   let resetAt = performance.now();
   let tasks: number[] = [];
+  let tasksSteady: number[] = [];
   let longTasks: { atMs: number; ms: number }[] = [];
   let longTurns: { atMs: number; ms: number }[] = [];
 
   const recordTask = (started: number) => {
     const ms = performance.now() - started;
     tasks.push(ms);
+    if (started - resetAt >= WARMUP_MS) tasksSteady.push(ms);
     if (ms > LONG_MS && longTasks.length < MAX_LONG) longTasks.push({ atMs: Math.round(started - resetAt), ms: Math.round(ms) });
   };
 
@@ -89,12 +93,14 @@ if (target && !isMainThread && parentPort) {
       resetAt = performance.now();
       lastTick = resetAt;
       tasks = [];
+      tasksSteady = [];
       longTasks = [];
       longTurns = [];
     } else if (data.type === 'read') {
       const reading: ProbeReading = {
         type: 'reading',
         tasks: summarize(tasks),
+        tasksSteady: summarize(tasksSteady),
         longTasks,
         loop: loopDelay(histogram, RESOLUTION_MS),
         longTurns,
