@@ -367,7 +367,7 @@ const machine = {
 const versions = Object.fromEntries(['sql.js', 'better-sqlite3', 'protobufjs', 'playwright-core', 'esbuild'].map((p) => [p, versionOf(p)]));
 const serverRuns = [...Object.values(e).filter((r) => r?.load), ...Object.values(R.paced).filter(Boolean)];
 const others = serverRuns.map((r) => r.machine?.otherCores).filter(Number.isFinite);
-const noise = others.length ? `Other processes kept ${fmt(Math.min(...others))}–${fmt(Math.max(...others))} cores busy during the HTTP scenarios${Math.max(...others) > 0.3 ? ' (a shared machine: wall-clock figures are slower and spikier than on an idle one; CPU per span is steadier)' : ''}.` : '';
+const noise = !others.length ? '' : Math.max(...others) < 0.05 ? 'Other processes were idle during the HTTP scenarios.' : `Other processes kept ${fmt(Math.min(...others))}–${fmt(Math.max(...others))} cores busy during the HTTP scenarios${Math.max(...others) > 0.3 ? ' (a shared machine: wall-clock figures are slower and spikier than on an idle one; CPU per span is steadier)' : ''}.`;
 const mark = (met) => (met === null ? '–' : met ? 'met' : '**not met**');
 const md = [
   `Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${quick ? ' -- --quick' : ''}\`${merge ? ` (re-measured: ${[...only].join(', ')}; the other phases from ${[...new Set(PHASES.filter((p) => !only.has(p)).map((p) => measuredAt[p]?.slice(0, 16).replace('T', ' ')))].join(', ')} UTC)` : ''}, ${fmt(suiteSec / 60, ' min')} for the full run; ${machine.cpus} × ${cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; sql.js ${versions['sql.js']}, better-sqlite3 ${versions['better-sqlite3']}, protobufjs ${versions.protobufjs}. Load average at the end: ${machine.loadavgAtEnd.join(' ')}. ${noise}`,
