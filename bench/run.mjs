@@ -1,6 +1,7 @@
 // `npm run bench`: the benchmark suite of issue 8. Not part of `npm test`.
 //
-//   npm run bench                 full run (1M small spans; ≈ 8–10 min on 2 cores)
+//   npm run bench                 full run (1M small spans; 6–7 min on 2 cores, plus up to 4 min of
+//                                 waiting for a quiet machine)
 //   npm run bench -- --quick      the same phases at small sizes (≈ 2 min), for a smoke test
 //   npm run bench -- --only refs,e2e,paced,store,webview,activation   a subset
 //   npm run bench -- --only paced,webview --merge   re-measure some phases (e.g. ones a busy
