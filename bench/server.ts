@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     config: { maxSpans: 10_000_000, maxMegabytes: 1800 },
     onEvent: (event) => {
       if (event.type === 'storeChanged') onStoreChanged();
-      else if (event.level === 'error') console.error(event.message);
+      else if (event.type === 'log' && event.level === 'error') console.error(event.message);
     },
     onRestart: (reason) => console.error(`worker restarted: ${reason}`),
   });

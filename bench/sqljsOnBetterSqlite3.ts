@@ -116,6 +116,12 @@ class AdapterStatement implements Statement {
 class AdapterDatabase implements Database {
   readonly native: Native;
   rowsModified = 0;
+  /** No WASM handle: snapshots (the backup API, `export`) are not part of the yardstick. */
+  readonly db = 0;
+
+  export(): Uint8Array {
+    throw new Error('the better-sqlite3 yardstick does not take snapshots');
+  }
 
   constructor() {
     this.native = new BetterSqlite3(':memory:');

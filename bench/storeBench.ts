@@ -149,8 +149,9 @@ async function skeletons(cmd: Extract<StoreBenchCommand, { mode: 'skeletons' }>)
       await service.ingest({ signal: 'traces', format: 'protobuf', encoding: 'identity', body: stream.nextRequest('protobuf').body, maxBodyBytes: MAX_BODY_BYTES });
     }
     const { traceId } = traceIds(spec, 3);
-    const trace = store.traceSkeleton(traceId);
-    if (trace?.spans.length !== size) throw new Error(`skeleton of ${size} spans: got ${trace?.spans.length}`);
+    // What the extension sends: the skeleton packed in the worker (src/model/skeletonCodec.ts).
+    const trace = await service.handlers.packedTraceSkeleton({ traceId });
+    if (trace?.parents.length !== size) throw new Error(`skeleton of ${size} spans: got ${trace?.parents.length}`);
     const envelope = { kind: 'message', body: { type: 'traceLoaded', trace, summary: store.traceSummary(traceId), selectSpanId: null } };
     const t = performance.now();
     const json = JSON.stringify(envelope);

@@ -15,7 +15,8 @@
 // Usage: node bench/webviewBench.mjs '{"dir":"out/bench","runs":3}' → `BENCH_RESULT <JSON>`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildWebview, launchBrowser, openView, startServer } from '../test/webview/harness.mjs';
+import { openView, tracePage } from '../test/webview/harness.mjs';
+import { buildView, launchBrowser, startServer } from '../test/webview/page.mjs';
 
 const { dir, runs = 3 } = JSON.parse(process.argv[2] ?? '{}');
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -114,8 +115,8 @@ async function scrolling(page) {
   });
 }
 
-const build = await buildWebview();
-const server = await startServer();
+const build = await buildView('trace');
+const server = await startServer([tracePage]);
 const browser = await launchBrowser();
 const result = { bundleBytes: build.jsBytes, sizes: {} };
 try {

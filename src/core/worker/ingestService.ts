@@ -82,7 +82,8 @@ export class IngestService {
   constructor(private readonly store: TraceStore, private readonly emit: (event: WorkerEvent) => void, forwarder?: Forwarder) {
     // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
     store.setAnnotator(genaiIngestAnnotator);
-    this.usage = new UsageIndex(store);
+    // Usage computed in the background (a list request ran out of budget): those rows reload.
+    this.usage = new UsageIndex(store, (ids) => this.noteChanged(ids));
     this.forwarder = forwarder ?? new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
     this.handlers = {
       configure: async (config) => {

@@ -32,6 +32,16 @@ export const USAGE_CACHE_TRACES = 5_000;
 /** A report yields to other worker requests (ingest) after this much work (ms). */
 const REPORT_SLICE_MS = 20;
 
+/**
+ * Work a list request (trace or session rows) may spend computing usage (ms). Past it, rows keep
+ * their last known usage (or none yet) and the traces are refreshed in the background, in slices
+ * of `REFRESH_SLICE_MS`; `onRefreshed` then names them so the views ask again. While spans stream
+ * in, every listed trace changes with every batch: without this budget, listing 50 of them
+ * recomputed 50 traces per request and held the worker for 100–300 ms.
+ */
+export const LIST_BUDGET_MS = 8;
+const REFRESH_SLICE_MS = 10;
+
 interface Entry {
   seq: number;
   detail: TraceUsageDetail | null;
@@ -46,23 +56,37 @@ export function traceLabel(summary: Pick<TraceSummary, 'firstUserMessage' | 'age
 export class UsageIndex {
   private pricer: Pricer = createPricer([]);
   private readonly cache = new Map<TraceId, Entry>();
+  private readonly pending = new Set<TraceId>();
+  private refreshScheduled = false;
 
-  constructor(private readonly store: TraceStore) {}
+  /**
+   * @param onRefreshed called with traces whose usage was computed in the background (after a
+   *   list request ran out of budget), so that the views reload those rows.
+   */
+  constructor(
+    private readonly store: TraceStore,
+    private readonly onRefreshed: (traceIds: TraceId[]) => void = () => undefined,
+  ) {}
 
   /** Replaces the user's price overrides (`traceLens.pricing.models`) and forgets every computed cost. */
   setOverrides(overrides: readonly PriceOverride[]): void {
     this.pricer = createPricer(overrides);
     this.cache.clear();
+    this.pending.clear();
   }
 
   /** Forgets everything (the store was cleared). */
   clear(): void {
     this.cache.clear();
+    this.pending.clear();
   }
 
   /** Forgets removed traces (changed ones are recomputed by version anyway). */
   forget(traceIds: readonly TraceId[]): void {
-    for (const id of traceIds) this.cache.delete(id);
+    for (const id of traceIds) {
+      this.cache.delete(id);
+      this.pending.delete(id);
+    }
   }
 
   /**
@@ -83,27 +107,36 @@ export class UsageIndex {
     return detail;
   }
 
-  /** Adds `usage` to summaries of traces with model calls or usage (in place; returns them). */
+  /**
+   * Adds `usage` to summaries of traces with model calls or usage (in place; returns them), within
+   * `LIST_BUDGET_MS` of work; traces past the budget show their last known usage and are
+   * refreshed in the background.
+   */
   withUsage(summaries: TraceSummary[]): TraceSummary[] {
+    const deadline = performance.now() + LIST_BUDGET_MS;
     for (const s of summaries) {
-      const usage = this.detail(s)?.usage;
+      const usage = this.detailWithin(s, deadline)?.usage;
       if (usage) s.usage = usage;
     }
     return summaries;
   }
 
-  /** Adds `usage` to sessions (the sum of their newest `MAX_USAGE_TRACES` traces), in place; returns them. */
+  /**
+   * Adds `usage` to sessions (the sum of their newest `MAX_USAGE_TRACES` traces), in place; returns
+   * them. Same budget as `withUsage`, for all sessions together.
+   */
   withSessionUsage(sessions: SessionSummary[]): SessionSummary[] {
+    const deadline = performance.now() + LIST_BUDGET_MS;
     for (const session of sessions) {
-      const usage = this.sumUsage(this.store.listTraces(MAX_USAGE_TRACES, 0, session.sessionId));
+      const usage = this.sumUsage(this.store.listTraces(MAX_USAGE_TRACES, 0, session.sessionId), deadline);
       if (usage) session.usage = usage;
     }
     return sessions;
   }
 
-  /** The sum of traces' usage; `undefined` when none has any. */
-  sumUsage(summaries: readonly TraceSummary[]): TraceUsage | undefined {
-    const usages = summaries.map((s) => this.detail(s)?.usage).filter((u): u is TraceUsage => u !== undefined);
+  /** The sum of traces' usage; `undefined` when none has any. With `deadline`, as `withUsage`. */
+  sumUsage(summaries: readonly TraceSummary[], deadline = Infinity): TraceUsage | undefined {
+    const usages = summaries.map((s) => this.detailWithin(s, deadline)?.usage).filter((u): u is TraceUsage => u !== undefined);
     if (usages.length === 0) return undefined;
     const tokens = emptyTokenTotals();
     for (const u of usages) {
@@ -115,6 +148,40 @@ export class UsageIndex {
       tokens.total += u.tokens.total;
     }
     return { cost: mergeCostTotals(usages.map((u) => u.cost)), tokens, modelCalls: usages.reduce((n, u) => n + u.modelCalls, 0) };
+  }
+
+  /** The current usage when there is time (before `deadline`), else the last known one and a background refresh. */
+  private detailWithin(summary: TraceSummary, deadline: number): TraceUsageDetail | null {
+    const hit = this.cache.get(summary.traceId);
+    if (hit && hit.seq === summary.updatedSeq) return hit.detail;
+    if (performance.now() <= deadline) return this.detail(summary);
+    this.pending.add(summary.traceId);
+    this.scheduleRefresh();
+    return hit?.detail ?? null;
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshScheduled) return;
+    this.refreshScheduled = true;
+    setImmediate(() => this.refreshSlice());
+  }
+
+  private refreshSlice(): void {
+    this.refreshScheduled = false;
+    const start = performance.now();
+    const done: TraceId[] = [];
+    for (const traceId of this.pending) {
+      if (done.length > 0 && performance.now() - start > REFRESH_SLICE_MS) break;
+      this.pending.delete(traceId);
+      const summary = this.store.traceSummary(traceId);
+      if (!summary) continue;
+      const hit = this.cache.get(traceId);
+      if (hit && hit.seq === summary.updatedSeq) continue;
+      this.detail(summary);
+      done.push(traceId);
+    }
+    if (this.pending.size > 0) this.scheduleRefresh();
+    if (done.length > 0) this.onRefreshed(done);
   }
 
   /** Adds each span's cost (`SkeletonSpan.cost`: USD, or `null` when unpriced) to a skeleton, in place. */

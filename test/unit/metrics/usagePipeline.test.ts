@@ -125,3 +125,56 @@ describe('an unknown model', () => {
     expect(formatCostUsd(detail.cost)).toBe('—');
   });
 });
+
+describe('many traces listed at once', () => {
+  it('rows past the work budget keep their last usage, are refreshed in the background, and named in a change event', async () => {
+    const q = await startPipeline();
+    try {
+      const traces = 600;
+      const spans = [];
+      for (let t = 0; t < traces; t++) {
+        const traceId = (t + 1).toString(16).padStart(32, '0');
+        for (let k = 0; k < 2; k++) {
+          spans.push({
+            traceId,
+            spanId: `${(t + 1).toString(16).padStart(12, '0')}000${k + 1}`,
+            name: 'chat gpt-4o-mini',
+            kind: 3,
+            startTimeUnixNano: String(1_763_700_000_000_000_000n + BigInt(t * 1000 + k * 100) * 1_000_000n),
+            endTimeUnixNano: String(1_763_700_000_000_000_000n + BigInt(t * 1000 + k * 100 + 50) * 1_000_000n),
+            attributes: [
+              { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+              { key: 'gen_ai.provider.name', value: { stringValue: 'openai' } },
+              { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o-mini' } },
+              { key: 'gen_ai.usage.input_tokens', value: { intValue: '1248' } },
+              { key: 'gen_ai.usage.output_tokens', value: { intValue: '24' } },
+            ],
+          });
+        }
+      }
+      const body = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] };
+      const res = await fetch(`${q.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      await eventually(async () => (await q.client.request('stats', {})).traceCount === traces);
+      const before = q.events.length;
+      const first = await q.client.request('listTraces', { limit: traces, offset: 0 });
+      const missing = first.filter((t) => !t.usage).map((t) => t.traceId);
+      // 600 traces do not all fit into one request's budget; the rest come later, each announced.
+      expect(missing.length).toBeGreaterThan(0);
+      const announced = await eventually(() => {
+        const ids = new Set(q.events.slice(before).flatMap((e) => (e.type === 'storeChanged' ? e.changedTraceIds : [])));
+        const truncated = q.events.slice(before).some((e) => e.type === 'storeChanged' && e.truncated);
+        return missing.every((id) => ids.has(id)) || truncated ? true : undefined;
+      }, 10_000);
+      expect(announced).toBe(true);
+      // Announced (by id, or as "everything changed" past 200 ids): a later listing has them all.
+      const second = await eventually(async () => {
+        const list = await q.client.request('listTraces', { limit: traces, offset: 0 });
+        return list.every((t) => t.usage) ? list : undefined;
+      }, 10_000);
+      expect(second.every((t) => t.usage?.cost.costUsd === 0.0004032)).toBe(true);
+    } finally {
+      await q.close();
+    }
+  });
+});
