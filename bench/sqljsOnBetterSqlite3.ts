@@ -155,5 +155,11 @@ class AdapterDatabase implements Database {
 
 /** Drop-in for sql.js's default export; `config` (WASM location) is ignored. */
 export default function initSqlJs(): Promise<SqlJsStatic> {
-  return Promise.resolve({ Database: AdapterDatabase as unknown as SqlJsStatic['Database'] });
+  return Promise.resolve({
+    Database: AdapterDatabase as unknown as SqlJsStatic['Database'],
+    // The backup API (store snapshots) is sql.js-only; the yardstick never takes snapshots.
+    cwrap: () => {
+      throw new Error('the better-sqlite3 yardstick has no sql.js C functions');
+    },
+  });
 }
