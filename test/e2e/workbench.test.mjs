@@ -457,7 +457,13 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
     // The lens sits right above the line that made the model call.
     const lens = lenses.filter({ hasText: 'chat gpt-4o-mini' }).first();
     const callLine = page.locator('.editor-group-container.active .view-line', { hasText: 'client.chat.completions.create(' }).first();
-    const [lensBox, lineBox] = [await lens.boundingBox(), await callLine.boundingBox()];
+    // Both are rendered once the editor has settled (it may still be scrolling to the revealed line).
+    let lensBox = null;
+    let lineBox = null;
+    await waitUntil(async () => {
+      [lensBox, lineBox] = [await lens.boundingBox().catch(() => null), await callLine.boundingBox().catch(() => null)];
+      return lensBox && lineBox;
+    }, { timeoutMs: 10_000, message: 'lens or call line not rendered', describe: async () => JSON.stringify(await lenses.allInnerTexts()) });
     assert.ok(lensBox && lineBox, 'lens or call line not rendered');
     assert.ok(lensBox.y < lineBox.y && lineBox.y - lensBox.y < 40, `the chat lens (y=${lensBox.y}) is not right above the call line (y=${lineBox.y})`);
     await screenshot(page, shots, 's4-codelens');

@@ -56,7 +56,14 @@ export async function runCommand(page, title, { timeoutMs = 10_000 } = {}) {
   await dismissQuickInput(page);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  const opened = await input.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
+  if (!opened) {
+    // F1 went to a webview that kept the key (a trace panel has focus): give the workbench focus
+    // back by clicking the title bar, then ask again.
+    await page.locator('.part.titlebar').first().click({ position: { x: 10, y: 10 } }).catch(() => undefined);
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  }
   await input.fill(`>${title}`);
   // Wait for the exact entry to be listed, so Enter does not run a partial match.
   const entry = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
@@ -68,6 +75,20 @@ export async function runCommand(page, title, { timeoutMs = 10_000 } = {}) {
     throw new Error(`command palette has no entry "${title}"; it listed: ${JSON.stringify(listed.slice(0, 10))}`);
   }
   await entry.click();
+}
+
+/**
+ * Runs "Trace Lens: Stop Receiver" until the page's status bar says the receiver is stopped (up to
+ * 3 tries). code-server keeps a closed page's extension host alive, so a receiver left running
+ * would own the port for the next test file's page. Resolves `false` when it never stopped.
+ */
+export async function stopReceiver(page) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await runCommand(page, 'Trace Lens: Stop Receiver').catch(() => undefined);
+    const stopped = await waitUntil(async () => (await statusBarTexts(page)).some((t) => /\bstopped\b/.test(t)), { timeoutMs: 5_000, message: 'not stopped' }).then(() => true, () => false);
+    if (stopped) return true;
+  }
+  return false;
 }
 
 export async function dismissQuickInput(page) {
