@@ -15,35 +15,11 @@
 // Usage: node bench/webviewBench.mjs '{"dir":"out/bench","runs":3}' → `BENCH_RESULT <JSON>`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openView, tracePage } from '../test/webview/harness.mjs';
+import { measureFirstRows, openView, tracePage } from '../test/webview/harness.mjs';
 import { buildView, launchBrowser, startServer } from '../test/webview/page.mjs';
 
 const { dir, runs = 3 } = JSON.parse(process.argv[2] ?? '{}');
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
-/** Posts the envelope as VS Code delivers it (a window message) and waits for painted rows. */
-async function firstRows(page, json) {
-  return page.evaluate(async (text) => {
-    const envelope = JSON.parse(text);
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    const t0 = performance.now();
-    let inDom = 0;
-    const seen = new Promise((resolve) => {
-      const mo = new MutationObserver(() => {
-        if (document.querySelector('#tree .row[data-span-id]')) {
-          inDom = performance.now() - t0;
-          mo.disconnect();
-          resolve();
-        }
-      });
-      mo.observe(document.getElementById('app'), { childList: true, subtree: true });
-    });
-    window.postMessage(envelope, '*');
-    await seen;
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    return { inDom, painted: performance.now() - t0 };
-  }, json);
-}
 
 async function expandCollapse(page) {
   return page.evaluate(async () => {
@@ -127,7 +103,7 @@ try {
     for (let i = 0; i < runs; i++) {
       if (v) await v.close();
       v = await openView(browser, server.origin, { fixture: 'none' });
-      paints.push(await firstRows(v.page, json));
+      paints.push(await measureFirstRows(v.page, json));
     }
     const r = {
       messageBytes: Buffer.byteLength(json),

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { describeCost, formatCostUsd, type TraceUsage } from '../model/cost';
-import { describeUsage } from '../model/genaiFormat';
+import { describeUsage, traceTitle } from '../model/genaiFormat';
 import { VIEWS } from './ids';
 import type { TraceRepository } from './traceRepository';
 
@@ -82,6 +82,6 @@ async function latestUsage(repository: TraceRepository): Promise<{ what: 'sessio
   if (session?.usage && (!trace || trace.sessionId === session.sessionId || BigInt(session.endTimeUnixNano) >= BigInt(trace.startTimeUnixNano))) {
     return { what: 'session', label: `Session ${session.sessionId} · ${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'}`, usage: session.usage };
   }
-  if (trace?.usage) return { what: 'trace', label: trace.firstUserMessage || trace.rootName, usage: trace.usage };
+  if (trace?.usage) return { what: 'trace', label: traceTitle(trace), usage: trace.usage };
   return undefined;
 }

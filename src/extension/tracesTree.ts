@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { SessionSummary, SkeletonSpan, SpanId, SpanKind, TraceId, TraceSummary } from '../model/trace';
 import { MISSING_PARENT_EXPLANATION, MISSING_PARENT_NAME, buildHierarchy, type SpanHierarchy } from '../model/spanHierarchy';
 import { formatDuration, formatLocalTime } from '../model/format';
-import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText } from '../model/genaiFormat';
+import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText, traceTitle } from '../model/genaiFormat';
 import { formatUsd } from '../model/cost';
 import { COMMANDS, CONTEXT_KEYS } from './ids';
 import type { StoreChange, TraceRepository } from './traceRepository';
@@ -168,13 +168,9 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
   }
 }
 
-/**
- * A trace's label: its first user message (shortened) when captured, else its root span name.
- * The root span name stays in the tooltip and the accessible label.
- */
+/** A trace's row label: `traceTitle` shortened. The root span name stays in the tooltip and the accessible label. */
 export function traceLabel(summary: TraceSummary): string {
-  if (summary.firstUserMessage) return shortenText(summary.firstUserMessage, LABEL_MAX_CHARS);
-  return summary.rootName || '(unnamed span)';
+  return shortenText(traceTitle(summary), LABEL_MAX_CHARS);
 }
 
 function traceItem(summary: TraceSummary): vscode.TreeItem {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { UsageScopeChoice } from '../protocol/usageView';
 import type { TraceId, TraceSummary } from '../model/trace';
-import { shortenText } from '../model/genaiFormat';
+import { shortenText, traceTitle } from '../model/genaiFormat';
 import type { TraceRepository } from './traceRepository';
 import type { TraceTreeNode } from './tracesTree';
 import type { UsageSource } from './usageView';
@@ -74,7 +74,7 @@ export class UsageSelection implements UsageSource, vscode.Disposable {
       return;
     }
     if (generation !== this.generation || !summary) return;
-    this.trace = { id: traceId, label: shortenText(summary.firstUserMessage || summary.agentName || summary.rootName || traceId, LABEL_MAX_CHARS) };
+    this.trace = { id: traceId, label: shortenText(traceTitle(summary), LABEL_MAX_CHARS) };
     if (summary.sessionId) this.session = { id: summary.sessionId, label: sessionLabel(summary.sessionId, summary.firstUserMessage || summary.agentName || '') };
     this.emitter.fire();
   }

@@ -4,6 +4,7 @@
  * Icons are codicon names (`$(name)` / `codicon-name`).
  */
 import { describeCost, formatCostUsd, type TraceUsage } from './cost';
+import type { TraceSummary } from './trace';
 import type { GenAiBadge, GenAiOperationKind, GenAiUsage } from './genai';
 
 /** Codicon per GenAI operation kind. */
@@ -134,4 +135,13 @@ export function describeUsage(usage: TraceUsage): string {
   if (t.cacheWrite > 0) tokenParts.push(`${t.cacheWrite.toLocaleString('en-US')} cache write`);
   if (t.reasoning > 0) tokenParts.push(`${t.reasoning.toLocaleString('en-US')} reasoning`);
   return [`Cost: ${formatCostUsd(usage.cost)} (${describeCost(usage.cost)})`, `Tokens: ${tokenParts.join(', ')}`, `Model calls: ${usage.modelCalls}`].join('\n');
+}
+
+/**
+ * What a trace is called wherever it is listed (Traces view rows, Usage view points, the cost
+ * status bar, the Usage view's scope): its first user message when captured, else its outermost
+ * agent's name, else its root span name. Not shortened.
+ */
+export function traceTitle(summary: Pick<TraceSummary, 'firstUserMessage' | 'agentName' | 'rootName'>): string {
+  return summary.firstUserMessage || summary.agentName || summary.rootName || '(unnamed span)';
 }

@@ -51,11 +51,6 @@ export interface PackedSkeleton {
   costs: [number, number | null][];
 }
 
-/** `true` for a value made by `packSkeleton` (the webview also accepts plain skeletons). */
-export function isPackedSkeleton(value: unknown): value is PackedSkeleton {
-  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === PACKED_SKELETON_FORMAT;
-}
-
 const round = (ms: number): number => Math.round(ms * 10_000) / 10_000;
 
 /** Packs a skeleton; span order is kept. Span ids share one width (the longest; shorter ones are padded with spaces). */
@@ -124,9 +119,10 @@ export function packSkeleton(skeleton: TraceSkeleton): PackedSkeleton {
 
 /**
  * Rebuilds the skeleton's span objects from a packed one.
- * @throws Error when the columns disagree in length (a message that is not a packed skeleton).
+ * @throws Error when `p` is not a packed skeleton (wrong `format`) or its columns disagree in length.
  */
 export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
+  if (p?.format !== PACKED_SKELETON_FORMAT) throw new Error(`not a packed skeleton (format ${JSON.stringify(p?.format)})`);
   const n = p.parents.length;
   for (const column of [p.names, p.services, p.flags, p.starts, p.durations, p.events]) {
     if (column.length !== n) throw new Error(`packed skeleton: columns of ${column.length} and ${n} spans`);

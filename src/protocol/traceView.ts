@@ -3,7 +3,7 @@
  * Direction is in the name: `TraceViewEvent` host → webview, `TraceViewCommand` and
  * `TraceViewRequests` webview → host. Only imports from `src/model`.
  */
-import type { SpanDetail, SpanId, TraceId, TraceSkeleton, TraceSummary } from '../model/trace';
+import type { SpanDetail, SpanId, TraceId, TraceSummary } from '../model/trace';
 import type { TraceConversation } from '../model/genai';
 import type { PackedSkeleton } from '../model/skeletonCodec';
 import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../model/source';
@@ -11,11 +11,10 @@ import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../model/source
 /** Host → webview, fire-and-forget. */
 export type TraceViewEvent =
   /**
-   * The full skeleton; sent after `ready` and again whenever the trace changed. The host sends it
-   * packed (src/model/skeletonCodec.ts: ~0.5 MB of JSON for 10,000 spans instead of ~2.3 MB); a
-   * plain skeleton is accepted too.
+   * The full skeleton, packed (src/model/skeletonCodec.ts: ~0.5 MB of JSON for 10,000 spans
+   * instead of ~2.3 MB); sent after `ready` and again whenever the trace changed.
    */
-  | { type: 'traceLoaded'; trace: PackedSkeleton | TraceSkeleton; summary: TraceSummary | null; selectSpanId: SpanId | null }
+  | { type: 'traceLoaded'; trace: PackedSkeleton; summary: TraceSummary | null; selectSpanId: SpanId | null }
   /** The trace was deleted, cleared or evicted. */
   | { type: 'traceRemoved'; traceId: TraceId }
   /** Ask the webview to select and scroll to a span. */

@@ -9,7 +9,7 @@
  * two tabs, Waterfall and Conversation; the Conversation tab requests `traceConversation` when it
  * is first shown and after live updates while it is shown.
  */
-import { isPackedSkeleton, unpackSkeleton } from '../../src/model/skeletonCodec';
+import { unpackSkeleton } from '../../src/model/skeletonCodec';
 import './trace.css';
 import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
@@ -153,7 +153,7 @@ class TraceApp {
   private onEvent(event: TraceViewEvent): void {
     switch (event.type) {
       case 'traceLoaded':
-        this.onTraceLoaded(isPackedSkeleton(event.trace) ? unpackSkeleton(event.trace) : event.trace, event.summary, event.selectSpanId);
+        this.onTraceLoaded(unpackSkeleton(event.trace), event.summary, event.selectSpanId);
         return;
       case 'traceRemoved':
         if (this.skeleton && event.traceId !== this.skeleton.traceId) return;

@@ -22,6 +22,7 @@ import {
   type UsageScope,
 } from '../../model/cost';
 import { normalizeSpan } from '../genai';
+import { traceTitle } from '../../model/genaiFormat';
 import { computeTraceUsage, emptyTokenTotals, mergeRunMetrics, unixNanoToMs, type TraceUsageDetail } from '../metrics';
 import { PRICE_DATA_INFO, createPricer, type Pricer } from '../pricing';
 import type { TraceStore } from '../store/traceStore';
@@ -45,11 +46,6 @@ const REFRESH_SLICE_MS = 10;
 interface Entry {
   seq: number;
   detail: TraceUsageDetail | null;
-}
-
-/** A trace's label for charts: first user message, agent name or root span name. */
-export function traceLabel(summary: Pick<TraceSummary, 'firstUserMessage' | 'agentName' | 'rootName'>): string {
-  return summary.firstUserMessage || summary.agentName || summary.rootName;
 }
 
 /** Per-trace usage cache over one `TraceStore`. */
@@ -241,7 +237,7 @@ export class UsageIndex {
         const priced = cost.reportedCount + cost.pricedCount > 0;
         const point: UsagePoint = {
           timeUnixMs: unixNanoToMs(summary.startTimeUnixNano),
-          label: traceLabel(summary),
+          label: traceTitle(summary),
           traceId: summary.traceId,
           inputTokens: detail.usage.tokens.input,
           outputTokens: detail.usage.tokens.output,
