@@ -53,7 +53,7 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', worker: 'src/core/worker/ingestWorker.ts', grpc: 'src/core/receiver/grpcRuntime.ts' },
+    entryPoints: { extension: 'src/extension.ts', worker: 'src/core/backend/backendWorker.ts', grpc: 'src/core/receiver/grpcRuntime.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

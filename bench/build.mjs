@@ -30,7 +30,7 @@ export async function buildBench() {
   const yardstick = { 'sql.js': join(root, 'bench/sqljsOnBetterSqlite3.ts') };
   await esbuild.build({
     ...common,
-    entryPoints: { 'worker-better-sqlite3': 'src/core/worker/ingestWorker.ts', 'storeBench-better-sqlite3': 'bench/storeBench.ts' },
+    entryPoints: { 'worker-better-sqlite3': 'src/core/backend/backendWorker.ts', 'storeBench-better-sqlite3': 'bench/storeBench.ts' },
     alias: yardstick,
   });
   return performance.now() - started;

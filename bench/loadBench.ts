@@ -15,7 +15,7 @@ import * as http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { OtlpHttpReceiver } from '../src/core/receiver/otlpHttpReceiver';
-import { IngestWorkerClient } from '../src/core/worker/ingestClient';
+import { BackendClient } from '../src/core/backend/backendClient';
 
 type Args = Record<string, string>;
 
@@ -44,7 +44,7 @@ function emit(line: object): void {
 
 async function server(args: Args): Promise<void> {
   const workerPath = join(__dirname, '..', '..', 'dist', 'worker.js');
-  const client = new IngestWorkerClient({
+  const client = new BackendClient({
     workerPath,
     config: { maxSpans: num(args, 'max-spans', 200_000), maxMegabytes: num(args, 'max-megabytes', 512) },
     onEvent: () => undefined,

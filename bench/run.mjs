@@ -6,8 +6,8 @@
 //   npm run bench -- --only refs,e2e,paced,store,webview,activation   a subset
 //   npm run bench -- --only paced,webview --merge   re-measure some phases (e.g. ones a busy
 //                                 machine disturbed) and keep the others from the last results file
-//   … --readme                    also put the two tables into README.md (Performance section,
-//                                 between the bench-results markers)
+//   … --docs (or --readme)        also put the two tables into docs/performance.md (between the
+//                                 bench-results markers); not with --quick
 //
 // Builds the production extension (dist/) and the bench programs (out/bench/), then runs each
 // phase in fresh child processes, one at a time: decode references, end-to-end ingest through the
@@ -15,7 +15,7 @@
 // and latency goals, the in-process store (text search), the webview in headless Chromium, and
 // activation. Prints a table of measurements and one of goals (met / not met, measured in the
 // same run), and writes bench/results/latest.json (everything) and bench/results/latest.md (the
-// tables, for the README). bench/README.md explains each figure.
+// tables, as in docs/performance.md). bench/README.md explains each figure.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release } from 'node:os';
@@ -386,15 +386,28 @@ const md = [
 const json = { suiteSec, mode: quick ? 'quick' : 'full', startedAt: new Date(started).toISOString(), measuredAt, durationSec, quietWaitedSec: Math.round(quietWaitedMs / 1000), buildMs: Math.round(buildMs), machine, versions, sizes: SIZES, goals, results: R };
 writeFileSync(resultsFile, JSON.stringify(json, null, 1) + '\n');
 writeFileSync(join(resultsDir, quick ? 'quick.md' : 'latest.md'), md);
-if (argv.includes('--readme') && !quick) {
-  const readmePath = join(root, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
+// --docs (--readme, its older name, still works): the tables also go into the benchmark report,
+// docs/performance.md, between its markers (the start marker keeps its old wording).
+const writeDocs = argv.includes('--docs') || argv.includes('--readme');
+if (writeDocs && quick) console.log('--docs/--readme is ignored with --quick: docs/performance.md keeps the full run');
+if (writeDocs && !quick) {
+  const reportName = 'docs/performance.md';
+  const reportPath = join(root, reportName);
   const start = '<!-- bench-results:start (written by npm run bench -- --readme) -->';
   const end = '<!-- bench-results:end -->';
-  const a = readme.indexOf(start);
-  const b = readme.indexOf(end);
-  if (a < 0 || b < a) console.log('README.md has no bench-results markers; not updated');
-  else writeFileSync(readmePath, readme.slice(0, a + start.length) + '\n' + md + readme.slice(b));
+  let report = '';
+  try {
+    report = readFileSync(reportPath, 'utf8');
+  } catch {
+    // missing: reported below
+  }
+  const a = report.indexOf(start);
+  const b = report.indexOf(end);
+  if (a < 0 || b < a) console.log(`${reportName} is missing or has no bench-results markers; not updated`);
+  else {
+    writeFileSync(reportPath, report.slice(0, a + start.length) + '\n' + md + report.slice(b));
+    console.log(`Wrote the tables into ${reportName}`);
+  }
 }
 
 const width = Math.max(...rows.map(([a]) => a.length), ...goals.map((g) => g.goal.length));

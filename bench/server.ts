@@ -1,6 +1,6 @@
 /**
  * One end-to-end ingest scenario in a process of its own, built like the extension host:
- * `OtlpHttpReceiver` on 127.0.0.1:0 → `IngestWorkerClient` → the real worker bundle (dist/worker.js,
+ * `OtlpHttpReceiver` on 127.0.0.1:0 → `BackendClient` → the real worker bundle (dist/worker.js,
  * or the better-sqlite3 yardstick build of the same source) behind bench/workerProbe.ts. The load
  * comes from a forked child (bench/loadgen.ts), so this process's main thread only does what the
  * extension host does: receive HTTP, transfer bodies to the worker, answer, and, like the Traces
@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { BroadcastChannel } from 'node:worker_threads';
 import { OtlpHttpReceiver } from '../src/core/receiver/otlpHttpReceiver';
-import { IngestWorkerClient } from '../src/core/worker/ingestClient';
+import { BackendClient } from '../src/core/backend/backendClient';
 import type { StoreStats } from '../src/model/trace';
 import type { LoadCommand, LoadResult } from './loadgen';
 import { traceIds, type StreamSpec, type WireFormat } from './payloads';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   let measuringTree = false;
   const treeTimes: number[] = [];
   // eslint-disable-next-line prefer-const
-  let client: IngestWorkerClient;
+  let client: BackendClient;
   const onStoreChanged = () => {
     // What the Traces view does on a change: reload the newest traces (one reload at a time).
     if (treeReloading) return;
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       () => (treeReloading = false),
     );
   };
-  client = new IngestWorkerClient({
+  client = new BackendClient({
     workerPath: path.join(ROOT, 'out', 'bench', 'workerProbe.js'),
     // The product's default retention (200,000 spans, 512 MiB) would evict; the benchmark keeps all.
     config: { maxSpans: 10_000_000, maxMegabytes: 1800 },
@@ -251,7 +251,7 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-async function runQueries(client: IngestWorkerClient, spec: StreamSpec, q: NonNullable<ServerScenario['queries']>): Promise<QueryResults> {
+async function runQueries(client: BackendClient, spec: StreamSpec, q: NonNullable<ServerScenario['queries']>): Promise<QueryResults> {
   const big = traceIds(spec, q.bigTraceIndex);
   const small = traceIds(spec, q.smallTraceIndex);
   const list = await timeQuery(q.reps, () => client.request('listTraces', { limit: 50, offset: 0 }));

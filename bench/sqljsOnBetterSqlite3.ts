@@ -1,7 +1,7 @@
 /**
  * The part of the sql.js API that `src/core/store/**` uses, implemented on better-sqlite3
  * (native SQLite): the benchmark's yardstick. The bench bundles the real ingest worker
- * (`src/core/worker/ingestWorker.ts`) and the real `TraceStore` with esbuild's
+ * (`src/core/backend/backendWorker.ts`) and the real `TraceStore` with esbuild's
  * `alias: { 'sql.js': <this file> }`, so the yardstick runs the same schema.sql, the same
  * queries/*.sql, the same prepared statements and the same JS around them on the same decoded
  * spans; only the SQL engine differs (native SQLite 3.53 vs sql.js's WASM SQLite 3.54).

@@ -1,5 +1,5 @@
 /**
- * In-process store benchmark: the worker's code path (`IngestService.ingest`: decode → GenAI
+ * In-process store benchmark: the worker's code path (`BackendService.ingest`: decode → GenAI
  * annotation → `TraceStore`) on one thread, without HTTP or the worker hop. Bundled twice by
  * bench/build.mjs: `storeBench.js` (sql.js, as shipped) and `storeBench-better-sqlite3.js` (the same
  * source on better-sqlite3), so each run measures one engine.
@@ -21,7 +21,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Database } from 'sql.js';
-import { IngestService } from '../src/core/worker/ingestService';
+import { BackendService } from '../src/core/backend/backendService';
 import { TraceStore } from '../src/core/store/traceStore';
 import { PayloadStream, SEARCH_NEEDLE, streamSpec, traceIds, type Profile } from './payloads';
 import { round, summarize, type Summary } from './stats';
@@ -39,7 +39,7 @@ export interface StoreIngestResult {
   spansPerSec: number;
   /** CPU time of the ingest loop per 1,000 spans (ms): steadier than spans/s on a shared machine. */
   cpuMsPer1kSpans: number;
-  /** `IngestService.ingest` per 512-span request (ms). */
+  /** `BackendService.ingest` per 512-span request (ms). */
   perRequest: Summary;
   storedBytesPerSpan: number;
   wireBytesPerSpan: number;
@@ -58,12 +58,12 @@ const ROOT = path.join(__dirname, '..', '..');
 const ENGINE = path.basename(__filename).includes('better-sqlite3') ? 'better-sqlite3' : 'sqljs';
 const MAX_BODY_BYTES = 64 << 20;
 
-async function openService(): Promise<{ store: TraceStore; service: IngestService }> {
+async function openService(): Promise<{ store: TraceStore; service: BackendService }> {
   const store = await TraceStore.open({
     locateFile: (file) => path.join(ROOT, 'node_modules', 'sql.js', 'dist', file),
     config: { maxSpans: 10_000_000, maxMegabytes: 1800 },
   });
-  const service = new IngestService(store, () => undefined);
+  const service = new BackendService(store, () => undefined);
   return { store, service };
 }
 

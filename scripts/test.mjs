@@ -44,6 +44,7 @@ function plainCounts(out) {
 mkdirSync(join(root, 'test-results'), { recursive: true });
 run('types', 'npm', ['run', '--silent', 'check-types']);
 run('lint', 'npm', ['run', '--silent', 'lint']);
+run('import cycles', 'npm', ['run', '--silent', 'check-cycles']);
 const vitestJson = join(root, 'test-results', 'unit.json');
 run('unit', 'npx', ['vitest', 'run', '--config', 'vitest.config.mts', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], {
   parse: () => {

@@ -1,27 +1,28 @@
 /**
- * Composition root: builds the ingest worker, the receiver, the views and the commands, and
+ * Composition root: builds the back end thread, the receiver, the views and the commands, and
  * registers every disposable. Activation returns at once; the receiver starts in the background
  * so VS Code's startup never waits for a port or the worker.
  */
 import * as vscode from 'vscode';
 import { performance } from 'node:perf_hooks';
-import { IngestWorkerClient } from './core/worker/ingestClient';
-import type { PersistenceConfig, WorkerEvent } from './core/worker/protocol';
-import { offerPortFix, registerCommands } from './extension/commands';
-import { registerForwarding } from './extension/forwarding';
+import { BackendClient } from './core/backend/backendClient';
+import type { PersistenceConfig } from './core/store/config';
+import type { BackendEvent } from './core/backend/protocol';
+import { offerPortFix, registerCommands } from './extension/traces/traceCommands';
+import { registerForwarding } from './extension/forwarding/registerForwarding';
 import { SETTINGS_SECTION, VIEWS, CONTEXT_KEYS } from './extension/ids';
-import { ReceiverController, busyEndpoints } from './extension/receiverController';
-import { registerPricing } from './extension/pricing';
+import { ReceiverController, busyEndpoints } from './extension/receiver/receiverController';
+import { registerPricing } from './extension/usage/pricingSettings';
 import { readSettings } from './extension/settings';
-import { ReceiverStatusBar } from './extension/statusBar';
-import { CostStatusBar } from './extension/costStatusBar';
-import { TracePanels } from './extension/tracePanel';
+import { ReceiverStatusBar } from './extension/receiver/receiverStatusBar';
+import { CostStatusBar } from './extension/usage/costStatusBar';
+import { TracePanels } from './extension/traces/tracePanel';
 import { createSourceFeature } from './extension/source/sourceFeature';
-import { TraceRepository } from './extension/traceRepository';
-import { TracesTreeProvider } from './extension/tracesTree';
-import { UsageSelection } from './extension/usageSelection';
-import { registerUsageView } from './extension/usageView';
-import { createWindowChannel, followReceiverOwner } from './extension/windowOwnership';
+import { TraceRepository } from './extension/traces/traceRepository';
+import { TracesTreeProvider } from './extension/traces/tracesTree';
+import { UsageSelection } from './extension/usage/usageSelection';
+import { registerUsageView } from './extension/usage/usageView';
+import { createWindowChannel, followReceiverOwner } from './extension/receiver/windowOwnership';
 
 /** Lets tests and other extensions see what activation built. */
 export interface TraceLensApi {
@@ -30,7 +31,7 @@ export interface TraceLensApi {
   receiverState: () => ReceiverController['state'];
 }
 
-/** Stops the ingest worker (after its final snapshot when persistence is on); set by `activate`. */
+/** Stops the back end thread (after its final snapshot when persistence is on); set by `activate`. */
 let shutdownWorker: (() => Promise<void>) | undefined;
 
 /** Persistence of the store for this window: the setting and the workspace storage folder. */
@@ -48,10 +49,10 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     log.warn('traceLens.store.persistence is "workspace" but no folder is open: traces are kept in memory only');
   }
   // The worker's events reach the repository, which is built on the client: relay through an emitter.
-  const workerEvents = new vscode.EventEmitter<WorkerEvent>();
+  const workerEvents = new vscode.EventEmitter<BackendEvent>();
   const workerRestarts = new vscode.EventEmitter<void>();
   context.subscriptions.push(workerEvents, workerRestarts);
-  const client = new IngestWorkerClient({
+  const client = new BackendClient({
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
     config: settings.store,
     persistence: persistenceConfig(settings, context),
@@ -61,10 +62,10 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       workerRestarts.fire();
       void vscode.window.showErrorMessage(
         gaveUp
-          ? 'Trace Lens: the ingest worker keeps failing and was stopped; received traces are no longer stored. See the log.'
+          ? 'Trace Lens: the back end thread keeps failing and was stopped; received traces are no longer stored. See the log.'
           : settings.persistence === 'workspace'
-            ? 'Trace Lens: the ingest worker failed and was restarted from the last saved snapshot; newer traces were lost. See the log.'
-            : 'Trace Lens: the ingest worker failed and was restarted; stored traces were lost. See the log.',
+            ? 'Trace Lens: the back end thread failed and was restarted from the last saved snapshot; newer traces were lost. See the log.'
+            : 'Trace Lens: the back end thread failed and was restarted; stored traces were lost. See the log.',
       );
     },
   });
@@ -95,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   // Cost: the user's price overrides go to the worker, which prices every model call.
   context.subscriptions.push(registerPricing(client, workerRestarts.event, log));
 
-  // One window owns the port and the store; the others show its traces (src/extension/windowOwnership.ts).
+  // One window owns the port and the store; the others show its traces (src/extension/receiver/windowOwnership.ts).
   const receiver = new ReceiverController(client, () => settings, log, createWindowChannel(client, log));
   context.subscriptions.push(followReceiverOwner(receiver, repository, log));
   const tree = new TracesTreeProvider(repository, context.workspaceState);

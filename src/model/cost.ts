@@ -1,7 +1,7 @@
 /**
  * Cost, token and run-metric results: JSON-safe, shared by the worker (which computes them),
  * the extension host and the webviews (which show them). Pure summing and formatting only.
- * Computation lives in `src/core/pricing` (price of one call) and `src/core/metrics` (per run).
+ * Computation lives in `src/core/pricing` (price of one call) and `src/core/usage` (per run).
  *
  * Money is USD as a `number`, rounded to 1e-12 USD (see `roundUsd`) so that sums of decimal
  * prices compare exactly in tests and never show float noise.
@@ -251,7 +251,7 @@ export function describeCost(value: CostTotal | CallCost | null | undefined): st
 // Run metrics (per trace, merged per session)
 // ---------------------------------------------------------------------------------------------
 
-/** Token sums; each span's usage is counted once (see `src/core/metrics/README.md`). */
+/** Token sums; each span's usage is counted once (see `src/core/usage/README.md`). */
 export interface TokenTotals {
   /** Cache-inclusive (OTel). */
   input: number;
@@ -306,7 +306,7 @@ export interface RunMetrics {
   modelCalls: number;
   /** Model calls whose span status is error. */
   modelCallErrors: number;
-  /** Model (chat) calls inside agent loops; see `src/core/metrics/README.md` for the definition. */
+  /** Model (chat) calls inside agent loops; see `src/core/usage/README.md` for the definition. */
   agentIterations: number;
   toolCalls: number;
   toolErrors: number;
@@ -381,7 +381,7 @@ export const MAX_USAGE_TRACES = 2_000;
 /**
  * The Usage view's content for one scope: run metrics (tokens, cost, cost by model, calls,
  * iterations, tool success, latency percentiles, context-window use, duration) and chart points.
- * Computed in the ingest worker from normalized spans; every number the charts show is in here.
+ * Computed in the back end thread from normalized spans; every number the charts show is in here.
  */
 export interface UsageReport {
   scope: UsageScope;

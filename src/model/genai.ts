@@ -4,7 +4,7 @@
  * OpenLLMetry/Traceloop, Vercel AI SDK, Langfuse, pydantic-ai/Logfire).
  * Key priorities: ../shared/reference/genai-conventions.md §0. JSON-safe; shared with webviews.
  */
-import type { SpanId, TraceId } from './trace';
+import type { SpanId, TraceId } from './ids';
 import type { CallCost } from './cost';
 
 /** What a span does, in the field's common vocabulary. */

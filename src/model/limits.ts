@@ -1,7 +1,7 @@
 /**
  * Limits Trace Lens applies to received values, and the markers that replace or end what a limit
  * cut, so every view can tell a cut value from the original. Shared by the decoders (which apply
- * them, in the ingest worker) and the webview (which explains them in the span details).
+ * them, in the back end thread) and the webview (which explains them in the span details).
  *
  * A marker is plain text inside the stored value, so it survives storage, copying and forwarding
  * of stored traces ("Send Trace to…") unchanged and is visible wherever the value is shown.

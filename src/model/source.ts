@@ -1,5 +1,5 @@
 /**
- * Source locations: the types shared by the extension host, the ingest worker and the trace
+ * Source locations: the types shared by the extension host, the back end thread and the trace
  * webview for "Go to Source", stack frames, CodeLens and error decorations. JSON-safe; no
  * imports. The logic lives in `src/core/source/` (pure) and `src/extension/source/` (vscode).
  */

@@ -1,5 +1,5 @@
 /**
- * Domain types shared by the extension host, the ingest worker and the webviews.
+ * Domain types shared by the extension host, the back end thread and the webviews.
  *
  * Rules: JSON-safe (no bigint, Map, Date, Uint8Array), no imports from node, DOM or `vscode`.
  * Nanosecond timestamps cross boundaries as decimal strings (`…UnixNano`) or as millisecond
@@ -10,10 +10,9 @@
 import type { GenAiBadge, GenAiSpanView } from './genai';
 import type { CallCost, TraceUsage } from './cost';
 
-/** 32 lowercase hex characters (16 bytes), never all zeros. */
-export type TraceId = string;
-/** 16 lowercase hex characters (8 bytes), never all zeros. */
-export type SpanId = string;
+import type { SpanId, TraceId } from './ids';
+
+export type { SpanId, TraceId };
 
 /** OTLP `Span.SpanKind`, lower-cased without the `SPAN_KIND_` prefix. */
 export type SpanKind = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';

@@ -1,6 +1,6 @@
 /**
  * A typed message channel used between the extension host and each webview, and between the
- * extension host and the ingest worker. Transport-agnostic: it takes a `post` function and is
+ * extension host and the back end thread. Transport-agnostic: it takes a `post` function and is
  * fed incoming messages through `receive`, so both ends can be linked in memory in tests.
  *
  * Contract (see ARCHITECTURE.md, "Host ↔ webview protocol"):

@@ -15,9 +15,8 @@
  *   `http/protobuf`; `grpc` falls back to `http/protobuf` with a warning),
  *   `OTEL_EXPORTER_OTLP_HEADERS` (always stored as a secret: it usually carries credentials).
  */
-import type { SecretSlotId } from './presets';
 import { displayUrl, isOwnReceiver, otlpRoot } from './urls';
-import type { ForwardingTargetSetting } from './types';
+import type { ForwardingTargetSetting, SecretSlotId } from './types';
 
 // ───────────────────────────── .env parsing ─────────────────────────────
 

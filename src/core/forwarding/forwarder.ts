@@ -1,6 +1,6 @@
 /**
- * The forwarder: fans received OTLP requests out to remote targets. Lives in the ingest worker;
- * `IngestService` hands it each request body that decoded successfully (after which the receiver
+ * The forwarder: fans received OTLP requests out to remote targets. Lives in the back end thread;
+ * `BackendService` hands it each request body that decoded successfully (after which the receiver
  * has its answer — forwarding never delays or fails an ingest).
  *
  * Per target (`TargetSender`), independently:
@@ -18,7 +18,7 @@
  */
 import * as zlib from 'node:zlib';
 import { promisify } from 'node:util';
-import type { OtlpFormat, OtlpSignal } from '../worker/protocol';
+import type { OtlpFormat, OtlpSignal } from '../otlp/types';
 import type { SpanRecord, LogRecordInfo, TraceSkeleton, SpanDetail } from '../../model/trace';
 import { applyRewrites, buildBody, encodeRequest, TOP_LEVEL_KEY, TraceIdMemory, warmUpCodecs, type PlainRequest } from './otlpTransform';
 import { logsToRequest, spansToRequest } from './storedTrace';

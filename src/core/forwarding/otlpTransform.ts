@@ -1,7 +1,7 @@
 /**
  * OTLP request bodies for forwarding: pass-through merging, re-encoding between OTLP/JSON and
  * protobuf, and the per-target rewrites (Langfuse id propagation, resource attributes,
- * redaction). Runs in the ingest worker (it pulls in protobufjs through `protoRoot.ts`).
+ * redaction). Runs in the back end thread (it pulls in protobufjs through `protoRoot.ts`).
  *
  * The canonical in-memory form ("plain request") is what protobufjs `toObject` returns with
  * `{ longs: String, enums: Number, bytes: String }`: camelCase keys, 64-bit integers as decimal
@@ -16,7 +16,7 @@
  * timestamps survive every path (tested by round trips). Fields unknown to the vendored protos are
  * lost on a re-encode; that is why bodies are forwarded byte-for-byte when no rewrite is needed.
  */
-import type { OtlpFormat, OtlpSignal } from '../worker/protocol';
+import type { OtlpFormat, OtlpSignal } from '../otlp/types';
 import { OTLP_MESSAGES, otlpType } from '../otlp/protoRoot';
 import type { TargetRewrites } from './types';
 

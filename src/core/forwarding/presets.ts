@@ -12,10 +12,12 @@
  * - Honeycomb `x-honeycomb-team`; Datadog OTLP intake `dd-api-key` + `dd-protocol: otlp`;
  *   New Relic `api-key`; Jaeger and Grafana Tempo plain OTLP/HTTP (traces).
  */
-import type { OtlpSignal } from '../worker/protocol';
+import type { OtlpSignal } from '../otlp/types';
 import { parseOtlpHeaders } from './envImport';
 import { displayUrl, isOwnReceiver, otlpRoot } from './urls';
-import type { ForwardingProtocol, ForwardingTargetSetting, PresetId, ResolvedTarget } from './types';
+import type { ForwardingProtocol, ForwardingTargetSetting, PresetId, ResolvedTarget, SecretSlotId } from './types';
+
+export type { SecretSlotId };
 
 /** A secret a preset needs, kept in VS Code SecretStorage under `secretKey(target, slot)`. */
 export interface SecretSlot {
@@ -24,7 +26,6 @@ export interface SecretSlot {
   required: boolean;
 }
 
-export type SecretSlotId = 'publicKey' | 'secretKey' | 'apiKey' | 'licenseKey' | 'headers';
 
 export interface Preset {
   id: PresetId;

@@ -1,6 +1,6 @@
 /**
  * Forwarding: the shapes shared by the settings layer (extension host), the worker protocol and
- * the forwarder (ingest worker). JSON-safe, no node, no vscode.
+ * the forwarder (back end thread). JSON-safe, no node, no vscode.
  *
  * Three layers:
  * - `ForwardingTargetSetting`: one entry of the `traceLens.forwarding.targets` setting, as the
@@ -10,7 +10,7 @@
  *   credentials) and crosses to the worker in `configureForwarding`.
  * - `ForwardingTargetStatus`: counters the worker reports back (never any header value).
  */
-import type { OtlpSignal } from '../worker/protocol';
+import type { OtlpSignal } from '../otlp/types';
 
 export type ForwardingProtocol = 'http/protobuf' | 'http/json';
 
@@ -161,3 +161,6 @@ export interface ForwardTracesResult {
   traceCount: number;
   results: { target: string; ok: boolean; spans: number; logs: number; message: string }[];
 }
+
+/** Which credential of a forwarding preset a secret holds (kept in VS Code's SecretStorage). */
+export type SecretSlotId = 'publicKey' | 'secretKey' | 'apiKey' | 'licenseKey' | 'headers';

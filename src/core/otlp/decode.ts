@@ -9,7 +9,7 @@
  * Spec: https://opentelemetry.io/docs/specs/otlp/#otlphttp
  */
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
-import type { OtlpFormat } from '../worker/protocol';
+import type { OtlpFormat } from './types';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from './jsonDecoder';
 import { decodeLogsProtobuf, decodeMetricsProtobuf, decodeTracesProtobuf } from './protobufDecoder';
 import type { DecodeOptions, DecodeResult, MetricsDecodeResult } from './shared';

@@ -19,7 +19,7 @@
  * Default values (0, '') are omitted on the wire, as proto3 encoders do; OTLP/JSON writes int64
  * as a decimal string and int32 as a number.
  */
-import type { OtlpFormat, OtlpSignal } from '../worker/protocol';
+import type { OtlpFormat, OtlpSignal } from './types';
 
 /** Items refused in one request, reported as OTLP `partial_success`. */
 export interface PartialSuccess {

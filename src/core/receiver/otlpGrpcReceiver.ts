@@ -7,7 +7,7 @@
  *   /opentelemetry.proto.collector.metrics.v1.MetricsService/Export
  *
  * Like the HTTP receiver it never decodes: the service definition's request deserializer is the
- * identity, so the serialized `Export*ServiceRequest` bytes go to the ingest worker as an
+ * identity, so the serialized `Export*ServiceRequest` bytes go to the back end thread as an
  * OTLP/protobuf body (format `protobuf`, encoding `identity`) and are transferred, not copied
  * again. grpc-js itself does the framing, the `grpc-encoding: gzip|deflate` decompression (zlib
  * streams, on libuv's thread pool, bounded by the size limit) and the size checks.
@@ -35,7 +35,7 @@
  * which would otherwise be spent while the extension host loads the extension.
  */
 import type * as grpc from '@grpc/grpc-js';
-import type { IngestParams, IngestResult, OtlpSignal } from '../worker/protocol';
+import type { IngestParams, IngestResult, OtlpSignal } from '../otlp/types';
 import { encodeExportResponse, encodeStatus, type PartialSuccess } from '../otlp/responses';
 import type { ReceiverCounters, ReceiverStartResult } from './otlpHttpReceiver';
 import { RateLimitedLog } from './rateLimitedLog';
@@ -71,7 +71,7 @@ export interface GrpcReceiverOptions {
    * decompressing (`grpc.max_receive_message_length`), and again after decoding in the worker.
    */
   maxMessageBytes: number;
-  /** Decodes and stores one request (in the ingest worker). Rejections become UNAVAILABLE. */
+  /** Decodes and stores one request (in the back end thread). Rejections become UNAVAILABLE. */
   ingest: (params: IngestParams) => Promise<IngestResult>;
   /** `true` while the ingest queue is full: new calls get RESOURCE_EXHAUSTED + RetryInfo. */
   isOverloaded: () => boolean;

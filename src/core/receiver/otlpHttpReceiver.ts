@@ -1,7 +1,7 @@
 /**
  * OTLP/HTTP receiver (OTLP specification 1.x, "OTLP/HTTP"): a `node:http` server that validates
  * requests, buffers bodies up to a limit and hands them to an ingest function (the worker).
- * It never decodes or decompresses: that happens in the ingest worker, off this thread.
+ * It never decodes or decompresses: that happens in the back end thread, off this thread.
  *
  * Responses, per the spec (https://opentelemetry.io/docs/specs/otlp/#otlphttp-response):
  * - 200 + `Export{Trace,Logs,Metrics}ServiceResponse` in the request's encoding, with
@@ -20,7 +20,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ContentEncoding, IngestParams, IngestResult, OtlpFormat, OtlpSignal } from '../worker/protocol';
+import type { ContentEncoding, IngestParams, IngestResult, OtlpFormat, OtlpSignal } from '../otlp/types';
 import { encodeExportResponse, encodeStatus } from '../otlp/responses';
 import { RateLimitedLog } from './rateLimitedLog';
 import { WINDOW_CHANNEL_PREFIX, handleWindowChannel, type WindowChannelServerOptions } from './windowChannel';
@@ -57,7 +57,7 @@ export interface ReceiverOptions {
   maxBufferedBytes?: number;
   /** Origins allowed for CORS; `*` in a pattern matches any run of characters except `/`. */
   corsAllowedOrigins: readonly string[];
-  /** Decodes and stores one request (in the ingest worker). Rejections become 503. */
+  /** Decodes and stores one request (in the back end thread). Rejections become 503. */
   ingest: (params: IngestParams) => Promise<IngestResult>;
   /** `true` while the ingest queue is full: new requests get 503 + Retry-After. */
   isOverloaded: () => boolean;

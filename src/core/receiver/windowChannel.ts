@@ -8,14 +8,14 @@
  *   `{ "method": "listTraces", "params": {…} }` → `{ "ok": true, "result": … }` or
  *   `{ "ok": false, "error": "…" }`. Only the store queries in `REMOTE_QUERY_METHODS` are served.
  *
- * The secret is per user (a 0600 file in the user's home, see src/extension/windowOwnership.ts):
+ * The secret is per user (a 0600 file in the user's home, see src/extension/receiver/windowOwnership.ts):
  * other local users cannot read it, and web pages cannot either — any request with an `Origin`
  * header is refused outright, so a page cannot even try (the receiver's Host check already stops
  * DNS rebinding). Secrets are compared in constant time.
  */
 import type * as http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { WorkerRequests } from '../worker/protocol';
+import type { BackendRequests } from '../backend/protocol';
 
 /** Path prefix of the channel on the OTLP/HTTP port. */
 export const WINDOW_CHANNEL_PREFIX = '/trace-lens/v1/';
@@ -50,7 +50,7 @@ export const REMOTE_QUERY_METHODS = [
   'stats',
   'codeStatsForFile',
   'usageReport',
-] as const satisfies readonly (keyof WorkerRequests)[];
+] as const satisfies readonly (keyof BackendRequests)[];
 
 /** A method of `REMOTE_QUERY_METHODS`. */
 export type RemoteQueryMethod = (typeof REMOTE_QUERY_METHODS)[number];
@@ -63,7 +63,7 @@ export interface WindowChannelServerOptions {
   identity: TraceLensIdentity;
   /** The per-user secret (read lazily, so a missing file only disables queries). */
   secret: () => string | undefined;
-  /** Runs one query against the owner's store (the ingest worker). */
+  /** Runs one query against the owner's store (the back end thread). */
   query: (method: RemoteQueryMethod, params: unknown) => Promise<unknown>;
 }
 
@@ -132,7 +132,7 @@ export async function probeTraceLens(port: number, timeoutMs = 1_500): Promise<T
   }
 }
 
-/** A window's client for the owner's store: `request` has the shape of `IngestWorkerClient.request`. */
+/** A window's client for the owner's store: `request` has the shape of `BackendClient.request`. */
 export class RemoteStoreClient {
   constructor(
     readonly port: number,
@@ -144,7 +144,7 @@ export class RemoteStoreClient {
    * Runs a store query in the owning window. Rejects when the owner is gone, refuses the secret,
    * or the query failed there (with its message).
    */
-  async request<M extends RemoteQueryMethod>(method: M, params: WorkerRequests[M]['params']): Promise<WorkerRequests[M]['result']> {
+  async request<M extends RemoteQueryMethod>(method: M, params: BackendRequests[M]['params']): Promise<BackendRequests[M]['result']> {
     const res = await fetch(`http://127.0.0.1:${this.port}${WINDOW_CHANNEL_PREFIX}query`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.secret}` },
@@ -153,6 +153,6 @@ export class RemoteStoreClient {
     });
     const body = (await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }))) as { ok: boolean; result?: unknown; error?: string };
     if (!body.ok) throw new Error(`the Trace Lens window that owns port ${this.port} answered: ${body.error ?? `HTTP ${res.status}`}`);
-    return body.result as WorkerRequests[M]['result'];
+    return body.result as BackendRequests[M]['result'];
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The per-file code index of the ingest worker: which retained spans each source line produced,
+ * The per-file code index of the back end thread: which retained spans each source line produced,
  * for CodeLens and error decorations. Maintained by `TraceStore` at ingest, in memory.
  *
  * What one span contributes (`codeIndexEntries`): its own `code.*` location (kind `span`), and

@@ -1,5 +1,5 @@
 /**
- * TraceStore: the in-memory span/log store of the ingest worker, and the only module that runs
+ * TraceStore: the in-memory span/log store of the back end thread, and the only module that runs
  * SQL. sql.js (SQLite compiled to WASM) with every table in an attached `:memory:` database;
  * schema in `schema.sql`, one statement per file in `queries/`, named parameters only.
  *
@@ -29,7 +29,7 @@ import type {
   TraceSkeleton,
   TraceSummary,
 } from '../../model/trace';
-import type { StoreConfig } from '../worker/protocol';
+import type { StoreConfig } from './config';
 import type { GenAiBadge } from '../../model/genai';
 import {
   STATUS_ERROR,

@@ -9,16 +9,16 @@
 import * as vscode from 'vscode';
 import { PRESETS, resolveTarget, secretKey, type SecretSlotId } from '../../core/forwarding/presets';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult, ResolvedTarget } from '../../core/forwarding/types';
-import type { WorkerRequests } from '../../core/worker/protocol';
+import type { BackendRequests } from '../../core/backend/protocol';
 import { readForwardingSettings, type ForwardingSettings } from './forwardingSettings';
 import type { TargetView } from './forwardingModel';
 
 export type { TargetView } from './forwardingModel';
 export { isFailing } from './forwardingModel';
 
-/** What the controller needs from the ingest worker client. */
+/** What the controller needs from the back end thread client. */
 export interface WorkerRequester {
-  request<M extends keyof WorkerRequests & string>(method: M, params: WorkerRequests[M]['params']): Promise<WorkerRequests[M]['result']>;
+  request<M extends keyof BackendRequests & string>(method: M, params: BackendRequests[M]['params']): Promise<BackendRequests[M]['result']>;
 }
 
 const POLL_INTERVAL_MS = 2000;
@@ -162,7 +162,7 @@ export class ForwardingController implements vscode.Disposable {
       return; // worker restarting; the next poll sees configId -1 and reconfigures
     }
     if (status.configId !== this.configId && !this.reloading) {
-      this.log.info('forwarding: the ingest worker lost its configuration (restart?); configuring it again');
+      this.log.info('forwarding: the back end thread lost its configuration (restart?); configuring it again');
       void this.reload();
       return;
     }

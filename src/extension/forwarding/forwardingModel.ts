@@ -4,7 +4,7 @@
  */
 import { isPresetId, PRESETS, type SecretSlotId } from '../../core/forwarding/presets';
 import type { ForwardingTargetSetting, ForwardingTargetStatus } from '../../core/forwarding/types';
-import type { OtlpSignal } from '../../core/worker/protocol';
+import type { OtlpSignal } from '../../core/otlp/types';
 
 /** One configured target as the UI shows it. */
 export interface TargetView {

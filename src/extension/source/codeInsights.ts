@@ -3,7 +3,7 @@
  * traces (`chat gpt-4o-mini · 12 calls · p50 1.23s · 1 error`, click → the latest trace at that
  * span) and a gutter decoration with a hover on lines that produced errors.
  *
- * Data: one `codeStatsForFile` query to the ingest worker per visible document, answered from
+ * Data: one `codeStatsForFile` query to the back end thread per visible document, answered from
  * the worker's per-file index (an index seek per key; empty for files no span points at). Kept
  * per document and refreshed, debounced, when stored traces change; a document whose facts did
  * not change causes no CodeLens or decoration update. Nothing runs while no trace arrives.
@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { CodeLineError, FileCodeStats } from '../../model/source';
 import { codeLensTitle, codeLensTooltip, errorHoverHeading, linesToLenses } from '../../core/source/codeLensText';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../ids';
-import type { TraceRepository } from '../traceRepository';
+import type { TraceRepository } from '../traces/traceRepository';
 import type { WorkspaceSource } from './workspaceSource';
 
 /** Coalesces store changes (the worker reports at most every 200 ms while data arrives). */

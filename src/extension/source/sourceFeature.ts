@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { SpanId, TraceId } from '../../model/trace';
-import type { TraceRepository } from '../traceRepository';
-import type { TraceTreeNode } from '../tracesTree';
+import type { TraceRepository } from '../traces/traceRepository';
+import type { TraceTreeNode } from '../traces/tracesTree';
 import { CodeInsights } from './codeInsights';
 import { SourceNavigator } from './sourceNavigator';
 import { WorkspaceSource } from './workspaceSource';

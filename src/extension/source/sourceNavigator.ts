@@ -13,7 +13,7 @@ import type { SpanId, TraceId } from '../../model/trace';
 import type { ResolvedSource } from '../../core/source/resolve';
 import { buildSpanSourceInfo, sourceTargetOf, type SourceTarget } from '../../core/source/spanSource';
 import { SETTINGS, SETTINGS_SECTION } from '../ids';
-import type { TraceRepository } from '../traceRepository';
+import type { TraceRepository } from '../traces/traceRepository';
 import type { WorkspaceSource } from './workspaceSource';
 
 /** How long the opened line stays highlighted, then fades (ms). */

@@ -17,7 +17,7 @@ import {
 } from '../../../src/core/forwarding/otlpTransform';
 import { logsToRequest, spansToRequest } from '../../../src/core/forwarding/storedTrace';
 import type { TargetRewrites } from '../../../src/core/forwarding/types';
-import type { OtlpFormat } from '../../../src/core/worker/protocol';
+import type { OtlpFormat } from '../../../src/core/otlp/types';
 import type { SpanRecord } from '../../../src/model/trace';
 import { spanRecord, traceId, spanId } from '../../builders';
 import { fixtureBody, plain } from '../otlp/helpers';

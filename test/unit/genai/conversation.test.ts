@@ -1,6 +1,7 @@
 /** buildConversation on synthetic spans: history dedup, parallel conversations, tools, agents, errors. */
 import { describe, expect, it } from 'vitest';
-import { buildConversation, normalizeSpan, type ConversationSpan } from '../../../src/core/genai';
+import { buildConversation, type ConversationSpan } from '../../../src/core/genai/conversation';
+import { normalizeSpan } from '../../../src/core/genai/normalize';
 import type { Attributes, SpanRecord } from '../../../src/model/trace';
 import { exceptionEvent, nanos, scopeInfo, spanId, spanRecord, traceId } from '../../builders';
 import { summarize } from './helpers';

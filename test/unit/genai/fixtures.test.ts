@@ -4,7 +4,8 @@
  * results, usage, kinds, provider/model, agent, session, and the conversation built from it.
  */
 import { describe, expect, it } from 'vitest';
-import { buildConversation, genaiBadge } from '../../../src/core/genai';
+import { buildConversation } from '../../../src/core/genai/conversation';
+import { genaiBadge } from '../../../src/core/genai/badge';
 import type { ConversationItem } from '../../../src/model/genai';
 import { genai, loadLogs, loadSpans, normalizeAll, otlp, summarize, viewsOf } from './helpers';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeLogs, decodeTraces } from '../../../src/core/otlp/decode';
-import { normalizeSpan } from '../../../src/core/genai';
-import type { ConversationSpan } from '../../../src/core/genai';
+import { normalizeSpan } from '../../../src/core/genai/normalize';
+import type { ConversationSpan } from '../../../src/core/genai/conversation';
 import type { LogRecordInfo, SpanRecord } from '../../../src/model/trace';
 import type { GenAiMessage, GenAiSpanView } from '../../../src/model/genai';
 

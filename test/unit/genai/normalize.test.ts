@@ -3,7 +3,8 @@
  * malformed JSON, content-missing hints, kinds by priority, media, never throwing.
  */
 import { describe, expect, it } from 'vitest';
-import { CONTENT_CAPTURE_HINTS, firstUserTextOfLog, firstUserTextOfSpan, genaiBadge, normalizeSpan, spanGenAiFacts } from '../../../src/core/genai';
+import { CONTENT_CAPTURE_HINTS, normalizeSpan } from '../../../src/core/genai/normalize';
+import { firstUserTextOfLog, firstUserTextOfSpan, genaiBadge, spanGenAiFacts } from '../../../src/core/genai/badge';
 import type { Attributes, AttributeValue } from '../../../src/model/trace';
 import { logRecord, scopeInfo, spanEvent, spanRecord } from '../../builders';
 import { summarize } from './helpers';

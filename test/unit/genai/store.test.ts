@@ -1,27 +1,28 @@
 /**
  * GenAI in the worker and the store: badges in the skeleton, the trace summary's session / agent /
  * first user message (maintained incrementally whatever the arrival order), sessions, span detail
- * views and the conversation query, through the real IngestService and sql.js store.
+ * views and the conversation query, through the real BackendService and sql.js store.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IngestService } from '../../../src/core/worker/ingestService';
-import { genaiIngestAnnotator } from '../../../src/core/genai';
+import { BackendService } from '../../../src/core/backend/backendService';
+import { genaiIngestAnnotator } from '../../../src/core/genai/badge';
 import { badgeNamesKey, packBadge, unpackBadge } from '../../../src/core/store/codec';
 import type { GenAiBadge } from '../../../src/model/genai';
 import type { TraceStore } from '../../../src/core/store/traceStore';
-import { CHANGE_NOTIFY_INTERVAL_MS, type IngestParams } from '../../../src/core/worker/protocol';
+import { CHANGE_NOTIFY_INTERVAL_MS } from '../../../src/core/backend/protocol';
+import { type IngestParams } from '../../../src/core/otlp/types';
 import type { Attributes, SpanRecord } from '../../../src/model/trace';
 import { logRecord, nanos, spanId, spanRecord, traceId } from '../../builders';
 import { openStore } from '../store/storeHarness';
 import { genai, otlp, summarize } from './helpers';
 
 let store: TraceStore;
-let service: IngestService;
+let service: BackendService;
 
 beforeEach(async () => {
   store = await openStore();
-  service = new IngestService(store, () => undefined);
+  service = new BackendService(store, () => undefined);
 });
 
 afterEach(async () => {
@@ -30,7 +31,7 @@ afterEach(async () => {
   store.close();
 });
 
-function ingest(signal: 'traces' | 'logs', path: string): ReturnType<IngestService['ingest']> {
+function ingest(signal: 'traces' | 'logs', path: string): ReturnType<BackendService['ingest']> {
   const params: IngestParams = { signal, format: path.endsWith('.binpb') ? 'protobuf' : 'json', encoding: 'identity', body: new Uint8Array(readFileSync(path)), maxBodyBytes: 1 << 26 };
   return service.ingest(params);
 }

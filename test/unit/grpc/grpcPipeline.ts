@@ -1,21 +1,23 @@
 /**
  * The real ingest pipeline behind the gRPC receiver: the bundled worker (`dist/worker.js`, built
- * by globalSetup) behind an `IngestWorkerClient`, and an `OtlpGrpcReceiver` on 127.0.0.1:0.
+ * by globalSetup) behind an `BackendClient`, and an `OtlpGrpcReceiver` on 127.0.0.1:0.
  * Also a raw grpc-js client (identity serializers) for sending arbitrary message bytes.
  */
 import * as grpc from '@grpc/grpc-js';
-import { IngestWorkerClient } from '../../../src/core/worker/ingestClient';
+import { BackendClient } from '../../../src/core/backend/backendClient';
 import { OtlpGrpcReceiver, type GrpcReceiverOptions } from '../../../src/core/receiver/otlpGrpcReceiver';
-import type { OtlpSignal, StoreConfig, WorkerEvent } from '../../../src/core/worker/protocol';
+import type { OtlpSignal } from '../../../src/core/otlp/types';
+import type { StoreConfig } from '../../../src/core/store/config';
+import type { BackendEvent } from '../../../src/core/backend/protocol';
 import { startWorker, type ClientOverrides } from '../helpers/pipeline';
 
 export interface GrpcPipeline {
-  client: IngestWorkerClient;
+  client: BackendClient;
   receiver: OtlpGrpcReceiver;
   port: number;
   /** `http://127.0.0.1:<port>`, the form exporters take. */
   url: string;
-  events: WorkerEvent[];
+  events: BackendEvent[];
   logs: string[];
   close(): Promise<void>;
 }

@@ -14,7 +14,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OtlpGrpcReceiver, GRPC_EXPORT_PATHS, RETRY_DELAY_SECONDS } from '../../../src/core/receiver/otlpGrpcReceiver';
-import type { IngestParams } from '../../../src/core/worker/protocol';
+import type { IngestParams } from '../../../src/core/otlp/types';
 import { OTLP_MESSAGES, getOtlpRoot, otlpType } from '../../../src/core/otlp/protoRoot';
 import { eventually } from '../helpers/pipeline';
 import { RawOtlpClient, startGrpcPipeline, type GrpcPipeline, type RawResult } from './grpcPipeline';

@@ -1,30 +1,31 @@
 /**
  * The real ingest pipeline for tests: the bundled worker (`dist/worker.js`, built by
- * globalSetup) behind an `IngestWorkerClient`, and an `OtlpHttpReceiver` on 127.0.0.1:0.
+ * globalSetup) behind an `BackendClient`, and an `OtlpHttpReceiver` on 127.0.0.1:0.
  */
 import { join } from 'node:path';
-import { IngestWorkerClient, type IngestClientOptions } from '../../../src/core/worker/ingestClient';
+import { BackendClient, type BackendClientOptions } from '../../../src/core/backend/backendClient';
 import { OtlpHttpReceiver, type ReceiverOptions } from '../../../src/core/receiver/otlpHttpReceiver';
-import type { StoreConfig, WorkerEvent } from '../../../src/core/worker/protocol';
+import type { StoreConfig } from '../../../src/core/store/config';
+import type { BackendEvent } from '../../../src/core/backend/protocol';
 
 export const WORKER_PATH = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
 
 export interface Pipeline {
-  client: IngestWorkerClient;
+  client: BackendClient;
   receiver: OtlpHttpReceiver;
   url: string;
-  events: WorkerEvent[];
+  events: BackendEvent[];
   logs: string[];
   close(): Promise<void>;
 }
 
 /** Client options a test may set (limits, persistence). */
-export type ClientOverrides = Partial<Omit<IngestClientOptions, 'workerPath' | 'config' | 'onEvent'>>;
+export type ClientOverrides = Partial<Omit<BackendClientOptions, 'workerPath' | 'config' | 'onEvent'>>;
 
 /** The bundled ingest worker behind a client, with the events it pushed and a log sink for a receiver. */
-export function startWorker(store: Partial<StoreConfig> = {}, client: ClientOverrides = {}): { client: IngestWorkerClient; events: WorkerEvent[]; logs: string[] } {
-  const events: WorkerEvent[] = [];
-  const c = new IngestWorkerClient({
+export function startWorker(store: Partial<StoreConfig> = {}, client: ClientOverrides = {}): { client: BackendClient; events: BackendEvent[]; logs: string[] } {
+  const events: BackendEvent[] = [];
+  const c = new BackendClient({
     workerPath: WORKER_PATH,
     config: { maxSpans: 200_000, maxMegabytes: 512, ...store },
     onEvent: (e) => events.push(e),

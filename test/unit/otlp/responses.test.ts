@@ -6,7 +6,7 @@ import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { OTLP_MESSAGES, otlpType } from '../../../src/core/otlp/protoRoot';
 import { encodeExportResponse, encodeStatus } from '../../../src/core/otlp/responses';
-import type { OtlpSignal } from '../../../src/core/worker/protocol';
+import type { OtlpSignal } from '../../../src/core/otlp/types';
 
 const STATUS_PROTO = `
 syntax = "proto3";

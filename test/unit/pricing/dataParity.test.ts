@@ -6,7 +6,7 @@
  */
 import { calcPrice, findProvider, type Provider } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
-import { PRICE_DATA_INFO } from '../../../src/core/pricing';
+import { PRICE_DATA_INFO } from '../../../src/core/pricing/dataInfo';
 import { priceTokens, selectModelPrice, type Tokens } from '../../../src/core/pricing/dataPrice';
 
 /** genai-prices provider ids of the bundled data (the test fails when a refresh adds one). */

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isLocalProvider,
-  modelNameCandidates,
-  parsePriceOverrides,
-  PRICE_DATA_INFO,
-  toPriceProviderId,
-} from '../../../src/core/pricing';
+import { isLocalProvider, toPriceProviderId } from '../../../src/core/pricing/providers';
+import { modelNameCandidates } from '../../../src/core/pricing/modelNames';
+import { parsePriceOverrides } from '../../../src/core/pricing/overrides';
+import { PRICE_DATA_INFO } from '../../../src/core/pricing/dataInfo';
 
 describe('parsePriceOverrides', () => {
   it('keeps valid entries and explains the invalid ones', () => {

@@ -5,7 +5,7 @@
  */
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPricer, needsPrice, priceCall, priceInputFromView, type PriceCallInput } from '../../../src/core/pricing';
+import { createPricer, needsPrice, priceCall, priceInputFromView, type PriceCallInput } from '../../../src/core/pricing/priceCall';
 import { formatCostUsd, sumCosts, type CallCost, type PriceOverride } from '../../../src/model/cost';
 
 /** A fixed instant, so date- and time-of-day-dependent prices are deterministic. */

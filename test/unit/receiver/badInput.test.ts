@@ -10,7 +10,7 @@ import * as zlib from 'node:zlib';
 import * as http from 'node:http';
 import * as protobuf from 'protobufjs';
 import { OtlpHttpReceiver } from '../../../src/core/receiver/otlpHttpReceiver';
-import type { IngestWorkerClient } from '../../../src/core/worker/ingestClient';
+import type { BackendClient } from '../../../src/core/backend/backendClient';
 import { DEPTH_LIMIT_MARKER, MAX_ANY_VALUE_DEPTH, truncationOf } from '../../../src/model/limits';
 import { MAX_TIME_UNIX_NANO } from '../../../src/core/otlp/shared';
 import { eventually, startWorker } from '../helpers/pipeline';
@@ -23,7 +23,7 @@ const TRACE_RESPONSE = protobuf.parse(`syntax = "proto3";
   message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }`).root.lookupType('ExportTraceServiceResponse');
 
 const START = 1_732_200_000_000_000_000n;
-let client: IngestWorkerClient;
+let client: BackendClient;
 let closeWorker: () => Promise<void>;
 let nextTrace = 1;
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteStoreClient, WINDOW_CHANNEL_PROTOCOL, probeTraceLens, type TraceLensIdentity } from '../../../src/core/receiver/windowChannel';
 import { readOrCreateSecret } from '../../../src/core/receiver/windowSecret';
-import type { IngestWorkerClient } from '../../../src/core/worker/ingestClient';
+import type { BackendClient } from '../../../src/core/backend/backendClient';
 import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline';
 
 const SECRET = 'a'.repeat(64);
@@ -21,7 +21,7 @@ const traceId = '5b8efff798038103d269b633813fc60c';
 
 beforeAll(async () => {
   // The channel's query needs the pipeline's worker client, which exists once the pipeline does.
-  const worker: { client?: IngestWorkerClient } = {};
+  const worker: { client?: BackendClient } = {};
   p = await startPipeline({ windowChannel: { identity, secret: () => SECRET, query: (method, params) => worker.client!.request(method, params as never) } });
   worker.client = p.client;
   port = Number(new URL(p.url).port);

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnapshotError, TraceStore } from '../../../src/core/store/traceStore';
-import { genaiIngestAnnotator } from '../../../src/core/genai';
+import { genaiIngestAnnotator } from '../../../src/core/genai/badge';
 import { exceptionEvent, logRecord, nanos, resourceInfo, spanRecord, traceId, spanId, traceSpans } from '../../builders';
 import { ROOMY_CONFIG, openStore, wasmBinary } from './storeHarness';
 

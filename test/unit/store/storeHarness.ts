@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import initSqlJs, { type Database } from 'sql.js';
 import { TraceStore } from '../../../src/core/store/traceStore';
-import type { StoreConfig } from '../../../src/core/worker/protocol';
+import type { StoreConfig } from '../../../src/core/store/config';
 
 /** `node_modules/sql.js/dist/sql-wasm.wasm`, read once. */
 export const wasmBinary = new Uint8Array(

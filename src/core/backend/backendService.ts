@@ -1,0 +1,72 @@
+/**
+ * The back end thread's service, apart from the thread plumbing (backendWorker.ts) so it can be
+ * unit-tested directly: it builds the shared context (store, usage cache, change feed,
+ * forwarding) and composes the handler groups, one per concern, into the `BackendRequests`
+ * table. The compiler checks that every request has exactly one handler.
+ */
+import type { RequestHandlers } from '../../protocol/channel';
+import type { TraceStore } from '../store/traceStore';
+import type { StorePersistence } from '../store/persistence';
+import type { StoreConfig } from '../store/config';
+import type { IngestParams, IngestResult } from '../otlp/types';
+import { genaiIngestAnnotator } from '../genai/badge';
+import { Forwarder } from '../forwarding/forwarder';
+import { UsageIndex } from '../usage/usageIndex';
+import type { BackendEvent, BackendRequests } from './protocol';
+import { ChangeFeed } from './changeFeed';
+import type { BackendContext } from './handlers/context';
+import { Ingest } from './handlers/ingestHandlers';
+import { storeHandlers } from './handlers/storeHandlers';
+import { usageHandlers } from './handlers/usageHandlers';
+import { forwardingHandlers } from './handlers/forwardingHandlers';
+import { persistenceHandlers } from './handlers/persistenceHandlers';
+
+/** Serves `BackendRequests` from one `TraceStore`. */
+export class BackendService {
+  /** `handlers.ingest` etc.; passed to the worker's `Channel`. */
+  readonly handlers: RequestHandlers<BackendRequests>;
+
+  /** Fans accepted requests out to remote targets (src/core/forwarding); idle until configured. */
+  readonly forwarder: Forwarder;
+
+  /** Cost, tokens and run metrics per trace, cached per trace version. */
+  readonly usage: UsageIndex;
+
+  private readonly ingester: Ingest;
+  private persistence: StorePersistence | undefined;
+
+  constructor(store: TraceStore, emit: (event: BackendEvent) => void) {
+    // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
+    store.setAnnotator(genaiIngestAnnotator);
+    // Removed traces leave the usage cache at once; the feed tells the host in batches.
+    const feed = new ChangeFeed(() => store.stats(), emit, (ids) => this.usage.forget(ids));
+    // Usage computed in the background (a list request ran out of budget): those rows reload.
+    this.usage = new UsageIndex(store, (ids) => feed.changedTraces(ids));
+    this.forwarder = new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
+    const ctx: BackendContext = { store, usage: this.usage, feed, forwarder: this.forwarder, persistence: () => this.persistence };
+    this.ingester = new Ingest(ctx);
+    const queries = storeHandlers(ctx);
+    this.handlers = {
+      ...this.ingester.handlers(),
+      ...queries,
+      ...usageHandlers(ctx),
+      ...forwardingHandlers(ctx, queries.listTraces),
+      ...persistenceHandlers(ctx),
+    };
+  }
+
+  /** Serves `configurePersistence` and `snapshot` with `persistence` from now on. */
+  attachPersistence(persistence: StorePersistence): void {
+    this.persistence = persistence;
+  }
+
+  /** Decode limits of a store configuration (see `Ingest.configureDecoding`). */
+  configureDecoding(config: Pick<StoreConfig, 'maxAttributeValueLength'>): void {
+    this.ingester.configureDecoding(config);
+  }
+
+  /** Decompress, decode, store one export request (the `ingest` handler). */
+  ingest(params: IngestParams): Promise<IngestResult> {
+    return this.ingester.ingest(params);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Store queries of the back end (trace list, sessions, skeleton, span details, conversation,
+ * deletion, counters, the code index): answered from the `TraceStore`, with cost and tokens
+ * added from the usage cache, and GenAI views built on demand (src/core/genai).
+ */
+import type { TraceConversation } from '../../../model/genai';
+import type { SpanDetail, SpanId, TraceId } from '../../../model/trace';
+import { packSkeleton } from '../../../model/skeletonCodec';
+import { normalizeSpan } from '../../genai/normalize';
+import { buildConversation } from '../../genai/conversation';
+import type { BackendContext, HandlerGroup } from './context';
+
+type StoreRequest =
+  | 'listTraces'
+  | 'listSessions'
+  | 'traceConversation'
+  | 'traceSummary'
+  | 'findTraces'
+  | 'traceSkeleton'
+  | 'packedTraceSkeleton'
+  | 'spanDetail'
+  | 'deleteTrace'
+  | 'clear'
+  | 'stats'
+  | 'codeStatsForFile';
+
+/** Handlers of the store queries. */
+export function storeHandlers(ctx: BackendContext): HandlerGroup<StoreRequest> {
+  const { store, usage, feed } = ctx;
+  return {
+    listTraces: ({ limit, offset, sessionId }) => usage.withUsage(store.listTraces(limit, offset, sessionId)),
+    listSessions: ({ limit }) => usage.withSessionUsage(store.listSessions(limit)),
+    traceConversation: ({ traceId }) => traceConversation(ctx, traceId),
+    traceSummary: ({ traceId }) => {
+      const summary = store.traceSummary(traceId);
+      return summary ? (usage.withUsage([summary])[0] ?? null) : null;
+    },
+    findTraces: ({ prefix, limit }) => usage.withUsage(store.findTraces(prefix, limit)),
+    traceSkeleton: ({ traceId }) => usage.withSpanCosts(store.traceSkeleton(traceId)),
+    packedTraceSkeleton: ({ traceId }) => {
+      const skeleton = usage.withSpanCosts(store.traceSkeleton(traceId));
+      return skeleton ? packSkeleton(skeleton) : null;
+    },
+    spanDetail: ({ traceId, spanId }) => spanDetail(ctx, traceId, spanId),
+    deleteTrace: ({ traceId }) => {
+      const deleted = store.deleteTrace(traceId);
+      if (deleted) feed.removedTraces([traceId]);
+      return deleted;
+    },
+    clear: () => {
+      store.clear();
+      usage.clear();
+      feed.storeCleared();
+      return null;
+    },
+    stats: () => store.stats(),
+    codeStatsForFile: ({ keys }) => store.codeStatsForFile(keys),
+  };
+}
+
+/** One span's detail with its GenAI view (`normalizeSpan` over the span and its correlated logs) and cost. */
+export function spanDetail(ctx: BackendContext, traceId: TraceId, spanId: SpanId): SpanDetail | null {
+  const detail = ctx.store.spanDetail(traceId, spanId);
+  if (!detail) return detail;
+  detail.genai = normalizeSpan(detail.span, detail.logs);
+  const cost = ctx.usage.spanCost(traceId, spanId);
+  if (cost) detail.cost = cost;
+  return detail;
+}
+
+/**
+ * The trace as a conversation: its GenAI spans (at most `MAX_CONVERSATION_SPANS`, earliest
+ * first; `truncated` when more exist) with their log records, normalized and ordered by
+ * `buildConversation`, model calls priced. `null` when the trace is not stored.
+ */
+export function traceConversation(ctx: BackendContext, traceId: TraceId): TraceConversation | null {
+  const loaded = ctx.store.traceGenAiSpans(traceId);
+  if (!loaded) return null;
+  const conversation = buildConversation(
+    traceId,
+    loaded.spans.map((s) => ({ ...s, view: normalizeSpan(s.span, s.logs) })),
+  );
+  if (loaded.truncated) conversation.truncated = true;
+  const costs = ctx.usage.spanCosts(traceId);
+  if (costs) {
+    for (const item of conversation.items) {
+      const cost = item.type === 'modelCall' ? costs.get(item.spanId) : undefined;
+      if (cost && item.type === 'modelCall') item.cost = cost;
+    }
+  }
+  return conversation;
+}

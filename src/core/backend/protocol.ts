@@ -1,0 +1,96 @@
+/**
+ * The typed contract between the extension host thread and the back end thread
+ * (`src/core/backend/backendWorker.ts`, bundled as `dist/worker.js`).
+ *
+ * The host sends raw OTLP bodies (transferred, not copied) and small queries; the worker
+ * decodes, stores in sql.js and answers with small results. The worker pushes `storeChanged`
+ * at most every `CHANGE_NOTIFY_INTERVAL_MS` while data arrives.
+ */
+import type { IngestParams, IngestResult } from '../otlp/types';
+import type { PersistenceConfig, SnapshotResult, StoreConfig } from '../store/config';
+import type { TraceConversation } from '../../model/genai';
+import type { PackedSkeleton } from '../../model/skeletonCodec';
+import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
+import type { FileCodeStats } from '../../model/source';
+import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
+import type {
+  SessionSummary,
+  SpanDetail,
+  StoreStats,
+  TraceId,
+  TraceSkeleton,
+  TraceSummary,
+  SpanId,
+} from '../../model/trace';
+
+/** Requests the worker answers. */
+export type BackendRequests = {
+  configure: { params: StoreConfig; result: null };
+  ingest: { params: IngestParams; result: IngestResult };
+  /** Newest first by trace start time; with `sessionId`, only that session's traces. */
+  listTraces: { params: { limit: number; offset: number; sessionId?: string }; result: TraceSummary[] };
+  /** Sessions, most recently active first; traces without a session are not listed. */
+  listSessions: { params: { limit: number }; result: SessionSummary[] };
+  /** The trace as a conversation timeline (model calls, tool calls, agent steps), normalized. */
+  traceConversation: { params: { traceId: TraceId }; result: TraceConversation | null };
+  traceSummary: { params: { traceId: TraceId }; result: TraceSummary | null };
+  /** Trace ids that start with `prefix` (lowercase hex), newest first, at most `limit`. */
+  findTraces: { params: { prefix: string; limit: number }; result: TraceSummary[] };
+  traceSkeleton: { params: { traceId: TraceId }; result: TraceSkeleton | null };
+  /** The same skeleton packed for the trace webview (src/model/skeletonCodec.ts), packed here so the host only relays it. */
+  packedTraceSkeleton: { params: { traceId: TraceId }; result: PackedSkeleton | null };
+  spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };
+  deleteTrace: { params: { traceId: TraceId }; result: boolean };
+  clear: { params: Record<string, never>; result: null };
+  stats: { params: Record<string, never>; result: StoreStats };
+  /**
+   * CodeLens facts and error lines of one source file, looked up under every index key it may
+   * be stored under (`documentKeyCandidates`, src/core/source/resolve.ts). Source navigation.
+   */
+  codeStatsForFile: { params: { keys: string[] }; result: FileCodeStats };
+  /**
+   * The user's price overrides (`traceLens.pricing.models`, already validated): every computed
+   * cost is recomputed with them; a `storeChanged` (all traces) follows so views refresh.
+   */
+  configurePricing: { params: { overrides: PriceOverride[] }; result: null };
+  /** Cost, tokens and run metrics of every stored trace (newest 2,000), a session or a trace (Usage view). */
+  usageReport: { params: { scope: UsageScope }; result: UsageReport | null };
+  /** Forwarding targets (with their credentials, in memory only) and limits; see src/core/forwarding. */
+  configureForwarding: { params: ForwardingConfig; result: null };
+  /** Per-target counters; `configId` -1 means the worker has no forwarding configuration (e.g. it restarted). */
+  forwardingStatus: { params: Record<string, never>; result: ForwardingStatus };
+  /** Sends stored traces (or a session's) to the named targets now ("Send Trace to…"). */
+  forwardTraces: { params: ForwardTracesParams; result: ForwardTracesResult };
+  /** Persistence setting changed: start or stop snapshots (`off` deletes the snapshot file). */
+  configurePersistence: { params: PersistenceConfig; result: null };
+  /** Writes a snapshot now if persistence is on and the store changed (the host asks on shutdown). */
+  snapshot: { params: Record<string, never>; result: SnapshotResult };
+};
+
+/** Messages the worker pushes to the host. */
+export type BackendEvent =
+  | {
+      type: 'storeChanged';
+      stats: StoreStats;
+      /** Traces added or changed since the last event (at most `MAX_CHANGED_IDS`, else `truncated`). */
+      changedTraceIds: TraceId[];
+      truncated: boolean;
+      /** Traces evicted or deleted since the last event. */
+      removedTraceIds: TraceId[];
+      cleared: boolean;
+    }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /**
+   * The saved traces could not be restored (`message`, one line): the file was moved to
+   * `movedTo` (`null`: it could not be moved and was deleted) and the store started empty.
+   */
+  | { type: 'persistence'; kind: 'restoreFailed'; message: string; path: string; movedTo: string | null };
+
+/** The host sends no fire-and-forget messages to the back end (`never`: every call is a request). */
+export type HostToBackendMessage = never;
+
+/** The host never answers requests from the worker. */
+export type HostRequests = Record<string, never>;
+
+export const CHANGE_NOTIFY_INTERVAL_MS = 200;
+export const MAX_CHANGED_IDS = 200;

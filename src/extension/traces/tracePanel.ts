@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import { Channel, assertNever } from '../../protocol/channel';
+import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../../protocol/traceView';
+import type { SpanId, TraceId } from '../../model/trace';
+import { WEBVIEW_PANELS } from '../ids';
+import { traceViewDocument } from '../webviewHtml';
+import { toFrameRef } from '../../core/source/spanSource';
+import type { SourceNavigator } from '../source/sourceNavigator';
+import type { StoreChange, TraceRepository } from './traceRepository';
+
+/** Live updates of an open trace are coalesced to at most one per this interval. */
+const UPDATE_DEBOUNCE_MS = 250;
+
+/** Opens trace webviews, one panel per trace, and keeps them live. */
+export class TracePanels implements vscode.Disposable {
+  private readonly panels = new Map<TraceId, TracePanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly activeEmitter = new vscode.EventEmitter<TraceId>();
+  /** Fires with a trace id when its panel opens or becomes the active editor (the Usage view follows it). */
+  readonly onDidActivateTrace = this.activeEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly repository: TraceRepository,
+    /** "Go to Source" for the webview's span details and stack frames (src/extension/source). */
+    private readonly source?: SourceNavigator,
+  ) {
+    this.disposables.push(repository.onDidChange((change) => this.onStoreChange(change)));
+  }
+
+  /** Opens (or reveals) the panel of a trace, optionally selecting a span. */
+  async open(traceId: TraceId, spanId?: SpanId): Promise<void> {
+    const existing = this.panels.get(traceId);
+    if (existing) {
+      existing.reveal(spanId);
+      return;
+    }
+    const summary = await this.repository.query('traceSummary', { traceId });
+    if (!summary) {
+      void vscode.window.showWarningMessage(`Trace Lens: trace ${traceId} is not stored (it may have been evicted or cleared).`);
+      return;
+    }
+    const panel = new TracePanel(this.extensionUri, this.repository, traceId, summary.rootName, spanId ?? null, () => this.panels.delete(traceId), this.source);
+    this.panels.set(traceId, panel);
+    panel.onDidBecomeActive(() => this.activeEmitter.fire(traceId));
+    this.activeEmitter.fire(traceId);
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.activeEmitter.dispose();
+  }
+
+  private onStoreChange(change: StoreChange): void {
+    for (const [traceId, panel] of this.panels) {
+      if (change.removedTraceIds.has(traceId)) panel.markRemoved();
+      else if (change.all || change.changedTraceIds.has(traceId)) panel.scheduleUpdate();
+    }
+  }
+}
+
+/** One trace webview: serves the HTML, answers its requests, pushes the skeleton. */
+class TracePanel implements vscode.Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly channel: Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>;
+  private ready = false;
+  private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly repository: TraceRepository,
+    private readonly traceId: TraceId,
+    title: string,
+    private pendingSelect: SpanId | null,
+    private readonly onDisposed: () => void,
+    private readonly source?: SourceNavigator,
+  ) {
+    const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    this.panel = vscode.window.createWebviewPanel(WEBVIEW_PANELS.trace, title || traceId.slice(0, 8), vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [webviewRoot],
+      enableFindWidget: true,
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trace-lens.svg');
+    this.channel = new Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>(
+      (envelope) => void this.panel.webview.postMessage(envelope),
+      {
+        // Params come from the webview: checked, and the trace id is always this panel's own.
+        spanDetail: ({ spanId }) => {
+          if (typeof spanId !== 'string') throw new Error('spanDetail needs a spanId');
+          return this.repository.query('spanDetail', { traceId: this.traceId, spanId });
+        },
+        traceConversation: () => this.repository.query('traceConversation', { traceId: this.traceId }),
+        sourceInfo: ({ spanId }) => {
+          if (typeof spanId !== 'string') throw new Error('sourceInfo needs a spanId');
+          return this.source ? this.source.sourceInfo(this.traceId, spanId) : null;
+        },
+        goToSource: ({ spanId, frame }) => {
+          if (typeof spanId !== 'string') throw new Error('goToSource needs a spanId');
+          const ref = frame === undefined || frame === null ? null : toFrameRef(frame);
+          if (frame !== undefined && frame !== null && !ref) throw new Error('goToSource: invalid frame');
+          if (!this.source) return { opened: false, reason: 'noLocation', message: 'Source navigation is not available.' };
+          return this.source.goToSpan(this.traceId, spanId, ref, { beside: true });
+        },
+      },
+      (command) => this.onCommand(command),
+    );
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+    this.panel.webview.html = traceViewHtml(this.panel.webview, webviewRoot, traceId);
+  }
+
+  /** Calls `listener` whenever this panel becomes the active editor. */
+  onDidBecomeActive(listener: () => void): void {
+    this.disposables.push(this.panel.onDidChangeViewState((e) => e.webviewPanel.active && listener()));
+  }
+
+  reveal(spanId?: SpanId): void {
+    this.panel.reveal();
+    if (spanId) {
+      if (this.ready) this.channel.send({ type: 'revealSpan', spanId });
+      else this.pendingSelect = spanId;
+    }
+  }
+
+  scheduleUpdate(): void {
+    if (this.updateTimer || !this.ready) return;
+    this.updateTimer = setTimeout(() => {
+      this.updateTimer = undefined;
+      void this.sendTrace();
+    }, UPDATE_DEBOUNCE_MS);
+  }
+
+  markRemoved(): void {
+    if (this.ready) this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
+    this.panel.title = `${this.panel.title} (removed)`;
+  }
+
+  dispose(): void {
+    clearTimeout(this.updateTimer);
+    this.channel.close();
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+    this.panel.dispose();
+    this.onDisposed();
+  }
+
+  /** Messages from the webview are untrusted: anything but an envelope is ignored by the channel. */
+  private onMessage(message: unknown): void {
+    this.channel.receive(message);
+  }
+
+  private onCommand(command: TraceViewCommand): void {
+    switch (command.type) {
+      case 'ready':
+        this.ready = true;
+        void this.sendTrace();
+        return;
+      case 'copyText':
+        void vscode.env.clipboard.writeText(command.text).then(() => vscode.window.setStatusBarMessage(`$(copy) Copied ${command.what}`, 2000));
+        return;
+      case 'selectionChanged':
+        return;
+      default:
+        assertNever(command);
+    }
+  }
+
+  private async sendTrace(): Promise<void> {
+    const [trace, summary] = await Promise.all([
+      this.repository.query('packedTraceSkeleton', { traceId: this.traceId }),
+      this.repository.query('traceSummary', { traceId: this.traceId }),
+    ]);
+    if (!trace) {
+      this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
+      return;
+    }
+    if (summary?.rootName) this.panel.title = summary.rootName;
+    this.channel.send({ type: 'traceLoaded', trace, summary, selectSpanId: this.pendingSelect });
+    this.pendingSelect = null;
+  }
+}
+
+/** The webview document: nonce CSP with `default-src 'none'`, assets only from `dist/webview` (see webviewHtml.ts). */
+function traceViewHtml(webview: vscode.Webview, root: vscode.Uri, traceId: TraceId): string {
+  return traceViewDocument({
+    cspSource: webview.cspSource,
+    asset: (file) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString(),
+    traceId,
+  });
+}

@@ -1,0 +1,284 @@
+import * as vscode from 'vscode';
+import type { SessionSummary, SkeletonSpan, SpanId, SpanKind, TraceId, TraceSummary } from '../../model/trace';
+import { MISSING_PARENT_EXPLANATION, MISSING_PARENT_NAME, buildHierarchy, type SpanHierarchy } from '../../model/spanHierarchy';
+import { formatDuration, formatLocalTime } from '../../model/format';
+import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText, traceTitle } from '../../model/genaiFormat';
+import { formatUsd } from '../../model/cost';
+import { COMMANDS, CONTEXT_KEYS } from '../ids';
+import type { StoreChange, TraceRepository } from './traceRepository';
+
+/** Newest traces listed in the tree; older ones are reachable through "Open Trace by ID". */
+const MAX_TREE_TRACES = 500;
+/** Most recently active sessions listed when grouping by session. */
+const MAX_TREE_SESSIONS = 200;
+/** Tree refreshes are coalesced to at most one per this interval while data streams in. */
+const REFRESH_DEBOUNCE_MS = 300;
+/** workspaceState key of the "group by session" toggle. */
+const GROUP_BY_SESSION_KEY = 'traceLens.traces.groupBySession';
+/** Trace and session labels made from a user message are cut to this many characters. */
+const LABEL_MAX_CHARS = 80;
+
+/** A node of the Traces tree. */
+export type TraceTreeNode =
+  | { kind: 'trace'; summary: TraceSummary }
+  | { kind: 'span'; traceId: TraceId; span: SkeletonSpan; childCount: number }
+  /** A parent span that has not arrived, standing for the spans that name it (src/model/spanHierarchy.ts). */
+  | { kind: 'missingParent'; traceId: TraceId; placeholder: SkeletonSpan; childCount: number }
+  /** "Group by session" mode: a session (conversation) expanding into its traces. */
+  | { kind: 'session'; session: SessionSummary }
+  | { kind: 'more'; hiddenCount: number };
+
+/**
+ * The "Traces" tree view: newest traces first, each expanding into its span hierarchy; or, with
+ * "group by session" on, sessions (most recently active first) expanding into their traces, then
+ * the traces that belong to no session.
+ */
+export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TraceTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  /** Span hierarchies of traces the user expanded, by trace id; dropped when the trace changes. */
+  private readonly hierarchies = new Map<TraceId, Promise<SpanHierarchy | null>>();
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private grouped: boolean;
+
+  /** @param state where the "group by session" toggle is kept (the workspace's `workspaceState`). */
+  constructor(private readonly repository: TraceRepository, private readonly state?: vscode.Memento) {
+    this.disposables.push(this.emitter, repository.onDidChange((change) => this.onStoreChange(change)));
+    this.grouped = state?.get<boolean>(GROUP_BY_SESSION_KEY, false) ?? false;
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.groupedBySession, this.grouped);
+  }
+
+  /** Is the tree grouped by session? */
+  get groupBySession(): boolean {
+    return this.grouped;
+  }
+
+  /** Turns "group by session" on or off (persisted per workspace) and reloads the tree. */
+  async setGroupBySession(grouped: boolean): Promise<void> {
+    if (grouped !== this.grouped) {
+      this.grouped = grouped;
+      this.emitter.fire(undefined);
+    }
+    await Promise.all([
+      this.state?.update(GROUP_BY_SESSION_KEY, grouped),
+      vscode.commands.executeCommand('setContext', CONTEXT_KEYS.groupedBySession, grouped),
+    ]);
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Reloads the whole tree now. */
+  refresh(): void {
+    this.hierarchies.clear();
+    this.emitter.fire(undefined);
+  }
+
+  getTreeItem(node: TraceTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'trace':
+        return traceItem(node.summary);
+      case 'span':
+        return spanItem(node);
+      case 'missingParent':
+        return missingParentItem(node);
+      case 'session':
+        return sessionItem(node.session);
+      case 'more': {
+        const item = new vscode.TreeItem(`${node.hiddenCount.toLocaleString()} older traces not listed`, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.tooltip = 'Only the newest traces are listed. Use "Open Trace by ID…" to open an older one.';
+        item.command = { command: COMMANDS.openTraceById, title: 'Open Trace by ID…' };
+        item.contextValue = 'more';
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: TraceTreeNode): Promise<TraceTreeNode[]> {
+    if (!node && this.grouped) return this.sessionRoots();
+    if (node?.kind === 'session') {
+      const traces = await this.repository.query('listTraces', { limit: MAX_TREE_TRACES, offset: 0, sessionId: node.session.sessionId });
+      // A conversation reads in order: its turns oldest first.
+      return [...traces].reverse().map((summary) => ({ kind: 'trace', summary }));
+    }
+    if (!node) {
+      const traces = await this.repository.query('listTraces', { limit: MAX_TREE_TRACES, offset: 0 });
+      const nodes: TraceTreeNode[] = traces.map((summary) => ({ kind: 'trace', summary }));
+      const hidden = this.repository.stats.traceCount - traces.length;
+      if (traces.length === MAX_TREE_TRACES && hidden > 0) nodes.push({ kind: 'more', hiddenCount: hidden });
+      return nodes;
+    }
+    if (node.kind === 'more') return [];
+    const traceId = node.kind === 'trace' ? node.summary.traceId : node.traceId;
+    const hierarchy = await this.hierarchy(traceId);
+    if (!hierarchy) return [];
+    const childCount = (id: SpanId) => hierarchy.children.get(id)?.length ?? 0;
+    const spans = (list: readonly SkeletonSpan[]): TraceTreeNode[] => list.map((span) => ({ kind: 'span', traceId, span, childCount: childCount(span.spanId) }));
+    if (node.kind === 'missingParent') return spans(hierarchy.children.get(node.placeholder.spanId) ?? []);
+    if (node.kind === 'span') return spans(hierarchy.children.get(node.span.spanId) ?? []);
+    // The trace row stands for its root span: with a single root, its children hang directly
+    // under the trace row; spans whose parent is missing follow, under one placeholder per parent.
+    const top = hierarchy.roots.length === 1 ? spans(hierarchy.children.get(hierarchy.roots[0].spanId) ?? []) : spans(hierarchy.roots);
+    const gaps: TraceTreeNode[] = hierarchy.missingParents.map((placeholder) => ({ kind: 'missingParent', traceId, placeholder, childCount: childCount(placeholder.spanId) }));
+    return [...top, ...gaps];
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  /** Grouped mode's top level: sessions, then the traces of no (listed) session. */
+  private async sessionRoots(): Promise<TraceTreeNode[]> {
+    const [sessions, traces] = await Promise.all([
+      this.repository.query('listSessions', { limit: MAX_TREE_SESSIONS }),
+      this.repository.query('listTraces', { limit: MAX_TREE_TRACES, offset: 0 }),
+    ]);
+    const listed = new Set(sessions.map((s) => s.sessionId));
+    const nodes: TraceTreeNode[] = sessions.map((session) => ({ kind: 'session', session }));
+    for (const summary of traces) {
+      // A trace of a session beyond the listed ones stays reachable at the top level.
+      if (!summary.sessionId || !listed.has(summary.sessionId)) nodes.push({ kind: 'trace', summary });
+    }
+    return nodes;
+  }
+
+  private hierarchy(traceId: TraceId): Promise<SpanHierarchy | null> {
+    let cached = this.hierarchies.get(traceId);
+    if (!cached) {
+      cached = this.repository.query('traceSkeleton', { traceId }).then((skeleton) => (skeleton ? buildHierarchy(skeleton.spans) : null));
+      this.hierarchies.set(traceId, cached);
+      cached.catch(() => this.hierarchies.delete(traceId));
+    }
+    return cached;
+  }
+
+  private onStoreChange(change: StoreChange): void {
+    for (const id of change.changedTraceIds) this.hierarchies.delete(id);
+    for (const id of change.removedTraceIds) this.hierarchies.delete(id);
+    if (change.all) this.hierarchies.clear();
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.emitter.fire(undefined);
+    }, REFRESH_DEBOUNCE_MS);
+  }
+}
+
+/** A trace's row label: `traceTitle` shortened. The root span name stays in the tooltip and the accessible label. */
+export function traceLabel(summary: TraceSummary): string {
+  return shortenText(traceTitle(summary), LABEL_MAX_CHARS);
+}
+
+function traceItem(summary: TraceSummary): vscode.TreeItem {
+  const label = traceLabel(summary);
+  const item = new vscode.TreeItem(label, summary.spanCount > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `trace:${summary.traceId}`;
+  const agent = summary.agentName && !label.includes(summary.agentName) ? summary.agentName : '';
+  const parts = [agent, summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
+  if (summary.errorCount > 0) parts.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
+  item.description = parts.filter(Boolean).join(' · ');
+  item.iconPath = summary.errorCount > 0
+    ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+    : new vscode.ThemeIcon(summary.hasRoot ? 'pass' : 'loading~spin', summary.hasRoot ? new vscode.ThemeColor('testing.iconPassed') : undefined);
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${escape(summary.rootName)}**${summary.hasRoot ? '' : ' _(root span not received yet)_'}\n\n`);
+  if (summary.firstUserMessage) md.appendMarkdown(`User: ${escape(shortenText(summary.firstUserMessage, 300))}\n\n`);
+  if (summary.agentName) md.appendMarkdown(`Agent: \`${summary.agentName.replace(/`/g, "'")}\`  \n`);
+  if (summary.sessionId) md.appendMarkdown(`Session: \`${summary.sessionId.replace(/`/g, "'")}\`  \n`);
+  md.appendMarkdown(`Service: \`${summary.serviceName || 'unknown'}\`  \nStarted: ${new Date(Number(BigInt(summary.startTimeUnixNano) / 1_000_000n)).toLocaleString()}  \n`);
+  md.appendMarkdown(`Duration: ${formatDuration(summary.durationMs)} · ${summary.spanCount} spans · ${summary.errorCount} errors  \n`);
+  if (summary.usage) md.appendMarkdown(`${describeUsage(summary.usage).split('\n').map(escape).join('  \n')}  \n`);
+  md.appendMarkdown(`Trace ID: \`${summary.traceId}\``);
+  item.tooltip = md;
+  item.contextValue = summary.errorCount > 0 ? 'trace.error' : 'trace';
+  item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [summary.traceId] };
+  item.accessibilityInformation = {
+    label: `Trace ${label}${label === summary.rootName ? '' : `, root span ${summary.rootName}`}, ${item.description}`,
+  };
+  return item;
+}
+
+function sessionItem(session: SessionSummary): vscode.TreeItem {
+  const label = shortenText(session.firstTraceLabel || session.sessionId, LABEL_MAX_CHARS);
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `session:${session.sessionId}`;
+  const parts = [`${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'}`, formatWhen(session.endTimeUnixNano), formatUsageShort(session.usage)].filter(Boolean);
+  if (session.errorCount > 0) parts.push(`${session.errorCount} ${session.errorCount === 1 ? 'error' : 'errors'}`);
+  item.description = parts.join(' · ');
+  item.iconPath = session.errorCount > 0
+    ? new vscode.ThemeIcon('comment-discussion', new vscode.ThemeColor('errorForeground'))
+    : new vscode.ThemeIcon('comment-discussion');
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**Session** \`${session.sessionId.replace(/`/g, "'")}\`\n\n`);
+  md.appendMarkdown(`${escape(shortenText(session.firstTraceLabel || '', 300))}\n\n`);
+  md.appendMarkdown(`${session.traceCount} traces · ${session.errorCount} errors  \n`);
+  md.appendMarkdown(`First: ${formatLocalTime(session.startTimeUnixNano)}  \nLast: ${formatLocalTime(session.endTimeUnixNano)}`);
+  if (session.usage) md.appendMarkdown(`  \n${describeUsage(session.usage).split('\n').map(escape).join('  \n')}`);
+  item.tooltip = md;
+  item.contextValue = session.errorCount > 0 ? 'session.error' : 'session';
+  item.accessibilityInformation = { label: `Session ${label}, ${item.description}` };
+  return item;
+}
+
+/** `14:19:25` today, `2024-11-21 14:19` on another day. */
+function formatWhen(unixNano: string): string {
+  const full = formatLocalTime(unixNano, true);
+  if (full === '—') return full;
+  const today = formatLocalTime(`${BigInt(Date.now()) * 1_000_000n}`, true).slice(0, 10);
+  return full.startsWith(today) ? full.slice(11, 19) : full.slice(0, 16);
+}
+
+function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeItem {
+  const { span } = node;
+  const item = new vscode.TreeItem(span.name || '(unnamed span)', node.childCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `span:${node.traceId}:${span.spanId}`;
+  const g = span.genai;
+  const error = span.statusCode === 'error';
+  // GenAI spans: model · tokens (or agent / tool name) · duration.
+  const suffix = g ? genaiRowSuffix(g, span.name) : '';
+  const cost = span.cost === undefined ? '' : span.cost === null ? '—' : formatUsd(span.cost);
+  item.description = [suffix, formatDuration(span.durationMs), cost, error ? 'error' : ''].filter(Boolean).join(' · ');
+  // A GenAI span keeps its kind icon, in the error color when it failed.
+  item.iconPath = g
+    ? new vscode.ThemeIcon(genaiKindIcon(g.kind), error ? new vscode.ThemeColor('errorForeground') : undefined)
+    : error
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+      : new vscode.ThemeIcon(KIND_ICONS[span.kind]);
+  const genaiLine = g ? `\n${genaiKindLabel(g.kind)}${suffix ? ` · ${suffix}` : ''}` : '';
+  const costLine = span.cost === undefined ? '' : span.cost === null ? '\ncost: — (no price known for this model; see traceLens.pricing.models)' : `\ncost: ${formatUsd(span.cost)}`;
+  item.tooltip = `${span.name}${genaiLine}\n${span.kind} span · ${span.serviceName || 'unknown service'}\nstarts at +${formatDuration(span.startOffsetMs)} · ${formatDuration(span.durationMs)}${costLine}${error ? '\nstatus: error' : ''}`;
+  item.contextValue = 'span';
+  item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [node.traceId, span.spanId] };
+  return item;
+}
+
+/** The row of a parent span that has not arrived: its children are the spans that name it. */
+function missingParentItem(node: Extract<TraceTreeNode, { kind: 'missingParent' }>): vscode.TreeItem {
+  const { placeholder, childCount } = node;
+  const item = new vscode.TreeItem(MISSING_PARENT_NAME, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `missing:${node.traceId}:${placeholder.spanId}`;
+  item.description = `${placeholder.spanId} · ${childCount} ${childCount === 1 ? 'span' : 'spans'} under it`;
+  item.iconPath = new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('disabledForeground'));
+  item.tooltip = `Span ${placeholder.spanId} (not received)\n${MISSING_PARENT_EXPLANATION}`;
+  item.contextValue = 'missingParent';
+  item.accessibilityInformation = { label: `Missing parent span ${placeholder.spanId}, ${childCount} spans under it` };
+  return item;
+}
+
+/** Codicon per OTLP span kind. */
+export const KIND_ICONS: Record<SpanKind, string> = {
+  server: 'server-process',
+  client: 'globe',
+  internal: 'symbol-method',
+  producer: 'arrow-circle-up',
+  consumer: 'arrow-circle-down',
+  unspecified: 'circle-outline',
+};
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
