@@ -26,7 +26,7 @@ import {
   startCodeServer,
   vsixPath,
   writeUserSettings,
-} from '../test/e2e/support/codeServer.mjs';
+} from '../test/support/e2e/codeServer.mjs';
 
 const rawArgs = process.argv.slice(2);
 const argv = new Set(rawArgs);

@@ -34,7 +34,7 @@ import {
   vsixPath,
   waitForReceiver,
   writeUserSettings,
-} from '../test/e2e/support/codeServer.mjs';
+} from '../test/support/e2e/codeServer.mjs';
 
 const RECEIVER_PORT = 4318;
 const { values: opts } = parseArgs({
@@ -172,7 +172,7 @@ async function startCodeServerFlow() {
   const openHeadless = async (why) => {
     if (browser) return;
     say(`opening the workbench in a headless Chromium (${why}) so the extension activates`);
-    const { launchBrowser, openWorkbench } = await import('../test/e2e/support/workbench.mjs');
+    const { launchBrowser, openWorkbench } = await import('../test/support/e2e/workbench.mjs');
     browser = await launchBrowser();
     page = await openWorkbench(browser, cs.url);
     say('headless workbench loaded.');
@@ -184,7 +184,7 @@ async function startCodeServerFlow() {
     if (!page) return;
     const file = join(repoRoot, 'test-results/start/workbench.png');
     try {
-      const { screenshot } = await import('../test/e2e/support/workbench.mjs');
+      const { screenshot } = await import('../test/support/e2e/workbench.mjs');
       await page.locator('.activitybar [aria-label="Trace Lens"], .activitybar [aria-label^="Trace Lens "]').first().click({ timeout: 10_000 });
       await page.waitForTimeout(1500);
       await screenshot(page, dirname(file), 'workbench');

@@ -2,7 +2,36 @@
  * Every command, view, context key and setting id, declared once. A unit test checks these
  * against `package.json` `contributes`, so a rename cannot leave one side behind.
  */
-/** Forwarding commands (registered by src/extension/forwarding, not by commands.ts). */
+/** Receiver commands (src/extension/receiver). */
+export const RECEIVER_COMMANDS = {
+  startReceiver: 'traceLens.startReceiver',
+  stopReceiver: 'traceLens.stopReceiver',
+  copyEndpoint: 'traceLens.copyEndpoint',
+  copyEnvironment: 'traceLens.copyEnvironment',
+  showStatusMenu: 'traceLens.showStatusMenu',
+  showLog: 'traceLens.showLog',
+} as const;
+
+/** Traces view and trace panel commands (src/extension/traces). */
+export const TRACE_COMMANDS = {
+  clearTraces: 'traceLens.clearTraces',
+  openTraceById: 'traceLens.openTraceById',
+  openTrace: 'traceLens.openTrace',
+  deleteTrace: 'traceLens.deleteTrace',
+  copyTraceId: 'traceLens.copyTraceId',
+  pauseLiveUpdates: 'traceLens.pauseLiveUpdates',
+  resumeLiveUpdates: 'traceLens.resumeLiveUpdates',
+  refresh: 'traceLens.refresh',
+  groupBySession: 'traceLens.groupBySession',
+  ungroupTraces: 'traceLens.ungroupTraces',
+} as const;
+
+/** Source navigation commands (src/extension/source). */
+export const SOURCE_COMMANDS = {
+  goToSource: 'traceLens.goToSource',
+} as const;
+
+/** Forwarding commands (src/extension/forwarding). */
 export const FORWARDING_COMMANDS = {
   toggleForwarding: 'traceLens.toggleForwarding',
   chooseForwardingTargets: 'traceLens.chooseForwardingTargets',
@@ -13,26 +42,11 @@ export const FORWARDING_COMMANDS = {
   sendSessionTo: 'traceLens.sendSessionTo',
 } as const;
 
-export const COMMANDS = {
-  ...FORWARDING_COMMANDS,
-  startReceiver: 'traceLens.startReceiver',
-  stopReceiver: 'traceLens.stopReceiver',
-  copyEndpoint: 'traceLens.copyEndpoint',
-  copyEnvironment: 'traceLens.copyEnvironment',
-  clearTraces: 'traceLens.clearTraces',
-  openTraceById: 'traceLens.openTraceById',
-  openTrace: 'traceLens.openTrace',
-  deleteTrace: 'traceLens.deleteTrace',
-  copyTraceId: 'traceLens.copyTraceId',
-  pauseLiveUpdates: 'traceLens.pauseLiveUpdates',
-  resumeLiveUpdates: 'traceLens.resumeLiveUpdates',
-  refresh: 'traceLens.refresh',
-  showStatusMenu: 'traceLens.showStatusMenu',
-  showLog: 'traceLens.showLog',
-  groupBySession: 'traceLens.groupBySession',
-  ungroupTraces: 'traceLens.ungroupTraces',
-  goToSource: 'traceLens.goToSource',
-} as const;
+/** Every command; each feature registers its own group, one handler per id (typed `CommandHandlers`). */
+export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS } as const;
+
+/** One handler for every command of a group (`RECEIVER_COMMANDS`, …): the compiler refuses a missing one. */
+export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G], (...args: unknown[]) => unknown>;
 
 export const VIEW_CONTAINER_ID = 'traceLens';
 export const VIEWS = { traces: 'traceLens.traces', forwarding: 'traceLens.forwarding', usage: 'traceLens.usage' } as const;

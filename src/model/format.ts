@@ -101,11 +101,6 @@ export function formatSize(chars: number): string {
   return `${(chars / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Short id for tight places: first 8 hex characters. Full id goes in the tooltip. */
-export function shortId(id: string): string {
-  return id.length > 8 ? id.slice(0, 8) : id;
-}
-
 /** OTLP severity number → name (logs.proto `SeverityNumber` ranges). */
 export function severityName(severityNumber: number, severityText: string): string {
   if (severityText) return severityText.toUpperCase();

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { probeReceiver, repoRoot } from './support/codeServer.mjs';
-import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from './support/workbench.mjs';
-import { runDemo, stepper } from './support/demo.mjs';
+import { probeReceiver, repoRoot } from '../support/e2e/codeServer.mjs';
+import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
+import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
 const receiverPort = Number(process.env.TRACE_LENS_E2E_RECEIVER_PORT);

@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EXTENSION_ID, extensionHostLogs, extensionOutputLogs, readText, repoRoot } from './support/codeServer.mjs';
-import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, waitUntil } from './support/workbench.mjs';
-import { runDemo, stepper } from './support/demo.mjs';
+import { EXTENSION_ID, extensionHostLogs, extensionOutputLogs, readText, repoRoot } from '../support/e2e/codeServer.mjs';
+import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, waitUntil } from '../support/e2e/workbench.mjs';
+import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
 const receiverPort = Number(process.env.TRACE_LENS_E2E_RECEIVER_PORT);

@@ -1,3 +1,4 @@
+// @ts-check
 // Builds the trace and Usage webviews, runs the browser checks and takes screenshots.
 // Usage: node test/webview/check.mjs [--no-screenshots] [--view=trace|usage]
 // `--view` runs one view's checks only (for a quick loop; `trace` includes the Node-side model

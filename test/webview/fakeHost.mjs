@@ -1,3 +1,4 @@
+// @ts-check
 // A stand-in for the trace panel's extension host inside the harness page: on top of the shared fake
 // VS Code API (fakeVsCode.mjs: `acquireVsCodeApi()`, envelopes, the record of what the view posted)
 // it loads a fixture trace on `ready` and answers `spanDetail` and `traceConversation` from
@@ -9,8 +10,18 @@ import { fakeVsCodeHost } from './fakeVsCode.mjs';
 import { packSkeleton } from '../../src/model/skeletonCodec.ts';
 import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace, makeRobustTrace } from './fixtures.mjs';
 
+/** @typedef {import('./fixtures.mjs').TraceFixture} TraceFixture */
+/** @typedef {import('./fakeVsCode.mjs').Envelope} Envelope */
+/** @typedef {typeof host} TraceFakeHost `window.__host` */
+
 const params = new URLSearchParams(location.search);
+/** @type {Record<string, TraceFixture>} */
 const fixtures = {};
+/**
+ * A fixture trace by name (agent | nocontent | plain | robust | big<N>), made once.
+ * @param {string} name
+ * @returns {TraceFixture}
+ */
 const fixture = (name) => {
   if (!fixtures[name]) {
     if (name === 'agent') fixtures[name] = makeAgentTrace();
@@ -22,24 +33,31 @@ const fixture = (name) => {
   return fixtures[name];
 };
 
-const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope: (env) => host.onEnvelope(env) }), {
+const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope: (env) => void host.onEnvelope(env) }), {
   /** Delay before answering spanDetail, ms. */
   detailDelayMs: Number(params.get('delay') ?? 30),
-  /** When set, the next spanDetail requests fail with this message (or answer null when `null`). */
+  /** @type {string | null | undefined} When set, the next spanDetail requests fail with this message (or answer null when `null`). */
   failWith: undefined,
-  /** The same for traceConversation requests. */
+  /** @type {string | null | undefined} The same for traceConversation requests. */
   conversationFailWith: undefined,
+  /** @type {TraceFixture | null} The fixture loaded last. */
   current: null,
   fixture,
   /** The skeleton as the extension sends it (src/model/skeletonCodec.ts, packed in the worker). */
   pack: packSkeleton,
-  /** Loads a fixture trace into the view, packed like the extension does. */
+  /**
+   * Loads a fixture trace into the view, packed like the extension does.
+   * @param {string} name
+   * @param {string | null} [selectSpanId]
+   * @param {number} [partialCount] only the first spans (a live trace still arriving)
+   */
   load(name, selectSpanId = null, partialCount = 0) {
     const f = fixture(name);
     host.current = f;
     const { skeleton, summary } = partialCount ? f.partial(partialCount) : f;
     host.send({ type: 'traceLoaded', trace: packSkeleton(skeleton), summary, selectSpanId });
   },
+  /** @param {Envelope} env */
   onEnvelope(env) {
     if (env.kind === 'message' && env.body.type === 'ready') {
       const name = params.get('fixture') ?? 'agent';
@@ -48,7 +66,9 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
       setTimeout(() => host.answer(env), host.detailDelayMs);
     }
   },
+  /** @param {import('./fakeVsCode.mjs').RequestEnvelope & { params: any }} env */
   answer(env) {
+    /** @param {{ ok: true, result: unknown } | { ok: false, error: string }} r */
     const reply = (r) => window.postMessage({ kind: 'response', id: env.id, ...r }, '*');
     if (env.method === 'traceConversation') {
       if (host.conversationFailWith === null) return reply({ ok: true, result: null });

@@ -1,13 +1,50 @@
+// @ts-check
 // Generated trace data for the webview harness. Plain ESM (importing only random.mjs): it runs both
 // in Node (the checks) and in the page (the fake extension host answers `spanDetail` from it).
 // Shapes follow src/model/trace.ts (TraceSkeleton, TraceSummary, SpanDetail) and src/model/genai.ts
 // (GenAiBadge on skeleton spans, GenAiSpanView in SpanDetail.genai, TraceConversation).
 import { hex, rng } from './random.mjs';
 
+/** @typedef {import('../../src/model/trace').SpanRecord} SpanRecord */
+/** @typedef {import('../../src/model/trace').LogRecordInfo} LogRecordInfo */
+/** @typedef {import('../../src/model/trace').SpanKind} SpanKind */
+/** @typedef {import('../../src/model/trace').Attributes} Attributes */
+/** @typedef {import('../../src/model/trace').AttributeValue} AttributeValue */
+/** @typedef {import('../../src/model/trace').SkeletonSpan} SkeletonSpan */
+/** @typedef {import('../../src/model/trace').TraceSkeleton} TraceSkeleton */
+/** @typedef {import('../../src/model/trace').TraceSummary} TraceSummary */
+/** @typedef {import('../../src/model/trace').SpanDetail} SpanDetail */
+/** @typedef {import('../../src/model/genai').GenAiSpanView} GenAiSpanView */
+/** @typedef {import('../../src/model/genai').GenAiBadge} GenAiBadge */
+/** @typedef {import('../../src/model/genai').GenAiMessage} GenAiMessage */
+/** @typedef {import('../../src/model/genai').GenAiMessagePart} GenAiMessagePart */
+/** @typedef {import('../../src/model/genai').GenAiUsage} GenAiUsage */
+/** @typedef {import('../../src/model/genai').ConversationItem} ConversationItem */
+/** @typedef {import('../../src/model/genai').TraceConversation} TraceConversation */
+/** @typedef {Extract<ConversationItem, { type: 'modelCall' }>} ModelCallItem */
+/**
+ * A fixture's GenAI data, by span id: views (SpanDetail.genai), badges (SkeletonSpan.genai) and the
+ * trace's conversation.
+ * @typedef {{ views: Record<string, GenAiSpanView>, badges: Record<string, GenAiBadge>, conversation: TraceConversation }} FixtureGenAi
+ */
+/**
+ * A generated trace: its skeleton and summary as the panel gets them, span details, the
+ * conversation, partial versions (a live trace), and for makeRobustTrace the ids of its spans.
+ * @typedef {ReturnType<typeof build> & { ids?: Record<string, string> }} TraceFixture
+ */
+/**
+ * A span of makeAgentTrace: `parent` is a key of an earlier span or a literal span id, times in ms.
+ * @typedef {{ parent?: string, name: string, kind?: SpanKind, start: number, dur: number, attributes?: Attributes,
+ *   droppedAttributesCount?: number, events?: { name: string, at: number, attributes?: Attributes }[],
+ *   links?: SpanRecord['links'], status?: SpanRecord['status'], service?: string, scope?: string }} SpanSpec
+ */
+
 const BASE_NANO = 1732198765123456789n; // 2024-11-21 14:19:25.123 UTC, with µs and ns parts
 
+/** @param {number} offsetMs */
 const nano = (offsetMs) => (BASE_NANO + BigInt(Math.round(offsetMs * 1e6))).toString();
 
+/** @type {Record<string, import('../../src/model/trace').ResourceInfo>} */
 const resources = {
   'agent-app': {
     attributes: {
@@ -40,6 +77,7 @@ const resources = {
   },
 };
 
+/** @type {Record<string, import('../../src/model/trace').ScopeInfo>} */
 const scopes = {
   openai: { name: 'opentelemetry.instrumentation.openai_v2', version: '2.1b0', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' },
   agent: { name: 'weather_agent', version: '0.4.2', attributes: { 'agent.framework': 'custom' }, droppedAttributesCount: 0, schemaUrl: '' },
@@ -116,13 +154,21 @@ agent.tools.forecast.ForecastUnavailableError: forecast service returned 503 for
 export function makeAgentTrace() {
   const rand = rng(7);
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  /** @type {SpanRecord[]} */
   const records = [];
+  /** @type {Record<string, LogRecordInfo[]>} */
   const logs = {};
+  /** @type {Record<string, string>} */
   const ids = {};
+  /**
+   * @param {string} key
+   * @param {SpanSpec} o
+   */
   const add = (key, o) => {
     const spanId = hex(rand, 16);
     ids[key] = spanId;
     const parentSpanId = o.parent === undefined ? null : o.parent in ids ? ids[o.parent] : o.parent;
+    /** @type {SpanRecord} */
     const rec = {
       traceId,
       spanId,
@@ -146,6 +192,15 @@ export function makeAgentTrace() {
     records.push(rec);
     return rec;
   };
+  /**
+   * The attributes of a chat span (OTel GenAI semantic conventions, messages as JSON).
+   * @param {number} i
+   * @param {unknown[]} input
+   * @param {unknown[]} output
+   * @param {number} inTok
+   * @param {number} outTok
+   * @returns {Attributes}
+   */
   const chatAttrs = (i, input, output, inTok, outTok, finish = 'tool_calls') => ({
     'gen_ai.operation.name': 'chat',
     'gen_ai.provider.name': 'openai',
@@ -293,7 +348,21 @@ export function makeAgentTrace() {
   // A span whose parent was never exported (e.g. from a background task of another request).
   add('orphan', { parent: 'e3b0c44298fc1c14', name: 'cache.flush', start: 2200.0, dur: 48.7, attributes: { 'cache.entries': 12 }, scope: 'plain' });
 
-  const logTime = (key, at) => (BigInt(records.find((r) => r.spanId === ids[key]).startTimeUnixNano) + BigInt(Math.round(at * 1e6))).toString();
+  /**
+   * The record of the span added as `key`.
+   * @param {string} key
+   */
+  const rec = (key) => /** @type {SpanRecord} */ (records.find((r) => r.spanId === ids[key]));
+  /**
+   * @param {string} key
+   * @param {number} at
+   */
+  const logTime = (key, at) => (BigInt(rec(key).startTimeUnixNano) + BigInt(Math.round(at * 1e6))).toString();
+  /**
+   * @param {string} key
+   * @param {number} at
+   * @param {{ sev?: number, sevText?: string, event?: string, body: AttributeValue, attributes?: Attributes }} o
+   */
   const log = (key, at, o) => {
     (logs[ids[key]] ??= []).push({
       timeUnixNano: logTime(key, at),
@@ -325,11 +394,15 @@ export function makeAgentTrace() {
   for (const l of Object.values(logs)) l.sort((a, b) => (BigInt(a.timeUnixNano) < BigInt(b.timeUnixNano) ? -1 : 1));
 
   // GenAI: what the normalizer produces for these spans (src/model/genai.ts shapes).
-  const rec = (key) => records.find((r) => r.spanId === ids[key]);
+  /** @param {string} key */
   const offset = (key) => Number(BigInt(rec(key).startTimeUnixNano) - BASE_NANO) / 1e6;
+  /** @param {string} key */
   const dur = (key) => Number(BigInt(rec(key).endTimeUnixNano) - BigInt(rec(key).startTimeUnixNano)) / 1e6;
+  /** @type {GenAiMessagePart[]} */
   const sysParts = [{ type: 'text', content: SYSTEM_PROMPT }];
+  /** @type {GenAiMessage} */
   const userMsg = { role: 'user', parts: [{ type: 'text', content: HOSTILE_PROMPT }] };
+  /** @type {GenAiMessage} */
   const call1Msg = {
     role: 'assistant',
     parts: [
@@ -338,10 +411,12 @@ export function makeAgentTrace() {
     ],
     finishReason: 'tool_calls',
   };
+  /** @type {GenAiMessage[]} */
   const toolMsgs = [
     { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_w1', response: { temp_c: 14.2, condition: 'light rain' } }] },
     { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_f1', response: { error: 'forecast service returned 503' } }] },
   ];
+  /** @type {GenAiMessage} */
   const call2Msg = {
     role: 'assistant',
     parts: [
@@ -350,7 +425,13 @@ export function makeAgentTrace() {
     ],
     finishReason: 'tool_calls',
   };
+  /** @type {GenAiMessage} */
   const answerMsg = { role: 'assistant', parts: [{ type: 'text', content: HOSTILE_ANSWER }], finishReason: 'stop' };
+  /**
+   * @param {GenAiUsage} usage
+   * @param {Partial<GenAiSpanView>} extra
+   * @returns {GenAiSpanView}
+   */
   const llm = (usage, extra) => ({
     kind: 'llm',
     conventions: ['otel-genai', 'otel-genai-events'],
@@ -361,6 +442,7 @@ export function makeAgentTrace() {
     sessionId: 'conv_5f2a9c',
     ...extra,
   });
+  /** @type {Record<string, GenAiSpanView>} */
   const views = {
     root: { kind: 'agent', conventions: ['otel-genai'], agentName: 'weather_assistant', sessionId: 'conv_5f2a9c', userId: 'user_8841' },
     chat1: llm({ inputTokens: 412, outputTokens: 61, totalTokens: 473 }, { finishReasons: ['tool_calls'], systemInstructions: sysParts, inputMessages: [userMsg], outputMessages: [call1Msg], toolDefinitions: TOOL_DEFINITIONS }),
@@ -380,6 +462,7 @@ export function makeAgentTrace() {
     tool3: { kind: 'tool', conventions: ['otel-genai'], tool: { name: 'search_docs', callId: 'call_s1', arguments: '{"query":"Lyon weather averages November"}', result: SEARCH_RESULT } },
     emb: { kind: 'embeddings', conventions: ['otel-genai'], requestModel: 'text-embedding-3-small', usage: { inputTokens: 9 } },
   };
+  /** @type {Record<string, GenAiBadge>} */
   const badges = {
     root: { kind: 'agent', agentName: 'weather_assistant' },
     chat1: { kind: 'llm', model: 'gpt-4o-mini-2024-07-18', inputTokens: 412, outputTokens: 61 },
@@ -391,6 +474,11 @@ export function makeAgentTrace() {
     emb: { kind: 'embeddings', model: 'text-embedding-3-small', inputTokens: 9 },
     vq: { kind: 'retriever' },
   };
+  /**
+   * @param {string} key
+   * @param {Pick<ModelCallItem, 'newInputMessages' | 'outputMessages'> & Partial<ModelCallItem>} extra
+   * @returns {ModelCallItem}
+   */
   const modelCall = (key, extra) => ({
     type: 'modelCall',
     spanId: ids[key],
@@ -402,7 +490,13 @@ export function makeAgentTrace() {
     systemInstructions: sysParts,
     ...extra,
   });
+  /**
+   * @param {string} key
+   * @param {{ name: string, callId?: string, arguments?: unknown, result?: unknown, error?: string }} extra
+   * @returns {ConversationItem}
+   */
   const toolCall = (key, extra) => ({ type: 'toolCall', spanId: ids[key], startOffsetMs: offset(key), durationMs: dur(key), ...extra });
+  /** @type {TraceConversation} */
   const conversation = {
     traceId,
     contentMissingCount: 0,
@@ -416,6 +510,7 @@ export function makeAgentTrace() {
       modelCall('chat3', { newInputMessages: [], outputMessages: [answerMsg] }),
     ],
   };
+  /** @type {FixtureGenAi} */
   const genai = { views: {}, badges: {}, conversation };
   for (const [key, v] of Object.entries(views)) genai.views[ids[key]] = v;
   for (const [key, b] of Object.entries(badges)) genai.badges[ids[key]] = b;
@@ -430,7 +525,16 @@ export function makeNoContentTrace() {
   const rand = rng(11);
   const traceId = '7a1c3e5f9b2d4c6e8a0b1c2d3e4f5a6b';
   const hint = 'Set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true in the environment of the app (@opentelemetry/instrumentation-openai).';
+  /** @type {SpanRecord[]} */
   const records = [];
+  /**
+   * @param {string | null} parent
+   * @param {string} name
+   * @param {SpanKind} kind
+   * @param {number} start
+   * @param {number} durMs
+   * @param {Attributes} attributes
+   */
   const mk = (parent, name, kind, start, durMs, attributes) => {
     const spanId = hex(rand, 16);
     records.push({
@@ -442,10 +546,20 @@ export function makeNoContentTrace() {
     return spanId;
   };
   const root = mk(null, 'invoke_agent support_bot', 'internal', 0, 2400, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support_bot' });
+  /**
+   * @param {number} i
+   * @param {number} o
+   */
   const usage = (i, o) => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': i, 'gen_ai.usage.output_tokens': o });
   const c1 = mk(root, 'chat gpt-4o', 'client', 5, 1100, usage(1520, 210));
   const c2 = mk(root, 'chat gpt-4o', 'client', 1200, 1150, usage(1790, 96));
+  /**
+   * @param {number} i
+   * @param {number} o
+   * @returns {GenAiSpanView}
+   */
   const view = (i, o) => ({ kind: 'llm', conventions: ['otel-genai'], provider: 'openai', requestModel: 'gpt-4o', usage: { inputTokens: i, outputTokens: o }, contentMissing: true, contentCaptureHint: hint });
+  /** @type {FixtureGenAi} */
   const genai = {
     views: { [root]: { kind: 'agent', conventions: ['otel-genai'], agentName: 'support_bot' }, [c1]: view(1520, 210), [c2]: view(1790, 96) },
     badges: { [root]: { kind: 'agent', agentName: 'support_bot' }, [c1]: { kind: 'llm', model: 'gpt-4o', inputTokens: 1520, outputTokens: 210 }, [c2]: { kind: 'llm', model: 'gpt-4o', inputTokens: 1790, outputTokens: 96 } },
@@ -475,8 +589,17 @@ export const TRUNCATION_SUFFIX = '…[Trace Lens truncated this value: 5242880 c
 export function makeRobustTrace() {
   const rand = rng(23);
   const traceId = '5eed5eed5eed5eed5eed5eed5eed5eed';
+  /** @type {SpanRecord[]} */
   const records = [];
+  /** @type {Record<string, LogRecordInfo[]>} */
   const logs = {};
+  /**
+   * @param {string | null} parent
+   * @param {string} name
+   * @param {number} start
+   * @param {number} endOffset
+   * @param {Attributes} [attributes]
+   */
   const mk = (parent, name, start, endOffset, attributes = {}) => {
     const spanId = hex(rand, 16);
     records.push({
@@ -505,7 +628,16 @@ export function makeRobustTrace() {
 export function makePlainTrace() {
   const rand = rng(5);
   const traceId = '0c0ffee0c0ffee0c0ffee0c0ffee0c0f';
+  /** @type {SpanRecord[]} */
   const records = [];
+  /**
+   * @param {string | null} parent
+   * @param {string} name
+   * @param {SpanKind} kind
+   * @param {number} start
+   * @param {number} durMs
+   * @param {string} service
+   */
   const mk = (parent, name, kind, start, durMs, service) => {
     const spanId = hex(rand, 16);
     records.push({
@@ -524,12 +656,22 @@ export function makePlainTrace() {
 /**
  * A large synthetic agent trace of `count` spans: a root with many agent steps, each a chat call
  * and tool calls nesting HTTP/DB spans a few levels deep; about 1% errors.
+ * @param {number} count
  */
 export function makeBigTrace(count, seed = 42) {
   const rand = rng(seed);
   const traceId = hex(rand, 32);
+  /** @type {SpanRecord[]} */
   const records = [];
   const totalMs = 120_000;
+  /**
+   * @param {string | null} parent
+   * @param {string} name
+   * @param {SpanKind} kind
+   * @param {number} start
+   * @param {number} dur
+   * @param {string} service
+   */
   const mk = (parent, name, kind, start, dur, service) => {
     const spanId = hex(rand, 16);
     const error = rand() < 0.01;
@@ -581,10 +723,18 @@ export function makeBigTrace(count, seed = 42) {
   return build(traceId, records, {});
 }
 
+/**
+ * The fixture of a trace from its span records, logs by span id and GenAI data.
+ * @param {string} traceId
+ * @param {SpanRecord[]} records
+ * @param {Record<string, LogRecordInfo[]>} logs
+ * @param {FixtureGenAi | null} [genai]
+ */
 function build(traceId, records, logs, genai = null) {
   const start = records.reduce((m, r) => (BigInt(r.startTimeUnixNano) < m ? BigInt(r.startTimeUnixNano) : m), BigInt(records[0].startTimeUnixNano));
   const end = records.reduce((m, r) => (BigInt(r.endTimeUnixNano) > m ? BigInt(r.endTimeUnixNano) : m), 0n);
   const sorted = [...records].sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : BigInt(a.startTimeUnixNano) > BigInt(b.startTimeUnixNano) ? 1 : 0));
+  /** @type {SkeletonSpan[]} */
   const spans = sorted.map((r) => ({
     spanId: r.spanId,
     parentSpanId: r.parentSpanId,
@@ -600,7 +750,9 @@ function build(traceId, records, logs, genai = null) {
     ...(genai?.badges[r.spanId] ? { genai: genai.badges[r.spanId] } : {}),
   }));
   const root = sorted.find((r) => r.parentSpanId === null) ?? sorted[0];
+  /** @type {TraceSkeleton} */
   const skeleton = { traceId, startTimeUnixNano: start.toString(), durationMs: Number(end - start) / 1e6, spans };
+  /** @type {TraceSummary} */
   const summary = {
     traceId,
     rootName: root.name,
@@ -617,14 +769,22 @@ function build(traceId, records, logs, genai = null) {
   return {
     skeleton,
     summary,
-    /** SpanDetail for one span, or null when unknown. */
+    /**
+     * SpanDetail for one span, or null when unknown.
+     * @param {string} spanId
+     * @returns {SpanDetail | null}
+     */
     detail(spanId) {
       const span = byId.get(spanId);
       return span ? { span, logs: logs[spanId] ?? [], genai: genai?.views[spanId] ?? null } : null;
     },
     /** TraceConversation, or null for traces the fixture has no GenAI data for. */
     conversation: genai?.conversation ?? null,
-    /** The same trace with only the first `n` spans (by start time): a live trace still arriving. */
+    /**
+     * The same trace with only the first `n` spans (by start time): a live trace still arriving.
+     * @param {number} n
+     * @returns {{ skeleton: TraceSkeleton, summary: TraceSummary }}
+     */
     partial(n) {
       const keep = new Set(sorted.slice(0, n).map((r) => r.spanId));
       const part = spans.filter((s) => keep.has(s.spanId));

@@ -1,3 +1,4 @@
+// @ts-check
 // Test harness for the trace webview: the view (webview/trace/main.ts, built by page.mjs like
 // esbuild.mjs does) in the trace panel's own document (traceViewDocument from
 // src/extension/webviewHtml.ts, so under the panel's CSP) with theme variables and a fake
@@ -8,13 +9,19 @@
 // takeScreenshots(). See check.mjs for the command-line entry.
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { assert, assertViewDocument, checkRunner, openPage, resultsDir, webviewHtml } from './page.mjs';
+import { assert, assertViewDocument, attributeOf, checkRunner, openPage, present, resultsDir, textOf, webviewHtml } from './page.mjs';
 import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
+
+/** @typedef {import('playwright-core').Browser} Browser */
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('./page.mjs').OpenedPage} OpenedPage */
+/** @typedef {import('../../src/model/trace').SkeletonSpan} SkeletonSpan */
 
 /**
  * The trace view's page for page.mjs's startServer: the panel's document (its trace id only names
  * the document; the fake host loads the fixture with `traceLoaded`, as the panel does), the
  * editor background behind it, and fakeHost.mjs.
+ * @type {import('./page.mjs').ViewPage}
  */
 export const tracePage = {
   path: 'trace',
@@ -24,22 +31,20 @@ export const tracePage = {
 };
 
 /**
- * Opens the view in a new page (see page.mjs's openPage: CSP violations, page errors, console
- * errors and dialogs are collected; none may happen). Resolves once rows are shown (unless
- * fixture is 'none').
- */
-/**
  * Delivers a `traceLoaded` envelope (JSON text, as VS Code posts it into the webview) to an open
  * trace view and times it: `inDom` until the first span row exists, `painted` until the frame
  * after that (ms; JSON.parse, unpacking and the tree build included). Also used by
  * bench/webviewBench.mjs.
+ * @param {Page} page
+ * @param {string} envelopeJson
+ * @returns {Promise<{ inDom: number, painted: number, messageBytes: number }>}
  */
 export function measureFirstRows(page, envelopeJson) {
   return page.evaluate(async (text) => {
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     const t0 = performance.now();
     let inDom = 0;
-    const seen = new Promise((resolve) => {
+    const seen = new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
       const mo = new MutationObserver(() => {
         if (document.querySelector('#tree .row[data-span-id]')) {
           inDom = performance.now() - t0;
@@ -47,7 +52,7 @@ export function measureFirstRows(page, envelopeJson) {
           resolve();
         }
       });
-      mo.observe(document.getElementById('app'), { childList: true, subtree: true });
+      mo.observe(/** @type {HTMLElement} */ (document.getElementById('app')), { childList: true, subtree: true });
     });
     window.postMessage(JSON.parse(text), '*');
     await seen;
@@ -56,6 +61,15 @@ export function measureFirstRows(page, envelopeJson) {
   }, envelopeJson);
 }
 
+/**
+ * Opens the view in a new page (see page.mjs's openPage: CSP violations, page errors, console
+ * errors and dialogs are collected; none may happen). Resolves once rows are shown (unless
+ * fixture is 'none').
+ * @param {Browser} browser
+ * @param {string} origin
+ * @param {{ theme?: string, fixture?: string, select?: string, width?: number, height?: number, delay?: number }} [options]
+ * @returns {Promise<OpenedPage>}
+ */
 export async function openView(browser, origin, { theme = 'dark', fixture = 'agent', select = '', width = 1360, height = 860, delay = 30 } = {}) {
   const q = new URLSearchParams({ theme, fixture, delay: String(delay) });
   if (select) q.set('select', select);
@@ -67,10 +81,20 @@ export async function openView(browser, origin, { theme = 'dark', fixture = 'age
 
 // ── checks ─────────────────────────────────────────────────────────────────────────────────
 
-/** Runs every check; returns { passed, failed, results, metrics }. */
-export async function runWebviewChecks({ browser, origin, log = console.log } = {}) {
+/**
+ * Runs every check; returns { passed, failed, results, metrics }.
+ * @param {{ browser: Browser, origin: string, log?: (line: string) => void }} options
+ */
+export async function runWebviewChecks({ browser, origin, log = console.log }) {
+  /** @type {Record<string, unknown>} */
   const metrics = {};
+  /** @type {OpenedPage | null} The open view (the checks' screenshots on failure are of its page). */
   let v = null;
+  /** The open view; a check that runs without one fails. */
+  const view = () => {
+    assert(v, 'no view is open');
+    return v;
+  };
   const { check, summary } = checkRunner({ log, currentPage: () => v?.page });
 
   const { fixtureInfo } = await fixturesInNode();
@@ -79,6 +103,11 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   v = await openView(browser, origin, { fixture: 'agent' });
   const { page } = v;
   const agent = fixtureInfo.agent;
+  /**
+   * The agent trace's `i`-th span named `n`.
+   * @param {string} n
+   */
+  const byName = (n, i = 0) => present(agent.skeleton.spans.filter((s) => s.name === n)[i], `span "${n}" #${i}`);
 
   await check("the page is the panel's own document (webviewHtml.ts): its CSP, title, #app and assets, with the nonce", () => assertViewDocument(page, tracePage, origin));
 
@@ -90,7 +119,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('header shows root name, trace id, span and error counts', async () => {
-    const text = await page.textContent('#trace-header');
+    const text = await textOf(page, '#trace-header');
     assert(text.includes('invoke_agent weather_assistant'), 'root name missing');
     assert(text.includes(agent.skeleton.traceId), 'trace id missing');
     assert(/17\s*spans/.test(text), `span count missing: ${text}`);
@@ -98,13 +127,13 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('missing parent: the orphan hangs under a "Missing parent span" placeholder row', async () => {
-    const orphan = agent.skeleton.spans.find((s) => s.name === 'cache.flush');
+    const orphan = byName('cache.flush');
     const placeholder = page.locator(`.row[data-span-id="${orphan.parentSpanId}"]`);
     assert((await placeholder.getAttribute('aria-level')) === '1', 'placeholder should be top-level');
     assert(await placeholder.evaluate((e) => e.classList.contains('missing-parent')), 'placeholder row needs the missing-parent class');
     assert((await placeholder.locator('.name').textContent()) === 'Missing parent span', 'placeholder label');
     assert((await page.getAttribute(`.row[data-span-id="${orphan.spanId}"]`, 'aria-level')) === '2', 'orphan should be under the placeholder');
-    const header = await page.textContent('#trace-header');
+    const header = await textOf(page, '#trace-header');
     assert(/17\s*spans/.test(header), `the placeholder is not counted as a span: ${header}`);
   });
 
@@ -115,13 +144,13 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('clicking a row selects it, sends selectionChanged and loads details with an exception', async () => {
-    const tool = agent.skeleton.spans.find((s) => s.name === 'execute_tool get_forecast');
+    const tool = byName('execute_tool get_forecast');
     await page.click(`.row[data-span-id="${tool.spanId}"] .name`);
     await page.waitForSelector(`.row[data-span-id="${tool.spanId}"][aria-selected="true"]`);
     await page.waitForSelector('#details .attr-row[data-key="gen_ai.tool.name"]');
     const sel = await page.evaluate(() => window.__host.messages('selectionChanged').at(-1));
     assert(sel?.spanId === tool.spanId, `selectionChanged not sent: ${JSON.stringify(sel)}`);
-    const exc = await page.textContent('#details .event.exception');
+    const exc = await textOf(page, '#details .event.exception');
     assert(exc.includes('ForecastUnavailableError') && exc.includes('Traceback (most recent call last)'), 'exception type/stack not shown');
     assert((await page.$$('#details .row[aria-selected]')).length === 0, 'details must not contain rows');
     const selectedCount = await page.$$eval('#tree .row[aria-selected="true"]', (r) => r.length);
@@ -173,15 +202,15 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('hostile text (prompt with <img onerror> and <script>) renders as literal text', async () => {
-    const chat = agent.skeleton.spans.find((s) => s.name === 'chat gpt-4o-mini');
+    const chat = byName('chat gpt-4o-mini');
     await page.click(`.row[data-span-id="${chat.spanId}"] .name`);
     await page.waitForSelector('#details .attr-row[data-key="gen_ai.input.messages"]');
     const row = page.locator('#details .attr-row[data-key="gen_ai.input.messages"]');
     await row.locator('.fold-toggle').click();
-    const text = await row.locator('.value-text').textContent();
+    const text = await textOf(row.locator('.value-text'));
     assert(text.includes('<img src=x onerror=alert(1)>'), 'markup must be shown literally');
     assert(text.includes('<script>alert(\\"xss\\")</script>'), 'script tag must be shown literally');
-    const logs = await page.textContent('#details vscode-collapsible[data-section="logs"]');
+    const logs = await textOf(page, '#details vscode-collapsible[data-section="logs"]');
     assert(logs.includes('<img src=x onerror=alert(1)>'), 'log body must show the markup literally');
     const injected = await page.evaluate(() => ({
       imgs: document.querySelectorAll('#app img').length,
@@ -193,15 +222,15 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
 
   await check('long values fold behind "Show more" and expand on click', async () => {
     const row = page.locator('#details .attr-row[data-key="gen_ai.output.messages"]');
-    const before = await row.locator('.value-text').textContent();
+    const before = await textOf(row.locator('.value-text'));
     const toggle = row.locator('.fold-toggle');
     if (await toggle.count()) {
       await toggle.click();
-      const after = await row.locator('.value-text').textContent();
+      const after = await textOf(row.locator('.value-text'));
       assert(after.length > before.length, 'Show more should reveal more text');
     }
     const input = page.locator('#details .attr-row[data-key="gen_ai.input.messages"] .fold-toggle');
-    assert((await input.textContent()).includes('Show less'), 'expanded value should offer Show less');
+    assert((await textOf(input)).includes('Show less'), 'expanded value should offer Show less');
   });
 
   await check('copy buttons send copyText with the exact value', async () => {
@@ -214,7 +243,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('revealSpan selects and scrolls to a span, expanding its ancestors', async () => {
-    const db = agent.skeleton.spans.find((s) => s.name === 'SELECT observations');
+    const db = byName('SELECT observations');
     const root = agent.skeleton.spans[0];
     await page.focus('#tree');
     await page.keyboard.press('Home');
@@ -226,9 +255,8 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('live update: repeated traceLoaded keeps selection, collapse state and detail', async () => {
-    const spans = agent.skeleton.spans;
-    const tool = spans.find((s) => s.name === 'execute_tool get_weather');
-    const chat3 = spans.filter((s) => s.name === 'chat gpt-4o-mini')[2];
+    const tool = byName('execute_tool get_weather');
+    const chat3 = byName('chat gpt-4o-mini', 2);
     await page.click(`.row[data-span-id="${tool.spanId}"] .name`);
     await page.waitForSelector('#details .attr-row[data-key="gen_ai.tool.call.result"]');
     await page.click(`.row[data-span-id="${tool.spanId}"] .twistie`); // collapse it
@@ -245,7 +273,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('state survives a reload (vscode.setState): selection and collapsed set', async () => {
-    const tool = agent.skeleton.spans.find((s) => s.name === 'execute_tool get_weather');
+    const tool = byName('execute_tool get_weather');
     await page.waitForTimeout(250); // setState is coalesced
     await page.reload();
     await page.waitForSelector('#tree .row[data-span-id]');
@@ -255,7 +283,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('host selectSpanId selects a span on a new load, and is not re-applied on updates', async () => {
-    const db = agent.skeleton.spans.find((s) => s.name === 'SELECT observations');
+    const db = byName('SELECT observations');
     const root = agent.skeleton.spans[0];
     await page.evaluate((id) => window.__host.load('agent', id), db.spanId);
     await waitSelected(page, db.spanId);
@@ -264,7 +292,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.waitForTimeout(100);
     assert((await selectedId(page)) === root.spanId, 'a repeated selectSpanId took the selection back');
     // Asked for a span that has not arrived yet: selected when it arrives.
-    const chat3 = agent.skeleton.spans.filter((s) => s.name === 'chat gpt-4o-mini')[2];
+    const chat3 = byName('chat gpt-4o-mini', 2);
     await page.evaluate((id) => window.__host.load('agent', id, 12), chat3.spanId);
     await page.waitForTimeout(100);
     assert((await selectedId(page)) === root.spanId, 'selection should stay while the span is missing');
@@ -273,12 +301,12 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('spanDetail errors and null answers show messages, Retry recovers', async () => {
-    const emb = agent.skeleton.spans.find((s) => s.name.startsWith('embeddings'));
-    const vq = agent.skeleton.spans.find((s) => s.name === 'query documents');
+    const emb = present(agent.skeleton.spans.find((s) => s.name.startsWith('embeddings')), 'the embeddings span');
+    const vq = byName('query documents');
     await page.evaluate(() => (window.__host.failWith = 'worker crashed'));
     await page.click(`.row[data-span-id="${emb.spanId}"] .name`);
     await page.waitForSelector('#details .message.error');
-    assert((await page.textContent('#details .message.error')).includes('worker crashed'), 'error text missing');
+    assert((await textOf(page, '#details .message.error')).includes('worker crashed'), 'error text missing');
     await page.evaluate(() => (window.__host.failWith = null));
     await page.click(`.row[data-span-id="${vq.spanId}"] .name`);
     await page.waitForFunction(() => document.querySelector('#details .message')?.textContent.includes('no longer in the store'));
@@ -291,24 +319,25 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   // GenAI: Conversation tab, GenAI details, waterfall badges ---------------------------------------
-  const conv = agent.conversation;
-  const byName = (n, i = 0) => agent.skeleton.spans.filter((s) => s.name === n)[i];
+  const conv = present(agent.conversation, 'the agent trace\'s conversation');
   const convRequests = () => page.evaluate(() => window.__host.requests('traceConversation').length);
+  /** @param {string} tab */
   const showTab = async (tab) => {
     await page.click(`vscode-tab-header[data-tab="${tab}"]`);
     await page.waitForSelector(`vscode-tab-panel[data-tab="${tab}"]:not([hidden])`);
   };
 
   await check('waterfall rows: GenAI kind icons, model and token suffix, agent and tool names', async () => {
+    /** @param {SkeletonSpan} s */
     const row = (s) => `.row[data-span-id="${s.spanId}"]`;
     const chat = byName('chat gpt-4o-mini');
     assert(await page.$eval(`${row(chat)} .kind`, (e) => e.classList.contains('codicon-sparkle')), 'model call row needs the sparkle icon');
-    assert((await page.textContent(`${row(chat)} .gen`)) === '412 in · 61 out', `model call suffix: ${await page.textContent(`${row(chat)} .gen`)}`);
+    assert((await textOf(page, `${row(chat)} .gen`)) === '412 in · 61 out', `model call suffix: ${await textOf(page, `${row(chat)} .gen`)}`);
     assert(await page.$eval(`${row(byName('execute_tool get_weather'))} .kind`, (e) => e.classList.contains('codicon-tools')), 'tool row needs the tools icon');
     assert(await page.$eval(`${row(agent.skeleton.spans[0])} .kind`, (e) => e.classList.contains('codicon-robot')), 'agent row needs the robot icon');
-    const emb = agent.skeleton.spans.find((s) => s.name.startsWith('embeddings'));
+    const emb = present(agent.skeleton.spans.find((s) => s.name.startsWith('embeddings')), 'the embeddings span');
     assert(await page.$eval(`${row(emb)} .kind`, (e) => e.classList.contains('codicon-symbol-array')), 'embeddings row needs the symbol-array icon');
-    assert((await page.getAttribute(row(chat), 'title')).includes('Model call'), 'row tooltip should name the GenAI kind');
+    assert((await attributeOf(page, row(chat), 'title')).includes('Model call'), 'row tooltip should name the GenAI kind');
     const http = byName('POST');
     assert(await page.$eval(`${row(http)} .kind`, (e) => e.classList.contains('codicon-arrow-right')), 'non-GenAI rows keep the span-kind icon');
   });
@@ -330,7 +359,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     const order = await page.$$eval('#conversation .conv-item', (els) => els.map((e) => `${e.dataset.item}:${e.dataset.spanId}`));
     const expected = conv.items.map((i) => `${i.type}:${i.spanId}`);
     assert(JSON.stringify(order) === JSON.stringify(expected), `order ${JSON.stringify(order)} != ${JSON.stringify(expected)}`);
-    const user = await page.textContent('#conversation .msg-user');
+    const user = await textOf(page, '#conversation .msg-user');
     assert(user.includes('What is the weather in Paris?'), 'user bubble missing');
     const heads = await page.$$eval('#conversation .mc-head', (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
     assert(heads.length === 3, `expected 3 model call headers, got ${heads.length}`);
@@ -348,22 +377,22 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     assert((await page.$$('#conversation .msg-system')).length === 1, 'system instructions should be shown once');
     assert(!(await page.$('#conversation .msg-system .msg-body')), 'system instructions should start collapsed');
     await page.click('#conversation .msg-system .disclosure');
-    assert((await page.textContent('#conversation .msg-system .msg-body')).includes('helpful weather assistant'), 'expanded system instructions missing');
+    assert((await textOf(page, '#conversation .msg-system .msg-body')).includes('helpful weather assistant'), 'expanded system instructions missing');
     // Reasoning: collapsed until asked for.
     assert(!(await page.$('#conversation .part-reasoning .reasoning-body')), 'reasoning should start collapsed');
     await page.click('#conversation .part-reasoning .disclosure');
-    assert((await page.textContent('#conversation .part-reasoning .reasoning-body')).includes('search the climate documents'), 'reasoning text missing');
+    assert((await textOf(page, '#conversation .part-reasoning .reasoning-body')).includes('search the climate documents'), 'reasoning text missing');
   });
 
   await check('conversation: markup in prompts and in assistant markdown renders as text (no element, no dialog)', async () => {
-    const user = await page.textContent('#conversation .msg-user .msg-text');
+    const user = await textOf(page, '#conversation .msg-user .msg-text');
     assert(user.includes('<img src=x onerror=alert(1)>') && user.includes('<script>alert("xss")</script>'), `prompt markup not literal: ${user}`);
     const answer = page.locator('#conversation .conv-item[data-item="modelCall"]').last().locator('.msg-assistant .md');
-    const text = await answer.textContent();
+    const text = await textOf(answer);
     assert(text.includes('<img src=x onerror="window.__xss=true">') && text.includes('<script>window.__xss=true</script>'), `answer markup not literal: ${text}`);
     assert(text.includes('[click me](javascript:window.__xss=true)'), 'a javascript: link must stay text');
     const r = await page.evaluate(() => {
-      const root = document.getElementById('conversation');
+      const root = /** @type {HTMLElement} */ (document.getElementById('conversation'));
       const all = [...root.querySelectorAll('*')];
       return {
         bad: root.querySelectorAll('img, script, iframe, a, svg, object, embed, style, link').length,
@@ -381,20 +410,20 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     assert(r.strong > 0 && r.table > 0 && r.code === 1, `markdown not rendered: ${JSON.stringify(r)}`);
     assert(r.link === 'https://example.invalid/lyon', `link should be text with its target in the tooltip: ${JSON.stringify(r)}`);
     assert(r.image === '[image: tracking pixel]', `image should be a text placeholder: ${JSON.stringify(r)}`);
-    assert(!v.problems.some((p) => p.startsWith('dialog')), 'a dialog opened');
+    assert(!view().problems.some((p) => p.startsWith('dialog')), 'a dialog opened');
   });
 
   await check('conversation: markup and event handlers in a tool result render as text', async () => {
     const card = page.locator('#conversation .tool-card').nth(2);
     const more = card.locator('.fold-toggle');
     if ((await more.count()) > 0 && (await more.first().getAttribute('aria-expanded')) === 'false') await more.first().click();
-    const text = await card.textContent();
+    const text = await textOf(card);
     assert(text.includes('<img src=x onerror=') && text.includes('<script>window.__xss=true</script>') && text.includes('onclick='), `tool result markup not literal: ${text}`);
     // Fold it again: a later check unfolds it.
     const less = card.locator('.fold-toggle[aria-expanded="true"]');
     if ((await less.count()) > 0) await less.first().click();
     const r = await page.evaluate(() => {
-      const root = document.getElementById('conversation');
+      const root = /** @type {HTMLElement} */ (document.getElementById('conversation'));
       return {
         bad: root.querySelectorAll('img, script, a, iframe, svg').length,
         handlers: [...root.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
@@ -405,19 +434,19 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('conversation: copy buttons post copyText (messages, tool arguments and results)', async () => {
-    const last = async () => page.evaluate(() => window.__host.messages('copyText').at(-1));
+    const last = async () => present(await page.evaluate(() => window.__host.messages('copyText').at(-1)), 'a copyText message');
     const before = await page.evaluate(() => window.__host.messages('copyText').length);
     await page.click('#conversation .msg-user .msg-actions .icon-btn');
     await page.waitForFunction((n) => window.__host.messages('copyText').length > n, before);
     assert((await last()).text === HOSTILE_PROMPT, `user message copy: ${JSON.stringify(await last())}`);
     await page.locator('#conversation .tool-card').first().locator('[data-part="arguments"] .icon-btn').click();
-    await page.waitForFunction(() => window.__host.messages('copyText').at(-1).what.includes('arguments'));
+    await page.waitForFunction(() => window.__host.messages('copyText').at(-1)?.what.includes('arguments'));
     assert((await last()).text === '{"city":"Paris","units":"metric"}', `arguments copy: ${JSON.stringify(await last())}`);
     await page.locator('#conversation .tool-card').first().locator('[data-part="result"] .icon-btn').click();
-    await page.waitForFunction(() => window.__host.messages('copyText').at(-1).what.includes('result'));
+    await page.waitForFunction(() => window.__host.messages('copyText').at(-1)?.what.includes('result'));
     assert((await last()).text.includes('"temp_c":14.2'), `result copy: ${JSON.stringify(await last())}`);
     await page.locator('#conversation .msg-assistant').last().locator('.msg-actions .icon-btn').click();
-    await page.waitForFunction(() => window.__host.messages('copyText').at(-1).what === 'assistant message');
+    await page.waitForFunction(() => window.__host.messages('copyText').at(-1)?.what === 'assistant message');
     assert((await last()).text === HOSTILE_ANSWER, 'assistant message copy should be the markdown source');
     const buttons = await page.$$eval('#conversation .msg', (msgs) => msgs.filter((m) => !m.querySelector('.msg-actions .icon-btn')).length);
     assert(buttons === 0, `${buttons} messages without a copy button`);
@@ -425,9 +454,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
 
   await check('conversation: long content folds behind "Show more" and expands', async () => {
     const card = page.locator('#conversation .tool-card').nth(2).locator('[data-part="result"]');
-    const before = await card.textContent();
+    const before = await textOf(card);
     await card.locator('.fold-toggle').click();
-    const after = await card.textContent();
+    const after = await textOf(card);
     assert(after.length > before.length && after.includes('doc-2210'), 'Show more should reveal the whole result');
   });
 
@@ -444,15 +473,15 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     const sections = await page.$$eval('#details vscode-collapsible', (els) => els.map((e) => e.dataset.section));
     assert(sections[0] === 'genai', `GenAI must be the first section: ${sections.join(', ')}`);
     assert(sections.includes('attributes') && sections.includes('resource'), 'existing sections must stay');
-    const facts = (await page.textContent('#details [data-section="genai"] .genai-facts')).replace(/\s+/g, ' ');
+    const facts = (await textOf(page, '#details [data-section="genai"] .genai-facts')).replace(/\s+/g, ' ');
     for (const want of ['Model call', 'openai', 'gpt-4o-mini → gpt-4o-mini-2024-07-18', '811', 'incl. 384 cached', 'incl. 22 reasoning', '849', 'tool_calls']) {
       assert(facts.includes(want), `GenAI facts miss "${want}": ${facts}`);
     }
     const msgs = page.locator('#details [data-section="genai-messages"]');
     assert((await msgs.locator('.msg-user').count()) === 1, 'the call\'s user message is missing');
     assert((await msgs.locator('.msg-tool').count()) === 2, 'the call\'s tool messages are missing');
-    assert((await msgs.textContent()).includes('search_docs'), 'the call\'s output (tool call) is missing');
-    const raw = (await page.textContent('#details [data-section="genai-raw"]')).replace(/\s+/g, ' ');
+    assert((await textOf(msgs)).includes('search_docs'), 'the call\'s output (tool call) is missing');
+    const raw = (await textOf(page, '#details [data-section="genai-raw"]')).replace(/\s+/g, ' ');
     assert(raw.includes('gen_ai.tool.definitions') && raw.includes('Not valid JSON'), `raw value with note missing: ${raw}`);
   });
 
@@ -461,12 +490,12 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     const tool = byName('execute_tool get_weather');
     await page.click(`.row[data-span-id="${tool.spanId}"] .name`);
     await page.waitForSelector('#details [data-section="genai-tool"] .tool-card');
-    const card = (await page.textContent('#details [data-section="genai-tool"] .tool-card')).replace(/\s+/g, ' ');
+    const card = (await textOf(page, '#details [data-section="genai-tool"] .tool-card')).replace(/\s+/g, ' ');
     assert(card.includes('get_weather') && card.includes('call_w1') && card.includes('"units":"metric"') && card.includes('light rain'), `tool card: ${card}`);
     const chat3 = byName('chat gpt-4o-mini', 2);
     await page.click(`.row[data-span-id="${chat3.spanId}"] .name`);
     await page.waitForSelector('#details [data-fact="cost"]');
-    assert((await page.textContent('#details [data-fact="cost"]')).includes('$0.000195'), 'reported cost missing');
+    assert((await textOf(page, '#details [data-fact="cost"]')).includes('$0.000195'), 'reported cost missing');
     assert((await page.$$('#details [data-section="genai-messages"] .md strong')).length > 0, 'assistant markdown not rendered in details');
     const bad = await page.evaluate(() => document.querySelectorAll('#details img, #details script, #details a[href]').length);
     assert(bad === 0 && !(await page.evaluate(() => window.__xss === true)), 'markup interpreted in details');
@@ -478,9 +507,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.click(`.row[data-span-id="${tool.spanId}"] .name`);
     await page.waitForSelector('#details [data-section="genai-tool"] .tool-card');
     for (const toggle of await page.$$('#details .fold-toggle[aria-expanded="false"]')) await toggle.click();
-    const card = await page.textContent('#details [data-section="genai-tool"] .tool-card');
+    const card = await textOf(page, '#details [data-section="genai-tool"] .tool-card');
     assert(card.includes('<script>window.__xss=true</script>') && card.includes('onclick='), `tool card markup not literal: ${card}`);
-    const attr = await page.textContent('#details .attr-row[data-key="gen_ai.tool.call.result"]');
+    const attr = await textOf(page, '#details .attr-row[data-key="gen_ai.tool.call.result"]');
     assert(attr.includes('<img src=x onerror='), `attribute markup not literal: ${attr}`);
     const r = await page.evaluate(() => ({
       bad: document.querySelectorAll('#details img, #details script, #details a, #details svg, #details iframe').length,
@@ -493,7 +522,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   await check('tabs: keyboard (Arrow keys move, Enter/Space select), conversation reloads on live updates while shown', async () => {
     await page.focus('vscode-tab-header[data-tab="waterfall"]');
     await page.keyboard.press('ArrowRight');
-    assert(await page.evaluate(() => document.activeElement?.dataset?.tab === 'conversation'), 'ArrowRight should move focus to the Conversation tab');
+    assert(await page.evaluate(() => /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.tab === 'conversation'), 'ArrowRight should move focus to the Conversation tab');
     await page.keyboard.press('Enter');
     await page.waitForSelector('vscode-tab-panel[data-tab="conversation"]:not([hidden])');
     await page.keyboard.press('ArrowLeft');
@@ -543,9 +572,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   });
 
   await check('no CSP violations, page errors, console errors or dialogs (agent trace)', async () => {
-    const csp = await v.cspViolations();
+    const csp = await view().cspViolations();
     assert(csp.length === 0, `CSP violations: ${csp.join('; ')}`);
-    assert(v.problems.length === 0, v.problems.join('; '));
+    assert(view().problems.length === 0, view().problems.join('; '));
   });
 
   await check('traceRemoved replaces the view with a message', async () => {
@@ -553,93 +582,93 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     await page.waitForFunction(() => document.querySelector('.app-message')?.textContent.includes('no longer available'));
     assert((await page.$$('#tree .row[data-span-id]')).length === 0, 'rows should be gone');
   });
-  await v.close();
+  await view().close();
 
   // Content capture off: the notice with the hint; a trace without GenAI: the empty state -------------
   v = await openView(browser, origin, { fixture: 'nocontent' });
   await check('content not captured: notices with the capture hint in the Conversation tab and the details', async () => {
-    const p = v.page;
+    const p = view().page;
     await p.click('vscode-tab-header[data-tab="conversation"]');
     await p.waitForSelector('#conversation .conv-items');
-    const banner = await p.textContent('#conversation .conv-missing');
+    const banner = await textOf(p, '#conversation .conv-missing');
     assert(/2 model calls have no captured message content/.test(banner.replace(/\s+/g, ' ')), `banner: ${banner}`);
     const notices = await p.$$eval('#conversation .content-missing', (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ')));
     assert(notices.length === 2, `expected a notice per model call, got ${notices.length}`);
     assert(notices[0].includes('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true') && notices[0].includes('not captured'), `notice: ${notices[0]}`);
-    assert((await p.textContent('#conversation .mc-head')).includes('1,520 in · 210 out'), 'model call header needs the tokens even without content');
-    assert((await p.textContent('#conversation .conv-truncated')).includes('stops early'), 'a truncated conversation must say so');
+    assert((await textOf(p, '#conversation .mc-head')).includes('1,520 in · 210 out'), 'model call header needs the tokens even without content');
+    assert((await textOf(p, '#conversation .conv-truncated')).includes('stops early'), 'a truncated conversation must say so');
     await p.locator('#conversation .content-missing .hint .icon-btn').first().click();
     await p.waitForFunction(() => window.__host.messages('copyText').at(-1)?.text.includes('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'));
     await p.locator('#conversation .mc-head').first().click();
     await p.waitForSelector('#details [data-section="genai-messages"] .content-missing');
-    assert((await p.textContent('#details [data-section="genai-messages"] .content-missing')).includes('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true'), 'details notice without the hint');
-    assert(v.problems.length === 0 && (await v.cspViolations()).length === 0, `problems: ${v.problems.join('; ')}`);
+    assert((await textOf(p, '#details [data-section="genai-messages"] .content-missing')).includes('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true'), 'details notice without the hint');
+    assert(view().problems.length === 0 && (await view().cspViolations()).length === 0, `problems: ${view().problems.join('; ')}`);
   });
-  await v.close();
+  await view().close();
 
   v = await openView(browser, origin, { fixture: 'plain' });
   await check('a trace without GenAI spans: Conversation empty state; errors show Retry', async () => {
-    const p = v.page;
+    const p = view().page;
     await p.evaluate(() => (window.__host.conversationFailWith = 'worker busy'));
     await p.click('vscode-tab-header[data-tab="conversation"]');
     await p.waitForFunction(() => document.querySelector('#conversation .message.error')?.textContent.includes('worker busy'));
     await p.evaluate(() => (window.__host.conversationFailWith = undefined));
     await p.click('#conversation .message.error .link-btn');
     await p.waitForSelector('#conversation .conv-empty');
-    assert((await p.textContent('#conversation .conv-empty')).includes('No GenAI activity in this trace'), 'empty state text');
+    assert((await textOf(p, '#conversation .conv-empty')).includes('No GenAI activity in this trace'), 'empty state text');
     assert(!(await p.$('#details [data-section="genai"]')), 'no GenAI section for a span without GenAI data');
-    assert(v.problems.length === 0 && (await v.cspViolations()).length === 0, `problems: ${v.problems.join('; ')}`);
+    assert(view().problems.length === 0 && (await view().cspViolations()).length === 0, `problems: ${view().problems.join('; ')}`);
   });
-  await v.close();
+  await view().close();
 
   // Robust ingest: missing parents, end before start, values cut at ingest ---------------------------
   v = await openView(browser, origin, { fixture: 'robust' });
   await check('robust: orphans under one "Missing parent span" placeholder; selecting it explains, loads nothing', async () => {
-    const p = v.page;
-    const { ids } = await p.evaluate(() => window.__host.current);
+    const p = view().page;
+    const ids = present(await p.evaluate(() => window.__host.current?.ids), 'the robust fixture\'s span ids');
     const placeholder = `.row[data-span-id="${ids.missing}"]`;
     assert(await p.isVisible(`${placeholder}.missing-parent`), 'placeholder row missing');
-    const children = await p.$$eval('#tree .row[aria-level="2"]', (rows) => rows.map((r) => r.querySelector('.name').textContent));
+    const children = await p.$$eval('#tree .row[aria-level="2"]', (rows) => rows.map((r) => r.querySelector('.name')?.textContent));
     assert(children.includes('orphan one') && children.includes('orphan two'), `orphans not under the placeholder: ${children}`);
     assert((await p.getAttribute(placeholder, 'aria-expanded')) === 'true', 'placeholder should be expandable and open');
     const before = await p.evaluate(() => window.__host.requests('spanDetail').length);
     await p.click(`${placeholder} .name`);
     await p.waitForSelector('#details [data-state="missing-parent"]');
-    const details = (await p.textContent('#details')).replace(/\s+/g, ' ');
+    const details = (await textOf(p, '#details')).replace(/\s+/g, ' ');
     assert(details.includes(ids.missing) && details.includes('2 spans name it as their parent') && details.includes('has not been received'), `placeholder details: ${details}`);
     await p.waitForTimeout(100);
     const requested = await p.evaluate(() => window.__host.requests('spanDetail').map((r) => r.params.spanId));
     assert(!requested.slice(before).includes(ids.missing), 'no spanDetail request for a placeholder');
-    assert(/5\s*spans/.test(await p.textContent('#trace-header')), 'header counts spans, not placeholders');
+    assert(/5\s*spans/.test(await textOf(p, '#trace-header')), 'header counts spans, not placeholders');
   });
 
   await check('robust: a span that ends before it starts shows duration 0 with a note, never a negative duration', async () => {
-    const p = v.page;
-    const { ids } = await p.evaluate(() => window.__host.current);
-    assert((await p.textContent(`.row[data-span-id="${ids.skewed}"] .dur`)) === '0ms', 'waterfall duration should be 0');
+    const p = view().page;
+    const ids = present(await p.evaluate(() => window.__host.current?.ids), 'the robust fixture\'s span ids');
+    assert((await textOf(p, `.row[data-span-id="${ids.skewed}"] .dur`)) === '0ms', 'waterfall duration should be 0');
     await p.click(`.row[data-span-id="${ids.skewed}"] .name`);
     await p.waitForSelector('#details [data-fact="end-before-start"]');
-    const facts = (await p.textContent('#details .facts')).replace(/\s+/g, ' ');
+    const facts = (await textOf(p, '#details .facts')).replace(/\s+/g, ' ');
     assert(facts.includes('Duration 0ms') && facts.includes('ends 40ms before it starts') && !facts.includes('−') && !/Duration -/.test(facts), `facts: ${facts}`);
   });
 
   await check('robust: a value cut at ingest says so with its original length (attribute and log body)', async () => {
-    const p = v.page;
-    const { ids } = await p.evaluate(() => window.__host.current);
+    const p = view().page;
+    const ids = present(await p.evaluate(() => window.__host.current?.ids), 'the robust fixture\'s span ids');
     await p.click(`.row[data-span-id="${ids.big}"] .name`);
     await p.waitForSelector('#details .attr-row[data-key="gen_ai.prompt"] .value-note');
-    const note = await p.textContent('#details .attr-row[data-key="gen_ai.prompt"] .value-note');
+    const note = await textOf(p, '#details .attr-row[data-key="gen_ai.prompt"] .value-note');
     assert(note.replace(/\s+/g, ' ').includes('5,242,880 characters received, the first 2,000 kept'), `note: ${note}`);
     assert((await p.getAttribute('#details .attr-row[data-key="gen_ai.prompt"] .value-note', 'data-truncated')) === '5242880', 'data-truncated');
     assert(await p.isVisible('#details vscode-collapsible[data-section="logs"] .value-note[data-truncated="5242880"]'), 'log body note missing');
-    assert(v.problems.length === 0 && (await v.cspViolations()).length === 0, `problems: ${v.problems.join('; ')}`);
+    assert(view().problems.length === 0 && (await view().cspViolations()).length === 0, `problems: ${view().problems.join('; ')}`);
   });
-  await v.close();
+  await view().close();
 
   // Hostile skeleton: markup in span names and service names --------------------------------------
   v = await openView(browser, origin, { fixture: 'none' });
   await check('the harness enforces the CSP (an inline style attribute and inline script are refused)', async () => {
-    const r = await v.page.evaluate(async () => {
+    const r = await view().page.evaluate(async () => {
       const probe = document.createElement('div');
       probe.innerHTML = '<span style="color: red">x</span><img src="https://example.invalid/x.png">';
       document.body.append(probe);
@@ -647,7 +676,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
       s.textContent = 'window.__inlineRan = true';
       document.body.append(s);
       await new Promise((res) => setTimeout(res, 100));
-      const color = getComputedStyle(probe.firstElementChild).color;
+      const color = getComputedStyle(/** @type {Element} */ (probe.firstElementChild)).color;
       probe.remove();
       s.remove();
       const seen = window.__csp.splice(0);
@@ -656,33 +685,38 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     assert(r.seen.some((x) => x.startsWith('style-src')), `inline style not reported: ${JSON.stringify(r)}`);
     assert(r.seen.some((x) => x.startsWith('img-src')), `remote image not reported: ${JSON.stringify(r)}`);
     assert(!r.ran && r.color !== 'rgb(255, 0, 0)', `CSP not enforced: ${JSON.stringify(r)}`);
-    v.problems.length = 0; // the refused loads above log console errors on purpose
+    view().problems.length = 0; // the refused loads above log console errors on purpose
   });
   await check('markup in span and service names is rendered as text', async () => {
-    await v.page.evaluate(() => {
+    await view().page.evaluate(() => {
+      /** @type {import('../../src/model/trace').SkeletonSpan[]} */
       const spans = [
         { spanId: 'aaaaaaaaaaaaaaa1', parentSpanId: null, name: '<img src=x onerror="window.__xss=true">', kind: 'server', statusCode: 'error', serviceName: '<b>svc</b>', startOffsetMs: 0, durationMs: 10, eventCount: 0, hasException: false },
         { spanId: 'aaaaaaaaaaaaaaa2', parentSpanId: 'aaaaaaaaaaaaaaa1', name: '<script>window.__xss=true</script>', kind: 'client', statusCode: 'unset', serviceName: '"><svg onload=alert(1)>', startOffsetMs: 1, durationMs: 5, eventCount: 0, hasException: false },
       ];
       window.__host.send({ type: 'traceLoaded', trace: window.__host.pack({ traceId: 'f'.repeat(32), startTimeUnixNano: '1732198765123456789', durationMs: 10, spans }), summary: null, selectSpanId: null });
     });
-    await v.page.waitForSelector('#tree .row[data-span-id]');
-    await v.page.waitForTimeout(100);
-    const r = await v.page.evaluate(() => ({
+    await view().page.waitForSelector('#tree .row[data-span-id]');
+    await view().page.waitForTimeout(100);
+    const r = await view().page.evaluate(() => ({
       names: [...document.querySelectorAll('#tree .row .name')].map((e) => e.textContent),
       bad: document.querySelectorAll('#app img, #app script, #app svg, #app b').length,
       flag: window.__xss === true,
     }));
     assert(r.names[0] === '<img src=x onerror="window.__xss=true">', `name not literal: ${r.names[0]}`);
     assert(r.bad === 0 && !r.flag, `markup interpreted: ${JSON.stringify(r)}`);
-    assert(v.problems.filter((p) => p.startsWith('dialog')).length === 0, 'a dialog opened');
+    assert(view().problems.filter((p) => p.startsWith('dialog')).length === 0, 'a dialog opened');
   });
-  await v.close();
+  await view().close();
 
   // Big traces: first paint, virtualization, collapse timing ---------------------------------------
   // The message as the extension sends it: packed in the worker (not timed), JSON as VS Code delivers it.
+  /**
+   * @param {Page} page
+   * @param {string} name
+   */
   const firstRows = async (page, name) =>
-    measureFirstRows(page, await page.evaluate((fixtureName) => {
+    measureFirstRows(page, await page.evaluate((/** @type {string} */ fixtureName) => {
       const f = window.__host.fixture(fixtureName);
       window.__host.current = f;
       return JSON.stringify({ kind: 'message', body: { type: 'traceLoaded', trace: window.__host.pack(f.skeleton), summary: f.summary, selectSpanId: null } });
@@ -691,12 +725,14 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
   for (const n of [1000, 10000]) {
     v = null;
     await check(`first painted rows for ${n} spans (fresh page each, median of 3)`, async () => {
+      /** @type {Awaited<ReturnType<typeof firstRows>>[]} */
       const runs = [];
       for (let i = 0; i < 3; i++) {
-        if (v) await v.close();
+        if (v) await view().close();
         v = await openView(browser, origin, { fixture: 'none' });
-        runs.push(await firstRows(v.page, `big${n}`));
+        runs.push(await firstRows(view().page, `big${n}`));
       }
+      /** @param {'inDom' | 'painted'} f */
       const med = (f) => runs.map((r) => r[f]).sort((a, b) => a - b)[1];
       const t = { inDom: med('inDom'), painted: med('painted'), messageBytes: runs[0].messageBytes, runs };
       metrics[`firstRows_${n}`] = t;
@@ -705,7 +741,7 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
     });
 
     if (n === 10000) {
-      const p = v.page;
+      const p = view().page;
       await check('virtualization: a 10,000-span trace keeps a bounded number of row elements', async () => {
         const count = await p.$$eval('#tree .row[data-span-id]', (r) => r.length);
         const viewportRows = Math.ceil((await p.$eval('#tree', (e) => e.clientHeight)) / 22);
@@ -727,12 +763,14 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
 
       await check('collapse/expand of the 10k root (timing, median of 9)', async () => {
         const t = await p.evaluate(async () => {
-          const tree = document.getElementById('tree');
+          const tree = /** @type {HTMLElement} */ (document.getElementById('tree'));
           tree.focus();
+          /** @param {string} k */
           const key = (k) => tree.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
           const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
           key('Home');
           await frame();
+          /** @param {string} k */
           const measure = async (k) => {
             const t0 = performance.now();
             key(k);
@@ -742,19 +780,27 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
             await frame();
             return { handler, layout, frame: performance.now() - t0, rows: tree.querySelectorAll('.row[data-span-id]').length };
           };
+          /** @typedef {{ handler: number, layout: number, frame: number, rows: number }} Run */
+          /** @type {{ collapse: Run[], expand: Run[] }} */
           const runs = { collapse: [], expand: [] };
           for (let i = 0; i < 9; i++) {
             runs.collapse.push(await measure('ArrowLeft'));
             runs.expand.push(await measure('ArrowRight'));
           }
+          /**
+           * @param {Run[]} list
+           * @param {'handler' | 'layout' | 'frame'} f
+           */
           const stat = (list, f) => {
             const v = list.map((x) => x[f]).sort((a, b) => a - b);
             return { median: v[v.length >> 1], min: v[0] };
           };
-          const sum = (list) => ({ handler: stat(list, 'handler'), layout: stat(list, 'layout'), frame: stat(list, 'frame'), rows: list.at(-1).rows });
+          /** @param {Run[]} list */
+          const sum = (list) => ({ handler: stat(list, 'handler'), layout: stat(list, 'layout'), frame: stat(list, 'frame'), rows: list[list.length - 1].rows });
           return { collapse: sum(runs.collapse), expand: sum(runs.expand) };
         });
         metrics.collapse10k = t;
+        /** @param {{ median: number, min: number }} x */
         const fmt = (x) => `${x.median.toFixed(1)} ms (min ${x.min.toFixed(1)})`;
         for (const [name, r] of Object.entries(t)) {
           log(`       ${name.padEnd(8)} handler ${fmt(r.handler)}, incl. style+layout ${fmt(r.layout)}, to next frame ${fmt(r.frame)}; ${r.rows} rows in DOM`);
@@ -767,7 +813,8 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
 
     await check('collapse all / expand all on 10k spans', async () => {
         const t = await p.evaluate(async () => {
-          const btn = (icon) => document.querySelector(`vscode-toolbar-button[icon="${icon}"]`);
+          /** @param {string} icon */
+          const btn = (icon) => /** @type {HTMLElement} */ (document.querySelector(`vscode-toolbar-button[icon="${icon}"]`));
           const t0 = performance.now();
           btn('collapse-all').click();
           void document.body.offsetHeight;
@@ -784,8 +831,8 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
       });
 
       await check('revealSpan on a deep span of the 10k trace (collapsed ancestors)', async () => {
-        const deep = fixtureInfo.big10000.deep;
-        await p.evaluate(() => document.querySelector('vscode-toolbar-button[icon="collapse-all"]').click());
+        const deep = present(fixtureInfo.big10000.deep, 'a span 5 levels deep in the 10k trace');
+        await p.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('vscode-toolbar-button[icon="collapse-all"]')).click());
         await p.evaluate((spanId) => window.__host.send({ type: 'revealSpan', spanId }), deep);
         await waitSelected(p, deep);
         assert(await p.isVisible(`.row[data-span-id="${deep}"]`), 'revealed row not visible');
@@ -794,8 +841,8 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
 
       await check('scrolling the 10k trace keeps rows bounded and contiguous', async () => {
         const r = await p.evaluate(async () => {
-          const tree = document.getElementById('tree');
-          document.querySelector('vscode-toolbar-button[icon="expand-all"]').click();
+          const tree = /** @type {HTMLElement} */ (document.getElementById('tree'));
+          /** @type {HTMLElement} */ (document.querySelector('vscode-toolbar-button[icon="expand-all"]')).click();
           tree.scrollTop = tree.scrollHeight / 2;
           await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 50)));
           const rows = [...tree.querySelectorAll('.row[data-span-id]')];
@@ -808,21 +855,30 @@ export async function runWebviewChecks({ browser, origin, log = console.log } = 
       });
 
       await check('no CSP violations or errors (10k trace)', async () => {
-        const csp = await v.cspViolations();
+        const csp = await view().cspViolations();
         assert(csp.length === 0, `CSP violations: ${csp.join('; ')}`);
-        assert(v.problems.length === 0, v.problems.join('; '));
+        assert(view().problems.length === 0, view().problems.join('; '));
       });
     }
-    await v.close();
+    await view().close();
   }
 
   return { ...summary(), metrics };
 }
 
+/**
+ * The span id of the selected row, or null.
+ * @param {Page} page
+ */
 async function selectedId(page) {
-  return page.evaluate(() => document.querySelector('#tree .row[aria-selected="true"]')?.dataset.spanId ?? null);
+  return page.evaluate(() => /** @type {HTMLElement | null} */ (document.querySelector('#tree .row[aria-selected="true"]'))?.dataset.spanId ?? null);
 }
 
+/**
+ * Waits until the row of `spanId` is the selected one.
+ * @param {Page} page
+ * @param {string} spanId
+ */
 async function waitSelected(page, spanId) {
   await page.waitForSelector(`#tree .row[data-span-id="${spanId}"][aria-selected="true"]`, { timeout: 5000 });
 }
@@ -833,9 +889,10 @@ async function fixturesInNode() {
   const big = makeBigTrace(10000);
   // The deepest span (a vector-db query under server/http/tool/step) near the end.
   const byId = new Map(big.skeleton.spans.map((s) => [s.spanId, s]));
+  /** @param {SkeletonSpan} s */
   const depth = (s) => {
     let d = 0;
-    for (let p = s.parentSpanId; p && byId.has(p); p = byId.get(p).parentSpanId) d++;
+    for (let parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined; parent; parent = parent.parentSpanId ? byId.get(parent.parentSpanId) : undefined) d++;
     return d;
   };
   const deep = [...big.skeleton.spans].reverse().find((s) => depth(s) >= 5)?.spanId;
@@ -844,14 +901,23 @@ async function fixturesInNode() {
 
 // ── screenshots ────────────────────────────────────────────────────────────────────────────
 
-/** Screenshots for people to look at; returns the file paths. */
+/**
+ * Screenshots for people to look at; returns the file paths.
+ * @param {{ browser: Browser, origin: string }} options
+ */
 export async function takeScreenshots({ browser, origin }) {
   const { makeAgentTrace } = await import('./fixtures.mjs');
   const agent = makeAgentTrace();
-  const byName = (n) => agent.skeleton.spans.find((s) => s.name === n).spanId;
+  /** @param {string} n */
+  const byName = (n) => present(agent.skeleton.spans.find((s) => s.name === n), `span "${n}"`).spanId;
   const failing = byName('execute_tool get_forecast');
   const chat = byName('chat gpt-4o-mini');
+  /** @type {string[]} */
   const files = [];
+  /**
+   * @param {string} name
+   * @param {Page} page
+   */
   const shot = async (name, page) => {
     const file = join(resultsDir, `${name}.png`);
     await page.screenshot({ path: file });
@@ -883,7 +949,7 @@ export async function takeScreenshots({ browser, origin }) {
     await v.page.mouse.move(5, 5);
     await shot(`conversation-${theme}`, v.page);
     await v.page.evaluate(() => {
-      const c = document.getElementById('conversation');
+      const c = /** @type {HTMLElement} */ (document.getElementById('conversation'));
       c.scrollTop = c.scrollHeight;
     });
     await shot(`conversation-answer-${theme}`, v.page);

@@ -1,9 +1,25 @@
+// @ts-check
 // Node-side checks of the webview's pure modules (tree model, formatting, GenAI formatting), bundled with esbuild
 // the same way the webview is, so no DOM is needed. Used by check.mjs.
 import { importBundled } from './page.mjs';
 
+/** @typedef {import('../../src/model/trace').SkeletonSpan} SkeletonSpan */
+/** @typedef {import('../../src/model/genai').GenAiBadge} GenAiBadge */
+/** @typedef {import('../../webview/trace/tree').TraceTree} TraceTree */
+
+/**
+ * A TypeScript module bundled for a neutral platform (no DOM, no Node).
+ * @param {string} entry
+ */
 const importTs = (entry) => importBundled(entry, 'neutral');
 
+/**
+ * @param {string} spanId
+ * @param {string | null} parentSpanId
+ * @param {number} startOffsetMs
+ * @param {Partial<SkeletonSpan>} [extra]
+ * @returns {SkeletonSpan}
+ */
 const span = (spanId, parentSpanId, startOffsetMs, extra = {}) => ({
   spanId,
   parentSpanId,
@@ -17,12 +33,22 @@ const span = (spanId, parentSpanId, startOffsetMs, extra = {}) => ({
   hasException: false,
   ...extra,
 });
+/** @param {SkeletonSpan[]} spans */
 const trace = (spans) => ({ traceId: 'a'.repeat(32), startTimeUnixNano: '1000000000', durationMs: 10, spans });
 
+/**
+ * Runs the Node-side checks, logging each; returns the counts.
+ * @param {{ log?: (line: string) => void }} [options]
+ */
 export async function runModelChecks({ log = console.log } = {}) {
-  const { TraceTree } = await importTs('webview/trace/tree.ts');
-  const f = await importTs('src/model/format.ts');
+  const { TraceTree } = /** @type {typeof import('../../webview/trace/tree')} */ (await importTs('webview/trace/tree.ts'));
+  const f = /** @type {typeof import('../../src/model/format')} */ (await importTs('src/model/format.ts'));
+  /** @type {{ name: string, ok: boolean, error?: unknown }[]} */
   const results = [];
+  /**
+   * @param {string} name
+   * @param {() => void} fn
+   */
   const check = (name, fn) => {
     try {
       fn();
@@ -30,12 +56,18 @@ export async function runModelChecks({ log = console.log } = {}) {
       log(`  ok   ${name}`);
     } catch (e) {
       results.push({ name, ok: false, error: e });
-      log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split('\n').slice(0, 3).join('\n       ')}`);
+      log(`  FAIL ${name}\n       ${String(e instanceof Error ? (e.stack ?? e) : e).split('\n').slice(0, 3).join('\n       ')}`);
     }
   };
+  /**
+   * @param {unknown} a
+   * @param {unknown} b
+   * @param {string} msg
+   */
   const eq = (a, b, msg) => {
     if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`);
   };
+  /** @param {TraceTree} t */
   const ids = (t) => Array.from({ length: t.visibleCount }, (_, r) => t.nodes[t.nodeAtRow(r)].span.spanId);
 
   check('tree: children listed before their parents still nest, siblings by start time', () => {
@@ -65,8 +97,9 @@ export async function runModelChecks({ log = console.log } = {}) {
   check('tree: collapse, expand, reveal and rowOfNode', () => {
     const t = new TraceTree(trace([span('r', null, 0), span('a', 'r', 1), span('a1', 'a', 1.5), span('b', 'r', 2)]), new Set(['a']));
     eq(ids(t), ['r', 'a', 'b'], 'collapsed from the id set');
-    eq(t.rowOfNode(t.indexBySpanId.get('a1')), -1, 'hidden node has no row');
-    t.revealNode(t.indexBySpanId.get('a1'));
+    const a1 = /** @type {number} */ (t.indexBySpanId.get('a1'));
+    eq(t.rowOfNode(a1), -1, 'hidden node has no row');
+    t.revealNode(a1);
     eq(ids(t), ['r', 'a', 'a1', 'b'], 'reveal expands ancestors');
     t.setCollapsed(0, true);
     eq(ids(t), ['r'], 'collapse root');
@@ -88,6 +121,7 @@ export async function runModelChecks({ log = console.log } = {}) {
   });
 
   check('tree: 10,000 spans build, and collapse/expand the root (model only)', () => {
+    /** @type {SkeletonSpan[]} */
     const spans = [span('root', null, 0)];
     for (let i = 1; i < 10000; i++) spans.push(span(`s${i}`, i % 10 === 1 ? 'root' : `s${i - (i % 10) + 1}`, i));
     const t0 = performance.now();
@@ -115,8 +149,9 @@ export async function runModelChecks({ log = console.log } = {}) {
     eq(f.formatLocalTime('not a number'), '—', 'bad time');
   });
 
-  const g = await importTs('src/model/genaiFormat.ts');
+  const g = /** @type {typeof import('../../src/model/genaiFormat')} */ (await importTs('src/model/genaiFormat.ts'));
   check('genai format: row suffix (model, tokens, agent/tool names without repeating the span name)', () => {
+    /** @type {GenAiBadge} */
     const llm = { kind: 'llm', model: 'gpt-4o-mini-2024-07-18', inputTokens: 412, outputTokens: 61 };
     eq(g.genaiRowSuffix(llm, 'chat gpt-4o-mini'), '412 in · 61 out', 'model implied by the span name');
     eq(g.genaiRowSuffix(llm, 'ChatOpenAI'), 'gpt-4o-mini-2024-07-18 · 412 in · 61 out', 'model shown');
@@ -127,7 +162,7 @@ export async function runModelChecks({ log = console.log } = {}) {
   });
   check('genai format: token counts, icons, shortening', () => {
     eq([g.formatTokenCount(999), g.formatTokenCount(9876), g.formatTokenCount(12345), g.formatTokenCount(234567), g.formatTokenCount(1234567)], ['999', '9,876', '12.3k', '235k', '1.2M'], 'formatTokenCount');
-    eq(['llm', 'tool', 'agent', 'retriever', 'embeddings', 'workflow'].map(g.genaiKindIcon), ['sparkle', 'tools', 'robot', 'search', 'symbol-array', 'type-hierarchy'], 'icons');
+    eq(/** @type {const} */ (['llm', 'tool', 'agent', 'retriever', 'embeddings', 'workflow']).map(g.genaiKindIcon), ['sparkle', 'tools', 'robot', 'search', 'symbol-array', 'type-hierarchy'], 'icons');
     eq(g.shortenText('What is\n the   weather in Paris right now?', 20), 'What is the weather…', 'shortenText');
     eq(g.usageTotal({ inputTokens: 3, outputTokens: 4 }), 7, 'usageTotal');
   });

@@ -1,7 +1,12 @@
+// @ts-check
 // Deterministic random data for the harness fixtures (fixtures.mjs, usageFixtures.mjs). Plain ESM
 // with no imports: it runs in Node (the checks) and in the page (the fake hosts).
 
-/** A deterministic PRNG (mulberry32): a function returning numbers in [0, 1). */
+/**
+ * A deterministic PRNG (mulberry32): a function returning numbers in [0, 1).
+ * @param {number} seed
+ * @returns {() => number}
+ */
 export function rng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -13,7 +18,11 @@ export function rng(seed) {
   };
 }
 
-/** `len` lowercase hex digits from `rand`, never all zeros (an invalid OTLP trace or span id). */
+/**
+ * `len` lowercase hex digits from `rand`, never all zeros (an invalid OTLP trace or span id).
+ * @param {() => number} rand
+ * @param {number} len
+ */
 export function hex(rand, len) {
   let s = '';
   while (s.length < len) s += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');

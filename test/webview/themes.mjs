@@ -1,3 +1,4 @@
+// @ts-check
 // VS Code theme variables as a webview receives them (a realistic subset of Dark Modern, Light+
 // and Dark High Contrast), plus VS Code's default webview stylesheet. The harness injects these
 // the way VS Code does: variables on <html>, a theme class on <body>.
@@ -11,6 +12,13 @@ const fonts = {
   '--vscode-editor-font-size': '14px',
 };
 
+/**
+ * A VS Code theme as a webview sees it: the class and data attributes VS Code puts on <body> and
+ * the CSS variables it sets on <html>.
+ * @typedef {{ bodyClass: string, kind: string, name: string, vars: Record<string, string> }} Theme
+ */
+
+/** @type {Record<'dark' | 'light' | 'hc', Theme>} */
 export const themes = {
   dark: {
     bodyClass: 'vscode-dark',

@@ -1,3 +1,4 @@
+// @ts-check
 // Generated UsageReports for the Usage view checks (shapes of src/model/cost.ts). Totals are summed by
 // the real src/model/cost.ts, so this module is bundled with esbuild wherever it runs: in Node (the
 // checks compute expected values from it) and in the page (the fake host sends it; page.mjs serves
@@ -7,9 +8,33 @@
 import { roundUsd, sumCosts } from '../../src/model/cost.ts';
 import { hex, rng } from './random.mjs';
 
+/** @typedef {import('../../src/model/cost').UsageReport} UsageReport */
+/** @typedef {import('../../src/model/cost').UsageScope} UsageScope */
+/** @typedef {import('../../src/model/cost').UsagePoint} UsagePoint */
+/** @typedef {import('../../src/model/cost').CallCost} CallCost */
+/** @typedef {import('../../src/model/cost').TokenTotals} TokenTotals */
+/** @typedef {import('../../src/model/cost').LatencyStats} LatencyStats */
+/**
+ * How a model is costed: list prices in USD per million tokens (priced), the span's own cost
+ * (reported) or nothing (unknown); its context window; whether it reasons.
+ * @typedef {{ provider: string, price?: { in: number, cached: number, out: number }, reported?: { in: number, out: number },
+ *   window?: number, reasoning?: boolean, unknown?: boolean }} UsageModel
+ */
+/**
+ * One generated model call of a trace (tokens, latency in ms, start offset in the trace).
+ * @typedef {{ spanId: string, model: string, offsetMs: number, input: number, output: number, cacheRead: number,
+ *   cacheWrite: number, reasoning: number, latencyMs: number, error: boolean }} UsageCall
+ */
+/**
+ * One generated trace: its label and session, start (Unix ms), duration, model calls and tool calls.
+ * @typedef {{ traceId: string, label: string, sessionId: string, startMs: number, durationMs: number, calls: UsageCall[],
+ *   toolCalls: number, toolErrors: number }} UsageTrace
+ */
+
 const BASE_MS = Date.UTC(2024, 10, 21, 9, 12, 5, 123); // 2024-11-21 09:12:05.123 UTC
 
 /** How each model is costed: list price (priced), the span's own cost (reported) or nothing (unknown). */
+/** @type {Record<string, UsageModel>} */
 export const USAGE_MODELS = {
   'gpt-4o-mini': { provider: 'openai', price: { in: 0.15, cached: 0.075, out: 0.6 }, window: 128_000 },
   'claude-sonnet-4-5': { provider: 'anthropic', reported: { in: 3, out: 15 }, window: 200_000 },
@@ -26,13 +51,19 @@ const QUESTIONS = [
   'Draft a reply to the customer about the refund',
 ];
 
-/** The generated calls of every trace (fixed seed). */
+/**
+ * The generated calls of every trace (fixed seed).
+ * @param {{ mapTraces?: (traces: UsageTrace[]) => UsageTrace[] }} [overrides]
+ * @returns {UsageTrace[]}
+ */
 function makeTraces(overrides = {}) {
   const rand = rng(20241121);
+  /** @type {UsageTrace[]} */
   const traces = [];
   let t = BASE_MS;
   for (let i = 0; i < 24; i++) {
     const traceId = hex(rand, 32);
+    /** @type {UsageCall[]} */
     const calls = [];
     const n = 1 + Math.floor(rand() * 4);
     let offset = 40 + rand() * 200;
@@ -77,6 +108,11 @@ function makeTraces(overrides = {}) {
   return overrides.mapTraces ? overrides.mapTraces(traces) : traces;
 }
 
+/**
+ * The cost of a call, as the worker's pricing would give it.
+ * @param {UsageCall} call
+ * @returns {CallCost}
+ */
 function callCost(call) {
   const m = USAGE_MODELS[call.model] ?? { unknown: true, provider: 'acme' };
   if (m.unknown) {
@@ -85,7 +121,7 @@ function callCost(call) {
   if (m.reported) {
     return { status: 'reported', costUsd: roundUsd((call.input * m.reported.in + call.output * m.reported.out) / 1e6), model: call.model };
   }
-  const p = m.price;
+  const p = /** @type {NonNullable<UsageModel['price']>} */ (m.price);
   const inputUsd = ((call.input - call.cacheRead) * p.in) / 1e6;
   const cacheReadUsd = (call.cacheRead * p.cached) / 1e6;
   const outputUsd = ((call.output - call.reasoning) * p.out) / 1e6;
@@ -101,6 +137,10 @@ function callCost(call) {
   };
 }
 
+/**
+ * @param {UsageCall[]} calls
+ * @returns {TokenTotals}
+ */
 function tokenTotals(calls) {
   const t = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, total: 0 };
   for (const c of calls) {
@@ -114,16 +154,29 @@ function tokenTotals(calls) {
   return t;
 }
 
+/**
+ * Latency stats by nearest rank, as src/core/usage computes them.
+ * @param {number[]} samples
+ * @returns {LatencyStats | null}
+ */
 function latency(samples) {
   if (samples.length === 0) return null;
   const s = [...samples].sort((a, b) => a - b);
+  /** @param {number} p */
   const rank = (p) => s[Math.max(0, Math.ceil(p * s.length) - 1)];
   return { count: s.length, p50Ms: rank(0.5), p95Ms: rank(0.95), p99Ms: rank(0.99), maxMs: s[s.length - 1], meanMs: s.reduce((a, b) => a + b, 0) / s.length, samplesMs: s };
 }
 
-/** A report over some traces; `scope` as in UsageScope. Points: traces, or the calls of one trace. */
+/**
+ * A report over some traces; `scope` as in UsageScope. Points: traces, or the calls of one trace.
+ * @param {UsageScope} scope
+ * @param {UsageTrace[]} traces
+ * @param {{ truncated?: boolean }} [options]
+ * @returns {UsageReport}
+ */
 function reportOf(scope, traces, { truncated = false } = {}) {
   const calls = traces.flatMap((t) => t.calls.map((c) => ({ ...c, trace: t, cost: callCost(c) })));
+  /** @type {Map<string, { model: string, provider: string | undefined, calls: typeof calls }>} */
   const byModel = new Map();
   for (const c of calls) {
     let m = byModel.get(c.model);
@@ -134,8 +187,10 @@ function reportOf(scope, traces, { truncated = false } = {}) {
     .map((m) => ({ model: m.model, ...(m.provider ? { provider: m.provider } : {}), calls: m.calls.length, tokens: tokenTotals(m.calls), cost: sumCosts(m.calls.map((c) => c.cost)) }))
     .sort((a, b) => b.cost.costUsd - a.cost.costUsd || b.calls - a.calls);
   const contextUse = calls
-    .filter((c) => USAGE_MODELS[c.model]?.window)
-    .map((c) => ({ spanId: c.spanId, model: c.model, inputTokens: c.input, contextWindow: USAGE_MODELS[c.model].window, utilization: c.input / USAGE_MODELS[c.model].window }));
+    .flatMap((c) => {
+      const window = USAGE_MODELS[c.model]?.window;
+      return window ? [{ spanId: c.spanId, model: c.model, inputTokens: c.input, contextWindow: window, utilization: c.input / window }] : [];
+    });
   const toolCalls = traces.reduce((s, t) => s + t.toolCalls, 0);
   const toolErrors = traces.reduce((s, t) => s + t.toolErrors, 0);
   const points =
@@ -198,6 +253,8 @@ export const HOSTILE_LABEL = '<script>window.__xss=2</script><b>bold?</b>';
  * The fixture set by name. `rich`: the normal agent app. `xss`: model names and trace labels that
  * look like HTML or spreadsheet formulas. `nocalls`: traces without model calls. `empty`: nothing
  * stored (reports are null). `truncated`: "all" summed only the newest traces.
+ * @returns {{ name: string, selection: { trace: { id: string, label: string }, session: { id: string, label: string } },
+ *   selectedTrace: UsageTrace, reports: Record<'all' | 'session' | 'trace', UsageReport | null> }}
  */
 export function makeUsageFixture(name = 'rich') {
   let traces;

@@ -11,6 +11,7 @@ import type { SpanId, TraceId } from '../../src/model/trace';
 import { formatDuration, formatOffset } from '../../src/model/format';
 import { formatTokenCount, formatTokensInOut } from '../../src/model/genaiFormat';
 import { describeCost, formatCostUsd } from '../../src/model/cost';
+import { assertNever } from '../../src/protocol/channel';
 import { partsText, renderContentMissing, renderMessage, renderSystemInstructions, renderToolCard } from './messages';
 import { flashCopied, type ValueContext } from './values';
 
@@ -275,8 +276,4 @@ function emptyState(title: string, text: string): TemplateResult {
     <p class="conv-empty-title">${title}</p>
     <p>${text}</p>
   </div>`;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected conversation state: ${JSON.stringify(x)}`);
 }

@@ -15,6 +15,7 @@ import { renderGenAiSections } from './genaiDetails';
 import type { SourceHooks } from './source';
 import { genaiKindIcon, genaiKindLabel } from '../../src/model/genaiFormat';
 import { MISSING_PARENT_EXPLANATION } from '../../src/model/spanHierarchy';
+import { assertNever } from '../../src/protocol/channel';
 
 export type DetailsState =
   | { kind: 'empty' }
@@ -400,8 +401,4 @@ function str(v: unknown): string {
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected details state: ${JSON.stringify(x)}`);
 }

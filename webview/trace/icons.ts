@@ -1,4 +1,5 @@
 import type { SpanKind } from '../../src/model/trace';
+import { assertNever } from '../../src/protocol/channel';
 
 /** Codicon name per span kind (the waterfall row and the details header). */
 export function kindIcon(kind: SpanKind): string {
@@ -16,7 +17,7 @@ export function kindIcon(kind: SpanKind): string {
     case 'unspecified':
       return 'circle-small';
     default:
-      return assertNeverKind(kind);
+      return assertNever(kind);
   }
 }
 
@@ -36,13 +37,9 @@ export function kindLabel(kind: SpanKind): string {
     case 'unspecified':
       return 'Unspecified';
     default:
-      return assertNeverKind(kind);
+      return assertNever(kind);
   }
 }
 
-function assertNeverKind(kind: never): never {
-  throw new Error(`unexpected span kind: ${String(kind)}`);
-}
-
-/** Number of service colors in trace.css (`.svc-0` … `.svc-N`); indexes wrap around. */
+/** Number of service colors in styles/waterfall.css (`.svc-0` … `.svc-N`); indexes wrap around. */
 export const SERVICE_PALETTE_SIZE = 8;

@@ -18,6 +18,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { html, render } from 'lit';
 import type { SkeletonSpan, SpanDetail, SpanId, TraceSkeleton, TraceSummary } from '../../src/model/trace';
 import type { TraceViewEvent } from '../../src/protocol/traceView';
+import { assertNever } from '../../src/protocol/channel';
 import { ConversationView } from './conversation';
 import { DetailsPane } from './details';
 import { nanoDiffMs } from '../../src/model/format';
@@ -457,10 +458,6 @@ class TraceApp {
     this.state.traceId = this.skeleton?.traceId ?? this.state.traceId;
     this.conn.saveState({ ...this.state });
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected event: ${JSON.stringify(x)}`);
 }
 
 const appEl = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));

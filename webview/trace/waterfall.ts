@@ -6,21 +6,22 @@
  *   view works under a nonce-only `style-src` CSP.
  * - The list is one focusable `role="tree"` element; the selected row is its
  *   `aria-activedescendant`. Selection follows the keyboard (WAI-ARIA tree pattern).
+ *
+ * This class owns the rows (virtualization, recycling), the selection and the input. Its parts:
+ * waterfallColumns.ts (header, time axis, gridlines, name column width), waterfallRow.ts (what
+ * one row shows) and treeNavigation.ts (what a key does, pure).
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
-import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { SpanId } from '../../src/model/trace';
-import { formatDuration, formatOffset, formatTick, niceTicks } from '../../src/model/format';
-import { genaiKindIcon, genaiKindLabel, genaiRowSuffix, formatTokensInOut } from '../../src/model/genaiFormat';
-import { formatUsd } from '../../src/model/cost';
-import { kindIcon, kindLabel, SERVICE_PALETTE_SIZE } from './icons';
-import { MISSING_PARENT_EXPLANATION } from '../../src/model/spanHierarchy';
+import { assertNever } from '../../src/protocol/channel';
+import { clamp, div } from './dom';
 import type { TraceTree } from './tree';
+import { treeKeyAction } from './treeNavigation';
+import { WaterfallColumns } from './waterfallColumns';
+import { bindRowNode, bindRowState, createRow, rowId, type EventMark, type RowView } from './waterfallRow';
 
-/** Row height in px: keep in sync with `--row-height` in trace.css. */
+/** Row height in px: keep in sync with `--row-height` in styles/base.css. */
 export const ROW_HEIGHT = 22;
-/** Indentation per tree level in px: keep in sync with the guide gradient in trace.css. */
-const INDENT = 12;
 const OVERSCAN = 10;
 /** Parked rows kept for reuse (about two screens of rows). */
 const MAX_PARKED = 120;
@@ -42,33 +43,11 @@ export interface WaterfallCallbacks {
   onActivate?(spanId: SpanId, origin: 'dblclick' | 'enter'): Promise<boolean> | void;
 }
 
-interface RowView {
-  el: HTMLDivElement;
-  twistie: HTMLSpanElement;
-  guides: HTMLSpanElement;
-  kind: HTMLSpanElement;
-  name: HTMLSpanElement;
-  /** GenAI suffix: model and tokens, agent or tool name. */
-  gen: HTMLSpanElement;
-  svc: HTMLSpanElement;
-  orphan: HTMLSpanElement;
-  err: HTMLSpanElement;
-  bar: HTMLDivElement;
-  dur: HTMLSpanElement;
-  /** Node bound to this element, and the tree version it was bound for. */
-  node: number;
-  version: number;
-  /** `collapsed|selected|marks` signature, to skip no-op updates. */
-  stateKey: string;
-}
-
 export class Waterfall {
   readonly element: HTMLDivElement;
   private readonly scroller: HTMLDivElement;
   private readonly sizer: HTMLDivElement;
-  private readonly grid: HTMLDivElement;
-  private readonly header: HTMLDivElement;
-  private readonly axis: HTMLDivElement;
+  private readonly columns: WaterfallColumns;
   private readonly virtualizer: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly options: ConstructorParameters<typeof Virtualizer<HTMLDivElement, HTMLDivElement>>[0];
   private notifyOffset: ((offset: number, isScrolling: boolean) => void) | null = null;
@@ -85,32 +64,15 @@ export class Waterfall {
    */
   private readonly parked: RowView[] = [];
   /** Event positions (fractions of the span's duration) for spans whose details were loaded. */
-  private readonly eventMarks = new Map<SpanId, { at: number; exception: boolean }[]>();
-  private nameColumnFraction: number;
-  private axisKey = '';
+  private readonly eventMarks = new Map<SpanId, EventMark[]>();
 
   constructor(private readonly callbacks: WaterfallCallbacks, nameColumnFraction: number) {
-    this.nameColumnFraction = nameColumnFraction;
     this.element = div('waterfall');
-
-    this.header = div('wf-header');
-    const nameHeader = div('wf-header-name');
-    const title = span('wf-header-title');
-    title.textContent = 'Span';
-    const tools = div('wf-header-tools');
-    tools.append(
-      toolbarButton('expand-all', 'Expand All', () => this.setAllCollapsed(false)),
-      toolbarButton('collapse-all', 'Collapse All', () => this.setAllCollapsed(true)),
-    );
-    nameHeader.append(title, tools);
-    const resizer = div('col-resizer');
-    resizer.setAttribute('role', 'separator');
-    resizer.setAttribute('aria-orientation', 'vertical');
-    resizer.title = 'Drag to resize the span column';
-    this.axis = div('tl axis');
-    const axisCell = div('wf-header-time');
-    axisCell.append(this.axis);
-    this.header.append(nameHeader, axisCell, resizer);
+    this.columns = new WaterfallColumns(this.element, nameColumnFraction, {
+      expandAll: () => this.setAllCollapsed(false),
+      collapseAll: () => this.setAllCollapsed(true),
+      onNameColumnResized: (fraction) => this.callbacks.onNameColumnResized(fraction),
+    });
 
     this.scroller = div('wf-body');
     this.scroller.id = 'tree';
@@ -118,11 +80,9 @@ export class Waterfall {
     this.scroller.setAttribute('role', 'tree');
     this.scroller.setAttribute('aria-label', 'Spans');
     this.sizer = div('wf-sizer');
-    this.grid = div('grid');
-    this.grid.setAttribute('aria-hidden', 'true');
-    this.sizer.append(this.grid);
+    this.sizer.append(this.columns.grid);
     this.scroller.append(this.sizer);
-    this.element.append(this.header, this.scroller);
+    this.element.append(this.columns.header, this.scroller);
 
     this.options = {
       count: 0,
@@ -146,12 +106,15 @@ export class Waterfall {
     this.scroller.addEventListener('dblclick', (e) => this.onDoubleClick(e));
     this.scroller.addEventListener('scroll', () => this.callbacks.onViewStateChanged(), { passive: true });
     this.scroller.addEventListener('focus', () => this.ensureActiveDescendant());
-    this.installColumnResizer(resizer);
-    new ResizeObserver(() => this.onResize()).observe(this.element);
+    new ResizeObserver(() => {
+      this.columns.applyNameColumn();
+      this.columns.updateScrollbarGutter(this.scroller);
+      this.columns.updateAxis();
+    }).observe(this.element);
     // The scroller's content box also changes when its scrollbar appears or goes (expand/collapse).
     new ResizeObserver(() => {
-      this.updateScrollbarGutter();
-      this.updateAxis();
+      this.columns.updateScrollbarGutter(this.scroller);
+      this.columns.updateAxis();
     }).observe(this.scroller);
   }
 
@@ -159,7 +122,7 @@ export class Waterfall {
   mount(): void {
     this.virtualizer._didMount();
     this.virtualizer._willUpdate();
-    this.applyNameColumn();
+    this.columns.applyNameColumn();
   }
 
   get scrollTop(): number {
@@ -193,8 +156,7 @@ export class Waterfall {
     this.version++;
     this.selected = tree && selectSpanId !== null ? (tree.indexBySpanId.get(selectSpanId) ?? -1) : -1;
     if (tree && this.selected >= 0) tree.revealNode(this.selected);
-    this.axisKey = '';
-    this.updateAxis();
+    this.columns.setScale(tree ? tree.scaleMs : null);
     this.scroller.setAttribute('aria-label', tree ? `Spans (${tree.size})` : 'Spans');
     this.syncCount();
     if ('top' in scroll) {
@@ -205,7 +167,7 @@ export class Waterfall {
       if (row >= 0) this.setScrollTop(row * ROW_HEIGHT - anchorId.offsetPx);
     }
     this.renderRows();
-    this.updateScrollbarGutter();
+    this.columns.updateScrollbarGutter(this.scroller);
   }
 
   /** Selects a span (expanding its ancestors) and scrolls it into view. */
@@ -223,7 +185,7 @@ export class Waterfall {
   }
 
   /** Event ticks for a span, from its loaded details: `at` is a fraction of the span's duration. */
-  setEventMarks(spanId: SpanId, marks: { at: number; exception: boolean }[]): void {
+  setEventMarks(spanId: SpanId, marks: EventMark[]): void {
     this.eventMarks.set(spanId, marks);
     if (this.eventMarks.size > 500) this.eventMarks.delete(this.eventMarks.keys().next().value!);
     const node = this.tree?.indexBySpanId.get(spanId);
@@ -285,10 +247,10 @@ export class Waterfall {
       const node = tree.nodeAtRow(item.index);
       let view = this.rows.get(node);
       if (!view) {
-        view = this.unpark(node) ?? this.createRow();
+        view = this.unpark(node) ?? createRow();
         this.rows.set(node, view);
       }
-      if (view.node !== node || view.version !== this.version) this.bindNode(view, node);
+      if (view.node !== node || view.version !== this.version) bindRowNode(view, tree, node, this.version);
       this.bindState(view, false);
       const transform = `translateY(${item.start}px)`;
       if (view.el.style.transform !== transform) view.el.style.transform = transform;
@@ -333,204 +295,10 @@ export class Waterfall {
     return view;
   }
 
-  private createRow(): RowView {
-    const el = document.createElement('div');
-    el.className = 'row';
-    el.setAttribute('role', 'treeitem');
-    const name = div('cell-name');
-    const guides = span('guides');
-    const twistie = span('twistie codicon');
-    const kind = span('kind codicon');
-    const label = span('name');
-    const gen = span('gen');
-    const svc = span('svc');
-    const orphan = span('orphan codicon codicon-debug-disconnect');
-    const err = span('err codicon codicon-error');
-    name.append(guides, twistie, kind, label, gen, svc, orphan, err);
-    const time = div('cell-time');
-    const tl = div('tl');
-    const bar = document.createElement('div');
-    const dur = span('dur');
-    tl.append(bar, dur);
-    time.append(tl);
-    el.append(name, time);
-    return { el, twistie, guides, kind, name: label, gen, svc, orphan, err, bar, dur, node: -1, version: -1, stateKey: '' };
-  }
-
-  /** Everything that depends only on the span (not on selection/collapse). */
-  private bindNode(view: RowView, node: number): void {
-    const tree = this.tree!;
-    const n = tree.nodes[node]!;
-    const s = n.span;
-    view.node = node;
-    view.version = this.version;
-    view.stateKey = '';
-    const el = view.el;
-    el.id = rowId(node);
-    el.dataset.spanId = s.spanId;
-    el.setAttribute('aria-level', String(n.depth + 1));
-    el.setAttribute('aria-setsize', String(n.setSize));
-    el.setAttribute('aria-posinset', String(n.posInSet));
-    el.classList.toggle('error', s.statusCode === 'error');
-    el.classList.toggle('missing-parent', n.placeholder);
-    view.guides.style.width = `${n.depth * INDENT}px`;
-    const g = s.genai;
-    view.kind.className = n.placeholder
-      ? 'kind codicon codicon-debug-disconnect'
-      : `kind codicon codicon-${g ? genaiKindIcon(g.kind) : kindIcon(s.kind)}${g ? ' genai' : ''}`;
-    view.kind.title = n.placeholder ? 'Not received' : g ? `${genaiKindLabel(g.kind)} (${kindLabel(s.kind)} span)` : kindLabel(s.kind);
-    setText(view.name, s.name || '(unnamed span)');
-    view.name.classList.toggle('unnamed', !s.name);
-    const cost = s.cost === undefined ? '' : s.cost === null ? '—' : formatUsd(s.cost);
-    const suffix = [g ? genaiRowSuffix(g, s.name) : '', cost].filter(Boolean).join(' · ');
-    setText(view.gen, suffix);
-    view.gen.hidden = !suffix;
-    view.gen.title = s.cost === null ? 'Cost unknown: no price for this model (add one with the traceLens.pricing.models setting)' : cost ? `Cost ${cost}` : '';
-    setText(view.svc, n.showService ? s.serviceName : '');
-    view.svc.hidden = !n.showService;
-    view.orphan.hidden = !n.missingParent;
-    view.orphan.title = n.missingParent ? `Parent span ${s.parentSpanId ?? ''} is not in this trace` : '';
-
-    const scale = tree.scaleMs || 1;
-    const startPct = (Math.max(0, s.startOffsetMs) / scale) * 100;
-    const widthPct = (Math.max(0, s.durationMs) / scale) * 100;
-    view.bar.className = n.placeholder ? 'bar missing-parent' : `bar svc-${n.serviceIndex % SERVICE_PALETTE_SIZE}${s.statusCode === 'error' ? ' error' : ''}`;
-    view.bar.style.left = `${startPct}%`;
-    view.bar.style.width = `${widthPct}%`;
-    setText(view.dur, n.placeholder ? '' : formatDuration(s.durationMs));
-    view.dur.style.left = `calc(${Math.min(100, startPct + widthPct)}% + 4px)`;
-
-    if (n.placeholder) {
-      el.title = [`${s.name}: ${s.spanId}`, `${n.childCount} ${n.childCount === 1 ? 'span names' : 'spans name'} it as their parent`, MISSING_PARENT_EXPLANATION].join('\n');
-      return;
-    }
-    const lines = [
-      s.name || '(unnamed span)',
-      `${g ? `${genaiKindLabel(g.kind)} · ` : ''}${kindLabel(s.kind)}${s.serviceName ? ` · ${s.serviceName}` : ''}`,
-      `Start ${formatOffset(s.startOffsetMs)} · Duration ${formatDuration(s.durationMs)}`,
-    ];
-    if (g) {
-      const facts = [g.agentName && `agent ${g.agentName}`, g.toolName && `tool ${g.toolName}`, g.model, formatTokensInOut(g.inputTokens, g.outputTokens) && `tokens ${formatTokensInOut(g.inputTokens, g.outputTokens)}`];
-      const line = facts.filter(Boolean).join(' · ');
-      if (line) lines.push(line);
-    }
-    if (s.statusCode === 'error') lines.push(s.hasException ? 'Status: error (exception)' : 'Status: error');
-    if (s.eventCount) lines.push(`${s.eventCount} event${s.eventCount === 1 ? '' : 's'}`);
-    if (n.missingParent) lines.push(`Parent ${s.parentSpanId ?? ''} not in this trace`);
-    el.title = lines.join('\n');
-  }
-
-  /** Selection, expansion and event ticks. */
+  /** Selection, expansion and event ticks of a bound row. */
   private bindState(view: RowView, force: boolean): void {
     const tree = this.tree!;
-    const n = tree.nodes[view.node]!;
-    const collapsed = tree.isCollapsed(view.node);
-    const selected = view.node === this.selected;
-    const marks = this.eventMarks.get(n.span.spanId);
-    const key = `${collapsed ? 1 : 0}${selected ? 1 : 0}${marks ? marks.length : -1}`;
-    if (!force && key === view.stateKey) return;
-    view.stateKey = key;
-    const el = view.el;
-    el.setAttribute('aria-selected', selected ? 'true' : 'false');
-    el.classList.toggle('selected', selected);
-    if (n.childCount > 0) {
-      el.setAttribute('aria-expanded', collapsed ? 'false' : 'true');
-      view.twistie.className = `twistie codicon ${collapsed ? 'codicon-chevron-right' : 'codicon-chevron-down'}`;
-    } else {
-      el.removeAttribute('aria-expanded');
-      view.twistie.className = 'twistie';
-    }
-    const ownError = n.span.statusCode === 'error';
-    const hiddenError = collapsed && n.descendantError;
-    view.err.hidden = !ownError && !hiddenError;
-    view.err.classList.toggle('hidden-error', !ownError && hiddenError);
-    view.err.title = ownError ? (n.span.hasException ? 'Error (exception)' : 'Error') : hiddenError ? 'A collapsed child span has an error' : '';
-
-    view.bar.replaceChildren();
-    if (marks) {
-      for (const m of marks) {
-        const tick = span(m.exception ? 'evt exception' : 'evt');
-        tick.style.left = `${Math.min(100, Math.max(0, m.at * 100))}%`;
-        view.bar.append(tick);
-      }
-    }
-  }
-
-  private updateAxis(): void {
-    const tree = this.tree;
-    const width = this.axis.clientWidth;
-    const key = `${tree?.scaleMs ?? 0}|${width}`;
-    if (key === this.axisKey) return;
-    this.axisKey = key;
-    this.axis.replaceChildren();
-    this.grid.replaceChildren();
-    if (!tree || width <= 0) return;
-    const { stepMs, ticksMs } = niceTicks(tree.scaleMs, Math.max(2, Math.floor(width / 90)));
-    for (const t of ticksMs) {
-      const pct = `${(t / (tree.scaleMs || 1)) * 100}%`;
-      const label = span('tick');
-      label.textContent = formatTick(t, stepMs);
-      label.style.left = pct;
-      this.axis.append(label);
-      const line = span('gridline');
-      line.style.left = pct;
-      this.grid.append(line);
-    }
-  }
-
-  private onResize(): void {
-    this.applyNameColumn();
-    this.updateScrollbarGutter();
-    this.updateAxis();
-  }
-
-  /** The header sits outside the scroller: pad it by the scrollbar's width so columns line up. */
-  private updateScrollbarGutter(): void {
-    const gutter = this.scroller.offsetWidth - this.scroller.clientWidth;
-    this.header.style.paddingRight = `${Math.max(0, gutter)}px`;
-  }
-
-  private applyNameColumn(): void {
-    const total = this.element.clientWidth;
-    if (total <= 0) return;
-    const px = clamp(Math.round(total * this.nameColumnFraction), 140, Math.max(140, total - 160));
-    this.element.style.setProperty('--name-col', `${px}px`);
-  }
-
-  private installColumnResizer(handle: HTMLElement): void {
-    let startX = 0;
-    let startPx = 0;
-    handle.addEventListener('pointerdown', (e) => {
-      e.preventDefault();
-      handle.setPointerCapture(e.pointerId);
-      startX = e.clientX;
-      startPx = parseFloat(getComputedStyle(this.element).getPropertyValue('--name-col')) || 300;
-      handle.classList.add('active');
-    });
-    handle.addEventListener('pointermove', (e) => {
-      if (!handle.hasPointerCapture(e.pointerId)) return;
-      const total = this.element.clientWidth;
-      const px = clamp(startPx + e.clientX - startX, 140, Math.max(140, total - 160));
-      this.nameColumnFraction = px / total;
-      this.element.style.setProperty('--name-col', `${px}px`);
-      this.axisKey = '';
-      this.updateAxis();
-    });
-    const end = (e: PointerEvent) => {
-      if (!handle.hasPointerCapture(e.pointerId)) return;
-      handle.releasePointerCapture(e.pointerId);
-      handle.classList.remove('active');
-      this.callbacks.onNameColumnResized(this.nameColumnFraction);
-    };
-    handle.addEventListener('pointerup', end);
-    handle.addEventListener('pointercancel', end);
-    handle.addEventListener('dblclick', () => {
-      this.nameColumnFraction = 0.4;
-      this.applyNameColumn();
-      this.axisKey = '';
-      this.updateAxis();
-      this.callbacks.onNameColumnResized(this.nameColumnFraction);
-    });
+    bindRowState(view, tree, view.node === this.selected, this.eventMarks.get(tree.nodes[view.node]!.span.spanId), force);
   }
 
   // ── selection, keyboard, mouse ─────────────────────────────────────────────────────────────
@@ -596,55 +364,28 @@ export class Waterfall {
 
   private onKeyDown(e: KeyboardEvent): void {
     const tree = this.tree;
-    if (!tree || tree.visibleCount === 0 || e.altKey || e.ctrlKey || e.metaKey) return;
-    const row = this.selected >= 0 ? tree.rowOfNode(this.selected) : -1;
-    const n = this.selected >= 0 ? tree.nodes[this.selected]! : null;
+    if (!tree || e.altKey || e.ctrlKey || e.metaKey) return;
     const pageRows = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
-    const goRow = (r: number) => this.select(tree.nodeAtRow(clamp(r, 0, tree.visibleCount - 1)), 'keyboard', 'auto');
-    switch (e.key) {
-      case 'ArrowDown':
-        goRow(row < 0 ? 0 : row + 1);
+    const action = treeKeyAction(tree, this.selected, e.key, pageRows);
+    if (!action) return;
+    switch (action.kind) {
+      case 'select':
+        this.select(action.node, 'keyboard', 'auto');
         break;
-      case 'ArrowUp':
-        goRow(row < 0 ? 0 : row - 1);
+      case 'toggle':
+        this.toggle(action.node, action.collapsed);
         break;
-      case 'Home':
-        goRow(0);
+      case 'activate':
+        this.select(action.node, 'enter', 'auto');
+        void this.callbacks.onActivate?.(tree.nodes[action.node]!.span.spanId, 'enter');
         break;
-      case 'End':
-        goRow(tree.visibleCount - 1);
+      case 'expandSiblings':
+        this.expandSiblings(action.parent);
         break;
-      case 'PageDown':
-        goRow(row < 0 ? 0 : row + pageRows);
-        break;
-      case 'PageUp':
-        goRow(row < 0 ? 0 : row - pageRows);
-        break;
-      case 'ArrowRight':
-        if (!n) goRow(0);
-        else if (n.childCount > 0 && tree.isCollapsed(this.selected)) this.toggle(this.selected, false);
-        else if (n.childCount > 0) goRow(row + 1);
-        break;
-      case 'ArrowLeft':
-        if (!n) goRow(0);
-        else if (n.childCount > 0 && !tree.isCollapsed(this.selected)) this.toggle(this.selected, true);
-        else if (n.parent >= 0) this.select(n.parent, 'keyboard', 'auto');
-        break;
-      case 'Enter':
-        if (n) {
-          this.select(this.selected, 'enter', 'auto');
-          void this.callbacks.onActivate?.(n.span.spanId, 'enter');
-        } else goRow(0);
-        break;
-      case ' ':
-        if (n && n.childCount > 0) this.toggle(this.selected);
-        else if (!n) goRow(0);
-        break;
-      case '*':
-        if (n) this.expandSiblings(n.parent);
+      case 'none':
         break;
       default:
-        return;
+        assertNever(action);
     }
     e.preventDefault();
     e.stopPropagation();
@@ -689,38 +430,4 @@ export class Waterfall {
       if (!opened && this.tree === tree) this.toggle(node);
     });
   }
-}
-
-function rowId(node: number): string {
-  return `span-row-${node}`;
-}
-
-/** Sets text only when it differs: an unchanged text node needs no new layout. */
-function setText(el: HTMLElement, text: string): void {
-  if (el.textContent !== text) el.textContent = text;
-}
-
-function div(className: string): HTMLDivElement {
-  const el = document.createElement('div');
-  el.className = className;
-  return el;
-}
-
-function span(className: string): HTMLSpanElement {
-  const el = document.createElement('span');
-  el.className = className;
-  return el;
-}
-
-function toolbarButton(icon: string, label: string, onClick: () => void): HTMLElement {
-  const b = document.createElement('vscode-toolbar-button');
-  b.icon = icon;
-  b.label = label;
-  b.title = label;
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function clamp(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, x));
 }

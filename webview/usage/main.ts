@@ -1,7 +1,7 @@
 /**
  * Entry of the Usage webview view (bundled to `dist/webview/usage.js`, styles to `usage.css`).
  *
- * Page contract (src/extension/usageView.ts): a `<div id="app"></div>`, `codicons/codicon.css`
+ * Page contract (src/extension/usage/usageView.ts): a `<div id="app"></div>`, `codicons/codicon.css`
  * linked with id `vscode-codicon-stylesheet`, `usage.css`, and this script as `type="module"`
  * with the CSP nonce.
  *
@@ -24,7 +24,10 @@ import { MAX_UNPRICED_MODELS, describeCost, formatCostUsd, formatRatio, type Cos
 import { formatDuration } from '../../src/model/format';
 import type { UsageScopeKind, UsageViewEvent } from '../../src/protocol/usageView';
 import { flashCopied } from '../trace/values';
-import { MAX_COST_BARS, UsageCharts, chartSummaries, type ChartSlot } from './charts';
+import type { ChartSlot } from './chartCommon';
+import { UsageCharts } from './charts';
+import { chartSummaries } from './chartSummaries';
+import { MAX_COST_BARS } from './costChart';
 import {
   formatCount,
   formatPointCost,

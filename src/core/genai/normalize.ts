@@ -495,6 +495,3 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
   return view;
 }
 
-/** Message-event names (log records / span events) that carry the user's text (§1.7b, §1.7c). */
-export const USER_TEXT_EVENTS: ReadonlySet<string> = new Set(['gen_ai.user.message', DETAILS_EVENT]);
-

@@ -153,12 +153,6 @@ function arrayify(value: unknown): unknown {
   return out;
 }
 
-/** `true` when some key of `attrs` starts with `prefix` (stops at the first). */
-export function hasPrefix(attrs: Attributes, prefix: string): boolean {
-  for (const key in attrs) if (key.startsWith(prefix)) return true;
-  return false;
-}
-
 /** Whitespace collapsed, cut to `max` characters with an ellipsis. */
 export function shorten(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();

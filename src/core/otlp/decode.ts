@@ -14,8 +14,6 @@ import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from './jsonDecod
 import { decodeLogsProtobuf, decodeMetricsProtobuf, decodeTracesProtobuf } from './protobufDecoder';
 import type { DecodeOptions, DecodeResult, MetricsDecodeResult } from './shared';
 
-export type { DecodeFailure, DecodeOptions, DecodeResult, DecodeSuccess, MetricsDecodeResult } from './shared';
-export { MAX_REJECT_REASONS } from './shared';
 
 /** The decoders of one body format. */
 export interface OtlpDecoder {

@@ -9,9 +9,9 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** Where the secret lives; `TRACE_LENS_HOME` overrides the folder (tests). */
+/** Where the secret lives: `~/.trace-lens/window-channel.secret`. */
 export function secretPath(): string {
-  return join(process.env.TRACE_LENS_HOME || join(homedir(), '.trace-lens'), 'window-channel.secret');
+  return join(homedir(), '.trace-lens', 'window-channel.secret');
 }
 
 /**

@@ -66,13 +66,6 @@ export function joinPath(base: string, relative: string): string {
   return normalizePath(`${normalizePath(base)}/${relative}`);
 }
 
-/** Compares normalized paths, ignoring case when asked (Windows, macOS default volumes). */
-export function samePath(a: string, b: string, caseInsensitive = false): boolean {
-  const x = normalizePath(a);
-  const y = normalizePath(b);
-  return caseInsensitive ? x.toLowerCase() === y.toLowerCase() : x === y;
-}
-
 /**
  * The part of `path` below `folder` (`a/b.ts`), `''` for the folder itself, or `null` when
  * `path` is not inside `folder`. Both are normalized first.

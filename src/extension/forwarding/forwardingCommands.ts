@@ -9,7 +9,8 @@ import type { ForwardingTargetSetting, ForwardTracesResult, PresetId } from '../
 import { FORWARDING_COMMANDS } from '../ids';
 import type { ForwardingController, WorkerRequester } from './forwardingController';
 import { sessionIdOf, traceIdOf } from './forwardingModel';
-import { mergeTargets, readForwardingSettings, writeEnabled, writeTargets } from './forwardingSettings';
+import { readForwardingSettings, writeEnabled, writeTargets } from './forwardingSettings';
+import { mergeTargets } from './forwardingModel';
 
 export interface ForwardingCommandDeps {
   controller: ForwardingController;

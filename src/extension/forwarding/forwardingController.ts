@@ -13,8 +13,6 @@ import type { BackendRequests } from '../../core/backend/protocol';
 import { readForwardingSettings, type ForwardingSettings } from './forwardingSettings';
 import type { TargetView } from './forwardingModel';
 
-export type { TargetView } from './forwardingModel';
-export { isFailing } from './forwardingModel';
 
 /** What the controller needs from the back end thread client. */
 export interface WorkerRequester {

@@ -8,6 +8,7 @@ import { PRESETS } from '../../core/forwarding/presets';
 import { FORWARDING_COMMANDS, VIEWS } from '../ids';
 import type { ForwardingController } from './forwardingController';
 import { detailRows, forwardingStatusText, isFailing, targetSummary, type ForwardingNode, type TargetView } from './forwardingModel';
+import { escapeMarkdown } from '../markdownText';
 
 export class ForwardingTreeProvider implements vscode.TreeDataProvider<ForwardingNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ForwardingNode | undefined>();
@@ -58,8 +59,8 @@ export class ForwardingTreeProvider implements vscode.TreeDataProvider<Forwardin
 
 function targetTooltip(view: TargetView, master: boolean): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${escapeMd(view.setting.name)}** (${PRESETS[view.setting.preset].label})\n\n`);
-  for (const row of detailRows(view)) md.appendMarkdown(`- ${row.label}: ${escapeMd(row.description ?? '')}\n`);
+  md.appendMarkdown(`**${escapeMarkdown(view.setting.name)}** (${PRESETS[view.setting.preset].label})\n\n`);
+  for (const row of detailRows(view)) md.appendMarkdown(`- ${row.label}: ${escapeMarkdown(row.description ?? '')}\n`);
   if (!master) md.appendMarkdown('\nForwarding is off (Trace Lens: Toggle Forwarding).');
   return md;
 }
@@ -96,9 +97,9 @@ export class ForwardingStatusBar implements vscode.Disposable {
     md.isTrusted = { enabledCommands: [FORWARDING_COMMANDS.toggleForwarding, FORWARDING_COMMANDS.chooseForwardingTargets] };
     md.appendMarkdown(`**Trace Lens** forwarding is **${master ? 'on' : 'off'}**\n\n`);
     for (const view of this.controller.targets) {
-      md.appendMarkdown(`- **${escapeMd(view.setting.name)}**: ${escapeMd(targetSummary(view, master))}`);
+      md.appendMarkdown(`- **${escapeMarkdown(view.setting.name)}**: ${escapeMarkdown(targetSummary(view, master))}`);
       const err = view.status?.lastError;
-      if (err && isFailing(view, master)) md.appendMarkdown(` — last error: ${escapeMd(err)}`);
+      if (err && isFailing(view, master)) md.appendMarkdown(` — last error: ${escapeMarkdown(err)}`);
       md.appendMarkdown('\n');
     }
     md.appendMarkdown(
@@ -109,6 +110,3 @@ export class ForwardingStatusBar implements vscode.Disposable {
   }
 }
 
-function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}

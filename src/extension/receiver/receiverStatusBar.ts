@@ -3,6 +3,7 @@ import type { StoreStats } from '../../model/trace';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../ids';
 import { isListening, type EndpointState, type ReceiverController, type ReceiverState } from './receiverController';
 import type { TraceRepository } from '../traces/traceRepository';
+import { escapeMarkdown } from '../markdownText';
 
 /**
  * The receiver's status bar item: `listening :4318 · gRPC :4317 · 3 traces`, `port 4318 busy`,
@@ -127,6 +128,3 @@ function portOf(state: EndpointState | { kind: 'disabled' }): number | string {
   return state.kind === 'listening' ? state.port : '';
 }
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}

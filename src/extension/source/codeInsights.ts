@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { CodeLineError, FileCodeStats } from '../../model/source';
 import { codeLensTitle, codeLensTooltip, errorHoverHeading, linesToLenses } from '../../core/source/codeLensText';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../ids';
+import { readSettings } from '../settings';
 import type { TraceRepository } from '../traces/traceRepository';
 import type { WorkspaceSource } from './workspaceSource';
 
@@ -96,7 +97,7 @@ export class CodeInsights implements vscode.CodeLensProvider, vscode.Disposable 
   // Data -------------------------------------------------------------------------------------
 
   private enabled(): boolean {
-    return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTINGS.codeLensEnabled, true);
+    return readSettings().codeLensEnabled;
   }
 
   /** Cached facts of a document, or one query for them. */

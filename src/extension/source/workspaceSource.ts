@@ -13,7 +13,7 @@ import {
   type ResolveHints,
   type ResolvedSource,
 } from '../../core/source/resolve';
-import { SETTINGS, SETTINGS_SECTION } from '../ids';
+import { readSettings } from '../settings';
 
 /** How long a file-exists answer is reused (ms). */
 const EXISTS_CACHE_MS = 5_000;
@@ -35,7 +35,7 @@ export class WorkspaceSource implements vscode.Disposable {
 
   /** `traceLens.source.pathMappings`: only string → string entries. */
   pathMappings(): Record<string, string> {
-    const raw = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>(SETTINGS.sourcePathMappings, {});
+    const raw = readSettings().sourcePathMappings;
     const out: Record<string, string> = {};
     if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
       for (const [from, to] of Object.entries(raw as Record<string, unknown>)) if (typeof to === 'string' && from.trim()) out[from] = to;

@@ -23,7 +23,7 @@ export class TracePanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly repository: TraceRepository,
     /** "Go to Source" for the webview's span details and stack frames (src/extension/source). */
-    private readonly source?: SourceNavigator,
+    private readonly source: SourceNavigator,
   ) {
     this.disposables.push(repository.onDidChange((change) => this.onStoreChange(change)));
   }
@@ -75,7 +75,7 @@ class TracePanel implements vscode.Disposable {
     title: string,
     private pendingSelect: SpanId | null,
     private readonly onDisposed: () => void,
-    private readonly source?: SourceNavigator,
+    private readonly source: SourceNavigator,
   ) {
     const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     this.panel = vscode.window.createWebviewPanel(WEBVIEW_PANELS.trace, title || traceId.slice(0, 8), vscode.ViewColumn.Active, {
@@ -95,13 +95,12 @@ class TracePanel implements vscode.Disposable {
         traceConversation: () => this.repository.query('traceConversation', { traceId: this.traceId }),
         sourceInfo: ({ spanId }) => {
           if (typeof spanId !== 'string') throw new Error('sourceInfo needs a spanId');
-          return this.source ? this.source.sourceInfo(this.traceId, spanId) : null;
+          return this.source.sourceInfo(this.traceId, spanId);
         },
         goToSource: ({ spanId, frame }) => {
           if (typeof spanId !== 'string') throw new Error('goToSource needs a spanId');
           const ref = frame === undefined || frame === null ? null : toFrameRef(frame);
           if (frame !== undefined && frame !== null && !ref) throw new Error('goToSource: invalid frame');
-          if (!this.source) return { opened: false, reason: 'noLocation', message: 'Source navigation is not available.' };
           return this.source.goToSpan(this.traceId, spanId, ref, { beside: true });
         },
       },

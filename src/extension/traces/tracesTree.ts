@@ -6,6 +6,7 @@ import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRo
 import { formatUsd } from '../../model/cost';
 import { COMMANDS, CONTEXT_KEYS } from '../ids';
 import type { StoreChange, TraceRepository } from './traceRepository';
+import { escapeMarkdown } from '../markdownText';
 
 /** Newest traces listed in the tree; older ones are reachable through "Open Trace by ID". */
 const MAX_TREE_TRACES = 500;
@@ -185,8 +186,8 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
     : new vscode.ThemeIcon(summary.hasRoot ? 'pass' : 'loading~spin', summary.hasRoot ? new vscode.ThemeColor('testing.iconPassed') : undefined);
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${escape(summary.rootName)}**${summary.hasRoot ? '' : ' _(root span not received yet)_'}\n\n`);
-  if (summary.firstUserMessage) md.appendMarkdown(`User: ${escape(shortenText(summary.firstUserMessage, 300))}\n\n`);
+  md.appendMarkdown(`**${escapeMarkdown(summary.rootName)}**${summary.hasRoot ? '' : ' _(root span not received yet)_'}\n\n`);
+  if (summary.firstUserMessage) md.appendMarkdown(`User: ${escapeMarkdown(shortenText(summary.firstUserMessage, 300))}\n\n`);
   if (summary.agentName) md.appendMarkdown(`Agent: \`${summary.agentName.replace(/`/g, "'")}\`  \n`);
   if (summary.sessionId) md.appendMarkdown(`Session: \`${summary.sessionId.replace(/`/g, "'")}\`  \n`);
   md.appendMarkdown(`Service: \`${summary.serviceName || 'unknown'}\`  \nStarted: ${new Date(Number(BigInt(summary.startTimeUnixNano) / 1_000_000n)).toLocaleString()}  \n`);
@@ -214,7 +215,7 @@ function sessionItem(session: SessionSummary): vscode.TreeItem {
     : new vscode.ThemeIcon('comment-discussion');
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**Session** \`${session.sessionId.replace(/`/g, "'")}\`\n\n`);
-  md.appendMarkdown(`${escape(shortenText(session.firstTraceLabel || '', 300))}\n\n`);
+  md.appendMarkdown(`${escapeMarkdown(shortenText(session.firstTraceLabel || '', 300))}\n\n`);
   md.appendMarkdown(`${session.traceCount} traces · ${session.errorCount} errors  \n`);
   md.appendMarkdown(`First: ${formatLocalTime(session.startTimeUnixNano)}  \nLast: ${formatLocalTime(session.endTimeUnixNano)}`);
   if (session.usage) md.appendMarkdown(`  \n${describeUsage(session.usage).split('\n').map(escape).join('  \n')}`);
@@ -279,6 +280,3 @@ export const KIND_ICONS: Record<SpanKind, string> = {
   unspecified: 'circle-outline',
 };
 
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}

@@ -8,12 +8,13 @@ import * as vscode from 'vscode';
 import { parsePriceOverrides } from '../../core/pricing/overrides';
 import type { BackendClient } from '../../core/backend/backendClient';
 import { SETTINGS, SETTINGS_SECTION } from '../ids';
+import { affectsSetting, readSettings } from '../settings';
 
 /** Keeps the worker's price overrides in step with the setting. */
 export function registerPricing(worker: BackendClient, onWorkerRestart: vscode.Event<void>, log: vscode.LogOutputChannel): vscode.Disposable {
   let lastErrors = '';
   const send = (): void => {
-    const raw = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>(SETTINGS.pricingModels, []);
+    const raw = readSettings().pricingModels;
     const { overrides, errors } = parsePriceOverrides(raw);
     const errorText = errors.join('; ');
     if (errors.length > 0 && errorText !== lastErrors) {
@@ -26,7 +27,7 @@ export function registerPricing(worker: BackendClient, onWorkerRestart: vscode.E
   send();
   return vscode.Disposable.from(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SETTINGS_SECTION}.${SETTINGS.pricingModels}`)) send();
+      if (affectsSetting(e, SETTINGS.pricingModels)) send();
     }),
     onWorkerRestart(send),
   );

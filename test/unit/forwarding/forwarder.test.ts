@@ -11,9 +11,9 @@ import type { ForwardingLimits, ForwardingTargetSetting, ForwardingTargetStatus,
 import { decodeTraces } from '../../../src/core/otlp/decode';
 import { OTLP_MESSAGES, otlpType } from '../../../src/core/otlp/protoRoot';
 import type { SpanRecord } from '../../../src/model/trace';
-import { spanRecord, spanId, traceId } from '../../builders';
-import { fixtureBody } from '../otlp/helpers';
-import { deadPort, startBackend, type FakeBackend } from './fakeBackend';
+import { spanRecord, spanId, traceId } from '../../support/builders';
+import { fixtureBody } from '../../support/otlp';
+import { deadPort, startBackend, type FakeBackend } from '../../support/fakeBackend';
 
 const LIMITS: ForwardingLimits = { batchMaxBytes: 512 * 1024, batchIntervalMs: 10, queueMaxBytes: 8 * 1024 * 1024, requestTimeoutMs: 10_000 };
 

@@ -19,8 +19,8 @@ import { logsToRequest, spansToRequest } from '../../../src/core/forwarding/stor
 import type { TargetRewrites } from '../../../src/core/forwarding/types';
 import type { OtlpFormat } from '../../../src/core/otlp/types';
 import type { SpanRecord } from '../../../src/model/trace';
-import { spanRecord, traceId, spanId } from '../../builders';
-import { fixtureBody, plain } from '../otlp/helpers';
+import { spanRecord, traceId, spanId } from '../../support/builders';
+import { fixtureBody, plain } from '../../support/otlp';
 
 const NONE: TargetRewrites = { propagateLangfuseIds: false, resourceAttributes: {}, redaction: { dropContent: false, patterns: [] } };
 

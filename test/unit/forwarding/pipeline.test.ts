@@ -10,9 +10,9 @@ import { encodeRequest } from '../../../src/core/forwarding/otlpTransform';
 import { spansToRequest } from '../../../src/core/forwarding/storedTrace';
 import type { ForwardingTargetSetting, ResolvedTarget } from '../../../src/core/forwarding/types';
 import { decodeTraces } from '../../../src/core/otlp/decode';
-import { spanRecord, spanId, traceId } from '../../builders';
-import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline';
-import { deadPort, startBackend, type FakeBackend } from './fakeBackend';
+import { spanRecord, spanId, traceId } from '../../support/builders';
+import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
+import { deadPort, startBackend, type FakeBackend } from '../../support/fakeBackend';
 
 function target(setting: Partial<ForwardingTargetSetting> & { name: string; endpoint: string }, secrets: Partial<Record<SecretSlotId, string>> = {}): ResolvedTarget {
   const r = resolveTarget({ preset: 'otlp', signals: ['traces', 'logs'], ...setting }, (slot) => secrets[slot]);

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { buildConversation, type ConversationSpan } from '../../../src/core/genai/conversation';
 import { normalizeSpan } from '../../../src/core/genai/normalize';
 import type { Attributes, SpanRecord } from '../../../src/model/trace';
-import { exceptionEvent, nanos, scopeInfo, spanId, spanRecord, traceId } from '../../builders';
-import { summarize } from './helpers';
+import { exceptionEvent, nanos, scopeInfo, spanId, spanRecord, traceId } from '../../support/builders';
+import { summarize } from '../../support/genai';
 
 const TRACE = traceId(7);
 

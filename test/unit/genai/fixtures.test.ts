@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildConversation } from '../../../src/core/genai/conversation';
 import { genaiBadge } from '../../../src/core/genai/badge';
 import type { ConversationItem } from '../../../src/model/genai';
-import { genai, loadLogs, loadSpans, normalizeAll, otlp, summarize, viewsOf } from './helpers';
+import { genai, loadLogs, loadSpans, normalizeAll, otlp, summarize, viewsOf } from '../../support/genai';
 
 const QUESTION = 'What is the weather in Paris?';
 const ANSWER = 'It is 18°C and sunny in Paris.';

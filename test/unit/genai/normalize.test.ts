@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { CONTENT_CAPTURE_HINTS, normalizeSpan } from '../../../src/core/genai/normalize';
 import { firstUserTextOfLog, firstUserTextOfSpan, genaiBadge, spanGenAiFacts } from '../../../src/core/genai/badge';
 import type { Attributes, AttributeValue } from '../../../src/model/trace';
-import { logRecord, scopeInfo, spanEvent, spanRecord } from '../../builders';
-import { summarize } from './helpers';
+import { logRecord, scopeInfo, spanEvent, spanRecord } from '../../support/builders';
+import { summarize } from '../../support/genai';
 
 const span = (attributes: Attributes, extra: Parameters<typeof spanRecord>[0] = {}) => spanRecord({ name: 'span', attributes, ...extra });
 

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline';
+import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
 
 let p: Pipeline;
 beforeAll(async () => {

@@ -13,9 +13,9 @@ import type { TraceStore } from '../../../src/core/store/traceStore';
 import { CHANGE_NOTIFY_INTERVAL_MS } from '../../../src/core/backend/protocol';
 import { type IngestParams } from '../../../src/core/otlp/types';
 import type { Attributes, SpanRecord } from '../../../src/model/trace';
-import { logRecord, nanos, spanId, spanRecord, traceId } from '../../builders';
-import { openStore } from '../store/storeHarness';
-import { genai, otlp, summarize } from './helpers';
+import { logRecord, nanos, spanId, spanRecord, traceId } from '../../support/builders';
+import { openStore } from '../../support/storeHarness';
+import { genai, otlp, summarize } from '../../support/genai';
 
 let store: TraceStore;
 let service: BackendService;

@@ -16,9 +16,9 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OtlpGrpcReceiver, GRPC_EXPORT_PATHS, RETRY_DELAY_SECONDS } from '../../../src/core/receiver/otlpGrpcReceiver';
 import type { IngestParams } from '../../../src/core/otlp/types';
 import { OTLP_MESSAGES, getOtlpRoot, otlpType } from '../../../src/core/otlp/protoRoot';
-import { eventually } from '../helpers/pipeline';
-import { RawOtlpClient, startGrpcPipeline, type GrpcPipeline, type RawResult } from './grpcPipeline';
-import { encodeTraceRequest } from '../otlp/helpers';
+import { eventually } from '../../support/pipeline';
+import { RawOtlpClient, startGrpcPipeline, type GrpcPipeline, type RawResult } from '../../support/grpcPipeline';
+import { encodeTraceRequest } from '../../support/otlp';
 
 const RPC = protobuf.parse(`syntax = "proto3";
   package google.rpc;

@@ -8,7 +8,7 @@ import { decodeLogs, decodeMetrics, decodeTraces, decoderFor, jsonDecoder, proto
 import { int64ToAttribute, jsonInt64ToAttribute, jsonUint64ToDecimal, uint64ToDecimal } from '../../../src/core/otlp/shared';
 import type { SpanRecord } from '../../../src/model/trace';
 import { otlpType } from '../../../src/core/otlp/protoRoot';
-import { encodeLogsRequest, encodeTraceRequest, fixtureBody, plain } from './helpers';
+import { encodeLogsRequest, encodeTraceRequest, fixtureBody, plain } from '../../support/otlp';
 import { DEPTH_LIMIT_MARKER, MAX_ANY_VALUE_DEPTH } from '../../../src/model/limits';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';

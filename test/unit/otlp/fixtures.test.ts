@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../../../src/core/otlp/decode';
 import { getOtlpRoot } from '../../../src/core/otlp/protoRoot';
 import type { LogRecordInfo, SpanRecord } from '../../../src/model/trace';
-import { type PbLogsRequest, type PbMetricsRequest, type PbSpan, type PbTraceRequest, byId, expected, fixtureBody, hex, plain, protobufjsDecode } from './helpers';
+import { type PbLogsRequest, type PbMetricsRequest, type PbSpan, type PbTraceRequest, byId, expected, fixtureBody, hex, plain, protobufjsDecode } from '../../support/otlp';
 
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 

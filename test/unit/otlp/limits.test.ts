@@ -8,7 +8,7 @@ import { decodeLogs, decodeTraces } from '../../../src/core/otlp/decode';
 import type { SpanRecord } from '../../../src/model/trace';
 import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH, truncateValue, truncationOf } from '../../../src/model/limits';
 import { MAX_TIME_UNIX_NANO } from '../../../src/core/otlp/shared';
-import { encodeLogsRequest, encodeTraceRequest } from './helpers';
+import { encodeLogsRequest, encodeTraceRequest } from '../../support/otlp';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const SPAN = 'eee19b7ec3c1b174';

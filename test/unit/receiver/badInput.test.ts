@@ -13,8 +13,8 @@ import { OtlpHttpReceiver } from '../../../src/core/receiver/otlpHttpReceiver';
 import type { BackendClient } from '../../../src/core/backend/backendClient';
 import { DEPTH_LIMIT_MARKER, MAX_ANY_VALUE_DEPTH, truncationOf } from '../../../src/model/limits';
 import { MAX_TIME_UNIX_NANO } from '../../../src/core/otlp/shared';
-import { eventually, startWorker } from '../helpers/pipeline';
-import { encodeTraceRequest, fixtureBody } from '../otlp/helpers';
+import { eventually, startWorker } from '../../support/pipeline';
+import { encodeTraceRequest, fixtureBody } from '../../support/otlp';
 
 const STATUS = protobuf.parse(`syntax = "proto3"; package google.rpc;
   message Status { int32 code = 1; string message = 2; }`).root.lookupType('google.rpc.Status');

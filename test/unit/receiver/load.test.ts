@@ -16,8 +16,8 @@ import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentele
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { startPipeline, startWorker, type Pipeline } from '../helpers/pipeline';
-import { encodeTraceRequest } from '../otlp/helpers';
+import { startPipeline, startWorker, type Pipeline } from '../../support/pipeline';
+import { encodeTraceRequest } from '../../support/otlp';
 
 const STATUS = protobuf.parse(`syntax = "proto3"; package google.rpc;
   message Status { int32 code = 1; string message = 2; }`).root.lookupType('google.rpc.Status');

@@ -12,7 +12,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline';
+import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
 
 const STATUS = protobuf.parse(`syntax = "proto3"; package google.rpc;
   message Status { int32 code = 1; string message = 2; }`).root.lookupType('google.rpc.Status');

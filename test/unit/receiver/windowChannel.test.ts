@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteStoreClient, WINDOW_CHANNEL_PROTOCOL, probeTraceLens, type TraceLensIdentity } from '../../../src/core/receiver/windowChannel';
 import { readOrCreateSecret } from '../../../src/core/receiver/windowSecret';
 import type { BackendClient } from '../../../src/core/backend/backendClient';
-import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline';
+import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
 
 const SECRET = 'a'.repeat(64);
 const identity: TraceLensIdentity = { product: 'trace-lens', protocol: WINDOW_CHANNEL_PROTOCOL, instanceId: 'owner-1', pid: 4242, workspace: 'demo' };

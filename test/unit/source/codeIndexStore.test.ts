@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TraceStore } from '../../../src/core/store/traceStore';
 import { CodeIndex, codeIndexEntries, fileKeyOf, lowerMedian } from '../../../src/core/source/codeIndex';
-import { exceptionEvent, nanos, resourceInfo, spanRecord, traceId, spanId, resetBuilders } from '../../builders';
-import { openStore } from '../store/storeHarness';
+import { exceptionEvent, nanos, resourceInfo, spanRecord, traceId, spanId, resetBuilders } from '../../support/builders';
+import { openStore } from '../../support/storeHarness';
 
 const AGENT = '/work/demo/agent/agent.mjs';
 const NODE_STACK = [

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentKeyCandidates, resolveSourcePath } from '../../../src/core/source/resolve';
-import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline';
+import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
 
 const repo = join(__dirname, '..', '..', '..');
 const demoDir = join(repo, 'demo');

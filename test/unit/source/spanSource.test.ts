@@ -9,7 +9,7 @@ import { resolveSourcePath, type ResolveContext } from '../../../src/core/source
 import { buildSpanSourceInfo, sourceTargetOf, spanStacks, toFrameRef } from '../../../src/core/source/spanSource';
 import { codeLensTitle, errorHoverHeading, linesToLenses } from '../../../src/core/source/codeLensText';
 import { formatUsd } from '../../../src/model/cost';
-import { exceptionEvent, logRecord, resourceInfo, spanRecord } from '../../builders';
+import { exceptionEvent, logRecord, resourceInfo, spanRecord } from '../../support/builders';
 
 /** The stack of the demo agent's failing tool, as its exception event records it. */
 const DEMO_STACK = [

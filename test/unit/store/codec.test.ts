@@ -13,7 +13,7 @@ import {
   statusName,
   statusNumber,
 } from '../../../src/core/store/codec';
-import { logRecord, spanEvent, spanLink, spanRecord } from '../../builders';
+import { logRecord, spanEvent, spanLink, spanRecord } from '../../support/builders';
 
 describe('codec', () => {
   it('validates ids', () => {

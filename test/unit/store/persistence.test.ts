@@ -12,8 +12,8 @@ import type { BackendClient } from '../../../src/core/backend/backendClient';
 import type { PersistenceConfig } from '../../../src/core/store/config';
 import type { BackendEvent } from '../../../src/core/backend/protocol';
 import { SNAPSHOT_FILE_NAME } from '../../../src/core/store/persistence';
-import { eventually, startWorker } from '../helpers/pipeline';
-import { fixtureBody } from '../otlp/helpers';
+import { eventually, startWorker } from '../../support/pipeline';
+import { fixtureBody } from '../../support/otlp';
 
 let dir: string;
 const running: BackendClient[] = [];

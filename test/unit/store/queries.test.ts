@@ -10,7 +10,7 @@ import schemaSql from '../../../src/core/store/schema.sql';
 import clearSql from '../../../src/core/store/queries/clear.sql';
 import { PreparedQuery, parameterNames, type Params } from '../../../src/core/store/statement';
 import { QUERY_SQL, SNAPSHOT_SQL, STORE_SCHEMA_VERSION } from '../../../src/core/store/traceStore';
-import { openRawDatabase } from './storeHarness';
+import { openRawDatabase } from '../../support/storeHarness';
 
 const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message'];
 const SPAN_DETAIL_COLUMNS = ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'];

@@ -7,8 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnapshotError, TraceStore } from '../../../src/core/store/traceStore';
 import { genaiIngestAnnotator } from '../../../src/core/genai/badge';
-import { exceptionEvent, logRecord, nanos, resourceInfo, spanRecord, traceId, spanId, traceSpans } from '../../builders';
-import { ROOMY_CONFIG, openStore, wasmBinary } from './storeHarness';
+import { exceptionEvent, logRecord, nanos, resourceInfo, spanRecord, traceId, spanId, traceSpans } from '../../support/builders';
+import { ROOMY_CONFIG, openStore, wasmBinary } from '../../support/storeHarness';
 
 const open: TraceStore[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TraceStore } from '../../../src/core/store/traceStore';
-import { logRecord, resetBuilders, spanRecord, traceSpans } from '../../builders';
-import { openStore } from './storeHarness';
+import { logRecord, resetBuilders, spanRecord, traceSpans } from '../../support/builders';
+import { openStore } from '../../support/storeHarness';
 
 let store: TraceStore;
 

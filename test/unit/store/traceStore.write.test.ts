@@ -9,8 +9,8 @@ import {
   spanRecord,
   traceId,
   traceSpans,
-} from '../../builders';
-import { openStore } from './storeHarness';
+} from '../../support/builders';
+import { openStore } from '../../support/storeHarness';
 
 let store: TraceStore;
 

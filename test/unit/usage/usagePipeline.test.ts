@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCostUsd, roundUsd } from '../../../src/model/cost';
 import type { TraceSummary } from '../../../src/model/trace';
-import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline';
+import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
 
 /** OpenAI's list price of gpt-4o-mini, USD per token (input $0.15 / output $0.60 per 1M). */
 const GPT_4O_MINI = { input: 0.15e-6, output: 0.6e-6 };

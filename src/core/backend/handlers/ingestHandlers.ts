@@ -6,7 +6,8 @@
 import type { IngestParams, IngestResult } from '../../otlp/types';
 import type { StoreConfig } from '../../store/config';
 import type { InsertResult } from '../../store/traceStore';
-import { decodeLogs, decodeMetrics, decodeTraces, type DecodeOptions } from '../../otlp/decode';
+import { decodeLogs, decodeMetrics, decodeTraces } from '../../otlp/decode';
+import type { DecodeOptions } from '../../otlp/shared';
 import { decompress } from '../decompress';
 import type { BackendContext, HandlerGroup } from './context';
 

@@ -14,7 +14,7 @@ import type {
   SpanEvent,
   SpanLink,
   SpanRecord,
-} from '../src/model/trace';
+} from '../../src/model/trace';
 
 /** 2024-11-21T14:40:00.123456789Z: has all nine sub-millisecond digits, above 2^53. */
 export const BASE_TIME_UNIX_NANO = '1732200000123456789';

@@ -4,12 +4,12 @@
  * Also a raw grpc-js client (identity serializers) for sending arbitrary message bytes.
  */
 import * as grpc from '@grpc/grpc-js';
-import { BackendClient } from '../../../src/core/backend/backendClient';
-import { OtlpGrpcReceiver, type GrpcReceiverOptions } from '../../../src/core/receiver/otlpGrpcReceiver';
-import type { OtlpSignal } from '../../../src/core/otlp/types';
-import type { StoreConfig } from '../../../src/core/store/config';
-import type { BackendEvent } from '../../../src/core/backend/protocol';
-import { startWorker, type ClientOverrides } from '../helpers/pipeline';
+import { BackendClient } from '../../src/core/backend/backendClient';
+import { OtlpGrpcReceiver, type GrpcReceiverOptions } from '../../src/core/receiver/otlpGrpcReceiver';
+import type { OtlpSignal } from '../../src/core/otlp/types';
+import type { StoreConfig } from '../../src/core/store/config';
+import type { BackendEvent } from '../../src/core/backend/protocol';
+import { startWorker, type ClientOverrides } from './pipeline';
 
 export interface GrpcPipeline {
   client: BackendClient;

@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type protobuf from 'protobufjs';
-import type { LogRecordInfo, SpanRecord } from '../../../src/model/trace';
-import { OTLP_MESSAGES, otlpType } from '../../../src/core/otlp/protoRoot';
+import type { LogRecordInfo, SpanRecord } from '../../src/model/trace';
+import { OTLP_MESSAGES, otlpType } from '../../src/core/otlp/protoRoot';
 
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'otlp');
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'otlp');
 
 /** Raw request body of a captured fixture (gunzipped for `.gz`, as the receiver would). */
 export function fixtureBody(file: string): Uint8Array {

@@ -3,12 +3,12 @@
  * globalSetup) behind an `BackendClient`, and an `OtlpHttpReceiver` on 127.0.0.1:0.
  */
 import { join } from 'node:path';
-import { BackendClient, type BackendClientOptions } from '../../../src/core/backend/backendClient';
-import { OtlpHttpReceiver, type ReceiverOptions } from '../../../src/core/receiver/otlpHttpReceiver';
-import type { StoreConfig } from '../../../src/core/store/config';
-import type { BackendEvent } from '../../../src/core/backend/protocol';
+import { BackendClient, type BackendClientOptions } from '../../src/core/backend/backendClient';
+import { OtlpHttpReceiver, type ReceiverOptions } from '../../src/core/receiver/otlpHttpReceiver';
+import type { StoreConfig } from '../../src/core/store/config';
+import type { BackendEvent } from '../../src/core/backend/protocol';
 
-export const WORKER_PATH = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
+export const WORKER_PATH = join(__dirname, '..', '..', 'dist', 'worker.js');
 
 export interface Pipeline {
   client: BackendClient;

@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeLogs, decodeTraces } from '../../../src/core/otlp/decode';
-import { normalizeSpan } from '../../../src/core/genai/normalize';
-import type { ConversationSpan } from '../../../src/core/genai/conversation';
-import type { LogRecordInfo, SpanRecord } from '../../../src/model/trace';
-import type { GenAiMessage, GenAiSpanView } from '../../../src/model/genai';
+import { decodeLogs, decodeTraces } from '../../src/core/otlp/decode';
+import { normalizeSpan } from '../../src/core/genai/normalize';
+import type { ConversationSpan } from '../../src/core/genai/conversation';
+import type { LogRecordInfo, SpanRecord } from '../../src/model/trace';
+import type { GenAiMessage, GenAiSpanView } from '../../src/model/genai';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const GENAI_FIXTURES = join(HERE, '..', '..', 'fixtures', 'genai');
-export const OTLP_FIXTURES = join(HERE, '..', '..', 'fixtures', 'otlp');
+export const GENAI_FIXTURES = join(HERE, '..', 'fixtures', 'genai');
+export const OTLP_FIXTURES = join(HERE, '..', 'fixtures', 'otlp');
 
 function body(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));

@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import initSqlJs, { type Database } from 'sql.js';
-import { TraceStore } from '../../../src/core/store/traceStore';
-import type { StoreConfig } from '../../../src/core/store/config';
+import { TraceStore } from '../../src/core/store/traceStore';
+import type { StoreConfig } from '../../src/core/store/config';
 
 /** `node_modules/sql.js/dist/sql-wasm.wasm`, read once. */
 export const wasmBinary = new Uint8Array(
-  readFileSync(fileURLToPath(new URL('../../../node_modules/sql.js/dist/sql-wasm.wasm', import.meta.url))),
+  readFileSync(fileURLToPath(new URL('../../node_modules/sql.js/dist/sql-wasm.wasm', import.meta.url))),
 );
 
 /** Limits large enough that retention never triggers unless a test lowers them. */

@@ -1,29 +1,31 @@
 /**
  * Source navigation and editor insights, built once by the composition root: the workspace
- * resolver, "Go to Source" (`SourceNavigator`) and the CodeLens / error decorations
- * (`CodeInsights`).
+ * resolver, "Go to Source" (`SourceNavigator`, its command) and the CodeLens / error
+ * decorations (`CodeInsights`).
  */
 import * as vscode from 'vscode';
 import type { SpanId, TraceId } from '../../model/trace';
 import type { TraceRepository } from '../traces/traceRepository';
 import type { TraceTreeNode } from '../traces/tracesTree';
+import { SOURCE_COMMANDS, type CommandHandlers } from '../ids';
 import { CodeInsights } from './codeInsights';
 import { SourceNavigator } from './sourceNavigator';
 import { WorkspaceSource } from './workspaceSource';
 
-export interface SourceFeature extends vscode.Disposable {
+/** The source feature: its navigator (trace panels use it) and everything to dispose. */
+export interface SourceFeature {
   navigator: SourceNavigator;
-  /** `traceLens.goToSource`: a span node of the Traces tree, or `(traceId, spanId)`. */
-  goToSourceCommand(arg?: unknown, spanId?: unknown): Promise<unknown>;
+  disposables: vscode.Disposable[];
 }
 
-export function createSourceFeature(repository: TraceRepository, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): SourceFeature {
+/** Builds source navigation, CodeLens and error decorations, and registers `SOURCE_COMMANDS`. */
+export function registerSource(repository: TraceRepository, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): SourceFeature {
   const workspace = new WorkspaceSource();
   const navigator = new SourceNavigator(repository, workspace, log);
   const insights = new CodeInsights(repository, workspace, extensionUri, log);
-  return {
-    navigator,
-    goToSourceCommand: async (arg, spanId) => {
+  const handlers: CommandHandlers<typeof SOURCE_COMMANDS> = {
+    // A span node of the Traces tree, or `(traceId, spanId)`.
+    [SOURCE_COMMANDS.goToSource]: async (arg?: unknown, spanId?: unknown) => {
       const target = spanTarget(arg, spanId);
       if (!target) {
         void vscode.window.showInformationMessage('Trace Lens: Go to Source works on a span: use it from a span row of the Traces view or the trace view.');
@@ -31,12 +33,9 @@ export function createSourceFeature(repository: TraceRepository, extensionUri: v
       }
       return navigator.goToSpan(target.traceId, target.spanId, null);
     },
-    dispose: () => {
-      insights.dispose();
-      navigator.dispose();
-      workspace.dispose();
-    },
   };
+  const commands = Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+  return { navigator, disposables: [insights, navigator, workspace, ...commands] };
 }
 
 function spanTarget(arg: unknown, spanId: unknown): { traceId: TraceId; spanId: SpanId } | null {

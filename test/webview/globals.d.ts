@@ -1,0 +1,24 @@
+/**
+ * What the harness adds to the page's `window` (type declarations for the `// @ts-check`ed
+ * harness modules; nothing here exists at run time).
+ */
+export {};
+
+declare global {
+  interface Window {
+    /** CSP violations seen by the page (page.mjs's openPage). */
+    __csp: string[];
+    /** The trace panel's fake host (fakeHost.mjs). */
+    __host: import('./fakeHost.mjs').TraceFakeHost;
+    /** The Usage view's fake host (usageFakeHost.mjs). */
+    __usageHost: import('./usageFakeHost.mjs').UsageFakeHost;
+    /** Set by hostile markup if it ever runs (it must not). */
+    __xss?: boolean;
+    /** Set by an inline script if the CSP ever lets it run (it must not). */
+    __inlineRan?: boolean;
+    /** VS Code's webview API, as fakeVsCode.mjs defines it. */
+    acquireVsCodeApi: () => import('./fakeVsCode.mjs').VsCodeApi;
+    /** The Usage view's charts, exposed for the checks by the view when it starts (webview/usage/main.ts). */
+    traceLensUsageCharts: import('../../webview/usage/charts').UsageCharts;
+  }
+}
