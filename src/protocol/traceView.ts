@@ -23,8 +23,7 @@ export type TraceViewEvent =
 /** Webview → host, fire-and-forget. */
 export type TraceViewCommand =
   | { type: 'ready' }
-  | { type: 'copyText'; text: string; what: string }
-  | { type: 'selectionChanged'; spanId: SpanId | null };
+  | { type: 'copyText'; text: string; what: string };
 
 /** Webview → host, answered. */
 export type TraceViewRequests = {

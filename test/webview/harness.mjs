@@ -143,13 +143,11 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
     await page.waitForSelector('#details .attr-row[data-key="gen_ai.agent.name"]');
   });
 
-  await check('clicking a row selects it, sends selectionChanged and loads details with an exception', async () => {
+  await check('clicking a row selects it and loads its details (with an exception)', async () => {
     const tool = byName('execute_tool get_forecast');
     await page.click(`.row[data-span-id="${tool.spanId}"] .name`);
     await page.waitForSelector(`.row[data-span-id="${tool.spanId}"][aria-selected="true"]`);
     await page.waitForSelector('#details .attr-row[data-key="gen_ai.tool.name"]');
-    const sel = await page.evaluate(() => window.__host.messages('selectionChanged').at(-1));
-    assert(sel?.spanId === tool.spanId, `selectionChanged not sent: ${JSON.stringify(sel)}`);
     const exc = await textOf(page, '#details .event.exception');
     assert(exc.includes('ForecastUnavailableError') && exc.includes('Traceback (most recent call last)'), 'exception type/stack not shown');
     assert((await page.$$('#details .row[aria-selected]')).length === 0, 'details must not contain rows');
@@ -460,10 +458,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
     assert(after.length > before.length && after.includes('doc-2210'), 'Show more should reveal the whole result');
   });
 
-  await check('conversation: clicking a model-call header selects its span (selectionChanged, GenAI details)', async () => {
+  await check('conversation: clicking a model-call header selects its span (its details, GenAI section)', async () => {
     const chat2 = byName('chat gpt-4o-mini', 1);
     await page.locator(`#conversation .conv-item[data-span-id="${chat2.spanId}"] .mc-head`).click();
-    await page.waitForFunction((id) => window.__host.messages('selectionChanged').at(-1)?.spanId === id, chat2.spanId);
     await page.waitForSelector(`#conversation .conv-item.selected[data-span-id="${chat2.spanId}"]`);
     await page.waitForSelector('#details vscode-collapsible[data-section="genai"]');
     assert(await page.isVisible('#conversation'), 'the Conversation tab should stay shown');

@@ -244,7 +244,6 @@ class TraceApp {
   }
 
   private onSelect(spanId: SpanId | null, origin: SelectOrigin): void {
-    this.conn.channel.send({ type: 'selectionChanged', spanId });
     this.conversation.setSelected(spanId);
     this.persist();
     if (!spanId) {

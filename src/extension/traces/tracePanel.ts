@@ -162,8 +162,6 @@ class TracePanel implements vscode.Disposable {
       case 'copyText':
         void vscode.env.clipboard.writeText(command.text).then(() => vscode.window.setStatusBarMessage(`$(copy) Copied ${command.what}`, 2000));
         return;
-      case 'selectionChanged':
-        return;
       default:
         assertNever(command);
     }

@@ -1,0 +1,178 @@
+/**
+ * OTLP protobuf readers for the messages every signal shares: `common.v1` (AnyValue, ArrayValue,
+ * KeyValueList, KeyValue, InstrumentationScope) and `resource.v1` (Resource). The signal readers
+ * (`protobufTraces.ts`, `protobufLogs.ts`) call them; matching rules as in `protobufDecoder.ts`.
+ *
+ * Proto field map (tag bytes in hex; LEN = length-delimited):
+ *
+ *   resource.v1.Resource     1 attributes (0a)   2 dropped_attributes_count (10)   3 entity_refs (ignored)
+ *   common.v1.InstrumentationScope 1 name (0a)  2 version (12)  3 attributes (1a)  4 dropped_attributes_count (20)
+ *   common.v1.KeyValue       1 key (0a)   2 value: AnyValue (12)   3 key_strindex (profiles only, ignored)
+ *   common.v1.AnyValue       oneof: 1 string (0a)  2 bool (10)  3 int int64 (18)  4 double (21)
+ *                            5 array_value: ArrayValue (2a)  6 kvlist_value: KeyValueList (32)
+ *                            7 bytes (3a)  8 string_value_strindex (profiles only → empty)
+ *   common.v1.ArrayValue     1 values: AnyValue (0a);   KeyValueList 1 values: KeyValue (0a)
+ */
+import type { AttributeValue, Attributes, ResourceInfo, ScopeInfo } from '../../model/trace';
+import { doubleToAttribute, int64ToAttribute, setAttribute } from './shared';
+import { DEPTH_LIMIT_MARKER, MAX_ANY_VALUE_DEPTH, truncateValue } from '../../model/limits';
+import type { WireReader } from './wireReader';
+
+/**
+ * One AnyValue at nesting level `depth` (an attribute's own value is level 1). An array or
+ * kvlist at level `MAX_ANY_VALUE_DEPTH` is not descended into: it becomes `DEPTH_LIMIT_MARKER`.
+ */
+export function readAnyValue(r: WireReader, end: number, depth: number): AttributeValue {
+  let v: AttributeValue = null;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 0x0a:
+        v = r.valueString(end);
+        break;
+      case 0x10:
+        r.varint64();
+        v = (r.hi | r.lo) !== 0;
+        break;
+      case 0x18:
+        r.varint64();
+        v = int64ToAttribute(r.hi, r.lo);
+        break;
+      case 0x21:
+        v = doubleToAttribute(r.double());
+        break;
+      case 0x2a: {
+        const e = r.lenEnd(end);
+        v = depth >= MAX_ANY_VALUE_DEPTH ? DEPTH_LIMIT_MARKER : readArrayValue(r, e, depth + 1);
+        r.pos = e;
+        break;
+      }
+      case 0x32: {
+        const e = r.lenEnd(end);
+        if (depth >= MAX_ANY_VALUE_DEPTH) {
+          v = DEPTH_LIMIT_MARKER;
+        } else {
+          const obj: Attributes = {};
+          readKeyValueList(r, e, obj, depth + 1);
+          v = obj;
+        }
+        r.pos = e;
+        break;
+      }
+      case 0x3a: {
+        const e = r.lenEnd(end);
+        const b64 = r.base64(r.pos, e);
+        v = b64.length > r.maxStringLength ? truncateValue(b64, r.maxStringLength) : b64;
+        r.pos = e;
+        break;
+      }
+      case 0x40:
+        // string_value_strindex: a Profiling dictionary reference, meaningless here → empty.
+        r.varint32();
+        v = null;
+        break;
+      default:
+        r.skip(tag, end);
+    }
+  }
+  return v;
+}
+
+/** ArrayValue whose elements are at nesting level `depth`. */
+function readArrayValue(r: WireReader, end: number, depth: number): AttributeValue[] {
+  const out: AttributeValue[] = [];
+  while (r.pos < end) {
+    const tag = r.tag();
+    if (tag === 0x0a) {
+      const e = r.lenEnd(end);
+      out.push(readAnyValue(r, e, depth));
+      r.pos = e;
+    } else {
+      r.skip(tag, end);
+    }
+  }
+  return out;
+}
+
+/** KeyValueList (and any `repeated KeyValue` of one key-value): entries, values at level `depth`, into `attrs`. */
+function readKeyValueList(r: WireReader, end: number, attrs: Attributes, depth: number): void {
+  while (r.pos < end) {
+    const tag = r.tag();
+    if (tag === 0x0a) {
+      const e = r.lenEnd(end);
+      readKeyValue(r, e, attrs, depth);
+      r.pos = e;
+    } else {
+      r.skip(tag, end);
+    }
+  }
+}
+
+/** One KeyValue (its value at level `depth`) into `attrs` (a repeated key keeps the last value). */
+function readKeyValue(r: WireReader, end: number, attrs: Attributes, depth: number): void {
+  let key = '';
+  let value: AttributeValue = null;
+  while (r.pos < end) {
+    const tag = r.tag();
+    if (tag === 0x0a) {
+      key = r.repeatedString(end);
+    } else if (tag === 0x12) {
+      const e = r.lenEnd(end);
+      value = readAnyValue(r, e, depth);
+      r.pos = e;
+    } else {
+      r.skip(tag, end);
+    }
+  }
+  setAttribute(attrs, key, value);
+}
+
+/** Reads `repeated KeyValue` field occurrence whose tag was just read. */
+export function readAttribute(r: WireReader, end: number, attrs: Attributes): void {
+  const e = r.lenEnd(end);
+  readKeyValue(r, e, attrs, 1);
+  r.pos = e;
+}
+
+/** A Resource into `res` (filled in place; `schema_url` is its container's). */
+export function readResource(r: WireReader, end: number, res: ResourceInfo): void {
+  while (r.pos < end) {
+    const tag = r.tag();
+    if (tag === 0x0a) readAttribute(r, end, res.attributes);
+    else if (tag === 0x10) res.droppedAttributesCount = r.varint32();
+    else r.skip(tag, end);
+  }
+}
+
+/** An InstrumentationScope into `scope` (filled in place; `schema_url` is its container's). */
+export function readScope(r: WireReader, end: number, scope: ScopeInfo): void {
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case 0x0a:
+        scope.name = r.string(end);
+        break;
+      case 0x12:
+        scope.version = r.string(end);
+        break;
+      case 0x1a:
+        readAttribute(r, end, scope.attributes);
+        break;
+      case 0x20:
+        scope.droppedAttributesCount = r.varint32();
+        break;
+      default:
+        r.skip(tag, end);
+    }
+  }
+}
+
+/** An empty resource, filled in place by the ResourceSpans / ResourceLogs reader. */
+export function newResource(): ResourceInfo {
+  return { attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
+}
+
+/** An empty scope, filled in place by the ScopeSpans / ScopeLogs reader. */
+export function newScope(): ScopeInfo {
+  return { name: '', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
+}
