@@ -12,7 +12,7 @@
  * - Everything else (names, attribute values, durations, errors, which message variant an LLM span
  *   carries) comes from a seeded `Math.imul` PRNG (mulberry32) that walks the stream in order.
  *
- * Profiles (shared/reference/performance.md, "Pilot measurement setup"):
+ * Profiles (the figures of docs/performance.md are measured with them):
  * - `small`: 10 short attributes per span (≈400 B/span as protobuf).
  * - `agent`: `small`, and every 4th span is an LLM call carrying `gen_ai.input.messages` (≈8 KB)
  *   and `gen_ai.output.messages` (≈2 KB) in the OTel GenAI JSON message format.

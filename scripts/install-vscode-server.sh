@@ -2,7 +2,7 @@
 # Installs what the end-to-end suite and `npm start` need to run the real VS Code workbench offline:
 # Debian's Chromium (+ build deps for code-server's native modules) and code-server (VS Code 1.139.1)
 # built with Node 24. Idempotent; the result is cached in $TRACE_LENS_TOOLS (default
-# ~/.cache/trace-lens-tools) and skipped when present. Recipe: ../shared/reference/real-vscode-e2e.md
+# ~/.cache/trace-lens-tools) and skipped when present. Recipe: docs/development.md (end-to-end tests)
 set -euo pipefail
 TOOLS="${TRACE_LENS_TOOLS:-$HOME/.cache/trace-lens-tools}"
 CS_VERSION=4.139.1

@@ -2,7 +2,7 @@
  * The normalized view of GenAI telemetry: one shape for a model call, tool call or agent step,
  * whichever convention produced it (OTel GenAI current and older forms, OpenInference,
  * OpenLLMetry/Traceloop, Vercel AI SDK, Langfuse, pydantic-ai/Logfire).
- * Key priorities: ../shared/reference/genai-conventions.md §0. JSON-safe; shared with webviews.
+ * Key priorities: docs/genai-conventions.md §0. JSON-safe; shared with webviews.
  */
 import type { SpanId, TraceId } from './ids';
 import type { CallCost } from './cost';

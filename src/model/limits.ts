@@ -9,8 +9,8 @@
 
 /**
  * Default of `traceLens.store.maxAttributeValueLength`, in UTF-16 characters (JS string length):
- * 1 Mi characters. Long-context LLM requests carry 250–400 KB of prompt per call (100k tokens;
- * shared/reference/performance.md A5, A6), so normal prompts stay whole with 2.5× headroom; a
+ * 1 Mi characters. Long-context LLM requests carry 250–400 KB of prompt per call (100k tokens
+ * of English text at ~4 characters per token), so normal prompts stay whole with 2.5× headroom; a
  * single value still cannot take more than ~2 MB of memory per copy.
  */
 export const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 1_048_576;

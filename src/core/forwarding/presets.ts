@@ -3,7 +3,7 @@
  * formats, signals, and the rewrites it needs. `resolveTarget` turns a setting plus its secrets
  * into a `ResolvedTarget` (pure; runs on the extension host before `configureForwarding`).
  *
- * Sources (see ../shared/reference/anchors.md §7):
+ * Sources (each vendor's OTLP ingestion documentation):
  * - Langfuse: `<base>/api/public/otel/v1/traces`, HTTP JSON or protobuf (no gRPC), Basic auth
  *   `public:secret`, `x-langfuse-ingestion-version: 4`, session/user ids on every span.
  * - Arize Phoenix: `<base>/v1/traces`, protobuf only (JSON → 415), no logs, project routing by the

@@ -12,7 +12,7 @@
  *   not just a copy of its `event.name` attribute.
  */
 import type { AttributeValue, Attributes, LogRecordInfo, ResourceInfo, ScopeInfo, SpanKind, SpanRecord, StatusCode } from '../../model/trace';
-import type { PlainRequest } from './otlpTransform';
+import type { PlainRequest } from './plainRequest';
 
 type Obj = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  * usage JSON). The first user message is extracted lazily, only for the model calls that can
  * still improve a trace's summary (see TraceStore), and only looks at the keys that carry input.
  *
- * Key chains: ../shared/reference/genai-conventions.md §0 (see fields.ts).
+ * Key chains: docs/genai-conventions.md §0 (see fields.ts).
  */
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { GenAiBadge } from '../../model/genai';

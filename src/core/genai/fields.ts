@@ -3,7 +3,7 @@
  * provider, models, usage, cost, agent/tool names, session and user ids. Used by `genaiBadge`
  * at ingest (every span) and by `normalizeSpan`.
  *
- * Key chains follow ../shared/reference/genai-conventions.md §0 ("first match wins"); each
+ * Key chains follow docs/genai-conventions.md §0 ("first match wins"); each
  * constant below names its section. Cost: a few dozen property lookups per span, no allocation
  * for spans without GenAI attributes except the kind lookup itself.
  */

@@ -3,7 +3,7 @@
  * convention produced it. Pure: no I/O, never throws on bad data (malformed JSON is kept raw
  * in `rawValues` with a note).
  *
- * Message sources, first non-empty wins (../shared/reference/genai-conventions.md §0 rows
+ * Message sources, first non-empty wins (docs/genai-conventions.md §0 rows
  * "Input messages" / "Output messages"):
  *   input:  `gen_ai.input.messages` (+ `gen_ai.system_instructions`) (§1.5)
  *           → `llm.input_messages.{i}.*` (OpenInference §3.2)

@@ -3,7 +3,7 @@
  * JSON string or as a structured OTLP `AnyValue` (decoded to arrays/objects by src/core/otlp),
  * and flattened indexed keys (`prefix.{i}.field…`). Nothing here throws on bad input.
  *
- * Reference: ../shared/reference/genai-conventions.md §1.5 (string or structured encoding),
+ * Reference: docs/genai-conventions.md §1.5 (string or structured encoding),
  * §11 steps 2–3 (JSON parsing, re-assembling flattened prefixes).
  */
 import type { AttributeValue, Attributes } from '../../model/trace';

@@ -2,7 +2,7 @@
  * Provider names as instrumentations write them (`gen_ai.provider.name`, the deprecated
  * `gen_ai.system`, OpenLLMetry's capitalised values, OpenInference `llm.provider`, Vercel AI SDK
  * `ai.model.provider` such as `openai.chat`) → genai-prices provider ids.
- * Sources: ../shared/reference/genai-conventions.md §1.3 (well-known values) and §2.
+ * Sources: docs/genai-conventions.md §1.3 (well-known values) and §2.
  */
 
 /** OTel / instrumentation provider name (lower case) → genai-prices provider id. */

@@ -1,6 +1,6 @@
 /**
  * Code location attributes of a span (semantic conventions `code.*`, see
- * shared/reference/genai-conventions.md §7):
+ * docs/genai-conventions.md §7):
  *
  * | current (≥ v1.30)      | deprecated predecessor              |
  * |------------------------|-------------------------------------|

@@ -3,8 +3,9 @@
  * policy, bounded queues, presets on the wire, and secrets kept out of every log line.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Forwarder, type ForwarderOptions } from '../../../src/core/forwarding/forwarder';
-import { encodeRequest } from '../../../src/core/forwarding/otlpTransform';
+import { Forwarder } from '../../../src/core/forwarding/forwarder';
+import type { ForwarderOptions } from '../../../src/core/forwarding/forwarderOptions';
+import { encodeRequest } from '../../../src/core/forwarding/otlpCodec';
 import { resolveTarget, type SecretSlotId } from '../../../src/core/forwarding/presets';
 import { spansToRequest } from '../../../src/core/forwarding/storedTrace';
 import type { ForwardingLimits, ForwardingTargetSetting, ForwardingTargetStatus, ResolvedTarget } from '../../../src/core/forwarding/types';

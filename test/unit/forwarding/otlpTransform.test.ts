@@ -5,16 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../../../src/core/otlp/decode';
-import {
-  applyRewrites,
-  buildBody,
-  concatBodies,
-  decodeRequest,
-  encodeRequest,
-  topLevelArrayInner,
-  TraceIdMemory,
-  type PlainRequest,
-} from '../../../src/core/forwarding/otlpTransform';
+import { applyRewrites, buildBody } from '../../../src/core/forwarding/otlpTransform';
+import { concatBodies, topLevelArrayInner } from '../../../src/core/forwarding/passthrough';
+import { decodeRequest, encodeRequest } from '../../../src/core/forwarding/otlpCodec';
+import { TraceIdMemory } from '../../../src/core/forwarding/backendRewrites';
+import type { PlainRequest } from '../../../src/core/forwarding/plainRequest';
 import { logsToRequest, spansToRequest } from '../../../src/core/forwarding/storedTrace';
 import type { TargetRewrites } from '../../../src/core/forwarding/types';
 import type { OtlpFormat } from '../../../src/core/otlp/types';

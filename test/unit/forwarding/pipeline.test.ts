@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTarget, type SecretSlotId } from '../../../src/core/forwarding/presets';
-import { encodeRequest } from '../../../src/core/forwarding/otlpTransform';
+import { encodeRequest } from '../../../src/core/forwarding/otlpCodec';
 import { spansToRequest } from '../../../src/core/forwarding/storedTrace';
 import type { ForwardingTargetSetting, ResolvedTarget } from '../../../src/core/forwarding/types';
 import { decodeTraces } from '../../../src/core/otlp/decode';
