@@ -93,4 +93,3 @@ export function propagateLangfuseIds(resources: readonly Obj[], memory: TraceIdM
     if (ids.userId !== undefined && !findAttr(attrs, LANGFUSE_USER_ID)) attrs.push({ key: LANGFUSE_USER_ID, value: { stringValue: ids.userId } });
   }
 }
-

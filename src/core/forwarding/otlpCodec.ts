@@ -58,7 +58,6 @@ export function mergeRequests(signal: OtlpSignal, requests: readonly PlainReques
   return { [key]: all };
 }
 
-
 function camelizeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelizeKeys);
   if (value !== null && typeof value === 'object') {

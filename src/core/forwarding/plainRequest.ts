@@ -50,4 +50,3 @@ export function findAttr(attrs: readonly KeyValue[], key: string): KeyValue | un
   for (const kv of attrs) if (kv && kv.key === key) return kv;
   return undefined;
 }
-

@@ -139,4 +139,3 @@ export function redactStrings(value: unknown, regexes: readonly RegExp[]): void 
     }
   }
 }
-

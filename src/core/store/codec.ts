@@ -1,6 +1,7 @@
 /**
- * Pure conversions between the domain types (`src/model/trace.ts`) and the store's columns.
- * No SQL and no sql.js here, so everything is unit-testable without a database.
+ * Pure conversions between the domain types (`src/model/trace.ts`) and the store's columns, and
+ * the pure checks and helpers of the write path (row validity, decimal time comparison, the JSON
+ * guard). No SQL and no sql.js here, so everything is unit-testable without a database.
  */
 import type {
   AttributeValue,
@@ -90,6 +91,16 @@ export function isStorableNanos(value: unknown): value is string {
   return value.length < 19 || value <= INT64_MAX;
 }
 
+/** Compares two decimal strings of digits as numbers (leading zeros allowed). */
+export function compareDecimal(a: string, b: string): number {
+  if (a[0] === '0' || b[0] === '0') {
+    a = a.replace(/^0+(?=\d)/, '');
+    b = b.replace(/^0+(?=\d)/, '');
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Why a span cannot be stored, or `null` when it can. */
 export function spanProblem(span: SpanRecord): string | null {
   if (!isTraceId(span.traceId)) return 'invalid trace id';
@@ -133,6 +144,15 @@ interface StoredSpanDetail {
   da?: number;
   de?: number;
   dl?: number;
+}
+
+/** `encode()`, or `null` when it throws (JSON.stringify of a BigInt or a cycle). */
+export function safely(encode: () => string): string | null {
+  try {
+    return encode();
+  } catch {
+    return null;
+  }
 }
 
 /** JSON for `span_details.detail`. */
@@ -269,8 +289,8 @@ const MAX_TOKENS = TOKEN_SHIFT - 2;
 
 /**
  * The names of a badge (model, agent name, tool name) as one dictionary key: the store interns it
- * (`TraceStore.genaiNameId`) so each row stores a small integer instead of the text. '' when the
- * badge has no names.
+ * (`Interning.genaiNameId` in interning.ts) so each row stores a small integer instead of the
+ * text. '' when the badge has no names.
  */
 export function badgeNamesKey(badge: GenAiBadge): string {
   if (badge.model === undefined && badge.agentName === undefined && badge.toolName === undefined) return '';

@@ -1,0 +1,162 @@
+/**
+ * The store's SQL statements, named once: `QUERY_SQL` maps each query name to its file in
+ * `queries/` (one statement per file, `:name` parameters only), and the prepared-statement set
+ * `Queries` is derived from that map. Adding a query = one import line + one map entry.
+ *
+ * Also `SNAPSHOT_SQL` (scripts run on the scratch databases of snapshots, never on the store's
+ * connection) and `StoreSql`, the small runner interface through which the store's modules use
+ * the statements: `TraceStore` owns the `Database`, prepares and frees the statements and runs
+ * the transactions; the modules receive a `StoreSql` and never hold the database.
+ */
+import type { Database } from 'sql.js';
+import { PreparedQuery } from './statement';
+import beginSql from './queries/begin.sql';
+import commitSql from './queries/commit.sql';
+import rollbackSql from './queries/rollback.sql';
+import insertResourceSql from './queries/insertResource.sql';
+import insertScopeSql from './queries/insertScope.sql';
+import insertSpanSql from './queries/insertSpan.sql';
+import insertSpanDetailSql from './queries/insertSpanDetail.sql';
+import existingSpanSql from './queries/existingSpan.sql';
+import updateSpanSql from './queries/updateSpan.sql';
+import updateSpanDetailSql from './queries/updateSpanDetail.sql';
+import upsertTraceSql from './queries/upsertTrace.sql';
+import insertLogSql from './queries/insertLog.sql';
+import oldestTracesSql from './queries/oldestTraces.sql';
+import deleteTraceDetailsSql from './queries/deleteTraceDetails.sql';
+import deleteTraceSpansSql from './queries/deleteTraceSpans.sql';
+import deleteTraceLogsSql from './queries/deleteTraceLogs.sql';
+import deleteTraceSummarySql from './queries/deleteTraceSummary.sql';
+import deleteOldestLogsSql from './queries/deleteOldestLogs.sql';
+import pageCountSql from './queries/pageCount.sql';
+import freelistCountSql from './queries/freelistCount.sql';
+import pageSizeSql from './queries/pageSize.sql';
+import listTracesSql from './queries/listTraces.sql';
+import traceSummarySql from './queries/traceSummary.sql';
+import findTracesSql from './queries/findTraces.sql';
+import traceSkeletonSql from './queries/traceSkeleton.sql';
+import spanDetailSql from './queries/spanDetail.sql';
+import spanLogsSql from './queries/spanLogs.sql';
+import setFirstUserMessageSql from './queries/setFirstUserMessage.sql';
+import traceUserLogsSql from './queries/traceUserLogs.sql';
+import listSessionTracesSql from './queries/listSessionTraces.sql';
+import listSessionsSql from './queries/listSessions.sql';
+import sessionFirstTraceSql from './queries/sessionFirstTrace.sql';
+import traceGenAiSpansSql from './queries/traceGenAiSpans.sql';
+import traceHasGenAiSql from './queries/traceHasGenAi.sql';
+import traceLogsSql from './queries/traceLogs.sql';
+import insertGenaiNameSql from './queries/insertGenaiName.sql';
+import restoreResourcesSql from './queries/restoreResources.sql';
+import restoreScopesSql from './queries/restoreScopes.sql';
+import restoreGenaiNamesSql from './queries/restoreGenaiNames.sql';
+import restoreCountsSql from './queries/restoreCounts.sql';
+import restoreCodeSpansSql from './queries/restoreCodeSpans.sql';
+import snapshotTargetSql from './queries/snapshotTarget.sql';
+import snapshotEmptySql from './queries/snapshotEmpty.sql';
+import snapshotVersionSql from './queries/snapshotVersion.sql';
+import snapshotCheckSql from './queries/snapshotCheck.sql';
+
+/**
+ * SQL text of every prepared query, by file name (without `.sql`); exported for the golden tests
+ * of the query files. `clear.sql` is not here: it is a multi-statement script run with `db.run`.
+ */
+export const QUERY_SQL = {
+  begin: beginSql,
+  commit: commitSql,
+  rollback: rollbackSql,
+  insertResource: insertResourceSql,
+  insertScope: insertScopeSql,
+  insertSpan: insertSpanSql,
+  insertSpanDetail: insertSpanDetailSql,
+  existingSpan: existingSpanSql,
+  updateSpan: updateSpanSql,
+  updateSpanDetail: updateSpanDetailSql,
+  upsertTrace: upsertTraceSql,
+  insertLog: insertLogSql,
+  oldestTraces: oldestTracesSql,
+  deleteTraceDetails: deleteTraceDetailsSql,
+  deleteTraceSpans: deleteTraceSpansSql,
+  deleteTraceLogs: deleteTraceLogsSql,
+  deleteTraceSummary: deleteTraceSummarySql,
+  deleteOldestLogs: deleteOldestLogsSql,
+  pageCount: pageCountSql,
+  freelistCount: freelistCountSql,
+  pageSize: pageSizeSql,
+  listTraces: listTracesSql,
+  traceSummary: traceSummarySql,
+  findTraces: findTracesSql,
+  traceSkeleton: traceSkeletonSql,
+  spanDetail: spanDetailSql,
+  spanLogs: spanLogsSql,
+  setFirstUserMessage: setFirstUserMessageSql,
+  traceUserLogs: traceUserLogsSql,
+  listSessionTraces: listSessionTracesSql,
+  listSessions: listSessionsSql,
+  sessionFirstTrace: sessionFirstTraceSql,
+  traceGenAiSpans: traceGenAiSpansSql,
+  traceHasGenAi: traceHasGenAiSql,
+  traceLogs: traceLogsSql,
+  insertGenaiName: insertGenaiNameSql,
+  restoreResources: restoreResourcesSql,
+  restoreScopes: restoreScopesSql,
+  restoreGenaiNames: restoreGenaiNamesSql,
+  restoreCounts: restoreCountsSql,
+  restoreCodeSpans: restoreCodeSpansSql,
+} as const;
+
+/** Name of a prepared query (= its file name in `queries/` without `.sql`). */
+export type QueryName = keyof typeof QUERY_SQL;
+
+/** Every prepared statement of the store, by query name (prepared by `prepareQueries`). */
+export type Queries = { readonly [K in QueryName]: PreparedQuery };
+
+/**
+ * Scripts run on the scratch databases of snapshots (not on the store's connection), by file
+ * name (exported for the golden tests).
+ */
+export const SNAPSHOT_SQL = {
+  snapshotTarget: snapshotTargetSql,
+  snapshotEmpty: snapshotEmptySql,
+  snapshotVersion: snapshotVersionSql,
+  snapshotCheck: snapshotCheckSql,
+} as const;
+
+/**
+ * Prepares every query of `QUERY_SQL` on `db` (each labelled `<name>.sql` in errors).
+ * @throws Error when a file does not compile or uses a parameter style other than `:name`; the
+ * statements prepared until then are freed.
+ */
+export function prepareQueries(db: Database): Queries {
+  const prepared: Partial<Record<QueryName, PreparedQuery>> = {};
+  try {
+    for (const [name, sql] of Object.entries(QUERY_SQL) as [QueryName, string][]) {
+      prepared[name] = new PreparedQuery(db, sql, `${name}.sql`);
+    }
+  } catch (error) {
+    freeQueries(prepared);
+    throw error;
+  }
+  return prepared as Queries;
+}
+
+/** Frees every statement of a set made by `prepareQueries`. */
+export function freeQueries(queries: Partial<Queries>): void {
+  for (const query of Object.values(queries)) query.free();
+}
+
+/**
+ * What the store's modules may do with SQL, implemented by `TraceStore` (the only owner of the
+ * `Database`): use the prepared statements, read the change count, and run a transaction.
+ */
+export interface StoreSql {
+  /** The prepared statements (owned, and freed on close, by `TraceStore`). */
+  readonly q: Queries;
+  /** Rows changed by the last INSERT, UPDATE or DELETE on the connection (`sqlite3_changes`). */
+  rowsModified(): number;
+  /**
+   * Runs `body` in one transaction and returns its result. COMMIT when it returns (the code
+   * index's staged changes then apply); when it throws: ROLLBACK, the staged code-index changes
+   * and the deduplication entries added meanwhile are dropped, and the error is rethrown.
+   */
+  transaction<T>(body: () => T): T;
+}

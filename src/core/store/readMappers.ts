@@ -1,0 +1,299 @@
+/**
+ * The read side's row → domain mappers: from the result rows of the read queries (listTraces,
+ * listSessions, traceSkeleton, spanDetail, spanLogs, traceGenAiSpans, …) to the JSON-safe types
+ * of `src/model/trace.ts`, plus the read limits and their argument checks. No SQL runs here:
+ * `TraceStore` executes the queries and passes the rows (and, for column positions, the
+ * prepared query) in.
+ */
+import type {
+  LogRecordInfo,
+  SessionSummary,
+  SkeletonSpan,
+  SpanId,
+  SpanRecord,
+  TraceId,
+  TraceSummary,
+} from '../../model/trace';
+import { decodeLogDetail, decodeResource, decodeScope, decodeSpanDetail, kindName, statusName, unpackBadge } from './codec';
+import type { Queries } from './queries';
+import type { PreparedQuery, Row } from './statement';
+
+/** Largest `limit` accepted by `listTraces`/`findTraces` (rows); larger values are clamped. */
+export const MAX_QUERY_LIMIT = 10_000;
+
+/** Most GenAI spans loaded for one trace's conversation (`traceGenAiSpans`), earliest first. */
+export const MAX_CONVERSATION_SPANS = 2_000;
+
+/** Most log records loaded with them (records). */
+export const MAX_CONVERSATION_LOGS = 20_000;
+
+/** One GenAI span with its logs and its place on the trace's time axis (`traceGenAiSpans`). */
+export interface StoredGenAiSpan {
+  span: SpanRecord;
+  logs: LogRecordInfo[];
+  /** Milliseconds from the trace start. */
+  startOffsetMs: number;
+  durationMs: number;
+}
+
+/** `limit`/`offset` as a non-negative integer, capped at `max`. @throws RangeError if not finite. */
+export function toCount(value: number, name: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
+  }
+  return Math.min(max, Math.max(0, Math.floor(value)));
+}
+
+/** traceSkeleton.sql's columns, read by position (it returns up to one row per span). */
+const SKELETON_COLUMNS = [
+  'span_id',
+  'parent_span_id',
+  'name',
+  'bits',
+  'resource_id',
+  'start_offset_ms',
+  'duration_ms',
+  'genai',
+  'genai_tokens',
+] as const;
+
+/** Column positions of the summary queries (listTraces, traceSummary, findTraces, listSessionTraces). */
+export interface SummaryColumns {
+  traceId: number;
+  rootName: number;
+  hasRoot: number;
+  rootService: number;
+  startNs: number;
+  endNs: number;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  updatedSeq: number;
+  sessionId: number;
+  agentName: number;
+  firstUserMessage: number;
+}
+
+/**
+ * Checks, once per store, that the queries read by position return the columns the mappers
+ * expect, and returns the summary queries' column positions.
+ * @throws Error when the summary queries' columns differ from listTraces.sql's, or
+ * traceSkeleton.sql's from `SKELETON_COLUMNS` (a mismatch between code and SQL files).
+ */
+export function readColumns(q: Queries): SummaryColumns {
+  const l = q.listTraces;
+  const columns: SummaryColumns = {
+    traceId: l.column('trace_id'),
+    rootName: l.column('root_name'),
+    hasRoot: l.column('has_root'),
+    rootService: l.column('root_service'),
+    startNs: l.column('start_unix_nano'),
+    endNs: l.column('end_unix_nano'),
+    durationMs: l.column('duration_ms'),
+    spanCount: l.column('span_count'),
+    errorCount: l.column('error_count'),
+    updatedSeq: l.column('updated_seq'),
+    sessionId: l.column('session_id'),
+    agentName: l.column('agent_name'),
+    firstUserMessage: l.column('first_user_message'),
+  };
+  // Same columns in the same order in all the summary queries.
+  for (const query of [q.traceSummary, q.findTraces, q.listSessionTraces]) {
+    if (query.columnNames.join() !== l.columnNames.join()) {
+      throw new Error(`${query.label}: columns differ from listTraces.sql`);
+    }
+  }
+  const skeletonColumns = q.traceSkeleton.columnNames.join();
+  if (skeletonColumns !== SKELETON_COLUMNS.join()) {
+    throw new Error(`traceSkeleton.sql: columns ${skeletonColumns}, expected ${SKELETON_COLUMNS.join()}`);
+  }
+  return columns;
+}
+
+/** A row of a summary query (columns `c`) as a `TraceSummary`; GenAI members only when known. */
+export function toSummary(row: Row, c: SummaryColumns): TraceSummary {
+  const summary: TraceSummary = {
+    traceId: row[c.traceId] as string,
+    rootName: row[c.rootName] as string,
+    hasRoot: row[c.hasRoot] === 1,
+    serviceName: row[c.rootService] as string,
+    startTimeUnixNano: row[c.startNs] as string,
+    endTimeUnixNano: row[c.endNs] as string,
+    durationMs: row[c.durationMs] as number,
+    spanCount: row[c.spanCount] as number,
+    errorCount: row[c.errorCount] as number,
+    updatedSeq: row[c.updatedSeq] as number,
+  };
+  // GenAI members only when known (JSON-safe: no undefined members).
+  const sessionId = row[c.sessionId];
+  if (typeof sessionId === 'string') summary.sessionId = sessionId;
+  const agentName = row[c.agentName];
+  if (typeof agentName === 'string') summary.agentName = agentName;
+  const firstUserMessage = row[c.firstUserMessage];
+  if (typeof firstUserMessage === 'string') summary.firstUserMessage = firstUserMessage;
+  return summary;
+}
+
+/**
+ * A listSessions.sql row as a `SessionSummary`; `first` is sessionFirstTrace.sql's row for it
+ * (the label: first user message, else agent name, else root span name of the earliest trace).
+ */
+export function toSessionSummary(row: Row, first: Row | undefined): SessionSummary {
+  const label = first ? ((first[1] as string | null) ?? (first[0] as string | null) ?? (first[2] as string)) : '';
+  return {
+    sessionId: row[0] as string,
+    traceCount: row[1] as number,
+    startTimeUnixNano: row[2] as string,
+    endTimeUnixNano: row[3] as string,
+    firstTraceLabel: label,
+    errorCount: row[4] as number,
+  };
+}
+
+/**
+ * A traceSkeleton.sql row (positions of `SKELETON_COLUMNS`, checked by `readColumns`) as a
+ * `SkeletonSpan`. `services`: `service.name` by resource id; `genaiNames`: the GenAI name
+ * dictionary (both from `Interning`).
+ */
+export function toSkeletonSpan(row: Row, services: readonly string[], genaiNames: readonly string[]): SkeletonSpan {
+  const bits = row[3] as number;
+  const span: SkeletonSpan = {
+    spanId: row[0] as string,
+    parentSpanId: row[1] as string | null,
+    name: row[2] as string,
+    kind: kindName(bits & 7),
+    statusCode: statusName((bits >> 3) & 3),
+    serviceName: services[row[4] as number] ?? '',
+    startOffsetMs: row[5] as number,
+    durationMs: row[6] as number,
+    eventCount: Math.floor(bits / 64),
+    hasException: ((bits >> 5) & 1) === 1,
+  };
+  const genai = row[7];
+  if (typeof genai === 'number') span.genai = unpackBadge(genai, row[8] as number | null, genaiNames);
+  return span;
+}
+
+/**
+ * Orders skeleton spans by start time; spans starting at the same instant put ancestors before
+ * descendants (a parent and the child it starts at once often share a timestamp), then span id.
+ * (traceSkeleton.sql leaves sorting to JS.)
+ */
+export function sortSkeleton(spans: SkeletonSpan[]): void {
+  const parentOf = new Map<string, string | null>();
+  for (const s of spans) parentOf.set(s.spanId, s.parentSpanId);
+  const depth = new Map<string, number>();
+  const depthOf = (id: string): number => {
+    let d = depth.get(id);
+    if (d !== undefined) return d;
+    // Walk up iteratively (bounded by the span count, so a parent cycle cannot loop forever).
+    const chain: string[] = [];
+    let cur: string | null | undefined = id;
+    while (cur && parentOf.has(cur) && depth.get(cur) === undefined && chain.length <= spans.length) {
+      chain.push(cur);
+      cur = parentOf.get(cur);
+    }
+    d = cur && depth.get(cur) !== undefined ? depth.get(cur)! : -1;
+    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i]!, ++d);
+    return depth.get(id)!;
+  };
+  for (const s of spans) depthOf(s.spanId);
+  spans.sort((a, b) => a.startOffsetMs - b.startOffsetMs || depth.get(a.spanId)! - depth.get(b.spanId)! || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
+}
+
+/** A span from a query with spanDetail.sql's columns (trace_id … scope_json). */
+export function spanFromRow(q: PreparedQuery, row: Row): SpanRecord {
+  const detail = decodeSpanDetail(row[q.column('detail')] as string);
+  return {
+    traceId: row[q.column('trace_id')] as string,
+    spanId: row[q.column('span_id')] as string,
+    parentSpanId: row[q.column('parent_span_id')] as string | null,
+    traceState: detail.traceState,
+    flags: detail.flags,
+    name: row[q.column('name')] as string,
+    kind: kindName(row[q.column('kind')] as number),
+    startTimeUnixNano: row[q.column('start_unix_nano')] as string,
+    endTimeUnixNano: row[q.column('end_unix_nano')] as string,
+    attributes: detail.attributes,
+    droppedAttributesCount: detail.droppedAttributesCount,
+    events: detail.events,
+    droppedEventsCount: detail.droppedEventsCount,
+    links: detail.links,
+    droppedLinksCount: detail.droppedLinksCount,
+    status: { code: statusName(row[q.column('status_code')] as number), message: detail.statusMessage },
+    resource: decodeResource(row[q.column('resource_json')] as string),
+    scope: decodeScope(row[q.column('scope_json')] as string),
+  };
+}
+
+/** A log record from a query with spanLogs.sql's columns. */
+export function logFromRow(lq: PreparedQuery, r: Row): LogRecordInfo {
+  const d = decodeLogDetail(r[lq.column('detail')] as string);
+  return {
+    timeUnixNano: r[lq.column('time_unix_nano')] as string,
+    observedTimeUnixNano: r[lq.column('observed_unix_nano')] as string,
+    severityNumber: r[lq.column('severity_number')] as number,
+    severityText: r[lq.column('severity_text')] as string,
+    eventName: r[lq.column('event_name')] as string,
+    body: d.body,
+    attributes: d.attributes,
+    droppedAttributesCount: d.droppedAttributesCount,
+    flags: r[lq.column('flags')] as number,
+    traceId: r[lq.column('trace_id')] as string | null,
+    spanId: r[lq.column('span_id')] as string | null,
+    resource: decodeResource(r[lq.column('resource_json')] as string),
+    scope: decodeScope(r[lq.column('scope_json')] as string),
+  };
+}
+
+/**
+ * A traceUserLogs.sql row (time, observed time, event name, detail) of trace `traceId` as the
+ * `LogRecordInfo` the annotator's `logFirstUserText` reads: body and attributes, the rest empty.
+ */
+export function userLogFromRow(r: Row, traceId: TraceId): LogRecordInfo {
+  const d = decodeLogDetail(r[3] as string);
+  return {
+    timeUnixNano: r[0] as string,
+    observedTimeUnixNano: r[1] as string,
+    severityNumber: 0,
+    severityText: '',
+    eventName: r[2] as string,
+    body: d.body,
+    attributes: d.attributes,
+    droppedAttributesCount: 0,
+    flags: 0,
+    traceId,
+    spanId: null,
+    resource: { attributes: {}, droppedAttributesCount: 0, schemaUrl: '' },
+    scope: { name: '', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' },
+  };
+}
+
+/**
+ * traceGenAiSpans.sql rows (spanDetail.sql's columns plus `start_offset_ms`, `duration_ms`) as
+ * `StoredGenAiSpan`s without logs yet; `q` is that query (for column positions).
+ */
+export function toGenAiSpans(q: PreparedQuery, rows: readonly Row[]): StoredGenAiSpan[] {
+  const offsetCol = q.column('start_offset_ms');
+  const durationCol = q.column('duration_ms');
+  return rows.map((row) => ({
+    span: spanFromRow(q, row),
+    logs: [],
+    startOffsetMs: row[offsetCol] as number,
+    durationMs: row[durationCol] as number,
+  }));
+}
+
+/**
+ * A row callback for traceLogs.sql (`lq`, spanLogs.sql's columns) that adds each record to the
+ * `logs` of its span among `spans`; records of other spans are skipped.
+ */
+export function logsIntoSpans(lq: PreparedQuery, spans: readonly StoredGenAiSpan[]): (row: Row) => void {
+  const bySpan = new Map<SpanId, StoredGenAiSpan>();
+  for (const s of spans) bySpan.set(s.span.spanId, s);
+  const spanCol = lq.column('span_id');
+  return (r) => {
+    const target = bySpan.get(r[spanCol] as string);
+    if (target) target.logs.push(logFromRow(lq, r));
+  };
+}

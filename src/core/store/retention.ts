@@ -1,0 +1,219 @@
+/**
+ * Retention: keeps the store within its limits (`StoreConfig`: `maxSpans` spans and
+ * `maxMegabytes` of database pages in use) by evicting the oldest traces by start time with
+ * their spans and logs, and bounds the log records no trace holds. Runs after every write slice
+ * and on `configure`/`enforceRetention`, within the caller's time budget; also deletes single
+ * traces (`deleteTrace`). Counters change only after COMMIT.
+ */
+import type { TraceId } from '../../model/trace';
+import type { StoreConfig } from './config';
+import type { CodeIndex } from '../source/codeIndex';
+import type { StoreCounters } from './counters';
+import type { StoreSql } from './queries';
+import { ChangeSet, DEFAULT_SLICE_BUDGET_MS, now, yieldImmediate, type SliceOptions } from './slicing';
+
+// ---------------------------------------------------------------------------------------------
+// Tunables
+
+/**
+ * Oldest-trace candidates fetched per `oldestTraces.sql` execution during eviction (traces).
+ * Why: the limits are re-checked after every deleted trace, so a pass usually stops within a few
+ * candidates; fetching a small batch keeps the rows read but never deleted few, while a large
+ * reduction still needs only one query per 32 evictions.
+ */
+export const EVICTION_CANDIDATES_PER_QUERY = 32;
+
+/**
+ * Most log records kept (records). Logs of a trace go with the trace; this cap bounds the rest
+ * (uncorrelated records, and records whose spans never arrive). Oldest by arrival go first.
+ */
+export const MAX_LOG_RECORDS = 200_000;
+
+/**
+ * Log records deleted per `deleteOldestLogs.sql` execution (records); the limits are re-checked
+ * after each, so this is also the granularity of byte-driven log eviction.
+ */
+export const LOG_EVICTION_BATCH = 128;
+
+/** `StoreConfig.maxMegabytes` is in MiB (bytes = megabytes × this). */
+const BYTES_PER_MEGABYTE = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+
+/** Outcome of `enforceRetention`/`applyRetention`. */
+export interface RetentionResult {
+  /** The store sequence after this call. */
+  seq: number;
+  /** Traces evicted, oldest first. */
+  removedTraceIds: TraceId[];
+  /** Log records removed (with their traces, or by the log cap). */
+  removedLogCount: number;
+  /** Still over a limit when the budget ran out: call again. */
+  pending: boolean;
+}
+
+/** @throws RangeError unless `maxSpans` is an integer ≥ 1 and `maxMegabytes` a number > 0. */
+export function validateConfig(config: StoreConfig): StoreConfig {
+  const { maxSpans, maxMegabytes } = config ?? ({} as StoreConfig);
+  if (!Number.isInteger(maxSpans) || maxSpans < 1) {
+    throw new RangeError(`maxSpans must be an integer >= 1, got ${String(maxSpans)}`);
+  }
+  if (typeof maxMegabytes !== 'number' || !(maxMegabytes > 0) || !Number.isFinite(maxMegabytes)) {
+    throw new RangeError(`maxMegabytes must be a finite number > 0, got ${String(maxMegabytes)}`);
+  }
+  return { maxSpans, maxMegabytes };
+}
+
+/**
+ * Calls `enforce(budgetMs)` (`TraceStore.enforceRetention`) with `sliceBudgetMs` (default
+ * `DEFAULT_SLICE_BUDGET_MS`) and `yieldToEventLoop` awaited in between until nothing is pending;
+ * the evictions of all calls merged.
+ */
+export async function applyInSlices(enforce: (budgetMs: number) => RetentionResult, options: SliceOptions): Promise<RetentionResult> {
+  const budgetMs = options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS;
+  const yieldFn = options.yieldToEventLoop ?? yieldImmediate;
+  const removed: TraceId[] = [];
+  let removedLogCount = 0;
+  for (;;) {
+    const r = enforce(budgetMs);
+    removed.push(...r.removedTraceIds);
+    removedLogCount += r.removedLogCount;
+    if (!r.pending) return { seq: r.seq, removedTraceIds: removed, removedLogCount, pending: false };
+    await yieldFn();
+  }
+}
+
+/** Eviction and deletion of one store; holds its retention limits. */
+export class Retention {
+  /**
+   * @param pageSize The database's page size (bytes; `PRAGMA page_size`, fixed for its life).
+   * @param config The limits, already validated (`validateConfig`); replaced by `configure`.
+   */
+  constructor(
+    private readonly sql: StoreSql,
+    private readonly counters: StoreCounters,
+    private readonly code: CodeIndex,
+    readonly pageSize: number,
+    public config: StoreConfig,
+  ) {}
+
+  /** Pages of the database (`page_count`, including pages freed for reuse: it never shrinks). */
+  pageCount(): number {
+    return this.sql.q.pageCount.first()![0] as number;
+  }
+
+  /** Bytes of the database's pages in use: `(page_count - freelist_count) * page_size`. */
+  usedBytes(): number {
+    const free = this.sql.q.freelistCount.first()![0] as number;
+    return (this.pageCount() - free) * this.pageSize;
+  }
+
+  /**
+   * Evicts until within the limits or until `budgetMs` has passed (at least one deletion); see
+   * `TraceStore.enforceRetention`.
+   */
+  enforce(budgetMs: number): RetentionResult {
+    const changes = new ChangeSet();
+    const deadline = now() + budgetMs;
+    const { pending, removedLogCount } = this.evictionTransaction(deadline, changes);
+    return { seq: this.counters.seq, removedTraceIds: [...changes.removed], removedLogCount, pending };
+  }
+
+  /**
+   * Deletes one trace with its spans and correlated logs in one transaction (not counted as an
+   * eviction). @returns `false` when no such trace is stored.
+   */
+  deleteTrace(traceId: TraceId): boolean {
+    const removed = this.sql.transaction(() => this.deleteTraceRows(traceId));
+    const counters = this.counters;
+    counters.logCount -= removed.logs;
+    if (!removed.existed) return false;
+    counters.spanCount -= removed.spans;
+    counters.traceCount -= 1;
+    counters.seq += 1;
+    return true;
+  }
+
+  /**
+   * One eviction transaction (see `TraceStore.enforceRetention`) that stops at the deadline
+   * (`now()` ms) after at least one deletion; evicted traces go into `changes.removed`. Counters
+   * are updated after COMMIT. `pending`: still over a limit when the time ran out.
+   */
+  evictionTransaction(deadline: number, changes: ChangeSet): { pending: boolean; removedLogCount: number } {
+    const c = this.counters;
+    const q = this.sql.q;
+    const maxBytes = this.config.maxMegabytes * BYTES_PER_MEGABYTE;
+    let spanCount = c.spanCount;
+    let traceCount = c.traceCount;
+    let logCount = c.logCount;
+    const overTraceLimits = (): boolean =>
+      traceCount > 0 && (spanCount > this.config.maxSpans || this.usedBytes() > maxBytes);
+    const overLogLimits = (): boolean =>
+      logCount > MAX_LOG_RECORDS || (traceCount === 0 && logCount > 0 && this.usedBytes() > maxBytes);
+    if (!overTraceLimits() && !overLogLimits()) return { pending: false, removedLogCount: 0 };
+
+    const evicted: TraceId[] = [];
+    let removedLogs = 0;
+    let deletions = 0;
+    let outOfTime = false;
+    const timeUp = (): boolean => deletions > 0 && now() >= deadline;
+    this.sql.transaction(() => {
+      evict: while (overTraceLimits()) {
+        const candidates = q.oldestTraces.all({ limit: EVICTION_CANDIDATES_PER_QUERY });
+        if (candidates.length === 0) break;
+        for (const [traceId] of candidates) {
+          if (timeUp()) {
+            outOfTime = true;
+            break evict;
+          }
+          const gone = this.deleteTraceRows(traceId as string);
+          deletions++;
+          spanCount -= gone.spans;
+          logCount -= gone.logs;
+          removedLogs += gone.logs;
+          if (gone.existed) {
+            traceCount -= 1;
+            evicted.push(traceId as string);
+          }
+          if (!overTraceLimits()) break evict;
+        }
+      }
+      while (!outOfTime && overLogLimits()) {
+        if (timeUp()) {
+          outOfTime = true;
+          break;
+        }
+        const excess = logCount > MAX_LOG_RECORDS ? logCount - MAX_LOG_RECORDS : LOG_EVICTION_BATCH;
+        q.deleteOldestLogs.run({ limit: Math.min(excess, LOG_EVICTION_BATCH) });
+        const n = this.sql.rowsModified();
+        deletions++;
+        if (n === 0) break;
+        logCount -= n;
+        removedLogs += n;
+      }
+    });
+    c.evictedSpanCount += c.spanCount - spanCount;
+    c.spanCount = spanCount;
+    c.traceCount = traceCount;
+    c.logCount = logCount;
+    c.evictedTraceCount += evicted.length;
+    if (deletions > 0) c.seq += 1;
+    for (const traceId of evicted) changes.remove(traceId);
+    return { pending: outOfTime && (overTraceLimits() || overLogLimits()), removedLogCount: removedLogs };
+  }
+
+  /** Deletes one trace's rows (in the caller's transaction) and its code-index entries; counts what went. */
+  private deleteTraceRows(traceId: TraceId): { existed: boolean; spans: number; logs: number } {
+    const q = this.sql.q;
+    const key = { trace_id: traceId };
+    q.deleteTraceDetails.run(key);
+    q.deleteTraceSpans.run(key);
+    const spans = this.sql.rowsModified();
+    q.deleteTraceLogs.run(key);
+    const logs = this.sql.rowsModified();
+    q.deleteTraceSummary.run(key);
+    const existed = this.sql.rowsModified() > 0;
+    this.code.removeTrace(traceId);
+    return { existed, spans, logs };
+  }
+}

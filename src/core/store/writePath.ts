@@ -1,0 +1,295 @@
+/**
+ * The write path: a received span (or log record) from `TraceStore.insertSpans`/`insertLogs` to
+ * committed rows. Per call: transactions of at most `MAX_ROWS_PER_TRANSACTION` rows until the
+ * time budget runs out, each followed by retention (slicing.ts, retention.ts). Per span: checked
+ * (`codec.ts spanProblem`), annotated (genaiFacts.ts), its resource, scope and GenAI names
+ * interned (interning.ts), inserted (or, when re-sent, updated), folded into its trace's delta
+ * (traceDelta.ts) and staged in the code index. Per transaction: one upsertTrace.sql per trace,
+ * then the first user message (genaiFacts.ts); counters change after COMMIT.
+ *
+ * Hot path: no per-span closures beyond the JSON guard, one map lookup per span for its trace's
+ * delta; statements come from `StoreSql.q` (prepared once by `TraceStore`).
+ */
+import type { LogRecordInfo, SpanRecord, TraceId } from '../../model/trace';
+import type { CodeIndex } from '../source/codeIndex';
+import {
+  STATUS_ERROR,
+  badgeNamesKey,
+  encodeLogDetail,
+  encodeSpanDetail,
+  hasExceptionEvent,
+  kindCode,
+  logProblem,
+  packBadge,
+  safely,
+  spanProblem,
+  statusNumber,
+} from './codec';
+import type { StoreCounters } from './counters';
+import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
+import type { Interning } from './interning';
+import type { StoreSql } from './queries';
+import type { Retention } from './retention';
+import { ChangeSet, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, now, type InsertResult, type WriteOptions, type WriteTally } from './slicing';
+import type { Params } from './statement';
+import { foldIntoDelta, upsertTraceParams, type TraceDelta } from './traceDelta';
+
+/** Encodes detail JSON for binding as UTF-8 bytes (see queries/insertSpanDetail.sql). */
+const utf8 = new TextEncoder();
+
+/** Rejection reason for rows holding values JSON cannot encode (BigInt, cycles). */
+const UNSERIALIZABLE = 'value not serializable to JSON';
+
+/** One transaction over `rows[from…to)`; returns the index of the first row not processed. */
+type Transaction = (from: number, to: number, deadline: number, tally: WriteTally, changes: ChangeSet) => number;
+
+/** The synchronous writes of one store (one instance per `TraceStore`). */
+export class WritePath {
+  constructor(
+    private readonly sql: StoreSql,
+    private readonly interning: Interning,
+    private readonly counters: StoreCounters,
+    private readonly code: CodeIndex,
+    private readonly retention: Retention,
+    private readonly genai: GenAiFacts,
+  ) {}
+
+  /** `TraceStore.insertSpans` once the store is known to be open (same contract). */
+  insertSpans(spans: readonly SpanRecord[], options: WriteOptions): InsertResult {
+    return this.write(spans, options, (from, to, deadline, tally, changes) =>
+      this.spanTransaction(spans, from, to, deadline, tally, changes),
+    );
+  }
+
+  /** `TraceStore.insertLogs` once the store is known to be open (same contract). */
+  insertLogs(logs: readonly LogRecordInfo[], options: WriteOptions): InsertResult {
+    return this.write(logs, options, (from, to, deadline, tally, changes) =>
+      this.logTransaction(logs, from, to, deadline, tally, changes),
+    );
+  }
+
+  /** Shared loop of insertSpans/insertLogs: transactions of ≤ MAX_ROWS rows, then retention. */
+  private write(rows: readonly unknown[], options: WriteOptions, transaction: Transaction): InsertResult {
+    const deadline = now() + (options.budgetMs ?? Infinity);
+    const tally: WriteTally = { inserted: 0, updated: 0, rejected: 0, reasons: new Set() };
+    const changes = new ChangeSet();
+    let offset = Math.max(0, Math.floor(options.offset ?? 0));
+    let retentionPending: boolean;
+    do {
+      if (offset < rows.length) {
+        const to = Math.min(rows.length, offset + MAX_ROWS_PER_TRANSACTION);
+        offset = transaction(offset, to, deadline, tally, changes);
+      }
+      // Also with nothing to write: lowered limits are honoured on the next write.
+      retentionPending = this.retention.evictionTransaction(deadline, changes).pending;
+    } while (offset < rows.length && now() < deadline);
+    return {
+      seq: this.counters.seq,
+      nextOffset: offset,
+      inserted: tally.inserted,
+      updated: tally.updated,
+      rejected: tally.rejected,
+      rejectReasons: [...tally.reasons],
+      changedTraceIds: [...changes.changed],
+      removedTraceIds: [...changes.removed],
+      retentionPending,
+    };
+  }
+
+  private reject(tally: WriteTally, reason: string): void {
+    tally.rejected += 1;
+    this.counters.rejectedCount += 1;
+    if (tally.reasons.size < MAX_REJECT_REASONS) tally.reasons.add(reason);
+  }
+
+  /**
+   * A valid span's `insertSpan.sql`/`updateSpan.sql` parameters and detail JSON (inserting its
+   * resource and scope if new), or the reason to refuse it. JSON-unsafe values (BigInt,
+   * cycles) break the model's contract; they refuse the span instead of failing the slice.
+   */
+  private prepareSpan(
+    span: SpanRecord,
+  ): { row: Params; detail: Uint8Array; resourceId: number; isError: number; facts: SpanAnnotation | undefined } | string {
+    const problem = spanProblem(span);
+    if (problem !== null) return problem;
+    const facts = this.genai.annotate(span);
+    const badge = facts?.badge ? packBadge(facts.badge, this.interning.genaiNameId(badgeNamesKey(facts.badge))) : undefined;
+    const detail = safely(() => encodeSpanDetail(span));
+    if (detail === null) return UNSERIALIZABLE;
+    const resourceId = this.interning.resourceId(span.resource);
+    const scopeId = this.interning.scopeId(span.scope);
+    if (resourceId === undefined || scopeId === undefined) return UNSERIALIZABLE;
+    const statusCode = statusNumber(span.status.code)!;
+    const events = span.events ?? [];
+    return {
+      detail: utf8.encode(detail),
+      resourceId,
+      isError: statusCode === STATUS_ERROR ? 1 : 0,
+      facts,
+      row: {
+        trace_id: span.traceId,
+        span_id: span.spanId,
+        parent_span_id: span.parentSpanId,
+        name: span.name,
+        kind: kindCode(span.kind)!,
+        status_code: statusCode,
+        start_ns: span.startTimeUnixNano,
+        end_ns: span.endTimeUnixNano,
+        resource_id: resourceId,
+        scope_id: scopeId,
+        event_count: events.length,
+        has_exception: hasExceptionEvent(events) ? 1 : 0,
+        detail_id: this.counters.nextDetailId,
+        genai: badge ? badge.genai : null,
+        genai_tokens: badge ? badge.tokens : null,
+      },
+    };
+  }
+
+  /**
+   * One transaction over `spans[from…to)`, stopping early at the deadline (after ≥ 1 span).
+   * @returns the index of the first span not processed.
+   */
+  private spanTransaction(
+    spans: readonly SpanRecord[],
+    from: number,
+    to: number,
+    deadline: number,
+    tally: WriteTally,
+    changes: ChangeSet,
+  ): number {
+    const counters = this.counters;
+    const genai = this.genai;
+    const seq = counters.seq + 1;
+    const deltas = new Map<TraceId, TraceDelta>();
+    let inserted = 0;
+    let updated = 0;
+    let newTraces = 0;
+    let next = from;
+    const sql = this.sql;
+    const q = sql.q;
+    sql.transaction(() => {
+      // Replaced only by clear(), never during a transaction.
+      const services = this.interning.serviceNames;
+      while (next < to) {
+        const span = spans[next++]!;
+        const prepared = this.prepareSpan(span);
+        if (typeof prepared === 'string') {
+          this.reject(tally, prepared);
+        } else {
+          const { row, detail, resourceId, isError, facts } = prepared;
+          q.insertSpan.run(row);
+          let spanDelta = 0;
+          let errorDelta: number;
+          if (sql.rowsModified() === 1) {
+            q.insertSpanDetail.run({ id: counters.nextDetailId++, detail });
+            spanDelta = 1;
+            errorDelta = isError;
+            inserted++;
+          } else {
+            // Re-sent span: replace it, correcting the error count by the status change.
+            const old = q.existingSpan.first({ trace_id: span.traceId, span_id: span.spanId });
+            if (!old) throw new Error('insertSpan.sql: conflict without a stored span');
+            q.updateSpan.run(row);
+            q.updateSpanDetail.run({ id: old[1] as number, detail });
+            errorDelta = isError - (old[0] === STATUS_ERROR ? 1 : 0);
+            updated++;
+          }
+          foldIntoDelta(deltas, span, services, resourceId, spanDelta, errorDelta, facts);
+          // A re-sent span keeps its first indexing (SDK retries resend the same span).
+          if (spanDelta > 0) this.code.add(span);
+        }
+        if (now() >= deadline) break;
+      }
+      for (const [traceId, d] of deltas) {
+        const spanDelta = d.spanDelta;
+        const returned = q.upsertTrace.first(upsertTraceParams(traceId, d, seq));
+        const created = spanDelta > 0 && returned?.[0] === spanDelta;
+        if (created) newTraces++;
+        if (genai.annotator && (d.modelCalls !== null || (created && genai.hasPendingLogs(traceId)))) {
+          genai.updateFirstUserMessage(traceId, d.modelCalls, (returned?.[1] as string | null | undefined) ?? null, created, seq);
+        }
+      }
+    });
+    tally.inserted += inserted;
+    tally.updated += updated;
+    counters.spanCount += inserted;
+    counters.traceCount += newTraces;
+    if (deltas.size > 0) {
+      counters.seq = seq;
+      for (const traceId of deltas.keys()) changes.change(traceId);
+    }
+    return next;
+  }
+
+  /** A valid log record's `insertLog.sql` parameters, or the reason to refuse it. */
+  private prepareLog(log: LogRecordInfo): Params | string {
+    const problem = logProblem(log);
+    if (problem !== null) return problem;
+    const detail = safely(() => encodeLogDetail(log));
+    if (detail === null) return UNSERIALIZABLE;
+    const resourceId = this.interning.resourceId(log.resource);
+    const scopeId = this.interning.scopeId(log.scope);
+    if (resourceId === undefined || scopeId === undefined) return UNSERIALIZABLE;
+    return {
+      trace_id: log.traceId,
+      span_id: log.spanId,
+      time_ns: log.timeUnixNano,
+      observed_ns: log.observedTimeUnixNano,
+      severity_number: log.severityNumber ?? 0,
+      severity_text: log.severityText ?? '',
+      event_name: log.eventName ?? '',
+      flags: log.flags ?? 0,
+      resource_id: resourceId,
+      scope_id: scopeId,
+      detail: utf8.encode(detail),
+    };
+  }
+
+  /** One transaction over `logs[from…to)`; see spanTransaction. */
+  private logTransaction(
+    logs: readonly LogRecordInfo[],
+    from: number,
+    to: number,
+    deadline: number,
+    tally: WriteTally,
+    changes: ChangeSet,
+  ): number {
+    let inserted = 0;
+    let next = from;
+    const traces = new Set<TraceId>();
+    // GenAI: records that may carry the trace's first user message, by trace.
+    let userLogs: Map<TraceId, LogRecordInfo[]> | undefined;
+    const userEvents = this.genai.annotator?.userTextEventNames;
+    this.sql.transaction(() => {
+      while (next < to) {
+        const log = logs[next++]!;
+        const row = this.prepareLog(log);
+        if (typeof row === 'string') {
+          this.reject(tally, row);
+        } else {
+          this.sql.q.insertLog.run(row);
+          inserted++;
+          if (log.traceId !== null) {
+            traces.add(log.traceId);
+            if (userEvents?.includes(log.eventName)) {
+              userLogs ??= new Map();
+              const list = userLogs.get(log.traceId);
+              if (list) list.push(log);
+              else userLogs.set(log.traceId, [log]);
+            }
+          }
+        }
+        if (now() >= deadline) break;
+      }
+      if (userLogs) this.genai.correlateLogs(userLogs, this.counters.seq + 1);
+    });
+    tally.inserted += inserted;
+    this.counters.logCount += inserted;
+    if (inserted > 0) {
+      this.counters.seq += 1;
+      for (const traceId of traces) changes.change(traceId);
+    }
+    return next;
+  }
+}
