@@ -1,5 +1,6 @@
-// Lint: TypeScript rules plus the architecture's import boundaries (ARCHITECTURE.md):
-// `vscode` only under src/extension/** and src/extension.ts; webview code imports only
+// Lint: TypeScript rules (type-aware for .ts: exhaustive switches, type-only imports marked) plus
+// the architecture's import boundaries (ARCHITECTURE.md): `vscode` only under src/extension/**
+// and src/extension.ts; src/core never imports src/extension; webview code imports only
 // webview/**, src/model/** and src/protocol/**; src/model and src/protocol import nothing else.
 import tseslint from 'typescript-eslint';
 
@@ -18,9 +19,24 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules for TypeScript sources (each file's own tsconfig, found by the project service).
+    files: ['**/*.ts', '**/*.mts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/extension/**', 'src/extension.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode],
+        patterns: [{ group: ['**/extension/**', '**/extension', '../extension'], message: 'src/core never imports src/extension (ARCHITECTURE.md).' }],
+      }],
+    },
   },
   {
     files: ['src/model/**/*.ts', 'src/protocol/**/*.ts'],

@@ -275,7 +275,7 @@ async function client(args: Args): Promise<void> {
     inFlight++;
     const p = one(seq).finally(() => {
       inFlight--;
-      pending.splice(pending.indexOf(p), 1);
+      void pending.splice(pending.indexOf(p), 1); // the removed promise is this one, already settled
     });
     pending.push(p);
   }

@@ -4,7 +4,7 @@
  * Also a raw grpc-js client (identity serializers) for sending arbitrary message bytes.
  */
 import * as grpc from '@grpc/grpc-js';
-import { BackendClient } from '../../src/core/backend/backendClient';
+import { type BackendClient } from '../../src/core/backend/backendClient';
 import { OtlpGrpcReceiver, type GrpcReceiverOptions } from '../../src/core/receiver/otlpGrpcReceiver';
 import type { OtlpSignal } from '../../src/core/otlp/types';
 import type { StoreConfig } from '../../src/core/store/config';

@@ -3,7 +3,7 @@
  * receivers (`ReceiverController`), many-window ownership of the port, the receiver status bar
  * item, its commands, and the start at activation (`traceLens.receiver.autoStart`).
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { BackendClient } from '../../core/backend/backendClient';
 import type { TraceLensSettings } from '../settings';
 import type { TraceRepository } from '../traces/traceRepository';

@@ -3,7 +3,7 @@
  * end, the cost status bar item, and the Usage view, which follows the trace the user looks at
  * (a trace panel or the Traces view's selection).
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { BackendClient } from '../../core/backend/backendClient';
 import type { TraceId } from '../../model/trace';
 import type { TraceRepository } from '../traces/traceRepository';
