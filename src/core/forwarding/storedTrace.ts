@@ -1,6 +1,6 @@
 /**
  * Stored spans and log records (the model of `src/model/trace.ts`) → OTLP requests in the
- * canonical plain form of `otlpTransform.ts`, for "Send Trace to…" / "Send Session to…".
+ * canonical plain form of `plainRequest.ts`, for "Send Trace to…" / "Send Session to…".
  *
  * Spans are grouped back under their resource and scope (equal by value). What the stored model
  * cannot tell apart is re-encoded by a fixed rule, so a sent-after-the-fact trace can differ from

@@ -30,7 +30,7 @@ export interface RedactionSetting {
   /**
    * Drop message content: prompt/completion/tool-argument attributes (`gen_ai.input.messages`,
    * `gen_ai.prompt.*`, `llm.input_messages.*`, `input.value`, …, see `CONTENT_ATTRIBUTE_*` in
-   * otlpTransform.ts), GenAI content events, and the bodies of `gen_ai.*` log events.
+   * redaction.ts), GenAI content events, and the bodies of `gen_ai.*` log events.
    */
   dropContent?: boolean;
   /** JavaScript regular expressions; every match in a string value is replaced with `[REDACTED]`. */

@@ -194,7 +194,7 @@ export function firstUserTextOfLog(log: LogRecordInfo): string | undefined {
   return undefined;
 }
 
-/** The GenAI hooks the store calls at ingest (see `IngestAnnotator` in src/core/store/traceStore.ts). */
+/** The GenAI hooks the store calls at ingest (see `IngestAnnotator` in src/core/store/genaiFacts.ts). */
 export const genaiIngestAnnotator = {
   span: spanGenAiFacts,
   firstUserText: firstUserTextOfSpan,
