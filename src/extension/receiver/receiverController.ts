@@ -12,7 +12,7 @@ export type EndpointState =
   | { kind: 'starting'; port: number }
   | { kind: 'listening'; host: string; port: number }
   | { kind: 'portBusy'; host: string; port: number; message: string }
-  /** Another VS Code window's Trace Lens owns the port (identity checked); this window shows its traces. */
+  /** Another VS Code window's Trace Lens owns the port (it proved it knows this user's window secret); this window shows its traces. */
   | { kind: 'otherWindow'; port: number; owner: TraceLensIdentity }
   | { kind: 'error'; message: string };
 
@@ -164,22 +164,32 @@ export class ReceiverController implements vscode.Disposable {
 
   /**
    * A busy HTTP port may be held by Trace Lens in another VS Code window: asks it (identity, not
-   * just "port in use") and marks both endpoints `otherWindow` when so. Changes `state` in place.
+   * just "port in use") and marks both endpoints `otherWindow` only when it proves it knows this
+   * user's window secret (src/core/receiver/windowChannel.ts). A program that answers like Trace
+   * Lens without that proof (another user's Trace Lens, another protocol version, or a squatter
+   * posing as it) is a busy port, with the reason in its message. Changes `state` in place.
    */
   private async identifyOwner(state: ReceiverState): Promise<void> {
     const http = state.http;
     if (http.kind !== 'portBusy' && http.kind !== 'otherWindow') return;
-    const owner = await probeTraceLens(http.port);
-    if (owner && owner.instanceId !== this.windowChannel?.identity.instanceId) {
+    const probe = await probeTraceLens(http.port, { secret: this.windowChannel?.secret() });
+    const host = this.settings().receiver.host;
+    if (probe?.verified && probe.identity.instanceId !== this.windowChannel?.identity.instanceId) {
+      const owner = probe.identity;
       if (http.kind === 'portBusy' || http.owner.instanceId !== owner.instanceId) {
         this.log.info(`port ${http.port} is owned by Trace Lens in another VS Code window (pid ${owner.pid}${owner.workspace ? `, ${owner.workspace}` : ''}); showing its traces here`);
       }
       state.http = { kind: 'otherWindow', port: http.port, owner };
       if (state.grpc.kind === 'portBusy' || state.grpc.kind === 'otherWindow') state.grpc = { kind: 'otherWindow', port: state.grpc.port, owner };
+    } else if (probe && !probe.verified) {
+      const message = `port ${http.port} is held by a program that answers like Trace Lens but is not trusted: ${probe.reason}`;
+      if (http.kind !== 'portBusy' || http.message !== message) this.log.warn(message);
+      state.http = { kind: 'portBusy', host, port: http.port, message };
+      if (state.grpc.kind === 'otherWindow') state.grpc = { kind: 'portBusy', host, port: state.grpc.port, message };
     } else if (http.kind === 'otherWindow') {
       const message = `port ${http.port} is no longer served by the other Trace Lens window`;
-      state.http = { kind: 'portBusy', host: this.settings().receiver.host, port: http.port, message };
-      if (state.grpc.kind === 'otherWindow') state.grpc = { kind: 'portBusy', host: this.settings().receiver.host, port: state.grpc.port, message };
+      state.http = { kind: 'portBusy', host, port: http.port, message };
+      if (state.grpc.kind === 'otherWindow') state.grpc = { kind: 'portBusy', host, port: state.grpc.port, message };
     }
   }
 
@@ -233,7 +243,9 @@ export class ReceiverController implements vscode.Disposable {
       ingest: (params) => this.worker.ingest(params),
       isOverloaded: () => this.worker.isOverloaded(),
       log: (level, message) => this.log[level](message),
-      ...(this.windowChannel ? { windowChannel: this.windowChannel } : {}),
+      // A copy per receiver: challenges are kept per options object, so none outlives the
+      // socket it was issued on (a query captured while this window was away is refused later).
+      ...(this.windowChannel ? { windowChannel: { ...this.windowChannel } } : {}),
     });
   }
 

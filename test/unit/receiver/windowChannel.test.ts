@@ -1,7 +1,9 @@
 /**
  * The query channel between VS Code windows, over real HTTP on 127.0.0.1 with the real receiver
- * and bundled worker: identity check (Trace Lens vs a foreign program vs nothing), queries with
- * the per-user secret, and refusals (no/wrong secret, web pages, methods not served).
+ * and bundled worker: identity check (Trace Lens vs a foreign program vs nothing), queries signed
+ * with the per-user secret (challenge–response, protocol 2), and refusals (no/wrong secret, the
+ * secret itself as a protocol 1 Bearer token, web pages, methods not served). Squatters on the
+ * port: windowChannelSquatter.test.ts.
  */
 import * as http from 'node:http';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { RemoteStoreClient, WINDOW_CHANNEL_PROTOCOL, probeTraceLens, type TraceL
 import { readOrCreateSecret } from '../../../src/core/receiver/windowSecret';
 import type { BackendClient } from '../../../src/core/backend/backendClient';
 import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
+import { signedQuery } from './windowChannelWire';
 
 const SECRET = 'a'.repeat(64);
 const identity: TraceLensIdentity = { product: 'trace-lens', protocol: WINDOW_CHANNEL_PROTOCOL, instanceId: 'owner-1', pid: 4242, workspace: 'demo' };
@@ -40,17 +43,22 @@ afterAll(async () => {
 });
 
 describe('identity check', () => {
-  it('a Trace Lens window answers with its identity', async () => {
-    expect(await probeTraceLens(port)).toEqual(identity);
+  it('a Trace Lens window answers with its identity, and proves it knows the secret', async () => {
+    expect(await probeTraceLens(port, { secret: SECRET })).toEqual({ verified: true, identity });
+    // Without the secret (or with another user's), the identity is seen but not trusted.
+    expect(await probeTraceLens(port, { secret: 'b'.repeat(64) })).toMatchObject({ verified: false, identity });
+    expect(await probeTraceLens(port)).toMatchObject({ verified: false, identity });
+    // A protocol 1 window's probe (no nonce) gets the identity alone: version 2, so it stays away.
+    expect(await (await fetch(`${p.url}/trace-lens/v1/identity`)).json()).toEqual(identity);
   });
 
   it('a foreign program on the port (any HTTP server) and a closed port are not Trace Lens', async () => {
     const foreign = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"product":"jaeger"}'));
     await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
     const foreignPort = (foreign.address() as { port: number }).port;
-    expect(await probeTraceLens(foreignPort)).toBeUndefined();
+    expect(await probeTraceLens(foreignPort, { secret: SECRET })).toBeUndefined();
     await new Promise((resolve) => foreign.close(resolve));
-    expect(await probeTraceLens(foreignPort, 500)).toBeUndefined();
+    expect(await probeTraceLens(foreignPort, { secret: SECRET, timeoutMs: 500 })).toBeUndefined();
   });
 });
 
@@ -68,10 +76,17 @@ describe('queries from another window', () => {
     const query = JSON.stringify({ method: 'listTraces', params: { limit: 10, offset: 0 } });
     const post = (headers: Record<string, string>) =>
       fetch(`${p.url}/trace-lens/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query });
-    const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${'b'.repeat(64)}` }, { authorization: `Bearer ${SECRET.slice(1)}` }, { authorization: `Bearer ${SECRET}`, origin: 'http://localhost:3000' }];
+    // No authorization; protocol 1's Bearer token (even the right secret: it is never accepted as such).
+    const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${'b'.repeat(64)}` }, { authorization: `Bearer ${SECRET}` }];
     for (const headers of attempts) {
       const res = await post(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(await res.text()).not.toContain(traceId);
+    }
+    // Signed with a wrong secret, or a correctly signed query from a web page.
+    for (const [secret, headers] of [['b'.repeat(64), {}], [SECRET.slice(1), {}], [SECRET, { origin: 'http://localhost:3000' }]] as const) {
+      const res = await signedQuery(port, secret, query, { headers });
+      expect(res.status, `${secret.slice(0, 4)} ${JSON.stringify(headers)}`).toBe(403);
       expect(await res.text()).not.toContain(traceId);
     }
     await expect(new RemoteStoreClient(port, 'wrong').request('listTraces', { limit: 1, offset: 0 })).rejects.toThrow(/wrong or missing secret/);
@@ -79,11 +94,7 @@ describe('queries from another window', () => {
 
   it('serves store queries only: ingest and configuration requests are refused', async () => {
     for (const method of ['ingest', 'configure', 'configureForwarding', 'forwardTraces', 'configurePricing']) {
-      const res = await fetch(`${p.url}/trace-lens/v1/query`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
-        body: JSON.stringify({ method, params: {} }),
-      });
+      const res = await signedQuery(port, SECRET, JSON.stringify({ method, params: {} }));
       expect(res.status, method).toBe(400);
       expect(await res.json()).toMatchObject({ ok: false, error: expect.stringContaining('not served') });
     }
