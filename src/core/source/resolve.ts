@@ -15,7 +15,10 @@
  *   5. the path's trailing segments (at least two: `dir/file`) under each workspace folder, so a
  *      container path resolves even before a mapping is set up (reported as `via: 'suffix'`).
  * Then: inside a workspace folder → `workspace`; elsewhere → `outside` (the caller asks before
- * opening it); nothing found → `missing` with every path tried and a suggested mapping.
+ * opening it); nothing found → `missing` with every path tried and a suggested mapping. "Inside"
+ * is decided on real paths (`ResolveContext.realpath` of the file and of each folder,
+ * `placeInWorkspace`): a symbolic link in the workspace that points out of it (`docs -> /etc`,
+ * which a cloned repository can carry) leads `outside`, so the user is asked first.
  */
 import type { StackFormat } from '../../model/source';
 import { baseName, isAbsolutePath, joinPath, normalizePath, pathSegments, relativeInside } from './paths';
@@ -38,6 +41,13 @@ export interface ResolveContext {
   caseInsensitive?: boolean;
   /** Whether a file (not a folder) exists at this normalized path. */
   fileExists(path: string): Promise<boolean>;
+  /**
+   * The real path of a path (every symbolic link followed; realpath(3)), `null` when it has none
+   * (missing, dangling link, loop, no permission); may also reject, taken as `null`. Absent: paths
+   * are taken as they are (no file system, as in tests of the candidate order). The extension
+   * passes `realPathOnDisk` (src/extension/source/realPath.ts).
+   */
+  realpath?(path: string): Promise<string | null>;
 }
 
 /** What is known about where a path came from, beyond the path itself. */
@@ -62,7 +72,18 @@ export type ResolvedSource =
       via: ResolveVia;
       tried: string[];
     }
-  | { kind: 'outside'; path: string; via: ResolveVia; tried: string[] }
+  | {
+      kind: 'outside';
+      /** The path that was found (as the trace gave it, mapped or joined). */
+      path: string;
+      /**
+       * Where it really is (links followed; what the confirmation names and what is opened),
+       * `path` itself when no link is involved; `null` when it could not be resolved.
+       */
+      realPath: string | null;
+      via: ResolveVia;
+      tried: string[];
+    }
   | {
       kind: 'missing';
       tried: string[];
@@ -90,12 +111,63 @@ export async function resolveSourcePath(rawPath: string, ctx: ResolveContext, hi
     if (seen.has(key)) continue;
     seen.add(key);
     tried.push(candidate.path);
-    if (await ctx.fileExists(candidate.path)) return classify(candidate, ctx, tried);
+    if (await ctx.fileExists(candidate.path)) return await classify(candidate, ctx, tried);
   }
   return { kind: 'missing', tried, suggestedMapping: suggestMapping(rawPath, ctx) };
 }
 
-/** Whether a normalized path is inside a workspace folder (and which). */
+/**
+ * Where an existing file is relative to the workspace, decided on real paths: inside when the
+ * real path of `path` is inside the real path of a workspace folder (the deepest such folder).
+ * - `inside: true`: `folder`; `path`, what to open: `path` as given when it is under that folder's
+ *   own path (the editor knows the file by it), else the folder's path + `relativePath` (a link
+ *   from outside into the workspace); `realPath`.
+ * - `inside: false`: `realPath`, where the file really is (a link in the workspace may point out
+ *   of it), or `null` when `path` has no real path: a dangling link, a loop, an error — never
+ *   taken as inside.
+ * Paths are normalized (`normalizePath`); a folder without a real path holds nothing.
+ */
+export type WorkspacePlacement =
+  | { inside: true; folder: WorkspaceFolderInfo; relativePath: string; path: string; realPath: string }
+  | { inside: false; realPath: string | null };
+
+/**
+ * Decides whether the file at `path` is inside the workspace (see `WorkspacePlacement`), with
+ * `ctx.realpath` for the file and each folder (one call each; without `realpath` paths are taken
+ * as they are). Never rejects: a failing `realpath` counts as "no real path".
+ */
+export async function placeInWorkspace(path: string, ctx: Pick<ResolveContext, 'workspaceFolders' | 'caseInsensitive' | 'realpath'>): Promise<WorkspacePlacement> {
+  const realOf = async (p: string): Promise<string | null> => {
+    if (!ctx.realpath) return normalizePath(p);
+    try {
+      const real = await ctx.realpath(p);
+      return typeof real === 'string' && real !== '' ? normalizePath(real) : null;
+    } catch {
+      return null;
+    }
+  };
+  const target = normalizePath(path);
+  const real = await realOf(target);
+  if (real === null) return { inside: false, realPath: null };
+  let best: { folder: WorkspaceFolderInfo; relativePath: string } | null = null;
+  for (const folder of ctx.workspaceFolders) {
+    const realFolder = await realOf(normalizePath(folder.path));
+    if (realFolder === null) continue;
+    const rel = relativeInside(realFolder, real, ctx.caseInsensitive);
+    // Nested folders: the deepest one wins (shortest relative path).
+    if (rel !== null && (best === null || rel.length < best.relativePath.length)) best = { folder, relativePath: rel };
+  }
+  if (!best) return { inside: false, realPath: real };
+  const asGiven = relativeInside(best.folder.path, target, ctx.caseInsensitive);
+  return asGiven !== null
+    ? { inside: true, folder: best.folder, relativePath: asGiven, path: target, realPath: real }
+    : { inside: true, folder: best.folder, relativePath: best.relativePath, path: joinPath(best.folder.path, best.relativePath), realPath: real };
+}
+
+/**
+ * Whether a normalized path is inside a workspace folder (and which), by the path alone (no file
+ * system): for index keys and mapping suggestions. Opening a file decides with `placeInWorkspace`.
+ */
 export function workspaceFolderOf(path: string, ctx: Pick<ResolveContext, 'workspaceFolders' | 'caseInsensitive'>): { folder: WorkspaceFolderInfo; relativePath: string } | null {
   let best: { folder: WorkspaceFolderInfo; relativePath: string } | null = null;
   for (const folder of ctx.workspaceFolders) {
@@ -184,11 +256,11 @@ export function expandTarget(target: string, folders: readonly WorkspaceFolderIn
   return folders.map((f) => joinPath(f.path, value));
 }
 
-function classify(candidate: Candidate, ctx: ResolveContext, tried: string[]): ResolvedSource {
-  const inside = workspaceFolderOf(candidate.path, ctx);
-  return inside
-    ? { kind: 'workspace', path: candidate.path, folder: inside.folder, relativePath: inside.relativePath, via: candidate.via, tried }
-    : { kind: 'outside', path: candidate.path, via: candidate.via, tried };
+async function classify(candidate: Candidate, ctx: ResolveContext, tried: string[]): Promise<ResolvedSource> {
+  const placed = await placeInWorkspace(candidate.path, ctx);
+  return placed.inside
+    ? { kind: 'workspace', path: placed.path, folder: placed.folder, relativePath: placed.relativePath, via: candidate.via, tried }
+    : { kind: 'outside', path: candidate.path, realPath: placed.realPath, via: candidate.via, tried };
 }
 
 /**

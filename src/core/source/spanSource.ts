@@ -182,7 +182,9 @@ export function targetView(resolved: ResolvedSource, rawPath: string, line: numb
     case 'outside':
       origin = 'outside';
       label = `${normalizePath(rawPath)}${position}`;
-      title = `${resolved.path} (outside the workspace)`;
+      title = resolved.realPath && resolved.realPath !== resolved.path
+        ? `${resolved.path} → ${resolved.realPath} (outside the workspace, through a symbolic link)`
+        : `${resolved.path} (outside the workspace)`;
       break;
     case 'missing':
       origin = 'missing';

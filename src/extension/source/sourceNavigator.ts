@@ -1,8 +1,10 @@
 /**
  * "Go to Source": from a span (its `code.*` location, or the innermost app frame of its stack
  * trace) or from one stack frame, to an editor at the line and column, with the line highlighted
- * for a moment. A file outside the workspace opens only after a modal confirmation; a file that
- * cannot be found gives a message with the paths tried and a button to the path-mapping setting.
+ * for a moment. A file outside the workspace opens only after a modal confirmation (decided on
+ * real paths: a symbolic link in the workspace that points out of it counts as outside, and the
+ * confirmation names, and then opens, where it really is); a file that cannot be found gives a
+ * message with the paths tried and a button to the path-mapping setting.
  *
  * Locations are always re-derived on this side from the stored span (the webview only names a
  * span and a frame index), so a webview message cannot make the host open an arbitrary path.
@@ -79,16 +81,19 @@ export class SourceNavigator implements vscode.Disposable {
         await this.show(resolved.path, target, options);
         return { opened: true };
       case 'outside': {
+        // What is confirmed is what opens: the real path (a link in the workspace may point out of it).
+        const real = resolved.realPath ?? resolved.path;
+        const through = real !== resolved.path ? `\n(${resolved.path}, through a symbolic link)` : '';
         const choice = await vscode.window.showWarningMessage(
           `Open a file outside the workspace?`,
           {
             modal: true,
-            detail: `${resolved.path}\n\nThe trace points at this file (${target.description}). It is not in any workspace folder.`,
+            detail: `${real}${through}\n\nThe trace points at this file (${target.description}). It is not in any workspace folder.`,
           },
           'Open',
         );
         if (choice !== 'Open') return { opened: false, reason: 'declined', message: 'Not opened: the file is outside the workspace.' };
-        await this.show(resolved.path, target, options);
+        await this.show(real, target, options);
         return { opened: true };
       }
       case 'missing':

@@ -2,7 +2,8 @@
  * The workspace side of source resolution: workspace folders, the `traceLens.source.pathMappings`
  * setting and the file system, handed to the pure resolver in src/core/source/resolve.ts.
  * Existence checks are cached briefly (a stack of 30 frames asks for the same files again when
- * the details pane re-renders).
+ * the details pane re-renders). Real paths (symbolic links followed, for "inside the workspace?")
+ * are asked fresh every time: they decide whether a file opens without a confirmation.
  */
 import * as vscode from 'vscode';
 import { normalizePath } from '../../core/source/paths';
@@ -14,6 +15,7 @@ import {
   type ResolvedSource,
 } from '../../core/source/resolve';
 import { readSettings } from '../settings';
+import { realPathOnDisk } from './realPath';
 
 /** How long a file-exists answer is reused (ms). */
 const EXISTS_CACHE_MS = 5_000;
@@ -50,6 +52,7 @@ export class WorkspaceSource implements vscode.Disposable {
       pathMappings: this.pathMappings(),
       caseInsensitive: process.platform === 'win32' || process.platform === 'darwin',
       fileExists: (path) => this.fileExists(path),
+      realpath: (path) => this.realpath(path),
     };
   }
 
@@ -76,6 +79,21 @@ export class WorkspaceSource implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
     this.exists.clear();
+  }
+
+  /**
+   * The real path of `path` on this machine's disk (`realPathOnDisk`), or `path` itself when it
+   * is under a workspace folder of another scheme (a virtual or remote file system that Node's
+   * `fs` cannot see; its provider follows its own links).
+   */
+  private realpath(path: string): Promise<string | null> {
+    const normalized = normalizePath(path);
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme === 'file') continue;
+      const root = normalizePath(folder.uri.fsPath);
+      if (normalized === root || normalized.startsWith(`${root}/`)) return Promise.resolve(normalized);
+    }
+    return realPathOnDisk(path);
   }
 
   private fileExists(path: string): Promise<boolean> {
