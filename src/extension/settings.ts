@@ -4,6 +4,14 @@
  * and a value of the wrong type falls back to that same default (`inspect().defaultValue`).
  * Values that need domain validation (forwarding targets, price overrides, path mappings) are
  * handed on raw and validated by their feature.
+ *
+ * Settings that decide where telemetry and keys go (`USER_ONLY_SETTINGS`: every
+ * `traceLens.forwarding.*`, the receiver's bind address and CORS origins) are read from the user's
+ * own value only (`inspect().globalValue`), never from a workspace or folder: a repository's
+ * `.vscode/settings.json` must not add a forwarding target, re-point the user's target (its keys
+ * would follow) or expose the receiver. package.json declares them `application`/`machine`-scoped
+ * and restricted in untrusted workspaces, so VS Code already ignores such workspace values; this
+ * reader does not rely on it, and reports every value it ignored (`ignoredWorkspaceValues`).
  */
 import * as vscode from 'vscode';
 import { SETTINGS, SETTINGS_SECTION } from './ids';
@@ -45,9 +53,34 @@ export interface TraceLensSettings {
   codeLensEnabled: boolean;
   /** `traceLens.pricing.models` as written (validated by `parsePriceOverrides`). */
   pricingModels: unknown;
+  /** Workspace or folder values of `USER_ONLY_SETTINGS` that were ignored (in reading order). */
+  ignoredWorkspaceValues: IgnoredWorkspaceValue[];
+}
+
+/** A value of a user-only setting found in a workspace or folder scope, and not used. */
+export interface IgnoredWorkspaceValue {
+  /** The full id, e.g. `traceLens.forwarding.targets`. */
+  setting: string;
+  scope: 'workspace' | 'workspaceFolder';
 }
 
 type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
+
+/**
+ * Read from the user's settings only (see the top of this file); package.json gives each of them
+ * `application` (forwarding) or `machine` (receiver exposure) scope and lists them in
+ * `capabilities.untrustedWorkspaces.restrictedConfigurations` (checked by a test).
+ */
+export const USER_ONLY_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>([
+  SETTINGS.forwardingEnabled,
+  SETTINGS.forwardingTargets,
+  SETTINGS.forwardingBatchMaxKilobytes,
+  SETTINGS.forwardingBatchIntervalMilliseconds,
+  SETTINGS.forwardingQueueMaxMegabytes,
+  SETTINGS.forwardingRequestTimeoutSeconds,
+  SETTINGS.receiverHost,
+  SETTINGS.receiverCorsAllowedOrigins,
+]);
 
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -56,51 +89,67 @@ const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isS
 const isAny = (_v: unknown): _v is unknown => true;
 
 /**
- * The value of `key`, or the `package.json` default when the value has the wrong type.
+ * The value of `key`, or the `package.json` default when the value has the wrong type. For a
+ * `USER_ONLY_SETTINGS` key, only the user's value counts; a workspace or folder value is added to
+ * `ignored` instead.
  * @throws Error when `package.json` declares no usable default (a packaging mistake).
  */
-function read<T>(c: vscode.WorkspaceConfiguration, key: SettingKey, valid: (v: unknown) => v is T): T {
-  const value = c.get<unknown>(key);
+function readValue<T>(c: vscode.WorkspaceConfiguration, key: SettingKey, valid: (v: unknown) => v is T, ignored: IgnoredWorkspaceValue[]): T {
+  let value: unknown;
+  if (USER_ONLY_SETTINGS.has(key)) {
+    const inspected = c.inspect<unknown>(key);
+    value = inspected?.globalValue;
+    if (inspected?.workspaceFolderValue !== undefined) ignored.push({ setting: `${SETTINGS_SECTION}.${key}`, scope: 'workspaceFolder' });
+    if (inspected?.workspaceValue !== undefined) ignored.push({ setting: `${SETTINGS_SECTION}.${key}`, scope: 'workspace' });
+  } else {
+    value = c.get<unknown>(key);
+  }
   if (valid(value)) return value;
   const fallback = c.inspect<unknown>(key)?.defaultValue;
   if (valid(fallback)) return fallback;
   throw new Error(`${SETTINGS_SECTION}.${key} has no valid default in package.json`);
 }
 
-/** Reads the `traceLens.*` settings (user, workspace and folder values merged by VS Code). */
+/**
+ * Reads the `traceLens.*` settings: user, workspace and folder values merged by VS Code, except
+ * `USER_ONLY_SETTINGS` (the user's value or the default).
+ */
 export function readSettings(): TraceLensSettings {
   const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  const host = read(c, SETTINGS.receiverHost, isString).trim();
+  const ignored: IgnoredWorkspaceValue[] = [];
+  const read = <T>(key: SettingKey, valid: (v: unknown) => v is T): T => readValue(c, key, valid, ignored);
+  const host = read(SETTINGS.receiverHost, isString).trim();
   return {
     receiver: {
-      autoStart: read(c, SETTINGS.receiverAutoStart, isBoolean),
+      autoStart: read(SETTINGS.receiverAutoStart, isBoolean),
       host: host || String(c.inspect<string>(SETTINGS.receiverHost)?.defaultValue ?? host),
-      port: read(c, SETTINGS.receiverPort, isNumber),
-      grpcEnabled: read(c, SETTINGS.receiverGrpcEnabled, isBoolean),
-      grpcPort: read(c, SETTINGS.receiverGrpcPort, isNumber),
-      maxBodyBytes: Math.round(read(c, SETTINGS.receiverMaxBodyMegabytes, isNumber) * 1024 * 1024),
-      corsAllowedOrigins: read(c, SETTINGS.receiverCorsAllowedOrigins, isStrings),
+      port: read(SETTINGS.receiverPort, isNumber),
+      grpcEnabled: read(SETTINGS.receiverGrpcEnabled, isBoolean),
+      grpcPort: read(SETTINGS.receiverGrpcPort, isNumber),
+      maxBodyBytes: Math.round(read(SETTINGS.receiverMaxBodyMegabytes, isNumber) * 1024 * 1024),
+      corsAllowedOrigins: read(SETTINGS.receiverCorsAllowedOrigins, isStrings),
     },
     store: {
-      maxSpans: read(c, SETTINGS.storeMaxSpans, isNumber),
-      maxMegabytes: read(c, SETTINGS.storeMaxMegabytes, isNumber),
+      maxSpans: read(SETTINGS.storeMaxSpans, isNumber),
+      maxMegabytes: read(SETTINGS.storeMaxMegabytes, isNumber),
       maxAttributeValueLength: Math.max(
         MIN_MAX_ATTRIBUTE_VALUE_LENGTH,
-        Math.floor(read(c, SETTINGS.storeMaxAttributeValueLength, isNumber)) || DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
+        Math.floor(read(SETTINGS.storeMaxAttributeValueLength, isNumber)) || DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
       ),
     },
-    persistence: read(c, SETTINGS.storePersistence, isString) === 'workspace' ? 'workspace' : 'off',
+    persistence: read(SETTINGS.storePersistence, isString) === 'workspace' ? 'workspace' : 'off',
     forwarding: {
-      enabled: read(c, SETTINGS.forwardingEnabled, isBoolean),
-      targets: read(c, SETTINGS.forwardingTargets, isAny),
-      batchMaxBytes: Math.round(read(c, SETTINGS.forwardingBatchMaxKilobytes, isNumber) * 1024),
-      batchIntervalMs: read(c, SETTINGS.forwardingBatchIntervalMilliseconds, isNumber),
-      queueMaxBytes: Math.round(read(c, SETTINGS.forwardingQueueMaxMegabytes, isNumber) * 1024 * 1024),
-      requestTimeoutMs: Math.round(read(c, SETTINGS.forwardingRequestTimeoutSeconds, isNumber) * 1000),
+      enabled: read(SETTINGS.forwardingEnabled, isBoolean),
+      targets: read(SETTINGS.forwardingTargets, isAny),
+      batchMaxBytes: Math.round(read(SETTINGS.forwardingBatchMaxKilobytes, isNumber) * 1024),
+      batchIntervalMs: read(SETTINGS.forwardingBatchIntervalMilliseconds, isNumber),
+      queueMaxBytes: Math.round(read(SETTINGS.forwardingQueueMaxMegabytes, isNumber) * 1024 * 1024),
+      requestTimeoutMs: Math.round(read(SETTINGS.forwardingRequestTimeoutSeconds, isNumber) * 1000),
     },
-    sourcePathMappings: read(c, SETTINGS.sourcePathMappings, isAny),
-    codeLensEnabled: read(c, SETTINGS.codeLensEnabled, isBoolean),
-    pricingModels: read(c, SETTINGS.pricingModels, isAny),
+    sourcePathMappings: read(SETTINGS.sourcePathMappings, isAny),
+    codeLensEnabled: read(SETTINGS.codeLensEnabled, isBoolean),
+    pricingModels: read(SETTINGS.pricingModels, isAny),
+    ignoredWorkspaceValues: ignored,
   };
 }
 
@@ -109,8 +158,9 @@ export function affectsSetting(event: vscode.ConfigurationChangeEvent, key?: Set
   return event.affectsConfiguration(key ? `${SETTINGS_SECTION}.${key}` : SETTINGS_SECTION);
 }
 
-/** The most specific scope that defines `key`; Global when none does. */
+/** The most specific scope that defines `key`; Global when none does, and always for `USER_ONLY_SETTINGS`. */
 function scopeOf(key: SettingKey): vscode.ConfigurationTarget {
+  if (USER_ONLY_SETTINGS.has(key)) return vscode.ConfigurationTarget.Global;
   const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect(key);
   if (inspected?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
   if (inspected?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
@@ -120,9 +170,10 @@ function scopeOf(key: SettingKey): vscode.ConfigurationTarget {
 /**
  * Writes `key`: where it is defined now (`'defined'`, user settings when nowhere), or in the
  * workspace when a folder is open (`'workspace'`, e.g. a port that only this project needs).
+ * `USER_ONLY_SETTINGS` always go to the user settings (a workspace value would be ignored).
  */
 export async function writeSetting(key: SettingKey, value: unknown, where: 'defined' | 'workspace' = 'defined'): Promise<void> {
-  const target = where === 'defined'
+  const target = USER_ONLY_SETTINGS.has(key) || where === 'defined'
     ? scopeOf(key)
     : vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(key, value, target);

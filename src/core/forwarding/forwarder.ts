@@ -8,12 +8,13 @@
  * status of all targets; and "Send Trace to…" (`sendStored.ts`). Options and limits:
  * `forwarderOptions.ts`.
  *
- * Secrets: target headers are used for requests only; every log line and status message passes
- * through `redactText` with all header values of all targets.
+ * Secrets: target headers are used for requests only; every log line, status message and error
+ * body passes through one `Redactor` (transport.ts: every encoding of every header value, header
+ * credential and URL credential of all targets), compiled when the configuration changes.
  */
 import type { OtlpFormat, OtlpSignal } from '../otlp/types';
 import { warmUpCodecs } from './otlpCodec';
-import { postOtlp, redactText, sensitiveStrings, urlSecrets } from './transport';
+import { createRedactor, postOtlp, sensitiveStrings, urlSecrets, type Redactor } from './transport';
 import { DEFAULT_LIMITS, sanitizeLimits, type ForwarderOptions, type ResolvedForwarderOptions } from './forwarderOptions';
 import { TargetSender } from './targetSender';
 import { sendStoredTraces, type StoredTraceReader } from './sendStored';
@@ -25,7 +26,7 @@ export class Forwarder {
   private enabled = false;
   private configId = -1;
   private limits: ForwardingLimits = DEFAULT_LIMITS;
-  private secrets: string[] = [];
+  private redactor: Redactor = (text) => text;
   private warmedUp = false;
   private readonly opts: ResolvedForwarderOptions;
 
@@ -40,7 +41,7 @@ export class Forwarder {
       post: postOtlp,
       ...options,
       log: (level, message) => options.log(level, this.redact(message)),
-      redact: (s) => this.redact(s),
+      redact: (s, endsCut) => this.redactor(s, endsCut),
     };
   }
 
@@ -49,9 +50,7 @@ export class Forwarder {
     this.configId = config.configId;
     this.enabled = config.enabled;
     this.limits = sanitizeLimits(config.limits);
-    this.secrets = [...new Set(config.targets.flatMap((t) => [...sensitiveStrings(t.headers), ...Object.values(t.urls).flatMap((u) => urlSecrets(u ?? ''))]))].sort(
-      (a, b) => b.length - a.length,
-    );
+    this.redactor = createRedactor([...new Set(config.targets.flatMap((t) => [...sensitiveStrings(t.headers), ...Object.values(t.urls).flatMap((u) => urlSecrets(u ?? ''))]))]);
     const next = new Map<string, TargetSender>();
     for (const target of config.targets) {
       const active = config.enabled && target.enabled;
@@ -117,6 +116,6 @@ export class Forwarder {
   }
 
   private redact(text: string): string {
-    return redactText(text, this.secrets);
+    return this.redactor(text);
   }
 }

@@ -4,7 +4,7 @@
  * `TargetSender` receives (defaults filled in, plus redaction), and the default queue and batch
  * limits with the check applied to configured ones.
  */
-import type { postOtlp } from './transport';
+import type { postOtlp, Redactor } from './transport';
 import type { ForwardingLimits } from './types';
 
 export type ForwarderLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -31,7 +31,7 @@ export const DEFAULT_LIMITS: ForwardingLimits = {
 };
 
 /** `ForwarderOptions` as `Forwarder` hands them to its senders: defaults filled in, log lines redacted, plus `redact`. */
-export type ResolvedForwarderOptions = Required<Omit<ForwarderOptions, 'log'>> & { log: ForwarderLog; redact: (s: string) => string };
+export type ResolvedForwarderOptions = Required<Omit<ForwarderOptions, 'log'>> & { log: ForwarderLog; redact: Redactor };
 
 /** Configured limits with every non-positive or non-finite value replaced by its default (`batchIntervalMs` may be 0). */
 export function sanitizeLimits(limits: ForwardingLimits): ForwardingLimits {

@@ -19,7 +19,10 @@ import type { ForwardingProtocol, ForwardingTargetSetting, PresetId, ResolvedTar
 
 export type { SecretSlotId };
 
-/** A secret a preset needs, kept in VS Code SecretStorage under `secretKey(target, slot)`. */
+/**
+ * A secret a preset needs, kept in VS Code SecretStorage under `boundSecretKey(target, origin, slot)`
+ * (`origin`: `secretOrigin` of the target's endpoint).
+ */
 export interface SecretSlot {
   id: SecretSlotId;
   label: string;
@@ -178,9 +181,42 @@ export function isPresetId(value: unknown): value is PresetId {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PRESETS, value);
 }
 
-/** SecretStorage key of one secret of one target. Renaming a target orphans its secrets. */
+/**
+ * The SecretStorage key of one secret of one target *by name only*, as Trace Lens stored secrets
+ * before they were bound to the endpoint's origin. Only read to offer moving such a secret to
+ * `boundSecretKey` (src/extension/forwarding/forwardingController.ts); never written.
+ */
 export function secretKey(targetName: string, slot: SecretSlotId): string {
   return `traceLens.forwarding/${encodeURIComponent(targetName)}/${slot}`;
+}
+
+/**
+ * The SecretStorage key of one secret of one target at one endpoint origin
+ * (`traceLens.forwarding/<name>/<origin>/<slot>`, name and origin URI-encoded). Binding the key to
+ * the origin means a target whose URL moves to another scheme, host or port (an edited or synced
+ * setting, an import) does not take the key there: it has to be set again for the new origin.
+ * Renaming a target orphans its secrets.
+ */
+export function boundSecretKey(targetName: string, origin: string, slot: SecretSlotId): string {
+  return `traceLens.forwarding/${encodeURIComponent(targetName)}/${encodeURIComponent(origin)}/${slot}`;
+}
+
+/**
+ * The origin a target's secrets are bound to: `scheme://host[:port]` of its endpoint (the preset's
+ * default when empty) as the WHATWG URL parser normalizes it (lower-case host, IDN as punycode,
+ * default port dropped; user info, path and query left out). `undefined` when the endpoint is not
+ * an http(s) URL (such a target cannot be resolved anyway).
+ */
+export function secretOrigin(setting: Pick<ForwardingTargetSetting, 'preset' | 'endpoint'>): string | undefined {
+  if (!isPresetId(setting.preset)) return undefined;
+  const preset = PRESETS[setting.preset];
+  const base = (typeof setting.endpoint === 'string' ? setting.endpoint.trim() : '') || preset.defaultEndpoint;
+  if (!base) return undefined;
+  try {
+    return otlpRoot(base, preset.basePath).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Header names that usually carry credentials (warned about when found in settings). */

@@ -372,6 +372,6 @@ export class TargetSender {
       body = await gzip(raw);
       headers['content-encoding'] = 'gzip';
     }
-    return this.opts.post({ url: target.urls[signal] as string, headers, body, timeoutMs: this.limits.requestTimeoutMs, signal: this.abort.signal });
+    return this.opts.post({ url: target.urls[signal] as string, headers, body, timeoutMs: this.limits.requestTimeoutMs, signal: this.abort.signal, redact: this.opts.redact });
   }
 }

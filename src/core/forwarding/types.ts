@@ -39,7 +39,7 @@ export interface RedactionSetting {
 
 /** One entry of `traceLens.forwarding.targets` (non-secret; secrets live in SecretStorage). */
 export interface ForwardingTargetSetting {
-  /** Unique, shown in the UI; also keys the target's secrets. */
+  /** Unique, shown in the UI; with the endpoint's origin, also keys the target's secrets (`boundSecretKey`). */
   name: string;
   preset: PresetId;
   /** Base URL (e.g. `https://cloud.langfuse.com`, `http://localhost:6006`); '' = the preset's default. */

@@ -136,7 +136,7 @@ async function addTarget({ controller }: ForwardingCommandDeps): Promise<void> {
   for (const slot of p.secrets.filter((s) => s.required)) {
     const value = await vscode.window.showInputBox({ title: `${target.name}: ${slot.label}`, password: true, ignoreFocusOut: true, prompt: 'Stored in VS Code SecretStorage, never in settings' });
     if (value === undefined) break;
-    await controller.setSecret(target.name, slot.id, value.trim());
+    await controller.setSecret(target, slot.id, value.trim());
   }
   await writeTargets([...existing, target]);
   await controller.reload();
@@ -173,7 +173,7 @@ async function setSecret({ controller }: ForwardingCommandDeps, targetName: stri
     ignoreFocusOut: true,
   });
   if (value === undefined) return;
-  await controller.setSecret(view.setting.name, slot.id as SecretSlotId, value.trim());
+  await controller.setSecret(view.setting, slot.id as SecretSlotId, value.trim());
   await controller.reload();
   vscode.window.setStatusBarMessage(`$(key) Trace Lens: secret ${value.trim() ? 'stored' : 'deleted'} for "${view.setting.name}"`, 3000);
 }
@@ -220,7 +220,10 @@ async function importTargets({ controller, log }: ForwardingCommandDeps): Promis
   const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Import these forwarding targets?', placeHolder: result.warnings.join(' ') || undefined });
   if (!picks || picks.length === 0) return;
   const chosen = picks.map((p) => p.target);
-  for (const s of result.secrets) if (chosen.some((t) => t.name === s.target)) await controller.setSecret(s.target, s.slot, s.value);
+  for (const s of result.secrets) {
+    const target = chosen.find((t) => t.name === s.target);
+    if (target) await controller.setSecret(target, s.slot, s.value);
+  }
   await writeTargets(mergeTargets(settings.targets, chosen));
   await controller.reload();
   const problems = controller.targets.filter((t) => chosen.some((c) => c.name === t.setting.name) && t.problem);

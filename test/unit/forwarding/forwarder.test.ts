@@ -351,7 +351,7 @@ describe('secrets', () => {
     await until(() => statusOf(fwd, 'flaky').consecutiveFailures >= 2 && statusOf(fwd, 'dead').consecutiveFailures >= 1);
     await until(() => statusOf(fwd, 'echo').rejectedItems === 1);
     const everything = JSON.stringify({ logs, status: fwd.status() });
-    expect(everything).toContain('HTTP 401');
+    expect(everything).toContain('unauthorized (401); check the key');
     expect(everything).toContain('connection refused');
     for (const secret of ['pk-lf-public', 'sk-lf-very-secret', Buffer.from('pk-lf-public:sk-lf-very-secret').toString('base64'), 'lsv2_secret_api_key', 'pw-in-url', 'query-token']) {
       expect(everything, secret).not.toContain(secret);
