@@ -110,7 +110,7 @@ describe('webview document parts', () => {
   });
 });
 
-/** The user's `traceLens.*` values for the stand-in `vscode` module below; package.json gives the defaults. */
+/** The user's `traceLens.*` values (user settings) for the stand-in `vscode` module below; package.json gives the defaults. */
 const vscodeSettings = vi.hoisted(() => ({ value: {} as Record<string, unknown> }));
 vi.mock('vscode', async () => {
   const { readFileSync: read } = await import('node:fs');
@@ -118,7 +118,7 @@ vi.mock('vscode', async () => {
   const defaults = pkg.contributes.configuration.properties as Record<string, { default?: unknown }>;
   const configuration = () => ({
     get: (key: string) => (key in vscodeSettings.value ? vscodeSettings.value[key] : defaults[`traceLens.${key}`]?.default),
-    inspect: (key: string) => ({ defaultValue: defaults[`traceLens.${key}`]?.default }),
+    inspect: (key: string) => ({ defaultValue: defaults[`traceLens.${key}`]?.default, globalValue: vscodeSettings.value[key] }),
   });
   return { workspace: { getConfiguration: configuration } };
 });
