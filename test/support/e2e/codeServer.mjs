@@ -112,8 +112,9 @@ export async function installVsix({ vsix = vsixPath, extensionsDir, userDataDir 
 }
 
 /**
- * User settings that make the workbench usable unattended. Without the trust setting the folder
- * opens in Restricted Mode and the extension does not activate (recipe, step 5).
+ * User settings that make the workbench usable unattended. Workspace trust is off so no trust
+ * dialog waits for a click (Trace Lens itself runs in Restricted Mode, with the settings of
+ * `capabilities.untrustedWorkspaces` read from user settings only).
  */
 export function writeUserSettings(userDataDir, extra = {}) {
   const file = join(userDataDir, 'User/settings.json');
