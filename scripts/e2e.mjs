@@ -30,6 +30,8 @@ import {
 
 const rawArgs = process.argv.slice(2);
 const argv = new Set(rawArgs);
+/** `--only=workbench,windows`: run only the e2e files whose names contain one of these. */
+const only = rawArgs.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean);
 const vsixArg = rawArgs.includes('--vsix') ? rawArgs[rawArgs.indexOf('--vsix') + 1] : null;
 const vsix = vsixArg ? resolve(vsixArg) : vsixPath;
 const t0 = Date.now();
@@ -101,6 +103,7 @@ try {
 
   const files = readdirSync(join(repoRoot, 'test/e2e'))
     .filter((f) => f.endsWith('.test.mjs'))
+    .filter((f) => !only || only.some((name) => f.includes(name)))
     .map((f) => join('test/e2e', f));
   say(`running ${files.join(' ')}`);
   const testStart = Date.now();
