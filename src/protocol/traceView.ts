@@ -7,6 +7,7 @@ import type { SpanDetail, SpanId, TraceId, TraceSummary } from '../model/trace';
 import type { TraceConversation } from '../model/genai';
 import type { PackedSkeleton } from '../model/skeletonCodec';
 import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../model/source';
+import type { FindInTraceResult } from '../model/search';
 
 /** Host → webview, fire-and-forget. */
 export type TraceViewEvent =
@@ -42,6 +43,8 @@ export type TraceViewRequests = {
    * re-derives the path from the stored span; answered once opened, refused or declined.
    */
   goToSource: { params: { spanId: SpanId; frame?: FrameRef }; result: GoToSourceResult };
+  /** Find in this trace: the spans matching `query` (the search query language), in start-time order. */
+  findInTrace: { params: { query: string }; result: FindInTraceResult };
 };
 
 /** Requests the webview answers: none. */

@@ -20,6 +20,7 @@ import { storeHandlers } from './handlers/storeHandlers';
 import { usageHandlers } from './handlers/usageHandlers';
 import { forwardingHandlers } from './handlers/forwardingHandlers';
 import { persistenceHandlers } from './handlers/persistenceHandlers';
+import { searchHandlers } from './handlers/searchHandlers';
 
 /** Serves `BackendRequests` from one `TraceStore`. */
 export class BackendService {
@@ -52,6 +53,7 @@ export class BackendService {
       ...usageHandlers(ctx),
       ...forwardingHandlers(ctx, queries.listTraces),
       ...persistenceHandlers(ctx),
+      ...searchHandlers(ctx),
     };
   }
 

@@ -9,6 +9,7 @@
 import type { IngestParams, IngestResult } from '../otlp/types';
 import type { PersistenceConfig, SnapshotResult, StoreConfig } from '../store/config';
 import type { TraceConversation } from '../../model/genai';
+import type { FindInTraceResult, TraceFilterResult, TraceSearchResult } from '../../model/search';
 import type { PackedSkeleton } from '../../model/skeletonCodec';
 import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
 import type { FileCodeStats } from '../../model/source';
@@ -34,6 +35,15 @@ export type BackendRequests = {
   /** The trace as a conversation timeline (model calls, tool calls, agent steps), normalized. */
   traceConversation: { params: { traceId: TraceId }; result: TraceConversation | null };
   traceSummary: { params: { traceId: TraceId }; result: TraceSummary | null };
+  /**
+   * Full-text search and filters over every stored trace (query language: src/core/search, the
+   * README's "Search and filter"), newest first, at most `limit` hits.
+   */
+  searchTraces: { params: { query: string; limit: number }; result: TraceSearchResult };
+  /** The Traces view's filter (same query language): one page of matching traces and the total. */
+  filterTraces: { params: { query: string; limit: number; offset: number; sessionId?: string }; result: TraceFilterResult };
+  /** Spans of one trace that match the query (the trace webview's Find), in start-time order. */
+  findInTrace: { params: { traceId: TraceId; query: string }; result: FindInTraceResult };
   /** Trace ids that start with `prefix` (lowercase hex), newest first, at most `limit`. */
   findTraces: { params: { prefix: string; limit: number }; result: TraceSummary[] };
   traceSkeleton: { params: { traceId: TraceId }; result: TraceSkeleton | null };

@@ -84,6 +84,9 @@ export const REMOTE_QUERY_METHODS = [
   'stats',
   'codeStatsForFile',
   'usageReport',
+  'searchTraces',
+  'filterTraces',
+  'findInTrace',
 ] as const satisfies readonly (keyof BackendRequests)[];
 
 /** A method of `REMOTE_QUERY_METHODS`. */

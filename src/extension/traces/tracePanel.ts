@@ -103,6 +103,10 @@ class TracePanel implements vscode.Disposable {
           if (frame !== undefined && frame !== null && !ref) throw new Error('goToSource: invalid frame');
           return this.source.goToSpan(this.traceId, spanId, ref, { beside: true });
         },
+        findInTrace: ({ query }) => {
+          if (typeof query !== 'string') throw new Error('findInTrace needs a query');
+          return this.repository.query('findInTrace', { traceId: this.traceId, query });
+        },
       },
       (command) => this.onCommand(command),
     );
