@@ -44,6 +44,7 @@ export class BackendService {
     // Usage computed in the background (a list request ran out of budget): those rows reload.
     this.usage = new UsageIndex(store, (ids) => feed.changedTraces(ids));
     this.forwarder = new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
+    store.setLog((level, message) => emit({ type: 'log', level, message }));
     const ctx: BackendContext = { store, usage: this.usage, feed, forwarder: this.forwarder, persistence: () => this.persistence };
     this.ingester = new Ingest(ctx);
     const queries = storeHandlers(ctx);

@@ -16,6 +16,7 @@ import type {
   StatusCode,
 } from '../../model/trace';
 import type { GenAiBadge, GenAiOperationKind } from '../../model/genai';
+import { truncateValue } from '../../model/limits';
 
 /** `spans.kind` values: OTLP `Span.SpanKind` numbers. */
 export const SPAN_KINDS: readonly SpanKind[] = [
@@ -232,9 +233,12 @@ export function decodeLogDetail(
   return { body: d.b ?? null, attributes: d.a ?? {}, droppedAttributesCount: d.da ?? 0 };
 }
 
+/** The resource attribute that names the service (OTel semantic conventions). */
+const SERVICE_NAME = 'service.name';
+
 /** `service.name` of a resource, '' when absent or not a string. */
 export function serviceNameOf(resource: ResourceInfo): string {
-  const name = resource.attributes?.['service.name'];
+  const name = resource.attributes?.[SERVICE_NAME];
   return typeof name === 'string' ? name : '';
 }
 
@@ -246,6 +250,118 @@ export function encodeResource(resource: ResourceInfo): string {
 /** JSON of a scope: the deduplication key and the stored value. */
 export function encodeScope(scope: ScopeInfo): string {
   return JSON.stringify(scope);
+}
+
+/**
+ * Characters a cut string field of an oversized scope or resource keeps at most (scope name and
+ * version, schema URLs; the marker of src/model/limits.ts follows). Real ones are tens of
+ * characters; this only matters when the whole resource or scope is over its cap.
+ */
+export const CAPPED_FIELD_CHARS = 1024;
+
+/**
+ * Room (JSON characters) kept back for the members around `attributes` (`droppedAttributesCount`,
+ * `schemaUrl`, scope `name`/`version` and the JSON punctuation) when a resource or scope is cut.
+ */
+const CAP_FRAME_CHARS = 64;
+
+/**
+ * Smallest room (JSON characters) worth cutting a string attribute into; with less left, the
+ * attribute is dropped and counted instead (a few characters plus a 100-character marker say
+ * nothing).
+ */
+const MIN_CUT_ROOM_CHARS = 256;
+
+/**
+ * `resource` itself when its JSON (`encodeResource`) has at most `maxChars` characters; otherwise
+ * a copy whose JSON fits: `service.name` first, then the attributes in order while they fit; the
+ * first string attribute that does not fit is cut with the marker of src/model/limits.ts
+ * (`truncateValue`, which records the original length), attributes after that are kept only if they
+ * still fit, and every attribute left out (also one whose key alone is too long, or a nested value
+ * that does not fit) is added to `droppedAttributesCount` (OTLP's own count of dropped attributes).
+ * A too-long `schemaUrl` is cut to `CAPPED_FIELD_CHARS` with the marker. The input is not changed.
+ */
+export function capResource(resource: ResourceInfo, maxChars: number): ResourceInfo {
+  if (encodeResource(resource).length <= maxChars) return resource;
+  const schemaUrl = capField(resource.schemaUrl);
+  const frame = jsonLength(schemaUrl) + CAP_FRAME_CHARS;
+  const { attributes, dropped } = capAttributes(resource.attributes, maxChars - frame);
+  return { attributes, droppedAttributesCount: (resource.droppedAttributesCount || 0) + dropped, schemaUrl };
+}
+
+/** `capResource` for a scope: `name`, `version` and `schemaUrl` are cut to `CAPPED_FIELD_CHARS` first. */
+export function capScope(scope: ScopeInfo, maxChars: number): ScopeInfo {
+  if (encodeScope(scope).length <= maxChars) return scope;
+  const name = capField(scope.name);
+  const version = capField(scope.version);
+  const schemaUrl = capField(scope.schemaUrl);
+  const frame = jsonLength(name) + jsonLength(version) + jsonLength(schemaUrl) + CAP_FRAME_CHARS;
+  const { attributes, dropped } = capAttributes(scope.attributes, maxChars - frame);
+  return { name, version, attributes, droppedAttributesCount: (scope.droppedAttributesCount || 0) + dropped, schemaUrl };
+}
+
+/** A string field of an oversized resource or scope: at most `CAPPED_FIELD_CHARS` (+ marker); non-strings read as ''. */
+function capField(value: unknown): string {
+  return typeof value === 'string' ? truncateValue(value, CAPPED_FIELD_CHARS) : '';
+}
+
+/** Characters of `value` as JSON. */
+function jsonLength(value: unknown): number {
+  return JSON.stringify(value)?.length ?? 0;
+}
+
+/** The attributes whose JSON (`{…}`) fits in `budget` characters (see `capResource`), and how many were left out. */
+function capAttributes(attributes: Attributes | undefined, budget: number): { attributes: Attributes; dropped: number } {
+  const source = attributes ?? {};
+  const keys = Object.keys(source);
+  const serviceFirst = Object.prototype.hasOwnProperty.call(source, SERVICE_NAME) ? [SERVICE_NAME, ...keys.filter((k) => k !== SERVICE_NAME)] : keys;
+  const kept: Attributes = {};
+  let used = 2; // {}
+  let dropped = 0;
+  for (const key of serviceFirst) {
+    const value = source[key]!;
+    // "key":value plus a comma.
+    const keyChars = jsonLength(key) + 2;
+    const whole = keyChars + jsonLength(value);
+    if (used + whole <= budget) {
+      setOwn(kept, key, value);
+      used += whole;
+      continue;
+    }
+    const room = budget - used - keyChars;
+    if (typeof value === 'string' && room >= MIN_CUT_ROOM_CHARS) {
+      const cut = cutToJsonLength(value, room);
+      if (cut !== null) {
+        setOwn(kept, key, cut);
+        used += keyChars + jsonLength(cut);
+        continue;
+      }
+    }
+    dropped++;
+  }
+  return { attributes: kept, dropped };
+}
+
+/** `attrs[key] = value` as an own property, also for the key `__proto__` (as the decoders store it). */
+function setOwn(attrs: Attributes, key: string, value: AttributeValue): void {
+  if (key === '__proto__') Object.defineProperty(attrs, key, { value, enumerable: true, writable: true, configurable: true });
+  else attrs[key] = value;
+}
+
+/**
+ * `truncateValue(value, n)` for the largest `n` found whose JSON has at most `room` characters
+ * (escapes can make JSON up to 6× longer than the string); `null` when even a short cut does not fit.
+ */
+function cutToJsonLength(value: string, room: number): string | null {
+  const marker = jsonLength(truncateValue('xx', 1)) - 3; // the marker's JSON characters (and quotes)
+  let keep = room - marker;
+  while (keep > 0) {
+    const cut = truncateValue(value, keep);
+    const over = jsonLength(cut) - room;
+    if (over <= 0) return cut;
+    keep -= Math.max(over, 1);
+  }
+  return null;
 }
 
 /** Inverse of `encodeResource`; missing members get their OTLP defaults. */

@@ -28,6 +28,12 @@ import deleteTraceSpansSql from './queries/deleteTraceSpans.sql';
 import deleteTraceLogsSql from './queries/deleteTraceLogs.sql';
 import deleteTraceSummarySql from './queries/deleteTraceSummary.sql';
 import deleteOldestLogsSql from './queries/deleteOldestLogs.sql';
+import traceRefsSql from './queries/traceRefs.sql';
+import traceRefsGroupedSql from './queries/traceRefsGrouped.sql';
+import oldestLogRefsSql from './queries/oldestLogRefs.sql';
+import deleteResourceSql from './queries/deleteResource.sql';
+import deleteScopeSql from './queries/deleteScope.sql';
+import internedCountsSql from './queries/internedCounts.sql';
 import pageCountSql from './queries/pageCount.sql';
 import freelistCountSql from './queries/freelistCount.sql';
 import pageSizeSql from './queries/pageSize.sql';
@@ -48,6 +54,7 @@ import traceLogsSql from './queries/traceLogs.sql';
 import insertGenaiNameSql from './queries/insertGenaiName.sql';
 import restoreResourcesSql from './queries/restoreResources.sql';
 import restoreScopesSql from './queries/restoreScopes.sql';
+import restoreRefsSql from './queries/restoreRefs.sql';
 import restoreGenaiNamesSql from './queries/restoreGenaiNames.sql';
 import restoreCountsSql from './queries/restoreCounts.sql';
 import restoreCodeSpansSql from './queries/restoreCodeSpans.sql';
@@ -79,6 +86,12 @@ export const QUERY_SQL = {
   deleteTraceLogs: deleteTraceLogsSql,
   deleteTraceSummary: deleteTraceSummarySql,
   deleteOldestLogs: deleteOldestLogsSql,
+  traceRefs: traceRefsSql,
+  traceRefsGrouped: traceRefsGroupedSql,
+  oldestLogRefs: oldestLogRefsSql,
+  deleteResource: deleteResourceSql,
+  deleteScope: deleteScopeSql,
+  internedCounts: internedCountsSql,
   pageCount: pageCountSql,
   freelistCount: freelistCountSql,
   pageSize: pageSizeSql,
@@ -99,6 +112,7 @@ export const QUERY_SQL = {
   insertGenaiName: insertGenaiNameSql,
   restoreResources: restoreResourcesSql,
   restoreScopes: restoreScopesSql,
+  restoreRefs: restoreRefsSql,
   restoreGenaiNames: restoreGenaiNamesSql,
   restoreCounts: restoreCountsSql,
   restoreCodeSpans: restoreCodeSpansSql,
@@ -156,7 +170,8 @@ export interface StoreSql {
   /**
    * Runs `body` in one transaction and returns its result. COMMIT when it returns (the code
    * index's staged changes then apply); when it throws: ROLLBACK, the staged code-index changes
-   * and the deduplication entries added meanwhile are dropped, and the error is rethrown.
+   * are dropped, the deduplication maps return to their state before it (entries added dropped,
+   * entries deleted back, reference counts restored), and the error is rethrown.
    */
   transaction<T>(body: () => T): T;
 }

@@ -30,17 +30,20 @@ PRAGMA store.user_version = 1;
 -- workloads, and 16 KiB pages cost +30% bytes per agent span (overflow-page slack).
 PRAGMA store.page_size = 4096;
 
--- Deduplicated OTLP resources: thousands of spans share one. `json` is the ResourceInfo as JSON,
--- also the deduplication key (kept in a JS map, so no index on it). Rows are never deleted
--- except by clear(): there are few distinct resources (one per process start) and a GC pass
--- would need a scan of spans.
+-- Deduplicated OTLP resources: thousands of spans share one. `json` is the ResourceInfo as JSON
+-- (at most MAX_RESOURCE_JSON_CHARS characters: a larger one is stored cut), also the
+-- deduplication key (kept in a JS map, so no index on it). The store counts in memory how many
+-- spans and log records use each row (interning.ts) and deletes a row when its last user goes
+-- (eviction, deleteTrace, the log cap): a new resource per process start, or per request from a
+-- hostile exporter, lives as long as its data and is counted in maxMegabytes like it. A count
+-- per row in SQL would cost an UPDATE per span; a sweep would need an index on spans.resource_id.
 CREATE TABLE store.resources (
   id INTEGER PRIMARY KEY,
   service_name TEXT NOT NULL,
   json TEXT NOT NULL
 ) STRICT;
 
--- Deduplicated instrumentation scopes (ScopeInfo as JSON), like resources.
+-- Deduplicated instrumentation scopes (ScopeInfo as JSON), like resources (same cap, same deletion).
 CREATE TABLE store.scopes (
   id INTEGER PRIMARY KEY,
   json TEXT NOT NULL

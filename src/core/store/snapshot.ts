@@ -98,8 +98,10 @@ export function restoreSnapshot(SQL: SqlJsStatic, db: Database, bytes: Uint8Arra
 
 /**
  * After a snapshot was copied in: rebuilds what the store keeps in memory from the tables
- * (counters, next ids, resource/scope deduplication maps, service names, GenAI names, the code
- * index). Since-start counters (evicted, rejected, metric points) start at 0.
+ * (counters, next ids, resource/scope deduplication maps with their reference counts, service
+ * names, GenAI names, the code index). Resources and scopes no row uses (kept by snapshots of
+ * versions without reference counts) are deleted. Since-start counters (evicted, rejected,
+ * metric points) start at 0.
  * @throws Error when a table's contents cannot be read back (the caller reports a SnapshotError).
  */
 export function rebuildFromTables(q: Queries, counters: StoreCounters, interning: Interning, code: CodeIndex): void {

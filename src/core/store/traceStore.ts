@@ -10,9 +10,10 @@
  *   and genaiFacts.ts, the GenAI hooks and first-user-message correlation);
  * - slicing.ts: transactions of `MAX_ROWS_PER_TRANSACTION` rows within a time budget
  *   (`DEFAULT_SLICE_BUDGET_MS`), and the result types of writes;
- * - interning.ts: resource/scope/GenAI-name deduplication; counters.ts: `stats()` counters;
- * - retention.ts: limits and eviction (oldest traces first, by span count and by bytes), after
- *   every write slice, also within the budget;
+ * - interning.ts: resource/scope/GenAI-name deduplication, with reference counts so resources
+ *   and scopes go with the last row using them; counters.ts: `stats()` counters;
+ * - retention.ts: limits and eviction (oldest traces first, by span count and by bytes; never the
+ *   latest write's traces for bytes), after every write slice, also within the budget;
  * - snapshot.ts: export, restore and rebuild-from-tables; readMappers.ts: rows → domain types.
  *
  * `insertSpans`/`insertLogs` are synchronous and sliced, returning where to continue
@@ -36,7 +37,7 @@ import { Interning } from './interning';
 import { freeQueries, prepareQueries, type Queries, type StoreSql } from './queries';
 import { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, readColumns, toCount, type StoredGenAiSpan, type SummaryColumns } from './readMappers';
 import { logFromRow, logsIntoSpans, sortSkeleton, spanFromRow, toGenAiSpans, toSessionSummary, toSkeletonSpan, toSummary } from './readMappers';
-import { Retention, applyInSlices, validateConfig, type RetentionResult } from './retention';
+import { Retention, applyInSlices, validateConfig, type RetentionResult, type StoreLog } from './retention';
 import { SnapshotError, SnapshotWriter, oneLine, rebuildFromTables, restoreSnapshot } from './snapshot';
 import { DEFAULT_SLICE_BUDGET_MS, runSliced, yieldImmediate, type InsertResult, type SliceOptions, type WriteOptions } from './slicing';
 import { WritePath } from './writePath';
@@ -45,10 +46,10 @@ import clearSql from './queries/clear.sql';
 
 // The public constants and types of the store's modules, for callers of the store.
 export { DEFAULT_SLICE_BUDGET_MS, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, type InsertResult, type SliceOptions, type WriteOptions } from './slicing';
-export { EVICTION_CANDIDATES_PER_QUERY, LOG_EVICTION_BATCH, MAX_LOG_RECORDS, type RetentionResult } from './retention';
+export { EVICTION_CANDIDATES_PER_QUERY, LOG_EVICTION_BATCH, MAX_LOG_RECORDS, OVER_LIMIT_LOG_INTERVAL_MS, type RetentionResult, type StoreLog } from './retention';
 export { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, type StoredGenAiSpan } from './readMappers';
 export { MAX_PENDING_USER_LOG_TRACES, type IngestAnnotator, type SpanAnnotation } from './genaiFacts';
-export { MAX_GENAI_NAMES } from './interning';
+export { MAX_GENAI_NAMES, MAX_RESOURCE_JSON_CHARS } from './interning';
 export { SNAPSHOT_PAGES_PER_STEP, STORE_SCHEMA_VERSION, SnapshotError } from './snapshot';
 export { QUERY_SQL, SNAPSHOT_SQL } from './queries';
 
@@ -65,6 +66,8 @@ export interface TraceStoreOptions {
   config: StoreConfig;
   /** GenAI facts computed at ingest (see `IngestAnnotator`); none when absent. */
   annotator?: IngestAnnotator;
+  /** Where the store reports what the user should know (see `setLog`); none when absent. */
+  log?: StoreLog;
   /**
    * Bytes of a snapshot made by `exportSnapshot` (a SQLite database file) to start from instead
    * of an empty store. Its integrity and schema version are checked before anything is copied.
@@ -104,7 +107,7 @@ export class TraceStore {
     };
     this.interning = new Interning(sql);
     this.genai = new GenAiFacts(sql);
-    this.retention = new Retention(sql, this.counters, this.code, this.q.pageSize.first()![0] as number, config);
+    this.retention = new Retention(sql, this.counters, this.code, this.interning, this.q.pageSize.first()![0] as number, config);
     this.writes = new WritePath(sql, this.interning, this.counters, this.code, this.retention, this.genai);
     this.snapshots = new SnapshotWriter(SQL);
   }
@@ -129,6 +132,7 @@ export class TraceStore {
       if (options.snapshot) restoreSnapshot(SQL, db, options.snapshot);
       const store = new TraceStore(SQL, db, config);
       store.genai.annotator = options.annotator;
+      store.retention.log = options.log;
       if (options.snapshot) {
         try {
           rebuildFromTables(store.q, store.counters, store.interning, store.code);
@@ -188,6 +192,14 @@ export class TraceStore {
     this.genai.annotator = annotator;
   }
 
+  /**
+   * Sets where the store writes lines for the user (the back end's log), e.g. that it stays over
+   * `maxMegabytes` with nothing left it may evict (retention.ts; at most one line a minute).
+   */
+  setLog(log: StoreLog | undefined): void {
+    this.retention.log = log;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Writes (writePath.ts, slicing.ts, retention.ts)
 
@@ -203,7 +215,8 @@ export class TraceStore {
    * turns. Invalid spans are skipped and counted in `rejected`.
    *
    * Resources and scopes are deduplicated by content and, as a shortcut, by object identity:
-   * do not mutate a resource or scope object after passing it in.
+   * do not mutate a resource or scope object after passing it in. One larger than
+   * `MAX_RESOURCE_JSON_CHARS` of JSON is stored cut (codec.ts `capResource`), its span kept.
    * @throws Error on SQLite failure (the transaction in progress is rolled back; earlier ones
    * of this call stay committed).
    */
@@ -238,10 +251,13 @@ export class TraceStore {
 
   /**
    * Evicts until within the limits or until `budgetMs` (default: no limit) has passed (at least
-   * one trace per call): oldest traces by start time, with their spans and logs, while more
-   * than `maxSpans` spans are stored or the used database bytes exceed `maxMegabytes`; then the
-   * oldest log records beyond `MAX_LOG_RECORDS`, and any log records while still over the byte
-   * limit with no trace left. Counted in `StoreStats.evictedTraceCount`.
+   * one trace per call): oldest traces by start time, with their spans and logs (and the
+   * resources and scopes only they used), while more than `maxSpans` spans are stored or the used
+   * database bytes exceed `maxMegabytes`; then the oldest log records beyond `MAX_LOG_RECORDS`,
+   * and any log records while still over the byte limit with no trace left that it may evict.
+   * The byte limit never evicts the traces of the latest write: what is still over then is
+   * reported as `overLimitBytes` (and logged, see `setLog`). Counted in
+   * `StoreStats.evictedTraceCount`.
    */
   enforceRetention(options: { budgetMs?: number } = {}): RetentionResult {
     this.assertOpen();
@@ -274,6 +290,7 @@ export class TraceStore {
     this.code.clear();
     this.genai.clear();
     this.interning.clear();
+    this.retention.cleared();
     this.counters.cleared();
   }
 
@@ -310,6 +327,17 @@ export class TraceStore {
   usedBytes(): number {
     this.assertOpen();
     return this.retention.usedBytes();
+  }
+
+  /**
+   * Distinct resources and scopes: rows in `store.resources`/`store.scopes` (internedCounts.sql)
+   * and entries in the in-memory deduplication maps (always equal; for diagnostics and tests).
+   */
+  internedCounts(): { resourceRows: number; scopeRows: number; resourceKeys: number; scopeKeys: number } {
+    this.assertOpen();
+    const row = this.q.internedCounts.first()!;
+    const sizes = this.interning.sizes();
+    return { resourceRows: row[0] as number, scopeRows: row[1] as number, resourceKeys: sizes.resources, scopeKeys: sizes.scopes };
   }
 
   /**

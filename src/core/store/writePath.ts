@@ -3,9 +3,11 @@
  * committed rows. Per call: transactions of at most `MAX_ROWS_PER_TRANSACTION` rows until the
  * time budget runs out, each followed by retention (slicing.ts, retention.ts). Per span: checked
  * (`codec.ts spanProblem`), annotated (genaiFacts.ts), its resource, scope and GenAI names
- * interned (interning.ts), inserted (or, when re-sent, updated), folded into its trace's delta
- * (traceDelta.ts) and staged in the code index. Per transaction: one upsertTrace.sql per trace,
- * then the first user message (genaiFacts.ts); counters change after COMMIT.
+ * interned (interning.ts; their reference counts go up, in memory, once the row is stored),
+ * inserted (or, when re-sent, updated), folded into its trace's delta (traceDelta.ts) and staged
+ * in the code index. Per transaction: one upsertTrace.sql per trace, then the first user message
+ * (genaiFacts.ts); counters change after COMMIT, and the traces written are spared by byte-driven
+ * eviction until the next write (`Retention.protectFrom`).
  *
  * Hot path: no per-span closures beyond the JSON guard, one map lookup per span for its trace's
  * delta; statements come from `StoreSql.q` (prepared once by `TraceStore`).
@@ -27,7 +29,7 @@ import {
 } from './codec';
 import type { StoreCounters } from './counters';
 import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
-import type { Interning } from './interning';
+import type { Interned, Interning } from './interning';
 import type { StoreSql } from './queries';
 import type { Retention } from './retention';
 import { ChangeSet, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, now, type InsertResult, type WriteOptions, type WriteTally } from './slicing';
@@ -109,21 +111,22 @@ export class WritePath {
    */
   private prepareSpan(
     span: SpanRecord,
-  ): { row: Params; detail: Uint8Array; resourceId: number; isError: number; facts: SpanAnnotation | undefined } | string {
+  ): { row: Params; detail: Uint8Array; resource: Interned; scope: Interned; isError: number; facts: SpanAnnotation | undefined } | string {
     const problem = spanProblem(span);
     if (problem !== null) return problem;
     const facts = this.genai.annotate(span);
     const badge = facts?.badge ? packBadge(facts.badge, this.interning.genaiNameId(badgeNamesKey(facts.badge))) : undefined;
     const detail = safely(() => encodeSpanDetail(span));
     if (detail === null) return UNSERIALIZABLE;
-    const resourceId = this.interning.resourceId(span.resource);
-    const scopeId = this.interning.scopeId(span.scope);
-    if (resourceId === undefined || scopeId === undefined) return UNSERIALIZABLE;
+    const resource = this.interning.resource(span.resource);
+    const scope = this.interning.scope(span.scope);
+    if (resource === undefined || scope === undefined) return this.unserializable(resource, scope);
     const statusCode = statusNumber(span.status.code)!;
     const events = span.events ?? [];
     return {
       detail: utf8.encode(detail),
-      resourceId,
+      resource,
+      scope,
       isError: statusCode === STATUS_ERROR ? 1 : 0,
       facts,
       row: {
@@ -135,8 +138,8 @@ export class WritePath {
         status_code: statusCode,
         start_ns: span.startTimeUnixNano,
         end_ns: span.endTimeUnixNano,
-        resource_id: resourceId,
-        scope_id: scopeId,
+        resource_id: resource.id,
+        scope_id: scope.id,
         event_count: events.length,
         has_exception: hasExceptionEvent(events) ? 1 : 0,
         detail_id: this.counters.nextDetailId,
@@ -144,6 +147,15 @@ export class WritePath {
         genai_tokens: badge ? badge.tokens : null,
       },
     };
+  }
+
+  /**
+   * A span or log record whose resource or scope cannot be encoded as JSON is refused; the other one,
+   * if it was just inserted for it, is deleted again (no row uses it).
+   */
+  private unserializable(resource: Interned | undefined, scope: Interned | undefined): string {
+    this.interning.dropIfUnused(resource, scope);
+    return UNSERIALIZABLE;
   }
 
   /**
@@ -168,21 +180,24 @@ export class WritePath {
     let next = from;
     const sql = this.sql;
     const q = sql.q;
+    const interning = this.interning;
     sql.transaction(() => {
       // Replaced only by clear(), never during a transaction.
-      const services = this.interning.serviceNames;
+      const services = interning.serviceNames;
       while (next < to) {
         const span = spans[next++]!;
         const prepared = this.prepareSpan(span);
         if (typeof prepared === 'string') {
           this.reject(tally, prepared);
         } else {
-          const { row, detail, resourceId, isError, facts } = prepared;
+          const { row, detail, resource, scope, isError, facts } = prepared;
           q.insertSpan.run(row);
           let spanDelta = 0;
           let errorDelta: number;
           if (sql.rowsModified() === 1) {
             q.insertSpanDetail.run({ id: counters.nextDetailId++, detail });
+            interning.ref(resource);
+            interning.ref(scope);
             spanDelta = 1;
             errorDelta = isError;
             inserted++;
@@ -192,10 +207,16 @@ export class WritePath {
             if (!old) throw new Error('insertSpan.sql: conflict without a stored span');
             q.updateSpan.run(row);
             q.updateSpanDetail.run({ id: old[1] as number, detail });
+            if (old[2] !== resource.id || old[3] !== scope.id) {
+              // Moved to another resource or scope: the old ones lose a user (and go if it was the last).
+              interning.ref(resource);
+              interning.ref(scope);
+              interning.release(old[2] as number, old[3] as number, 1);
+            }
             errorDelta = isError - (old[0] === STATUS_ERROR ? 1 : 0);
             updated++;
           }
-          foldIntoDelta(deltas, span, services, resourceId, spanDelta, errorDelta, facts);
+          foldIntoDelta(deltas, span, services, resource.id, spanDelta, errorDelta, facts);
           // A re-sent span keeps its first indexing (SDK retries resend the same span).
           if (spanDelta > 0) this.code.add(span);
         }
@@ -217,21 +238,23 @@ export class WritePath {
     counters.traceCount += newTraces;
     if (deltas.size > 0) {
       counters.seq = seq;
+      // The traces just written are not evicted for bytes until a later write (retention.ts).
+      this.retention.protectFrom(seq);
       for (const traceId of deltas.keys()) changes.change(traceId);
     }
     return next;
   }
 
   /** A valid log record's `insertLog.sql` parameters, or the reason to refuse it. */
-  private prepareLog(log: LogRecordInfo): Params | string {
+  private prepareLog(log: LogRecordInfo): { row: Params; resource: Interned; scope: Interned } | string {
     const problem = logProblem(log);
     if (problem !== null) return problem;
     const detail = safely(() => encodeLogDetail(log));
     if (detail === null) return UNSERIALIZABLE;
-    const resourceId = this.interning.resourceId(log.resource);
-    const scopeId = this.interning.scopeId(log.scope);
-    if (resourceId === undefined || scopeId === undefined) return UNSERIALIZABLE;
-    return {
+    const resource = this.interning.resource(log.resource);
+    const scope = this.interning.scope(log.scope);
+    if (resource === undefined || scope === undefined) return this.unserializable(resource, scope);
+    const row = {
       trace_id: log.traceId,
       span_id: log.spanId,
       time_ns: log.timeUnixNano,
@@ -240,10 +263,11 @@ export class WritePath {
       severity_text: log.severityText ?? '',
       event_name: log.eventName ?? '',
       flags: log.flags ?? 0,
-      resource_id: resourceId,
-      scope_id: scopeId,
+      resource_id: resource.id,
+      scope_id: scope.id,
       detail: utf8.encode(detail),
     };
+    return { row, resource, scope };
   }
 
   /** One transaction over `logs[from…to)`; see spanTransaction. */
@@ -264,11 +288,13 @@ export class WritePath {
     this.sql.transaction(() => {
       while (next < to) {
         const log = logs[next++]!;
-        const row = this.prepareLog(log);
-        if (typeof row === 'string') {
-          this.reject(tally, row);
+        const prepared = this.prepareLog(log);
+        if (typeof prepared === 'string') {
+          this.reject(tally, prepared);
         } else {
-          this.sql.q.insertLog.run(row);
+          this.sql.q.insertLog.run(prepared.row);
+          this.interning.ref(prepared.resource);
+          this.interning.ref(prepared.scope);
           inserted++;
           if (log.traceId !== null) {
             traces.add(log.traceId);

@@ -28,7 +28,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
     columns: [],
   },
   insertSpanDetail: { params: ['id', 'detail'], columns: [] },
-  existingSpan: { params: ['trace_id', 'span_id'], columns: ['status_code', 'detail_id'] },
+  existingSpan: { params: ['trace_id', 'span_id'], columns: ['status_code', 'detail_id', 'resource_id', 'scope_id'] },
   updateSpan: {
     params: ['parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'genai', 'genai_tokens', 'trace_id', 'span_id'],
     columns: [],
@@ -42,12 +42,18 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
     params: ['trace_id', 'span_id', 'time_ns', 'observed_ns', 'severity_number', 'severity_text', 'event_name', 'flags', 'resource_id', 'scope_id', 'detail'],
     columns: [],
   },
-  oldestTraces: { params: ['limit'], columns: ['trace_id'] },
+  oldestTraces: { params: ['protected_seq', 'limit'], columns: ['trace_id'] },
   deleteTraceDetails: { params: ['trace_id'], columns: [] },
   deleteTraceSpans: { params: ['trace_id'], columns: [] },
   deleteTraceLogs: { params: ['trace_id'], columns: [] },
   deleteTraceSummary: { params: ['trace_id'], columns: [] },
   deleteOldestLogs: { params: ['limit'], columns: [] },
+  traceRefs: { params: ['trace_id'], columns: ['resource_id', 'scope_id', 'n', 'max_resource_id', 'max_scope_id'] },
+  traceRefsGrouped: { params: ['trace_id'], columns: ['resource_id', 'scope_id', 'n'] },
+  oldestLogRefs: { params: ['limit'], columns: ['resource_id', 'scope_id', 'n'] },
+  deleteResource: { params: ['id'], columns: [] },
+  deleteScope: { params: ['id'], columns: [] },
+  internedCounts: { params: [], columns: ['resource_rows', 'scope_rows'] },
   pageCount: { params: [], columns: ['page_count'] },
   freelistCount: { params: [], columns: ['freelist_count'] },
   pageSize: { params: [], columns: ['page_size'] },
@@ -74,6 +80,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   insertGenaiName: { params: ['id', 'key'], columns: [] },
   restoreResources: { params: [], columns: ['id', 'service_name', 'json'] },
   restoreScopes: { params: [], columns: ['id', 'json'] },
+  restoreRefs: { params: [], columns: ['resource_id', 'scope_id', 'n'] },
   restoreGenaiNames: { params: [], columns: ['id', 'key'] },
   restoreCounts: { params: [], columns: ['trace_count', 'span_count', 'log_count', 'max_detail_id', 'max_seq'] },
   restoreCodeSpans: { params: [], columns: SPAN_DETAIL_COLUMNS },
@@ -120,6 +127,7 @@ const SAMPLE: Params = {
   flags: 0,
   limit: 10,
   offset: 0,
+  protected_seq: 1000,
   prefix: 'a',
   prefix_end: 'a\u{10FFFF}',
   key: 'gpt-4o\u001f\u001f',
@@ -159,8 +167,8 @@ describe('SQL files', () => {
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
     'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
-    'restoreCodeSpans', 'oldestTraces', 'deleteTraceDetails', 'deleteTraceSpans',
-    'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'begin', 'rollback',
+    'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
+    'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
   ];
 
   it.each(order.map((name, i) => [`${i}:${name}`, name] as const))('%s compiles, matches its golden shape and runs', (_, name) => {
@@ -181,6 +189,12 @@ describe('SQL files', () => {
       }
       if (name === 'listSessions') expect(rows[0]).toEqual(['sess-1', 1, '1732200000123456789', '1732200000223456789', 0]);
       if (name === 'restoreCounts') expect(rows[0]).toEqual([1, 1, 1, 1, 1]);
+      // The sample span and log record both use resource 1 and scope 1.
+      if (name === 'restoreRefs') expect(rows).toEqual([[1, 1, 2]]);
+      if (name === 'traceRefs') expect(rows).toEqual([[1, 1, 1, 1, 1], [1, 1, 1, 1, 1]]);
+      if (name === 'traceRefsGrouped') expect(rows).toEqual([[1, 1, 1], [1, 1, 1]]);
+      if (name === 'oldestLogRefs') expect(rows).toEqual([[1, 1, 1]]);
+      if (name === 'internedCounts') expect(rows).toEqual([[1, 1]]);
     } finally {
       query.free();
     }
@@ -229,6 +243,19 @@ describe('query plans', () => {
       expect(p, name).not.toMatch(/SCAN (store\.)?(spans|traces)\b(?! USING)/);
       expect(p, name).toMatch(/SEARCH/);
     }
+  });
+
+  it('traceRefs(Grouped) read one trace by primary key and its logs by logs_by_span; traceRefs sorts nothing', () => {
+    for (const name of ['traceRefs', 'traceRefsGrouped'] as const) {
+      const p = plan(QUERY_SQL[name], SAMPLE);
+      expect(p, name).not.toMatch(/SCAN (store\.)?(spans|traces)\b(?! USING)/);
+      expect(p, name).toContain('logs_by_span');
+    }
+    expect(plan(QUERY_SQL.traceRefs, SAMPLE)).not.toContain('TEMP B-TREE');
+  });
+
+  it('oldestTraces skips protected traces without a sort (a row lookup per skipped trace)', () => {
+    expect(plan(QUERY_SQL.oldestTraces, SAMPLE)).toMatch(/SCAN (store\.)?traces USING (COVERING )?INDEX traces_by_start/);
   });
 
   it('spanLogs and deleteTraceLogs use logs_by_span', () => {
