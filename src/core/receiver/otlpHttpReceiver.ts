@@ -10,36 +10,128 @@
  * - 413 past `maxBodyBytes` (compressed size here, decompressed size in the worker);
  * - 415 for other content types or encodings; 405 for other methods; 404 for other paths,
  *   with a message naming the right ones;
- * - 503 + `Retry-After` when the ingest queue is full (requests or bytes), when bodies being
- *   received would exceed `maxBufferedBytes`, or when the worker is unavailable
+ * - 503 + `Retry-After` when the ingest queue is full (requests or bytes), when a body being
+ *   received does not fit the receive budget (`ReceiveBudget`: all bodies together, and one
+ *   connection at most half of what the others leave free), or when the worker is unavailable
  *   (spec §Failures: 503 is retryable, the client waits `Retry-After` seconds);
+ * - 408 + `Connection: close` for a body that stalls (no byte for `bodyStallTimeoutMs`) or
+ *   crawls (below `bodyMinBytesPerSecond` over a `bodyRateWindowMs` window, after the first);
  * - 403 for a `Host` that is not a loopback name while bound to loopback (DNS rebinding), and for
  *   browser requests whose `Origin` is not in `corsAllowedOrigins`;
  * - `OPTIONS` answers CORS preflights for the configured origins.
  * Every rejection writes one line to `log`, at most 10 per 10 s (then one summary line).
+ *
+ * An answer given while the body is still arriving (413, 503, and the early refusals) is sent
+ * whole at once, and the rest of the body is read and discarded — at most
+ * `DRAIN_BYTES_PER_BODY_LIMIT` × `maxBodyBytes` bytes for at most `drainTimeoutMs` — so the
+ * sender can finish writing and read the answer instead of failing with EPIPE/ECONNRESET; a 413
+ * or a mid-body 503 then closes the connection (`Connection: close`).
+ *
+ * Connections (`HttpReceiverLimits`): at most `maxConnections` open (past it the longest-idle one
+ * is closed to make room, or the new one refused when all are busy: `ConnectionTable`);
+ * `headersTimeoutMs` closes connections that send no complete request head in time (including
+ * those that never send a byte), `keepAliveTimeoutMs` idle keep-alive connections, and
+ * `requestTimeoutMs` bounds one whole request (Node's `server.requestTimeout`).
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ContentEncoding, IngestParams, IngestResult, OtlpFormat, OtlpSignal } from '../otlp/types';
 import { encodeExportResponse, encodeStatus } from '../otlp/responses';
 import { RateLimitedLog } from './rateLimitedLog';
+import { ReceiveBudget, receiveBudgetBytesFor } from './receiveBudget';
+import { ConnectionTable } from './connectionTable';
+import { BodyWatch, type WatchedBody } from './bodyWatch';
 import { WINDOW_CHANNEL_PREFIX, handleWindowChannel, type WindowChannelServerOptions } from './windowChannel';
 
 /** gRPC-style status codes used in `google.rpc.Status` bodies. */
 const RPC_INVALID_ARGUMENT = 3;
+const RPC_DEADLINE_EXCEEDED = 4;
 const RPC_RESOURCE_EXHAUSTED = 8;
 const RPC_UNAVAILABLE = 14;
 
 /** Seconds a client is asked to wait when the ingest queue is full. */
 const RETRY_AFTER_SECONDS = 2;
-/** Idle socket timeout; exporters keep connections alive between batches. */
+/**
+ * Idle keep-alive connections are closed after this: exporters keep a connection between batches
+ * (5 s apart by default), and closing it before the client does risks a request racing the close.
+ */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/**
+ * A body that sends no byte for this long is answered 408 and its connection closed: an exporter
+ * on this machine sends a whole body in milliseconds; a stalled one held the receive budget for
+ * Node's 300 s request timeout before.
+ */
+const BODY_STALL_TIMEOUT_MS = 10_000;
+/**
+ * Slowest body accepted: 64 KiB/s (a 512 kbit/s link), judged per `BODY_RATE_WINDOW_MS` window
+ * after the first, so trickling one byte now and then cannot hold the receive budget either.
+ */
+const BODY_MIN_BYTES_PER_SECOND = 64 * 1024;
+/** Window (and grace period) of the minimum-rate check. */
+const BODY_RATE_WINDOW_MS = 10_000;
+/**
+ * Time to send a complete request head; Node applies it from the moment a connection opens, so it
+ * is also the idle timeout of connections that never send a request. Exporters send their
+ * headers at once.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * Backstop on one whole request (head and body; Node's `requestTimeout`, default 300 s). The
+ * stall and rate checks act first; a 20 MiB body must arrive at ≥ 170 KiB/s on average.
+ */
+const REQUEST_TIMEOUT_MS = 120_000;
+/**
+ * Most connections open at once: far above what exporters on one machine use (one or a few
+ * each), far below the 1,024 descriptors a process often may hold (shared with all of VS Code).
+ */
+const MAX_CONNECTIONS = 256;
+/** After answering a request whose body is still arriving, read and discard it for at most this long. */
+const DRAIN_TIMEOUT_MS = 5_000;
+/** … and at most this many times `maxBodyBytes` (an exporter's body is rarely far past the limit). */
+const DRAIN_BYTES_PER_BODY_LIMIT = 2;
+/** How often Node checks `headersTimeout`/`requestTimeout` at most (its default is 30 s). */
+const MAX_TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 const SIGNAL_PATHS: Record<string, OtlpSignal> = {
   '/v1/traces': 'traces',
   '/v1/logs': 'logs',
   '/v1/metrics': 'metrics',
 };
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/**
+ * Limits on connections and on how fast bodies arrive (milliseconds, bytes per second, counts);
+ * defaults in `HTTP_RECEIVER_LIMITS`. Short values are for tests.
+ */
+export interface HttpReceiverLimits {
+  /** A body with no new byte for this long is answered 408 and its connection closed. */
+  bodyStallTimeoutMs: number;
+  /** A body slower than this over a whole `bodyRateWindowMs` window (after the first) is answered 408. */
+  bodyMinBytesPerSecond: number;
+  /** Window of the minimum-rate check; the first window is the grace period. */
+  bodyRateWindowMs: number;
+  /** Time to send a complete request head; also closes connections that never send one. */
+  headersTimeoutMs: number;
+  /** Time to send one whole request (raised to `headersTimeoutMs` if lower, as Node requires). */
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Most connections open at once (see `ConnectionTable`). */
+  maxConnections: number;
+  /** Longest time spent reading and discarding a refused body before closing the connection. */
+  drainTimeoutMs: number;
+}
+
+/** Defaults of `HttpReceiverLimits` (the reasons are beside the constants). */
+export const HTTP_RECEIVER_LIMITS: Readonly<HttpReceiverLimits> = {
+  bodyStallTimeoutMs: BODY_STALL_TIMEOUT_MS,
+  bodyMinBytesPerSecond: BODY_MIN_BYTES_PER_SECOND,
+  bodyRateWindowMs: BODY_RATE_WINDOW_MS,
+  headersTimeoutMs: HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+  maxConnections: MAX_CONNECTIONS,
+  drainTimeoutMs: DRAIN_TIMEOUT_MS,
+};
 
 /** What the receiver needs from its owner. */
 export interface ReceiverOptions {
@@ -50,11 +142,18 @@ export interface ReceiverOptions {
   maxBodyBytes: number;
   /**
    * Most bytes of request bodies being received at once (not yet handed to `ingest`); a chunk
-   * that would exceed it aborts its request with 503 + Retry-After. Default
-   * `max(64 MiB, 2 × maxBodyBytes)`; never less than `2 × maxBodyBytes`, so one request of the
-   * largest size always fits.
+   * that would exceed it, or take its connection past its share, aborts its request with 503 +
+   * Retry-After. Default `max(64 MiB, 2 × maxBodyBytes)`; never less than `2 × maxBodyBytes`, so
+   * one request of the largest size always fits. Ignored when `receiveBudget` is given.
    */
   maxBufferedBytes?: number;
+  /**
+   * The receive budget shared with the OTLP/gRPC receiver (`ReceiveBudget`); default one of this
+   * receiver's own, of `maxBufferedBytes`.
+   */
+  receiveBudget?: ReceiveBudget;
+  /** Connection and body-rate limits; each missing one takes its `HTTP_RECEIVER_LIMITS` default. */
+  limits?: Partial<HttpReceiverLimits>;
   /** Origins allowed for CORS; `*` in a pattern matches any run of characters except `/`. */
   corsAllowedOrigins: readonly string[];
   /** Decodes and stores one request (in the back end thread). Rejections become 503. */
@@ -72,9 +171,6 @@ export interface ReceiverOptions {
   windowChannel?: WindowChannelServerOptions;
 }
 
-/** Default of `maxBufferedBytes` (when it is larger than `2 × maxBodyBytes`). */
-const DEFAULT_BUFFERED_BYTES = 64 * 1024 * 1024;
-
 /** Result of `start()`. */
 export type ReceiverStartResult =
   | { ok: true; host: string; port: number }
@@ -86,20 +182,47 @@ export interface ReceiverCounters {
   rejectedRequests: number;
 }
 
+/**
+ * How an answer given before the whole body was read ends: the connection stays (keep-alive) once
+ * the body is drained; or the answer ends and the connection closes once it is drained; or at once
+ * (the client is too slow to wait for).
+ */
+type AnswerEnd = 'keepAlive' | 'closeAfterDrain' | 'closeNow';
+
 /** The OTLP/HTTP server. Create, `start()`, `stop()`; restartable. */
 export class OtlpHttpReceiver {
   private server: http.Server | undefined;
   private readonly corsPatterns: RegExp[];
   private readonly rejectLog: RateLimitedLog;
-  private readonly maxBufferedBytes: number;
-  /** Bytes of bodies being received (read, not yet handed to `ingest`). */
+  /** Connection cap events (evictions, refusals): their own rate limit, so a flood cannot hide rejections. */
+  private readonly connectionLog: RateLimitedLog;
+  private readonly budget: ReceiveBudget;
+  private readonly limits: HttpReceiverLimits;
+  private readonly connections: ConnectionTable;
+  private readonly bodyWatch: BodyWatch;
+  /** Bytes of bodies being received by this receiver (read, not yet handed to `ingest`). */
   private bufferedBytes = 0;
   readonly counters: ReceiverCounters = { requests: 0, rejectedRequests: 0 };
 
   constructor(private readonly options: ReceiverOptions) {
     this.corsPatterns = options.corsAllowedOrigins.map(originPattern);
     this.rejectLog = new RateLimitedLog(options.log);
-    this.maxBufferedBytes = Math.max(options.maxBufferedBytes ?? DEFAULT_BUFFERED_BYTES, 2 * options.maxBodyBytes);
+    this.connectionLog = new RateLimitedLog(options.log, { noun: 'connection events' });
+    this.budget = options.receiveBudget ?? new ReceiveBudget(receiveBudgetBytesFor(options.maxBodyBytes, options.maxBufferedBytes));
+    const limits = { ...HTTP_RECEIVER_LIMITS, ...options.limits };
+    limits.requestTimeoutMs = Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs);
+    this.limits = limits;
+    this.connections = new ConnectionTable(Math.max(1, limits.maxConnections));
+    this.bodyWatch = new BodyWatch({
+      stallTimeoutMs: limits.bodyStallTimeoutMs,
+      minBytesPerSecond: limits.bodyMinBytesPerSecond,
+      rateWindowMs: limits.bodyRateWindowMs,
+    });
+  }
+
+  /** Connections open right now. */
+  get connectionCount(): number {
+    return this.connections.size;
   }
 
   /** Bytes of request bodies being received right now (read, not yet handed to `ingest`). */
@@ -119,9 +242,17 @@ export class OtlpHttpReceiver {
       const addr = this.address;
       if (addr) return Promise.resolve({ ok: true, host: addr.host, port: addr.port });
     }
-    const server = http.createServer((req, res) => this.handle(req, res));
-    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+    const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = this.limits;
+    const server = http.createServer(
+      {
+        headersTimeout: headersTimeoutMs,
+        requestTimeout: requestTimeoutMs,
+        connectionsCheckingInterval: Math.max(25, Math.min(MAX_TIMEOUT_CHECK_INTERVAL_MS, headersTimeoutMs / 4)),
+      },
+      (req, res) => this.handle(req, res),
+    );
+    server.keepAliveTimeout = keepAliveTimeoutMs;
+    server.on('connection', (socket: Socket) => this.admit(socket));
     return new Promise((resolve) => {
       const onError = (error: NodeJS.ErrnoException) => {
         server.close();
@@ -144,6 +275,7 @@ export class OtlpHttpReceiver {
     const server = this.server;
     this.server = undefined;
     this.rejectLog.flush();
+    this.connectionLog.flush();
     if (!server) return Promise.resolve();
     return new Promise((resolve) => {
       server.close(() => resolve());
@@ -151,8 +283,21 @@ export class OtlpHttpReceiver {
     });
   }
 
+  /** A new connection: into the table (which may close the longest-idle one, or this one). */
+  private admit(socket: Socket): void {
+    const admission = this.connections.admit(socket);
+    if (admission.kind === 'refused') {
+      this.connectionLog.warn(`connection refused: ${admission.open} connections open (limit ${this.limits.maxConnections}), all with a request in progress`);
+    } else if (admission.kind === 'evictedIdle') {
+      this.connectionLog.warn(`idle connection ${admission.evicted} closed to make room: ${this.limits.maxConnections} connections open (the limit)`);
+    }
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.counters.requests++;
+    const socket = req.socket;
+    this.connections.busy(socket);
+    res.once('close', () => this.connections.idle(socket));
     const origin = req.headers.origin;
     const corsOrigin = origin && this.corsPatterns.some((p) => p.test(origin)) ? origin : undefined;
     if (corsOrigin) {
@@ -202,42 +347,55 @@ export class OtlpHttpReceiver {
     if (declaredLength > this.options.maxBodyBytes) {
       return this.reject(req, res, 413, format, tooLargeMessage(declaredLength, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
     }
-    if (this.options.isOverloaded() || this.bufferedBytes >= this.maxBufferedBytes) {
+    if (this.options.isOverloaded() || this.budget.usedBytes >= this.budget.limitBytes) {
       return this.busy(req, res, format, 'Trace Lens is busy storing earlier requests; retry later');
     }
     this.readBody(req, res, signal, format, encoding);
   }
 
   /** 503 + Retry-After (OTLP/HTTP §Failures: retryable). */
-  private busy(req: http.IncomingMessage, res: http.ServerResponse, format: OtlpFormat, message: string): void {
+  private busy(req: http.IncomingMessage, res: http.ServerResponse, format: OtlpFormat, message: string, end: AnswerEnd = 'keepAlive'): void {
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    this.reject(req, res, 503, format, message, RPC_UNAVAILABLE);
+    this.reject(req, res, 503, format, message, RPC_UNAVAILABLE, end);
   }
 
   private readBody(req: http.IncomingMessage, res: http.ServerResponse, signal: OtlpSignal, format: OtlpFormat, encoding: ContentEncoding): void {
     const chunks: Buffer[] = [];
     let received = 0;
     let aborted = false;
-    /** Gives this request's bytes back to the buffer budget (once). */
+    /** Gives this request's bytes back to the buffer budget (once); stops watching its pace. */
     const release = () => {
+      watched.stop();
       this.bufferedBytes -= received;
+      this.budget.release(received);
       received = 0;
       chunks.length = 0;
     };
+    const watched: WatchedBody = this.bodyWatch.watch((reason) => {
+      if (aborted || req.complete) return;
+      aborted = true;
+      release();
+      // The client is too slow to wait for: answer and close, without draining.
+      this.reject(req, res, 408, format, `${reason}; connection closed`, RPC_DEADLINE_EXCEEDED, 'closeNow');
+    });
     req.on('data', (chunk: Buffer) => {
       if (aborted) return;
+      watched.progress(chunk.length);
       if (received + chunk.length > this.options.maxBodyBytes) {
         aborted = true;
         const size = received + chunk.length;
         release();
-        this.reject(req, res, 413, format, tooLargeMessage(size, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
+        this.reject(req, res, 413, format, tooLargeMessage(size, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED, 'closeAfterDrain');
         return;
       }
-      if (this.bufferedBytes + chunk.length > this.maxBufferedBytes) {
+      if (!this.budget.tryGrow(received, chunk.length)) {
         aborted = true;
+        const { usedBytes, limitBytes } = this.budget;
+        const message = usedBytes + chunk.length > limitBytes
+          ? `Trace Lens is receiving more than ${limitBytes} bytes of requests at once; retry later`
+          : `this request would hold ${received + chunk.length} bytes, more than its share of the ${limitBytes}-byte receive budget (half of what other requests leave free); retry later`;
         release();
-        res.setHeader('Connection', 'close');
-        this.busy(req, res, format, `Trace Lens is receiving more than ${this.maxBufferedBytes} bytes of requests at once; retry later`);
+        this.busy(req, res, format, message, 'closeAfterDrain');
         return;
       }
       received += chunk.length;
@@ -299,17 +457,75 @@ export class OtlpHttpReceiver {
     }
   }
 
-  private reject(req: http.IncomingMessage, res: http.ServerResponse, status: number, format: OtlpFormat | 'text', message: string, rpcCode = RPC_INVALID_ARGUMENT): void {
+  /**
+   * Answers with an error status and logs one (rate-limited) line. When the body is still
+   * arriving, `end` says what happens next (`AnswerEnd`); by default a 413 closes the connection
+   * after draining and other answers keep it.
+   */
+  private reject(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    format: OtlpFormat | 'text',
+    message: string,
+    rpcCode = RPC_INVALID_ARGUMENT,
+    end: AnswerEnd = status === 413 ? 'closeAfterDrain' : 'keepAlive',
+  ): void {
     this.counters.rejectedRequests++;
     this.rejectLog.warn(`${req.method} ${req.url} → ${status}: ${message}`);
-    if (status === 413) res.setHeader('Connection', 'close');
-    if (format === 'text') {
-      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message + '\n');
-    } else {
-      send(res, status, format, encodeStatus(format, rpcCode, message));
+    if (res.headersSent) return; // answered already (the client went away, or a second verdict)
+    const body = format === 'text' ? Buffer.from(message + '\n') : encodeStatus(format, rpcCode, message);
+    const contentType = format === 'text' ? 'text/plain; charset=utf-8' : contentTypeOf(format);
+    const pending = !req.complete && !req.destroyed;
+    if (end !== 'keepAlive') res.setHeader('Connection', 'close');
+    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.byteLength });
+    if (!pending || end === 'closeNow') {
+      res.end(body);
+      if (pending) req.resume();
+      return;
     }
-    // Drain what the client still sends, so it reads our answer instead of a reset.
-    if (!req.complete) req.resume();
+    if (end === 'keepAlive') {
+      res.end(body);
+      // Keep-alive: the next request starts once this body is read; a body that never ends
+      // loses the connection after the drain bound.
+      this.drain(req, () => {}, () => req.socket.destroy());
+      return;
+    }
+    // The whole answer now; the response — and with it the connection — ends only once the
+    // client has sent its body (or the drain bound passes), so it can read the answer.
+    res.write(body);
+    this.drain(req, () => res.end(), () => {
+      res.end();
+      req.socket.destroy();
+    });
+  }
+
+  /**
+   * Reads and discards the rest of `req`'s body: `onEnd` when it ends (or the client goes away),
+   * `onLimit` after `drainTimeoutMs` or `DRAIN_BYTES_PER_BODY_LIMIT × maxBodyBytes` bytes.
+   */
+  private drain(req: http.IncomingMessage, onEnd: () => void, onLimit: () => void): void {
+    const maxBytes = DRAIN_BYTES_PER_BODY_LIMIT * this.options.maxBodyBytes;
+    let drained = 0;
+    let done = false;
+    const finish = (ended: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      if (ended) onEnd();
+      else onLimit();
+    };
+    const onData = (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > maxBytes) finish(false);
+    };
+    const timer = setTimeout(() => finish(false), this.limits.drainTimeoutMs);
+    timer.unref?.();
+    req.on('data', onData);
+    req.once('end', () => finish(true));
+    req.once('close', () => finish(true));
+    req.resume();
   }
 
   private isAllowedHost(hostHeader: string | undefined): boolean {
@@ -328,11 +544,12 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+function contentTypeOf(format: OtlpFormat): string {
+  return format === 'json' ? 'application/json' : 'application/x-protobuf';
+}
+
 function send(res: http.ServerResponse, status: number, format: OtlpFormat, body: Uint8Array): void {
-  res.writeHead(status, {
-    'Content-Type': format === 'json' ? 'application/json' : 'application/x-protobuf',
-    'Content-Length': body.byteLength,
-  });
+  res.writeHead(status, { 'Content-Type': contentTypeOf(format), 'Content-Length': body.byteLength });
   res.end(body);
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { OtlpHttpReceiver, isLoopbackHost, type ReceiverStartResult } from '../../core/receiver/otlpHttpReceiver';
 import { OtlpGrpcReceiver, routeGrpcLogs } from '../../core/receiver/otlpGrpcReceiver';
+import { ReceiveBudget, receiveBudgetBytesFor } from '../../core/receiver/receiveBudget';
 import { probeTraceLens, type TraceLensIdentity, type WindowChannelServerOptions } from '../../core/receiver/windowChannel';
 import type { BackendClient } from '../../core/backend/backendClient';
 import { CONTEXT_KEYS, SETTINGS, SETTINGS_SECTION } from '../ids';
@@ -89,6 +90,8 @@ export class ReceiverController implements vscode.Disposable {
   /** Bumped by every start/stop, so an older start that finishes late gives way. */
   private generation = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes being received, shared by the HTTP and gRPC receivers (a new one when the size limit changes). */
+  private receiveBudget: ReceiveBudget | undefined;
 
   constructor(
     private readonly worker: BackendClient,
@@ -233,12 +236,19 @@ export class ReceiverController implements vscode.Disposable {
     this.scheduleBusyRetry(generation);
   }
 
+  private sharedBudget(maxBodyBytes: number): ReceiveBudget {
+    const limit = receiveBudgetBytesFor(maxBodyBytes);
+    if (this.receiveBudget?.limitBytes !== limit) this.receiveBudget = new ReceiveBudget(limit);
+    return this.receiveBudget;
+  }
+
   private createHttp(): OtlpHttpReceiver {
     const { receiver: cfg } = this.settings();
     return new OtlpHttpReceiver({
       host: cfg.host,
       port: cfg.port,
       maxBodyBytes: cfg.maxBodyBytes,
+      receiveBudget: this.sharedBudget(cfg.maxBodyBytes),
       corsAllowedOrigins: cfg.corsAllowedOrigins,
       ingest: (params) => this.worker.ingest(params),
       isOverloaded: () => this.worker.isOverloaded(),
@@ -255,6 +265,7 @@ export class ReceiverController implements vscode.Disposable {
       host: cfg.host,
       port: cfg.grpcPort,
       maxMessageBytes: cfg.maxBodyBytes,
+      receiveBudget: this.sharedBudget(cfg.maxBodyBytes),
       ingest: (params) => this.worker.ingest(params),
       isOverloaded: () => this.worker.isOverloaded(),
       log: (level, message) => this.log[level](message),
