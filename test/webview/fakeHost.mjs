@@ -2,13 +2,14 @@
 // A stand-in for the trace panel's extension host inside the harness page: on top of the shared fake
 // VS Code API (fakeVsCode.mjs: `acquireVsCodeApi()`, envelopes, the record of what the view posted)
 // it loads a fixture trace on `ready` and answers `spanDetail` and `traceConversation` from
-// generated data (`window.__host`).
+// generated data, and `findInTrace` by scanning the loaded spans (fakeFind.mjs) (`window.__host`).
 //
 // URL parameters: fixture (agent | nocontent | plain | robust | big<N> | none), select (a span id to
 // select on load), delay (ms before answering a request).
 import { fakeVsCodeHost } from './fakeVsCode.mjs';
 import { packSkeleton } from '../../src/model/skeletonCodec.ts';
 import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace, makeRobustTrace } from './fixtures.mjs';
+import { fakeFind } from './fakeFind.mjs';
 
 /** @typedef {import('./fixtures.mjs').TraceFixture} TraceFixture */
 /** @typedef {import('./fakeVsCode.mjs').Envelope} Envelope */
@@ -42,6 +43,14 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
   conversationFailWith: undefined,
   /** @type {TraceFixture | null} The fixture loaded last. */
   current: null,
+  /** @type {import('../../src/model/trace').SkeletonSpan[] | null} The spans sent last (a partial trace has fewer than its fixture). */
+  loadedSpans: null,
+  /** @type {string | undefined} When set, findInTrace requests fail with this message. */
+  findFailWith: undefined,
+  /** Spans the fake search index has not caught up with (findInTrace's `index.pendingSpans`). */
+  findPendingSpans: 0,
+  /** Delay before answering findInTrace, ms (the real back end takes some). */
+  findDelayMs: 20,
   fixture,
   /** The skeleton as the extension sends it (src/model/skeletonCodec.ts, packed in the worker). */
   pack: packSkeleton,
@@ -55,6 +64,7 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
     const f = fixture(name);
     host.current = f;
     const { skeleton, summary } = partialCount ? f.partial(partialCount) : f;
+    host.loadedSpans = skeleton.spans;
     host.send({ type: 'traceLoaded', trace: packSkeleton(skeleton), summary, selectSpanId });
   },
   /** @param {Envelope} env */
@@ -63,7 +73,7 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
       const name = params.get('fixture') ?? 'agent';
       if (name !== 'none') host.load(name, params.get('select'));
     } else if (env.kind === 'request') {
-      setTimeout(() => host.answer(env), host.detailDelayMs);
+      setTimeout(() => host.answer(env), env.method === 'findInTrace' ? host.findDelayMs : host.detailDelayMs);
     }
   },
   /** @param {import('./fakeVsCode.mjs').RequestEnvelope & { params: any }} env */
@@ -75,6 +85,17 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
       if (typeof host.conversationFailWith === 'string') return reply({ ok: false, error: host.conversationFailWith });
       const c = host.current?.conversation;
       return reply({ ok: true, result: c && c.traceId === env.params.traceId ? c : { traceId: env.params.traceId, items: [], contentMissingCount: 0 } });
+    }
+    if (env.method === 'findInTrace') {
+      const f = host.current;
+      if (typeof host.findFailWith === 'string') return reply({ ok: false, error: host.findFailWith });
+      if (!f) return reply({ ok: true, result: { ok: false, error: 'no trace', offset: 0 } });
+      const spans = host.loadedSpans ?? f.skeleton.spans;
+      const r = fakeFind(String(env.params.query), spans, (id) => f.detail(id), f.conversation);
+      const result = r.ok
+        ? { ok: true, index: { pendingSpans: host.findPendingSpans, indexedSpans: spans.length, indexBytes: 0 }, traceId: f.skeleton.traceId, spanIds: r.spanIds, truncated: false }
+        : r;
+      return reply({ ok: true, result });
     }
     if (env.method !== 'spanDetail') return reply({ ok: false, error: `unknown request method: ${env.method}` });
     if (host.failWith === null) return reply({ ok: true, result: null });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { assert, assertViewDocument, attributeOf, checkRunner, openPage, present, resultsDir, textOf, webviewHtml } from './page.mjs';
 import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
+import { runFindChecks, takeFindScreenshots } from './findChecks.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
@@ -662,6 +663,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
   });
   await view().close();
 
+  // Find in the trace, F8, ] and [ (findChecks.mjs) -------------------------------------------------
+  await runFindChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
+
   // Hostile skeleton: markup in span names and service names --------------------------------------
   v = await openView(browser, origin, { fixture: 'none' });
   await check('the harness enforces the CSP (an inline style attribute and inline script are refused)', async () => {
@@ -851,6 +855,43 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
         assert(r.covering >= r.needed, `viewport not covered after scrolling: ${JSON.stringify(r)}`);
       });
 
+      await check('find and F8 on the 10k trace: every span matches; Enter, F8 and ] handlers (timing, median of 9)', async () => {
+        // Every span of makeBigTrace has the attribute app.note "synthetic span N".
+        await p.click('vscode-toolbar-button[icon="collapse-all"]');
+        await p.focus('#tree');
+        await p.keyboard.press('Control+f');
+        await p.fill('#find-input', 'synthetic');
+        await p.waitForFunction(() => document.querySelector('#find-widget .find-count')?.textContent?.endsWith('of 10,000'), undefined, { timeout: 20000 });
+        const t = await p.evaluate(async () => {
+          const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+          /**
+           * @param {EventTarget} target
+           * @param {string} key
+           */
+          const measure = async (target, key) => {
+            const runs = [];
+            for (let i = 0; i < 9; i++) {
+              const t0 = performance.now();
+              target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+              void document.body.offsetHeight; // force style + layout
+              runs.push(performance.now() - t0);
+              await frame();
+            }
+            return runs.sort((a, b) => a - b)[4];
+          };
+          const input = /** @type {HTMLElement} */ (document.getElementById('find-input'));
+          const enter = await measure(input, 'Enter');
+          const f8 = await measure(input, 'F8');
+          const model = await measure(/** @type {HTMLElement} */ (document.getElementById('tree')), ']');
+          return { enter, f8, model, highlighted: document.querySelectorAll('#tree .row.find-match').length };
+        });
+        metrics.find10k = t;
+        log(`       Enter ${t.enter.toFixed(1)} ms, F8 ${t.f8.toFixed(1)} ms, ] ${t.model.toFixed(1)} ms (handler incl. style+layout); ${t.highlighted} highlighted rows in DOM`);
+        assert(t.highlighted > 0, 'no highlighted rows');
+        if (t.enter > 50 || t.f8 > 50) log('       WARNING: a find key above the 50 ms budget');
+        await p.keyboard.press('Escape');
+      });
+
       await check('no CSP violations or errors (10k trace)', async () => {
         const csp = await view().cspViolations();
         assert(csp.length === 0, `CSP violations: ${csp.join('; ')}`);
@@ -997,5 +1038,6 @@ export async function takeScreenshots({ browser, origin }) {
     await shot('big-10k-dark', v.page);
     await v.close();
   }
+  files.push(...(await takeFindScreenshots({ browser, origin, openView })));
   return files;
 }

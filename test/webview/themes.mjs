@@ -93,6 +93,12 @@ export const themes = {
       '--vscode-settings-checkboxBackground': '#313131',
       '--vscode-settings-checkboxBorder': '#3c3c3c',
       '--vscode-settings-checkboxForeground': '#cccccc',
+      '--vscode-editor-findMatchBackground': '#9e6a03',
+      '--vscode-editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)',
+      '--vscode-editorWidget-foreground': '#cccccc',
+      '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
+      '--vscode-input-foreground': '#cccccc',
+      '--vscode-input-placeholderForeground': '#989898',
     },
   },
   light: {
@@ -169,6 +175,12 @@ export const themes = {
       '--vscode-settings-checkboxBackground': '#ffffff',
       '--vscode-settings-checkboxBorder': '#cecece',
       '--vscode-settings-checkboxForeground': '#616161',
+      '--vscode-editor-findMatchBackground': '#a8ac94',
+      '--vscode-editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)',
+      '--vscode-editorWidget-foreground': '#616161',
+      '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
+      '--vscode-input-foreground': '#616161',
+      '--vscode-input-placeholderForeground': '#767676',
     },
   },
   hc: {
@@ -241,6 +253,12 @@ export const themes = {
       '--vscode-settings-checkboxBackground': '#000000',
       '--vscode-settings-checkboxBorder': '#6fc3df',
       '--vscode-settings-checkboxForeground': '#ffffff',
+      // High contrast leaves the find backgrounds unset and draws borders instead.
+      '--vscode-editor-findMatchBorder': '#f38518',
+      '--vscode-editor-findMatchHighlightBorder': '#f38518',
+      '--vscode-editorWidget-foreground': '#ffffff',
+      '--vscode-input-foreground': '#ffffff',
+      '--vscode-input-placeholderForeground': 'rgba(255, 255, 255, 0.7)',
     },
   },
 };

@@ -40,6 +40,8 @@ export class ConversationView implements ValueContext {
   private token = 0;
   private selected: SpanId | null = null;
   private readonly expanded = new Set<string>();
+  /** Spans matched by the open Find (their items are highlighted), or null. */
+  private findMatches: ReadonlySet<SpanId> | null = null;
 
   constructor(private readonly host: ConversationHost) {
     this.element = document.createElement('div');
@@ -73,6 +75,27 @@ export class ConversationView implements ValueContext {
     if (spanId === this.selected) return;
     this.selected = spanId;
     if (this.state.kind === 'loaded') this.update();
+  }
+
+  /** Highlights the items of the spans a Find matched (`null`: none); the selected one is the current match. */
+  setFindMatches(spanIds: ReadonlySet<SpanId> | null): void {
+    if (spanIds === this.findMatches) return;
+    this.findMatches = spanIds;
+    if (this.state.kind === 'loaded') this.update();
+  }
+
+  /**
+   * Scrolls the item of `spanId` into view when the tab shows one (a span without an item, e.g.
+   * an HTTP call, leaves the scroll as it is). Returns whether there is an item.
+   */
+  scrollToSpan(spanId: SpanId): boolean {
+    const item = [...this.element.querySelectorAll<HTMLElement>('.conv-item[data-span-id]')].find((el) => el.dataset.spanId === spanId);
+    if (!item) return false;
+    const box = this.element.getBoundingClientRect();
+    const r = item.getBoundingClientRect();
+    // A tall model call shows its start; one already in view stays put.
+    if (r.top < box.top || r.top > box.bottom - Math.min(r.height, 48)) item.scrollIntoView({ block: 'start' });
+    return true;
   }
 
   /** Reloads now (Retry). */
@@ -212,12 +235,15 @@ export class ConversationView implements ValueContext {
   }
 
   private item(item: ConversationItem, i: number, shownResults: ReadonlySet<string>, systemRepeated: boolean): TemplateResult {
+    const match = this.findMatches?.has(item.spanId) === true;
     const selected = item.spanId === this.selected;
+    // Find: the classes go after the base ones (`selected` and `error` included).
+    const find = match ? (selected ? ' find-match find-current' : ' find-match') : '';
     const select = () => this.host.selectSpan(item.spanId);
     const id = `${i}:${item.spanId}`;
     switch (item.type) {
       case 'agent':
-        return html`<li class="conv-item agent-step${selected ? ' selected' : ''}${item.error ? ' error' : ''}" data-item="agent" data-span-id=${item.spanId}>
+        return html`<li class="conv-item agent-step${selected ? ' selected' : ''}${item.error ? ' error' : ''}${find}" data-item="agent" data-span-id=${item.spanId}>
           <button class="step-head" title="Select this agent span in the waterfall" @click=${select}>
             <span class="codicon codicon-robot"></span>
             <span class="step-label">Agent</span>
@@ -227,7 +253,7 @@ export class ConversationView implements ValueContext {
           ${item.error ? html`<div class="step-error"><span class="codicon codicon-error"></span>${item.error}</div>` : nothing}
         </li>`;
       case 'toolCall':
-        return html`<li class="conv-item tool-call${selected ? ' selected' : ''}" data-item="toolCall" data-span-id=${item.spanId}>
+        return html`<li class="conv-item tool-call${selected ? ' selected' : ''}${find}" data-item="toolCall" data-span-id=${item.spanId}>
           ${renderToolCard(
             { name: item.name, callId: item.callId, arguments: item.arguments, result: item.result, error: item.error, durationMs: item.durationMs },
             `tc:${id}`,
@@ -238,7 +264,7 @@ export class ConversationView implements ValueContext {
       case 'modelCall': {
         const tokens = formatTokensInOut(item.usage?.inputTokens, item.usage?.outputTokens);
         const sys: GenAiMessagePart[] | undefined = systemRepeated ? undefined : item.systemInstructions;
-        return html`<li class="conv-item model-call${selected ? ' selected' : ''}${item.error ? ' error' : ''}" data-item="modelCall" data-span-id=${item.spanId}>
+        return html`<li class="conv-item model-call${selected ? ' selected' : ''}${item.error ? ' error' : ''}${find}" data-item="modelCall" data-span-id=${item.spanId}>
           ${sys?.length ? renderSystemInstructions(sys, `sys:${id}`, this) : nothing}
           ${item.newInputMessages.map((m, j) => renderMessage(m, `in:${id}:${j}`, this, { hideToolResultIds: shownResults }))}
           <button class="mc-head" title="Select this model call in the waterfall" @click=${select}>

@@ -54,7 +54,7 @@ export function renderHeader(tree: TraceTree, summary: TraceSummary | null, acti
           </span>`
         : nothing}
       ${errorCount
-        ? html`<button class="meta-item errors link-btn" title="Select the first span with an error" @click=${() => actions.revealFirstError()}>
+        ? html`<button class="meta-item errors link-btn" title="Select the first span with an error (F8: next error span, Shift+F8: previous)" @click=${() => actions.revealFirstError()}>
             <span class="codicon codicon-error"></span>${errorCount} ${errorCount === 1 ? 'error' : 'errors'}
           </button>`
         : html`<span class="meta-item muted"><span class="codicon codicon-pass"></span>no errors</span>`}

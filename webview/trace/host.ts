@@ -5,6 +5,7 @@
 import { Channel, type Envelope } from '../../src/protocol/channel';
 import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../../src/protocol/traceView';
 import type { SpanId, TraceId } from '../../src/model/trace';
+import { FIND_MAX_QUERY_LENGTH } from './findNavigation';
 
 /** What survives the panel being hidden and restored (`vscode.setState`). JSON-safe. */
 export interface PersistedState {
@@ -22,6 +23,8 @@ export interface PersistedState {
   closedSections: string[];
   /** The tab shown in the left pane. */
   tab: ViewTab;
+  /** The find bar's last query (offered again by Ctrl/Cmd+F after the webview was reloaded). */
+  findQuery: string;
 }
 
 export type ViewTab = 'waterfall' | 'conversation';
@@ -36,6 +39,7 @@ export const defaultState: PersistedState = {
   splitPosition: '58%',
   closedSections: [],
   tab: 'waterfall',
+  findQuery: '',
 };
 
 export type TraceViewChannel = Channel<TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests>;
@@ -76,5 +80,6 @@ function sanitize(raw: Partial<PersistedState> | undefined): Partial<PersistedSt
   if (typeof raw.splitPosition === 'string' && /^\d+(\.\d+)?(%|px)$/.test(raw.splitPosition)) out.splitPosition = raw.splitPosition;
   if (Array.isArray(raw.closedSections)) out.closedSections = raw.closedSections.filter((x) => typeof x === 'string');
   if (raw.tab === 'waterfall' || raw.tab === 'conversation') out.tab = raw.tab;
+  if (typeof raw.findQuery === 'string' && raw.findQuery.length <= FIND_MAX_QUERY_LENGTH) out.findQuery = raw.findQuery;
   return out;
 }

@@ -7,7 +7,8 @@
  * Flow: say `ready` → host sends `traceLoaded` (again on every change) → the waterfall shows the
  * skeleton → selecting a span requests `spanDetail` and fills the details pane. The left pane has
  * two tabs, Waterfall and Conversation; the Conversation tab requests `traceConversation` when it
- * is first shown and after live updates while it is shown.
+ * is first shown and after live updates while it is shown. Find (Ctrl/Cmd+F), F8 and the
+ * model-call keys: find.ts.
  */
 import { unpackSkeleton } from '../../src/model/skeletonCodec';
 import './trace.css';
@@ -27,6 +28,7 @@ import { connectToHost, type HostConnection, type PersistedState, type ViewTab }
 import { TraceTree } from './tree';
 import { Waterfall, type SelectOrigin } from './waterfall';
 import { SourceSupport } from './source';
+import { FindController } from './find';
 
 /** Below this width the details pane goes under the waterfall instead of beside it. */
 const STACK_BELOW_PX = 760;
@@ -49,6 +51,8 @@ class TraceApp {
   private readonly source: SourceSupport;
   private readonly tabs: HTMLElementTagNameMap['vscode-tabs'];
   private readonly conversation: ConversationView;
+  /** Find in the trace, F8 (errors) and ] / [ (model calls). */
+  private readonly find: FindController;
 
   private skeleton: TraceSkeleton | null = null;
   private summary: TraceSummary | null = null;
@@ -81,6 +85,7 @@ class TraceApp {
         // A missing-parent placeholder has no source: a double-click toggles it.
         onActivate: (spanId) =>
           this.tree?.isPlaceholder(spanId) ? Promise.resolve(false) : this.source.goToSource(spanId).then((r) => r.opened || r.reason !== 'noLocation'),
+        onFind: () => this.find.open(),
       },
       this.state.nameColumnFraction,
     );
@@ -103,10 +108,26 @@ class TraceApp {
       copy: (text, what) => this.conn.channel.send({ type: 'copyText', text, what }),
     });
     this.tabs = this.createTabs();
+    this.find = new FindController({
+      find: (query) => this.conn.channel.request('findInTrace', { query }),
+      tree: () => this.tree,
+      selectedNode: () => this.waterfall.selectedNode,
+      goTo: (node) => this.goToNode(node),
+      showMatches: (matches) => {
+        this.waterfall.setFindMatches(matches);
+        this.conversation.setFindMatches(matches ? new Set(matches.nodes.map((n) => matches.tree.nodes[n]!.span.spanId)) : null);
+      },
+      focusView: () => (this.state.tab === 'conversation' ? this.conversation.element : this.waterfall).focus(),
+      queryChanged: (query) => {
+        if (query === this.state.findQuery) return;
+        this.state.findQuery = query;
+        this.persist();
+      },
+    }, this.state.findQuery);
     const start = document.createElement('div');
     start.slot = 'start';
     start.className = 'pane pane-waterfall';
-    start.append(this.tabs);
+    start.append(this.tabs, this.find.element, this.find.toast);
     const end = document.createElement('div');
     end.slot = 'end';
     end.className = 'pane pane-details';
@@ -143,6 +164,7 @@ class TraceApp {
     this.waterfall.mount();
     this.conversation.setVisible(this.state.tab === 'conversation');
     this.showMessage('loading', 'Loading trace…');
+    this.find.installKeys();
     new ResizeObserver(() => this.onResize()).observe(appEl);
     this.onResize();
     // The webview may be torn down when hidden: write pending state first.
@@ -162,6 +184,7 @@ class TraceApp {
         this.tree = null;
         this.detailCache.clear();
         this.waterfall.setTree(null, null, { top: 0 });
+        this.find.treeChanged(false);
         this.details.show({ kind: 'empty' });
         this.conversation.setTrace(null);
         render(html``, this.headerEl);
@@ -216,6 +239,8 @@ class TraceApp {
     this.hideMessage();
     if (tree.size === 0) this.showMessage('empty', 'This trace has no spans yet.');
     this.waterfall.setTree(tree, selection, sameTrace ? { anchor: true } : { top: restoring ? this.state.scrollTop : 0 });
+    // Find: matches mapped onto the new rows (and asked again: the trace grew).
+    this.find.treeChanged(sameTrace);
     if (revealHostSelection && selection) this.waterfall.reveal(selection, 'reveal');
     if (this.pendingReveal && this.waterfall.reveal(this.pendingReveal, 'reveal')) this.pendingReveal = null;
     this.renderHeader();
@@ -245,6 +270,7 @@ class TraceApp {
 
   private onSelect(spanId: SpanId | null, origin: SelectOrigin): void {
     this.conversation.setSelected(spanId);
+    this.find.selectionChanged();
     this.persist();
     if (!spanId) {
       this.details.show({ kind: 'empty' });
@@ -385,6 +411,17 @@ class TraceApp {
       });
     }
     this.persist();
+  }
+
+  /**
+   * Find, F8, ] / [: selects a node (pre-order index), expanding its ancestors and scrolling it
+   * into view, in the Conversation tab too when that is shown; the details load as for a key.
+   */
+  private goToNode(node: number): void {
+    const spanId = this.tree?.nodes[node]?.span.spanId;
+    if (spanId === undefined) return;
+    this.waterfall.revealNode(node, 'keyboard');
+    if (this.state.tab === 'conversation') this.conversation.scrollToSpan(spanId);
   }
 
   /** A model call, tool call or agent step clicked in the Conversation tab: select its span. */

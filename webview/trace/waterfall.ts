@@ -16,6 +16,7 @@ import type { SpanId } from '../../src/model/trace';
 import { assertNever } from '../../src/protocol/channel';
 import { clamp, div } from './dom';
 import type { TraceTree } from './tree';
+import type { FindMatches } from './findNavigation';
 import { treeKeyAction } from './treeNavigation';
 import { WaterfallColumns } from './waterfallColumns';
 import { bindRowNode, bindRowState, createRow, rowId, type EventMark, type RowView } from './waterfallRow';
@@ -41,6 +42,8 @@ export interface WaterfallCallbacks {
    * makes a double-click fall back to expanding/collapsing the row.
    */
   onActivate?(spanId: SpanId, origin: 'dblclick' | 'enter'): Promise<boolean> | void;
+  /** The header's Find button. */
+  onFind?(): void;
 }
 
 export class Waterfall {
@@ -65,12 +68,15 @@ export class Waterfall {
   private readonly parked: RowView[] = [];
   /** Event positions (fractions of the span's duration) for spans whose details were loaded. */
   private readonly eventMarks = new Map<SpanId, EventMark[]>();
+  /** The open Find's matches on the current tree (highlighted rows), or null. */
+  private findMatches: FindMatches | null = null;
 
   constructor(private readonly callbacks: WaterfallCallbacks, nameColumnFraction: number) {
     this.element = div('waterfall');
     this.columns = new WaterfallColumns(this.element, nameColumnFraction, {
       expandAll: () => this.setAllCollapsed(false),
       collapseAll: () => this.setAllCollapsed(true),
+      find: () => this.callbacks.onFind?.(),
       onNameColumnResized: (fraction) => this.callbacks.onNameColumnResized(fraction),
     });
 
@@ -182,6 +188,26 @@ export class Waterfall {
       this.callbacks.onViewStateChanged();
     }
     return true;
+  }
+
+  /**
+   * Highlights the rows of a Find's matches (`null`: none). `matches` must be built on the tree
+   * shown (`setTree` first); the selected match is drawn as the current one.
+   */
+  setFindMatches(matches: FindMatches | null): void {
+    this.findMatches = matches;
+    for (const view of this.rows.values()) this.bindState(view, false);
+  }
+
+  /** Selects the node at pre-order index `node` (expanding its ancestors) and scrolls it into view; see `reveal`. */
+  revealNode(node: number, origin: SelectOrigin): boolean {
+    const id = this.tree?.nodes[node]?.span.spanId;
+    return id !== undefined && this.reveal(id, origin);
+  }
+
+  /** The selected row's pre-order node index, -1 for none. */
+  get selectedNode(): number {
+    return this.selected;
   }
 
   /** Event ticks for a span, from its loaded details: `at` is a fraction of the span's duration. */
@@ -298,7 +324,8 @@ export class Waterfall {
   /** Selection, expansion and event ticks of a bound row. */
   private bindState(view: RowView, force: boolean): void {
     const tree = this.tree!;
-    bindRowState(view, tree, view.node === this.selected, this.eventMarks.get(tree.nodes[view.node]!.span.spanId), force);
+    const find = this.findMatches?.tree === tree ? (this.findMatches.flags[view.node] ?? 0) : 0;
+    bindRowState(view, tree, view.node === this.selected, this.eventMarks.get(tree.nodes[view.node]!.span.spanId), force, find);
   }
 
   // ── selection, keyboard, mouse ─────────────────────────────────────────────────────────────

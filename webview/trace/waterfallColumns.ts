@@ -1,5 +1,5 @@
 /**
- * The waterfall's columns: the header row (the "Span" title with Expand All / Collapse All, the
+ * The waterfall's columns: the header row (the "Span" title with Find, Expand All / Collapse All, the
  * time axis and the column resizer), the gridlines behind the rows, and the measurements that
  * keep them in line with the rows — the name column's width (`--name-col` on the waterfall
  * element, from a fraction of its width), the header's padding for the rows' scrollbar, and axis
@@ -9,6 +9,7 @@
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { formatTick, niceTicks } from '../../src/model/format';
 import { clamp, div, span } from './dom';
+import { FIND_SHORTCUT } from './find';
 
 /** Narrowest name column and narrowest time column, in px. */
 const MIN_NAME_PX = 140;
@@ -17,6 +18,8 @@ const MIN_TIME_PX = 160;
 export interface ColumnHooks {
   expandAll(): void;
   collapseAll(): void;
+  /** The Find button: opens the find bar (find.ts). */
+  find(): void;
   /** The user resized the name column (drag or double-click on the resizer). */
   onNameColumnResized(fraction: number): void;
 }
@@ -42,7 +45,10 @@ export class WaterfallColumns {
     const title = span('wf-header-title');
     title.textContent = 'Span';
     const tools = div('wf-header-tools');
-    tools.append(toolbarButton('expand-all', 'Expand All', () => hooks.expandAll()), toolbarButton('collapse-all', 'Collapse All', () => hooks.collapseAll()));
+    const find = toolbarButton('search', `Find (${FIND_SHORTCUT})`, () => hooks.find());
+    find.classList.add('find-button');
+    find.setAttribute('aria-keyshortcuts', FIND_SHORTCUT.startsWith('⌘') ? 'Meta+F' : 'Control+F');
+    tools.append(find, toolbarButton('expand-all', 'Expand All', () => hooks.expandAll()), toolbarButton('collapse-all', 'Collapse All', () => hooks.collapseAll()));
     nameHeader.append(title, tools);
     const resizer = div('col-resizer');
     resizer.setAttribute('role', 'separator');

@@ -14,6 +14,7 @@ import { MISSING_PARENT_EXPLANATION } from '../../src/model/spanHierarchy';
 import { kindIcon, kindLabel, SERVICE_PALETTE_SIZE } from './icons';
 import { div, setText, span } from './dom';
 import type { TraceTree } from './tree';
+import { FIND_INSIDE, FIND_MATCH } from './findNavigation';
 
 /** Indentation per tree level in px: keep in sync with the guide gradient in styles/waterfall.css. */
 const INDENT = 12;
@@ -41,7 +42,7 @@ export interface RowView {
   /** Node bound to this element, and the tree version it was bound for. */
   node: number;
   version: number;
-  /** `collapsed|selected|marks` signature, to skip no-op updates. */
+  /** `collapsed|selected|marks|find` signature, to skip no-op updates. */
   stateKey: string;
 }
 
@@ -138,18 +139,24 @@ export function bindRowNode(view: RowView, tree: TraceTree, node: number, versio
 }
 
 /**
- * Shows selection, expansion and event ticks on a bound row; skipped when nothing changed since
- * the last call, unless `force`.
+ * Shows selection, expansion, event ticks and Find matches on a bound row; skipped when nothing
+ * changed since the last call, unless `force`. `find`: the node's `FindMatches.flags` (0 without
+ * a Find); a selected match is the current match.
  */
-export function bindRowState(view: RowView, tree: TraceTree, selected: boolean, marks: readonly EventMark[] | undefined, force: boolean): void {
+export function bindRowState(view: RowView, tree: TraceTree, selected: boolean, marks: readonly EventMark[] | undefined, force: boolean, find = 0): void {
   const n = tree.nodes[view.node]!;
   const collapsed = tree.isCollapsed(view.node);
-  const key = `${collapsed ? 1 : 0}${selected ? 1 : 0}${marks ? marks.length : -1}`;
+  const key = `${collapsed ? 1 : 0}${selected ? 1 : 0}${find}${marks ? marks.length : -1}`;
   if (!force && key === view.stateKey) return;
   view.stateKey = key;
   const el = view.el;
   el.setAttribute('aria-selected', selected ? 'true' : 'false');
   el.classList.toggle('selected', selected);
+  const match = (find & FIND_MATCH) !== 0;
+  el.classList.toggle('find-match', match);
+  el.classList.toggle('find-current', match && selected);
+  // A collapsed row hides matches below it: marked, so the user knows to look inside.
+  el.classList.toggle('find-inside', collapsed && (find & FIND_INSIDE) !== 0);
   if (n.childCount > 0) {
     el.setAttribute('aria-expanded', collapsed ? 'false' : 'true');
     view.twistie.className = `twistie codicon ${collapsed ? 'codicon-chevron-right' : 'codicon-chevron-down'}`;

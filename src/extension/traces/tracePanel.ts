@@ -81,7 +81,7 @@ class TracePanel implements vscode.Disposable {
     this.panel = vscode.window.createWebviewPanel(WEBVIEW_PANELS.trace, title || traceId.slice(0, 8), vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [webviewRoot],
-      enableFindWidget: true,
+      enableFindWidget: false, // the webview has its own Find (webview/trace/find.ts): it searches every span, not only the rendered rows
     });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trace-lens.svg');
     this.channel = new Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>(
