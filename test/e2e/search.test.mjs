@@ -3,8 +3,9 @@
 //   1. the demo agent's run (one failing tool call) and three traces posted as OTLP/JSON: one whose
 //      tool result holds a phrase found nowhere else, one with the same words in another order, one
 //      without them; all listed in the Traces view;
-//   2. "Trace Lens: Search Traces…" with the phrase lists exactly the one trace, with the matching
-//      span counted and the match marked in the snippet; Enter opens it with that span selected;
+//   2. "Trace Lens: Search Traces…" shows syntax examples when empty and the back end's message for
+//      an invalid query; with the phrase it lists exactly the one trace, with the matching span
+//      counted and the match marked in the snippet; Enter opens it with that span selected;
 //   3. "Trace Lens: Filter Traces…" validates as you type (an invalid query is refused with the
 //      back end's message; a valid one says how many traces match); `error` shows only the failing
 //      trace and the view says "1 of 4 traces · filter: error"; the Usage view follows it;
@@ -171,6 +172,15 @@ describe('Search and filters in the real VS Code workbench', { skip: !configured
       describe: async () => JSON.stringify(await pickRowTexts()),
     });
     await screenshot(page, shots, 'search2-examples');
+
+    // An invalid query: the back end's message and where the problem is, nothing searched.
+    await input.fill('error duration>2x');
+    await waitUntil(async () => (await pickRowTexts()).some((t) => /unknown unit "x"/.test(t) && /at character \d+/.test(t)), {
+      timeoutMs: 10_000,
+      message: 'an invalid query does not show the back end\'s message (unknown unit "x") and its position',
+      describe: async () => JSON.stringify(await pickRowTexts()),
+    });
+    await screenshot(page, shots, 'search2-invalid-query');
 
     await input.fill(`"${PHRASE}"`);
     const hit = pickRows().filter({ hasText: CRAFTED.phrase.question });
