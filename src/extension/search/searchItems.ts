@@ -216,13 +216,13 @@ export function moreInViewItem(listed: number): SearchPickItem {
 /** Syntax examples listed while the search box is empty: `[query, what it finds]`. */
 export const QUERY_EXAMPLES: ReadonlyArray<readonly [string, string]> = [
   ['timeout', 'a word anywhere: span names, attributes, prompts, completions, tool calls and results, exceptions'],
-  ['"rate limit"', 'a phrase; add -word to exclude a word'],
+  ['"rate limit"', 'a phrase; -word excludes a word; "error" searches the word, not errors'],
   ['error', 'traces with an error status or an exception (also is:error)'],
   ['model:gpt-4o', 'model calls to a model (request or response model, by prefix)'],
   ['tool:get_weather', 'traces that called a tool; agent:NAME, kind:llm|tool|agent'],
   ['service:checkout', 'by service; session:ID, user:ID, trace:HEX'],
-  ['cost>0.01', 'cost in USD; duration>2s (ms, s, m, h), tokens>10000'],
-  ['last:15m', 'started in the last 15 minutes (m, h, d)'],
+  ['cost>0.01', 'cost in USD; duration>2s (ms, s, m, h), tokens>10k; also <, >=, <='],
+  ['last:15m', 'started in the last 15 minutes (s, m, h, d, w)'],
   ['attr:http.route=/chat', 'an attribute with that value; attr:KEY for any value'],
 ];
 
