@@ -9,6 +9,7 @@ import { BackendClient } from './core/backend/backendClient';
 import type { BackendEvent } from './core/backend/protocol';
 import type { PersistenceConfig } from './core/store/config';
 import { registerForwarding } from './extension/forwarding/registerForwarding';
+import { registerSearch } from './extension/search/registerSearch';
 import type { ReceiverController } from './extension/receiver/receiverController';
 import { registerReceiver } from './extension/receiver/registerReceiver';
 import { affectsSetting, readSettings } from './extension/settings';
@@ -90,12 +91,14 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const source = registerSource(repository, context.extensionUri, log);
   const traces = registerTraces(context, repository, source.navigator);
   context.subscriptions.push(...source.disposables, ...traces.disposables);
+  context.subscriptions.push(...registerSearch({ repository, filter: traces.filter, openTrace: (traceId, spanId) => traces.panels.open(traceId, spanId) }));
   context.subscriptions.push(
     ...registerUsage(context, {
       backend: client,
       onBackendRestart: backendRestarts.event,
       repository,
       treeView: traces.treeView,
+      filter: traces.filter,
       onDidActivateTrace: traces.panels.onDidActivateTrace,
       openTrace: (traceId, spanId) => void traces.panels.open(traceId, spanId),
       log,

@@ -26,6 +26,13 @@ export const TRACE_COMMANDS = {
   ungroupTraces: 'traceLens.ungroupTraces',
 } as const;
 
+/** Search and filter commands (src/extension/search). */
+export const SEARCH_COMMANDS = {
+  searchTraces: 'traceLens.searchTraces',
+  filterTraces: 'traceLens.filterTraces',
+  clearFilter: 'traceLens.clearFilter',
+} as const;
+
 /** Source navigation commands (src/extension/source). */
 export const SOURCE_COMMANDS = {
   goToSource: 'traceLens.goToSource',
@@ -43,7 +50,7 @@ export const FORWARDING_COMMANDS = {
 } as const;
 
 /** Every command; each feature registers its own group, one handler per id (typed `CommandHandlers`). */
-export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS } as const;
+export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS } as const;
 
 /** One handler for every command of a group (`RECEIVER_COMMANDS`, …): the compiler refuses a missing one. */
 export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G], (...args: unknown[]) => unknown>;
@@ -58,6 +65,8 @@ export const CONTEXT_KEYS = {
   paused: 'traceLens.paused',
   /** The Traces tree is grouped by session (view title shows "Ungroup"). */
   groupedBySession: 'traceLens.groupedBySession',
+  /** The Traces view shows only the traces matching a filter (view title shows "Clear Filter"). */
+  filterActive: 'traceLens.filterActive',
 } as const;
 
 /** Setting keys, relative to the `traceLens` section. */

@@ -353,7 +353,8 @@ export interface TraceUsage {
 export type UsageScope =
   | { kind: 'all' }
   | { kind: 'session'; sessionId: string }
-  | { kind: 'trace'; traceId: string };
+  | { kind: 'trace'; traceId: string }
+  | { kind: 'filtered'; query: string };
 
 /**
  * One point of the Usage view's "tokens over time" chart: a model call (trace scope) or a whole

@@ -24,6 +24,11 @@ export type UsageViewEvent = {
   /** What `session` and `trace` would show now (the selected trace and its session), if anything. */
   session?: UsageScopeChoice;
   trace?: UsageScopeChoice;
+  /**
+   * The Traces view's filter, when `kind` is `all` and one is set: the report covers only the
+   * matching traces (the picker says "Filtered traces").
+   */
+  filter?: string;
   /** `null` while the store is empty (the view shows its empty state). */
   report: UsageReport | null;
   /**

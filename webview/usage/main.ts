@@ -133,7 +133,7 @@ class UsageApp {
     return html`<div class="usage">
       ${this.scopeBar(e, r)}
       ${e.error ? html`<p class="error-banner" role="alert"><span class="codicon codicon-error"></span> Could not compute usage: ${e.error}</p>` : nothing}
-      ${r ? this.content(e, r) : emptyState()}
+      ${r ? this.content(e, r) : emptyState(e.kind === 'all' ? e.filter : undefined)}
       ${r?.priceData ? html`<footer class="price-data muted">Prices: ${r.priceData}. Costs reported by the instrumentation are used as is.</footer>` : nothing}
     </div>`;
   }
@@ -144,6 +144,15 @@ class UsageApp {
     let label: TemplateResult | string;
     switch (e.kind) {
       case 'all':
+        if (e.filter) {
+          label = html`<span class="codicon codicon-filter"></span><span class="scope-text"
+              >${r ? `${formatCount(r.traceCount)} ${r.traceCount === 1 ? 'trace' : 'traces'}${r.truncated ? ` (the newest ${formatCount(r.traceCount)} only)` : ''} matching ` : 'Traces matching '}<code
+                class="scope-filter"
+                >${e.filter}</code
+              ></span
+            >`;
+          break;
+        }
         label = r ? `${formatCount(r.traceCount)} ${r.traceCount === 1 ? 'trace' : 'traces'}${r.truncated ? ` (the newest ${formatCount(r.traceCount)} only)` : ''}` : 'All stored traces';
         break;
       case 'session':
@@ -156,16 +165,20 @@ class UsageApp {
         break;
     }
     let hint: string | null = null;
-    if (e.requestedKind === 'trace') hint = 'No trace is selected: showing all traces. Select one in the Traces view or open it.';
-    else if (e.requestedKind === 'session') hint = e.trace ? 'The selected trace belongs to no session: showing all traces.' : 'No trace is selected: showing all traces. Select one that belongs to a session.';
+    const all = e.filter ? 'the filtered traces' : 'all traces';
+    if (e.requestedKind === 'trace') hint = `No trace is selected: showing ${all}. Select one in the Traces view or open it.`;
+    else if (e.requestedKind === 'session') hint = e.trace ? `The selected trace belongs to no session: showing ${all}.` : `No trace is selected: showing ${all}. Select one that belongs to a session.`;
     else if (!e.trace && !e.session) hint = 'Select a trace or session in the Traces view (or open a trace) to see it alone.';
     return html`<div class="scope">
       <vscode-radio-group class="scope-picker" aria-label="Usage scope" @change=${(ev: Event) => this.onScopeChange(ev)}>
         ${SCOPES.map(
-          ([k, text]) => html`<vscode-radio name="usage-scope" value=${k} data-scope=${k} .checked=${picked === k} ?disabled=${!available(k)}>${text}</vscode-radio>`,
+          ([k, text]) =>
+            html`<vscode-radio name="usage-scope" value=${k} data-scope=${k} .checked=${picked === k} ?disabled=${!available(k)}
+              >${k === 'all' && e.filter ? 'Filtered traces' : text}</vscode-radio
+            >`,
         )}
       </vscode-radio-group>
-      <div class="scope-label" data-kind=${e.kind} title=${typeof label === 'string' ? label : (e.kind === 'session' ? e.session?.label : e.trace?.label) ?? ''}>${label}</div>
+      <div class="scope-label" data-kind=${e.kind} title=${typeof label === 'string' ? label : (e.kind === 'session' ? e.session?.label : e.kind === 'trace' ? e.trace?.label : `Filter: ${e.filter ?? ''}`) ?? ''}>${label}</div>
       ${hint ? html`<div class="scope-hint muted">${hint}</div>` : nothing}
     </div>`;
   }
@@ -179,7 +192,7 @@ class UsageApp {
 
   private content(e: UsageViewEvent, r: UsageReport): TemplateResult {
     if (r.metrics.modelCalls === 0) {
-      const where = e.kind === 'trace' ? 'this trace' : e.kind === 'session' ? 'this session' : 'the stored traces';
+      const where = e.kind === 'trace' ? 'this trace' : e.kind === 'session' ? 'this session' : e.filter ? 'the filtered traces' : 'the stored traces';
       return html`<div class="message" role="status">
         <p class="message-title">No model calls in ${where}.</p>
         <p class="muted">Cost, tokens and latency come from GenAI spans (gen_ai.operation.name chat, text_completion, embeddings…) with token usage.</p>
@@ -329,10 +342,17 @@ class UsageApp {
 
 /** Which scope an event shows, to reset per-scope view state when it changes. */
 function scopeId(e: UsageViewEvent): string {
-  return e.kind === 'trace' ? `t:${e.trace?.id ?? ''}` : e.kind === 'session' ? `s:${e.session?.id ?? ''}` : 'all';
+  return e.kind === 'trace' ? `t:${e.trace?.id ?? ''}` : e.kind === 'session' ? `s:${e.session?.id ?? ''}` : e.filter ? `f:${e.filter}` : 'all';
 }
 
-function emptyState(): TemplateResult {
+/** No report: the store is empty, or (with the Traces view's `filter`) no trace matches. */
+function emptyState(filter?: string): TemplateResult {
+  if (filter) {
+    return html`<div class="message" role="status">
+      <p class="message-title">No trace matches the filter.</p>
+      <p class="muted">The Traces view's filter <code>${filter}</code> matches no stored trace. Clear it in the Traces view's title bar to see the usage of every trace.</p>
+    </div>`;
+  }
   return html`<div class="message" role="status">
     <p class="message-title">No traces yet.</p>
     <p class="muted">Cost, tokens and latency appear here as soon as your instrumented app sends traces to Trace Lens.</p>

@@ -1,6 +1,6 @@
 /**
  * Traces feature, wired in one call from the composition root: the Traces view (tree, its
- * message and description), the trace webview panels and the trace commands.
+ * message and description, its filter), the trace webview panels and the trace commands.
  */
 import * as vscode from 'vscode';
 import { CONTEXT_KEYS, VIEWS } from '../ids';
@@ -9,41 +9,46 @@ import { registerTraceCommands } from './traceCommands';
 import { TracePanels } from './tracePanel';
 import type { TraceRepository } from './traceRepository';
 import { TracesTreeProvider, type TraceTreeNode } from './tracesTree';
+import { TraceFilter } from './traceFilter';
+import { tracesViewText } from './viewText';
 
 /** The traces feature: what other features follow (the tree's selection, the active panel) and everything to dispose. */
 export interface TracesFeature {
   treeView: vscode.TreeView<TraceTreeNode>;
   panels: TracePanels;
+  /** The view's filter (persisted per workspace); the search feature edits it, the Usage view follows it. */
+  filter: TraceFilter;
   disposables: vscode.Disposable[];
 }
 
 /** Builds the Traces view and the trace panels and registers `TRACE_COMMANDS`. */
 export function registerTraces(context: vscode.ExtensionContext, repository: TraceRepository, source: SourceNavigator): TracesFeature {
-  const tree = new TracesTreeProvider(repository, context.workspaceState);
+  const filter = new TraceFilter(context.workspaceState);
+  const tree = new TracesTreeProvider(repository, context.workspaceState, filter);
   const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true });
   const panels = new TracePanels(context.extensionUri, repository, source);
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, false);
 
   const updateTreeMessage = () => {
-    const stats = repository.stats;
-    const parts: string[] = [];
-    if (repository.paused) parts.push('Live updates paused.');
-    if (stats.evictedTraceCount > 0) {
-      parts.push(`${stats.evictedTraceCount.toLocaleString()} oldest traces evicted to stay under the store limits (traceLens.store.*).`);
-    }
-    treeView.message = parts.length > 0 ? parts.join(' ') : undefined;
-    treeView.description = stats.traceCount > 0 ? `${stats.traceCount.toLocaleString()} ${stats.traceCount === 1 ? 'trace' : 'traces'}` : undefined;
+    const text = tracesViewText({ stats: repository.stats, paused: repository.paused, filter: filter.query, status: tree.filterStatus });
+    treeView.message = text.message;
+    treeView.description = text.description;
   };
+  updateTreeMessage();
   return {
     treeView,
     panels,
+    filter,
     disposables: [
       tree,
       treeView,
       panels,
+      filter,
       ...registerTraceCommands({ repository, tree, panels }),
       repository.onDidChangeStats(updateTreeMessage),
       repository.onDidChange(updateTreeMessage),
+      tree.onDidChangeFilterStatus(updateTreeMessage),
+      filter.onDidChange(updateTreeMessage),
     ],
   };
 }

@@ -2,11 +2,14 @@ import * as vscode from 'vscode';
 import type { SessionSummary, SkeletonSpan, SpanId, SpanKind, TraceId, TraceSummary } from '../../model/trace';
 import { MISSING_PARENT_EXPLANATION, MISSING_PARENT_NAME, buildHierarchy, type SpanHierarchy } from '../../model/spanHierarchy';
 import { formatDuration, formatLocalTime } from '../../model/format';
-import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText, traceTitle } from '../../model/genaiFormat';
+import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText } from '../../model/genaiFormat';
 import { formatUsd } from '../../model/cost';
 import { COMMANDS, CONTEXT_KEYS } from '../ids';
 import type { StoreChange, TraceRepository } from './traceRepository';
 import { escapeMarkdown } from '../markdownText';
+import { LABEL_MAX_CHARS, traceLabel } from './traceLabel';
+import type { TraceFilter } from './traceFilter';
+import type { FilterStatus } from './viewText';
 
 /** Newest traces listed in the tree; older ones are reachable through "Open Trace by ID". */
 const MAX_TREE_TRACES = 500;
@@ -14,10 +17,10 @@ const MAX_TREE_TRACES = 500;
 const MAX_TREE_SESSIONS = 200;
 /** Tree refreshes are coalesced to at most one per this interval while data streams in. */
 const REFRESH_DEBOUNCE_MS = 300;
+/** While the full-text index lags behind the store, a filtered tree reloads this often (ms) so late-indexed matches appear. */
+const INDEX_CATCH_UP_REFRESH_MS = 1_000;
 /** workspaceState key of the "group by session" toggle. */
 const GROUP_BY_SESSION_KEY = 'traceLens.traces.groupBySession';
-/** Trace and session labels made from a user message are cut to this many characters. */
-const LABEL_MAX_CHARS = 80;
 
 /** A node of the Traces tree. */
 export type TraceTreeNode =
@@ -25,14 +28,25 @@ export type TraceTreeNode =
   | { kind: 'span'; traceId: TraceId; span: SkeletonSpan; childCount: number }
   /** A parent span that has not arrived, standing for the spans that name it (src/model/spanHierarchy.ts). */
   | { kind: 'missingParent'; traceId: TraceId; placeholder: SkeletonSpan; childCount: number }
-  /** "Group by session" mode: a session (conversation) expanding into its traces. */
-  | { kind: 'session'; session: SessionSummary }
-  | { kind: 'more'; hiddenCount: number };
+  /**
+   * "Group by session" mode: a session (conversation) expanding into its traces; with a filter,
+   * `matching` of its traces match (counted on the listed page) and only those are its children.
+   */
+  | { kind: 'session'; session: SessionSummary; matching?: number }
+  /** Traces beyond the listed newest ones (`filtered`: matching ones). */
+  | { kind: 'more'; hiddenCount: number; filtered?: boolean };
 
 /**
  * The "Traces" tree view: newest traces first, each expanding into its span hierarchy; or, with
  * "group by session" on, sessions (most recently active first) expanding into their traces, then
  * the traces that belong to no session.
+ *
+ * With a filter (`TraceFilter`), the traces come from the back end's `filterTraces` instead of
+ * `listTraces`: only matching traces, newest first; grouped by session, only sessions with a
+ * matching trace (among the listed newest matches), each expanding into its matching traces.
+ * What the last filtered load found is `filterStatus` (for the view's message). Live updates
+ * reload the same way, and while the full-text index catches up the tree reloads every
+ * `INDEX_CATCH_UP_REFRESH_MS`.
  */
 export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TraceTreeNode | undefined>();
@@ -42,12 +56,36 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private grouped: boolean;
+  private filterStatusValue: FilterStatus | undefined;
+  private readonly filterStatusEmitter = new vscode.EventEmitter<FilterStatus | undefined>();
+  /** Fires when a filtered load found something new to say (counts, an invalid filter), or the filter changed. */
+  readonly onDidChangeFilterStatus = this.filterStatusEmitter.event;
 
-  /** @param state where the "group by session" toggle is kept (the workspace's `workspaceState`). */
-  constructor(private readonly repository: TraceRepository, private readonly state?: vscode.Memento) {
-    this.disposables.push(this.emitter, repository.onDidChange((change) => this.onStoreChange(change)));
+  /**
+   * @param state where the "group by session" toggle is kept (the workspace's `workspaceState`).
+   * @param filter the view's filter; without one every trace is listed.
+   */
+  constructor(
+    private readonly repository: TraceRepository,
+    private readonly state?: vscode.Memento,
+    private readonly filter?: TraceFilter,
+  ) {
+    this.disposables.push(this.emitter, this.filterStatusEmitter, repository.onDidChange((change) => this.onStoreChange(change)));
+    if (filter) {
+      this.disposables.push(
+        filter.onDidChange(() => {
+          this.setFilterStatus(undefined);
+          this.refresh();
+        }),
+      );
+    }
     this.grouped = state?.get<boolean>(GROUP_BY_SESSION_KEY, false) ?? false;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.groupedBySession, this.grouped);
+  }
+
+  /** What the last load with the current filter found; `undefined` without a filter or before the first load. */
+  get filterStatus(): FilterStatus | undefined {
+    return this.filterStatusValue;
   }
 
   /** Is the tree grouped by session? */
@@ -87,12 +125,16 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
       case 'missingParent':
         return missingParentItem(node);
       case 'session':
-        return sessionItem(node.session);
+        return sessionItem(node.session, node.matching);
       case 'more': {
-        const item = new vscode.TreeItem(`${node.hiddenCount.toLocaleString()} older traces not listed`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(`${node.hiddenCount.toLocaleString()} older ${node.filtered ? 'matching ' : ''}traces not listed`, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.tooltip = 'Only the newest traces are listed. Use "Open Trace by ID…" to open an older one.';
-        item.command = { command: COMMANDS.openTraceById, title: 'Open Trace by ID…' };
+        item.tooltip = node.filtered
+          ? `Only the newest ${MAX_TREE_TRACES} matching traces are listed. Narrow the filter (for example last:1h) or use "Search Traces…" to find an older one.`
+          : 'Only the newest traces are listed. Use "Open Trace by ID…" to open an older one.';
+        item.command = node.filtered
+          ? { command: COMMANDS.searchTraces, title: 'Search Traces…', arguments: [this.filter?.query ?? ''] }
+          : { command: COMMANDS.openTraceById, title: 'Open Trace by ID…' };
         item.contextValue = 'more';
         return item;
       }
@@ -100,6 +142,8 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
   }
 
   async getChildren(node?: TraceTreeNode): Promise<TraceTreeNode[]> {
+    const query = this.filter?.query;
+    if (query !== undefined && (!node || node.kind === 'session')) return this.filteredChildren(query, node);
     if (!node && this.grouped) return this.sessionRoots();
     if (node?.kind === 'session') {
       const traces = await this.repository.query('listTraces', { limit: MAX_TREE_TRACES, offset: 0, sessionId: node.session.sessionId });
@@ -147,6 +191,57 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
     return nodes;
   }
 
+  /**
+   * The top level or a session's children with a filter: one `filterTraces` page. An invalid filter
+   * (or a failed request) lists nothing and is reported through `filterStatus`.
+   */
+  private async filteredChildren(query: string, node: Extract<TraceTreeNode, { kind: 'session' }> | undefined): Promise<TraceTreeNode[]> {
+    const sessionId = node?.session.sessionId;
+    const [page, sessions] = await Promise.all([
+      this.repository.query('filterTraces', { query, limit: MAX_TREE_TRACES, offset: 0, ...(sessionId !== undefined ? { sessionId } : {}) }).catch(
+        (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error), offset: 0 }),
+      ),
+      !node && this.grouped ? this.repository.query('listSessions', { limit: MAX_TREE_SESSIONS }) : Promise.resolve([]),
+    ]);
+    // The filter changed while this was loading: the refresh that follows shows the new one.
+    if (query !== this.filter?.query) return [];
+    if (!page.ok) {
+      if (!node) this.setFilterStatus({ query, ok: false, error: page.error });
+      return [];
+    }
+    if (page.index.pendingSpans > 0) this.scheduleRefresh(INDEX_CATCH_UP_REFRESH_MS);
+    if (node) {
+      // A conversation reads in order: its turns oldest first.
+      return [...page.traces].reverse().map((summary) => ({ kind: 'trace', summary }));
+    }
+    this.setFilterStatus({ query, ok: true, total: page.total, listed: page.traces.length, pendingSpans: page.index.pendingSpans });
+    const nodes: TraceTreeNode[] = [];
+    if (this.grouped) {
+      // Sessions in the order of their newest matching trace, then the matching traces of no
+      // (listed) session, as in the unfiltered grouped tree.
+      const known = new Map(sessions.map((s) => [s.sessionId, s]));
+      const matching = new Map<string, number>();
+      const loose: TraceTreeNode[] = [];
+      for (const summary of page.traces) {
+        const session = summary.sessionId ? known.get(summary.sessionId) : undefined;
+        if (!session) loose.push({ kind: 'trace', summary });
+        else matching.set(session.sessionId, (matching.get(session.sessionId) ?? 0) + 1);
+      }
+      for (const [id, count] of matching) nodes.push({ kind: 'session', session: known.get(id)!, matching: count });
+      nodes.push(...loose);
+    } else {
+      nodes.push(...page.traces.map((summary): TraceTreeNode => ({ kind: 'trace', summary })));
+    }
+    if (page.total > page.traces.length) nodes.push({ kind: 'more', hiddenCount: page.total - page.traces.length, filtered: true });
+    return nodes;
+  }
+
+  private setFilterStatus(status: FilterStatus | undefined): void {
+    if (JSON.stringify(status) === JSON.stringify(this.filterStatusValue)) return;
+    this.filterStatusValue = status;
+    this.filterStatusEmitter.fire(status);
+  }
+
   private hierarchy(traceId: TraceId): Promise<SpanHierarchy | null> {
     let cached = this.hierarchies.get(traceId);
     if (!cached) {
@@ -161,17 +256,17 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
     for (const id of change.changedTraceIds) this.hierarchies.delete(id);
     for (const id of change.removedTraceIds) this.hierarchies.delete(id);
     if (change.all) this.hierarchies.clear();
+    this.scheduleRefresh(REFRESH_DEBOUNCE_MS);
+  }
+
+  /** Reloads the tree after `delayMs` unless a reload is already scheduled. */
+  private scheduleRefresh(delayMs: number): void {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       this.emitter.fire(undefined);
-    }, REFRESH_DEBOUNCE_MS);
+    }, delayMs);
   }
-}
-
-/** A trace's row label: `traceTitle` shortened. The root span name stays in the tooltip and the accessible label. */
-export function traceLabel(summary: TraceSummary): string {
-  return shortenText(traceTitle(summary), LABEL_MAX_CHARS);
 }
 
 function traceItem(summary: TraceSummary): vscode.TreeItem {
@@ -203,11 +298,15 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   return item;
 }
 
-function sessionItem(session: SessionSummary): vscode.TreeItem {
+/** A session row; `matching` (with a filter): how many of its traces match. */
+function sessionItem(session: SessionSummary, matching?: number): vscode.TreeItem {
   const label = shortenText(session.firstTraceLabel || session.sessionId, LABEL_MAX_CHARS);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `session:${session.sessionId}`;
-  const parts = [`${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'}`, formatWhen(session.endTimeUnixNano), formatUsageShort(session.usage)].filter(Boolean);
+  const count = matching === undefined
+    ? `${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'}`
+    : `${matching} of ${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'} match`;
+  const parts = [count, formatWhen(session.endTimeUnixNano), formatUsageShort(session.usage)].filter(Boolean);
   if (session.errorCount > 0) parts.push(`${session.errorCount} ${session.errorCount === 1 ? 'error' : 'errors'}`);
   item.description = parts.join(' · ');
   item.iconPath = session.errorCount > 0

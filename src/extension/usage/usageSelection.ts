@@ -1,14 +1,15 @@
 /**
- * The Usage view's `UsageSource`: reports from the back end thread, and "the current trace/session"
+ * The Usage view's `UsageSource`: reports from the back end thread, "the current trace/session"
  * = the last trace the user looked at (a trace panel becoming active, or a trace, span or session
- * selected in the Traces tree). Fires on store changes (the repository's, already throttled by
- * the worker) and on selection changes.
+ * selected in the Traces tree), and the Traces view's filter. Fires on store changes (the
+ * repository's, already throttled by the worker), on selection changes and when the filter changes.
  */
 import * as vscode from 'vscode';
 import type { UsageScopeChoice } from '../../protocol/usageView';
 import type { TraceId, TraceSummary } from '../../model/trace';
 import { shortenText, traceTitle } from '../../model/genaiFormat';
 import type { TraceRepository } from '../traces/traceRepository';
+import type { TraceFilter } from '../traces/traceFilter';
 import type { TraceTreeNode } from '../traces/tracesTree';
 import type { UsageSource } from './usageView';
 
@@ -28,9 +29,11 @@ export class UsageSelection implements UsageSource, vscode.Disposable {
     treeView: vscode.TreeView<TraceTreeNode>,
     onDidActivateTrace: vscode.Event<TraceId>,
     private readonly open: (traceId: TraceId, spanId?: string) => void,
+    private readonly traceFilter?: TraceFilter,
   ) {
     this.disposables.push(
       this.emitter,
+      ...(traceFilter ? [traceFilter.onDidChange(() => this.emitter.fire())] : []),
       repository.onDidChange((change) => {
         if (this.trace && change.removedTraceIds.has(this.trace.id)) this.trace = undefined;
         this.emitter.fire();
@@ -51,6 +54,10 @@ export class UsageSelection implements UsageSource, vscode.Disposable {
   }
 
   report: UsageSource['report'] = (scope) => this.repository.query('usageReport', { scope });
+
+  filter(): string | undefined {
+    return this.traceFilter?.query;
+  }
 
   selection(): { trace?: UsageScopeChoice; session?: UsageScopeChoice } {
     return { ...(this.trace ? { trace: this.trace } : {}), ...(this.session ? { session: this.session } : {}) };

@@ -1,7 +1,7 @@
 /**
  * The Usage webview view (`traceLens.usage`, in the Trace Lens container): totals, cost by model,
- * tokens over time, latency distribution and run metrics for all traces, the selected trace's
- * session, or the selected trace. The numbers come from a `UsageSource` (the composition root
+ * tokens over time, latency distribution and run metrics for all traces (the traces matching the
+ * Traces view's filter while one is set), the selected trace's session, or the selected trace. The numbers come from a `UsageSource` (the composition root
  * implements it on top of the store); this file owns the view: its HTML, the scope the user picked
  * and when to recompute.
  *
@@ -27,7 +27,9 @@ export interface UsageSource {
   report(scope: UsageScope): Promise<UsageReport | null>;
   /** The selected trace (active trace panel or Traces-tree selection) and its session, if any. */
   selection(): { trace?: UsageScopeChoice; session?: UsageScopeChoice };
-  /** Fires when stored traces changed (throttled by the source) or the selection changed. */
+  /** The Traces view's filter query; while set, the "all" scope is `{ kind: 'filtered', query }`. */
+  filter(): string | undefined;
+  /** Fires when stored traces changed (throttled by the source), the selection or the filter changed. */
   onDidChange: vscode.Event<void>;
   /** Opens a trace panel, optionally at a span. */
   openTrace(traceId: string, spanId?: string): void;
@@ -45,16 +47,18 @@ export function registerUsageView(context: vscode.ExtensionContext, source: Usag
 }
 
 /**
- * The scope to compute for a picked kind and the current selection: `session`/`trace` fall back
- * to `all` when nothing is selected for them.
+ * The scope to compute for a picked kind, the current selection and the Traces view's filter:
+ * `session`/`trace` fall back to `all` when nothing is selected for them; `all` covers the traces
+ * matching `filter` while one is set (`{ kind: 'filtered', query }`; the picker still says `all`).
  */
 export function resolveUsageScope(
   picked: UsageScopeKind,
   selection: { trace?: UsageScopeChoice; session?: UsageScopeChoice },
+  filter?: string,
 ): { kind: UsageScopeKind; scope: UsageScope } {
   if (picked === 'trace' && selection.trace) return { kind: 'trace', scope: { kind: 'trace', traceId: selection.trace.id } };
   if (picked === 'session' && selection.session) return { kind: 'session', scope: { kind: 'session', sessionId: selection.session.id } };
-  return { kind: 'all', scope: { kind: 'all' } };
+  return { kind: 'all', scope: filter ? { kind: 'filtered', query: filter } : { kind: 'all' } };
 }
 
 function isScopeKind(value: unknown): value is UsageScopeKind {
@@ -186,19 +190,21 @@ class UsageViewProvider implements vscode.WebviewViewProvider, vscode.Disposable
     const generation = ++this.generation;
     this.stale = false;
     const selection = this.source.selection();
-    const { kind, scope } = resolveUsageScope(this.picked, selection);
+    const filter = this.source.filter();
+    const { kind, scope } = resolveUsageScope(this.picked, selection, filter);
     const base = {
       type: 'usage' as const,
       kind,
       session: selection.session,
       trace: selection.trace,
+      ...(scope.kind === 'filtered' ? { filter: scope.query } : {}),
       ...(kind !== this.picked ? { requestedKind: this.picked } : {}),
     };
     let event: UsageViewEvent;
     try {
       event = { ...base, report: await this.source.report(scope) };
     } catch (error) {
-      const previous = this.last?.kind === kind ? this.last.report : null;
+      const previous = this.last?.kind === kind && this.last.filter === base.filter ? this.last.report : null;
       event = { ...base, report: previous, error: errorMessage(error) };
     }
     if (generation !== this.generation) return;
