@@ -40,7 +40,7 @@ import {
 import { WireError, WireReader } from './wireReader';
 import { readSpan } from './protobufTraces';
 import { readLogRecord } from './protobufLogs';
-import { newResource, newScope, readResource, readScope } from './protobufCommon';
+import { getValuesLeft, newResource, newScope, readResource, readScope, setValuesLeft } from './protobufCommon';
 import { countNested } from './protobufMetrics';
 
 /**
@@ -136,17 +136,17 @@ class RequestWalk<T> implements DecodeTask<DecodeResult<T>> {
           if (this.decoded < this.kind.maxItems) {
             this.decoded++;
             this.kind.readItem(r, e, this.resource, this.scope, this.items, this.rejections);
-            units += MAX_VALUES_PER_ITEM - r.valuesLeft;
+            units += MAX_VALUES_PER_ITEM - getValuesLeft();
           } else {
             this.past++;
           }
           r.pos = e;
         } else if (tag === 0x0a) {
           const e = r.lenEnd(end);
-          r.valuesLeft = this.scopeValuesLeft;
+          setValuesLeft(this.scopeValuesLeft);
           readScope(r, e, this.scope);
-          units += this.scopeValuesLeft - r.valuesLeft;
-          this.scopeValuesLeft = r.valuesLeft;
+          units += this.scopeValuesLeft - getValuesLeft();
+          this.scopeValuesLeft = getValuesLeft();
           r.pos = e;
         } else if (tag === 0x1a) {
           this.scope.schemaUrl = r.string(end);
@@ -167,10 +167,10 @@ class RequestWalk<T> implements DecodeTask<DecodeResult<T>> {
           this.depth = 2;
         } else if (tag === 0x0a) {
           const e = r.lenEnd(end);
-          r.valuesLeft = this.resourceValuesLeft;
+          setValuesLeft(this.resourceValuesLeft);
           readResource(r, e, this.resource);
-          units += this.resourceValuesLeft - r.valuesLeft;
-          this.resourceValuesLeft = r.valuesLeft;
+          units += this.resourceValuesLeft - getValuesLeft();
+          this.resourceValuesLeft = getValuesLeft();
           r.pos = e;
         } else if (tag === 0x1a) {
           this.resource.schemaUrl = r.string(end);

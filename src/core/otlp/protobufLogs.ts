@@ -4,7 +4,7 @@
  * (Resource, InstrumentationScope, KeyValue, AnyValue) come from `protobufCommon.ts`.
  *
  * Limits (src/model/limits.ts): each record gets a fresh budget of `MAX_VALUES_PER_ITEM` values
- * (`WireReader.valuesLeft`), spent by its attributes (at most `MAX_ATTRIBUTES_PER_LIST`), its
+ * (`setValuesLeft`, `protobufCommon.ts`), spent by its attributes (at most `MAX_ATTRIBUTES_PER_LIST`), its
  * body (one) and the body's nested elements; attributes past a limit are skipped unread and added
  * to `droppedAttributesCount`, with a `trace_lens.limit` marker attribute.
  *
@@ -19,7 +19,7 @@
  */
 import type { LogRecordInfo, ResourceInfo, ScopeInfo } from '../../model/trace';
 import { allZeroBytes, eventNameFromAttributes, markLimits, timeToDecimal } from './shared';
-import { readAnyValue, readLimitedAttribute } from './protobufCommon';
+import { readAnyValue, readLimitedAttribute, setValuesLeft } from './protobufCommon';
 import type { WireReader } from './wireReader';
 import { MAX_VALUES_PER_ITEM } from '../../model/limits';
 
@@ -35,7 +35,7 @@ export function readLogRecord(
   out: LogRecordInfo[],
 ): void {
   const buf = r.buf;
-  r.valuesLeft = MAX_VALUES_PER_ITEM - 1; // the body counts one
+  setValuesLeft(MAX_VALUES_PER_ITEM - 1); // the body counts one
   let kept = 0;
   let notKept = 0;
   let traceStart = 0;

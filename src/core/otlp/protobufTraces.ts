@@ -21,14 +21,14 @@
  *   trace.v1.Status          2 message (12)   3 code enum (18)        (field 1 reserved)
  *
  * Limits (src/model/limits.ts): each span gets a fresh budget of `MAX_VALUES_PER_ITEM` values
- * (`WireReader.valuesLeft`), which its attributes, events, links, their attributes and nested
+ * (`setValuesLeft`, `protobufCommon.ts`), which its attributes, events, links, their attributes and nested
  * elements spend; at most `MAX_EVENTS_PER_SPAN` events and `MAX_LINKS_PER_SPAN` links are kept.
  * What is past a limit is skipped unread and added to the span's, event's or link's dropped
  * count, with a `trace_lens.limit` marker attribute on it (`markLimits`).
  */
 import type { Attributes, ResourceInfo, ScopeInfo, SpanEvent, SpanLink, SpanRecord } from '../../model/trace';
 import { type Rejections, allZeroBytes, markLimits, spanKindFromNumber, statusCodeFromNumber, timeToDecimal } from './shared';
-import { readLimitedAttribute } from './protobufCommon';
+import { readLimitedAttribute, setValuesLeft, spendValue } from './protobufCommon';
 import type { WireReader } from './wireReader';
 import { MAX_EVENTS_PER_SPAN, MAX_LINKS_PER_SPAN, MAX_VALUES_PER_ITEM } from '../../model/limits';
 
@@ -143,7 +143,7 @@ export function readSpan(
   rejections: Rejections,
 ): void {
   const buf = r.buf;
-  r.valuesLeft = MAX_VALUES_PER_ITEM;
+  setValuesLeft(MAX_VALUES_PER_ITEM);
   let traceStart = 0;
   let traceEnd = 0;
   let spanStart = 0;
@@ -219,8 +219,7 @@ export function readSpan(
         break;
       case 0x5a: {
         const e = r.lenEnd(end);
-        if (span.events.length < MAX_EVENTS_PER_SPAN && r.valuesLeft > 0) {
-          r.valuesLeft--;
+        if (span.events.length < MAX_EVENTS_PER_SPAN && spendValue()) {
           span.events.push(readEvent(r, e));
         } else {
           eventsNotKept++;
@@ -233,8 +232,7 @@ export function readSpan(
         break;
       case 0x6a: {
         const e = r.lenEnd(end);
-        if (span.links.length + invalidLinks < MAX_LINKS_PER_SPAN && r.valuesLeft > 0) {
-          r.valuesLeft--;
+        if (span.links.length + invalidLinks < MAX_LINKS_PER_SPAN && spendValue()) {
           const link = readLink(r, e);
           if (link) span.links.push(link);
           else invalidLinks++;

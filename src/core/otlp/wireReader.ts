@@ -10,7 +10,7 @@
  */
 
 import { bytesToHex } from './shared';
-import { MAX_VALUES_PER_ITEM, truncateValue } from '../../model/limits';
+import { truncateValue } from '../../model/limits';
 
 /** Malformed protobuf input (truncated, bad varint, bad length, unsupported wire type). */
 export class WireError extends Error {
@@ -62,12 +62,6 @@ export class WireReader {
   /** High / low 32-bit words of the last {@link varint64} or {@link fixed64} read (unsigned). */
   hi = 0;
   lo = 0;
-  /**
-   * Values the item being decoded may still keep (`MAX_VALUES_PER_ITEM`, src/model/limits.ts):
-   * set by the reader of each span, log record, resource and scope, decremented by the readers
-   * of attributes, events, links and array / kvlist elements, which skip what is past it.
-   */
-  valuesLeft = MAX_VALUES_PER_ITEM;
 
   /**
    * Longest string `AnyValue` kept by {@link valueString}, in characters (Infinity: no limit).
