@@ -197,7 +197,7 @@ class JsonRequestWalk<T> implements DecodeTask<DecodeResult<T>> {
       return shapeFailure(kind.what, err);
     }
     const { rejections } = this;
-    rejections.addMany(this.past, itemsPastLimitReason(kind.itemsName, kind.maxItems, this.past));
+    if (this.past > 0) rejections.addMany(this.past, itemsPastLimitReason(kind.itemsName, kind.maxItems, this.past));
     return { ok: true, items: this.items, rejected: rejections.count, rejectReasons: rejections.reasons };
   }
 

@@ -108,7 +108,7 @@ class RequestWalk<T> implements DecodeTask<DecodeResult<T>> {
       try {
         if (!this.walk(deadline)) return null;
         const { kind, rejections } = this;
-        rejections.addMany(this.past, itemsPastLimitReason(kind.items, kind.maxItems, this.past));
+        if (this.past > 0) rejections.addMany(this.past, itemsPastLimitReason(kind.items, kind.maxItems, this.past));
         this.result = { ok: true, items: this.items, rejected: rejections.count, rejectReasons: rejections.reasons };
       } catch (err) {
         this.result = failure(this.kind.what, err);

@@ -255,6 +255,14 @@ describe('decoding in slices', () => {
     expect(sliced).toEqual(decodeTraces(body, format));
   });
 
+  it('a large protobuf body cut short fails the same way in slices as in one call (nothing decoded is returned)', async () => {
+    const whole = encoders.protobuf(request(20_000));
+    const cut = whole.subarray(0, whole.length - 100);
+    const sliced = await decodeTracesSliced(cut, 'protobuf', undefined, { sliceBudgetMs: 0, yieldToEventLoop: async () => undefined });
+    expect(sliced).toEqual(decodeTraces(cut, 'protobuf'));
+    expect(sliced).toMatchObject({ ok: false, message: expect.stringMatching(/^invalid ExportTraceServiceRequest protobuf: /) as unknown });
+  });
+
   it.each(['protobuf', 'json'] as const)('an SDK batch of 512 spans (%s) decodes in one synchronous slice', async (format) => {
     const body = encoders[format](request(512));
     decodeTraces(body, format); // warm-up: the first call compiles the decoder
