@@ -12,6 +12,11 @@
  *   `doubleValue` may be `"NaN"`, `"Infinity"`, `"-Infinity"`.
  * Unknown fields are ignored. Decoding is `JSON.parse` plus one direct walk (no protobufjs).
  *
+ * Limits: a body over `JSON_COUNT_MIN_BYTES` is counted first and refused (413) past
+ * `MAX_JSON_VALUES_PER_REQUEST` values, since `JSON.parse` cannot be cut short; the walk after it
+ * runs in slices ({@link JsonRequestWalk}) and applies the count limits of the protobuf decoder
+ * (src/model/limits.ts).
+ *
  * One module per message family, each with its field map in its header comment:
  * `jsonValues.ts` (proto3 JSON primitives), `jsonCommon.ts` (AnyValue, KeyValue, Resource,
  * InstrumentationScope), `jsonTraces.ts` (Span, Event, Link, Status), `jsonLogs.ts` (LogRecord);
@@ -28,13 +33,50 @@
  *                   histogram | exponentialHistogram / exponential_histogram | summary,
  *                   each with dataPoints / data_points
  */
-import type { LogRecordInfo, SpanRecord } from '../../model/trace';
-import { type DecodeResult, type MetricsDecodeResult, Rejections, type DecodeOptions } from './shared';
+import { performance } from 'node:perf_hooks';
+import type { LogRecordInfo, ResourceInfo, ScopeInfo, SpanRecord } from '../../model/trace';
+import { JSON_COUNT_MIN_BYTES, MAX_JSON_VALUES_PER_REQUEST, MAX_LOG_RECORDS_PER_REQUEST, MAX_SPANS_PER_REQUEST } from '../../model/limits';
+import {
+  DECODE_WORK_UNITS_PER_CLOCK_CHECK,
+  type DecodeFailure,
+  type DecodeOptions,
+  type DecodeResult,
+  type DecodeTask,
+  type MetricsDecodeResult,
+  Rejections,
+  itemsPastLimitReason,
+} from './shared';
 import { decodeUtf8 } from './wireReader';
 import { JsonShapeError, asArray, asObject, pick, type JsonObject } from './jsonValues';
-import { readResource, readScope, withLimits } from './jsonCommon';
+import { readResource, readScope, valuesUsed, withLimits } from './jsonCommon';
 import { readSpan } from './jsonTraces';
 import { readLogRecord } from './jsonLogs';
+import { JsonValueCounter } from './jsonCount';
+
+/** Bytes counted between two looks at the clock and at the count (~1–2 ms of counting). */
+const COUNT_BYTES_PER_CLOCK_CHECK = 1024 * 1024;
+
+/** The failure of a body with more values than `MAX_JSON_VALUES_PER_REQUEST` (→ HTTP 413). */
+function tooManyValues(what: string): DecodeFailure {
+  return {
+    ok: false,
+    status: 'tooLarge',
+    message:
+      `${what} JSON has more than ${MAX_JSON_VALUES_PER_REQUEST} values (objects, arrays, list items), ` +
+      'more than Trace Lens parses in one OTLP/JSON request: send fewer items per request, or use OTLP/protobuf',
+  };
+}
+
+/** The whole body counted in one call: `null` when it may be parsed, else the failure. */
+function countAtOnce(body: Uint8Array, what: string): DecodeFailure | null {
+  if (body.length <= JSON_COUNT_MIN_BYTES) return null;
+  const counter = new JsonValueCounter(body);
+  while (!counter.done) {
+    counter.advance(counter.position + COUNT_BYTES_PER_CLOCK_CHECK);
+    if (counter.count > MAX_JSON_VALUES_PER_REQUEST) return tooManyValues(what);
+  }
+  return null;
+}
 
 function parseBody(body: Uint8Array, what: string): JsonObject | string {
   let doc: unknown;
@@ -53,77 +95,190 @@ function shapeFailure(what: string, err: unknown): { ok: false; message: string 
   throw err;
 }
 
+/** Reads one item (span, log record) of the JSON document into `out`, or refuses it. */
+type ItemReader<T> = (v: unknown, resource: ResourceInfo, scope: ScopeInfo, out: T[], rejections: Rejections) => void;
+
+/** What a {@link JsonRequestWalk} decodes: field names (camelCase / snake_case) per level, the item reader, its limit. */
+interface WalkKind<T> {
+  what: string;
+  resources: readonly [string, string];
+  scopes: readonly [string, string];
+  items: readonly [string, string];
+  itemsName: 'spans' | 'log records';
+  maxItems: number;
+  readItem: ItemReader<T>;
+}
+
+const TRACES: WalkKind<SpanRecord> = {
+  what: 'ExportTraceServiceRequest',
+  resources: ['resourceSpans', 'resource_spans'],
+  scopes: ['scopeSpans', 'scope_spans'],
+  items: ['spans', 'spans'],
+  itemsName: 'spans',
+  maxItems: MAX_SPANS_PER_REQUEST,
+  readItem: readSpan,
+};
+
+const LOGS: WalkKind<LogRecordInfo> = {
+  what: 'ExportLogsServiceRequest',
+  resources: ['resourceLogs', 'resource_logs'],
+  scopes: ['scopeLogs', 'scope_logs'],
+  items: ['logRecords', 'log_records'],
+  itemsName: 'log records',
+  maxItems: MAX_LOG_RECORDS_PER_REQUEST,
+  readItem: (v, resource, scope, out) => readLogRecord(v, resource, scope, out),
+};
+
+const NONE: readonly unknown[] = [];
+
 /**
- * Decodes an OTLP/JSON `ExportTraceServiceRequest`. Same outputs and rejection rules as
- * `decodeTracesProtobuf`; additionally an id that is not a hex string of the right length, or a
- * time that is not an unsigned integer, rejects the span. Limits as in `decodeTracesProtobuf`
- * (`options`). Invalid JSON, a non-object document or a repeated field that is not an array →
- * `{ ok: false }`.
+ * One OTLP/JSON body decoded in slices: counted (bodies over `JSON_COUNT_MIN_BYTES`; refused past
+ * `MAX_JSON_VALUES_PER_REQUEST`), parsed (one `JSON.parse`), then walked ResourceX → ScopeX →
+ * item with the position kept in indices, so the walk can stop between any two items. A
+ * ResourceX or ScopeX entry that is not an object is skipped; a repeated field that is not an
+ * array fails the body. Items past `maxItems` (valid or not) are counted and refused with one
+ * reason, and their containers are not read.
+ */
+class JsonRequestWalk<T> implements DecodeTask<DecodeResult<T>> {
+  private counter: JsonValueCounter | null;
+  private doc: JsonObject | null = null;
+  private resources: readonly unknown[] = NONE;
+  private ri = 0;
+  private scopes: readonly unknown[] = NONE;
+  private si = 0;
+  private list: readonly unknown[] = NONE;
+  private ii = 0;
+  private resource: ResourceInfo | null = null;
+  private scope: ScopeInfo | null = null;
+  private readonly items: T[] = [];
+  private readonly rejections = new Rejections();
+  private decoded = 0;
+  private past = 0;
+  private result: DecodeResult<T> | null = null;
+
+  constructor(
+    private readonly body: Uint8Array,
+    private readonly options: DecodeOptions | undefined,
+    private readonly kind: WalkKind<T>,
+  ) {
+    this.counter = body.length > JSON_COUNT_MIN_BYTES ? new JsonValueCounter(body) : null;
+  }
+
+  run(deadline: number): DecodeResult<T> | null {
+    if (this.result === null) this.result = withLimits(this.options, () => this.step(deadline));
+    return this.result;
+  }
+
+  /** One slice: `null` when the deadline passed first. */
+  private step(deadline: number): DecodeResult<T> | null {
+    const { kind } = this;
+    const counter = this.counter;
+    if (counter !== null) {
+      while (!counter.done) {
+        counter.advance(counter.position + COUNT_BYTES_PER_CLOCK_CHECK);
+        if (counter.count > MAX_JSON_VALUES_PER_REQUEST) return tooManyValues(kind.what);
+        if (deadline !== Infinity && !counter.done && performance.now() >= deadline) return null;
+      }
+      this.counter = null;
+    }
+    if (this.doc === null) {
+      const doc = parseBody(this.body, kind.what);
+      if (typeof doc === 'string') return { ok: false, message: doc };
+      this.doc = doc;
+      try {
+        this.resources = asArray(pick(doc, kind.resources[0], kind.resources[1]), kind.resources[0]);
+      } catch (err) {
+        return shapeFailure(kind.what, err);
+      }
+    }
+    try {
+      if (!this.walk(deadline)) return null;
+    } catch (err) {
+      return shapeFailure(kind.what, err);
+    }
+    const { rejections } = this;
+    if (this.past > 0) rejections.addMany(this.past, itemsPastLimitReason(kind.itemsName, kind.maxItems, this.past));
+    return { ok: true, items: this.items, rejected: rejections.count, rejectReasons: rejections.reasons };
+  }
+
+  /** Walks until the document ends (`true`) or the clock passes `deadline` (`false`). Throws `JsonShapeError`. */
+  private walk(deadline: number): boolean {
+    const { kind } = this;
+    const checkClock = deadline !== Infinity;
+    let units = 0;
+    for (;;) {
+      if (this.ii < this.list.length) {
+        if (this.decoded < kind.maxItems) {
+          this.decoded++;
+          kind.readItem(this.list[this.ii++], this.resource!, this.scope!, this.items, this.rejections);
+          units += 1 + valuesUsed();
+        } else {
+          this.past += this.list.length - this.ii;
+          this.ii = this.list.length;
+        }
+      } else if (this.si < this.scopes.length) {
+        const ss = asObject(this.scopes[this.si++]);
+        units++;
+        if (ss !== null) {
+          this.list = asArray(pick(ss, kind.items[0], kind.items[1]), kind.items[0]);
+          this.ii = 0;
+          if (this.decoded < kind.maxItems) {
+            this.scope = readScope(ss);
+            units += valuesUsed();
+          }
+        }
+      } else if (this.ri < this.resources.length) {
+        const rs = asObject(this.resources[this.ri++]);
+        units++;
+        if (rs !== null) {
+          if (this.decoded < kind.maxItems) {
+            this.resource = readResource(rs);
+            units += valuesUsed();
+          }
+          this.scopes = asArray(pick(rs, kind.scopes[0], kind.scopes[1]), kind.scopes[0]);
+          this.si = 0;
+        }
+      } else {
+        return true;
+      }
+      if (checkClock && units >= DECODE_WORK_UNITS_PER_CLOCK_CHECK) {
+        units = 0;
+        if (performance.now() >= deadline) return false;
+      }
+    }
+  }
+}
+
+/** Starts decoding an OTLP/JSON `ExportTraceServiceRequest` in slices: see {@link decodeTracesJson}. */
+export function startTracesJson(body: Uint8Array, options?: DecodeOptions): DecodeTask<DecodeResult<SpanRecord>> {
+  return new JsonRequestWalk(body, options, TRACES);
+}
+
+/** Starts decoding an OTLP/JSON `ExportLogsServiceRequest` in slices: see {@link decodeLogsJson}. */
+export function startLogsJson(body: Uint8Array, options?: DecodeOptions): DecodeTask<DecodeResult<LogRecordInfo>> {
+  return new JsonRequestWalk(body, options, LOGS);
+}
+
+/**
+ * Decodes an OTLP/JSON `ExportTraceServiceRequest`. Same outputs, rejection rules and count
+ * limits as `decodeTracesProtobuf`; additionally an id that is not a hex string of the right
+ * length, or a time that is not an unsigned integer, rejects the span. Limits as in
+ * `decodeTracesProtobuf` (`options`). Invalid JSON, a non-object document or a repeated field
+ * that is not an array → `{ ok: false }`; a body over `JSON_COUNT_MIN_BYTES` with more than
+ * `MAX_JSON_VALUES_PER_REQUEST` values → `{ ok: false, status: 'tooLarge' }`, not parsed.
  * Spec: https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
  */
 export function decodeTracesJson(body: Uint8Array, options?: DecodeOptions): DecodeResult<SpanRecord> {
-  return withLimits(options, () => decodeTracesJsonWalk(body));
-}
-
-function decodeTracesJsonWalk(body: Uint8Array): DecodeResult<SpanRecord> {
-  const what = 'ExportTraceServiceRequest';
-  const doc = parseBody(body, what);
-  if (typeof doc === 'string') return { ok: false, message: doc };
-  const items: SpanRecord[] = [];
-  const rej = new Rejections();
-  try {
-    const resourceSpans = asArray(pick(doc, 'resourceSpans', 'resource_spans'), 'resourceSpans');
-    for (let i = 0; i < resourceSpans.length; i++) {
-      const rs = asObject(resourceSpans[i]);
-      if (rs === null) continue;
-      const resource = readResource(rs);
-      const scopeSpans = asArray(pick(rs, 'scopeSpans', 'scope_spans'), 'scopeSpans');
-      for (let j = 0; j < scopeSpans.length; j++) {
-        const ss = asObject(scopeSpans[j]);
-        if (ss === null) continue;
-        const scope = readScope(ss);
-        const spans = asArray(ss.spans, 'spans');
-        for (let k = 0; k < spans.length; k++) readSpan(spans[k], resource, scope, items, rej);
-      }
-    }
-  } catch (err) {
-    return shapeFailure(what, err);
-  }
-  return { ok: true, items, rejected: rej.count, rejectReasons: rej.reasons };
+  return new JsonRequestWalk(body, options, TRACES).run(Infinity)!;
 }
 
 /**
- * Decodes an OTLP/JSON `ExportLogsServiceRequest`. Records are never rejected (invalid ids → null).
- * Invalid JSON or a wrongly shaped document → `{ ok: false }`.
+ * Decodes an OTLP/JSON `ExportLogsServiceRequest`. Records are never rejected for their content
+ * (invalid ids → null); records past `MAX_LOG_RECORDS_PER_REQUEST` are. Invalid JSON or a wrongly
+ * shaped document → `{ ok: false }`; too many values → `status: 'tooLarge'`, as for traces.
  */
 export function decodeLogsJson(body: Uint8Array, options?: DecodeOptions): DecodeResult<LogRecordInfo> {
-  return withLimits(options, () => decodeLogsJsonWalk(body));
-}
-
-function decodeLogsJsonWalk(body: Uint8Array): DecodeResult<LogRecordInfo> {
-  const what = 'ExportLogsServiceRequest';
-  const doc = parseBody(body, what);
-  if (typeof doc === 'string') return { ok: false, message: doc };
-  const items: LogRecordInfo[] = [];
-  try {
-    const resourceLogs = asArray(pick(doc, 'resourceLogs', 'resource_logs'), 'resourceLogs');
-    for (let i = 0; i < resourceLogs.length; i++) {
-      const rl = asObject(resourceLogs[i]);
-      if (rl === null) continue;
-      const resource = readResource(rl);
-      const scopeLogs = asArray(pick(rl, 'scopeLogs', 'scope_logs'), 'scopeLogs');
-      for (let j = 0; j < scopeLogs.length; j++) {
-        const sl = asObject(scopeLogs[j]);
-        if (sl === null) continue;
-        const scope = readScope(sl);
-        const records = asArray(pick(sl, 'logRecords', 'log_records'), 'logRecords');
-        for (let k = 0; k < records.length; k++) readLogRecord(records[k], resource, scope, items);
-      }
-    }
-  } catch (err) {
-    return shapeFailure(what, err);
-  }
-  return { ok: true, items, rejected: 0, rejectReasons: [] };
+  return new JsonRequestWalk(body, options, LOGS).run(Infinity)!;
 }
 
 const METRIC_DATA_FIELDS: readonly (readonly [string, string])[] = [
@@ -134,9 +289,14 @@ const METRIC_DATA_FIELDS: readonly (readonly [string, string])[] = [
   ['summary', 'summary'],
 ];
 
-/** Counts the data points of an OTLP/JSON `ExportMetricsServiceRequest`. */
+/**
+ * Counts the data points of an OTLP/JSON `ExportMetricsServiceRequest`; a body with too many
+ * values is refused as for traces (`status: 'tooLarge'`).
+ */
 export function decodeMetricsJson(body: Uint8Array): MetricsDecodeResult {
   const what = 'ExportMetricsServiceRequest';
+  const tooMany = countAtOnce(body, what);
+  if (tooMany !== null) return tooMany;
   const doc = parseBody(body, what);
   if (typeof doc === 'string') return { ok: false, message: doc };
   let dataPointCount = 0;

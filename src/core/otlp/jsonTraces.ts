@@ -13,10 +13,15 @@
  *   Span.Event      timeUnixNano / time_unix_nano, name, attributes, droppedAttributesCount
  *   Span.Link       traceId, spanId, traceState, attributes, droppedAttributesCount, flags
  *   Status          message, code
+ *
+ * Count limits as in `protobufTraces.ts`: a fresh value budget per span ({@link readSpan});
+ * attributes first, then events (at most `MAX_EVENTS_PER_SPAN`), then links (at most
+ * `MAX_LINKS_PER_SPAN`), the order of their fields on the protobuf wire.
  */
 import type { ResourceInfo, ScopeInfo, SpanEvent, SpanLink, SpanRecord } from '../../model/trace';
 import {
   type Rejections,
+  markLimits,
   SPAN_KIND_BY_NAME,
   STATUS_CODE_BY_NAME,
   isAllZeroHex,
@@ -26,15 +31,19 @@ import {
   statusCodeFromNumber,
 } from './shared';
 import { asArray, asEnum, asObject, asString, asUint32, pick } from './jsonValues';
-import { newAttributes } from './jsonCommon';
+import { newAttributes, spendValue, startItem, takeNotKept } from './jsonCommon';
+import { MAX_EVENTS_PER_SPAN, MAX_LINKS_PER_SPAN } from '../../model/limits';
 
 function readEvent(v: unknown): SpanEvent {
   const o = asObject(v) ?? {};
+  const attributes = newAttributes(o.attributes);
+  const notKept = takeNotKept();
+  if (notKept > 0) markLimits(attributes, notKept);
   return {
     name: asString(o.name),
     timeUnixNano: jsonTimeToDecimal(pick(o, 'timeUnixNano', 'time_unix_nano')) ?? '0',
-    attributes: newAttributes(o.attributes),
-    droppedAttributesCount: asUint32(pick(o, 'droppedAttributesCount', 'dropped_attributes_count')),
+    attributes,
+    droppedAttributesCount: asUint32(pick(o, 'droppedAttributesCount', 'dropped_attributes_count')) + notKept,
   };
 }
 
@@ -45,12 +54,15 @@ function readLink(v: unknown): SpanLink | null {
   const traceId = normalizeHexId(pick(o, 'traceId', 'trace_id'), 32);
   const spanId = normalizeHexId(pick(o, 'spanId', 'span_id'), 16);
   if (traceId === null || spanId === null || isAllZeroHex(traceId) || isAllZeroHex(spanId)) return null;
+  const attributes = newAttributes(o.attributes);
+  const notKept = takeNotKept();
+  if (notKept > 0) markLimits(attributes, notKept);
   return {
     traceId,
     spanId,
     traceState: asString(pick(o, 'traceState', 'trace_state')),
-    attributes: newAttributes(o.attributes),
-    droppedAttributesCount: asUint32(pick(o, 'droppedAttributesCount', 'dropped_attributes_count')),
+    attributes,
+    droppedAttributesCount: asUint32(pick(o, 'droppedAttributesCount', 'dropped_attributes_count')) + notKept,
   };
 }
 
@@ -62,7 +74,10 @@ function idProblem(v: unknown, hexLength: number): string {
   return 'not hex';
 }
 
-/** One span into `out`, or a reason into `rej` when its ids or times are invalid. */
+/**
+ * One span into `out`, or a reason into `rej` when its ids or times are invalid. Spends a fresh
+ * value budget (`startItem`).
+ */
 export function readSpan(v: unknown, resource: ResourceInfo, scope: ScopeInfo, out: SpanRecord[], rej: Rejections): void {
   const o = asObject(v);
   if (o === null) {
@@ -106,18 +121,35 @@ export function readSpan(v: unknown, resource: ResourceInfo, scope: ScopeInfo, o
     return;
   }
 
+  startItem();
+  const attributes = newAttributes(o.attributes);
+  const attributesNotKept = takeNotKept();
+
   const rawEvents = asArray(o.events, 'events');
-  const events: SpanEvent[] = new Array<SpanEvent>(rawEvents.length);
-  for (let i = 0; i < rawEvents.length; i++) events[i] = readEvent(rawEvents[i]);
+  const events: SpanEvent[] = [];
+  let eventsNotKept = 0;
+  for (let i = 0; i < rawEvents.length; i++) {
+    if (i >= MAX_EVENTS_PER_SPAN || !spendValue()) {
+      eventsNotKept = rawEvents.length - i;
+      break;
+    }
+    events.push(readEvent(rawEvents[i]));
+  }
 
   const rawLinks = asArray(o.links, 'links');
   const links: SpanLink[] = [];
   let invalidLinks = 0;
+  let linksNotKept = 0;
   for (let i = 0; i < rawLinks.length; i++) {
+    if (i >= MAX_LINKS_PER_SPAN || !spendValue()) {
+      linksNotKept = rawLinks.length - i;
+      break;
+    }
     const link = readLink(rawLinks[i]);
     if (link) links.push(link);
     else invalidLinks++;
   }
+  markLimits(attributes, attributesNotKept, eventsNotKept, linksNotKept);
 
   const status = asObject(o.status);
   out.push({
@@ -130,12 +162,12 @@ export function readSpan(v: unknown, resource: ResourceInfo, scope: ScopeInfo, o
     kind: spanKindFromNumber(asEnum(o.kind, SPAN_KIND_BY_NAME)),
     startTimeUnixNano: start,
     endTimeUnixNano: end,
-    attributes: newAttributes(o.attributes),
-    droppedAttributesCount: asUint32(pick(o, 'droppedAttributesCount', 'dropped_attributes_count')),
+    attributes,
+    droppedAttributesCount: asUint32(pick(o, 'droppedAttributesCount', 'dropped_attributes_count')) + attributesNotKept,
     events,
-    droppedEventsCount: asUint32(pick(o, 'droppedEventsCount', 'dropped_events_count')),
+    droppedEventsCount: asUint32(pick(o, 'droppedEventsCount', 'dropped_events_count')) + eventsNotKept,
     links,
-    droppedLinksCount: asUint32(pick(o, 'droppedLinksCount', 'dropped_links_count')) + invalidLinks,
+    droppedLinksCount: asUint32(pick(o, 'droppedLinksCount', 'dropped_links_count')) + invalidLinks + linksNotKept,
     status: {
       code: status === null ? 'unset' : statusCodeFromNumber(asEnum(status.code, STATUS_CODE_BY_NAME)),
       message: status === null ? '' : asString(status.message),

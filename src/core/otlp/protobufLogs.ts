@@ -1,7 +1,12 @@
 /**
- * OTLP protobuf readers for `logs.v1`: ResourceLogs → ScopeLogs → LogRecord into `LogRecordInfo`s.
- * Entry point: `decodeLogsProtobuf` (`protobufDecoder.ts`); shared messages (Resource,
- * InstrumentationScope, KeyValue, AnyValue) come from `protobufCommon.ts`.
+ * OTLP protobuf reader for `logs.v1` LogRecord into `LogRecordInfo`. Entry point and the
+ * ResourceLogs → ScopeLogs walk: `decodeLogsProtobuf` (`protobufDecoder.ts`); shared messages
+ * (Resource, InstrumentationScope, KeyValue, AnyValue) come from `protobufCommon.ts`.
+ *
+ * Limits (src/model/limits.ts): each record gets a fresh budget of `MAX_VALUES_PER_ITEM` values
+ * (`setValuesLeft`, `protobufCommon.ts`), spent by its attributes (at most `MAX_ATTRIBUTES_PER_LIST`), its
+ * body (one) and the body's nested elements; attributes past a limit are skipped unread and added
+ * to `droppedAttributesCount`, with a `trace_lens.limit` marker attribute.
  *
  * Proto field map (tag bytes in hex; LEN = length-delimited):
  *
@@ -13,11 +18,16 @@
  *                            9 trace_id bytes (4a)   10 span_id bytes (52)   12 event_name (62)
  */
 import type { LogRecordInfo, ResourceInfo, ScopeInfo } from '../../model/trace';
-import { allZeroBytes, eventNameFromAttributes, timeToDecimal } from './shared';
-import { newResource, newScope, readAnyValue, readAttribute, readResource, readScope } from './protobufCommon';
+import { allZeroBytes, eventNameFromAttributes, markLimits, timeToDecimal } from './shared';
+import { readAnyValue, readLimitedAttribute, setValuesLeft } from './protobufCommon';
 import type { WireReader } from './wireReader';
+import { MAX_VALUES_PER_ITEM } from '../../model/limits';
 
-function readLogRecord(
+/**
+ * One log record (its LEN payload is `r.pos`..`end`) into `out`; never refused (see
+ * `decodeLogsProtobuf`). Spends a fresh value budget.
+ */
+export function readLogRecord(
   r: WireReader,
   end: number,
   resource: ResourceInfo,
@@ -25,6 +35,9 @@ function readLogRecord(
   out: LogRecordInfo[],
 ): void {
   const buf = r.buf;
+  setValuesLeft(MAX_VALUES_PER_ITEM - 1); // the body counts one
+  let kept = 0;
+  let notKept = 0;
   let traceStart = 0;
   let traceEnd = 0;
   let spanStart = 0;
@@ -68,7 +81,8 @@ function readLogRecord(
         break;
       }
       case 0x32:
-        readAttribute(r, end, log.attributes);
+        if (readLimitedAttribute(r, end, log.attributes, kept)) kept++;
+        else notKept++;
         break;
       case 0x38:
         log.droppedAttributesCount = r.varint32();
@@ -100,47 +114,10 @@ function readLogRecord(
       log.spanId = r.hex(spanStart, spanEnd);
     }
   }
+  if (notKept > 0) {
+    log.droppedAttributesCount += notKept;
+    markLimits(log.attributes, notKept);
+  }
   if (log.eventName === '') log.eventName = eventNameFromAttributes(log.attributes);
   out.push(log);
-}
-
-function readScopeLogs(r: WireReader, end: number, resource: ResourceInfo, out: LogRecordInfo[]): void {
-  const scope = newScope();
-  while (r.pos < end) {
-    const tag = r.tag();
-    if (tag === 0x12) {
-      const e = r.lenEnd(end);
-      readLogRecord(r, e, resource, scope, out);
-      r.pos = e;
-    } else if (tag === 0x0a) {
-      const e = r.lenEnd(end);
-      readScope(r, e, scope);
-      r.pos = e;
-    } else if (tag === 0x1a) {
-      scope.schemaUrl = r.string(end);
-    } else {
-      r.skip(tag, end);
-    }
-  }
-}
-
-/** One ResourceLogs: its log records into `out` (never rejected). */
-export function readResourceLogs(r: WireReader, end: number, out: LogRecordInfo[]): void {
-  const resource = newResource();
-  while (r.pos < end) {
-    const tag = r.tag();
-    if (tag === 0x12) {
-      const e = r.lenEnd(end);
-      readScopeLogs(r, e, resource, out);
-      r.pos = e;
-    } else if (tag === 0x0a) {
-      const e = r.lenEnd(end);
-      readResource(r, e, resource);
-      r.pos = e;
-    } else if (tag === 0x1a) {
-      resource.schemaUrl = r.string(end);
-    } else {
-      r.skip(tag, end);
-    }
-  }
 }

@@ -1,13 +1,12 @@
 /**
- * OTLP protobuf readers for `trace.v1`: ResourceSpans → ScopeSpans → Span (with its events, links
- * and status) into `SpanRecord`s. Entry point: `decodeTracesProtobuf` (`protobufDecoder.ts`), which
- * also documents the rejection rules; shared messages (Resource, InstrumentationScope, KeyValue)
- * come from `protobufCommon.ts`.
+ * OTLP protobuf reader for `trace.v1` Span (with its events, links and status) into `SpanRecord`.
+ * Entry point and the ResourceSpans → ScopeSpans walk: `decodeTracesProtobuf` (`protobufDecoder.ts`),
+ * which also documents the rejection rules; shared messages (Resource, InstrumentationScope,
+ * KeyValue) come from `protobufCommon.ts`.
  *
- * Proto field map (tag bytes in hex; LEN = length-delimited):
+ * Proto field map (tag bytes in hex; LEN = length-delimited; ResourceSpans and ScopeSpans are in
+ * `protobufDecoder.ts`):
  *
- *   trace.v1.ResourceSpans   1 resource: Resource (0a)   2 scope_spans: ScopeSpans (12)   3 schema_url (1a)
- *   trace.v1.ScopeSpans      1 scope: InstrumentationScope (0a)   2 spans: Span (12)   3 schema_url (1a)
  *   trace.v1.Span            1 trace_id bytes (0a)   2 span_id bytes (12)   3 trace_state (1a)
  *                            4 parent_span_id bytes (22)   5 name (2a)   6 kind enum (30)
  *                            7 start_time_unix_nano fixed64 (39)   8 end_time_unix_nano fixed64 (41)
@@ -20,17 +19,26 @@
  *   trace.v1.Span.Link       1 trace_id (0a)   2 span_id (12)   3 trace_state (1a)   4 attributes (22)
  *                            5 dropped_attributes_count (28)   6 flags fixed32 (35)
  *   trace.v1.Status          2 message (12)   3 code enum (18)        (field 1 reserved)
+ *
+ * Limits (src/model/limits.ts): each span gets a fresh budget of `MAX_VALUES_PER_ITEM` values
+ * (`setValuesLeft`, `protobufCommon.ts`), which its attributes, events, links, their attributes and nested
+ * elements spend; at most `MAX_EVENTS_PER_SPAN` events and `MAX_LINKS_PER_SPAN` links are kept.
+ * What is past a limit is skipped unread and added to the span's, event's or link's dropped
+ * count, with a `trace_lens.limit` marker attribute on it (`markLimits`).
  */
 import type { Attributes, ResourceInfo, ScopeInfo, SpanEvent, SpanLink, SpanRecord } from '../../model/trace';
-import { type Rejections, allZeroBytes, spanKindFromNumber, statusCodeFromNumber, timeToDecimal } from './shared';
-import { newResource, newScope, readAttribute, readResource, readScope } from './protobufCommon';
+import { type Rejections, allZeroBytes, markLimits, spanKindFromNumber, statusCodeFromNumber, timeToDecimal } from './shared';
+import { readLimitedAttribute, setValuesLeft, spendValue } from './protobufCommon';
 import type { WireReader } from './wireReader';
+import { MAX_EVENTS_PER_SPAN, MAX_LINKS_PER_SPAN, MAX_VALUES_PER_ITEM } from '../../model/limits';
 
 function readEvent(r: WireReader, end: number): SpanEvent {
   let time = '0';
   let name = '';
   const attributes: Attributes = {};
   let dropped = 0;
+  let kept = 0;
+  let notKept = 0;
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
@@ -42,7 +50,8 @@ function readEvent(r: WireReader, end: number): SpanEvent {
         name = r.repeatedString(end);
         break;
       case 0x1a:
-        readAttribute(r, end, attributes);
+        if (readLimitedAttribute(r, end, attributes, kept)) kept++;
+        else notKept++;
         break;
       case 0x20:
         dropped = r.varint32();
@@ -51,7 +60,8 @@ function readEvent(r: WireReader, end: number): SpanEvent {
         r.skip(tag, end);
     }
   }
-  return { name, timeUnixNano: time, attributes, droppedAttributesCount: dropped };
+  if (notKept > 0) markLimits(attributes, notKept);
+  return { name, timeUnixNano: time, attributes, droppedAttributesCount: dropped + notKept };
 }
 
 /** A link, or `null` when its ids are invalid (then counted as dropped by the caller). */
@@ -64,6 +74,8 @@ function readLink(r: WireReader, end: number): SpanLink | null {
   let traceState = '';
   const attributes: Attributes = {};
   let dropped = 0;
+  let kept = 0;
+  let notKept = 0;
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
@@ -81,7 +93,8 @@ function readLink(r: WireReader, end: number): SpanLink | null {
         traceState = r.string(end);
         break;
       case 0x22:
-        readAttribute(r, end, attributes);
+        if (readLimitedAttribute(r, end, attributes, kept)) kept++;
+        else notKept++;
         break;
       case 0x28:
         dropped = r.varint32();
@@ -90,6 +103,7 @@ function readLink(r: WireReader, end: number): SpanLink | null {
         r.skip(tag, end); // includes 6 flags (not in the model)
     }
   }
+  if (notKept > 0) markLimits(attributes, notKept);
   if (
     traceEnd - traceStart !== 16 ||
     spanEnd - spanStart !== 8 ||
@@ -103,7 +117,7 @@ function readLink(r: WireReader, end: number): SpanLink | null {
     spanId: r.hex(spanStart, spanEnd),
     traceState,
     attributes,
-    droppedAttributesCount: dropped,
+    droppedAttributesCount: dropped + notKept,
   };
 }
 
@@ -116,7 +130,11 @@ function readStatus(r: WireReader, end: number, span: SpanRecord): void {
   }
 }
 
-function readSpan(
+/**
+ * One span (its LEN payload is `r.pos`..`end`) into `out`, or a reason into `rejections` when its
+ * ids are invalid (the rules are in `decodeTracesProtobuf`). Spends a fresh value budget.
+ */
+export function readSpan(
   r: WireReader,
   end: number,
   resource: ResourceInfo,
@@ -125,6 +143,7 @@ function readSpan(
   rejections: Rejections,
 ): void {
   const buf = r.buf;
+  setValuesLeft(MAX_VALUES_PER_ITEM);
   let traceStart = 0;
   let traceEnd = 0;
   let spanStart = 0;
@@ -152,6 +171,10 @@ function readSpan(
     scope,
   };
   let invalidLinks = 0;
+  let keptAttributes = 0;
+  let attributesNotKept = 0;
+  let eventsNotKept = 0;
+  let linksNotKept = 0;
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
@@ -188,14 +211,19 @@ function readSpan(
         span.endTimeUnixNano = timeToDecimal(r.hi, r.lo);
         break;
       case 0x4a:
-        readAttribute(r, end, span.attributes);
+        if (readLimitedAttribute(r, end, span.attributes, keptAttributes)) keptAttributes++;
+        else attributesNotKept++;
         break;
       case 0x50:
         span.droppedAttributesCount = r.varint32();
         break;
       case 0x5a: {
         const e = r.lenEnd(end);
-        span.events.push(readEvent(r, e));
+        if (span.events.length < MAX_EVENTS_PER_SPAN && spendValue()) {
+          span.events.push(readEvent(r, e));
+        } else {
+          eventsNotKept++;
+        }
         r.pos = e;
         break;
       }
@@ -204,10 +232,14 @@ function readSpan(
         break;
       case 0x6a: {
         const e = r.lenEnd(end);
-        const link = readLink(r, e);
+        if (span.links.length + invalidLinks < MAX_LINKS_PER_SPAN && spendValue()) {
+          const link = readLink(r, e);
+          if (link) span.links.push(link);
+          else invalidLinks++;
+        } else {
+          linksNotKept++;
+        }
         r.pos = e;
-        if (link) span.links.push(link);
-        else invalidLinks++;
         break;
       }
       case 0x70:
@@ -226,7 +258,12 @@ function readSpan(
         r.skip(tag, end);
     }
   }
-  span.droppedLinksCount += invalidLinks;
+  span.droppedLinksCount += invalidLinks + linksNotKept;
+  if (attributesNotKept > 0 || eventsNotKept > 0 || linksNotKept > 0) {
+    span.droppedAttributesCount += attributesNotKept;
+    span.droppedEventsCount += eventsNotKept;
+    markLimits(span.attributes, attributesNotKept, eventsNotKept, linksNotKept);
+  }
 
   const traceLen = traceEnd - traceStart;
   if (traceLen !== 16) {
@@ -257,53 +294,4 @@ function readSpan(
     span.parentSpanId = r.hex(parentStart, parentEnd);
   }
   out.push(span);
-}
-
-function readScopeSpans(
-  r: WireReader,
-  end: number,
-  resource: ResourceInfo,
-  out: SpanRecord[],
-  rejections: Rejections,
-): void {
-  // One ScopeInfo shared by all spans of this ScopeSpans; filled in place, since `scope` and
-  // `schema_url` may come after the spans on the wire.
-  const scope = newScope();
-  while (r.pos < end) {
-    const tag = r.tag();
-    if (tag === 0x12) {
-      const e = r.lenEnd(end);
-      readSpan(r, e, resource, scope, out, rejections);
-      r.pos = e;
-    } else if (tag === 0x0a) {
-      const e = r.lenEnd(end);
-      readScope(r, e, scope);
-      r.pos = e;
-    } else if (tag === 0x1a) {
-      scope.schemaUrl = r.string(end);
-    } else {
-      r.skip(tag, end);
-    }
-  }
-}
-
-/** One ResourceSpans: its valid spans into `out`, refused ones into `rejections`. */
-export function readResourceSpans(r: WireReader, end: number, out: SpanRecord[], rejections: Rejections): void {
-  const resource = newResource();
-  while (r.pos < end) {
-    const tag = r.tag();
-    if (tag === 0x12) {
-      const e = r.lenEnd(end);
-      readScopeSpans(r, e, resource, out, rejections);
-      r.pos = e;
-    } else if (tag === 0x0a) {
-      const e = r.lenEnd(end);
-      readResource(r, e, resource);
-      r.pos = e;
-    } else if (tag === 0x1a) {
-      resource.schemaUrl = r.string(end);
-    } else {
-      r.skip(tag, end);
-    }
-  }
 }

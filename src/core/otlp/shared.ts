@@ -6,7 +6,7 @@
  * common path.
  */
 import type { AttributeValue, Attributes, SpanKind, StatusCode } from '../../model/trace';
-import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH } from '../../model/limits';
+import { DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH, LIMIT_MARKER_KEY, itemLimitMarker } from '../../model/limits';
 
 /**
  * Limits applied while decoding (both formats). String and bytes `AnyValue`s longer than
@@ -40,10 +40,39 @@ export interface DecodeSuccess<T> {
   rejectReasons: string[];
 }
 
-/** The body could not be decoded at all (→ HTTP 400). `message` is one line. */
+/**
+ * The body could not be decoded at all: `invalid` (→ HTTP 400, the default when absent) or
+ * `tooLarge` (more values than the decoder takes in one request, → HTTP 413). `message` is one
+ * line.
+ */
 export interface DecodeFailure {
   ok: false;
   message: string;
+  status?: 'invalid' | 'tooLarge';
+}
+
+/**
+ * Time budget (ms) of one synchronous decode slice when decoding in slices (`decodeTracesSliced`,
+ * `decodeLogsSliced` in `decode.ts`): the worker's queue waits about this long behind a huge
+ * request, as behind one write slice of the store (whose budget is also 30 ms). An SDK's
+ * 512-span request decodes in 1–10 ms, so it never yields.
+ */
+export const DECODE_SLICE_BUDGET_MS = 30;
+
+/**
+ * Decoding work (one unit per item or container, per value kept, per 256 bytes read) between two
+ * looks at the clock while decoding in slices: a few hundred microseconds of work, so a slice
+ * overruns its budget by little, and the clock is read every ~100 spans of a normal request.
+ */
+export const DECODE_WORK_UNITS_PER_CLOCK_CHECK = 2_048;
+
+/**
+ * A decode in progress. `run(deadline)` continues it until it is done — then it returns the
+ * result — or until `performance.now()` passes `deadline` (ms) — then it returns `null` and a
+ * later `run` continues where it stopped. `run(Infinity)` finishes in one call.
+ */
+export interface DecodeTask<R> {
+  run(deadline: number): R | null;
 }
 
 /** Metrics are counted, not stored: the number of data points across all metric kinds. */
@@ -64,6 +93,29 @@ export class Rejections {
     const reasons = this.reasons;
     if (reasons.length < MAX_REJECT_REASONS && reasons.indexOf(reason) < 0) reasons.push(reason);
   }
+
+  /** `count` items refused for one reason (kept even when the reasons are full: it names a limit). */
+  addMany(count: number, reason: string): void {
+    if (count <= 0) return;
+    this.count += count;
+    if (this.reasons.indexOf(reason) < 0) this.reasons.push(reason);
+  }
+}
+
+/**
+ * The reason of the items past a per-request limit (`MAX_SPANS_PER_REQUEST`,
+ * `MAX_LOG_RECORDS_PER_REQUEST`), e.g. `more than 65536 spans in one request: 12 not decoded`.
+ */
+export function itemsPastLimitReason(what: 'spans' | 'log records', limit: number, count: number): string {
+  return `more than ${limit} ${what} in one request: ${count} not decoded (Trace Lens limit per request)`;
+}
+
+/**
+ * Adds the `LIMIT_MARKER_KEY` marker (src/model/limits.ts) to `attrs` when Trace Lens did not
+ * keep some of the object's attributes, events or links (counts of each); nothing when all are 0.
+ */
+export function markLimits(attrs: Attributes, attributes: number, events = 0, links = 0): void {
+  if (attributes > 0 || events > 0 || links > 0) setAttribute(attrs, LIMIT_MARKER_KEY, itemLimitMarker({ attributes, events, links }));
 }
 
 /** `HEX[b]` is the two lowercase hex digits of byte `b`. */

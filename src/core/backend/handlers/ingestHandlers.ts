@@ -1,12 +1,13 @@
 /**
  * Ingest of the back end: decompress (bounded) → decode → store, one OTLP export request at a
  * time, and the store limits (`configure`). Expected failures are values (`IngestResult`), never
- * exceptions. Accepted requests are offered to forwarding before they are stored.
+ * exceptions. Accepted requests are offered to forwarding before they are stored. Decoding and
+ * storing both run in time slices, so queries are answered while a huge request is handled.
  */
 import type { IngestParams, IngestResult } from '../../otlp/types';
 import type { StoreConfig } from '../../store/config';
 import type { InsertResult } from '../../store/traceStore';
-import { decodeLogs, decodeMetrics, decodeTraces } from '../../otlp/decode';
+import { decodeLogsSliced, decodeMetrics, decodeTracesSliced } from '../../otlp/decode';
 import type { DecodeOptions } from '../../otlp/shared';
 import { decompress } from '../decompress';
 import type { BackendContext, HandlerGroup } from './context';
@@ -49,23 +50,24 @@ export class Ingest {
     const body = inflated.data;
     switch (params.signal) {
       case 'traces': {
-        const decoded = decodeTraces(body, params.format, this.decodeOptions);
-        if (!decoded.ok) return { status: 'invalid', message: decoded.message };
+        // Sliced: a huge request yields to queued queries; an SDK batch decodes in one slice.
+        const decoded = await decodeTracesSliced(body, params.format, this.decodeOptions);
+        if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
         forwarder.offer('traces', params.format, body, decoded.items.length);
         // Time-sliced writes: queries from the UI get their turn between slices.
         const stored = await store.ingestSpans(decoded.items);
         return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
       }
       case 'logs': {
-        const decoded = decodeLogs(body, params.format, this.decodeOptions);
-        if (!decoded.ok) return { status: 'invalid', message: decoded.message };
+        const decoded = await decodeLogsSliced(body, params.format, this.decodeOptions);
+        if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
         forwarder.offer('logs', params.format, body, decoded.items.length);
         const stored = await store.ingestLogs(decoded.items);
         return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
       }
       case 'metrics': {
         const decoded = decodeMetrics(body, params.format);
-        if (!decoded.ok) return { status: 'invalid', message: decoded.message };
+        if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
         forwarder.offer('metrics', params.format, body, decoded.dataPointCount);
         store.addIngestCounts({ metricPointCount: decoded.dataPointCount, rejectedCount: decoded.rejected });
         feed.countersChanged();
