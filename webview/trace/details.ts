@@ -384,7 +384,7 @@ function copyAllButton(attrs: Attributes, what: string, ctx: ValueContext): Temp
 }
 
 function dropped(count: number, what: string): TemplateResult | typeof nothing {
-  return count > 0 ? html`<div class="dropped">${count} ${what}${count === 1 ? '' : 's'} dropped (by the SDK, or by Trace Lens: see trace_lens.limit)</div>` : nothing;
+  return count > 0 ? html`<div class="dropped">${count} ${what}${count === 1 ? '' : 's'} dropped</div>` : nothing;
 }
 
 function schema(url: string): TemplateResult | typeof nothing {
