@@ -85,6 +85,11 @@ export async function applyInSlices(enforce: (budgetMs: number) => RetentionResu
 
 /** Eviction and deletion of one store; holds its retention limits. */
 export class Retention {
+  /** Called for each trace deleted, inside the deleting transaction (the full-text index drops its documents). */
+  onTraceRemoved: (traceId: TraceId) => void = () => undefined;
+  /** Bytes in use outside the store database that count against `maxMegabytes` (the full-text index). */
+  extraUsedBytes: () => number = () => 0;
+
   /**
    * @param pageSize The database's page size (bytes; `PRAGMA page_size`, fixed for its life).
    * @param config The limits, already validated (`validateConfig`); replaced by `configure`.
@@ -102,10 +107,10 @@ export class Retention {
     return this.sql.q.pageCount.first()![0] as number;
   }
 
-  /** Bytes of the database's pages in use: `(page_count - freelist_count) * page_size`. */
+  /** Bytes of the database's pages in use: `(page_count - freelist_count) * page_size`, plus `extraUsedBytes()`. */
   usedBytes(): number {
     const free = this.sql.q.freelistCount.first()![0] as number;
-    return (this.pageCount() - free) * this.pageSize;
+    return (this.pageCount() - free) * this.pageSize + this.extraUsedBytes();
   }
 
   /**
@@ -214,6 +219,7 @@ export class Retention {
     q.deleteTraceSummary.run(key);
     const existed = this.sql.rowsModified() > 0;
     this.code.removeTrace(traceId);
+    this.onTraceRemoved(traceId);
     return { existed, spans, logs };
   }
 }
