@@ -349,7 +349,11 @@ export interface TraceUsage {
   modelCalls: number;
 }
 
-/** What the Usage view covers: every stored trace (newest first, capped), one session, or one trace. */
+/**
+ * What the Usage view covers: every stored trace (newest first, capped), one session, one trace,
+ * or the traces that match the Traces view's filter (`query` in the search language of
+ * src/core/search; newest first, capped like `all`).
+ */
 export type UsageScope =
   | { kind: 'all' }
   | { kind: 'session'; sessionId: string }

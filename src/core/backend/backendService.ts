@@ -21,6 +21,8 @@ import { usageHandlers } from './handlers/usageHandlers';
 import { forwardingHandlers } from './handlers/forwardingHandlers';
 import { persistenceHandlers } from './handlers/persistenceHandlers';
 import { searchHandlers } from './handlers/searchHandlers';
+import { SearchEngine } from '../search/searchEngine';
+import { IndexScheduler } from '../search/indexScheduler';
 
 /** Serves `BackendRequests` from one `TraceStore`. */
 export class BackendService {
@@ -32,6 +34,12 @@ export class BackendService {
 
   /** Cost, tokens and run metrics per trace, cached per trace version. */
   readonly usage: UsageIndex;
+
+  /** Search, filters and Find (src/core/search). */
+  readonly search: SearchEngine;
+
+  /** Fills the full-text index while no ingest request runs. */
+  readonly indexer: IndexScheduler;
 
   private readonly ingester: Ingest;
   private persistence: StorePersistence | undefined;
@@ -47,15 +55,29 @@ export class BackendService {
     store.setLog((level, message) => emit({ type: 'log', level, message }));
     const ctx: BackendContext = { store, usage: this.usage, feed, forwarder: this.forwarder, persistence: () => this.persistence };
     this.ingester = new Ingest(ctx);
+    this.search = new SearchEngine(store, this.usage);
+    this.usage.setFilteredTraces((query, max) => this.search.filteredSummaries(query, max));
+    this.indexer = new IndexScheduler(store, (ids) => feed.removedTraces(ids), (message) => emit({ type: 'log', level: 'warn', message }));
     const queries = storeHandlers(ctx);
+    const ingestHandlers = this.ingester.handlers();
     this.handlers = {
-      ...this.ingester.handlers(),
+      ...ingestHandlers,
+      // Indexing pauses while ingest requests run (src/core/search/indexScheduler.ts).
+      ingest: (params) => this.ingest(params),
       ...queries,
+      // A deletion may leave a full-text slot to reset.
+      deleteTrace: (params) => {
+        const deleted = queries.deleteTrace(params);
+        this.indexer.kick();
+        return deleted;
+      },
       ...usageHandlers(ctx),
       ...forwardingHandlers(ctx, queries.listTraces),
       ...persistenceHandlers(ctx),
-      ...searchHandlers(ctx),
+      ...searchHandlers(this.search),
     };
+    // A restored snapshot leaves every trace to index.
+    this.indexer.kick();
   }
 
   /** Serves `configurePersistence` and `snapshot` with `persistence` from now on. */
@@ -68,8 +90,13 @@ export class BackendService {
     this.ingester.configureDecoding(config);
   }
 
-  /** Decompress, decode, store one export request (the `ingest` handler). */
-  ingest(params: IngestParams): Promise<IngestResult> {
-    return this.ingester.ingest(params);
+  /** Decompress, decode, store one export request (the `ingest` handler); indexing waits meanwhile. */
+  async ingest(params: IngestParams): Promise<IngestResult> {
+    this.indexer.ingestStarted();
+    try {
+      return await this.ingester.ingest(params);
+    } finally {
+      this.indexer.ingestEnded();
+    }
   }
 }

@@ -446,3 +446,27 @@ export function unpackBadge(genai: number, tokens: number | null, names: readonl
   }
   return badge;
 }
+
+/**
+ * The `trace_genai.genai_key` of a packed badge (schema.sql): `genai / 2` = name id * 16 + kind
+ * code, i.e. the badge without its aggregate bit.
+ */
+export function genaiKeyOf(genai: number): number {
+  return Math.floor(genai / 2);
+}
+
+/** The kind code of a badge kind in `spans.genai` / `genai_key` (`packBadge`). */
+export function badgeKindCode(kind: GenAiOperationKind): number {
+  return KIND_CODE.get(kind) ?? BADGE_KINDS.length - 1;
+}
+
+/** The names of a `badgeNamesKey` (the store's name dictionary entry): model, agent and tool name ('' when absent). */
+export function badgeNamesOf(key: string): { model: string; agentName: string; toolName: string } {
+  const [model = '', agentName = '', toolName = ''] = key.split(NAME_SEP);
+  return { model, agentName, toolName };
+}
+
+/** `genai_key` of a name id and kind code (inverse of `genaiKeyOf`'s parts). */
+export function genaiKey(nameId: number, kindCode: number): number {
+  return nameId * 16 + kindCode;
+}

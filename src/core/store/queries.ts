@@ -4,8 +4,9 @@
  * `Queries` is derived from that map. Adding a query = one import line + one map entry.
  *
  * Also `SNAPSHOT_SQL` (scripts run on the scratch databases of snapshots, never on the store's
- * connection) and `StoreSql`, the small runner interface through which the store's modules use
- * the statements: `TraceStore` owns the `Database`, prepares and frees the statements and runs
+ * connection), `SCRIPT_SQL` (multi-statement scripts run on the store's connection: clear, the
+ * full-text slots' DDL, the snapshot migration) and `StoreSql`, the small runner interface through
+ * which the store's modules use the statements: `TraceStore` owns the `Database`, prepares and frees the statements and runs
  * the transactions; the modules receive a `StoreSql` and never hold the database.
  */
 import type { Database } from 'sql.js';
@@ -62,6 +63,33 @@ import snapshotTargetSql from './queries/snapshotTarget.sql';
 import snapshotEmptySql from './queries/snapshotEmpty.sql';
 import snapshotVersionSql from './queries/snapshotVersion.sql';
 import snapshotCheckSql from './queries/snapshotCheck.sql';
+import insertTraceGenaiSql from './queries/insertTraceGenai.sql';
+import deleteTraceGenaiSql from './queries/deleteTraceGenai.sql';
+import insertSearchDocSql from './queries/insertSearchDoc.sql';
+import deleteSearchDocSql from './queries/deleteSearchDoc.sql';
+import deleteTraceSearchDocsSql from './queries/deleteTraceSearchDocs.sql';
+import insertSearchText0Sql from './queries/insertSearchText0.sql';
+import insertSearchText1Sql from './queries/insertSearchText1.sql';
+import insertSearchText2Sql from './queries/insertSearchText2.sql';
+import insertSearchText3Sql from './queries/insertSearchText3.sql';
+import searchTraceSpansSql from './queries/searchTraceSpans.sql';
+import searchSpanSourceSql from './queries/searchSpanSource.sql';
+import searchSpanLogsSql from './queries/searchSpanLogs.sql';
+import searchMatchesSql from './queries/searchMatches.sql';
+import searchSlotDocsSql from './queries/searchSlotDocs.sql';
+import searchPageCountSql from './queries/searchPageCount.sql';
+import searchFreelistCountSql from './queries/searchFreelistCount.sql';
+import restoreTraceIdsSql from './queries/restoreTraceIds.sql';
+import filterTraceIdsSql from './queries/filterTraceIds.sql';
+import filterTraceCountSql from './queries/filterTraceCount.sql';
+import spanFactsSql from './queries/spanFacts.sql';
+import traceSpanFactsSql from './queries/traceSpanFacts.sql';
+import clearSql from './queries/clear.sql';
+import resetSearchSlot0Sql from './queries/resetSearchSlot0.sql';
+import resetSearchSlot1Sql from './queries/resetSearchSlot1.sql';
+import resetSearchSlot2Sql from './queries/resetSearchSlot2.sql';
+import resetSearchSlot3Sql from './queries/resetSearchSlot3.sql';
+import migrateV1Sql from './queries/migrateV1.sql';
 
 /**
  * SQL text of every prepared query, by file name (without `.sql`); exported for the golden tests
@@ -116,6 +144,28 @@ export const QUERY_SQL = {
   restoreGenaiNames: restoreGenaiNamesSql,
   restoreCounts: restoreCountsSql,
   restoreCodeSpans: restoreCodeSpansSql,
+  // Full-text index and filters (searchIndex.ts, src/core/search).
+  insertTraceGenai: insertTraceGenaiSql,
+  deleteTraceGenai: deleteTraceGenaiSql,
+  insertSearchDoc: insertSearchDocSql,
+  deleteSearchDoc: deleteSearchDocSql,
+  deleteTraceSearchDocs: deleteTraceSearchDocsSql,
+  insertSearchText0: insertSearchText0Sql,
+  insertSearchText1: insertSearchText1Sql,
+  insertSearchText2: insertSearchText2Sql,
+  insertSearchText3: insertSearchText3Sql,
+  searchTraceSpans: searchTraceSpansSql,
+  searchSpanSource: searchSpanSourceSql,
+  searchSpanLogs: searchSpanLogsSql,
+  searchMatches: searchMatchesSql,
+  searchSlotDocs: searchSlotDocsSql,
+  searchPageCount: searchPageCountSql,
+  searchFreelistCount: searchFreelistCountSql,
+  restoreTraceIds: restoreTraceIdsSql,
+  filterTraceIds: filterTraceIdsSql,
+  filterTraceCount: filterTraceCountSql,
+  spanFacts: spanFactsSql,
+  traceSpanFacts: traceSpanFactsSql,
 } as const;
 
 /** Name of a prepared query (= its file name in `queries/` without `.sql`). */
@@ -134,6 +184,22 @@ export const SNAPSHOT_SQL = {
   snapshotVersion: snapshotVersionSql,
   snapshotCheck: snapshotCheckSql,
 } as const;
+
+/**
+ * Multi-statement scripts run on the store's connection with `StoreSql.runScript` (not prepared:
+ * DDL, or several statements), by file name (exported for the golden tests).
+ */
+export const SCRIPT_SQL = {
+  clear: clearSql,
+  resetSearchSlot0: resetSearchSlot0Sql,
+  resetSearchSlot1: resetSearchSlot1Sql,
+  resetSearchSlot2: resetSearchSlot2Sql,
+  resetSearchSlot3: resetSearchSlot3Sql,
+  migrateV1: migrateV1Sql,
+} as const;
+
+/** Name of a script of `SCRIPT_SQL`. */
+export type ScriptName = keyof typeof SCRIPT_SQL;
 
 /**
  * Prepares every query of `QUERY_SQL` on `db` (each labelled `<name>.sql` in errors).
@@ -174,4 +240,9 @@ export interface StoreSql {
    * entries deleted back, reference counts restored), and the error is rethrown.
    */
   transaction<T>(body: () => T): T;
+  /**
+   * Runs a script of `SCRIPT_SQL` (in the caller's transaction, if any). Statements that refer to
+   * a table the script drops and creates again are prepared again by SQLite on their next use.
+   */
+  runScript(name: ScriptName): void;
 }

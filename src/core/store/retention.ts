@@ -119,6 +119,10 @@ export class Retention {
   private protectedSeq = NOTHING_PROTECTED;
   /** When the last over-limit line was logged (`now()` ms). */
   private lastOverLimitLog = -Infinity;
+  /** Called for each trace deleted, inside the deleting transaction (the full-text index drops its documents). */
+  onTraceRemoved: (traceId: TraceId) => void = () => undefined;
+  /** Bytes in use outside the store database that count against `maxMegabytes` (the full-text index). */
+  extraUsedBytes: () => number = () => 0;
 
   /**
    * @param pageSize The database's page size (bytes; `PRAGMA page_size`, fixed for its life).
@@ -152,10 +156,10 @@ export class Retention {
     return this.sql.q.pageCount.first()![0] as number;
   }
 
-  /** Bytes of the database's pages in use: `(page_count - freelist_count) * page_size`. */
+  /** Bytes of the database's pages in use: `(page_count - freelist_count) * page_size`, plus `extraUsedBytes()`. */
   usedBytes(): number {
     const free = this.sql.q.freelistCount.first()![0] as number;
-    return (this.pageCount() - free) * this.pageSize;
+    return (this.pageCount() - free) * this.pageSize + this.extraUsedBytes();
   }
 
   /**
@@ -313,6 +317,7 @@ export class Retention {
     const existed = this.sql.rowsModified() > 0;
     for (const [resourceId, scopeId, count] of refs) this.interning.release(resourceId as number, scopeId as number, count as number);
     this.code.removeTrace(traceId);
+    this.onTraceRemoved(traceId);
     return { existed, spans, logs };
   }
 }

@@ -23,8 +23,9 @@ PRAGMA store.journal_mode = MEMORY;
 PRAGMA store.synchronous = OFF;
 
 -- Version of this schema, checked when a snapshot is restored (TraceStore STORE_SCHEMA_VERSION):
--- a snapshot written by another schema version is not restored.
-PRAGMA store.user_version = 1;
+-- a snapshot written by another schema version is not restored, except version 1, which is
+-- migrated (queries/migrateV1.sql adds what version 2 added: trace_genai, spans_errors).
+PRAGMA store.user_version = 2;
 
 -- 4 KiB (the default, stated for clarity). 8 and 16 KiB pages measured no faster on the pilot
 -- workloads, and 16 KiB pages cost +30% bytes per agent span (overflow-page slack).
@@ -116,6 +117,28 @@ CREATE TABLE store.traces (
 -- carries the primary key, so ORDER BY start_ns DESC, trace_id needs no sort step.
 CREATE INDEX store.traces_by_start ON traces (start_ns DESC, trace_id);
 
+-- Traces by GenAI badge (filters model:, tool:, agent:, kind:, src/core/search): one row per
+-- distinct (badge names, kind) of a trace's spans, written once per write transaction and trace
+-- (writePath.ts through searchIndex.ts), deleted with the trace. genai_key = spans.genai / 2 =
+-- name id * 16 + kind code (codec.ts packBadge, without the aggregate bit). A trace has a few rows
+-- (its distinct model/tool/agent names), not one per span: a badge condition reads the rows of the
+-- matching keys (primary key) instead of scanning spans (measured at 1M small spans, where every
+-- span has a badge: an EXISTS over each trace's spans took 170-200 ms, and a partial index on
+-- spans.genai cost +13% bytes and +18% ingest CPU).
+CREATE TABLE store.trace_genai (
+  genai_key INTEGER NOT NULL,
+  trace_id TEXT NOT NULL,
+  PRIMARY KEY (genai_key, trace_id)
+) STRICT, WITHOUT ROWID;
+
+-- Deleting a trace's rows, and "has any GenAI span" (cost>, tokens> narrow to such traces).
+CREATE INDEX store.trace_genai_by_trace ON trace_genai (trace_id);
+
+-- Error spans (status error or an exception event): the `error` filter's exceptions on spans whose
+-- status is not error (error_count counts status only), and `error` together with a badge
+-- condition. Partial: only error spans are in it (2% of spans in the benchmark).
+CREATE INDEX store.spans_errors ON spans (trace_id) WHERE status_code = 2 OR has_exception = 1;
+
 -- Traces of one session newest first (listSessionTraces.sql), a session's earliest trace
 -- (sessionFirstTrace.sql, backwards), and listSessions.sql's GROUP BY session_id, which walks this
 -- index in order: one pass over the traces that have a session, no sort for the grouping.
@@ -154,3 +177,29 @@ CREATE TABLE store.genai_names (
   id INTEGER PRIMARY KEY,
   key TEXT NOT NULL
 ) STRICT;
+
+-- The full-text index lives in a database of its own (src/core/store/searchIndex.ts), so that its
+-- size is measured exactly (page_count - freelist_count of `search`; sql.js has no dbstat) and
+-- counted against maxMegabytes with the store's. It is not part of snapshots: after a restore,
+-- every span is indexed again in the background.
+ATTACH DATABASE ':memory:' AS search;
+
+PRAGMA search.journal_mode = MEMORY;
+PRAGMA search.synchronous = OFF;
+PRAGMA search.page_size = 4096;
+
+-- One row per indexed span: its document id in the full-text slots. A span without a row is not
+-- indexed yet (IndexStatus.pendingSpans); a document whose row is gone (span evicted, deleted or
+-- re-indexed) is never returned, and its postings go when its slot is reset. Document ids are
+-- assigned by the index in increasing order and never reused.
+CREATE TABLE search.search_docs (
+  docid INTEGER PRIMARY KEY,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL
+) STRICT;
+
+-- A trace's documents (eviction, Find) and one span's document (is it indexed?).
+CREATE UNIQUE INDEX search.search_docs_by_span ON search_docs (trace_id, span_id);
+
+-- The full-text slots search.search_fts_0 … search_fts_3 (contentless FTS4) are created by
+-- queries/resetSearchSlot0.sql … resetSearchSlot3.sql, which TraceStore.open runs after this file.

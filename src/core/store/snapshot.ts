@@ -16,14 +16,19 @@ import type { CodeIndex } from '../source/codeIndex';
 import { Backup } from './backup';
 import type { StoreCounters } from './counters';
 import type { Interning } from './interning';
-import { SNAPSHOT_SQL, type Queries } from './queries';
+import { SCRIPT_SQL, SNAPSHOT_SQL, type Queries } from './queries';
 import { spanFromRow } from './readMappers';
 
 /**
  * Version of the stored schema (`PRAGMA store.user_version` in schema.sql). A snapshot written
- * with another version is refused by `open` (a `SnapshotError`); bump it with every schema change.
+ * with another version is refused by `open` (a `SnapshotError`), except the versions of
+ * `MIGRATED_SCHEMA_VERSIONS`; bump it with every schema change.
+ * Version 2 added `trace_genai` and `spans_errors` (filters, src/core/search).
  */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
+
+/** Older schema versions a snapshot may have: migrated after the copy (version → script of `SCRIPT_SQL`). */
+const MIGRATED_SCHEMA_VERSIONS: ReadonlyMap<number, 'migrateV1'> = new Map([[1, 'migrateV1']]);
 
 /**
  * Pages copied per step of `exportSnapshot` (4 KiB each: 1 MiB per step, ~2–5 ms on the 2-core VM),
@@ -65,7 +70,8 @@ function emptyDatabaseImage(SQL: SqlJsStatic): Uint8Array {
 
 /**
  * Copies a snapshot over the (empty) attached store database of `db`, after checking that it is
- * a SQLite file of this schema version that passes `PRAGMA quick_check`.
+ * a SQLite file of this schema version (or one it migrates: version 1) that passes
+ * `PRAGMA quick_check`.
  * @throws SnapshotError with a one-line reason; `db`'s store may then be partly overwritten.
  */
 export function restoreSnapshot(SQL: SqlJsStatic, db: Database, bytes: Uint8Array): void {
@@ -77,7 +83,8 @@ export function restoreSnapshot(SQL: SqlJsStatic, db: Database, bytes: Uint8Arra
   }
   try {
     const version = snapshot.exec(SNAPSHOT_SQL.snapshotVersion)[0]?.values[0]?.[0];
-    if (version !== STORE_SCHEMA_VERSION) {
+    const migration = typeof version === 'number' ? MIGRATED_SCHEMA_VERSIONS.get(version) : undefined;
+    if (version !== STORE_SCHEMA_VERSION && migration === undefined) {
       throw new SnapshotError(`snapshot has schema version ${String(version)}, this Trace Lens reads version ${STORE_SCHEMA_VERSION}`);
     }
     const check = snapshot.exec(SNAPSHOT_SQL.snapshotCheck)[0]?.values.map((r) => String(r[0])) ?? [];
@@ -88,6 +95,7 @@ export function restoreSnapshot(SQL: SqlJsStatic, db: Database, bytes: Uint8Arra
     } finally {
       backup.finish();
     }
+    if (migration !== undefined) db.run(SCRIPT_SQL[migration]);
   } catch (error) {
     if (error instanceof SnapshotError) throw error;
     throw new SnapshotError(`snapshot unreadable: ${oneLine(error)}`);

@@ -26,23 +26,25 @@
  * Not thread-safe and not re-entrant: one store per worker, called from one thread.
  */
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import type { LogRecordInfo, SessionSummary, SkeletonSpan, SpanDetail, SpanId, SpanRecord, StoreStats, TraceId, TraceSkeleton, TraceSummary } from '../../model/trace';
+import type { Attributes, LogRecordInfo, SessionSummary, SkeletonSpan, SpanDetail, SpanId, SpanRecord, StoreStats, TraceId, TraceSkeleton, TraceSummary } from '../../model/trace';
 import type { FileCodeStats } from '../../model/source';
+import type { IndexStatus } from '../../model/search';
 import type { StoreConfig } from './config';
 import { CodeIndex } from '../source/codeIndex';
-import { prefixUpperBound } from './codec';
+import { decodeSpanDetail, prefixUpperBound } from './codec';
 import { StoreCounters } from './counters';
 import { GenAiFacts, type IngestAnnotator } from './genaiFacts';
 import { Interning } from './interning';
-import { freeQueries, prepareQueries, type Queries, type StoreSql } from './queries';
+import { SCRIPT_SQL, freeQueries, prepareQueries, type Queries, type StoreSql } from './queries';
 import { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, readColumns, toCount, type StoredGenAiSpan, type SummaryColumns } from './readMappers';
 import { logFromRow, logsIntoSpans, sortSkeleton, spanFromRow, toGenAiSpans, toSessionSummary, toSkeletonSpan, toSummary } from './readMappers';
 import { Retention, applyInSlices, validateConfig, type RetentionResult, type StoreLog } from './retention';
 import { SnapshotError, SnapshotWriter, oneLine, rebuildFromTables, restoreSnapshot } from './snapshot';
 import { DEFAULT_SLICE_BUDGET_MS, runSliced, yieldImmediate, type InsertResult, type SliceOptions, type WriteOptions } from './slicing';
 import { WritePath } from './writePath';
+import { SEARCH_SLOT_SCRIPTS, SearchIndex, type IndexSliceResult, type SearchMatchRow } from './searchIndex';
+import { spanFactsFromRow, traceFilterParams, type SpanFacts, type TraceFilter } from './traceFilter';
 import schemaSql from './schema.sql';
-import clearSql from './queries/clear.sql';
 
 // The public constants and types of the store's modules, for callers of the store.
 export { DEFAULT_SLICE_BUDGET_MS, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, type InsertResult, type SliceOptions, type WriteOptions } from './slicing';
@@ -51,7 +53,10 @@ export { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, type St
 export { MAX_PENDING_USER_LOG_TRACES, type IngestAnnotator, type SpanAnnotation } from './genaiFacts';
 export { MAX_GENAI_NAMES, MAX_RESOURCE_JSON_CHARS } from './interning';
 export { SNAPSHOT_PAGES_PER_STEP, STORE_SCHEMA_VERSION, SnapshotError } from './snapshot';
-export { QUERY_SQL, SNAPSHOT_SQL } from './queries';
+export { QUERY_SQL, SCRIPT_SQL, SNAPSHOT_SQL } from './queries';
+export { COMPACT_LIVE_FRACTION, MIN_SLOT_DOCS, SEARCH_SLOTS, type IndexSliceResult, type SearchMatchRow } from './searchIndex';
+export { MAX_DOC_CHARS } from './searchText';
+export type { SpanFacts, TraceFilter } from './traceFilter';
 
 /** How to load sql.js and how large the store may grow. */
 export interface TraceStoreOptions {
@@ -73,6 +78,11 @@ export interface TraceStoreOptions {
    * of an empty store. Its integrity and schema version are checked before anything is copied.
    */
   snapshot?: Uint8Array;
+  /**
+   * Documents after which the full-text index starts a new slot (default `MIN_SLOT_DOCS`;
+   * searchIndex.ts). Tests set it small to watch slots turn over.
+   */
+  searchMinSlotDocs?: number;
 }
 
 /**
@@ -95,8 +105,9 @@ export class TraceStore {
   private readonly retention: Retention;
   private readonly writes: WritePath;
   private readonly snapshots: SnapshotWriter;
+  private readonly search: SearchIndex;
 
-  private constructor(SQL: SqlJsStatic, db: Database, config: StoreConfig) {
+  private constructor(SQL: SqlJsStatic, db: Database, config: StoreConfig, searchMinSlotDocs?: number) {
     this.db = db;
     this.q = prepareQueries(db);
     this.summaryCols = readColumns(this.q);
@@ -104,11 +115,16 @@ export class TraceStore {
       q: this.q,
       rowsModified: () => db.getRowsModified(),
       transaction: <T>(body: () => T): T => this.transaction(body),
+      runScript: (name) => db.run(SCRIPT_SQL[name]),
     };
     this.interning = new Interning(sql);
     this.genai = new GenAiFacts(sql);
+    this.search = new SearchIndex(sql, this.counters, searchMinSlotDocs);
     this.retention = new Retention(sql, this.counters, this.code, this.interning, this.q.pageSize.first()![0] as number, config);
+    this.retention.onTraceRemoved = (traceId) => this.search.traceRemoved(traceId);
+    this.retention.extraUsedBytes = () => this.search.usedBytes();
     this.writes = new WritePath(sql, this.interning, this.counters, this.code, this.retention, this.genai);
+    this.writes.search = this.search;
     this.snapshots = new SnapshotWriter(SQL);
   }
 
@@ -129,13 +145,15 @@ export class TraceStore {
     const db = new SQL.Database();
     try {
       db.run(schemaSql);
+      for (const script of SEARCH_SLOT_SCRIPTS) db.run(SCRIPT_SQL[script]);
       if (options.snapshot) restoreSnapshot(SQL, db, options.snapshot);
-      const store = new TraceStore(SQL, db, config);
+      const store = new TraceStore(SQL, db, config, options.searchMinSlotDocs);
       store.genai.annotator = options.annotator;
       store.retention.log = options.log;
       if (options.snapshot) {
         try {
           rebuildFromTables(store.q, store.counters, store.interning, store.code);
+          store.search.restore();
         } catch (error) {
           freeQueries(store.q);
           throw new SnapshotError(`snapshot contents unreadable: ${oneLine(error)}`);
@@ -286,7 +304,10 @@ export class TraceStore {
    */
   clear(): void {
     this.assertOpen();
-    this.transaction(() => this.db.run(clearSql));
+    this.transaction(() => {
+      this.db.run(SCRIPT_SQL.clear);
+      this.search.clear();
+    });
     this.code.clear();
     this.genai.clear();
     this.interning.clear();
@@ -308,11 +329,12 @@ export class TraceStore {
 
   /**
    * Counters, O(1): maintained on every write; `storeBytes` is the memory held by the
-   * database's pages (`page_count * page_size`, including pages freed for reuse).
+   * database's pages (`page_count * page_size`, including pages freed for reuse), the full-text
+   * index's included.
    */
   stats(): StoreStats {
     this.assertOpen();
-    return this.counters.stats(this.retention.pageCount() * this.retention.pageSize);
+    return this.counters.stats(this.retention.pageCount() * this.retention.pageSize + this.search.heldBytes());
   }
 
   /** The current store sequence (see `InsertResult.seq`). */
@@ -321,8 +343,9 @@ export class TraceStore {
   }
 
   /**
-   * Bytes of the database's pages in use: `(page_count - freelist_count) * page_size`. This is
-   * what `maxMegabytes` limits (page_count alone never shrinks after deletes).
+   * Bytes of the database's pages in use: `(page_count - freelist_count) * page_size`, of the store
+   * and of the full-text index together. This is what `maxMegabytes` limits (page_count alone
+   * never shrinks after deletes).
    */
   usedBytes(): number {
     this.assertOpen();
@@ -467,6 +490,128 @@ export class TraceStore {
     return this.code.statsForFile(Array.isArray(keys) ? keys : []);
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Search (searchIndex.ts: the full-text index; traceFilter.ts: trace filters). The query
+  // language and its planning are in src/core/search.
+
+  /** How far the full-text index lags behind the store, and its size. */
+  searchStatus(): IndexStatus {
+    this.assertOpen();
+    return this.search.status();
+  }
+
+  /** `true` while the full-text index has work (spans to index, slots to compact). */
+  get searchHasWork(): boolean {
+    return !this.closed && this.search.hasWork;
+  }
+
+  /**
+   * One slice of background indexing (at least one document when there is work, then until
+   * `budgetMs` has passed), then retention if the index pushed the store over `maxMegabytes`
+   * (within the same budget). `removedTraceIds`: traces that retention evicted.
+   * @throws Error on SQLite failure (the slice is rolled back).
+   */
+  indexSlice(budgetMs: number): IndexSliceResult & { removedTraceIds: TraceId[] } {
+    this.assertOpen();
+    const start = performance.now();
+    const result = this.search.indexSlice(start + budgetMs);
+    const left = Math.max(0, budgetMs - (performance.now() - start));
+    const retention = this.enforceRetention({ budgetMs: left });
+    return { ...result, removedTraceIds: retention.removedTraceIds };
+  }
+
+  /**
+   * Spans whose document matches an FTS4 MATCH expression (built by src/core/search/textTokens.ts
+   * from folded tokens), newest documents first, at most `limit` (capped at `MAX_QUERY_LIMIT` × 10);
+   * only within `traceIds` when given. Spans not indexed yet are not seen (`searchStatus`).
+   * @throws Error for an invalid expression; RangeError for a non-finite limit.
+   */
+  searchMatches(match: string, traceIds: readonly TraceId[] | null, limit: number): { rows: SearchMatchRow[]; truncated: boolean } {
+    this.assertOpen();
+    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
+    if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { rows: [], truncated: false };
+    return this.search.matches(match, traceIds, l);
+  }
+
+  /** Spans of a trace without an up-to-date document (not indexed yet, or changed since): Find scans them directly. */
+  unindexedSpans(traceId: TraceId): SpanId[] {
+    this.assertOpen();
+    return typeof traceId === 'string' ? this.search.unindexedSpans(traceId) : [];
+  }
+
+  /**
+   * The text a span's document holds (searchText.ts: name, attributes, events, correlated logs),
+   * built now from the stored span; `null` when the span is not stored. For snippets and Find.
+   */
+  spanSearchText(traceId: TraceId, spanId: SpanId): string | null {
+    this.assertOpen();
+    if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
+    return this.search.spanText(traceId, spanId);
+  }
+
+  /**
+   * Ids of the traces matching a filter, newest first (as `listTraces`), `limit` from `offset`.
+   * SQL over the traces summary table (filterTraceIds.sql), never a scan of spans.
+   * @throws RangeError when `limit` or `offset` is not a finite number.
+   */
+  filterTraceIds(filter: TraceFilter, limit: number, offset = 0): TraceId[] {
+    this.assertOpen();
+    const l = toCount(limit, 'limit', Number.MAX_SAFE_INTEGER);
+    const o = toCount(offset, 'offset', Number.MAX_SAFE_INTEGER);
+    if (l === 0) return [];
+    return this.q.filterTraceIds.all({ ...traceFilterParams(filter), limit: l, offset: o }).map((r) => r[0] as string);
+  }
+
+  /** How many traces match a filter (filterTraceCount.sql). */
+  filterTraceCount(filter: TraceFilter): number {
+    this.assertOpen();
+    return this.q.filterTraceCount.first(traceFilterParams(filter))![0] as number;
+  }
+
+  /** What span-level conditions test on one span; `null` when the span is not stored. */
+  spanFacts(traceId: TraceId, spanId: SpanId): SpanFacts | null {
+    this.assertOpen();
+    if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
+    const row = this.q.spanFacts.first({ trace_id: traceId, span_id: spanId });
+    return row ? spanFactsFromRow(row, spanId, this.interning.serviceNames, 0) : null;
+  }
+
+  /** `spanFacts` of every span of a trace (primary-key order); empty when the trace is not stored. */
+  traceSpanFacts(traceId: TraceId): SpanFacts[] {
+    this.assertOpen();
+    if (typeof traceId !== 'string') return [];
+    const services = this.interning.serviceNames;
+    return this.q.traceSpanFacts.all({ trace_id: traceId }).map((row) => spanFactsFromRow(row, row[0] as string, services, 1));
+  }
+
+  /** A span's attributes; `null` when the span is not stored. */
+  spanAttributes(traceId: TraceId, spanId: SpanId): Attributes | null {
+    this.assertOpen();
+    if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
+    const row = this.q.searchSpanSource.first({ trace_id: traceId, span_id: spanId });
+    if (!row) return null;
+    try {
+      return decodeSpanDetail(row[1] as string).attributes;
+    } catch {
+      return {};
+    }
+  }
+
+  /**
+   * The store's GenAI badge name dictionary: entry `id` is the `badgeNamesKey` (codec.ts) of name
+   * id `id` (`genaiKey(id, kind)` in trace_genai). Read-only; replaced by `clear`.
+   */
+  genaiNameKeys(): readonly string[] {
+    this.assertOpen();
+    return this.interning.genaiNames;
+  }
+
+  /** The distinct `service.name` values of the stored resources ('' included when some resource has none). */
+  serviceNames(): string[] {
+    this.assertOpen();
+    return [...new Set(this.interning.serviceNames.filter((s) => typeof s === 'string'))];
+  }
+
   /** Frees every prepared statement and closes the database (abandoning a snapshot in progress); idempotent. */
   close(): void {
     if (this.closed) return;
@@ -491,13 +636,17 @@ export class TraceStore {
   /** Runs `body` in a transaction; rolls back (and forgets cache entries) if it throws. */
   private transaction<T>(body: () => T): T {
     this.q.begin.run();
+    this.search.begin();
     try {
       const result = body();
+      this.search.beforeCommit();
       this.q.commit.run();
       this.code.commit();
+      this.search.commit();
       return result;
     } catch (error) {
       this.code.rollback();
+      this.search.rollback();
       try {
         this.q.rollback.run();
       } catch {

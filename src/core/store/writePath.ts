@@ -32,6 +32,7 @@ import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
 import type { Interned, Interning } from './interning';
 import type { StoreSql } from './queries';
 import type { Retention } from './retention';
+import type { SearchIndex } from './searchIndex';
 import { ChangeSet, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, now, type InsertResult, type WriteOptions, type WriteTally } from './slicing';
 import type { Params } from './statement';
 import { foldIntoDelta, upsertTraceParams, type TraceDelta } from './traceDelta';
@@ -47,6 +48,9 @@ type Transaction = (from: number, to: number, deadline: number, tally: WriteTall
 
 /** The synchronous writes of one store (one instance per `TraceStore`). */
 export class WritePath {
+  /** Told of every stored span and correlated log record (full-text index, badge keys); set by `TraceStore`. */
+  search: SearchIndex | undefined;
+
   constructor(
     private readonly sql: StoreSql,
     private readonly interning: Interning,
@@ -217,6 +221,7 @@ export class WritePath {
             updated++;
           }
           foldIntoDelta(deltas, span, services, resource.id, spanDelta, errorDelta, facts);
+          this.search?.spanStored(span.traceId, span.spanId, row.genai as number | null, spanDelta > 0);
           // A re-sent span keeps its first indexing (SDK retries resend the same span).
           if (spanDelta > 0) this.code.add(span);
         }
@@ -298,6 +303,7 @@ export class WritePath {
           inserted++;
           if (log.traceId !== null) {
             traces.add(log.traceId);
+            if (log.spanId !== null) this.search?.logStored(log.traceId, log.spanId);
             if (userEvents?.includes(log.eventName)) {
               userLogs ??= new Map();
               const list = userLogs.get(log.traceId);

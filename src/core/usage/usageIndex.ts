@@ -56,6 +56,8 @@ export class UsageIndex {
   private readonly cache = new Map<TraceId, Entry>();
   private readonly pending = new Set<TraceId>();
   private refreshScheduled = false;
+  /** The traces of a `filtered` scope (src/core/search, set by the back end service); none until set. */
+  private filteredTraces: (query: string, max: number) => Promise<TraceSummary[] | null> = () => Promise.resolve(null);
 
   /**
    * @param onRefreshed called with traces whose usage was computed in the background (after a
@@ -65,6 +67,15 @@ export class UsageIndex {
     private readonly store: TraceStore,
     private readonly onRefreshed: (traceIds: TraceId[]) => void = () => undefined,
   ) {}
+
+  /**
+   * Sets how a `filtered` scope finds its traces: the newest traces matching `query` (at most
+   * `max`), or `null` when the query does not parse (the report is then `null`, as for an empty
+   * scope). The search engine depends on this index (cost conditions), so it is injected.
+   */
+  setFilteredTraces(resolve: (query: string, max: number) => Promise<TraceSummary[] | null>): void {
+    this.filteredTraces = resolve;
+  }
 
   /** Replaces the user's price overrides (`traceLens.pricing.models`) and forgets every computed cost. */
   setOverrides(overrides: readonly PriceOverride[]): void {
@@ -208,15 +219,22 @@ export class UsageIndex {
   }
 
   /**
-   * The Usage view's report for a scope: one trace (points are its model calls), one session or
-   * every stored trace (newest `MAX_USAGE_TRACES`; points are traces). `null` when the scope has
-   * no traces. Yields between traces every ~20 ms so ingest keeps its turn.
+   * The Usage view's report for a scope: one trace (points are its model calls), one session,
+   * every stored trace or the traces matching a filter (newest `MAX_USAGE_TRACES`; points are
+   * traces). `null` when the scope has no traces (or its filter does not parse). Yields between
+   * traces every ~20 ms so ingest keeps its turn.
    */
   async report(scope: UsageScope): Promise<UsageReport | null> {
-    const summaries =
-      scope.kind === 'trace'
-        ? [this.store.traceSummary(scope.traceId)].filter((s): s is TraceSummary => s !== null)
-        : this.store.listTraces(MAX_USAGE_TRACES + 1, 0, scope.kind === 'session' ? scope.sessionId : undefined);
+    let summaries: TraceSummary[];
+    if (scope.kind === 'trace') {
+      summaries = [this.store.traceSummary(scope.traceId)].filter((s): s is TraceSummary => s !== null);
+    } else if (scope.kind === 'filtered') {
+      const found = await this.filteredTraces(scope.query, MAX_USAGE_TRACES + 1);
+      if (!found) return null;
+      summaries = found;
+    } else {
+      summaries = this.store.listTraces(MAX_USAGE_TRACES + 1, 0, scope.kind === 'session' ? scope.sessionId : undefined);
+    }
     if (summaries.length === 0) return null;
     const truncated = summaries.length > MAX_USAGE_TRACES;
     if (truncated) summaries.length = MAX_USAGE_TRACES;

@@ -7,14 +7,18 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import schemaSql from '../../../src/core/store/schema.sql';
-import clearSql from '../../../src/core/store/queries/clear.sql';
 import { PreparedQuery, parameterNames, type Params } from '../../../src/core/store/statement';
-import { QUERY_SQL, SNAPSHOT_SQL, STORE_SCHEMA_VERSION } from '../../../src/core/store/traceStore';
+import { QUERY_SQL, SCRIPT_SQL, SNAPSHOT_SQL, STORE_SCHEMA_VERSION } from '../../../src/core/store/traceStore';
+import { traceFilterParams } from '../../../src/core/store/traceFilter';
 import { openRawDatabase } from '../../support/storeHarness';
 
 const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message'];
 const SPAN_DETAIL_COLUMNS = ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'];
 const LOG_COLUMNS = ['trace_id', 'span_id', 'time_unix_nano', 'observed_unix_nano', 'severity_number', 'severity_text', 'event_name', 'flags', 'detail', 'resource_json', 'scope_json'];
+
+const FILTER_PARAMS = ['traces', 'exclude', 'services', 'session_id', 'min_duration_ns', 'max_duration_ns', 'since_ns', 'trace_prefix', 'trace_prefix_end', 'error', 'genai_keys', 'error_genai_keys', 'has_genai'];
+const SPAN_FACT_COLUMNS = ['status_code', 'has_exception', 'genai', 'genai_tokens', 'resource_id', 'start_offset_ns', 'duration_ns'];
+const SLOT_SCRIPTS = ['resetSearchSlot0', 'resetSearchSlot1', 'resetSearchSlot2', 'resetSearchSlot3'] as const;
 
 /** File → expected parameters (binding order) and result columns. */
 const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string[] }> = {
@@ -84,6 +88,27 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   restoreGenaiNames: { params: [], columns: ['id', 'key'] },
   restoreCounts: { params: [], columns: ['trace_count', 'span_count', 'log_count', 'max_detail_id', 'max_seq'] },
   restoreCodeSpans: { params: [], columns: SPAN_DETAIL_COLUMNS },
+  insertTraceGenai: { params: ['genai_key', 'trace_id'], columns: [] },
+  deleteTraceGenai: { params: ['trace_id'], columns: [] },
+  insertSearchDoc: { params: ['docid', 'trace_id', 'span_id'], columns: [] },
+  deleteSearchDoc: { params: ['docid'], columns: [] },
+  deleteTraceSearchDocs: { params: ['trace_id'], columns: ['docid'] },
+  insertSearchText0: { params: ['docid', 'body'], columns: [] },
+  insertSearchText1: { params: ['docid', 'body'], columns: [] },
+  insertSearchText2: { params: ['docid', 'body'], columns: [] },
+  insertSearchText3: { params: ['docid', 'body'], columns: [] },
+  searchTraceSpans: { params: ['trace_id'], columns: ['span_id', 'docid'] },
+  searchSpanSource: { params: ['trace_id', 'span_id'], columns: ['name', 'detail'] },
+  searchSpanLogs: { params: ['trace_id', 'span_id'], columns: ['event_name', 'detail'] },
+  searchMatches: { params: ['match', 'traces', 'limit'], columns: ['docid', 'trace_id', 'span_id'] },
+  searchSlotDocs: { params: ['first', 'last', 'limit'], columns: ['docid', 'trace_id', 'span_id'] },
+  searchPageCount: { params: [], columns: ['page_count'] },
+  searchFreelistCount: { params: [], columns: ['freelist_count'] },
+  restoreTraceIds: { params: [], columns: ['trace_id'] },
+  filterTraceIds: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
+  filterTraceCount: { params: FILTER_PARAMS, columns: ['total'] },
+  spanFacts: { params: ['trace_id', 'span_id'], columns: SPAN_FACT_COLUMNS },
+  traceSpanFacts: { params: ['trace_id'], columns: ['span_id', ...SPAN_FACT_COLUMNS] },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -131,13 +156,23 @@ const SAMPLE: Params = {
   prefix: 'a',
   prefix_end: 'a\u{10FFFF}',
   key: 'gpt-4o\u001f\u001f',
+  genai_key: 16,
+  docid: 1,
+  body: 'hello world',
+  match: '"hello"',
+  first: 1,
+  last: 10,
 };
+
+/** SAMPLE with the filter parameters (no filter, except the sample's session). */
+const FILTER_SAMPLE: Params = { ...traceFilterParams({}), ...SAMPLE };
 
 let db: Database;
 
 beforeAll(async () => {
   db = await openRawDatabase();
   db.run(schemaSql);
+  for (const script of SLOT_SCRIPTS) db.run(SCRIPT_SQL[script]);
 });
 
 afterAll(() => {
@@ -155,10 +190,10 @@ function plan(sql: string, params: Params): string {
 }
 
 describe('SQL files', () => {
-  it('every file in queries/ is prepared by the store (clear.sql is run as a script)', () => {
+  it('every file in queries/ is prepared by the store or run as a script', () => {
     const dir = fileURLToPath(new URL('../../../src/core/store/queries/', import.meta.url));
     const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
-    expect(files.sort()).toEqual([...Object.keys(QUERY_SQL), ...Object.keys(SNAPSHOT_SQL), 'clear'].sort());
+    expect(files.sort()).toEqual([...Object.keys(QUERY_SQL), ...Object.keys(SNAPSHOT_SQL), ...Object.keys(SCRIPT_SQL)].sort());
   });
 
   // Executed in this order so that the writes find rows and the reads return some.
@@ -167,7 +202,10 @@ describe('SQL files', () => {
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
     'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
-    'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
+    'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
+    'insertSearchText3', 'searchTraceSpans', 'searchSpanSource', 'searchSpanLogs', 'searchMatches', 'searchSlotDocs',
+    'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'spanFacts',
+    'traceSpanFacts', 'deleteTraceSearchDocs', 'deleteSearchDoc', 'deleteTraceGenai', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
     'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
   ];
 
@@ -176,8 +214,8 @@ describe('SQL files', () => {
     try {
       expect([...query.parameterNames]).toEqual(GOLDEN[name].params);
       expect([...query.columnNames]).toEqual(GOLDEN[name].columns);
-      const rows = query.all(SAMPLE);
-      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace', 'listSessionTraces', 'listSessions', 'sessionFirstTrace', 'traceGenAiSpans', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts'].includes(name)) {
+      const rows = query.all(FILTER_SAMPLE);
+      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace', 'listSessionTraces', 'listSessions', 'sessionFirstTrace', 'traceGenAiSpans', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts', 'searchTraceSpans', 'searchSpanSource', 'searchSlotDocs', 'restoreTraceIds', 'filterTraceIds', 'spanFacts', 'traceSpanFacts', 'deleteTraceSearchDocs'].includes(name)) {
         expect(rows.length, `${name} returns the sample row`).toBe(1);
       }
       if (name === 'listTraces') {
@@ -195,6 +233,11 @@ describe('SQL files', () => {
       if (name === 'traceRefsGrouped') expect(rows).toEqual([[1, 1, 1], [1, 1, 1]]);
       if (name === 'oldestLogRefs') expect(rows).toEqual([[1, 1, 1]]);
       if (name === 'internedCounts') expect(rows).toEqual([[1, 1]]);
+      if (name === 'searchTraceSpans') expect(rows[0]).toEqual(['b'.repeat(16), 1]);
+      // Docid 1 was inserted into each of the four slots above: one match per slot.
+      if (name === 'searchMatches') expect(rows).toEqual(Array(4).fill([1, 'a'.repeat(32), 'b'.repeat(16)]));
+      if (name === 'filterTraceCount') expect(rows[0]).toEqual([1]);
+      if (name === 'spanFacts') expect(rows[0]).toEqual([0, 0, 32, 2 ** 26 * 11 + 3, 1, 0, 100_000_000]);
     } finally {
       query.free();
     }
@@ -213,16 +256,22 @@ describe('SQL files', () => {
     }
   });
 
-  it('clear.sql runs', () => {
-    db.run(clearSql);
+  it('clear.sql and the slot scripts run', () => {
+    db.run(SCRIPT_SQL.clear);
+    for (const script of SLOT_SCRIPTS) db.run(SCRIPT_SQL[script]);
     expect(db.exec('SELECT count(*) FROM store.spans')[0]!.values[0]![0]).toBe(0);
+    expect(db.exec('SELECT count(*) FROM search.search_docs')[0]!.values[0]![0]).toBe(0);
+    expect(db.exec("SELECT count(*) FROM search.search_fts_0 WHERE search_fts_0 MATCH 'hello'")[0]!.values[0]![0]).toBe(0);
   });
 
   it('schema.sql puts every table in the attached :memory: database', () => {
     const main = db.exec("SELECT name FROM main.sqlite_schema WHERE type = 'table'");
     expect(main).toEqual([]);
     const store = db.exec("SELECT name FROM store.sqlite_schema WHERE type = 'table' ORDER BY name")[0]!.values.flat();
-    expect(store).toEqual(['genai_names', 'logs', 'resources', 'scopes', 'span_details', 'spans', 'traces']);
+    expect(store).toEqual(['genai_names', 'logs', 'resources', 'scopes', 'span_details', 'spans', 'trace_genai', 'traces']);
+    const search = db.exec("SELECT name FROM search.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'search_fts_%' ORDER BY name")[0]!.values.flat();
+    expect(search).toEqual(['search_docs']);
+    expect(db.exec("SELECT count(*) FROM search.sqlite_schema WHERE name IN ('search_fts_0', 'search_fts_1', 'search_fts_2', 'search_fts_3')")[0]!.values[0]![0]).toBe(4);
     expect(db.exec('PRAGMA store.user_version')[0]!.values[0]![0]).toBe(STORE_SCHEMA_VERSION);
     expect(db.exec("SELECT file FROM pragma_database_list WHERE name = 'store'")[0]!.values[0]![0]).toBe('');
   });
@@ -279,6 +328,33 @@ describe('query plans', () => {
   it('traceGenAiSpans reads one trace by primary key', () => {
     const p = plan(QUERY_SQL.traceGenAiSpans, SAMPLE);
     expect(p).not.toMatch(/SCAN (store\.)?(spans|traces)\b(?! USING)/);
+  });
+});
+
+describe('search and filter query plans', () => {
+  it('filters walk the traces summary (newest first, no sort) and read error and badge lists from their indexes', () => {
+    const params = { ...traceFilterParams({ error: true, genaiKeys: [16], errorGenaiKeys: [16], hasGenai: true, traceIds: ['a'] }), limit: 10, offset: 0 };
+    const page = plan(QUERY_SQL.filterTraceIds, params);
+    expect(page).toContain('SCAN t USING INDEX traces_by_start');
+    expect(page).not.toContain('TEMP B-TREE');
+    expect(page).toContain('spans_errors');
+    expect(page).toContain('SEARCH g USING PRIMARY KEY (genai_key=?)');
+    expect(page).toContain('trace_genai_by_trace');
+    expect(page).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
+    expect(plan(QUERY_SQL.filterTraceCount, params)).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
+  });
+
+  it('searchMatches reads the full-text slots first, then one search_docs row per match', () => {
+    const p = plan(QUERY_SQL.searchMatches, FILTER_SAMPLE);
+    for (let i = 0; i < 4; i++) expect(p).toContain(`search_fts_${i} VIRTUAL TABLE INDEX 3`);
+    expect(p).toContain('SEARCH d USING INTEGER PRIMARY KEY');
+  });
+
+  it("a trace's documents and badge keys are found by trace, not by a scan", () => {
+    expect(plan(QUERY_SQL.searchTraceSpans, SAMPLE)).toContain('search_docs_by_span');
+    expect(plan(QUERY_SQL.deleteTraceSearchDocs, SAMPLE)).toContain('search_docs_by_span');
+    expect(plan(QUERY_SQL.deleteTraceGenai, SAMPLE)).toContain('trace_genai_by_trace');
+    expect(plan(QUERY_SQL.traceSpanFacts, SAMPLE)).not.toMatch(/SCAN (store\.)?(spans|traces)\b(?! USING)/);
   });
 });
 

@@ -158,7 +158,7 @@ describe('damaged snapshots are refused, never half-restored', () => {
       reasons.push((error as Error).message);
     }
     for (const r of reasons) expect(r).not.toContain('\n');
-    expect(reasons[2]).toBe('snapshot has schema version 99, this Trace Lens reads version 1');
+    expect(reasons[2]).toBe('snapshot has schema version 99, this Trace Lens reads version 2');
     // The store that made them is unaffected, and a fresh one opens fine.
     expect((await fresh()).stats().spanCount).toBe(0);
     expect(store.stats().spanCount).toBeGreaterThan(0);

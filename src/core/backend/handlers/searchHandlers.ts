@@ -1,16 +1,17 @@
 /**
- * Search requests of the back end: full-text search, the Traces view's filter, Find in a trace
- * (src/core/search). Placeholder until the search index lands: every query answers "not yet".
+ * Search requests of the back end: full-text search (Search Traces…), the Traces view's filter and
+ * Find in a trace, in the query language of src/core/search (parse → plan → store and usage cache).
+ * A query that does not parse is an answer (`ok: false` with the message and offset), never an
+ * error reply.
  */
-import type { BackendContext, HandlerGroup } from './context';
+import type { SearchEngine } from '../../search/searchEngine';
+import type { HandlerGroup } from './context';
 
-const NOT_YET = { ok: false as const, error: 'search is not available yet', offset: 0 };
-
-/** Handlers of `searchTraces`, `filterTraces` and `findInTrace`. */
-export function searchHandlers(_ctx: BackendContext): HandlerGroup<'searchTraces' | 'filterTraces' | 'findInTrace'> {
+/** Handlers of `searchTraces`, `filterTraces` and `findInTrace`, answered by `engine`. */
+export function searchHandlers(engine: SearchEngine): HandlerGroup<'searchTraces' | 'filterTraces' | 'findInTrace'> {
   return {
-    searchTraces: () => NOT_YET,
-    filterTraces: () => NOT_YET,
-    findInTrace: () => NOT_YET,
+    searchTraces: ({ query, limit }) => engine.search(query, limit),
+    filterTraces: ({ query, limit, offset, sessionId }) => engine.filter(query, limit, offset, sessionId),
+    findInTrace: ({ traceId, query }) => engine.find(traceId, query),
   };
 }

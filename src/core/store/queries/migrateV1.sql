@@ -1,0 +1,12 @@
+-- Brings a restored version-1 snapshot to version 2 (snapshot.ts): what schema.sql version 2 added
+-- to the store database, with the badge keys of the stored spans (one scan of spans, once).
+CREATE TABLE store.trace_genai (
+  genai_key INTEGER NOT NULL,
+  trace_id TEXT NOT NULL,
+  PRIMARY KEY (genai_key, trace_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX store.trace_genai_by_trace ON trace_genai (trace_id);
+CREATE INDEX store.spans_errors ON spans (trace_id) WHERE status_code = 2 OR has_exception = 1;
+INSERT INTO store.trace_genai (genai_key, trace_id)
+SELECT DISTINCT genai / 2, trace_id FROM store.spans WHERE genai IS NOT NULL;
+PRAGMA store.user_version = 2;

@@ -1,0 +1,2 @@
+-- Pages of the full-text index database (including free ones).
+PRAGMA search.page_count
