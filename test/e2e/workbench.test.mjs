@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EXTENSION_ID, extensionHostLogs, extensionOutputLogs, readText, repoRoot } from '../support/e2e/codeServer.mjs';
-import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, waitUntil } from '../support/e2e/workbench.mjs';
+import { EXTENSION_ID, extensionHostLogs, extensionOutputLogs, probeReceiver, readText, repoRoot } from '../support/e2e/codeServer.mjs';
+import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
 import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
@@ -161,6 +161,14 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
   after(async () => {
     const relevant = browserErrors.filter((e) => /trace.?lens|webview/i.test(e));
     if (relevant.length) console.log(`browser errors mentioning Trace Lens or webviews:\n  ${relevant.slice(0, 20).join('\n  ')}`);
+    if (page) {
+      // code-server keeps this page's extension host after the browser closes: free the port for the next e2e file.
+      if (!(await stopReceiver(page))) console.log('note: "Trace Lens: Stop Receiver" did not stop the receiver of this page');
+      await waitUntil(async () => (await probeReceiver(receiverPort)).detail === 'ECONNREFUSED', {
+        timeoutMs: 10_000,
+        message: `port ${receiverPort} is still served after "Stop Receiver"`,
+      }).catch((err) => console.log(`note: ${err.message} (another page's extension host may own it)`));
+    }
     await browser?.close();
   });
 
