@@ -5,15 +5,20 @@
  * source on better-sqlite3), so each run measures one engine.
  *
  * Modes (argv[2] is a JSON `StoreBenchCommand`):
- * - `ingest`: ingest `spans` spans of `profile` (protobuf), report spans/s and per-request time;
- *   then, when `search` is set, time a text search over the stored message content, the way the
- *   product would run it today without an index (a LIKE scan over `span_details.detail`), and with
- *   an FTS4 index (sql.js ships FTS4, not FTS5) built over the same rows.
+ * - `ingest`: ingest `spans` spans of `profile` (protobuf), report spans/s and per-request time
+ *   (`index: false`: with the store's full-text bookkeeping off, the yardstick of the indexing
+ *   cost on ingest); then, when `search` is set, time a text search over the stored message
+ *   content without an index (a LIKE scan over `span_details.detail`), with a bare FTS4 index
+ *   over the same rows (`fts`), and with the product's search: the background index built in
+ *   `INDEX_SLICE_MS` slices (time, CPU, bytes), then `searchTraces`, `filterTraces` and
+ *   `findInTrace` requests as the extension sends them.
+ * - `filter`: ingest `spans` small spans, then time the Traces view's `filterTraces` requests
+ *   (conditions without text: the summary table and its indexes, no full-text index needed).
  * - `skeletons`: ingest one 1,000-span and one 10,000-span trace and write the webview's initial
  *   `traceLoaded` message for each (as TracePanel sends it) to `outDir`, for bench/webviewBench.mjs.
  *
- * The text search reaches the store's database handle through a private field: the product has
- * no text search yet, and the benchmark shows what the obvious implementations cost.
+ * The LIKE and bare FTS4 figures reach the store's database handle through a private field: they
+ * show what the obvious implementations cost, next to the product's search.
  *
  * Prints `BENCH_RESULT <JSON>`.
  */
@@ -23,13 +28,46 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from 'sql.js';
 import { BackendService } from '../src/core/backend/backendService';
 import { TraceStore } from '../src/core/store/traceStore';
+import { INDEX_SLICE_MS } from '../src/core/search/indexScheduler';
 import { PayloadStream, SEARCH_NEEDLE, streamSpec, traceIds, type Profile } from './payloads';
 import { round, summarize, type Summary } from './stats';
 
 /** What to run. */
 export type StoreBenchCommand =
-  | { mode: 'ingest'; profile: Profile; spans: number; search: boolean; fts: boolean }
+  | { mode: 'ingest'; profile: Profile; spans: number; search: boolean; fts: boolean; /** default true */ index?: boolean }
+  | { mode: 'filter'; spans: number }
   | { mode: 'skeletons'; outDir: string };
+
+/** One timed search request (ms, `QUERY_RUNS` runs after `QUERY_WARMUPS`) and what it returned. */
+export interface TimedQuery {
+  query: string;
+  summary: Summary;
+  /** Hits (search), traces in all (filter) or spans (find). */
+  results: number;
+  truncated: boolean;
+}
+
+/** The product's search over the ingested spans. */
+export interface ProductSearch {
+  /** Background indexing of everything ingested, in `INDEX_SLICE_MS` slices: wall time, CPU per 1k spans, longest slice. */
+  buildMs: number;
+  buildCpuMsPer1kSpans: number;
+  maxSliceMs: number;
+  slices: number;
+  /** Full-text index bytes (the `search` database in use) per span, and the store's bytes per span with it. */
+  indexBytesPerSpan: number;
+  storedBytesPerSpanWithIndex: number;
+  queries: TimedQuery[];
+}
+
+/** Result of `filter`. */
+export interface StoreFilterResult {
+  engine: string;
+  spans: number;
+  traces: number;
+  spansPerSec: number;
+  queries: TimedQuery[];
+}
 
 /** Result of `ingest`. */
 export interface StoreIngestResult {
@@ -43,6 +81,8 @@ export interface StoreIngestResult {
   perRequest: Summary;
   storedBytesPerSpan: number;
   wireBytesPerSpan: number;
+  /** Full-text bookkeeping on at write time (the product) or off (the yardstick). */
+  index: boolean;
   search?: {
     /** LIKE '%needle%' over span_details.detail, first 50 matches (ms, 5 runs). */
     like: Summary;
@@ -51,6 +91,7 @@ export interface StoreIngestResult {
     fts?: Summary;
     ftsMatches?: number;
     ftsBuildMs?: number;
+    product?: ProductSearch;
   };
 }
 
@@ -58,10 +99,11 @@ const ROOT = path.join(__dirname, '..', '..');
 const ENGINE = path.basename(__filename).includes('better-sqlite3') ? 'better-sqlite3' : 'sqljs';
 const MAX_BODY_BYTES = 64 << 20;
 
-async function openService(): Promise<{ store: TraceStore; service: BackendService }> {
+async function openService(searchIndex = true): Promise<{ store: TraceStore; service: BackendService }> {
   const store = await TraceStore.open({
     locateFile: (file) => path.join(ROOT, 'node_modules', 'sql.js', 'dist', file),
     config: { maxSpans: 10_000_000, maxMegabytes: 1800 },
+    searchIndex,
   });
   const service = new BackendService(store, () => undefined);
   return { store, service };
@@ -78,8 +120,84 @@ function timeRuns(runs: number, fn: () => number): { summary: Summary; result: n
   return { summary: summarize(times), result };
 }
 
+/** Runs of each timed search request, after warm-ups (the usage cache then holds the rows' cost, as in the product). */
+const QUERY_RUNS = 15;
+const QUERY_WARMUPS = 3;
+
+async function timeQuery(query: string, run: () => Promise<{ results: number; truncated: boolean }>): Promise<TimedQuery> {
+  let last = { results: 0, truncated: false };
+  for (let i = 0; i < QUERY_WARMUPS; i++) last = await run();
+  const times: number[] = [];
+  for (let i = 0; i < QUERY_RUNS; i++) {
+    const t = performance.now();
+    last = await run();
+    times.push(performance.now() - t);
+  }
+  return { query, summary: summarize(times), ...last };
+}
+
+function searchQuery(service: BackendService, query: string): Promise<TimedQuery> {
+  return timeQuery(query, async () => {
+    const r = await service.handlers.searchTraces({ query, limit: 50 });
+    if (!r.ok) throw new Error(`${query}: ${r.error}`);
+    return { results: r.hits.length, truncated: r.truncated };
+  });
+}
+
+function filterQuery(service: BackendService, query: string): Promise<TimedQuery> {
+  return timeQuery(query, async () => {
+    const r = await service.handlers.filterTraces({ query, limit: 50, offset: 0 });
+    if (!r.ok) throw new Error(`${query}: ${r.error}`);
+    return { results: r.total, truncated: false };
+  });
+}
+
+/** Builds the product's full-text index (background slices, run back to back) and times its requests. */
+async function productSearch(store: TraceStore, service: BackendService): Promise<ProductSearch> {
+  service.indexer.dispose(); // the slices below are the same work, timed
+  const before = store.stats();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let slices = 0;
+  let maxSliceMs = 0;
+  while (store.searchHasWork) {
+    const t = performance.now();
+    store.indexSlice(INDEX_SLICE_MS);
+    maxSliceMs = Math.max(maxSliceMs, performance.now() - t);
+    slices++;
+  }
+  const buildMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const status = store.searchStatus();
+  const spans = before.spanCount;
+  const queries: TimedQuery[] = [];
+  for (const q of [`"${SEARCH_NEEDLE}"`, 'tick', 'weather', 'weather forecast', `model:gpt-4o-mini "${SEARCH_NEEDLE}"`, 'error weather', `-weather "${SEARCH_NEEDLE}"`]) {
+    queries.push(await searchQuery(service, q));
+  }
+  queries.push({ ...(await filterQuery(service, `"${SEARCH_NEEDLE}"`)), query: `filter: "${SEARCH_NEEDLE}"` });
+  const [first] = await service.handlers.listTraces({ limit: 1, offset: 0 });
+  if (first) {
+    const find = await timeQuery(`find in a ${first.spanCount}-span trace: weather`, async () => {
+      const r = await service.handlers.findInTrace({ traceId: first.traceId, query: 'weather' });
+      if (!r.ok) throw new Error(r.error);
+      return { results: r.spanIds.length, truncated: r.truncated };
+    });
+    queries.push(find);
+  }
+  return {
+    buildMs: Math.round(buildMs),
+    buildCpuMsPer1kSpans: round(((cpu.user + cpu.system) / 1000 / spans) * 1000),
+    maxSliceMs: round(maxSliceMs),
+    slices,
+    indexBytesPerSpan: Math.round(status.indexBytes / spans),
+    storedBytesPerSpanWithIndex: Math.round(store.usedBytes() / spans),
+    queries,
+  };
+}
+
 async function ingest(cmd: Extract<StoreBenchCommand, { mode: 'ingest' }>): Promise<StoreIngestResult> {
-  const { store, service } = await openService();
+  const index = cmd.index ?? true;
+  const { store, service } = await openService(index);
   const stream = new PayloadStream(streamSpec(cmd.profile, cmd.spans));
   const bodies: Uint8Array[] = [];
   while (stream.hasNext) bodies.push(stream.nextRequest('protobuf').body);
@@ -105,6 +223,7 @@ async function ingest(cmd: Extract<StoreBenchCommand, { mode: 'ingest' }>): Prom
     perRequest: summarize(perRequest),
     storedBytesPerSpan: Math.round(stats.storeBytes / stats.spanCount),
     wireBytesPerSpan: Math.round(wireBytes / stats.spanCount),
+    index,
   };
   if (cmd.search) {
     const db = (store as unknown as { db: Database }).db;
@@ -132,10 +251,33 @@ async function ingest(cmd: Extract<StoreBenchCommand, { mode: 'ingest' }>): Prom
         return n;
       });
       match.free();
+      db.run('DROP TABLE store.span_text');
       Object.assign(result.search, { fts: ftsRun.summary, ftsMatches: ftsRun.result, ftsBuildMs: Math.round(buildMs) });
     }
+    // The product's search (sql.js only: the yardstick measures ingest, not FTS4).
+    if (index && ENGINE === 'sqljs') result.search.product = await productSearch(store, service);
   }
   return result;
+}
+
+async function filter(cmd: Extract<StoreBenchCommand, { mode: 'filter' }>): Promise<StoreFilterResult> {
+  const { store, service } = await openService();
+  service.indexer.dispose(); // these conditions need no full-text index
+  const stream = new PayloadStream(streamSpec('small', cmd.spans));
+  const t0 = performance.now();
+  while (stream.hasNext) {
+    const r = await service.ingest({ signal: 'traces', format: 'protobuf', encoding: 'identity', body: stream.nextRequest('protobuf').body, maxBodyBytes: MAX_BODY_BYTES });
+    if (r.status !== 'ok' || r.rejected > 0) throw new Error(`ingest: ${JSON.stringify(r)}`);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const stats = store.stats();
+  const [newest] = await service.handlers.listTraces({ limit: 1, offset: 0 });
+  const queries: TimedQuery[] = [];
+  // Trace-level (summary table), the error index, badge keys (trace_genai), and combinations.
+  for (const q of ['error', 'service:bench', 'duration>1ms', 'last:15m', `trace:${newest?.traceId.slice(0, 6) ?? 'ab'}`, 'model:gpt-4o-mini', 'error model:gpt-4o', 'kind:llm duration>1ms', 'session:none error']) {
+    queries.push(await filterQuery(service, q));
+  }
+  return { engine: ENGINE, spans: stats.spanCount, traces: stats.traceCount, spansPerSec: Math.round(stats.spanCount / seconds), queries };
 }
 
 async function skeletons(cmd: Extract<StoreBenchCommand, { mode: 'skeletons' }>): Promise<Record<string, { file: string; bytes: number; stringifyMs: number }>> {
@@ -165,7 +307,7 @@ async function skeletons(cmd: Extract<StoreBenchCommand, { mode: 'skeletons' }>)
 
 async function main(): Promise<void> {
   const cmd = JSON.parse(process.argv[2]!) as StoreBenchCommand;
-  const result = cmd.mode === 'ingest' ? await ingest(cmd) : await skeletons(cmd);
+  const result = cmd.mode === 'ingest' ? await ingest(cmd) : cmd.mode === 'filter' ? await filter(cmd) : await skeletons(cmd);
   // Exit at once: the ingest service's change notices are timers that would outlive the store.
   process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 }

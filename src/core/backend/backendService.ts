@@ -60,7 +60,7 @@ export class BackendService {
     this.indexer = new IndexScheduler(store, (ids) => feed.removedTraces(ids), (message) => emit({ type: 'log', level: 'warn', message }));
     const queries = storeHandlers(ctx);
     const ingestHandlers = this.ingester.handlers();
-    this.handlers = {
+    const handlers: RequestHandlers<BackendRequests> = {
       ...ingestHandlers,
       // Indexing pauses while ingest requests run (src/core/search/indexScheduler.ts).
       ingest: (params) => this.ingest(params),
@@ -76,6 +76,8 @@ export class BackendService {
       ...persistenceHandlers(ctx),
       ...searchHandlers(this.search),
     };
+    // Any request postpones background indexing (the back end is not idle).
+    this.handlers = withActivity(handlers, () => this.indexer.noteActivity());
     // A restored snapshot leaves every trace to index.
     this.indexer.kick();
   }
@@ -99,4 +101,16 @@ export class BackendService {
       this.indexer.ingestEnded();
     }
   }
+}
+
+/** `handlers` with `onRequest` called as each request arrives. */
+function withActivity(handlers: RequestHandlers<BackendRequests>, onRequest: () => void): RequestHandlers<BackendRequests> {
+  const wrapped: Record<string, (params: unknown) => unknown> = {};
+  for (const [name, handler] of Object.entries(handlers) as [string, (params: unknown) => unknown][]) {
+    wrapped[name] = (params) => {
+      onRequest();
+      return handler(params);
+    };
+  }
+  return wrapped as RequestHandlers<BackendRequests>;
 }

@@ -51,6 +51,9 @@ import { buildSnippet, ftsAllExpression, ftsAnyExpression, ftsAtom, hasTerm, sea
  */
 export const MAX_TEXT_MATCH_ROWS = 50_000;
 
+/** Traces read per full-text step that asks for traces only (a word anywhere in the trace, an excluded word). */
+export const MAX_TEXT_TRACES = 100_000;
+
 /** Most hits one `searchTraces` returns. */
 export const MAX_SEARCH_HITS = 1_000;
 
@@ -83,9 +86,13 @@ interface Candidates {
   traces: Set<TraceId> | null;
   /** None of these. */
   exclude: Set<TraceId>;
-  /** Spans that matched, by trace (text words or the span-level conditions with text/attr). */
-  spans: Map<TraceId, Set<SpanId>>;
-  /** A step read `MAX_TEXT_MATCH_ROWS` documents: older matches may be missing. */
+  /**
+   * Spans that matched, by trace, when the index was asked for spans (span-level conditions with
+   * text or `attr:`); `null` when it was asked for traces only (words anywhere in the trace): the
+   * spans of the traces shown are then read for those traces alone.
+   */
+  spans: Map<TraceId, Set<SpanId>> | null;
+  /** A step reached its bound (`MAX_TEXT_MATCH_ROWS` documents or `MAX_TEXT_TRACES` traces): older matches may be missing. */
   truncated: boolean;
 }
 
@@ -160,10 +167,21 @@ export class SearchEngine {
     }
     const summaries = this.usage.withUsage(ids.map((id) => this.store.traceSummary(id)).filter((s): s is TraceSummary => s !== null));
     const predicate = plan.hasSpanConditions && !plan.span && plan.positive.length === 0 ? spanConditions(parsed.query, ctx) : null;
+    let spans = cands.spans;
+    if (!spans && plan.positive.length > 0 && ids.length > 0) {
+      // Words anywhere: the spans of the traces shown that contain any of them.
+      spans = new Map();
+      const { rows } = this.store.searchMatches(ftsAnyExpression(plan.positive), ids, MAX_TEXT_MATCH_ROWS);
+      for (const row of rows) {
+        let set = spans.get(row.traceId);
+        if (!set) spans.set(row.traceId, (set = new Set()));
+        set.add(row.spanId);
+      }
+    }
     const hits: TraceSearchHit[] = [];
     for (const summary of summaries) {
       await clock.tick();
-      hits.push(this.hit(summary, plan, cands, predicate));
+      hits.push(this.hit(summary, plan, spans, predicate));
     }
     return done(hits, truncated);
   }
@@ -252,38 +270,34 @@ export class SearchEngine {
 
   /** The full-text steps of a trace plan (module comment). */
   private async candidates(plan: TracePlan, clock: Clock): Promise<Candidates> {
-    const c: Candidates = { traces: null, exclude: new Set(), spans: new Map(), truncated: false };
-    const addSpan = (traceId: TraceId, spanId: SpanId) => {
-      let set = c.spans.get(traceId);
-      if (!set) c.spans.set(traceId, (set = new Set()));
-      set.add(spanId);
-    };
+    const c: Candidates = { traces: null, exclude: new Set(), spans: null, truncated: false };
     if (plan.span) {
-      // Words and span-level conditions together on one span: the index's candidates, each checked.
-      const terms = [...plan.positive, ...plan.span.attrs.flatMap((a) => a.prefilter)];
-      const { rows, truncated } = this.store.searchMatches(ftsAllExpression(terms), null, MAX_TEXT_MATCH_ROWS);
+      // Words and span-level conditions together on one span: the index's candidates, with error
+      // and badge checked in SQL and `attr:` on each candidate's attributes.
+      const p = plan.span;
+      const terms = [...plan.positive, ...p.attrs.flatMap((a) => a.prefilter)];
+      const keys = p.genaiKeys ? [...p.genaiKeys] : null;
+      const { rows, truncated } = this.store.searchSpanMatches(ftsAllExpression(terms), null, p.error, keys, MAX_TEXT_MATCH_ROWS);
       c.truncated ||= truncated;
-      const traces = new Set<TraceId>();
+      c.traces = new Set();
+      c.spans = new Map();
       for (const row of rows) {
-        await clock.tick();
-        if (this.spanSatisfies(row.traceId, row.spanId, plan.span)) {
-          traces.add(row.traceId);
-          addSpan(row.traceId, row.spanId);
+        if (p.attrs.length > 0) {
+          await clock.tick();
+          if (!attributesMatch(this.store.spanAttributes(row.traceId, row.spanId) ?? {}, p.attrs)) continue;
         }
+        c.traces.add(row.traceId);
+        let set = c.spans.get(row.traceId);
+        if (!set) c.spans.set(row.traceId, (set = new Set()));
+        set.add(row.spanId);
       }
-      c.traces = traces;
     } else {
-      // Each word anywhere in the trace: narrow word by word.
+      // Each word anywhere in the trace: narrow word by word, traces only.
       for (const term of termOrder(plan.positive)) {
         await clock.tick();
-        const { rows, truncated } = this.store.searchMatches(ftsAtom(term), c.traces ? [...c.traces] : null, MAX_TEXT_MATCH_ROWS);
-        c.truncated ||= truncated;
-        const found = new Set<TraceId>();
-        for (const row of rows) {
-          found.add(row.traceId);
-          addSpan(row.traceId, row.spanId);
-        }
-        c.traces = intersect(c.traces, found);
+        const found = this.store.searchMatchTraces(ftsAtom(term), c.traces ? [...c.traces] : null, MAX_TEXT_TRACES);
+        c.truncated ||= found.truncated;
+        c.traces = intersect(c.traces, new Set(found.traceIds));
         if (c.traces.size === 0) break;
       }
     }
@@ -292,19 +306,17 @@ export class SearchEngine {
       await clock.tick();
       c.traces = intersect(c.traces, this.tracesWithUser(user, c.traces, c));
     }
-    if (c.traces) for (const id of [...c.spans.keys()]) if (!c.traces.has(id)) c.spans.delete(id);
     for (const term of plan.negative) {
       if (c.traces?.size === 0) break;
       await clock.tick();
-      const { rows, truncated } = this.store.searchMatches(ftsAtom(term), c.traces ? [...c.traces] : null, MAX_TEXT_MATCH_ROWS);
-      c.truncated ||= truncated;
-      for (const row of rows) {
-        if (c.traces) {
-          c.traces.delete(row.traceId);
-          c.spans.delete(row.traceId);
-        } else c.exclude.add(row.traceId);
+      const found = this.store.searchMatchTraces(ftsAtom(term), c.traces ? [...c.traces] : null, MAX_TEXT_TRACES);
+      c.truncated ||= found.truncated;
+      for (const id of found.traceIds) {
+        if (c.traces) c.traces.delete(id);
+        else c.exclude.add(id);
       }
     }
+    if (c.traces && c.spans) for (const id of [...c.spans.keys()]) if (!c.traces.has(id)) c.spans.delete(id);
     return c;
   }
 
@@ -328,19 +340,6 @@ export class SearchEngine {
       if (hasUser(this.store.spanAttributes(row.traceId, row.spanId), user)) out.add(row.traceId);
     }
     return out;
-  }
-
-  /** `true` when a stored span satisfies the span-level conditions. */
-  private spanSatisfies(traceId: TraceId, spanId: SpanId, p: SpanPredicate): boolean {
-    if (p.error || p.genaiKeys !== null) {
-      const facts = this.store.spanFacts(traceId, spanId);
-      if (!facts || (p.error && !facts.error) || !badgeMatches(facts.genai, p.genaiKeys)) return false;
-    }
-    if (p.attrs.length > 0) {
-      const attributes = this.store.spanAttributes(traceId, spanId);
-      if (!attributes || !attributesMatch(attributes, p.attrs)) return false;
-    }
-    return true;
   }
 
   /**
@@ -369,11 +368,11 @@ export class SearchEngine {
   }
 
   /** One hit: its matching spans (count, earliest) and the snippet of the first text match. */
-  private hit(summary: TraceSummary, plan: TracePlan, c: Candidates, predicate: SpanPredicate | null): TraceSearchHit {
+  private hit(summary: TraceSummary, plan: TracePlan, spans: ReadonlyMap<TraceId, ReadonlySet<SpanId>> | null, predicate: SpanPredicate | null): TraceSearchHit {
     const traceId = summary.traceId;
     let matched: ReadonlySet<SpanId> | undefined;
     let facts: SpanFacts[] | undefined;
-    if (plan.positive.length > 0 || plan.span) matched = c.spans.get(traceId);
+    if (plan.positive.length > 0 || plan.span) matched = spans?.get(traceId);
     else if (predicate) {
       facts = this.store.traceSpanFacts(traceId);
       matched = new Set(facts.filter((f) => (!predicate.error || f.error) && badgeMatches(f.genai, predicate.genaiKeys)).map((f) => f.spanId));
@@ -409,7 +408,7 @@ export class SearchEngine {
 
   /** `true` when a span of the trace (indexed or not) carries the user id. */
   private traceHasUser(traceId: TraceId, user: string): boolean {
-    const c: Candidates = { traces: null, exclude: new Set(), spans: new Map(), truncated: false };
+    const c: Candidates = { traces: null, exclude: new Set(), spans: null, truncated: false };
     if (this.tracesWithUser(user, new Set([traceId]), c).size > 0) return true;
     return this.store.unindexedSpans(traceId).some((spanId) => hasUser(this.store.spanAttributes(traceId, spanId), user));
   }

@@ -126,50 +126,84 @@ export const SNIPPET_CONTEXT_CHARS = 60;
 /** Longest snippet (characters, markers and ellipses excluded). */
 export const SNIPPET_MAX_CHARS = 200;
 
+/** Tokens of a text read as far as needed (snippets usually stop near the start of a long text). */
+class LazyTokens {
+  private readonly re = new RegExp(TOKEN_RUN.source, 'gu');
+  private readonly list: TextToken[] = [];
+  private done = false;
+  constructor(private readonly text: string) {}
+  /** Token `i`, or `undefined` past the end. */
+  at(i: number): TextToken | undefined {
+    while (this.list.length <= i && !this.done) {
+      const m = this.re.exec(this.text);
+      if (m === null) this.done = true;
+      else {
+        const token = foldToken(m[0]);
+        if (token !== '') this.list.push({ token, start: m.index, end: m.index + m[0].length });
+      }
+    }
+    return this.list[i];
+  }
+}
+
+/** `true` when `term` occurs at token `at`. */
+function lazyTermAt(tokens: LazyTokens, at: number, term: TokenTerm): boolean {
+  const n = term.tokens.length;
+  for (let i = 0; i < n; i++) {
+    const have = tokens.at(at + i)?.token;
+    if (have === undefined) return false;
+    const want = term.tokens[i]!;
+    if (i === n - 1 && term.prefix ? !have.startsWith(want) : have !== want) return false;
+  }
+  return n > 0;
+}
+
 /**
  * A short excerpt of `text` around the first occurrence of any of `terms`: about
  * `SNIPPET_CONTEXT_CHARS` characters on each side, cut at token boundaries, whitespace runs
  * collapsed to one space, `…` where text was cut, and every occurrence of a term inside the excerpt
  * between `SNIPPET_MATCH_START` and `SNIPPET_MATCH_END` (src/model/search.ts). `null` when no term
  * occurs. Control characters of the text (including the markers themselves) become spaces, so the
- * markers in the result are always ours.
+ * markers in the result are always ours. Reads the text only up to the end of the excerpt.
  */
 export function buildSnippet(text: string, terms: readonly TokenTerm[]): string | null {
-  const tokens = textTokens(text);
+  const tokens = new LazyTokens(text);
   let first = -1;
   let firstTerm: TokenTerm | undefined;
-  for (const term of terms) {
-    const at = findTerm(tokens, term);
-    if (at >= 0 && (first < 0 || at < first)) {
-      first = at;
-      firstTerm = term;
+  for (let i = 0; first < 0 && tokens.at(i) !== undefined; i++) {
+    for (const term of terms) {
+      if (lazyTermAt(tokens, i, term)) {
+        first = i;
+        firstTerm = term;
+        break;
+      }
     }
   }
   if (first < 0 || !firstTerm) return null;
-  const matchStart = tokens[first]!.start;
-  const matchEnd = tokens[first + firstTerm.tokens.length - 1]!.end;
+  const matchStart = tokens.at(first)!.start;
+  const matchEnd = tokens.at(first + firstTerm.tokens.length - 1)!.end;
   // Window: context around the match, starting at a token and ending after one.
   let from = Math.max(0, matchStart - SNIPPET_CONTEXT_CHARS);
   let to = Math.min(text.length, matchEnd + SNIPPET_CONTEXT_CHARS);
+  let startToken = first;
   if (from > 0) {
-    const next = tokens.find((t) => t.start >= from);
-    from = next ? Math.min(next.start, matchStart) : matchStart;
-  }
+    while (startToken > 0 && tokens.at(startToken - 1)!.start >= from) startToken--;
+    from = tokens.at(startToken)!.start;
+  } else startToken = 0;
   if (to < text.length) {
     let last = matchEnd;
-    for (const t of tokens) if (t.end <= to && t.end > last) last = t.end;
+    for (let i = first; tokens.at(i) !== undefined && tokens.at(i)!.end <= to; i++) last = Math.max(last, tokens.at(i)!.end);
     to = last;
   }
   if (to - from > SNIPPET_MAX_CHARS) to = Math.max(matchEnd, from + SNIPPET_MAX_CHARS);
   // Highlight every occurrence of a term inside the window.
   const marks: Array<[number, number]> = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.start < from) continue;
+  for (let i = startToken; tokens.at(i) !== undefined; i++) {
+    const t = tokens.at(i)!;
     if (t.end > to) break;
     for (const term of terms) {
-      if (termAt(tokens, i, term)) {
-        const end = tokens[i + term.tokens.length - 1]!.end;
+      if (lazyTermAt(tokens, i, term)) {
+        const end = tokens.at(i + term.tokens.length - 1)!.end;
         if (end <= to) marks.push([t.start, end]);
         break;
       }

@@ -76,6 +76,13 @@ import searchTraceSpansSql from './queries/searchTraceSpans.sql';
 import searchSpanSourceSql from './queries/searchSpanSource.sql';
 import searchSpanLogsSql from './queries/searchSpanLogs.sql';
 import searchMatchesSql from './queries/searchMatches.sql';
+import searchMatchTracesSql from './queries/searchMatchTraces.sql';
+import mergeSearchSlot0Sql from './queries/mergeSearchSlot0.sql';
+import mergeSearchSlot1Sql from './queries/mergeSearchSlot1.sql';
+import mergeSearchSlot2Sql from './queries/mergeSearchSlot2.sql';
+import mergeSearchSlot3Sql from './queries/mergeSearchSlot3.sql';
+import totalChangesSql from './queries/totalChanges.sql';
+import searchSpanMatchesSql from './queries/searchSpanMatches.sql';
 import searchSlotDocsSql from './queries/searchSlotDocs.sql';
 import searchPageCountSql from './queries/searchPageCount.sql';
 import searchFreelistCountSql from './queries/searchFreelistCount.sql';
@@ -158,6 +165,13 @@ export const QUERY_SQL = {
   searchSpanSource: searchSpanSourceSql,
   searchSpanLogs: searchSpanLogsSql,
   searchMatches: searchMatchesSql,
+  searchMatchTraces: searchMatchTracesSql,
+  mergeSearchSlot0: mergeSearchSlot0Sql,
+  mergeSearchSlot1: mergeSearchSlot1Sql,
+  mergeSearchSlot2: mergeSearchSlot2Sql,
+  mergeSearchSlot3: mergeSearchSlot3Sql,
+  totalChanges: totalChangesSql,
+  searchSpanMatches: searchSpanMatchesSql,
   searchSlotDocs: searchSlotDocsSql,
   searchPageCount: searchPageCountSql,
   searchFreelistCount: searchFreelistCountSql,

@@ -83,6 +83,11 @@ export interface TraceStoreOptions {
    * searchIndex.ts). Tests set it small to watch slots turn over.
    */
   searchMinSlotDocs?: number;
+  /**
+   * `false`: writes do not tell the full-text index anything (nothing pending, no badge keys for
+   * filters). Only the benchmark's yardstick of ingest without search uses it; default `true`.
+   */
+  searchIndex?: boolean;
 }
 
 /**
@@ -107,7 +112,7 @@ export class TraceStore {
   private readonly snapshots: SnapshotWriter;
   private readonly search: SearchIndex;
 
-  private constructor(SQL: SqlJsStatic, db: Database, config: StoreConfig, searchMinSlotDocs?: number) {
+  private constructor(SQL: SqlJsStatic, db: Database, config: StoreConfig, searchMinSlotDocs?: number, searchIndex = true) {
     this.db = db;
     this.q = prepareQueries(db);
     this.summaryCols = readColumns(this.q);
@@ -124,7 +129,7 @@ export class TraceStore {
     this.retention.onTraceRemoved = (traceId) => this.search.traceRemoved(traceId);
     this.retention.extraUsedBytes = () => this.search.usedBytes();
     this.writes = new WritePath(sql, this.interning, this.counters, this.code, this.retention, this.genai);
-    this.writes.search = this.search;
+    if (searchIndex) this.writes.search = this.search;
     this.snapshots = new SnapshotWriter(SQL);
   }
 
@@ -147,7 +152,7 @@ export class TraceStore {
       db.run(schemaSql);
       for (const script of SEARCH_SLOT_SCRIPTS) db.run(SCRIPT_SQL[script]);
       if (options.snapshot) restoreSnapshot(SQL, db, options.snapshot);
-      const store = new TraceStore(SQL, db, config, options.searchMinSlotDocs);
+      const store = new TraceStore(SQL, db, config, options.searchMinSlotDocs, options.searchIndex ?? true);
       store.genai.annotator = options.annotator;
       store.retention.log = options.log;
       if (options.snapshot) {
@@ -531,6 +536,30 @@ export class TraceStore {
     const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
     if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { rows: [], truncated: false };
     return this.search.matches(match, traceIds, l);
+  }
+
+  /**
+   * `searchMatches` for spans that also satisfy span-level conditions, checked in SQL: `error`
+   * (error status or an exception event) and `genaiKeys` (badge key, codec.ts `genaiKeyOf`, in the
+   * list; `null`: any).
+   */
+  searchSpanMatches(match: string, traceIds: readonly TraceId[] | null, error: boolean, genaiKeys: readonly number[] | null, limit: number): { rows: SearchMatchRow[]; truncated: boolean } {
+    this.assertOpen();
+    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
+    if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { rows: [], truncated: false };
+    return this.search.spanMatches(match, traceIds, error, genaiKeys, l);
+  }
+
+  /**
+   * The distinct traces having a span whose document matches the FTS4 expression (only among
+   * `traceIds` when given), at most `limit` (capped at `MAX_QUERY_LIMIT` × 10). Cheaper than
+   * `searchMatches` for common words: only traces come back.
+   */
+  searchMatchTraces(match: string, traceIds: readonly TraceId[] | null, limit: number): { traceIds: TraceId[]; truncated: boolean } {
+    this.assertOpen();
+    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
+    if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { traceIds: [], truncated: false };
+    return this.search.matchTraces(match, traceIds, l);
   }
 
   /** Spans of a trace without an up-to-date document (not indexed yet, or changed since): Find scans them directly. */

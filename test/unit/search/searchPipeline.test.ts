@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndexStatus } from '../../../src/model/search';
-import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
+import { startPipeline, type Pipeline } from '../../support/pipeline';
 
 let p: Pipeline;
 
@@ -67,12 +67,18 @@ async function status(): Promise<IndexStatus> {
   return r.index;
 }
 
-/** Waits until the background indexer has caught up. */
+/**
+ * Waits until the background indexer has caught up, asking every 250 ms: any request postpones
+ * indexing by 50 ms (it runs only when the back end is idle), so polling faster would starve it.
+ */
 async function indexed(): Promise<IndexStatus> {
-  return eventually(async () => {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     const s = await status();
-    return s.pendingSpans === 0 ? s : undefined;
-  }, 60_000);
+    if (s.pendingSpans === 0) return s;
+    if (Date.now() > deadline) throw new Error(`index still ${s.pendingSpans} spans behind`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Three small agent traces: the first's tool result holds the phrase; one trace fails. */

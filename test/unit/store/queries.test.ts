@@ -101,6 +101,13 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   searchSpanSource: { params: ['trace_id', 'span_id'], columns: ['name', 'detail'] },
   searchSpanLogs: { params: ['trace_id', 'span_id'], columns: ['event_name', 'detail'] },
   searchMatches: { params: ['match', 'traces', 'limit'], columns: ['docid', 'trace_id', 'span_id'] },
+  searchMatchTraces: { params: ['match', 'traces', 'limit'], columns: ['trace_id'] },
+  searchSpanMatches: { params: ['match', 'traces', 'error', 'genai_keys', 'limit'], columns: ['docid', 'trace_id', 'span_id'] },
+  mergeSearchSlot0: { params: ['command'], columns: [] },
+  mergeSearchSlot1: { params: ['command'], columns: [] },
+  mergeSearchSlot2: { params: ['command'], columns: [] },
+  mergeSearchSlot3: { params: ['command'], columns: [] },
+  totalChanges: { params: [], columns: ['total_changes'] },
   searchSlotDocs: { params: ['first', 'last', 'limit'], columns: ['docid', 'trace_id', 'span_id'] },
   searchPageCount: { params: [], columns: ['page_count'] },
   searchFreelistCount: { params: [], columns: ['freelist_count'] },
@@ -162,6 +169,7 @@ const SAMPLE: Params = {
   match: '"hello"',
   first: 1,
   last: 10,
+  command: 'merge=16,4',
 };
 
 /** SAMPLE with the filter parameters (no filter, except the sample's session). */
@@ -203,7 +211,8 @@ describe('SQL files', () => {
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
     'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
-    'insertSearchText3', 'searchTraceSpans', 'searchSpanSource', 'searchSpanLogs', 'searchMatches', 'searchSlotDocs',
+    'insertSearchText3', 'searchTraceSpans', 'searchSpanSource', 'searchSpanLogs', 'searchMatches', 'searchMatchTraces', 'searchSpanMatches',
+    'mergeSearchSlot0', 'mergeSearchSlot1', 'mergeSearchSlot2', 'mergeSearchSlot3', 'totalChanges', 'searchSlotDocs',
     'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'spanFacts',
     'traceSpanFacts', 'deleteTraceSearchDocs', 'deleteSearchDoc', 'deleteTraceGenai', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
     'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
@@ -237,6 +246,8 @@ describe('SQL files', () => {
       // Docid 1 was inserted into each of the four slots above: one match per slot.
       if (name === 'searchMatches') expect(rows).toEqual(Array(4).fill([1, 'a'.repeat(32), 'b'.repeat(16)]));
       if (name === 'filterTraceCount') expect(rows[0]).toEqual([1]);
+      if (name === 'searchMatchTraces') expect(rows).toEqual([['a'.repeat(32)]]);
+      if (name === 'searchSpanMatches') expect(rows.length).toBe(4); // docid 1 in each slot, on the sample span
       if (name === 'spanFacts') expect(rows[0]).toEqual([0, 0, 32, 2 ** 26 * 11 + 3, 1, 0, 100_000_000]);
     } finally {
       query.free();
@@ -344,10 +355,13 @@ describe('search and filter query plans', () => {
     expect(plan(QUERY_SQL.filterTraceCount, params)).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
   });
 
-  it('searchMatches reads the full-text slots first, then one search_docs row per match', () => {
-    const p = plan(QUERY_SQL.searchMatches, FILTER_SAMPLE);
-    for (let i = 0; i < 4; i++) expect(p).toContain(`search_fts_${i} VIRTUAL TABLE INDEX 3`);
-    expect(p).toContain('SEARCH d USING INTEGER PRIMARY KEY');
+  it('the full-text queries read the slots first, then one search_docs row (and span) per match', () => {
+    for (const name of ['searchMatches', 'searchMatchTraces', 'searchSpanMatches'] as const) {
+      const p = plan(QUERY_SQL[name], FILTER_SAMPLE);
+      for (let i = 0; i < 4; i++) expect(p, name).toContain(`search_fts_${i} VIRTUAL TABLE INDEX 3`);
+      expect(p, name).toContain('SEARCH d USING INTEGER PRIMARY KEY');
+    }
+    expect(plan(QUERY_SQL.searchSpanMatches, FILTER_SAMPLE)).toContain('SEARCH s USING PRIMARY KEY (trace_id=? AND span_id=?)');
   });
 
   it("a trace's documents and badge keys are found by trace, not by a scan", () => {
