@@ -211,7 +211,8 @@ export class SearchEngine {
       ids = all.slice(o, o + l);
     } else {
       ids = this.store.filterTraceIds(filter, l, o);
-      total = this.store.filterTraceCount(filter);
+      // A short page is the last one: the total is known without counting (one scan, not two).
+      total = ids.length < l && (ids.length > 0 || o === 0) ? o + ids.length : this.store.filterTraceCount(filter);
     }
     const summaries = ids.map((id) => this.store.traceSummary(id)).filter((s): s is TraceSummary => s !== null);
     return done(this.usage.withUsage(summaries), total);

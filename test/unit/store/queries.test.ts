@@ -321,7 +321,8 @@ describe('search and filter query plans', () => {
     const page = plan(QUERY_SQL.filterTraceIds, params);
     expect(page).toContain('SCAN t USING INDEX traces_by_start');
     expect(page).not.toContain('TEMP B-TREE');
-    expect(page).toContain('spans_errors');
+    expect(page).toContain('SCAN s USING COVERING INDEX spans_errors');
+    expect(page).toContain('SCAN s USING COVERING INDEX spans_exceptions');
     expect(page).toContain('SEARCH g USING PRIMARY KEY (genai_key=?)');
     expect(page).toContain('trace_genai_by_trace');
     expect(page).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);

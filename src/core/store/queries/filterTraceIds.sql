@@ -6,13 +6,15 @@
 --   :min/max_duration_ns   inclusive bounds of max(end - start, 0), or NULL
 --   :since_ns              earliest start (decimal string), or NULL (last:)
 --   :trace_prefix(_end)    trace id range (codec.ts prefixUpperBound), or NULL (trace:)
---   :error                 1: an error span (status error, or an exception event: spans_errors)
+--   :error                 1: an error span: error_count > 0, or an exception on a span whose status
+--                          is not error (spans_exceptions)
 --   :genai_keys            JSON array of trace_genai keys (model:, tool:, agent:, kind:), or NULL
 --   :error_genai_keys      the same keys, on an error span (error together with a badge condition)
 --   :has_genai             1: the trace has a GenAI span (cost>, tokens> need one)
 -- Every condition is "NULL/0 or …", so one prepared statement serves every query: the plan walks
 -- the traces (summary rows, never spans) and each IN (…) list is built once per execution; the
--- error and badge lists come from the small spans_errors index and trace_genai, not from spans.
+-- error and badge lists come from the small spans_exceptions and spans_errors indexes and from
+-- trace_genai, not from spans.
 SELECT t.trace_id
 FROM store.traces AS t
 WHERE (:traces IS NULL OR t.trace_id IN (SELECT value FROM json_each(:traces)))
@@ -24,7 +26,7 @@ WHERE (:traces IS NULL OR t.trace_id IN (SELECT value FROM json_each(:traces)))
   AND (:since_ns IS NULL OR t.start_ns >= CAST(:since_ns AS INTEGER))
   AND (:trace_prefix IS NULL OR (t.trace_id >= :trace_prefix AND t.trace_id < :trace_prefix_end))
   AND (:error = 0 OR t.error_count > 0
-       OR t.trace_id IN (SELECT s.trace_id FROM store.spans AS s WHERE s.status_code = 2 OR s.has_exception = 1))
+       OR t.trace_id IN (SELECT s.trace_id FROM store.spans AS s WHERE s.has_exception = 1 AND s.status_code <> 2))
   AND (:genai_keys IS NULL
        OR t.trace_id IN (SELECT g.trace_id FROM store.trace_genai AS g WHERE g.genai_key IN (SELECT value FROM json_each(:genai_keys))))
   AND (:error_genai_keys IS NULL
