@@ -118,7 +118,8 @@ CREATE INDEX store.traces_by_start ON traces (start_ns DESC, trace_id);
 -- Traces by GenAI badge (filters model:, tool:, agent:, kind:, src/core/search): one row per
 -- distinct (badge names, kind) of a trace's spans, written once per write transaction and trace
 -- (writePath.ts through searchIndex.ts), deleted with the trace. genai_key = spans.genai / 2 =
--- name id * 16 + kind code (codec.ts packBadge, without the aggregate bit). A trace has a few rows
+-- name id * 16 + kind code (codec.ts packBadge, without the aggregate bit), plus the kind alone
+-- (name id 0: codec.ts kindOnlyKey) for `kind:` without a name condition. A trace has a few rows
 -- (its distinct model/tool/agent names), not one per span: a badge condition reads the rows of the
 -- matching keys (primary key) instead of scanning spans (measured at 1M small spans, where every
 -- span has a badge: an EXISTS over each trace's spans took 170-200 ms, and a partial index on

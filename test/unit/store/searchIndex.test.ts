@@ -340,10 +340,26 @@ describe('snapshots', () => {
       const keys = names.flatMap((k, id) => (k.startsWith('gpt-4o') ? [id * 16] : []));
       expect(restored.filterTraceIds({ genaiKeys: keys }, 10)).toEqual([T1]);
       expect(restored.filterTraceIds({ error: true }, 10)).toEqual([T2]);
+      expect(restored.filterTraceIds({ genaiKeys: [0] }, 10)).toEqual([T1]); // kind-only key of llm (code 0)
       expect(restored.filterTraceCount({})).toBe(2);
     } finally {
       restored.close();
     }
+  });
+});
+
+describe('filter pages', () => {
+  it('with few matches the scan-and-sort page equals the index walk, newest first', async () => {
+    store = await openStore();
+    // 30 one-span traces; trace i starts at i ms and lasts i ms.
+    store.insertSpans(Array.from({ length: 30 }, (_, i) => span(traceId(0x100 + i), i + 1, { startTimeUnixNano: nanos(i), endTimeUnixNano: nanos(2 * i) })));
+    const filter = { minDurationNs: 20_000_000 }; // traces 20…29
+    const total = store.filterTraceCount(filter);
+    expect(total).toBe(10);
+    const walked = store.filterTraceIds(filter, 4, 2);
+    expect(store.filterTraceIds(filter, 4, 2, total)).toEqual(walked); // 10 ≤ 5 × (2 + 4): scan and sort
+    expect(walked).toEqual([27, 26, 25, 24].map((i) => traceId(0x100 + i)));
+    expect(store.filterTraceIds(filter, 4, 2, 0)).toEqual([]);
   });
 });
 

@@ -12,4 +12,7 @@ CREATE INDEX store.spans_exceptions ON spans (trace_id, status_code, has_excepti
 WHERE has_exception = 1 AND status_code <> 2;
 INSERT INTO store.trace_genai (genai_key, trace_id)
 SELECT DISTINCT genai / 2, trace_id FROM store.spans WHERE genai IS NOT NULL;
+INSERT INTO store.trace_genai (genai_key, trace_id)
+SELECT DISTINCT (genai / 2) % 16, trace_id FROM store.spans WHERE genai IS NOT NULL
+ON CONFLICT DO NOTHING;
 PRAGMA store.user_version = 2;
