@@ -14,6 +14,10 @@
  *   `findInTrace` requests as the extension sends them.
  * - `filter`: ingest `spans` small spans, then time the Traces view's `filterTraces` requests
  *   (conditions without text: the summary table and its indexes, no full-text index needed).
+ * - `indexCost`: the ingest cost of the full-text bookkeeping at write time: the same requests into
+ *   two stores of one process, one with `searchIndex: false`, request by request with the order
+ *   alternating, so both see the same machine load (pairs of processes a minute apart did not:
+ *   ±20% between runs on the shared VM).
  * - `skeletons`: ingest one 1,000-span and one 10,000-span trace and write the webview's initial
  *   `traceLoaded` message for each (as TracePanel sends it) to `outDir`, for bench/webviewBench.mjs.
  *
@@ -36,7 +40,26 @@ import { round, summarize, type Summary } from './stats';
 export type StoreBenchCommand =
   | { mode: 'ingest'; profile: Profile; spans: number; search: boolean; fts: boolean; /** default true */ index?: boolean }
   | { mode: 'filter'; spans: number }
+  | { mode: 'indexCost'; profile: Profile; spans: number }
   | { mode: 'skeletons'; outDir: string };
+
+/**
+ * Result of `indexCost`: the same requests ingested into two stores in one process, request by
+ * request (the order alternating), one with the full-text bookkeeping off and one with it on.
+ */
+export interface IndexCostResult {
+  profile: Profile;
+  spans: number;
+  /** Spans/s over the time spent in each store's ingest calls. */
+  offSpansPerSec: number;
+  onSpansPerSec: number;
+  /** CPU time of each store's ingest calls per 1,000 spans (ms). */
+  offCpuMsPer1kSpans: number;
+  onCpuMsPer1kSpans: number;
+  /** `1 - on/off` spans/s, and `on/off - 1` CPU. */
+  cost: number;
+  cpuCost: number;
+}
 
 /** One timed search request (ms, `QUERY_RUNS` runs after `QUERY_WARMUPS`) and what it returned. */
 export interface TimedQuery {
@@ -124,11 +147,20 @@ function timeRuns(runs: number, fn: () => number): { summary: Summary; result: n
 const QUERY_RUNS = 15;
 const QUERY_WARMUPS = 3;
 
+/**
+ * Times a request as the worker serves it: each run is its own event-loop turn, so the usage
+ * cache's background refresh (rows past its per-request budget) runs between requests, as it does
+ * between messages in the worker; the warm-ups leave time for it to finish.
+ */
 async function timeQuery(query: string, run: () => Promise<{ results: number; truncated: boolean }>): Promise<TimedQuery> {
   let last = { results: 0, truncated: false };
-  for (let i = 0; i < QUERY_WARMUPS; i++) last = await run();
+  for (let i = 0; i < QUERY_WARMUPS; i++) {
+    last = await run();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const times: number[] = [];
   for (let i = 0; i < QUERY_RUNS; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
     const t = performance.now();
     last = await run();
     times.push(performance.now() - t);
@@ -280,6 +312,44 @@ async function filter(cmd: Extract<StoreBenchCommand, { mode: 'filter' }>): Prom
   return { engine: ENGINE, spans: stats.spanCount, traces: stats.traceCount, spansPerSec: Math.round(stats.spanCount / seconds), queries };
 }
 
+async function indexCost(cmd: Extract<StoreBenchCommand, { mode: 'indexCost' }>): Promise<IndexCostResult> {
+  const off = await openService(false);
+  const on = await openService(true);
+  // Indexing itself runs only after 50 ms without requests: never between these requests.
+  on.service.indexer.dispose();
+  off.service.indexer.dispose();
+  const stream = new PayloadStream(streamSpec(cmd.profile, cmd.spans));
+  const bodies: Uint8Array[] = [];
+  while (stream.hasNext) bodies.push(stream.nextRequest('protobuf').body);
+  const spent = { off: { ms: 0, cpuUs: 0 }, on: { ms: 0, cpuUs: 0 } };
+  for (let i = 0; i < bodies.length; i++) {
+    for (const which of i % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      const { service } = which === 'off' ? off : on;
+      const cpu0 = process.cpuUsage();
+      const t = performance.now();
+      const r = await service.ingest({ signal: 'traces', format: 'protobuf', encoding: 'identity', body: bodies[i]!, maxBodyBytes: MAX_BODY_BYTES });
+      spent[which].ms += performance.now() - t;
+      const cpu = process.cpuUsage(cpu0);
+      spent[which].cpuUs += cpu.user + cpu.system;
+      if (r.status !== 'ok' || r.rejected > 0) throw new Error(`ingest: ${JSON.stringify(r)}`);
+    }
+  }
+  const spans = on.store.stats().spanCount;
+  if (off.store.stats().spanCount !== spans) throw new Error('the two stores hold different spans');
+  const rate = (ms: number) => Math.round(spans / (ms / 1000));
+  const cpuPer1k = (us: number) => round((us / 1000 / spans) * 1000);
+  return {
+    profile: cmd.profile,
+    spans,
+    offSpansPerSec: rate(spent.off.ms),
+    onSpansPerSec: rate(spent.on.ms),
+    offCpuMsPer1kSpans: cpuPer1k(spent.off.cpuUs),
+    onCpuMsPer1kSpans: cpuPer1k(spent.on.cpuUs),
+    cost: round(1 - spent.off.ms / spent.on.ms),
+    cpuCost: round(spent.on.cpuUs / spent.off.cpuUs - 1),
+  };
+}
+
 async function skeletons(cmd: Extract<StoreBenchCommand, { mode: 'skeletons' }>): Promise<Record<string, { file: string; bytes: number; stringifyMs: number }>> {
   const out: Record<string, { file: string; bytes: number; stringifyMs: number }> = {};
   for (const size of [1000, 10_000]) {
@@ -307,7 +377,7 @@ async function skeletons(cmd: Extract<StoreBenchCommand, { mode: 'skeletons' }>)
 
 async function main(): Promise<void> {
   const cmd = JSON.parse(process.argv[2]!) as StoreBenchCommand;
-  const result = cmd.mode === 'ingest' ? await ingest(cmd) : cmd.mode === 'filter' ? await filter(cmd) : await skeletons(cmd);
+  const result = cmd.mode === 'ingest' ? await ingest(cmd) : cmd.mode === 'filter' ? await filter(cmd) : cmd.mode === 'indexCost' ? await indexCost(cmd) : await skeletons(cmd);
   // Exit at once: the ingest service's change notices are timers that would outlive the store.
   process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 }

@@ -172,6 +172,17 @@ export function badgeKeys(conditions: readonly QueryCondition[], nameKeys: reado
   return keys;
 }
 
+/**
+ * The trace_genai keys for the trace-level narrowing of badge conditions: `badgeKeys`, except that
+ * `kind:` conditions without a name condition read the kind-only keys (codec.ts `kindOnlyKey`): one
+ * key per kind instead of one per name. `null` without badge conditions.
+ */
+export function traceBadgeKeys(conditions: readonly QueryCondition[], nameKeys: readonly string[]): Set<number> | null {
+  const hasNames = conditions.some((c) => c.kind === 'model' || c.kind === 'tool' || c.kind === 'agent');
+  const keys = badgeKeys(conditions, hasNames ? nameKeys : ['']);
+  return keys;
+}
+
 /** `true` when a span's badge (`spans.genai`, or null) has one of `keys` (`null`: no condition). */
 export function badgeMatches(genai: number | null, keys: ReadonlySet<number> | null): boolean {
   if (keys === null) return true;
@@ -298,7 +309,7 @@ export function planTraceQuery(query: TraceQuery, ctx: PlanContext, sessionId?: 
   // Necessary trace-level conditions of the span-level ones: narrow in SQL (exact when alone).
   if (error && keys !== null) filter.errorGenaiKeys = [...keys];
   else if (error) filter.error = true;
-  else if (keys !== null) filter.genaiKeys = [...keys];
+  else if (keys !== null) filter.genaiKeys = [...traceBadgeKeys(cs, ctx.genaiNameKeys)!];
   const usage = usageBounds(cs);
   if (usage) filter.hasGenai = true;
   // Span-level conditions are checked per candidate span only when the index supplies candidates.

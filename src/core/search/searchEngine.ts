@@ -159,7 +159,8 @@ export class SearchEngine {
       ids = r.ids;
       truncated ||= r.truncated;
     } else {
-      ids = this.store.filterTraceIds(filter, l + 1, 0);
+      const total = this.store.filterTraceCount(filter);
+      ids = this.store.filterTraceIds(filter, l + 1, 0, total);
     }
     if (ids.length > l) {
       ids.length = l;
@@ -210,8 +211,8 @@ export class SearchEngine {
       total = all.length;
       ids = all.slice(o, o + l);
     } else {
-      ids = this.store.filterTraceIds(filter, l, o);
       total = this.store.filterTraceCount(filter);
+      ids = o < total ? this.store.filterTraceIds(filter, l, o, total) : [];
     }
     const summaries = ids.map((id) => this.store.traceSummary(id)).filter((s): s is TraceSummary => s !== null);
     return done(this.usage.withUsage(summaries), total);
@@ -230,7 +231,7 @@ export class SearchEngine {
     const cands = await this.candidates(plan, clock);
     if (cands.traces?.size === 0) return [];
     const filter = this.filterOf(plan, cands);
-    const ids = plan.usage ? (await this.usageFiltered(filter, plan.usage, max, clock)).ids : this.store.filterTraceIds(filter, max, 0);
+    const ids = plan.usage ? (await this.usageFiltered(filter, plan.usage, max, clock)).ids : this.store.filterTraceIds(filter, max, 0, this.store.filterTraceCount(filter));
     return ids.map((id) => this.store.traceSummary(id)).filter((s): s is TraceSummary => s !== null);
   }
 

@@ -466,6 +466,14 @@ export function badgeNamesOf(key: string): { model: string; agentName: string; t
   return { model, agentName, toolName };
 }
 
+/**
+ * The kind-only key of a `genai_key`: name id 0 with the same kind. trace_genai holds it for every
+ * GenAI span besides its full key, so `kind:` alone reads one key per kind instead of one per name.
+ */
+export function kindOnlyKey(key: number): number {
+  return key % 16;
+}
+
 /** `genai_key` of a name id and kind code (inverse of `genaiKeyOf`'s parts). */
 export function genaiKey(nameId: number, kindCode: number): number {
   return nameId * 16 + kindCode;

@@ -89,6 +89,7 @@ import searchFreelistCountSql from './queries/searchFreelistCount.sql';
 import restoreTraceIdsSql from './queries/restoreTraceIds.sql';
 import filterTraceIdsSql from './queries/filterTraceIds.sql';
 import filterTraceCountSql from './queries/filterTraceCount.sql';
+import filterTraceIdsByScanSql from './queries/filterTraceIdsByScan.sql';
 import spanFactsSql from './queries/spanFacts.sql';
 import traceSpanFactsSql from './queries/traceSpanFacts.sql';
 import clearSql from './queries/clear.sql';
@@ -178,6 +179,7 @@ export const QUERY_SQL = {
   restoreTraceIds: restoreTraceIdsSql,
   filterTraceIds: filterTraceIdsSql,
   filterTraceCount: filterTraceCountSql,
+  filterTraceIdsByScan: filterTraceIdsByScanSql,
   spanFacts: spanFactsSql,
   traceSpanFacts: traceSpanFactsSql,
 } as const;

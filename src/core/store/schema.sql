@@ -24,7 +24,8 @@ PRAGMA store.synchronous = OFF;
 
 -- Version of this schema, checked when a snapshot is restored (TraceStore STORE_SCHEMA_VERSION):
 -- a snapshot written by another schema version is not restored, except version 1, which is
--- migrated (queries/migrateV1.sql adds what version 2 added: trace_genai, spans_errors).
+-- migrated (queries/migrateV1.sql adds what version 2 added: trace_genai, spans_errors,
+-- spans_exceptions).
 PRAGMA store.user_version = 2;
 
 -- 4 KiB (the default, stated for clarity). 8 and 16 KiB pages measured no faster on the pilot
@@ -120,7 +121,8 @@ CREATE INDEX store.traces_by_start ON traces (start_ns DESC, trace_id);
 -- Traces by GenAI badge (filters model:, tool:, agent:, kind:, src/core/search): one row per
 -- distinct (badge names, kind) of a trace's spans, written once per write transaction and trace
 -- (writePath.ts through searchIndex.ts), deleted with the trace. genai_key = spans.genai / 2 =
--- name id * 16 + kind code (codec.ts packBadge, without the aggregate bit). A trace has a few rows
+-- name id * 16 + kind code (codec.ts packBadge, without the aggregate bit), plus the kind alone
+-- (name id 0: codec.ts kindOnlyKey) for `kind:` without a name condition. A trace has a few rows
 -- (its distinct model/tool/agent names), not one per span: a badge condition reads the rows of the
 -- matching keys (primary key) instead of scanning spans (measured at 1M small spans, where every
 -- span has a badge: an EXISTS over each trace's spans took 170-200 ms, and a partial index on
@@ -134,10 +136,17 @@ CREATE TABLE store.trace_genai (
 -- Deleting a trace's rows, and "has any GenAI span" (cost>, tokens> narrow to such traces).
 CREATE INDEX store.trace_genai_by_trace ON trace_genai (trace_id);
 
--- Error spans (status error or an exception event): the `error` filter's exceptions on spans whose
--- status is not error (error_count counts status only), and `error` together with a badge
--- condition. Partial: only error spans are in it (2% of spans in the benchmark).
-CREATE INDEX store.spans_errors ON spans (trace_id) WHERE status_code = 2 OR has_exception = 1;
+-- Error spans (status error or an exception event), for `error` together with a badge condition
+-- (filterTraceIds.sql). Partial: only error spans are in it (2% of spans in the benchmark); the
+-- status, exception and badge columns make it covering (without them each entry cost a lookup of
+-- its span row: 3.4 ms for 2,048 entries).
+CREATE INDEX store.spans_errors ON spans (trace_id, genai, status_code, has_exception)
+WHERE status_code = 2 OR has_exception = 1;
+
+-- Spans with an exception event but no error status: the only error spans that traces.error_count
+-- (status only) does not count, so `error` alone is `error_count > 0` or a row here. Rare.
+CREATE INDEX store.spans_exceptions ON spans (trace_id, status_code, has_exception)
+WHERE has_exception = 1 AND status_code <> 2;
 
 -- Traces of one session newest first (listSessionTraces.sql), a session's earliest trace
 -- (sessionFirstTrace.sql, backwards), and listSessions.sql's GROUP BY session_id, which walks this

@@ -4,7 +4,8 @@
  * - At write time (cheap, in the write transaction): note which traces have spans to index
  *   (`pending`), which indexed spans changed (re-sent span, log records arriving after the span
  *   was indexed: "stale"), and each trace's GenAI badge keys (`store.trace_genai`, one row per
- *   distinct key and trace; flushed once per transaction).
+ *   distinct key and trace, plus one per distinct kind: `codec.ts kindOnlyKey`; flushed once per
+ *   transaction).
  * - When the back end is idle (`indexSlice`, driven by src/core/search/indexScheduler.ts in slices
  *   of a few milliseconds): build each pending span's document (searchText.ts) and add it to the
  *   current full-text slot. Indexing costs ~100-250 µs per agent span, several times the insert
@@ -35,7 +36,7 @@
  */
 import type { IndexStatus } from '../../model/search';
 import type { SpanId, TraceId } from '../../model/trace';
-import { genaiKeyOf } from './codec';
+import { genaiKeyOf, kindOnlyKey } from './codec';
 import type { StoreCounters } from './counters';
 import type { QueryName, ScriptName, StoreSql } from './queries';
 import { now } from './slicing';
@@ -221,7 +222,9 @@ export class SearchIndex {
     if (genai !== null) {
       let keys = this.writeKeys.get(traceId);
       if (!keys) this.writeKeys.set(traceId, (keys = new Set()));
-      keys.add(genaiKeyOf(genai));
+      const key = genaiKeyOf(genai);
+      keys.add(key);
+      keys.add(kindOnlyKey(key)); // "a span of this kind", whatever its names (kind: alone)
     }
   }
 

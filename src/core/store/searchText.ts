@@ -7,9 +7,12 @@
  * from exactly these places). Pure; no SQL.
  *
  * Values: strings as they are, except strings that are JSON objects or arrays (message lists such
- * as `gen_ai.input.messages`, tool arguments), which are parsed and contribute their string,
- * number and boolean leaves (not their keys): JSON escapes (`\n`, `\u00e9`) would otherwise glue
- * or split words. Numbers and booleans as text. Nested attribute values (arrays, maps) by leaves.
+ * as `gen_ai.input.messages`, tool arguments), which are parsed: JSON escapes (`\n`, `\u00e9`)
+ * would otherwise glue or split words. A parsed value contributes its keys and leaves in order
+ * (`{"city":"Paris"}` → `city Paris`, so argument names are searchable), except the structural
+ * keys of message formats (`STRUCTURAL_KEYS`: role, parts, type, content, text), which would
+ * otherwise be in every model call's document and snippet. Numbers and booleans as text. Nested
+ * attribute values (arrays, maps) likewise.
  * Resource and scope attributes are not part of a span's document (they repeat on every span;
  * `service:` covers the service).
  *
@@ -24,6 +27,9 @@ export const MAX_DOC_CHARS = 100_000;
 
 /** JSON-looking strings longer than this are indexed as plain text, not parsed (bounds the work per value). */
 export const MAX_JSON_PARSE_CHARS = 200_000;
+
+/** Keys of message formats (OTel GenAI parts, OpenAI, Anthropic, Vercel) that are left out of documents. */
+export const STRUCTURAL_KEYS: ReadonlySet<string> = new Set(['role', 'parts', 'type', 'content', 'text']);
 
 /** Leaves of nested JSON visited per value at most (a pathological value cannot make a document huge). */
 const MAX_LEAVES_PER_VALUE = 20_000;
@@ -50,7 +56,7 @@ class TextSink {
   }
 }
 
-/** Adds the leaves of a parsed JSON value (strings, numbers, booleans; keys skipped). */
+/** Adds the keys (but `STRUCTURAL_KEYS`) and leaves (strings, numbers, booleans) of a parsed JSON value, in order. */
 function addJson(value: unknown, sink: TextSink, budget: { leaves: number }): void {
   if (sink.full || budget.leaves <= 0) return;
   if (typeof value === 'string') {
@@ -62,7 +68,10 @@ function addJson(value: unknown, sink: TextSink, budget: { leaves: number }): vo
   } else if (Array.isArray(value)) {
     for (const v of value) addJson(v, sink, budget);
   } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value as Record<string, unknown>)) addJson(v, sink, budget);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (!STRUCTURAL_KEYS.has(k)) sink.add(k);
+      addJson(v, sink, budget);
+    }
   }
 }
 

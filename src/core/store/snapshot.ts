@@ -23,7 +23,7 @@ import { spanFromRow } from './readMappers';
  * Version of the stored schema (`PRAGMA store.user_version` in schema.sql). A snapshot written
  * with another version is refused by `open` (a `SnapshotError`), except the versions of
  * `MIGRATED_SCHEMA_VERSIONS`; bump it with every schema change.
- * Version 2 added `trace_genai` and `spans_errors` (filters, src/core/search).
+ * Version 2 added `trace_genai`, `spans_errors` and `spans_exceptions` (filters, src/core/search).
  */
 export const STORE_SCHEMA_VERSION = 2;
 

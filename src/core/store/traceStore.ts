@@ -56,6 +56,14 @@ export { SNAPSHOT_PAGES_PER_STEP, STORE_SCHEMA_VERSION, SnapshotError } from './
 export { QUERY_SQL, SCRIPT_SQL, SNAPSHOT_SQL } from './queries';
 export { COMPACT_LIVE_FRACTION, MIN_SLOT_DOCS, SEARCH_SLOTS, type IndexSliceResult, type SearchMatchRow } from './searchIndex';
 export { MAX_DOC_CHARS } from './searchText';
+
+/**
+ * `filterTraceIds` scans and sorts when at most this many times (offset + limit) traces match:
+ * walking the newest-first index reads each trace's row through the primary key (~0.5 µs per trace
+ * in sql.js) and visits about (offset + limit) × traces / matches rows; a scan of the table reads
+ * rows in storage order (~0.1 µs each) and sorts only the matches.
+ */
+export const SCAN_PAGE_FACTOR = 5;
 export type { SpanFacts, TraceFilter } from './traceFilter';
 
 /** How to load sql.js and how large the store may grow. */
@@ -580,15 +588,21 @@ export class TraceStore {
 
   /**
    * Ids of the traces matching a filter, newest first (as `listTraces`), `limit` from `offset`.
-   * SQL over the traces summary table (filterTraceIds.sql), never a scan of spans.
+   * SQL over the traces summary table (filterTraceIds.sql), never a scan of spans. `matching`: how
+   * many traces match (`filterTraceCount`), when the caller knows it: with few matches (at most
+   * `SCAN_PAGE_FACTOR` × (offset + limit)) the table is scanned and the matches sorted
+   * (filterTraceIdsByScan.sql) rather than walking the newest-first index past the rest.
    * @throws RangeError when `limit` or `offset` is not a finite number.
    */
-  filterTraceIds(filter: TraceFilter, limit: number, offset = 0): TraceId[] {
+  filterTraceIds(filter: TraceFilter, limit: number, offset = 0, matching?: number): TraceId[] {
     this.assertOpen();
     const l = toCount(limit, 'limit', Number.MAX_SAFE_INTEGER);
     const o = toCount(offset, 'offset', Number.MAX_SAFE_INTEGER);
-    if (l === 0) return [];
-    return this.q.filterTraceIds.all({ ...traceFilterParams(filter), limit: l, offset: o }).map((r) => r[0] as string);
+    if (l === 0 || matching === 0) return [];
+    // Few matches (by `matching`, the count if known): scan and sort them, instead of walking the
+    // newest-first index past every trace that does not match.
+    const q = matching !== undefined && matching <= SCAN_PAGE_FACTOR * (o + l) ? this.q.filterTraceIdsByScan : this.q.filterTraceIds;
+    return q.all({ ...traceFilterParams(filter), limit: l, offset: o }).map((r) => r[0] as string);
   }
 
   /** How many traces match a filter (filterTraceCount.sql). */

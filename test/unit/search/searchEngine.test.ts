@@ -117,6 +117,12 @@ describe('filters (the Traces view)', () => {
     expect(await filtered('')).toEqual(['A', 'D', 'B', 'C']);
     const page = await engine.filter('', 2, 1);
     expect(page.ok && [page.traces.map((t) => letter(t.traceId)), page.total]).toEqual([['D', 'B'], 4]);
+    const last = await engine.filter('', 3, 2); // a short last page
+    expect(last.ok && [last.traces.map((t) => letter(t.traceId)), last.total]).toEqual([['B', 'C'], 4]);
+    const past = await engine.filter('', 3, 10); // past the end: the total is still counted
+    expect(past.ok && [past.traces, past.total]).toEqual([[], 4]);
+    const none = await engine.filter('service:nope', 3, 0);
+    expect(none.ok && [none.traces, none.total]).toEqual([[], 0]);
   });
 
   it('error: error status on any span, or an exception event alone', async () => {

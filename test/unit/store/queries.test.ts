@@ -114,6 +114,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   restoreTraceIds: { params: [], columns: ['trace_id'] },
   filterTraceIds: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
   filterTraceCount: { params: FILTER_PARAMS, columns: ['total'] },
+  filterTraceIdsByScan: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
   spanFacts: { params: ['trace_id', 'span_id'], columns: SPAN_FACT_COLUMNS },
   traceSpanFacts: { params: ['trace_id'], columns: ['span_id', ...SPAN_FACT_COLUMNS] },
 };
@@ -213,7 +214,7 @@ describe('SQL files', () => {
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
     'insertSearchText3', 'searchTraceSpans', 'searchSpanSource', 'searchSpanLogs', 'searchMatches', 'searchMatchTraces', 'searchSpanMatches',
     'mergeSearchSlot0', 'mergeSearchSlot1', 'mergeSearchSlot2', 'mergeSearchSlot3', 'totalChanges', 'searchSlotDocs',
-    'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'spanFacts',
+    'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'filterTraceIdsByScan', 'spanFacts',
     'traceSpanFacts', 'deleteTraceSearchDocs', 'deleteSearchDoc', 'deleteTraceGenai', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
     'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
   ];
@@ -224,7 +225,7 @@ describe('SQL files', () => {
       expect([...query.parameterNames]).toEqual(GOLDEN[name].params);
       expect([...query.columnNames]).toEqual(GOLDEN[name].columns);
       const rows = query.all(FILTER_SAMPLE);
-      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace', 'listSessionTraces', 'listSessions', 'sessionFirstTrace', 'traceGenAiSpans', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts', 'searchTraceSpans', 'searchSpanSource', 'searchSlotDocs', 'restoreTraceIds', 'filterTraceIds', 'spanFacts', 'traceSpanFacts', 'deleteTraceSearchDocs'].includes(name)) {
+      if (['listTraces', 'traceSummary', 'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'existingSpan', 'oldestTraces', 'upsertTrace', 'listSessionTraces', 'listSessions', 'sessionFirstTrace', 'traceGenAiSpans', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts', 'searchTraceSpans', 'searchSpanSource', 'searchSlotDocs', 'restoreTraceIds', 'filterTraceIds', 'filterTraceIdsByScan', 'spanFacts', 'traceSpanFacts', 'deleteTraceSearchDocs'].includes(name)) {
         expect(rows.length, `${name} returns the sample row`).toBe(1);
       }
       if (name === 'listTraces') {
@@ -348,11 +349,28 @@ describe('search and filter query plans', () => {
     const page = plan(QUERY_SQL.filterTraceIds, params);
     expect(page).toContain('SCAN t USING INDEX traces_by_start');
     expect(page).not.toContain('TEMP B-TREE');
-    expect(page).toContain('spans_errors');
-    expect(page).toContain('SEARCH g USING PRIMARY KEY (genai_key=?)');
-    expect(page).toContain('trace_genai_by_trace');
+    expect(page).toContain('SEARCH s USING COVERING INDEX spans_errors (trace_id=?)');
+    expect(page).toContain('SCAN s USING COVERING INDEX spans_exceptions');
+    expect(plan(QUERY_SQL.filterTraceCount, params)).toContain('SCAN s USING COVERING INDEX spans_errors');
+    expect(page).toContain('SEARCH g USING COVERING INDEX trace_genai_by_trace (trace_id=?)');
+    expect(plan(QUERY_SQL.filterTraceCount, params)).toContain('SEARCH g USING PRIMARY KEY (genai_key=?)');
     expect(page).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
     expect(plan(QUERY_SQL.filterTraceCount, params)).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
+    const scan = plan(QUERY_SQL.filterTraceIdsByScan, params);
+    expect(scan).toMatch(/SCAN t\b(?! USING)/);
+    expect(scan).toContain('TEMP B-TREE FOR ORDER BY');
+  });
+
+  it('the three filter statements have the same conditions (the page walk probes badges with EXISTS)', () => {
+    const where = (sql: string) => sql.slice(sql.indexOf('WHERE (:traces')).split('\nORDER BY')[0]!.trim();
+    expect(where(QUERY_SQL.filterTraceIdsByScan)).toBe(where(QUERY_SQL.filterTraceCount));
+    /** The conditions one by one, with the badge ones reduced to their parameter. */
+    const conditions = (sql: string) =>
+      where(sql)
+        .split(/\n\s*AND \(/)
+        .map((c) => (c.includes(':genai_keys') ? ':genai_keys' : c.includes(':error_genai_keys') ? ':error_genai_keys' : c.replace(/\s+/g, ' ')));
+    expect(conditions(QUERY_SQL.filterTraceIds)).toEqual(conditions(QUERY_SQL.filterTraceCount));
+    expect(conditions(QUERY_SQL.filterTraceIds)).toHaveLength(12);
   });
 
   it('the full-text queries read the slots first, then one search_docs row (and span) per match', () => {

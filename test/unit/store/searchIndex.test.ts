@@ -43,7 +43,7 @@ const span = (t: string, n: number, overrides: Partial<SpanRecord> = {}): SpanRe
   spanRecord({ traceId: t, spanId: (0x100 + n).toString(16).padStart(16, '0'), parentSpanId: null, attributes: {}, ...overrides });
 
 describe("a span's document", () => {
-  it('holds its name, attribute keys and values, and the text of JSON message lists (not their keys)', async () => {
+  it('holds its name, attribute keys and values, and the text of JSON values (keys too, but not the message-format ones)', async () => {
     store = await openStore();
     store.insertSpans([
       span(T1, 1, {
@@ -52,6 +52,7 @@ describe("a span's document", () => {
           'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'What is the weather in\nZürich today?' }] }]),
           'http.response.status_code': 503,
           retry: true,
+          'gen_ai.tool.call.arguments': '{"city":"Zürich","units":"metric"}',
         },
       }),
     ]);
@@ -62,7 +63,9 @@ describe("a span's document", () => {
     expect(found('"weather in zurich"')).toEqual(['a1:01']);
     expect(found('"http response status code 503"')).toEqual(['a1:01']);
     expect(found('retry true')).toEqual(['a1:01']);
-    expect(found('parts')).toEqual([]); // JSON keys of message lists are not text
+    expect(found('parts')).toEqual([]); // the structural keys of message formats are left out
+    expect(found('role')).toEqual([]);
+    expect(found('"city zurich units metric"')).toEqual(['a1:01']); // argument names and values in order
     expect(store.spanSearchText(T1, span(T1, 1).spanId)).toContain('What is the weather in\nZürich today?');
   });
 
@@ -328,7 +331,7 @@ describe('snapshots', () => {
     const { default: initSqlJs } = await import('sql.js');
     const SQL = await initSqlJs({ wasmBinary });
     const raw = new SQL.Database(v2);
-    raw.run('DROP TABLE trace_genai; DROP INDEX spans_errors; PRAGMA user_version = 1;');
+    raw.run('DROP TABLE trace_genai; DROP INDEX spans_errors; DROP INDEX spans_exceptions; PRAGMA user_version = 1;');
     const v1 = raw.export();
     raw.close();
     const restored = await TraceStore.open({ wasmBinary, config: ROOMY_CONFIG, snapshot: v1 });
@@ -337,10 +340,26 @@ describe('snapshots', () => {
       const keys = names.flatMap((k, id) => (k.startsWith('gpt-4o') ? [id * 16] : []));
       expect(restored.filterTraceIds({ genaiKeys: keys }, 10)).toEqual([T1]);
       expect(restored.filterTraceIds({ error: true }, 10)).toEqual([T2]);
+      expect(restored.filterTraceIds({ genaiKeys: [0] }, 10)).toEqual([T1]); // kind-only key of llm (code 0)
       expect(restored.filterTraceCount({})).toBe(2);
     } finally {
       restored.close();
     }
+  });
+});
+
+describe('filter pages', () => {
+  it('with few matches the scan-and-sort page equals the index walk, newest first', async () => {
+    store = await openStore();
+    // 30 one-span traces; trace i starts at i ms and lasts i ms.
+    store.insertSpans(Array.from({ length: 30 }, (_, i) => span(traceId(0x100 + i), i + 1, { startTimeUnixNano: nanos(i), endTimeUnixNano: nanos(2 * i) })));
+    const filter = { minDurationNs: 20_000_000 }; // traces 20…29
+    const total = store.filterTraceCount(filter);
+    expect(total).toBe(10);
+    const walked = store.filterTraceIds(filter, 4, 2);
+    expect(store.filterTraceIds(filter, 4, 2, total)).toEqual(walked); // 10 ≤ 5 × (2 + 4): scan and sort
+    expect(walked).toEqual([27, 26, 25, 24].map((i) => traceId(0x100 + i)));
+    expect(store.filterTraceIds(filter, 4, 2, 0)).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ WHERE (:traces IS NULL OR t.trace_id IN (SELECT value FROM json_each(:traces)))
   AND (:since_ns IS NULL OR t.start_ns >= CAST(:since_ns AS INTEGER))
   AND (:trace_prefix IS NULL OR (t.trace_id >= :trace_prefix AND t.trace_id < :trace_prefix_end))
   AND (:error = 0 OR t.error_count > 0
-       OR t.trace_id IN (SELECT s.trace_id FROM store.spans AS s WHERE s.status_code = 2 OR s.has_exception = 1))
+       OR t.trace_id IN (SELECT s.trace_id FROM store.spans AS s WHERE s.has_exception = 1 AND s.status_code <> 2))
   AND (:genai_keys IS NULL
        OR t.trace_id IN (SELECT g.trace_id FROM store.trace_genai AS g WHERE g.genai_key IN (SELECT value FROM json_each(:genai_keys))))
   AND (:error_genai_keys IS NULL

@@ -6,7 +6,13 @@ CREATE TABLE store.trace_genai (
   PRIMARY KEY (genai_key, trace_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX store.trace_genai_by_trace ON trace_genai (trace_id);
-CREATE INDEX store.spans_errors ON spans (trace_id) WHERE status_code = 2 OR has_exception = 1;
+CREATE INDEX store.spans_errors ON spans (trace_id, genai, status_code, has_exception)
+WHERE status_code = 2 OR has_exception = 1;
+CREATE INDEX store.spans_exceptions ON spans (trace_id, status_code, has_exception)
+WHERE has_exception = 1 AND status_code <> 2;
 INSERT INTO store.trace_genai (genai_key, trace_id)
 SELECT DISTINCT genai / 2, trace_id FROM store.spans WHERE genai IS NOT NULL;
+INSERT INTO store.trace_genai (genai_key, trace_id)
+SELECT DISTINCT (genai / 2) % 16, trace_id FROM store.spans WHERE genai IS NOT NULL
+ON CONFLICT DO NOTHING;
 PRAGMA store.user_version = 2;
