@@ -93,10 +93,28 @@ export type CallCost =
        * override's `match` string.
        */
       pricedAs: string;
+      /**
+       * Set when the response model is unknown to the price data and the overrides, and the call
+       * was priced by its request model (`model`) instead: the response model's name (for example
+       * a dated snapshot newer than the price data).
+       */
+      unknownResponseModel?: string;
       /** Set when a long-context tier applied: the input-token threshold that was exceeded. */
       tierAboveInputTokens?: number;
       /** The model's context window (tokens), when the data or the override gives it. */
       contextWindow?: number;
+    }
+  | {
+      /**
+       * A roll-up span (an agent, workflow or wrapper span whose usage repeats the calls under it,
+       * src/core/usage/README.md "Counted once"): never priced from its own counts; its cost is
+       * the sum of the counted calls below it, so it agrees with the trace total.
+       */
+      status: 'sum';
+      /** `total.costUsd`, for readers that only need the amount. */
+      costUsd: number;
+      /** The counted calls below the span, summed like a trace total (a lower bound when one is unpriced). */
+      total: CostTotal;
     }
   | {
       status: 'unpriced';
@@ -145,6 +163,7 @@ export function sumCosts(calls: readonly CallCost[]): CostTotal {
   const total = emptyCostTotal();
   let usd = 0;
   for (const c of calls) {
+    if (c.status === 'sum') continue; // a roll-up repeats calls that are summed themselves
     if (c.status === 'unpriced') {
       total.unpricedCount++;
       addLabel(total.unpricedModels, unpricedLabel(c));
@@ -186,7 +205,10 @@ function addLabel(list: string[], label: string): void {
  */
 export function formatCostUsd(value: CostTotal | CallCost | null | undefined): string {
   if (!value) return '—';
-  if ('status' in value) return value.status === 'unpriced' ? '—' : formatUsd(value.costUsd);
+  if ('status' in value) {
+    if (value.status === 'sum') return formatCostUsd(value.total);
+    return value.status === 'unpriced' ? '—' : formatUsd(value.costUsd);
+  }
   if (value.reportedCount + value.pricedCount === 0) return '—';
   const amount = formatUsd(value.costUsd);
   return value.isLowerBound ? `≥ ${amount}` : amount;
@@ -230,10 +252,20 @@ export function describeCost(value: CostTotal | CallCost | null | undefined): st
           .map(([label, usd]) => `${label} ${formatUsd(usd as number)}`);
         const via = value.source === 'override' ? `override "${value.pricedAs}"` : value.pricedAs;
         const tier = value.tierAboveInputTokens !== undefined ? `, long-context rate (> ${value.tierAboveInputTokens} input tokens)` : '';
-        return `${formatUsd(value.costUsd)} priced as ${via}${tier}: ${parts.join(', ') || 'no billable tokens'}.`;
+        const fallback =
+          value.unknownResponseModel !== undefined
+            ? ` Priced by the request model ${value.model}: the response model ${value.unknownResponseModel} has no price.`
+            : '';
+        return `${formatUsd(value.costUsd)} priced as ${via}${tier}: ${parts.join(', ') || 'no billable tokens'}.${fallback}`;
       }
       case 'unpriced':
         return value.detail;
+      case 'sum': {
+        const t = value.total;
+        const n = t.reportedCount + t.pricedCount + t.unpricedCount;
+        if (n === 0) return 'A roll-up span with no model calls under it yet: its own token counts repeat its children\'s and are not priced.';
+        return `Sum of the ${n} model call${n === 1 ? '' : 's'} under this span (its own token counts repeat theirs and are not priced): ${describeCost(t)}`;
+      }
     }
   }
   if (value.reportedCount + value.pricedCount + value.unpricedCount === 0) return 'No model calls.';

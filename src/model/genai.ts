@@ -32,6 +32,13 @@ export interface GenAiUsage {
   cacheWriteTokens?: number;
   /** Part of `outputTokens` spent on reasoning. */
   reasoningTokens?: number;
+  /**
+   * How the span's own input count relates to its cached tokens, set when it reports cache
+   * tokens (src/core/genai/tokenReading.ts): `included` (OTel GenAI, OpenAI: `inputTokens` is the
+   * reported count) or `excluded` (Anthropic's `input_tokens`, Langfuse `usage_details.input`:
+   * `inputTokens` = reported + cache read + cache write). `because` says what decided it.
+   */
+  inputReading?: { cache: 'included' | 'excluded'; reportedInputTokens: number; because: string };
 }
 
 /** One part of a message (OTel GenAI `gen_ai.input.messages` part types). */

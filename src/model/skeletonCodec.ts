@@ -47,8 +47,8 @@ export interface PackedSkeleton {
   durations: number[];
   events: number[];
   genai: PackedBadge[];
-  /** `[spanIndex, USD or null]` for spans with a cost (see `SkeletonSpan.cost`). */
-  costs: [number, number | null][];
+  /** `[spanIndex, USD or null]` for spans with a cost (see `SkeletonSpan.cost`), `[…, 1]` when it is a sum (`costIsSum`). */
+  costs: ([number, number | null] | [number, number | null, 1])[];
 }
 
 const round = (ms: number): number => Math.round(ms * 10_000) / 10_000;
@@ -112,7 +112,7 @@ export function packSkeleton(skeleton: TraceSkeleton): PackedSkeleton {
     if (g) {
       out.genai.push([i, GENAI_KINDS.indexOf(g.kind), str(g.model), str(g.agentName), str(g.toolName), g.inputTokens ?? -1, g.outputTokens ?? -1, g.usageIsAggregate ? 1 : 0]);
     }
-    if (s.cost !== undefined) out.costs.push([i, s.cost]);
+    if (s.cost !== undefined) out.costs.push(s.costIsSum ? [i, s.cost, 1] : [i, s.cost]);
   });
   return out;
 }
@@ -160,9 +160,12 @@ export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
     if (aggregate) badge.usageIsAggregate = true;
     span.genai = badge;
   }
-  for (const [i, cost] of p.costs) {
+  for (const [i, cost, sum] of p.costs) {
     const span = spans[i];
-    if (span) span.cost = cost;
+    if (span) {
+      span.cost = cost;
+      if (sum === 1) span.costIsSum = true;
+    }
   }
   return { traceId: p.traceId, startTimeUnixNano: p.startTimeUnixNano, durationMs: p.durationMs, spans };
 }

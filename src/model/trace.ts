@@ -177,6 +177,11 @@ export interface SkeletonSpan {
    * known price (shown as "—"); absent on spans that are not priced.
    */
   cost?: number | null;
+  /**
+   * `true` when `cost` is the sum of the model calls under the span (a roll-up span, `CallCost`
+   * status `sum`), not a price of its own.
+   */
+  costIsSum?: boolean;
 }
 
 /** A whole trace without attributes, ordered by start time. */

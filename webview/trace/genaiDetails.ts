@@ -90,10 +90,15 @@ function costNote(cost: CallCost, g: GenAiSpanView): string {
     case 'priced': {
       const via = cost.source === 'override' ? `override ${cost.pricedAs}` : cost.pricedAs;
       const tier = cost.tierAboveInputTokens !== undefined ? `, > ${cost.tierAboveInputTokens.toLocaleString('en-US')} input tokens rate` : '';
-      return `(${via}${tier}${aggregate})`;
+      const fallback = cost.unknownResponseModel !== undefined ? `, by request model: no price for ${cost.unknownResponseModel}` : '';
+      return `(${via}${tier}${fallback}${aggregate})`;
     }
     case 'unpriced':
       return `(${cost.detail})`;
+    case 'sum': {
+      const n = cost.total.reportedCount + cost.total.pricedCount + cost.total.unpricedCount;
+      return `(sum of ${n} model call${n === 1 ? '' : 's'} under this span; counted once in totals)`;
+    }
   }
 }
 

@@ -99,11 +99,17 @@ export function bindRowNode(view: RowView, tree: TraceTree, node: number, versio
   view.kind.title = n.placeholder ? 'Not received' : g ? `${genaiKindLabel(g.kind)} (${kindLabel(s.kind)} span)` : kindLabel(s.kind);
   setText(view.name, s.name || '(unnamed span)');
   view.name.classList.toggle('unnamed', !s.name);
-  const cost = s.cost === undefined ? '' : s.cost === null ? '—' : formatUsd(s.cost);
+  const cost = s.cost === undefined ? '' : `${s.costIsSum ? 'Σ ' : ''}${s.cost === null ? '—' : formatUsd(s.cost)}`;
   const suffix = [g ? genaiRowSuffix(g, s.name) : '', cost].filter(Boolean).join(' · ');
   setText(view.gen, suffix);
   view.gen.hidden = !suffix;
-  view.gen.title = s.cost === null ? 'Cost unknown: no price for this model (add one with the traceLens.pricing.models setting)' : cost ? `Cost ${cost}` : '';
+  view.gen.title = s.costIsSum
+    ? `Cost ${cost}: the sum of the model calls under this span (its own token counts repeat theirs and are not priced)`
+    : s.cost === null
+      ? 'Cost unknown: no price for this model (add one with the traceLens.pricing.models setting)'
+      : cost
+        ? `Cost ${cost}`
+        : '';
   setText(view.svc, n.showService ? s.serviceName : '');
   view.svc.hidden = !n.showService;
   view.orphan.hidden = !n.missingParent;

@@ -9,7 +9,7 @@
  */
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { GenAiBadge } from '../../model/genai';
-import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readTokens, readToolName } from './fields';
+import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readTokens, readToolName } from './fields';
 import { firstUserTextOf, toMessage, toMessages } from './messages';
 import { firstStr, isRecord, json, maybeJson, shorten, str } from './values';
 
@@ -35,7 +35,7 @@ export function genaiBadge(span: SpanRecord): GenAiBadge | undefined {
     const name = readToolName(a) ?? (a['langfuse.observation.type'] === 'tool' ? span.name : undefined);
     if (name !== undefined) badge.toolName = name;
   }
-  const usage = readTokens(a);
+  const usage = readTokens(a, { scopeName: span.scope?.name, provider: readProvider(span) });
   if (usage) {
     if (usage.inputTokens !== undefined) badge.inputTokens = usage.inputTokens;
     if (usage.outputTokens !== undefined) badge.outputTokens = usage.outputTokens;

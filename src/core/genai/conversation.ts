@@ -12,7 +12,9 @@
  * - Tool calls come from tool spans. Missing arguments/results are filled from the model calls:
  *   the `tool_call` part with the same call id (else the earliest unused one with the same tool
  *   name requested before the tool span started) and the `tool_call_response` part with that id.
- *   `tool_call` parts stay in their model call's output messages as well.
+ *   `tool_call` parts stay in their model call's output messages as well. Each tool call is then
+ *   placed between the model call that requested it and the one that consumed its result, and a
+ *   result shown in its card is left out of the consuming call's new input (`placeToolCalls`).
  * - Agent steps come from agent spans.
  * Pure; cost O(n · PREDECESSOR_WINDOW · messages) for n model calls.
  */
@@ -118,6 +120,18 @@ interface RequestedTool {
   arguments?: unknown;
   requestedAtMs: number;
   used: boolean;
+  /** The requesting model call's item. */
+  requester: ConversationItem;
+}
+
+/** What the placement pass needs to know about the items (./conversation.ts `placeToolCalls`). */
+interface Placement {
+  /** Tool item → the model call item that requested it. */
+  requesterOf: Map<ConversationItem, ConversationItem>;
+  /** Tool call id → the model call item whose output requested it (for tool spans stamped before their request). */
+  requestedBy: Map<string, ConversationItem>;
+  /** Model call item → the tool call ids whose results its input carries. */
+  consumedIds: Map<ConversationItem, Set<string>>;
 }
 
 /** The conversation timeline of one trace. `spans` may be in any order and may include non-GenAI spans (ignored). */
@@ -128,6 +142,7 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
   const past: PastCall[] = [];
   const requested: RequestedTool[] = [];
   const responses = new Map<string, unknown>();
+  const placement: Placement = { requesterOf: new Map(), requestedBy: new Map(), consumedIds: new Map() };
   let contentMissingCount = 0;
 
   // Tool results named in any model input, by call id (for tool spans without a result).
@@ -174,14 +189,20 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
         contentMissingCount++;
       }
       items.push(item);
+      const consumed = new Set<string>();
+      for (const m of input) for (const p of m.parts) if (p.type === 'tool_call_response' && p.id !== undefined) consumed.add(p.id);
+      if (consumed.size > 0) placement.consumedIds.set(item, consumed);
       if (input.length || output.length) {
         past.push({ seen: output.length ? [...keys, messageKey(output[0]!)] : keys, system: systemKey });
       }
       for (const m of output) {
         for (const p of m.parts) {
           if (p.type !== 'tool_call') continue;
-          const r: RequestedTool = { name: p.name, requestedAtMs: s.startOffsetMs, used: false };
-          if (p.id !== undefined) r.id = p.id;
+          const r: RequestedTool = { name: p.name, requestedAtMs: s.startOffsetMs, used: false, requester: item };
+          if (p.id !== undefined) {
+            r.id = p.id;
+            if (!placement.requestedBy.has(p.id)) placement.requestedBy.set(p.id, item);
+          }
           if (p.arguments !== undefined) r.arguments = p.arguments;
           requested.push(r);
         }
@@ -200,6 +221,7 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
       const result = tool.result !== undefined ? tool.result : callId !== undefined ? responses.get(callId) : undefined;
       if (result !== undefined) item.result = result;
       if (error) item.error = error;
+      if (match) placement.requesterOf.set(item, match.requester);
       items.push(item);
     } else if (view.kind === 'agent') {
       const item: Extract<ConversationItem, { type: 'agent' }> = { type: 'agent', ...base, agentName: view.agentName ?? s.span.name };
@@ -207,5 +229,59 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
       items.push(item);
     }
   }
+  placeToolCalls(items, placement);
   return { traceId, items, contentMissingCount };
+}
+
+/**
+ * Puts every tool call between the model call that requested it and the model call that consumed
+ * its result, whatever the span times say (clock skew between processes, a tool span recorded
+ * late, an instrumentation that ends the tool span after the next call started), and removes a
+ * result shown in a tool card from the consuming call's new input, so it is not shown twice.
+ * The consumer is the first later model call whose input carries the call id's result, else the
+ * first model call after the requester. Items already in place keep their time order. In place.
+ */
+function placeToolCalls(items: ConversationItem[], placement: Placement): void {
+  const tools = items.filter((i): i is Extract<ConversationItem, { type: 'toolCall' }> => i.type === 'toolCall');
+  for (const tool of tools) {
+    const requester = placement.requesterOf.get(tool) ?? (tool.callId !== undefined ? placement.requestedBy.get(tool.callId) : undefined);
+    if (requester && items.indexOf(tool) < items.indexOf(requester)) {
+      items.splice(items.indexOf(tool), 1);
+      items.splice(items.indexOf(requester) + 1, 0, tool);
+    }
+    const from = requester ? items.indexOf(requester) : -1;
+    const isModelCall = (i: ConversationItem, k: number): boolean => k > from && i.type === 'modelCall';
+    let consumerAt = tool.callId !== undefined ? items.findIndex((i, k) => isModelCall(i, k) && placement.consumedIds.get(i)?.has(tool.callId!) === true) : -1;
+    if (consumerAt < 0 && requester) consumerAt = items.findIndex(isModelCall);
+    if (consumerAt < 0) continue;
+    const consumer = items[consumerAt]!;
+    if (items.indexOf(tool) > consumerAt) {
+      items.splice(items.indexOf(tool), 1);
+      items.splice(items.indexOf(consumer), 0, tool);
+    }
+    if (tool.result !== undefined) dropShownResult(consumer, tool);
+  }
+}
+
+/** Removes the tool result a card shows from a model call's new input (by call id, else by equal content). */
+function dropShownResult(consumer: ConversationItem | undefined, tool: Extract<ConversationItem, { type: 'toolCall' }>): void {
+  if (!consumer || consumer.type !== 'modelCall') return;
+  const shown = canonValue(tool.result);
+  const matches = (p: GenAiMessagePart, role: string): boolean =>
+    p.type === 'tool_call_response'
+      ? tool.callId !== undefined && p.id !== undefined
+        ? p.id === tool.callId
+        : canonValue(p.response) === shown
+      : role === 'tool' && p.type === 'text' && canonValue(p.content) === shown;
+  let changed = false;
+  const kept: GenAiMessage[] = [];
+  for (const m of consumer.newInputMessages) {
+    const parts = m.parts.filter((p) => !matches(p, m.role));
+    if (parts.length === m.parts.length) kept.push(m);
+    else {
+      changed = true;
+      if (parts.some((p) => !(p.type === 'text' && p.content.trim() === ''))) kept.push({ ...m, parts });
+    }
+  }
+  if (changed) consumer.newInputMessages = kept;
 }

@@ -7,6 +7,7 @@
  * constant below names its section. Cost: a few dozen property lookups per span, no allocation
  * for spans without GenAI attributes except the kind lookup itself.
  */
+import { decideInputReading, type UsageSource } from './tokenReading';
 import type { Attributes, SpanRecord } from '../../model/trace';
 import type { GenAiOperationKind, GenAiUsage } from '../../model/genai';
 import { firstNum, firstStr, isRecord, json, num, type RawSink } from './values';
@@ -233,11 +234,13 @@ export function detectKind(span: SpanRecord): KindInfo | undefined {
 }
 
 /**
- * Token usage (§0 rows "Input tokens" … "Reasoning tokens", §1.4). Input is cache-inclusive as in
- * OTel; Langfuse `usage_details.input` is the non-cached remainder (§5.1), so cache tokens are
- * added back. Total defaults to input + output. `undefined` when no count is present.
+ * Token usage (§0 rows "Input tokens" … "Reasoning tokens", §1.4). `inputTokens` is always
+ * cache-inclusive as in OTel: a count that excludes cached tokens (Anthropic's `input_tokens`
+ * passed through, Langfuse `usage_details.input`, §5.1) gets them added back, and
+ * `inputReading` says which reading was used and why (./tokenReading.ts). Total defaults to
+ * input + output. `undefined` when no count is present.
  */
-export function readUsage(a: Attributes, raw?: RawSink): GenAiUsage | undefined {
+export function readUsage(a: Attributes, raw?: RawSink, source: UsageSource = {}): GenAiUsage | undefined {
   const usage: GenAiUsage = {};
   const input = firstNum(a, INPUT_TOKEN_KEYS);
   const output = firstNum(a, OUTPUT_TOKEN_KEYS);
@@ -251,6 +254,14 @@ export function readUsage(a: Attributes, raw?: RawSink): GenAiUsage | undefined 
   if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
   if (cacheWrite !== undefined) usage.cacheWriteTokens = cacheWrite;
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
+  const decision = decideInputReading({ input, output, total, cacheRead, cacheWrite }, source);
+  if (decision && input !== undefined) {
+    usage.inputReading = { cache: decision.cache, reportedInputTokens: input, because: decision.because };
+    if (decision.cache === 'excluded') {
+      usage.inputTokens = input + (cacheRead ?? 0) + (cacheWrite ?? 0);
+      if (output !== undefined) usage.totalTokens = usage.inputTokens + output;
+    }
+  }
   const lf = a['langfuse.observation.usage_details'];
   if (lf !== undefined && usage.inputTokens === undefined && usage.outputTokens === undefined) {
     const d = json(lf, 'langfuse.observation.usage_details', raw);
@@ -258,7 +269,16 @@ export function readUsage(a: Attributes, raw?: RawSink): GenAiUsage | undefined 
       const read = num(d.input_cached_tokens) ?? num(d.cache_read_input_tokens) ?? num(d.input_cache_read);
       const write = num(d.cache_creation_input_tokens) ?? num(d.input_cache_creation);
       const inp = num(d.input) ?? num(d.prompt_tokens) ?? num(d.input_tokens);
-      if (inp !== undefined) usage.inputTokens = inp + (read ?? 0) + (write ?? 0);
+      if (inp !== undefined) {
+        usage.inputTokens = inp + (read ?? 0) + (write ?? 0);
+        if ((read ?? 0) + (write ?? 0) > 0) {
+          usage.inputReading = {
+            cache: 'excluded',
+            reportedInputTokens: inp,
+            because: "Langfuse usage_details.input is the input that was not read from or written to the cache",
+          };
+        }
+      }
       const out = num(d.output) ?? num(d.completion_tokens) ?? num(d.output_tokens);
       if (out !== undefined) usage.outputTokens = out;
       const tot = num(d.total) ?? num(d.total_tokens);
@@ -276,10 +296,10 @@ export function readUsage(a: Attributes, raw?: RawSink): GenAiUsage | undefined 
 }
 
 /**
- * Input and output tokens only (the badge's share of `readUsage`, same chains): half the key
- * lookups of `readUsage`, for the ingest path.
+ * Input and output tokens only (the badge's share of `readUsage`, same chains and the same
+ * cache-inclusive input): fewer key lookups than `readUsage`, for the ingest path.
  */
-export function readTokens(a: Attributes): { inputTokens?: number; outputTokens?: number } | undefined {
+export function readTokens(a: Attributes, source: UsageSource = {}): { inputTokens?: number; outputTokens?: number } | undefined {
   const input = firstNum(a, INPUT_TOKEN_KEYS);
   const output = firstNum(a, OUTPUT_TOKEN_KEYS);
   if (input === undefined && output === undefined) {
@@ -288,7 +308,13 @@ export function readTokens(a: Attributes): { inputTokens?: number; outputTokens?
     return u ? { ...(u.inputTokens !== undefined ? { inputTokens: u.inputTokens } : {}), ...(u.outputTokens !== undefined ? { outputTokens: u.outputTokens } : {}) } : undefined;
   }
   const t: { inputTokens?: number; outputTokens?: number } = {};
-  if (input !== undefined) t.inputTokens = input;
+  if (input !== undefined) {
+    const cacheRead = firstNum(a, CACHE_READ_KEYS);
+    const cacheWrite = firstNum(a, CACHE_WRITE_KEYS);
+    const total = cacheRead !== undefined || cacheWrite !== undefined ? firstNum(a, TOTAL_TOKEN_KEYS) : undefined;
+    const decision = decideInputReading({ input, output, total, cacheRead, cacheWrite }, source);
+    t.inputTokens = decision?.cache === 'excluded' ? input + (cacheRead ?? 0) + (cacheWrite ?? 0) : input;
+  }
   if (output !== undefined) t.outputTokens = output;
   return t;
 }

@@ -369,7 +369,8 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
   const responseModel = firstStr(a, RESPONSE_MODEL_KEYS) ?? str(detailAttrs['gen_ai.response.model']);
   if (requestModel) view.requestModel = requestModel;
   if (responseModel) view.responseModel = responseModel;
-  const usage = readUsage(a, raw) ?? (details ? readUsage(detailAttrs, raw) : undefined);
+  const usageSource = { scopeName: span.scope?.name, provider: view.provider };
+  const usage = readUsage(a, raw, usageSource) ?? (details ? readUsage(detailAttrs, raw, usageSource) : undefined);
   if (usage) view.usage = usage;
   const cost = readCost(a, raw);
   if (cost !== undefined) view.reportedCostUsd = cost;

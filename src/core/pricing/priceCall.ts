@@ -111,8 +111,13 @@ export function createPricer(overrides: readonly PriceOverride[] = []): Pricer {
       const tokens = checkUsage(usage);
       if ('reason' in tokens) return unpriced(tokens.reason, tokens.detail, resolution.name, provider);
 
-      if (resolution.kind === 'override') return priceWithOverride(resolution.compiled.override, resolution.name, tokens);
-      return priceWithData(resolution, tokens, input.timestamp, provider);
+      const out =
+        resolution.kind === 'override'
+          ? priceWithOverride(resolution.compiled.override, resolution.name, tokens)
+          : priceWithData(resolution, tokens, input.timestamp, provider);
+      const response = input.responseModel?.trim();
+      if (out.status === 'priced' && response && resolution.name !== response) out.unknownResponseModel = response;
+      return out;
     },
   };
 }

@@ -191,7 +191,7 @@ export function computeRunMetrics(
       if (!traceHasAgent || hasAncestor(s, (a) => a.view?.kind === 'agent')) agentIterations++;
     }
 
-    const window = cost.status === 'unpriced' ? undefined : cost.contextWindow;
+    const window = cost.status === 'priced' || cost.status === 'reported' ? cost.contextWindow : undefined;
     const input = view.usage?.inputTokens;
     if (window !== undefined && window > 0 && input !== undefined && input > 0) {
       const utilization = input / window;

@@ -5,7 +5,7 @@
  */
 import type { GenAiSpanView } from '../../model/genai';
 import type { SpanId, TraceSkeleton } from '../../model/trace';
-import type { CallCost, RunMetrics, TraceUsage, UsagePoint } from '../../model/cost';
+import { sumCosts, type CallCost, type RunMetrics, type TraceUsage, type UsagePoint } from '../../model/cost';
 import { needsPrice, priceInputFromView, type Pricer } from '../pricing/priceCall';
 import { computeRunMetrics, type MetricsSpan } from './runMetrics';
 
@@ -63,7 +63,9 @@ export function computeTraceUsage(skeleton: TraceSkeleton, genaiSpans: readonly 
     return m;
   });
   const points: UsagePoint[] = [];
+  const counted = new Map<SpanId, CallCost>();
   const metrics = computeRunMetrics(spans, skeleton.durationMs, (s, cost) => {
+    counted.set(s.spanId, cost);
     const view = s.view;
     if (!view || (view.kind !== 'llm' && view.kind !== 'embeddings')) return;
     points.push({
@@ -77,6 +79,7 @@ export function computeTraceUsage(skeleton: TraceSkeleton, genaiSpans: readonly 
       durationMs: s.durationMs,
     });
   });
+  rollUpCosts(skeleton, spanCosts, counted);
   const hasUsage = metrics.modelCalls > 0 || metrics.tokens.total > 0 || metrics.cost.reportedCount + metrics.cost.pricedCount > 0;
   return {
     metrics,
@@ -84,4 +87,30 @@ export function computeTraceUsage(skeleton: TraceSkeleton, genaiSpans: readonly 
     points,
     usage: hasUsage ? { cost: metrics.cost, tokens: metrics.tokens, modelCalls: metrics.modelCalls } : undefined,
   };
+}
+
+/**
+ * Replaces the cost of every priced span that the run does not count (a roll-up: usage flagged
+ * as an aggregate, or a model call / usage carrier above another one, src/core/usage/README.md
+ * "Counted once") by the sum of the counted calls below it (`CallCost` status `sum`), so a row
+ * never shows a price computed from repeated counts and always agrees with the trace total.
+ * O(counted calls × depth).
+ */
+function rollUpCosts(skeleton: TraceSkeleton, spanCosts: Map<SpanId, CallCost>, counted: ReadonlyMap<SpanId, CallCost>): void {
+  const rollUps = new Map<SpanId, CallCost[]>();
+  for (const spanId of spanCosts.keys()) if (!counted.has(spanId)) rollUps.set(spanId, []);
+  if (rollUps.size === 0) return;
+  const parentOf = new Map<SpanId, SpanId | null>();
+  for (const s of skeleton.spans) parentOf.set(s.spanId, s.parentSpanId);
+  for (const [spanId, cost] of counted) {
+    const seen = new Set<SpanId>([spanId]);
+    for (let p = parentOf.get(spanId) ?? null; p !== null && !seen.has(p); p = parentOf.get(p) ?? null) {
+      seen.add(p);
+      rollUps.get(p)?.push(cost);
+    }
+  }
+  for (const [spanId, below] of rollUps) {
+    const total = sumCosts(below);
+    spanCosts.set(spanId, { status: 'sum', costUsd: total.costUsd, total });
+  }
 }

@@ -201,7 +201,11 @@ export class UsageIndex {
     if (!costs || costs.size === 0) return skeleton;
     for (const s of skeleton.spans) {
       const c = costs.get(s.spanId);
-      if (c) s.cost = c.status === 'unpriced' ? null : c.costUsd;
+      if (!c) continue;
+      if (c.status === 'sum') {
+        s.cost = c.total.reportedCount + c.total.pricedCount > 0 ? c.costUsd : null;
+        s.costIsSum = true;
+      } else s.cost = c.status === 'unpriced' ? null : c.costUsd;
     }
     return skeleton;
   }

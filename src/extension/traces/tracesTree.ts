@@ -340,7 +340,7 @@ function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeIt
   const error = span.statusCode === 'error';
   // GenAI spans: model · tokens (or agent / tool name) · duration.
   const suffix = g ? genaiRowSuffix(g, span.name) : '';
-  const cost = span.cost === undefined ? '' : span.cost === null ? '—' : formatUsd(span.cost);
+  const cost = span.cost === undefined ? '' : `${span.costIsSum ? 'Σ ' : ''}${span.cost === null ? '—' : formatUsd(span.cost)}`;
   item.description = [suffix, formatDuration(span.durationMs), cost, error ? 'error' : ''].filter(Boolean).join(' · ');
   // A GenAI span keeps its kind icon, in the error color when it failed.
   item.iconPath = g
@@ -349,7 +349,14 @@ function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeIt
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
       : new vscode.ThemeIcon(KIND_ICONS[span.kind]);
   const genaiLine = g ? `\n${genaiKindLabel(g.kind)}${suffix ? ` · ${suffix}` : ''}` : '';
-  const costLine = span.cost === undefined ? '' : span.cost === null ? '\ncost: — (no price known for this model; see traceLens.pricing.models)' : `\ncost: ${formatUsd(span.cost)}`;
+  const costLine =
+    span.cost === undefined
+      ? ''
+      : span.costIsSum
+        ? `\ncost: ${cost} (sum of the model calls under this span; counted once in the trace total)`
+        : span.cost === null
+          ? '\ncost: — (no price known for this model; see traceLens.pricing.models)'
+          : `\ncost: ${formatUsd(span.cost)}`;
   item.tooltip = `${span.name}${genaiLine}\n${span.kind} span · ${span.serviceName || 'unknown service'}\nstarts at +${formatDuration(span.startOffsetMs)} · ${formatDuration(span.durationMs)}${costLine}${error ? '\nstatus: error' : ''}`;
   item.contextValue = 'span';
   item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [node.traceId, span.spanId] };

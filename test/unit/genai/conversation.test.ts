@@ -107,3 +107,45 @@ describe('buildConversation', () => {
     expect(buildConversation(TRACE, [first, agent]).items.map((i) => i.type)).toEqual(['agent', 'modelCall']);
   });
 });
+
+describe('tool calls sit between the call that requested them and the call that consumed them', () => {
+  const q = msg('user', 'Weather in Paris?');
+  const ask = { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] };
+  const result = { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: { temperature_c: 18 } }] };
+  const answer = msg('assistant', 'It is 18°C.');
+  const tool = (startMs: number, attrs: Attributes = {}) =>
+    at(startMs, 5, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'call_1', 'gen_ai.tool.call.result': '{"temperature_c":18}', ...attrs });
+  const order = (spans: ConversationSpan[]) =>
+    buildConversation(TRACE, spans).items.map((i) => (i.type === 'modelCall' ? `model new=[${summarize(i.newInputMessages).join(' | ')}]` : i.type === 'toolCall' ? `tool ${i.name}` : i.type));
+
+  it('a tool span recorded after the answer (clock skew, late end) is shown before the call that used its result', () => {
+    expect(order([chat(0, [q], [ask]), chat(20, [q, ask, result], [answer]), tool(30)])).toEqual(['model new=[user: Weather in Paris?]', 'tool get_weather', 'model new=[]']);
+  });
+
+  it('a tool span stamped before its request is shown right after the call that requested it', () => {
+    expect(order([tool(-5), chat(0, [q], [ask]), chat(20, [q, ask, result], [answer])])).toEqual(['model new=[user: Weather in Paris?]', 'tool get_weather', 'model new=[]']);
+  });
+
+  it('the tool result shown in the card is not repeated as a bubble; other new input stays', () => {
+    const more = msg('user', 'And tomorrow?');
+    expect(order([chat(0, [q], [ask]), tool(5), chat(20, [q, ask, result, more], [answer])])).toEqual([
+      'model new=[user: Weather in Paris?]',
+      'tool get_weather',
+      'model new=[user: And tomorrow?]',
+    ]);
+  });
+
+  it('without call ids, a tool message whose text equals the card result is dropped', () => {
+    const askNoId = { role: 'assistant', parts: [{ type: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } }] };
+    const resultText = msg('tool', '{"temperature_c": 18}');
+    const noIdTool = at(5, 5, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.result': '{"temperature_c":18}' });
+    expect(order([chat(0, [q], [askNoId]), noIdTool, chat(20, [q, askNoId, resultText], [answer])])).toEqual(['model new=[user: Weather in Paris?]', 'tool get_weather', 'model new=[]']);
+  });
+
+  it('a tool call without a card result leaves the tool message in place', () => {
+    const noResult = at(5, 5, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'other' });
+    const items = buildConversation(TRACE, [chat(0, [q], [msg('assistant', 'hmm')]), noResult, chat(20, [q, msg('assistant', 'hmm'), result], [answer])]).items;
+    const last = items[items.length - 1]!;
+    expect(last.type === 'modelCall' && summarize(last.newInputMessages)).toEqual(['tool: tool_result(call_1) {"temperature_c":18}']);
+  });
+});

@@ -62,7 +62,7 @@ describe('official @opentelemetry/instrumentation-openai (test/fixtures/otlp/gen
         `model gpt-4o-mini-2024-07-18 new=[system: ${SYSTEM} | user: ${QUESTION}] out=[assistant: tool_call get_weather(call_fixture_1) {"city":"Paris"}]`,
         // Arguments from the model's tool_call part, result from the next call's tool message.
         `tool get_weather(call_fixture_1) {"city":"Paris"} -> ${WEATHER}`,
-        `model gpt-4o-mini-2024-07-18 new=[tool: tool_result(call_fixture_1) ${WEATHER}] out=[assistant: ${ANSWER}]`,
+        `model gpt-4o-mini-2024-07-18 new=[] out=[assistant: ${ANSWER}]`,
       ]);
     });
   }
@@ -110,7 +110,7 @@ describe('@arizeai/openinference-instrumentation-openai (openinference.otlp.json
       'agent weather-agent',
       `model gpt-4o-mini-2024-07-18 new=[system: ${SYSTEM} | user: ${QUESTION}] out=[assistant: tool_call get_weather(call_weather_1) {"city":"Paris"}]`,
       `tool get_weather(call_weather_1) {"city":"Paris"} -> ${WEATHER}`,
-      `model gpt-4o-mini-2024-07-18 new=[tool: tool_result(call_weather_1) ${WEATHER}] out=[assistant: ${ANSWER}]`,
+      `model gpt-4o-mini-2024-07-18 new=[] out=[assistant: ${ANSWER}]`,
     ]);
   });
 });
@@ -130,7 +130,7 @@ describe('Vercel AI SDK 7 with LegacyOpenTelemetry (vercel-ai.otlp.json): ai.* a
     expect(summarize(first!.inputMessages)).toEqual([`system: ${SYSTEM}`, `user: ${QUESTION}`]);
     expect(summarize(first!.outputMessages)).toEqual(['assistant: tool_call get_weather(call_weather_1) {"city":"Paris"}']);
     expect(first!.toolDefinitions).toHaveLength(1);
-    expect(second!.usage).toEqual({ inputTokens: 71, outputTokens: 12, totalTokens: 83, cacheReadTokens: 32, reasoningTokens: 0 });
+    expect(second!.usage).toEqual({ inputTokens: 71, outputTokens: 12, totalTokens: 83, cacheReadTokens: 32, reasoningTokens: 0, inputReading: expect.objectContaining({ cache: 'included', reportedInputTokens: 71 }) });
     expect(summarize(second!.inputMessages).slice(2)).toEqual([
       'assistant: tool_call get_weather(call_weather_1) {"city":"Paris"}',
       `tool: tool_result(call_weather_1) ${WEATHER}`,
@@ -155,7 +155,7 @@ describe('Vercel AI SDK 7 with LegacyOpenTelemetry (vercel-ai.otlp.json): ai.* a
     expect(timeline(items)).toEqual([
       `model gpt-4o-mini-2024-07-18 new=[system: ${SYSTEM} | user: ${QUESTION}] out=[assistant: tool_call get_weather(call_weather_1) {"city":"Paris"}]`,
       `tool get_weather(call_weather_1) {"city":"Paris"} -> ${WEATHER}`,
-      `model gpt-4o-mini-2024-07-18 new=[tool: tool_result(call_weather_1) ${WEATHER}] out=[assistant: ${ANSWER}]`,
+      `model gpt-4o-mini-2024-07-18 new=[] out=[assistant: ${ANSWER}]`,
     ]);
   });
 
@@ -188,7 +188,7 @@ describe('Vercel AI SDK 7 with OpenTelemetry (vercel-ai-genai.otlp.json): OTel G
       `model gpt-4o-mini-2024-07-18 new=[user: ${QUESTION}] out=[assistant: tool_call get_weather(call_weather_1) {"city":"Paris"}] +system`,
       `tool get_weather(call_weather_1) {"city":"Paris"} -> ${WEATHER}`,
       // Same system instructions: not repeated.
-      `model gpt-4o-mini-2024-07-18 new=[tool: tool_result(call_weather_1) ${WEATHER}] out=[assistant: ${ANSWER}]`,
+      `model gpt-4o-mini-2024-07-18 new=[] out=[assistant: ${ANSWER}]`,
     ]);
   });
 });
@@ -214,7 +214,7 @@ describe('@traceloop/node-server-sdk 0.27 (traceloop.otlp.json)', () => {
       'agent weather_agent',
       `model gpt-4o-mini-2024-07-18 new=[system: ${SYSTEM} | user: ${QUESTION}] out=[assistant: tool_call get_weather(call_weather_1) {"city":"Paris"}]`,
       `tool get_weather(call_weather_1) {"city":"Paris"} -> ${WEATHER}`,
-      `model gpt-4o-mini-2024-07-18 new=[tool: tool_result(call_weather_1) ${WEATHER}] out=[assistant: ${ANSWER}]`,
+      `model gpt-4o-mini-2024-07-18 new=[] out=[assistant: ${ANSWER}]`,
     ]);
   });
 });
@@ -229,7 +229,7 @@ describe('@langfuse/otel + @langfuse/tracing 5 (langfuse.otlp.json)', () => {
     expect(first!.usage).toEqual({ inputTokens: 42, outputTokens: 17, totalTokens: 59 });
     expect(summarize(first!.inputMessages)).toEqual([`system: ${SYSTEM}`, `user: ${QUESTION}`]);
     expect(summarize(first!.outputMessages)).toEqual(['assistant: tool_call get_weather(call_weather_1) {"city":"Paris"}']);
-    expect(second!.usage).toEqual({ inputTokens: 71, outputTokens: 12, totalTokens: 83, cacheReadTokens: 32 });
+    expect(second!.usage).toEqual({ inputTokens: 71, outputTokens: 12, totalTokens: 83, cacheReadTokens: 32, inputReading: expect.objectContaining({ cache: 'excluded', reportedInputTokens: 39 }) });
   });
 
   it('agent and tool observations; conversation', () => {
@@ -239,7 +239,7 @@ describe('@langfuse/otel + @langfuse/tracing 5 (langfuse.otlp.json)', () => {
       'agent weather-agent',
       `model gpt-4o-mini new=[system: ${SYSTEM} | user: ${QUESTION}] out=[assistant: tool_call get_weather(call_weather_1) {"city":"Paris"}]`,
       `tool get_weather(call_weather_1) {"city":"Paris"} -> ${WEATHER}`,
-      `model gpt-4o-mini new=[tool: tool_result(call_weather_1) ${WEATHER}] out=[assistant: ${ANSWER}]`,
+      `model gpt-4o-mini new=[] out=[assistant: ${ANSWER}]`,
     ]);
   });
 });
@@ -253,7 +253,7 @@ describe('spec-otel-genai-python.otlp.json (§1.5: structured AnyValue messages,
     expect(first!.systemInstructions).toEqual([{ type: 'text', content: 'You are a helpful weather assistant. Answer briefly.' }]);
     expect(summarize(first!.inputMessages)).toEqual(['user: Weather in Paris?']);
     expect(first!.outputMessages).toEqual([{ role: 'assistant', parts: [{ type: 'tool_call', id: call, name: 'get_weather', arguments: { location: 'Paris' } }], finishReason: 'tool_call' }]);
-    expect(first!.usage).toEqual({ inputTokens: 97, outputTokens: 52, totalTokens: 149, cacheReadTokens: 64, cacheWriteTokens: 10, reasoningTokens: 12 });
+    expect(first!.usage).toEqual({ inputTokens: 97, outputTokens: 52, totalTokens: 149, cacheReadTokens: 64, cacheWriteTokens: 10, reasoningTokens: 12, inputReading: expect.objectContaining({ cache: 'included', reportedInputTokens: 97 }) });
     expect(first!.toolDefinitions).toEqual([expect.objectContaining({ name: 'get_weather' })]);
     expect(first!.sessionId).toBe('conv_5j66UpCpwteGg4YSxUnt7lPY');
     expect(summarize(second!.inputMessages)[2]).toBe(`tool: tool_result(${call}) rainy, 57°F`);
@@ -266,7 +266,7 @@ describe('spec-otel-genai-python.otlp.json (§1.5: structured AnyValue messages,
       'agent Math Tutor',
       `model gpt-4o-2024-08-06 new=[user: Weather in Paris?] out=[assistant: tool_call get_weather(${call}) {"location":"Paris"}] +system`,
       `tool get_weather(${call}) {"location":"Paris"} -> rainy, 57°F`,
-      `model gpt-4o-2024-08-06 new=[tool: tool_result(${call}) rainy, 57°F] out=[assistant: The weather in Paris is currently rainy with a temperature of 57°F.]`,
+      `model gpt-4o-2024-08-06 new=[] out=[assistant: The weather in Paris is currently rainy with a temperature of 57°F.]`,
     ]);
   });
 });
@@ -325,7 +325,7 @@ describe('spec-openllmetry-legacy.otlp.json (§2.2: flattened gen_ai.prompt.{i} 
     expect(timeline(buildConversation('t', all).items)).toEqual([
       'model gpt-4o-mini-2024-07-18 new=[system: You plan trips. | user: Plan a day in Rome] out=[assistant: tool_call find_sights(call_rome_1) {"city":"Rome"}]',
       'tool find_sights(call_rome_1) {"city":"Rome"} -> ["Colosseum","Pantheon"]',
-      'model gpt-4o-mini new=[tool: tool_result(call_rome_1) ["Colosseum","Pantheon"]] out=[assistant: Visit the Colosseum.]',
+      'model gpt-4o-mini new=[] out=[assistant: Visit the Colosseum.]',
     ]);
   });
 });
@@ -351,7 +351,7 @@ describe('spec-pydantic-ai.otlp.json (§6.1: `events` attribute, operation.cost,
       'agent support_agent',
       'model gpt-4o-2024-08-06 new=[system: Be a helpful support agent. | user: My order 42 is late.] out=[assistant: tool_call order_status(call_order_42) {"order_id":42}]',
       'tool order_status(call_order_42) {"order_id":42} -> shipped yesterday',
-      'model gpt-4o new=[tool: tool_result(call_order_42) shipped yesterday] out=[assistant: Your order shipped yesterday.]',
+      'model gpt-4o new=[] out=[assistant: Your order shipped yesterday.]',
     ]);
   });
 });
