@@ -110,7 +110,16 @@ function inputDetails(u: GenAiUsage): TemplateResult | typeof nothing {
   const parts: string[] = [];
   if (u.cacheReadTokens !== undefined) parts.push(`${formatTokenCount(u.cacheReadTokens)} cached`);
   if (u.cacheWriteTokens !== undefined) parts.push(`${formatTokenCount(u.cacheWriteTokens)} cache write`);
-  return parts.length ? html` <span class="muted">(incl. ${parts.join(', ')})</span>` : nothing;
+  if (!parts.length) return nothing;
+  const r = u.inputReading;
+  const reading = !r
+    ? nothing
+    : r.cache === 'excluded'
+      ? html`<div class="muted token-reading" data-fact="input-reading" title=${r.because}>
+          The span reported ${r.reportedInputTokens.toLocaleString('en-US')} input tokens without cached ones; cached tokens were added (${r.because}).
+        </div>`
+      : html`<div class="muted token-reading" data-fact="input-reading" title=${r.because}>Reported input already includes cached tokens (${r.because}).</div>`;
+  return html` <span class="muted">(incl. ${parts.join(', ')})</span>${reading}`;
 }
 
 function outputDetails(u: GenAiUsage): TemplateResult | typeof nothing {
