@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeLogs, decodeTraces } from '../../src/core/otlp/decode';
 import { normalizeSpan } from '../../src/core/genai/normalize';
 import type { ConversationSpan } from '../../src/core/genai/conversation';
-import type { LogRecordInfo, SpanRecord } from '../../src/model/trace';
+import type { LogRecordInfo, SpanRecord, TraceSkeleton } from '../../src/model/trace';
 import type { GenAiMessage, GenAiSpanView } from '../../src/model/genai';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -80,4 +80,27 @@ export function summarize(messages: readonly GenAiMessage[] | undefined): string
       })
       .join(' + ')}`,
   );
+}
+
+/** A skeleton of normalized fixture spans (parents, names, statuses, offsets), for `computeTraceUsage`. */
+export function skeletonOf(all: ConversationSpan[]): TraceSkeleton {
+  const start = all.reduce((min, s) => (BigInt(s.span.startTimeUnixNano) < min ? BigInt(s.span.startTimeUnixNano) : min), BigInt(all[0]!.span.startTimeUnixNano));
+  const end = all.reduce((max, s) => (BigInt(s.span.endTimeUnixNano) > max ? BigInt(s.span.endTimeUnixNano) : max), start);
+  return {
+    traceId: all[0]!.span.traceId,
+    startTimeUnixNano: start.toString(),
+    durationMs: Number(end - start) / 1e6,
+    spans: all.map((s) => ({
+      spanId: s.span.spanId,
+      parentSpanId: s.span.parentSpanId,
+      name: s.span.name,
+      kind: s.span.kind,
+      statusCode: s.span.status?.code ?? 'unset',
+      serviceName: String(s.span.resource?.attributes?.['service.name'] ?? ''),
+      startOffsetMs: s.startOffsetMs,
+      durationMs: s.durationMs,
+      eventCount: s.span.events?.length ?? 0,
+      hasException: (s.span.events ?? []).some((e) => e.name === 'exception'),
+    })),
+  };
 }

@@ -7,8 +7,8 @@
  *   (the earlier call, among the last `PREDECESSOR_WINDOW`, whose input + first output message is
  *   the longest prefix of this call's input), plus its output. System instructions are shown on
  *   a conversation's first call and again only when they change.
- * - Vercel outer spans (`ai.generateText`, `usageIsAggregate`) are left out when a model call
- *   below them is present (they repeat the inner calls).
+ * - A span that repeats another one's model or tool call (a wrapper, a second instrumentation,
+ *   an MCP client/server pair) is left out (`repeatedSpans`).
  * - Tool calls come from tool spans. Missing arguments/results are filled from the model calls:
  *   the `tool_call` part with the same call id (else the earliest unused one with the same tool
  *   name requested before the tool span started) and the `tool_call_response` part with that id.
@@ -90,22 +90,54 @@ function byTime(a: ConversationSpan, b: ConversationSpan): number {
   return a.startOffsetMs - b.startOffsetMs || b.durationMs - a.durationMs || (a.span.spanId < b.span.spanId ? -1 : a.span.spanId > b.span.spanId ? 1 : 0);
 }
 
-/** Outer model calls (usageIsAggregate) that have a model call below them. */
-function supersededOuterCalls(spans: readonly ConversationSpan[]): Set<string> {
-  const parentOf = new Map<string, string | null>();
-  for (const s of spans) parentOf.set(s.span.spanId, s.span.parentSpanId);
-  const aggregates = new Set(spans.filter((s) => s.view?.kind === 'llm' && s.view.usageIsAggregate).map((s) => s.span.spanId));
-  const superseded = new Set<string>();
-  if (aggregates.size === 0) return superseded;
+/**
+ * Spans that repeat another span's call, left out of the timeline:
+ * - two views of one model call (a wrapper or a second instrumentation: Vercel `ai.generateText`
+ *   over `doGenerate`, LangChain over the OpenAI instrumentation, OpenInference over the Anthropic
+ *   SDK's own span): of a model call and its nearest model-call ancestor (no agent or tool in
+ *   between), the inner one is kept when it carries messages, else the outer one when it does,
+ *   else the inner one (its usage is the one counted);
+ * - two views of one tool call (an MCP client span over the server's span, a framework tool span
+ *   over an instrumented function): a tool span whose nearest tool ancestor, with no model call or
+ *   agent in between, has the same call id or tool name — the same rule as the run metrics'
+ *   tool-call count (src/core/usage/README.md).
+ * Ancestors are followed through non-GenAI spans when `spans` includes them.
+ */
+function repeatedSpans(spans: readonly ConversationSpan[]): Set<string> {
+  const byId = new Map<string, ConversationSpan>();
+  for (const s of spans) byId.set(s.span.spanId, s);
+  const repeated = new Set<string>();
+  const hasContent = (v: GenAiSpanView): boolean => !!(v.inputMessages?.length || v.outputMessages?.length);
+  /** Nearest ancestor of one of `kinds`, stopping (undefined) at one of `stop`. */
+  const nearest = (s: ConversationSpan, kinds: readonly string[], stop: readonly string[]): ConversationSpan | undefined => {
+    const seen = new Set<string>([s.span.spanId]);
+    for (let p = s.span.parentSpanId ? byId.get(s.span.parentSpanId) : undefined; p && !seen.has(p.span.spanId); p = p.span.parentSpanId ? byId.get(p.span.parentSpanId) : undefined) {
+      seen.add(p.span.spanId);
+      const k = p.view?.kind;
+      if (k && kinds.includes(k)) return p;
+      if (k && stop.includes(k)) return undefined;
+    }
+    return undefined;
+  };
   for (const s of spans) {
-    if (s.view?.kind !== 'llm' || s.view.usageIsAggregate) continue;
-    let p = s.span.parentSpanId;
-    for (let depth = 0; p && depth < 1000; depth++) {
-      if (aggregates.has(p)) superseded.add(p);
-      p = parentOf.get(p) ?? null;
+    const view = s.view;
+    if (!view) continue;
+    if (view.kind === 'llm') {
+      const outer = nearest(s, ['llm'], ['agent', 'tool']);
+      if (!outer?.view) continue;
+      if (hasContent(view) || !hasContent(outer.view)) repeated.add(outer.span.spanId);
+      else repeated.add(s.span.spanId);
+    } else if (view.kind === 'tool') {
+      const outer = nearest(s, ['tool'], ['llm', 'agent', 'embeddings']);
+      const o = outer?.view?.tool;
+      const t = view.tool;
+      if (!outer || !o || !t) continue;
+      const sameId = t.callId !== undefined && o.callId !== undefined && t.callId === o.callId;
+      const sameName = t.name !== undefined && o.name !== undefined && t.name.toLowerCase() === o.name.toLowerCase();
+      if (sameId || sameName) repeated.add(s.span.spanId);
     }
   }
-  return superseded;
+  return repeated;
 }
 
 interface PastCall {
@@ -136,8 +168,8 @@ interface Placement {
 
 /** The conversation timeline of one trace. `spans` may be in any order and may include non-GenAI spans (ignored). */
 export function buildConversation(traceId: TraceId, spans: readonly ConversationSpan[]): TraceConversation {
-  const ordered = spans.filter((s) => s.view !== null).sort(byTime);
-  const superseded = supersededOuterCalls(ordered);
+  const repeated = repeatedSpans(spans);
+  const ordered = spans.filter((s) => s.view !== null && !repeated.has(s.span.spanId)).sort(byTime);
   const items: ConversationItem[] = [];
   const past: PastCall[] = [];
   const requested: RequestedTool[] = [];
@@ -157,7 +189,6 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
     const base = { spanId: s.span.spanId, startOffsetMs: s.startOffsetMs, durationMs: s.durationMs };
     const error = errorOf(s.span);
     if (view.kind === 'llm') {
-      if (superseded.has(s.span.spanId)) continue;
       const input = view.inputMessages ?? [];
       const output = view.outputMessages ?? [];
       const keys = input.map(messageKey);

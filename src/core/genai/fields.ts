@@ -64,6 +64,17 @@ const OPERATION_KINDS: Readonly<Record<string, GenAiOperationKind>> = {
   guard: 'guardrail',
 };
 
+/** LangSmith's OTel export `langsmith.span.kind` (§6.3) → kind. */
+const LANGSMITH_KINDS: Readonly<Record<string, GenAiOperationKind>> = {
+  llm: 'llm',
+  chain: 'workflow',
+  tool: 'tool',
+  retriever: 'retriever',
+  embedding: 'embeddings',
+  prompt: 'other',
+  parser: 'other',
+};
+
 /** `traceloop.span.kind` (§2.3) → kind. */
 const TRACELOOP_KINDS: Readonly<Record<string, GenAiOperationKind>> = {
   workflow: 'workflow',
@@ -114,6 +125,7 @@ export const SESSION_KEYS = [
   'traceloop.association.properties.session_id',
   'ai.telemetry.metadata.sessionId',
   'langsmith.trace.session_id',
+  'langsmith.metadata.session_id',
   'langfuse.trace.metadata.langfuse_session_id',
 ] as const;
 
@@ -123,6 +135,7 @@ export const USER_KEYS = [
   'langfuse.user.id',
   'enduser.id',
   'traceloop.association.properties.user_id',
+  'langsmith.metadata.user_id',
   'ai.telemetry.metadata.userId',
 ] as const;
 
@@ -154,6 +167,7 @@ const CACHE_READ_KEYS = [
 ] as const;
 const CACHE_WRITE_KEYS = [
   'gen_ai.usage.cache_creation.input_tokens',
+  'gen_ai.usage.cache_write.input_tokens', // the Anthropic TypeScript SDK's own tracing
   'gen_ai.usage.cache_creation_input_tokens',
   'llm.token_count.prompt_details.cache_write',
   'ai.usage.inputTokenDetails.cacheWriteTokens',
@@ -206,6 +220,11 @@ export function detectKind(span: SpanRecord): KindInfo | undefined {
     const k = OPERATION_KINDS[v];
     if (k) return { kind: k };
   }
+  v = a['langsmith.span.kind'];
+  if (typeof v === 'string') {
+    const k = LANGSMITH_KINDS[v];
+    if (k) return { kind: k };
+  }
   v = a['traceloop.span.kind'];
   if (typeof v === 'string') {
     const k = TRACELOOP_KINDS[v];
@@ -251,14 +270,17 @@ export function readUsage(a: Attributes, raw?: RawSink, source: UsageSource = {}
   if (input !== undefined) usage.inputTokens = input;
   if (output !== undefined) usage.outputTokens = output;
   if (total !== undefined) usage.totalTokens = total;
+  const details = cacheRead === undefined || reasoning === undefined ? tokenDetails(a, raw) : undefined;
   if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
+  else if (details?.cacheRead !== undefined) usage.cacheReadTokens = details.cacheRead;
+  if (reasoning === undefined && details?.reasoning !== undefined) usage.reasoningTokens = details.reasoning;
   if (cacheWrite !== undefined) usage.cacheWriteTokens = cacheWrite;
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
-  const decision = decideInputReading({ input, output, total, cacheRead, cacheWrite }, source);
+  const decision = decideInputReading({ input, output, total, cacheRead: usage.cacheReadTokens, cacheWrite }, source);
   if (decision && input !== undefined) {
     usage.inputReading = { cache: decision.cache, reportedInputTokens: input, because: decision.because };
     if (decision.cache === 'excluded') {
-      usage.inputTokens = input + (cacheRead ?? 0) + (cacheWrite ?? 0);
+      usage.inputTokens = input + (usage.cacheReadTokens ?? 0) + (cacheWrite ?? 0);
       if (output !== undefined) usage.totalTokens = usage.inputTokens + output;
     }
   }
@@ -293,6 +315,24 @@ export function readUsage(a: Attributes, raw?: RawSink, source: UsageSource = {}
     usage.totalTokens = usage.inputTokens + usage.outputTokens;
   }
   return Object.keys(usage).length > 0 ? usage : undefined;
+}
+
+/**
+ * LangSmith's OTel export: `gen_ai.usage.input_token_details` `{"cache_read": n, "cache_creation": n}`
+ * and `gen_ai.usage.output_token_details` `{"reasoning": n}`, JSON strings (or kvlists).
+ */
+function tokenDetails(a: Attributes, raw?: RawSink): { cacheRead?: number; reasoning?: number } | undefined {
+  const inDetails = a['gen_ai.usage.input_token_details'];
+  const outDetails = a['gen_ai.usage.output_token_details'];
+  if (inDetails === undefined && outDetails === undefined) return undefined;
+  const out: { cacheRead?: number; reasoning?: number } = {};
+  const i = inDetails !== undefined ? json(inDetails, 'gen_ai.usage.input_token_details', raw) : undefined;
+  const o = outDetails !== undefined ? json(outDetails, 'gen_ai.usage.output_token_details', raw) : undefined;
+  const read = isRecord(i) ? num(i.cache_read) : undefined;
+  const reasoning = isRecord(o) ? num(o.reasoning) : undefined;
+  if (read !== undefined) out.cacheRead = read;
+  if (reasoning !== undefined) out.reasoning = reasoning;
+  return out;
 }
 
 /**
