@@ -127,6 +127,13 @@ export interface ChatOutput {
   /** The choices' `finish_reason`s as the API sent them (→ `gen_ai.response.finish_reasons`). */
   finishReasons: string[];
   /**
+   * The first `ChatCompletion.usage` (Chat Completions names: `prompt_tokens`, …), taken out of
+   * `rest` (then `rest[0]` is that completion's rest): the caller maps what it can and puts the
+   * remainder back as `rest[0].usage`. The JS SDK sets no span `usage` on a non-streamed call,
+   * so this is the only usage such a span has.
+   */
+  usage?: { [key: string]: Json };
+  /**
    * What is left of the output once the messages, ids and finish reasons are taken (e.g.
    * `created`, `usage`, `system_fingerprint`, each choice's `index`/`logprobs`); `undefined` when
    * nothing is.
@@ -146,6 +153,10 @@ export function chatOutputMessages(output: Json | undefined): ChatOutput | undef
   for (const item of output) {
     if (isRecord(item) && Array.isArray(item.choices)) {
       const { id, model, choices, ...others } = item;
+      if (result.usage === undefined && rest.length === 0 && isRecord(others.usage)) {
+        result.usage = others.usage;
+        delete others.usage;
+      }
       if (typeof id === 'string' && result.responseId === undefined) result.responseId = id;
       else if (id !== undefined) others.id = id;
       if (typeof model === 'string' && result.responseModel === undefined) result.responseModel = model;

@@ -27,7 +27,11 @@
  * `output_tokens_details.reasoning_tokens` → `gen_ai.usage.reasoning.output_tokens` (OpenAI's
  * usage semantics: input includes cached, output includes reasoning — as OTel's, §1.4). Each is
  * read at the top of `usage` or under `usage.details`, where the JS exporter moves every field
- * but the two token counts. What is not mapped stays in `openai.agents.span_data.usage`.
+ * but the two token counts. What is not mapped stays in `openai.agents.span_data.usage`. A
+ * generation without token counts in `usage` (the JS SDK sets none on a non-streamed Chat
+ * Completions call) takes them from the `ChatCompletion.usage` in its output (`prompt_tokens`,
+ * `completion_tokens`, `total_tokens`, `prompt_tokens_details.cached_tokens`,
+ * `completion_tokens_details.reasoning_tokens`).
  */
 import type { AttributeValue, Attributes, SpanKind } from '../../model/trace';
 
@@ -122,6 +126,23 @@ const USAGE_FIELDS: ReadonlyArray<readonly [readonly string[], string]> = [
   [['output_tokens_details', 'reasoning_tokens'], 'gen_ai.usage.reasoning.output_tokens'],
 ];
 
+/** Chat Completions usage names (a `ChatCompletion.usage` in a generation's output) → the same OTel attributes. */
+const CHAT_USAGE_FIELDS: ReadonlyArray<readonly [readonly string[], string]> = [
+  [['prompt_tokens'], 'gen_ai.usage.input_tokens'],
+  [['completion_tokens'], 'gen_ai.usage.output_tokens'],
+  [['total_tokens'], 'gen_ai.usage.total_tokens'],
+  [['prompt_tokens_details', 'cached_tokens'], 'gen_ai.usage.cache_read.input_tokens'],
+  [['completion_tokens_details', 'reasoning_tokens'], 'gen_ai.usage.reasoning.output_tokens'],
+];
+
+/** Maps a `ChatCompletion.usage` (consumed: what is mapped is removed). */
+function mapChatUsage(usage: JsonRecord, sink: AttributeSink): void {
+  for (const [path, key] of CHAT_USAGE_FIELDS) {
+    const v = takeUsageNumber(usage, path);
+    if (v !== undefined) sink.put(key, v);
+  }
+}
+
 function mapUsage(data: JsonRecord, sink: AttributeSink): void {
   const usage = data.usage;
   if (!isRecord(usage)) return;
@@ -156,6 +177,11 @@ function mapGeneration(data: JsonRecord, sink: AttributeSink, messages: MessageC
     if (output.responseId !== undefined) sink.put('gen_ai.response.id', output.responseId);
     if (output.responseModel !== undefined) sink.put('gen_ai.response.model', output.responseModel);
     if (output.finishReasons.length) sink.put('gen_ai.response.finish_reasons', output.finishReasons);
+    if (output.usage !== undefined) {
+      // The span's own usage wins; else the API's, as the call returned it.
+      if (sink.attributes['gen_ai.usage.input_tokens'] === undefined && sink.attributes['gen_ai.usage.output_tokens'] === undefined) mapChatUsage(output.usage, sink);
+      if (!isEmptyRecord(output.usage) && Array.isArray(output.rest) && isRecord(output.rest[0])) output.rest[0].usage = output.usage;
+    }
     if (output.rest !== undefined) sink.put(`${SPAN_DATA_PREFIX}output`, output.rest);
   } else if (data.output !== undefined && data.output !== null) {
     sink.put('output.value', take(data, 'output'));
@@ -166,7 +192,7 @@ function mapGeneration(data: JsonRecord, sink: AttributeSink, messages: MessageC
 /** The message conversions a generation span uses (openaiAgentsMessages.ts). */
 export interface MessageConverters {
   input(value: Json | undefined): Json[] | undefined;
-  output(value: Json | undefined): { messages: Json[]; responseId?: string; responseModel?: string; finishReasons: string[]; rest?: Json } | undefined;
+  output(value: Json | undefined): { messages: Json[]; responseId?: string; responseModel?: string; finishReasons: string[]; usage?: JsonRecord; rest?: Json } | undefined;
 }
 
 /** Takes `data[field]` when it is a string. */
