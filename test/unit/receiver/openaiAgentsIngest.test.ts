@@ -26,7 +26,7 @@ afterAll(async () => {
 function post(path: string, body: Uint8Array | string, contentType = 'application/json'): Promise<Response> {
   return fetch(`${p.url}${path}`, {
     method: 'POST',
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
     headers: { 'Content-Type': contentType, Authorization: `Bearer ${SECRET}`, 'OpenAI-Beta': 'traces=v1', 'OpenAI-Organization': `org-${SECRET}`, 'User-Agent': 'Agents/JavaScript 0.20.0' },
   });
 }

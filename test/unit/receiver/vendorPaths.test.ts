@@ -47,9 +47,12 @@ afterAll(async () => {
 });
 
 async function send(path: string, body: Uint8Array | string, headers: Record<string, string>, method = 'POST'): Promise<Response> {
-  const res = await fetch(`${p.url}${path}`, { method, body: method === 'POST' ? body : undefined, headers });
+  const payload = method !== 'POST' ? undefined : typeof body === 'string' ? body : new Uint8Array(body);
+  const res = await fetch(`${p.url}${path}`, { method, body: payload, headers });
   const text = await res.clone().text();
-  answers.push(`${res.status} ${res.statusText} ${JSON.stringify([...res.headers])} ${text}`);
+  const responseHeaders: string[] = [];
+  res.headers.forEach((value, name) => responseHeaders.push(`${name}: ${value}`));
+  answers.push(`${res.status} ${res.statusText} ${responseHeaders.join('; ')} ${text}`);
   return res;
 }
 
