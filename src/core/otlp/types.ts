@@ -14,10 +14,20 @@ export type OtlpFormat = 'protobuf' | 'json';
 /** `Content-Encoding` accepted by the receiver. */
 export type ContentEncoding = 'identity' | 'gzip' | 'deflate';
 
-/** One OTLP export request as the receiver hands it to the back end thread (HTTP or gRPC). */
+/**
+ * The wire format family of an ingest request: `otlp` (OTLP export requests, the default) or
+ * `openai-agents` (the OpenAI Agents SDK's own tracing exporter: JSON `{"data":[…traces and
+ * spans…]}` POSTed to `/v1/traces/ingest`, converted to spans in the back end thread by
+ * `openaiAgents.ts`).
+ */
+export type IngestDialect = 'otlp' | 'openai-agents';
+
+/** One export request as the receiver hands it to the back end thread (HTTP or gRPC). */
 export interface IngestParams {
   signal: OtlpSignal;
   format: OtlpFormat;
+  /** Absent: `otlp`. `openai-agents` comes with `signal: 'traces'` and `format: 'json'`. */
+  dialect?: IngestDialect;
   encoding: ContentEncoding;
   /** The request body as received (still compressed); transferred to the worker. */
   body: Uint8Array;

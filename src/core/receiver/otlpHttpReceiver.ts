@@ -9,7 +9,9 @@
  * - 400 + `google.rpc.Status` for bodies that cannot be decoded or decompressed;
  * - 413 past `maxBodyBytes` (compressed size here, decompressed size in the worker);
  * - 415 for other content types or encodings; 405 for other methods; 404 for other paths,
- *   with a message naming the right ones;
+ *   with a message naming the right ones (`routes.ts`: `/v1/{traces,logs,metrics}`, the same under
+ *   the Langfuse and LangSmith prefixes, and the OpenAI Agents SDK's `/v1/traces/ingest`, whose
+ *   answers are JSON in the OpenAI API's shape: `{}` on success, `{"error":{message,type}}`);
  * - 503 + `Retry-After` when the ingest queue is full (requests or bytes), when a body being
  *   received does not fit the receive budget (`ReceiveBudget`: all bodies together, and one
  *   connection at most half of what the others leave free), or when the worker is unavailable
@@ -20,6 +22,11 @@
  *   browser requests whose `Origin` is not in `corsAllowedOrigins`;
  * - `OPTIONS` answers CORS preflights for the configured origins.
  * Every rejection writes one line to `log`, at most 10 per 10 s (then one summary line).
+ *
+ * Request headers other than those named above are never read: credentials that vendor SDKs send
+ * (`Authorization`, `x-api-key`, `Langsmith-Project`, `OpenAI-Organization`, …) are accepted,
+ * ignored, and never logged, answered or handed on (`ingest` gets only the body); log lines name
+ * the path without its query string.
  *
  * An answer given while the body is still arriving (413, 503, and the early refusals) is sent
  * whole at once, and the rest of the body is read and discarded — at most
@@ -37,6 +44,8 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ContentEncoding, IngestParams, IngestResult, OtlpFormat, OtlpSignal } from '../otlp/types';
 import { encodeExportResponse, encodeStatus } from '../otlp/responses';
+import { encodeOpenAiAgentsError, encodeOpenAiAgentsSuccess } from '../otlp/openaiAgentsResponse';
+import { notFoundMessage, routeOf, type Route } from './routes';
 import { RateLimitedLog } from './rateLimitedLog';
 import { ReceiveBudget, receiveBudgetBytesFor } from './receiveBudget';
 import { ConnectionTable } from './connectionTable';
@@ -91,11 +100,14 @@ const DRAIN_TIMEOUT_MS = 5_000;
 const DRAIN_BYTES_PER_BODY_LIMIT = 2;
 /** How often Node checks `headersTimeout`/`requestTimeout` at most (its default is 30 s). */
 const MAX_TIMEOUT_CHECK_INTERVAL_MS = 1_000;
-const SIGNAL_PATHS: Record<string, OtlpSignal> = {
-  '/v1/traces': 'traces',
-  '/v1/logs': 'logs',
-  '/v1/metrics': 'metrics',
-};
+/**
+ * How an answer's body is encoded: an OTLP encoding (`google.rpc.Status` / export response),
+ * plain text (before the body format is known), or `openai` (the OpenAI Agents ingest path:
+ * JSON in the OpenAI API's error shape).
+ */
+type AnswerFormat = BodyAnswerFormat | 'text';
+/** The answer formats once the body's format is known. */
+type BodyAnswerFormat = OtlpFormat | 'openai';
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 /**
@@ -316,7 +328,7 @@ export class OtlpHttpReceiver {
     if (this.options.windowChannel && path.startsWith(WINDOW_CHANNEL_PREFIX)) {
       return handleWindowChannel(this.options.windowChannel, req, res, path);
     }
-    const signal = SIGNAL_PATHS[path];
+    const route = routeOf(path);
     if (req.method === 'OPTIONS') {
       if (corsOrigin) {
         res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
@@ -326,40 +338,45 @@ export class OtlpHttpReceiver {
       res.writeHead(204).end();
       return;
     }
-    if (!signal) {
+    if (!route) {
       return this.reject(req, res, 404, 'text', notFoundMessage(path));
     }
+    const agents = route.dialect === 'openai-agents';
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST, OPTIONS');
-      return this.reject(req, res, 405, 'text', `${req.method} is not allowed on ${path}; OTLP/HTTP exporters POST to it`);
+      const who = agents ? 'the OpenAI Agents SDK tracing exporter POSTs' : 'OTLP/HTTP exporters POST';
+      return this.reject(req, res, 405, agents ? 'openai' : 'text', `${req.method} is not allowed on ${path}; ${who} to it`);
     }
     const format = parseContentType(req.headers['content-type']);
-    if (!format) {
-      return this.reject(req, res, 415, 'text',
-        `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`);
+    if (!format || (agents && format !== 'json')) {
+      return this.reject(req, res, 415, agents ? 'openai' : 'text',
+        `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use ${agents ? 'application/json' : 'application/x-protobuf or application/json'}`);
     }
+    const answer: BodyAnswerFormat = agents ? 'openai' : format;
     const encoding = parseContentEncoding(req.headers['content-encoding']);
     if (!encoding) {
-      return this.reject(req, res, 415, format,
+      return this.reject(req, res, 415, answer,
         `unsupported Content-Encoding ${JSON.stringify(req.headers['content-encoding'])}; use gzip, deflate or none`);
     }
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > this.options.maxBodyBytes) {
-      return this.reject(req, res, 413, format, tooLargeMessage(declaredLength, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
+      return this.reject(req, res, 413, answer, tooLargeMessage(declaredLength, this.options.maxBodyBytes), RPC_RESOURCE_EXHAUSTED);
     }
     if (this.options.isOverloaded() || this.budget.usedBytes >= this.budget.limitBytes) {
-      return this.busy(req, res, format, 'Trace Lens is busy storing earlier requests; retry later');
+      return this.busy(req, res, answer, 'Trace Lens is busy storing earlier requests; retry later');
     }
-    this.readBody(req, res, signal, format, encoding);
+    this.readBody(req, res, route, format, encoding);
   }
 
-  /** 503 + Retry-After (OTLP/HTTP §Failures: retryable). */
-  private busy(req: http.IncomingMessage, res: http.ServerResponse, format: OtlpFormat, message: string, end: AnswerEnd = 'keepAlive'): void {
+  /** 503 + Retry-After (OTLP/HTTP §Failures: retryable; the OpenAI Agents exporter retries 5xx too). */
+  private busy(req: http.IncomingMessage, res: http.ServerResponse, format: AnswerFormat, message: string, end: AnswerEnd = 'keepAlive'): void {
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     this.reject(req, res, 503, format, message, RPC_UNAVAILABLE, end);
   }
 
-  private readBody(req: http.IncomingMessage, res: http.ServerResponse, signal: OtlpSignal, format: OtlpFormat, encoding: ContentEncoding): void {
+  private readBody(req: http.IncomingMessage, res: http.ServerResponse, route: Route, bodyFormat: OtlpFormat, encoding: ContentEncoding): void {
+    const { signal, dialect } = route;
+    const format: BodyAnswerFormat = dialect === 'openai-agents' ? 'openai' : bodyFormat;
     const chunks: Buffer[] = [];
     let received = 0;
     let aborted = false;
@@ -426,7 +443,7 @@ export class OtlpHttpReceiver {
       }
       release();
       this.options
-        .ingest({ signal, format, encoding, body, maxBodyBytes: this.options.maxBodyBytes })
+        .ingest({ signal, format: bodyFormat, encoding, body, maxBodyBytes: this.options.maxBodyBytes, ...(dialect === 'otlp' ? {} : { dialect }) })
         .then((outcome) => {
           this.options.onExport?.(signal, outcome);
           this.respond(req, res, signal, format, outcome);
@@ -437,12 +454,13 @@ export class OtlpHttpReceiver {
     });
   }
 
-  private respond(req: http.IncomingMessage, res: http.ServerResponse, signal: OtlpSignal, format: OtlpFormat, outcome: IngestResult): void {
+  private respond(req: http.IncomingMessage, res: http.ServerResponse, signal: OtlpSignal, format: BodyAnswerFormat, outcome: IngestResult): void {
     switch (outcome.status) {
       case 'ok': {
         const partial = outcome.rejected > 0 ? { rejected: outcome.rejected, errorMessage: outcome.errorMessage } : undefined;
-        if (partial) this.rejectLog.warn(`POST ${req.url} → 200, partial success: rejected ${outcome.rejected} of ${outcome.accepted + outcome.rejected}: ${outcome.errorMessage}`);
-        send(res, 200, format, encodeExportResponse(signal, format, partial));
+        if (partial) this.rejectLog.warn(`POST ${pathOf(req)} → 200, partial success: rejected ${outcome.rejected} of ${outcome.accepted + outcome.rejected}: ${outcome.errorMessage}`);
+        if (format === 'openai') sendBytes(res, 200, 'application/json', encodeOpenAiAgentsSuccess(outcome));
+        else sendBytes(res, 200, contentTypeOf(format), encodeExportResponse(signal, format, partial));
         return;
       }
       case 'invalid':
@@ -466,16 +484,18 @@ export class OtlpHttpReceiver {
     req: http.IncomingMessage,
     res: http.ServerResponse,
     status: number,
-    format: OtlpFormat | 'text',
+    format: AnswerFormat,
     message: string,
     rpcCode = RPC_INVALID_ARGUMENT,
     end: AnswerEnd = status === 413 ? 'closeAfterDrain' : 'keepAlive',
   ): void {
     this.counters.rejectedRequests++;
-    this.rejectLog.warn(`${req.method} ${req.url} → ${status}: ${message}`);
+    this.rejectLog.warn(`${req.method} ${pathOf(req)} → ${status}: ${message}`);
     if (res.headersSent) return; // answered already (the client went away, or a second verdict)
-    const body = format === 'text' ? Buffer.from(message + '\n') : encodeStatus(format, rpcCode, message);
-    const contentType = format === 'text' ? 'text/plain; charset=utf-8' : contentTypeOf(format);
+    const body = format === 'text' ? Buffer.from(message + '\n')
+      : format === 'openai' ? encodeOpenAiAgentsError(status, message)
+      : encodeStatus(format, rpcCode, message);
+    const contentType = format === 'text' ? 'text/plain; charset=utf-8' : format === 'openai' ? 'application/json' : contentTypeOf(format);
     const pending = !req.complete && !req.destroyed;
     if (end !== 'keepAlive') res.setHeader('Connection', 'close');
     res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.byteLength });
@@ -548,9 +568,19 @@ function contentTypeOf(format: OtlpFormat): string {
   return format === 'json' ? 'application/json' : 'application/x-protobuf';
 }
 
-function send(res: http.ServerResponse, status: number, format: OtlpFormat, body: Uint8Array): void {
-  res.writeHead(status, { 'Content-Type': contentTypeOf(format), 'Content-Length': body.byteLength });
+function sendBytes(res: http.ServerResponse, status: number, contentType: string, body: Uint8Array): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.byteLength });
   res.end(body);
+}
+
+/**
+ * The request path for log lines, without its query string (`?…` marks one): a query may carry a
+ * credential (`?api_key=`), and log lines never carry credentials.
+ */
+function pathOf(req: http.IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
 }
 
 /** Maps `Content-Type` to an OTLP format; parameters such as `charset` are ignored. */
@@ -568,13 +598,6 @@ export function parseContentEncoding(header: string | undefined): ContentEncodin
   if (value === 'gzip' || value === 'x-gzip') return 'gzip';
   if (value === 'deflate') return 'deflate';
   return undefined;
-}
-
-function notFoundMessage(path: string): string {
-  const hint = path === '/' || path === '/v1'
-    ? ' An SDK given OTEL_EXPORTER_OTLP_ENDPOINT appends /v1/traces itself; one given OTEL_EXPORTER_OTLP_TRACES_ENDPOINT needs the full path.'
-    : /^\/v1\/(trace|log|metric|span)s?$/.test(path) ? ' Check the spelling: the paths are plural.' : '';
-  return `no OTLP endpoint at ${path}; POST to /v1/traces, /v1/logs or /v1/metrics.${hint}`;
 }
 
 function tooLargeMessage(size: number, limit: number): string {

@@ -3,11 +3,17 @@
  * time, and the store limits (`configure`). Expected failures are values (`IngestResult`), never
  * exceptions. Accepted requests are offered to forwarding before they are stored. Decoding and
  * storing both run in time slices, so queries are answered while a huge request is handled.
+ *
+ * OpenAI Agents SDK batches (`dialect: 'openai-agents'`, src/core/otlp/openaiAgents.ts) are
+ * decoded here too, with the per-trace memory that joins trace objects and spans across
+ * requests. They are not forwarded: they are not OTLP bytes, and their root span is re-sent as
+ * the trace's spans arrive; "Send Trace to…" sends the converted trace once it is stored.
  */
 import type { IngestParams, IngestResult } from '../../otlp/types';
 import type { StoreConfig } from '../../store/config';
 import type { InsertResult } from '../../store/traceStore';
 import { decodeLogsSliced, decodeMetrics, decodeTracesSliced } from '../../otlp/decode';
+import { OpenAiAgentsTraceBook, decodeOpenAiAgents } from '../../otlp/openaiAgents';
 import type { DecodeOptions } from '../../otlp/shared';
 import { decompress } from '../decompress';
 import type { BackendContext, HandlerGroup } from './context';
@@ -16,6 +22,8 @@ import type { BackendContext, HandlerGroup } from './context';
 export class Ingest {
   /** Limits applied while decoding (`StoreConfig.maxAttributeValueLength`). */
   private decodeOptions: DecodeOptions = {};
+  /** Trace objects and span extents of OpenAI Agents SDK traces, across requests. */
+  private readonly agentsTraces = new OpenAiAgentsTraceBook();
 
   constructor(private readonly ctx: BackendContext) {}
 
@@ -48,6 +56,12 @@ export class Ingest {
     const inflated = decompress(params.body, params.encoding, params.maxBodyBytes);
     if (!inflated.ok) return { status: inflated.status, message: inflated.message };
     const body = inflated.data;
+    if (params.dialect === 'openai-agents') {
+      const decoded = decodeOpenAiAgents(body, this.agentsTraces, this.decodeOptions);
+      if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
+      const stored = await store.ingestSpans(decoded.items);
+      return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
+    }
     switch (params.signal) {
       case 'traces': {
         // Sliced: a huge request yields to queued queries; an SDK batch decodes in one slice.
