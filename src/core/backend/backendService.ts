@@ -65,6 +65,12 @@ export class BackendService {
       // Indexing pauses while ingest requests run (src/core/search/indexScheduler.ts).
       ingest: (params) => this.ingest(params),
       ...queries,
+      // Clearing forgets the OpenAI Agents traces too (a trace continued after a clear starts afresh).
+      clear: (params) => {
+        const done = queries.clear(params);
+        this.ingester.forgetAgentsTraces();
+        return done;
+      },
       // A deletion may leave a full-text slot to reset.
       deleteTrace: (params) => {
         const deleted = queries.deleteTrace(params);

@@ -80,7 +80,7 @@ function tooltip(state: ReceiverState, stats: StoreStats, endpoint: string, grpc
   if (http.kind === 'stopped' && (grpc.kind === 'stopped' || grpc.kind === 'disabled')) {
     md.appendMarkdown('Stopped. Traces already received stay until cleared.\n\n');
   } else {
-    md.appendMarkdown(`- **OTLP/HTTP**: ${endpointLine(http, `http://${hostOf(http)}:${portOf(http)}`, '(`/v1/traces`, `/v1/logs`, `/v1/metrics`)', SETTINGS.receiverPort)}\n`);
+    md.appendMarkdown(`- **OTLP/HTTP**: ${endpointLine(http, `http://${hostOf(http)}:${portOf(http)}`, '(`/v1/traces`, `/v1/logs`, `/v1/metrics`; also under `/api/public/otel` for Langfuse SDKs and `/otel` for LangSmith; `/v1/traces/ingest` for the OpenAI Agents SDK exporter)', SETTINGS.receiverPort)}\n`);
     if (grpc.kind === 'disabled') {
       md.appendMarkdown(`- **OTLP/gRPC**: off (\`${SETTINGS_SECTION}.${SETTINGS.receiverGrpcEnabled}\`)\n`);
     } else {

@@ -50,6 +50,11 @@ export class Ingest {
     this.decodeOptions = { maxAttributeValueLength: config.maxAttributeValueLength };
   }
 
+  /** Forgets the OpenAI Agents trace objects and extents (the store was cleared). */
+  forgetAgentsTraces(): void {
+    this.agentsTraces.clear();
+  }
+
   /** Decompress, decode, store. */
   async ingest(params: IngestParams): Promise<IngestResult> {
     const { store, forwarder, feed } = this.ctx;
