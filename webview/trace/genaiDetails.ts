@@ -108,8 +108,8 @@ function tokens(n: number): TemplateResult {
 
 function inputDetails(u: GenAiUsage): TemplateResult | typeof nothing {
   const parts: string[] = [];
-  if (u.cacheReadTokens !== undefined) parts.push(`${formatTokenCount(u.cacheReadTokens)} cached`);
-  if (u.cacheWriteTokens !== undefined) parts.push(`${formatTokenCount(u.cacheWriteTokens)} cache write`);
+  if (u.cacheReadTokens) parts.push(`${formatTokenCount(u.cacheReadTokens)} cached`);
+  if (u.cacheWriteTokens) parts.push(`${formatTokenCount(u.cacheWriteTokens)} cache write`);
   if (!parts.length) return nothing;
   const r = u.inputReading;
   const reading = !r
