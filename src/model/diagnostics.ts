@@ -225,6 +225,9 @@ export type Finding = FindingBase &
       }
   );
 
+/** The finding type of one detector: `FindingOf<'baseline-anomaly'>['detail']['metric']`. */
+export type FindingOf<D extends DetectorId> = Extract<Finding, { detector: D }>;
+
 /** Where a swallowed tool error was seen. */
 export type SwallowedErrorEvidence =
   /** The result (JSON) has a non-empty `error` or `errors` field. */

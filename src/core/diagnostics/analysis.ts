@@ -114,6 +114,9 @@ export function isFailed(call: ToolCall): boolean {
   return call.statusError || call.evidence !== undefined;
 }
 
+/** Deepest parent chain walked (a guard against parent cycles in malformed traces). */
+const MAX_DEPTH = 10_000;
+
 function toolName(s: RunSpan): string {
   return s.view?.tool?.name?.trim() || s.name;
 }
@@ -127,12 +130,33 @@ export function analyzeRun(run: RunInput): RunAnalysis {
   for (const s of run.spans) byId.set(s.spanId, s);
   const parentOf = (s: RunSpan): RunSpan | undefined =>
     s.parentSpanId !== null && s.parentSpanId !== s.spanId ? byId.get(s.parentSpanId) : undefined;
-  const ancestors = function* (s: RunSpan): Generator<RunSpan> {
-    const seen = new Set<SpanId>([s.spanId]);
-    for (let p = parentOf(s); p && !seen.has(p.spanId); p = parentOf(p)) {
-      seen.add(p.spanId);
-      yield p;
+  /** The first ancestor (nearest first) matching `pred`; depth-capped against parent cycles. */
+  const findAncestor = (s: RunSpan, pred: (p: RunSpan) => boolean | undefined): RunSpan | undefined => {
+    let depth = 0;
+    for (let p = parentOf(s); p && p !== s && depth < MAX_DEPTH; p = parentOf(p), depth++) if (pred(p)) return p;
+    return undefined;
+  };
+  // Memo: does a span have an agent span above it (linear over the run).
+  const agentAbove = new Map<SpanId, boolean>();
+  const hasAgentAbove = (s: RunSpan): boolean => {
+    const chain: RunSpan[] = [];
+    let answer = false;
+    for (let p = parentOf(s), depth = 0; p && depth < MAX_DEPTH; p = parentOf(p), depth++) {
+      const known = agentAbove.get(p.spanId);
+      if (known !== undefined) {
+        answer = known || p.view?.kind === 'agent';
+        break;
+      }
+      if (p.view?.kind === 'agent') {
+        answer = true;
+        break;
+      }
+      chain.push(p);
     }
+    // Every span on the walked chain has the same answer as `s` (no agent among them).
+    agentAbove.set(s.spanId, answer);
+    for (const c of chain) agentAbove.set(c.spanId, answer);
+    return answer;
   };
   const ordered = [...run.spans].sort((a, b) => a.startOffsetMs - b.startOffsetMs || (a.spanId < b.spanId ? -1 : 1));
 
@@ -144,7 +168,7 @@ export function analyzeRun(run: RunInput): RunAnalysis {
   const traceHasAgent = run.spans.some((s) => s.view?.kind === 'agent');
   for (const s of ordered) {
     if (!root && parentOf(s) === undefined) root = s;
-    if (s.view?.kind === 'agent' && ![...ancestors(s)].some((a) => a.view?.kind === 'agent')) outerAgents.push(s);
+    if (s.view?.kind === 'agent' && !hasAgentAbove(s)) outerAgents.push(s);
   }
 
   // Model calls: counted `llm` spans; iterations as in computeRunMetrics.
@@ -154,7 +178,7 @@ export function analyzeRun(run: RunInput): RunAnalysis {
   for (const s of counted) {
     const view = s.view;
     if (!view || view.kind !== 'llm') continue;
-    const iteration = !traceHasAgent || [...ancestors(s)].some((a) => a.view?.kind === 'agent');
+    const iteration = !traceHasAgent || hasAgentAbove(s);
     modelCalls.push({ span: s, view, model: view.responseModel?.trim() || view.requestModel?.trim() || '(unknown model)', iteration });
     toolsOffered = Math.max(toolsOffered, view.toolDefinitions?.length ?? 0);
     for (const m of view.outputMessages ?? []) {
@@ -175,7 +199,7 @@ export function analyzeRun(run: RunInput): RunAnalysis {
   const duplicateParent = new Map<SpanId, RunSpan>();
   const toolSpans = ordered.filter((s) => s.view?.kind === 'tool');
   for (const s of toolSpans) {
-    const owner = duplicateOf(s, s.view!, ancestors);
+    const owner = duplicateOf(s, s.view!, findAncestor);
     if (owner) duplicateParent.set(s.spanId, owner);
   }
   const calls = new Map<SpanId, ToolCall>();
@@ -188,7 +212,7 @@ export function analyzeRun(run: RunInput): RunAnalysis {
   }
   for (const s of toolSpans) {
     let rep = duplicateParent.get(s.spanId);
-    for (const seen = new Set<SpanId>([s.spanId]); rep && duplicateParent.has(rep.spanId) && !seen.has(rep.spanId); rep = duplicateParent.get(rep.spanId)) seen.add(rep.spanId);
+    for (let depth = 0; rep && duplicateParent.has(rep.spanId) && depth < MAX_DEPTH; depth++) rep = duplicateParent.get(rep.spanId);
     if (rep) calls.get(rep.spanId)?.spans.push(s);
   }
   for (const call of toolCalls) {
@@ -242,18 +266,20 @@ export function analyzeRun(run: RunInput): RunAnalysis {
 }
 
 /** The tool span `s` repeats (its nearest tool ancestor with the same call id or name), if any. */
-function duplicateOf(s: RunSpan, view: GenAiSpanView, ancestors: (s: RunSpan) => Iterable<RunSpan>): RunSpan | undefined {
+function duplicateOf(
+  s: RunSpan,
+  view: GenAiSpanView,
+  findAncestor: (s: RunSpan, pred: (p: RunSpan) => boolean | undefined) => RunSpan | undefined,
+): RunSpan | undefined {
   const name = view.tool?.name?.toLowerCase();
   const callId = view.tool?.callId;
-  for (const p of ancestors(s)) {
+  const stop = findAncestor(s, (p) => {
     const k = p.view?.kind;
-    if (k === 'llm' || k === 'agent' || k === 'embeddings') return undefined;
-    if (k === 'tool') {
-      const same = (callId !== undefined && callId === p.view?.tool?.callId) || (name !== undefined && name === p.view?.tool?.name?.toLowerCase());
-      return same ? p : undefined;
-    }
-  }
-  return undefined;
+    return k === 'llm' || k === 'agent' || k === 'embeddings' || k === 'tool';
+  });
+  if (stop?.view?.kind !== 'tool') return undefined;
+  const same = (callId !== undefined && callId === stop.view.tool?.callId) || (name !== undefined && name === stop.view.tool?.name?.toLowerCase());
+  return same ? stop : undefined;
 }
 
 /** The baseline a run belongs to: service + outermost agent name, else root span name. */

@@ -14,7 +14,7 @@ import {
   type BaselineMetric,
   type BaselineStats,
   type DiagnosticsConfig,
-  type Finding,
+  type FindingOf,
   type MetricStats,
 } from '../../model/diagnostics';
 import { formatUsd } from '../../model/cost';
@@ -106,8 +106,8 @@ export function formatMetric(metric: BaselineMetric, value: number): string {
  * baseline values equal) any difference beyond float noise is flagged (`zScore` null). Error and
  * retry rates are flagged only above the mean. Severity: information.
  */
-export function baselineAnomalies(a: RunAnalysis, sample: RunSample, stats: BaselineStats, config: DiagnosticsConfig): Finding[] {
-  const out: Finding[] = [];
+export function baselineAnomalies(a: RunAnalysis, sample: RunSample, stats: BaselineStats, config: DiagnosticsConfig): FindingOf<'baseline-anomaly'>[] {
+  const out: FindingOf<'baseline-anomaly'>[] = [];
   const spanId = a.outerAgents[0]?.spanId ?? a.root?.spanId;
   if (spanId === undefined) return out;
   for (const metric of BASELINE_METRICS) {
@@ -140,7 +140,7 @@ export function baselineAnomalies(a: RunAnalysis, sample: RunSample, stats: Base
         },
         [],
         metric,
-      ),
+      ) as FindingOf<'baseline-anomaly'>,
     );
   }
   return out;
@@ -242,7 +242,7 @@ export class BaselineIndex {
   }
 
   /** Baseline-anomaly findings of a run against its baseline (the run itself left out). */
-  check(run: RunInput | RunAnalysis): Finding[] {
+  check(run: RunInput | RunAnalysis): FindingOf<'baseline-anomaly'>[] {
     const a = 'metrics' in run ? run : analyzeRun(run);
     const sample = runSample(a);
     if (!sample) return [];

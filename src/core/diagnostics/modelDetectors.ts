@@ -3,7 +3,7 @@
  * empty output. They read only counted `llm` calls (src/core/usage/README.md "Counted once"), so
  * a wrapper span never repeats a finding of the call under it. Definitions: ./README.md.
  */
-import type { BaselineStats, DiagnosticsConfig, Finding } from '../../model/diagnostics';
+import type { BaselineStats, DiagnosticsConfig, Finding, FindingOf } from '../../model/diagnostics';
 import type { RunAnalysis, ModelCall } from './analysis';
 import { makeFinding, num, pct, plural } from './findings';
 import { medianWithout } from './stats';
@@ -61,7 +61,7 @@ export function detectTokenSpikes(a: RunAnalysis, config: DiagnosticsConfig, bas
       const against: string[] = [];
       if (overRun) against.push(`${num(input / runMedian)}× the median ${num(runMedian)} of its ${num(others)} other calls in this run`);
       if (overBase) against.push(`${num(input / base.median)}× the baseline median ${num(base.median)}`);
-      const detail: Extract<Finding, { detector: 'token-spike' }>['detail'] = { model, inputTokens: input, factor: config.spikeFactor };
+      const detail: FindingOf<'token-spike'>['detail'] = { model, inputTokens: input, factor: config.spikeFactor };
       if (runMedian !== undefined) {
         detail.runMedian = runMedian;
         detail.runCalls = others;

@@ -7,13 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { BaselineIndex, computeStats, runSample } from '../../../src/core/diagnostics/baseline';
 import { analyzeRun } from '../../../src/core/diagnostics/analysis';
 import { detectRunFindings } from '../../../src/core/diagnostics/detectors';
-import { DEFAULT_DIAGNOSTICS_CONFIG, type DiagnosticsConfig, type Finding } from '../../../src/model/diagnostics';
+import { DEFAULT_DIAGNOSTICS_CONFIG, type DiagnosticsConfig, type Finding, type FindingOf } from '../../../src/model/diagnostics';
 import { agent, answer, chat, run, sid, tool, type SpanSpec } from './support';
 import { traceId } from '../../support/builders';
 
 const cfg = (o: Partial<DiagnosticsConfig> = {}): DiagnosticsConfig => ({ ...DEFAULT_DIAGNOSTICS_CONFIG, ...o });
-const anomalies = (fs: Finding[]): Extract<Finding, { detector: 'baseline-anomaly' }>[] =>
-  fs.filter((f): f is Extract<Finding, { detector: 'baseline-anomaly' }> => f.detector === 'baseline-anomaly');
+const anomalies = (fs: Finding[]): FindingOf<'baseline-anomaly'>[] =>
+  fs.filter((f): f is FindingOf<'baseline-anomaly'> => f.detector === 'baseline-anomaly');
 
 let n = 0;
 /**

@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { detectRunFindings } from '../../../src/core/diagnostics/detectors';
 import { analyzeRun } from '../../../src/core/diagnostics/analysis';
 import { BaselineIndex } from '../../../src/core/diagnostics/baseline';
-import { DEFAULT_DIAGNOSTICS_CONFIG, type DiagnosticsConfig, type Finding } from '../../../src/model/diagnostics';
+import { DEFAULT_DIAGNOSTICS_CONFIG, type DiagnosticsConfig, type Finding, type FindingOf } from '../../../src/model/diagnostics';
 import { agent, answer, callsTool, chat, run, sid, type SpanSpec } from './support';
 
 const cfg = (o: Partial<DiagnosticsConfig> = {}): DiagnosticsConfig => ({ ...DEFAULT_DIAGNOSTICS_CONFIG, ...o });
-const of = <D extends Finding['detector']>(fs: Finding[], d: D): Extract<Finding, { detector: D }>[] =>
-  fs.filter((f): f is Extract<Finding, { detector: D }> => f.detector === d);
+const of = <D extends Finding['detector']>(fs: Finding[], d: D): FindingOf<D>[] =>
+  fs.filter((f): f is FindingOf<D> => f.detector === d);
 
 describe('iteration limit', () => {
   /** workflow → agent with `n` chat calls, plus one guardrail call outside the agent (not an iteration). */
