@@ -287,3 +287,69 @@ export const DEFAULT_DIAGNOSTICS_CONFIG: Readonly<DiagnosticsConfig> = Object.fr
   expectedTools: Object.freeze({}) as Record<string, string[]>,
   disabled: Object.freeze([]) as unknown as DetectorId[],
 });
+
+// ---------------------------------------------------------------------------------------------
+// Alert thresholds on the six agent metrics (optional notifications)
+// ---------------------------------------------------------------------------------------------
+
+/** The six agent metrics that can raise an alert, per completed run (one trace). */
+export type AlertMetric =
+  /** `RunMetrics.tokens.total` (input + output per call, each call counted once). */
+  | 'tokens'
+  /** `RunMetrics.toolSuccessRate` (alerts *below* the threshold). */
+  | 'toolSuccessRate'
+  /** `RunMetrics.modelLatency.p95Ms`: p95 of the run's chat/completion call durations, ms. */
+  | 'llmLatencyP95Ms'
+  /** `RunMetrics.agentIterations`. */
+  | 'loopIterations'
+  /** `RunMetrics.maxContextUtilization` (input tokens / context window, largest call). */
+  | 'contextUtilization'
+  /** `RunMetrics.durationMs`: the run's end-to-end duration, ms. */
+  | 'endToEndLatencyMs';
+
+export const ALERT_METRICS: readonly AlertMetric[] = ['tokens', 'toolSuccessRate', 'llmLatencyP95Ms', 'loopIterations', 'contextUtilization', 'endToEndLatencyMs'];
+
+/** `traceLens.diagnostics.alerts.*`. A threshold of `null` switches that metric's alert off. */
+export interface AlertConfig {
+  /** Off switch for all alert notifications. Default `false` (alerts are opt-in). */
+  enabled: boolean;
+  thresholds: Record<AlertMetric, number | null>;
+  /** At most one notification per metric and baseline key in this many ms. Default 10 minutes. */
+  minIntervalMs: number;
+  /** At most this many notifications in any `minIntervalMs` window overall. Default 3. */
+  maxPerInterval: number;
+}
+
+/**
+ * Defaults (Trace Lens's choice; no standard sets these): tokens 100,000 per run; tool success
+ * below 90%; model-call p95 above 10 s; more than 10 loop iterations (the `maxIterations`
+ * default); context above 80% (the `contextThreshold` default); a run longer than 60 s.
+ * Alerts are off until `enabled`; each threshold can be changed or set to `null`.
+ */
+export const DEFAULT_ALERT_CONFIG: Readonly<AlertConfig> = Object.freeze({
+  enabled: false,
+  thresholds: Object.freeze({
+    tokens: 100_000,
+    toolSuccessRate: 0.9,
+    llmLatencyP95Ms: 10_000,
+    loopIterations: 10,
+    contextUtilization: 0.8,
+    endToEndLatencyMs: 60_000,
+  }) as Record<AlertMetric, number | null>,
+  minIntervalMs: 10 * 60_000,
+  maxPerInterval: 3,
+});
+
+/** One threshold crossed by one run. */
+export interface MetricAlert {
+  metric: AlertMetric;
+  value: number;
+  threshold: number;
+  /** `below` only for `toolSuccessRate`. */
+  direction: 'above' | 'below';
+  traceId: TraceId;
+  /** `baselineKeyId` of the run (rate limiting is per key and metric). */
+  keyId: string;
+  /** One sentence with the numbers. */
+  message: string;
+}
