@@ -4,6 +4,7 @@
  * definitions (src/core/usage/README.md): calls counted once, agent loop iterations, tool calls
  * without the duplicate views of a second instrumentation.
  */
+import { repeatedToolCall } from '../genai/repeats';
 import type { Attributes, SpanId, StatusCode, TraceId } from '../../model/trace';
 import type { GenAiSpanView } from '../../model/genai';
 import type { CallCost, RunMetrics } from '../../model/cost';
@@ -130,12 +131,6 @@ export function analyzeRun(run: RunInput): RunAnalysis {
   for (const s of run.spans) byId.set(s.spanId, s);
   const parentOf = (s: RunSpan): RunSpan | undefined =>
     s.parentSpanId !== null && s.parentSpanId !== s.spanId ? byId.get(s.parentSpanId) : undefined;
-  /** The first ancestor (nearest first) matching `pred`; depth-capped against parent cycles. */
-  const findAncestor = (s: RunSpan, pred: (p: RunSpan) => boolean | undefined): RunSpan | undefined => {
-    let depth = 0;
-    for (let p = parentOf(s); p && p !== s && depth < MAX_DEPTH; p = parentOf(p), depth++) if (pred(p)) return p;
-    return undefined;
-  };
   // Memo: does a span have an agent span above it (linear over the run).
   const agentAbove = new Map<SpanId, boolean>();
   const hasAgentAbove = (s: RunSpan): boolean => {
@@ -199,7 +194,7 @@ export function analyzeRun(run: RunInput): RunAnalysis {
   const duplicateParent = new Map<SpanId, RunSpan>();
   const toolSpans = ordered.filter((s) => s.view?.kind === 'tool');
   for (const s of toolSpans) {
-    const owner = duplicateOf(s, s.view!, findAncestor);
+    const owner = repeatedToolCall(s, s.view!, (x) => x.view, parentOf);
     if (owner) duplicateParent.set(s.spanId, owner);
   }
   const calls = new Map<SpanId, ToolCall>();
@@ -263,23 +258,6 @@ export function analyzeRun(run: RunInput): RunAnalysis {
   if (agentName !== undefined) out.agentName = agentName;
   if (sessionId !== undefined) out.sessionId = sessionId;
   return out;
-}
-
-/** The tool span `s` repeats (its nearest tool ancestor with the same call id or name), if any. */
-function duplicateOf(
-  s: RunSpan,
-  view: GenAiSpanView,
-  findAncestor: (s: RunSpan, pred: (p: RunSpan) => boolean | undefined) => RunSpan | undefined,
-): RunSpan | undefined {
-  const name = view.tool?.name?.toLowerCase();
-  const callId = view.tool?.callId;
-  const stop = findAncestor(s, (p) => {
-    const k = p.view?.kind;
-    return k === 'llm' || k === 'agent' || k === 'embeddings' || k === 'tool';
-  });
-  if (stop?.view?.kind !== 'tool') return undefined;
-  const same = (callId !== undefined && callId === stop.view.tool?.callId) || (name !== undefined && name === stop.view.tool?.name?.toLowerCase());
-  return same ? stop : undefined;
 }
 
 /** The baseline a run belongs to: service + outermost agent name, else root span name. */

@@ -20,6 +20,7 @@
  */
 import type { LogRecordInfo, SpanRecord, TraceId } from '../../model/trace';
 import type { ConversationItem, GenAiMessage, GenAiMessagePart, GenAiSpanView, TraceConversation } from '../../model/genai';
+import { repeatedToolCall } from './repeats';
 import { tryParse } from './values';
 
 /** How many earlier model calls are compared when looking for a call's predecessor. */
@@ -107,6 +108,7 @@ function repeatedSpans(spans: readonly ConversationSpan[]): Set<string> {
   const byId = new Map<string, ConversationSpan>();
   for (const s of spans) byId.set(s.span.spanId, s);
   const repeated = new Set<string>();
+  const parentOf = (s: ConversationSpan): ConversationSpan | undefined => (s.span.parentSpanId ? byId.get(s.span.parentSpanId) : undefined);
   const hasContent = (v: GenAiSpanView): boolean => !!(v.inputMessages?.length || v.outputMessages?.length);
   /** Nearest ancestor of one of `kinds`, stopping (undefined) at one of `stop`. */
   const nearest = (s: ConversationSpan, kinds: readonly string[], stop: readonly string[]): ConversationSpan | undefined => {
@@ -128,13 +130,7 @@ function repeatedSpans(spans: readonly ConversationSpan[]): Set<string> {
       if (hasContent(view) || !hasContent(outer.view)) repeated.add(outer.span.spanId);
       else repeated.add(s.span.spanId);
     } else if (view.kind === 'tool') {
-      const outer = nearest(s, ['tool'], ['llm', 'agent', 'embeddings']);
-      const o = outer?.view?.tool;
-      const t = view.tool;
-      if (!outer || !o || !t) continue;
-      const sameId = t.callId !== undefined && o.callId !== undefined && t.callId === o.callId;
-      const sameName = t.name !== undefined && o.name !== undefined && t.name.toLowerCase() === o.name.toLowerCase();
-      if (sameId || sameName) repeated.add(s.span.spanId);
+      if (repeatedToolCall(s, view, (x) => x.view, parentOf)) repeated.add(s.span.spanId);
     }
   }
   return repeated;

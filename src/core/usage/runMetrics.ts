@@ -16,6 +16,7 @@ import {
   type RunMetrics,
   type TokenTotals,
 } from '../../model/cost';
+import { repeatedToolCall } from '../genai/repeats';
 import { latencyStats, mergeLatencyStats } from './percentiles';
 
 /** One span as the metrics need it (a `SkeletonSpan` plus its GenAI view and priced cost). */
@@ -224,27 +225,10 @@ export function computeRunMetrics(
 /**
  * A tool span that only wraps another instrumentation's span of the same call (same tool name
  * or call id on the nearest tool ancestor, with no model call or agent in between) is not a
- * second tool call.
+ * second tool call (src/core/genai/repeats.ts).
  */
-function isDuplicateToolSpan(
-  s: MetricsSpan,
-  view: GenAiSpanView,
-  parentOf: (s: MetricsSpan) => MetricsSpan | undefined,
-): boolean {
-  const name = view.tool?.name?.toLowerCase();
-  const callId = view.tool?.callId;
-  const seen = new Set<string>([s.spanId]);
-  for (let p = parentOf(s); p && !seen.has(p.spanId); p = parentOf(p)) {
-    seen.add(p.spanId);
-    const k = p.view?.kind;
-    if (k === 'llm' || k === 'agent' || k === 'embeddings') return false;
-    if (k === 'tool') {
-      const pName = p.view?.tool?.name?.toLowerCase();
-      const pCallId = p.view?.tool?.callId;
-      return (callId !== undefined && callId === pCallId) || (name !== undefined && name === pName);
-    }
-  }
-  return false;
+function isDuplicateToolSpan(s: MetricsSpan, view: GenAiSpanView, parentOf: (s: MetricsSpan) => MetricsSpan | undefined): boolean {
+  return repeatedToolCall(s, view, (x) => x.view, parentOf) !== undefined;
 }
 
 /** An empty value (a session without traces). */
