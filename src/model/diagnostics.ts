@@ -353,3 +353,47 @@ export interface MetricAlert {
   /** One sentence with the numbers. */
   message: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the back end hands the host: findings with the source locations of their spans
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Where a span of a finding was made, as the span says it (not yet resolved against the
+ * workspace; the host does that): its `code.*` location, else the innermost app frame of its
+ * first stack trace (src/core/source/spanSource.ts `sourceTargetOf`). Lines and columns 1-based.
+ */
+export interface FindingLocation {
+  spanId: SpanId;
+  /** The span's name, for related-information messages. */
+  spanName: string;
+  path: string;
+  line: number | null;
+  column: number | null;
+  /** The app's working directory and the stack format/function, for path resolution. */
+  hints: { workingDirectory?: string | null; format?: string | null; functionName?: string | null };
+}
+
+/** A finding and the locations of its spans (primary first; spans without a location left out). */
+export type LocatedFinding = Finding & { locations: FindingLocation[] };
+
+/** A trace's findings in a list row: how many, and the worst severity. */
+export interface TraceFindingsSummary {
+  count: number;
+  worst: FindingSeverity;
+}
+
+/** "Check Run Against Baseline": the run's findings (baseline anomalies included) and its baseline. */
+export interface RunCheck {
+  traceId: TraceId;
+  /** `false` while spans still arrive (whole-run detectors wait for completion). */
+  complete: boolean;
+  /** `undefined` when the run has no baseline key (no model or tool activity) or fewer than the minimum runs. */
+  baseline?: BaselineStats;
+  /** The run's own values of the baseline metrics (where defined). */
+  values: Partial<Record<BaselineMetric, number>>;
+  findings: LocatedFinding[];
+}
+
+/** Severity order, worst first. */
+export const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { error: 0, warning: 1, information: 2 };

@@ -9,6 +9,7 @@
  */
 import type { GenAiBadge, GenAiSpanView } from './genai';
 import type { CallCost, TraceUsage } from './cost';
+import type { TraceFindingsSummary } from './diagnostics';
 
 import type { SpanId, TraceId } from './ids';
 
@@ -139,6 +140,8 @@ export interface TraceSummary {
   firstUserMessage?: string;
   /** Cost and tokens of the run (each call counted once); absent without model calls or usage. */
   usage?: TraceUsage;
+  /** What the diagnostics found in the run (src/core/diagnostics), when anything. */
+  findings?: TraceFindingsSummary;
 }
 
 /** One session (conversation) of the Traces tree's "group by session" mode. */
