@@ -14,11 +14,14 @@
  *   name requested before the tool span started) and the `tool_call_response` part with that id.
  *   `tool_call` parts stay in their model call's output messages as well.
  * - Agent steps come from agent spans.
+ * - MCP client/server spans of one call share one card; evaluations and guardrails are added by
+ *   conversationLinks.ts.
  * Pure; cost O(n · PREDECESSOR_WINDOW · messages) for n model calls.
  */
 import type { LogRecordInfo, SpanRecord, TraceId } from '../../model/trace';
 import type { ConversationItem, GenAiMessage, GenAiMessagePart, GenAiSpanView, TraceConversation } from '../../model/genai';
 import { tryParse } from './values';
+import { completeToolCall, evaluationsBySpan, foldedToolSpans, guardrailItem } from './conversationLinks';
 
 /** How many earlier model calls are compared when looking for a call's predecessor. */
 export const PREDECESSOR_WINDOW = 32;
@@ -76,7 +79,7 @@ function commonPrefix(a: readonly string[], b: readonly string[]): number {
   return i;
 }
 
-function errorOf(span: SpanRecord): string | undefined {
+export function errorOf(span: SpanRecord): string | undefined {
   if (span.status?.code !== 'error') return undefined;
   if (span.status.message) return span.status.message;
   const exception = span.events?.find((e) => e.name === 'exception');
@@ -124,6 +127,8 @@ interface RequestedTool {
 export function buildConversation(traceId: TraceId, spans: readonly ConversationSpan[]): TraceConversation {
   const ordered = spans.filter((s) => s.view !== null).sort(byTime);
   const superseded = supersededOuterCalls(ordered);
+  const folded = foldedToolSpans(ordered);
+  const evaluations = evaluationsBySpan(ordered);
   const items: ConversationItem[] = [];
   const past: PastCall[] = [];
   const requested: RequestedTool[] = [];
@@ -141,6 +146,7 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
     const view = s.view!;
     const base = { spanId: s.span.spanId, startOffsetMs: s.startOffsetMs, durationMs: s.durationMs };
     const error = errorOf(s.span);
+    const evals = evaluations.get(s.span.spanId);
     if (view.kind === 'llm') {
       if (superseded.has(s.span.spanId)) continue;
       const input = view.inputMessages ?? [];
@@ -173,6 +179,8 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
         if (view.contentCaptureHint) item.contentCaptureHint = view.contentCaptureHint;
         contentMissingCount++;
       }
+      if (evals) item.evaluations = evals;
+      if (view.contentRefs) item.contentRefs = view.contentRefs;
       items.push(item);
       if (input.length || output.length) {
         past.push({ seen: output.length ? [...keys, messageKey(output[0]!)] : keys, system: systemKey });
@@ -187,6 +195,7 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
         }
       }
     } else if (view.kind === 'tool') {
+      if (folded.has(s.span.spanId)) continue;
       const tool = view.tool ?? {};
       const name = tool.name ?? s.span.name;
       let match = tool.callId !== undefined ? requested.find((r) => r.id === tool.callId) : undefined;
@@ -200,12 +209,17 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
       const result = tool.result !== undefined ? tool.result : callId !== undefined ? responses.get(callId) : undefined;
       if (result !== undefined) item.result = result;
       if (error) item.error = error;
+      completeToolCall(item, s, folded, ordered, (x) => errorOf(x.span));
+      if (evals) item.evaluations = evals;
       items.push(item);
     } else if (view.kind === 'agent') {
       const item: Extract<ConversationItem, { type: 'agent' }> = { type: 'agent', ...base, agentName: view.agentName ?? s.span.name };
       if (error) item.error = error;
+      if (evals) item.evaluations = evals;
       items.push(item);
     }
+    const guardrail = guardrailItem(s, error);
+    if (guardrail) items.push(guardrail);
   }
   return { traceId, items, contentMissingCount };
 }
