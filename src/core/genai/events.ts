@@ -8,7 +8,7 @@
 import type { Attributes, LogRecordInfo, SpanEvent, SpanRecord } from '../../model/trace';
 import type { GenAiMessage } from '../../model/genai';
 import { toMessage } from './messages';
-import { RawSink, isRecord, json, str, tryParse } from './values';
+import { isRecord, json, str, tryParse, type RawSink } from './values';
 
 /** Log/event names of the v1.28–v1.36 per-message events (§1.7b) → role. */
 export const MESSAGE_EVENT_ROLES: Readonly<Record<string, string>> = {

@@ -111,7 +111,13 @@ function formatBytes(n: number): string {
 export function parseStoredContent(text: string): { ok: true; value: unknown; format: 'json' | 'jsonl' } | { ok: false; error: string } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return { ok: true, value: JSON.parse(body) as unknown, format: 'json' };
+    const value = JSON.parse(body) as unknown;
+    // One JSON Lines item (the hook's `index` tells): a list of one.
+    if (isRecord(value) && typeof value.index === 'number') {
+      const { index: _index, ...rest } = value;
+      return { ok: true, value: [rest], format: 'jsonl' };
+    }
+    return { ok: true, value, format: 'json' };
   } catch {
     // Not one JSON document: JSON Lines?
   }
