@@ -1,8 +1,8 @@
 /**
  * What `buildConversation` adds on top of its timeline (conversation.ts keeps the order):
  *
- * - One card per tool call. An MCP span (client or server, `GenAiSpanView.mcp`) whose parent is a
- *   tool span of the same tool is the same call seen one level down (OTel docs/gen-ai/mcp.md: "The
+ * - One card per tool call. An MCP span (client or server, `GenAiSpanView.mcp`), or a SERVER-kind
+ *   tool span, whose parent is a tool span of the same tool is the same call seen one level down (OTel docs/gen-ai/mcp.md: "The
  *   MCP client span becomes a parent of the MCP server span regardless of transport used"; an agent
  *   framework's `execute_tool` span over an MCP client span likewise): it is folded into the
  *   outermost card, which lists it in `linkedSpanIds` and takes its MCP facts, arguments, result
@@ -36,7 +36,7 @@ function toolNameOf(s: ConversationSpan): string {
 
 /**
  * Tool spans folded into another span's card: folded span id → the card's span id (the outermost
- * tool span of the chain). Only MCP spans are folded.
+ * tool span of the chain). Only MCP spans and SERVER-kind tool spans are folded.
  */
 export function foldedToolSpans(spans: readonly ConversationSpan[]): Map<SpanId, SpanId> {
   const byId = new Map<SpanId, ConversationSpan>();
@@ -49,10 +49,12 @@ export function foldedToolSpans(spans: readonly ConversationSpan[]): Map<SpanId,
   }
   for (const s of byId.values()) {
     const m = s.view!.mcp;
-    if (!m) continue;
+    // MCP spans, and SERVER spans of a tool call handled in another process (the caller's tool
+    // span is their parent: OpenInference MCP propagates the context but makes no spans itself).
+    if (!m && s.span.kind !== 'server') continue;
     const parent = s.span.parentSpanId ? byId.get(s.span.parentSpanId) : undefined;
     if (parent && toolNameOf(parent) === toolNameOf(s)) into.set(s.span.spanId, parent.span.spanId);
-    else if (m.side === 'server' && m.sessionId !== undefined && m.requestId !== undefined) {
+    else if (m?.side === 'server' && m.sessionId !== undefined && m.requestId !== undefined) {
       const client = clients.get(`${m.sessionId}\u0001${m.requestId}\u0001${toolNameOf(s)}`);
       if (client !== undefined && client !== s.span.spanId) into.set(s.span.spanId, client);
     }

@@ -13,7 +13,8 @@
  *   (type `any`: structured AnyValue preferred, JSON string allowed).
  * - Traceloop `@traceloop/instrumentation-mcp` (openllmetry-js packages/instrumentation-mcp):
  *   `{tool}.tool` spans (`traceloop.span.kind` = `tool`) for `tools/call`, `{method}.mcp` spans
- *   (`traceloop.entity.name` = the method) otherwise, kind CLIENT or SERVER,
+ *   otherwise (version 0.27 sets no `traceloop.entity.name` on them: the method is the span name's),
+ *   and an `mcp.client.session` span, kind CLIENT or SERVER,
  *   `traceloop.workflow.name` = `{client or server name}.mcp`, `traceloop.entity.input` =
  *   `{"tool_name","arguments"}` and `traceloop.entity.output` = `{"result","is_error"}`.
  * Pure; never throws.
@@ -85,7 +86,7 @@ export function readMcp(span: SpanRecord): McpRead | undefined {
     if (a['traceloop.span.kind'] === 'tool') {
       info.method = 'tools/call';
       if (entity) info.toolName = entity;
-    } else if (entity && span.name === `${entity}.mcp`) info.method = entity;
+    } else if (span.name.endsWith('.mcp')) info.method = entity && span.name === `${entity}.mcp` ? entity : span.name.slice(0, -'.mcp'.length);
   }
   const server =
     info.side === 'server'

@@ -13,7 +13,7 @@ import type { ConversationItem } from '../../../src/model/genai';
 import type { SpanRecord } from '../../../src/model/trace';
 import { nanos, scopeInfo, spanId, spanRecord, traceId, resourceInfo } from '../../support/builders';
 import { encodeTraceRequest } from '../../support/otlp';
-import { normalizeAll } from '../../support/genai';
+import { genai, loadSpans, normalizeAll } from '../../support/genai';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const S = { agent: '00f067aa0ba902b1', chat1: '00f067aa0ba902b2', client: '00f067aa0ba902b3', server: '00f067aa0ba902b4', chat2: '00f067aa0ba902b5' };
@@ -221,5 +221,45 @@ describe('Traceloop @traceloop/instrumentation-mcp (openllmetry-js instrumentati
     expect(normalizeSpan(failed)!.mcp!.errorType).toBe('tool_error');
     const list = spanRecord({ name: 'tools/list.mcp', kind: 'client', scope, attributes: { 'traceloop.span.kind': 'unknown', 'traceloop.entity.name': 'tools/list' } });
     expect(normalizeSpan(list)!.mcp).toEqual({ side: 'client', method: 'tools/list' });
+  });
+});
+
+describe('captured MCP fixtures (test/fixtures/genai/mcp-*.otlp.json, see its README)', () => {
+  it('@traceloop/instrumentation-mcp 0.27: client spans only; tools/call as tool cards with MCP facts, isError as tool_error', () => {
+    const spans = loadSpans(genai('mcp-traceloop.otlp.json'));
+    const all = normalizeAll(spans);
+    const mcpViews = all.filter((s) => s.view?.mcp).map((s) => [s.span.name, s.view!.kind, s.view!.mcp!.method ?? null, s.view!.mcp!.side]);
+    expect(mcpViews).toEqual(
+      expect.arrayContaining([
+        ['initialize.mcp', 'other', 'initialize', 'client'],
+        ['tools/list.mcp', 'other', 'tools/list', 'client'],
+        ['get_weather.tool', 'tool', 'tools/call', 'client'],
+        ['get_forecast.tool', 'tool', 'tools/call', 'client'],
+        ['mcp.client.session', 'other', null, 'client'],
+      ]),
+    );
+    const tools = buildConversation(spans[0]!.traceId, all).items.filter((i): i is Extract<ConversationItem, { type: 'toolCall' }> => i.type === 'toolCall');
+    expect(tools.map((t) => [t.name, t.arguments, t.mcp?.method, t.mcp?.errorType ?? null, t.error ?? null])).toEqual([
+      ['get_weather', { city: 'Paris' }, 'tools/call', null, null],
+      ['get_forecast', { city: 'Paris', days: 3 }, 'tools/call', 'tool_error', 'Forecast service unavailable for Paris'],
+    ]);
+    // The first text block of the result, as the instrumentation recorded it (a JSON text).
+    expect(JSON.parse(tools[0]!.result as string)).toEqual({ city: 'Paris', temperature_c: 18, condition: 'sunny' });
+  });
+
+  it('@arizeai/openinference-instrumentation-mcp 0.2.33: context propagated, no MCP attributes; the server TOOL span joins its client card', () => {
+    const spans = loadSpans(genai('mcp-openinference.otlp.json'));
+    const all = normalizeAll(spans);
+    const conv = buildConversation(spans[0]!.traceId, all);
+    const byName = (name: string, kind: SpanRecord['kind']) => spans.find((s) => s.name === name && s.kind === kind)!.spanId;
+    const tools = conv.items.filter((i): i is Extract<ConversationItem, { type: 'toolCall' }> => i.type === 'toolCall');
+    expect(conv.items.map((i) => i.type)).toEqual(['agent', 'toolCall', 'toolCall']);
+    expect(tools.map((t) => [t.name, t.spanId, t.linkedSpanIds])).toEqual([
+      ['get_weather', byName('get_weather', 'client'), [byName('get_weather', 'server')]],
+      ['get_forecast', byName('get_forecast', 'client'), [byName('get_forecast', 'server')]],
+    ]);
+    expect(tools[1]!.error).toBe('Forecast service unavailable for Paris');
+    // No mcp.* attributes anywhere: not labelled MCP.
+    expect(all.some((s) => s.view?.mcp)).toBe(false);
   });
 });
