@@ -53,6 +53,8 @@ export async function runConventionChecks({ browser, origin, openView, check, se
     await page.keyboard.press('Enter');
     await page.waitForFunction((id) => [...document.querySelectorAll('#details code.id')].some((e) => e.textContent === id), S.mcpServer);
     await page.waitForSelector('#details vscode-collapsible[data-section="genai-mcp"]');
+    // The card stands for the server span too: it shows as selected.
+    await page.waitForSelector(`#conversation .conv-item.selected[data-span-id="${S.mcpClient}"]`);
     const facts = flat(await textOf(page, '#details [data-section="genai-mcp"] .mcp-facts'));
     for (const want of ['tools/call', 'server (handles the call)', 'weather-mcp-server', '8267461134f24305af708e66b8eda71a', '2025-06-18', 'pipe']) assert(facts.includes(want), `MCP facts miss "${want}": ${facts}`);
   });

@@ -92,7 +92,9 @@ export class ConversationView implements ExtrasContext {
    * an HTTP call, leaves the scroll as it is). Returns whether there is an item.
    */
   scrollToSpan(spanId: SpanId): boolean {
-    const item = [...this.element.querySelectorAll<HTMLElement>('.conv-item[data-span-id]')].find((el) => el.dataset.spanId === spanId);
+    const item = [...this.element.querySelectorAll<HTMLElement>('.conv-item[data-span-id]')].find(
+      (el) => el.dataset.spanId === spanId || (el.dataset.linkedSpans?.split(' ').includes(spanId) ?? false),
+    );
     if (!item) return false;
     const box = this.element.getBoundingClientRect();
     const r = item.getBoundingClientRect();
@@ -247,8 +249,10 @@ export class ConversationView implements ExtrasContext {
   }
 
   private item(item: ConversationItem, i: number, shownResults: ReadonlySet<string>, systemRepeated: boolean): TemplateResult {
-    const match = this.findMatches?.has(item.spanId) === true;
-    const selected = item.spanId === this.selected;
+    // A tool card also stands for the spans folded into it (the MCP server span of the call).
+    const linked = item.type === 'toolCall' ? (item.linkedSpanIds ?? []) : [];
+    const match = this.findMatches?.has(item.spanId) === true || linked.some((id) => this.findMatches?.has(id) === true);
+    const selected = item.spanId === this.selected || (this.selected !== null && linked.includes(this.selected));
     // Find: the classes go after the base ones (`selected` and `error` included).
     const find = match ? (selected ? ' find-match find-current' : ' find-match') : '';
     const select = () => this.host.selectSpan(item.spanId);
@@ -270,7 +274,7 @@ export class ConversationView implements ExtrasContext {
           ${renderGuardrailCard(item.guardrail, item.name, `gr:${id}`, this, select, item.error)}
         </li>`;
       case 'toolCall':
-        return html`<li class="conv-item tool-call${selected ? ' selected' : ''}${find}" data-item="toolCall" data-span-id=${item.spanId}>
+        return html`<li class="conv-item tool-call${selected ? ' selected' : ''}${find}" data-item="toolCall" data-span-id=${item.spanId} data-linked-spans=${linked.length ? linked.join(' ') : nothing}>
           ${renderToolCard(
             {
               name: item.name,

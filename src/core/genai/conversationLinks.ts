@@ -68,13 +68,32 @@ export function foldedToolSpans(spans: readonly ConversationSpan[]): Map<SpanId,
   return into;
 }
 
+const linkedCache = new WeakMap<ReadonlyMap<SpanId, SpanId>, Map<SpanId, ConversationSpan[]>>();
+
+/** The spans folded into each card (computed once per `folded` map). */
+function linkedByCard(folded: ReadonlyMap<SpanId, SpanId>, spans: readonly ConversationSpan[]): Map<SpanId, ConversationSpan[]> {
+  let byCard = linkedCache.get(folded);
+  if (!byCard) {
+    byCard = new Map();
+    for (const s of spans) {
+      const card = folded.get(s.span.spanId);
+      if (card === undefined) continue;
+      const list = byCard.get(card) ?? [];
+      list.push(s);
+      byCard.set(card, list);
+    }
+    linkedCache.set(folded, byCard);
+  }
+  return byCard;
+}
+
 /**
  * Completes a tool call card from the spans folded into it: `linkedSpanIds`, MCP facts (the
  * card's own first, the client's, then the server's), tool type, and arguments, result and error
  * the card lacks.
  */
 export function completeToolCall(item: ToolCallItem, card: ConversationSpan, folded: ReadonlyMap<SpanId, SpanId>, spans: readonly ConversationSpan[], errorOf: (s: ConversationSpan) => string | undefined): void {
-  const linked = spans.filter((s) => folded.get(s.span.spanId) === card.span.spanId);
+  const linked = [...(linkedByCard(folded, spans).get(card.span.spanId) ?? [])];
   const sides = { client: 0, server: 1, unknown: 2 } as const;
   linked.sort((a, b) => sides[a.view?.mcp?.side ?? 'unknown'] - sides[b.view?.mcp?.side ?? 'unknown']);
   const toolType = card.view?.tool?.type ?? linked.map((s) => s.view?.tool?.type).find((t) => t !== undefined);
