@@ -25,6 +25,8 @@ export const CONTENT_REF_KEYS: Readonly<Record<string, GenAiContentRef['content'
   'gen_ai.tool.definitions_ref': 'tools',
 };
 
+const REF_ENTRIES = Object.entries(CONTENT_REF_KEYS);
+
 /**
  * The span's content references (`attr` reads the span's attributes, falling back to the details
  * log record's), with the storage status of `gen_ai.content.storage.result` events. `undefined`
@@ -32,7 +34,7 @@ export const CONTENT_REF_KEYS: Readonly<Record<string, GenAiContentRef['content'
  */
 export function readContentRefs(attr: (key: string) => unknown, events: readonly GenAiEvent[]): GenAiContentRef[] | undefined {
   const refs: GenAiContentRef[] = [];
-  for (const [key, content] of Object.entries(CONTENT_REF_KEYS)) {
+  for (const [key, content] of REF_ENTRIES) {
     const uri = str(attr(key));
     if (uri === undefined) continue;
     const ref: GenAiContentRef = { key, content, uri };
@@ -45,7 +47,7 @@ export function readContentRefs(attr: (key: string) => unknown, events: readonly
     const f = eventFields(e);
     const status = str(f['gen_ai.content.storage.status']);
     if (status === undefined) continue;
-    for (const [key, content] of Object.entries(CONTENT_REF_KEYS)) {
+    for (const [key, content] of REF_ENTRIES) {
       const uri = str(f[key]);
       if (uri === undefined) continue;
       let ref = refs.find((r) => r.uri === uri);

@@ -23,6 +23,7 @@ export function eventFields(e: GenAiEvent): Record<string, unknown> {
 
 /** Evaluations among a span's events, in time order; `undefined` when there are none. */
 export function readEvaluations(events: readonly GenAiEvent[]): GenAiEvaluation[] | undefined {
+  if (!events.some((x) => x.name === EVALUATION_EVENT)) return undefined;
   const out: GenAiEvaluation[] = [];
   for (const ev of inEventOrder(events.filter((x) => x.name === EVALUATION_EVENT))) {
     const f = eventFields(ev);

@@ -29,6 +29,14 @@ const STRING_FIELDS: readonly [keyof GenAiGuardrailResult, string][] = [
   ['errorType', 'error.type'],
 ];
 
+const CONTENT_FIELDS: readonly (readonly ['inputContent' | 'outputContent', string])[] = [
+  ['inputContent', 'gen_ai.guardrail.content.input.value'],
+  ['outputContent', 'gen_ai.guardrail.content.output.value'],
+];
+
+/** Span attributes that make a span carry a guardrail result (checked first: every span is read). */
+const SPAN_GUARDRAIL_KEYS = ['gen_ai.guardrail.component.name', 'gen_ai.guardrail.policy.id', 'gen_ai.guardrail.result.type', 'gen_ai.guardrail.result.value', 'gen_ai.guardrail.result.reason'] as const;
+
 /** One result from attributes (span or event); `undefined` when no `gen_ai.guardrail.*` key is set. */
 function readResult(f: Readonly<Record<string, unknown>>): GenAiGuardrailResult | undefined {
   const r: GenAiGuardrailResult = {};
@@ -44,10 +52,7 @@ function readResult(f: Readonly<Record<string, unknown>>): GenAiGuardrailResult 
     r.riskScore = score;
     any = true;
   }
-  for (const [field, key] of [
-    ['inputContent', 'gen_ai.guardrail.content.input.value'],
-    ['outputContent', 'gen_ai.guardrail.content.output.value'],
-  ] as const) {
+  for (const [field, key] of CONTENT_FIELDS) {
     const v = f[key];
     if (v === undefined || v === null || v === '') continue;
     r[field] = typeof v === 'string' && /^\s*[[{]/.test(v) ? (json(v, key) ?? v) : v;
@@ -62,8 +67,10 @@ function readResult(f: Readonly<Record<string, unknown>>): GenAiGuardrailResult 
  * `isGuardrailSpan` (then an empty guardrail, so the span still shows as one).
  */
 export function readGuardrail(a: Attributes, events: readonly GenAiEvent[], isGuardrailSpan: boolean): GenAiGuardrail | undefined {
+  const hasEvents = events.some((e) => e.name === GUARDRAIL_EVENT);
+  if (!isGuardrailSpan && !hasEvents && !SPAN_GUARDRAIL_KEYS.some((k) => a[k] !== undefined)) return undefined;
   const own = readResult(a);
-  const results = inEventOrder(events.filter((e) => e.name === GUARDRAIL_EVENT)).map((e) => readResult(eventFields(e)) ?? {});
+  const results = hasEvents ? inEventOrder(events.filter((e) => e.name === GUARDRAIL_EVENT)).map((e) => readResult(eventFields(e)) ?? {}) : [];
   if (!own && results.length === 0 && !isGuardrailSpan) return undefined;
   return { ...(own ?? {}), results };
 }

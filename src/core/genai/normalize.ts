@@ -262,7 +262,7 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
   if (!kindInfo) {
     if (events.some((e) => isMessageEvent(e.name))) kindInfo = { kind: 'llm' }; // a span with correlated GenAI message events is a model call
     else if (mcp) kindInfo = { kind: mcp.info.method === 'tools/call' ? 'tool' : 'other' };
-    else if (Object.keys(a).some((k) => k.startsWith('gen_ai.guardrail.'))) kindInfo = { kind: 'guardrail' };
+    else if (a['gen_ai.guardrail.component.name'] !== undefined || a['gen_ai.guardrail.policy.id'] !== undefined || a['gen_ai.guardrail.result.type'] !== undefined) kindInfo = { kind: 'guardrail' };
     else if (events.length > 0) kindInfo = { kind: 'other' }; // evaluation, guardrail or storage events only
     else return null;
   }
