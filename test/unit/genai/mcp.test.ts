@@ -224,7 +224,7 @@ describe('Traceloop @traceloop/instrumentation-mcp (openllmetry-js instrumentati
   });
 });
 
-describe('captured MCP fixtures (test/fixtures/genai/mcp-*.otlp.json, see its README)', () => {
+describe('captured MCP instrumentations (test/fixtures/genai/mcp-traceloop.otlp.json; README of the capture worktree)', () => {
   it('@traceloop/instrumentation-mcp 0.27: client spans only; tools/call as tool cards with MCP facts, isError as tool_error', () => {
     const spans = loadSpans(genai('mcp-traceloop.otlp.json'));
     const all = normalizeAll(spans);
@@ -247,16 +247,34 @@ describe('captured MCP fixtures (test/fixtures/genai/mcp-*.otlp.json, see its RE
     expect(JSON.parse(tools[0]!.result as string)).toEqual({ city: 'Paris', temperature_c: 18, condition: 'sunny' });
   });
 
-  it('@arizeai/openinference-instrumentation-mcp 0.2.33: context propagated, no MCP attributes; the server TOOL span joins its client card', () => {
-    const spans = loadSpans(genai('mcp-openinference.otlp.json'));
+  it('@arizeai/openinference-instrumentation-mcp 0.2.33 (the shape of the capture-worktree fixture mcp-openinference.otlp.json): no MCP attributes; the server TOOL span joins its client card', () => {
+    // The instrumentation only propagates the context; the spans are the app's own OpenInference
+    // TOOL spans: client (CLIENT, service capture-mcp-client) → server (SERVER, capture-mcp-server).
+    const T2 = traceId(0x0e1);
+    const oi = (id: number, parent: number | null, name: string, kind: SpanRecord['kind'], start: number, service: string, extra: Partial<SpanRecord> = {}) =>
+      spanRecord({
+        traceId: T2, spanId: spanId(id), parentSpanId: parent === null ? null : spanId(parent), name, kind,
+        startTimeUnixNano: nanos(start), endTimeUnixNano: nanos(start + 5), resource: resourceInfo({ serviceName: service }),
+        attributes: name === 'weather-agent'
+          ? { 'openinference.span.kind': 'AGENT', 'agent.name': 'weather-agent', 'input.value': 'What is the weather in Paris?' }
+          : { 'openinference.span.kind': 'TOOL', 'tool.name': name, 'input.value': '{"city":"Paris"}', 'input.mime_type': 'application/json' },
+        ...extra,
+      });
+    const failed = { status: { code: 'error' as const, message: 'Forecast service unavailable for Paris' } };
+    const spans = [
+      oi(0xa0, null, 'weather-agent', 'internal', 0, 'capture-mcp-client'),
+      oi(0xa1, 0xa0, 'get_weather', 'client', 10, 'capture-mcp-client'),
+      oi(0xa2, 0xa1, 'get_weather', 'server', 11, 'capture-mcp-server'),
+      oi(0xa3, 0xa0, 'get_forecast', 'client', 20, 'capture-mcp-client', failed),
+      oi(0xa4, 0xa3, 'get_forecast', 'server', 21, 'capture-mcp-server', failed),
+    ];
     const all = normalizeAll(spans);
-    const conv = buildConversation(spans[0]!.traceId, all);
-    const byName = (name: string, kind: SpanRecord['kind']) => spans.find((s) => s.name === name && s.kind === kind)!.spanId;
+    const conv = buildConversation(T2, all);
     const tools = conv.items.filter((i): i is Extract<ConversationItem, { type: 'toolCall' }> => i.type === 'toolCall');
     expect(conv.items.map((i) => i.type)).toEqual(['agent', 'toolCall', 'toolCall']);
     expect(tools.map((t) => [t.name, t.spanId, t.linkedSpanIds])).toEqual([
-      ['get_weather', byName('get_weather', 'client'), [byName('get_weather', 'server')]],
-      ['get_forecast', byName('get_forecast', 'client'), [byName('get_forecast', 'server')]],
+      ['get_weather', spanId(0xa1), [spanId(0xa2)]],
+      ['get_forecast', spanId(0xa3), [spanId(0xa4)]],
     ]);
     expect(tools[1]!.error).toBe('Forecast service unavailable for Paris');
     // No mcp.* attributes anywhere: not labelled MCP.
