@@ -24,7 +24,12 @@ export type TraceViewEvent =
 /** Webview → host, fire-and-forget. */
 export type TraceViewCommand =
   | { type: 'ready' }
-  | { type: 'copyText'; text: string; what: string };
+  | { type: 'copyText'; text: string; what: string }
+  /**
+   * Open a local file named by the telemetry (a `file://` content reference or media part) in an
+   * editor. The host opens only absolute paths of existing regular files.
+   */
+  | { type: 'openLocalFile'; path: string };
 
 /** Webview → host, answered. */
 export type TraceViewRequests = {

@@ -4,12 +4,13 @@
 // it loads a fixture trace on `ready` and answers `spanDetail` and `traceConversation` from
 // generated data, and `findInTrace` by scanning the loaded spans (fakeFind.mjs) (`window.__host`).
 //
-// URL parameters: fixture (agent | nocontent | plain | robust | big<N> | none), select (a span id to
+// URL parameters: fixture (agent | nocontent | plain | robust | conventions | big<N> | none), select (a span id to
 // select on load), delay (ms before answering a request).
 import { fakeVsCodeHost } from './fakeVsCode.mjs';
 import { packSkeleton } from '../../src/model/skeletonCodec.ts';
 import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace, makeRobustTrace } from './fixtures.mjs';
 import { fakeFind } from './fakeFind.mjs';
+import { makeConventionsTrace } from './conventionFixtures.mjs';
 
 /** @typedef {import('./fixtures.mjs').TraceFixture} TraceFixture */
 /** @typedef {import('./fakeVsCode.mjs').Envelope} Envelope */
@@ -19,7 +20,7 @@ const params = new URLSearchParams(location.search);
 /** @type {Record<string, TraceFixture>} */
 const fixtures = {};
 /**
- * A fixture trace by name (agent | nocontent | plain | robust | big<N>), made once.
+ * A fixture trace by name (agent | nocontent | plain | robust | conventions | big<N>), made once.
  * @param {string} name
  * @returns {TraceFixture}
  */
@@ -29,6 +30,7 @@ const fixture = (name) => {
     else if (name === 'nocontent') fixtures[name] = makeNoContentTrace();
     else if (name === 'plain') fixtures[name] = makePlainTrace();
     else if (name === 'robust') fixtures[name] = makeRobustTrace();
+    else if (name === 'conventions') fixtures[name] = makeConventionsTrace();
     else if (name.startsWith('big')) fixtures[name] = makeBigTrace(Number(name.slice(3)) || 10000);
   }
   return fixtures[name];

@@ -730,7 +730,7 @@ export function makeBigTrace(count, seed = 42) {
  * @param {Record<string, LogRecordInfo[]>} logs
  * @param {FixtureGenAi | null} [genai]
  */
-function build(traceId, records, logs, genai = null) {
+export function build(traceId, records, logs, genai = null) {
   const start = records.reduce((m, r) => (BigInt(r.startTimeUnixNano) < m ? BigInt(r.startTimeUnixNano) : m), BigInt(records[0].startTimeUnixNano));
   const end = records.reduce((m, r) => (BigInt(r.endTimeUnixNano) > m ? BigInt(r.endTimeUnixNano) : m), 0n);
   const sorted = [...records].sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : BigInt(a.startTimeUnixNano) > BigInt(b.startTimeUnixNano) ? 1 : 0));

@@ -12,6 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { assert, assertViewDocument, attributeOf, checkRunner, openPage, present, resultsDir, textOf, webviewHtml } from './page.mjs';
 import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
 import { runFindChecks, takeFindScreenshots } from './findChecks.mjs';
+import { runConventionChecks, takeConventionScreenshots } from './conventionChecks.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
@@ -666,6 +667,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
   // Find in the trace, F8, ] and [ (findChecks.mjs) -------------------------------------------------
   await runFindChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
 
+  // MCP, evaluations, guardrails, media, content references (conventionChecks.mjs) -----------------
+  await runConventionChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
+
   // Hostile skeleton: markup in span names and service names --------------------------------------
   v = await openView(browser, origin, { fixture: 'none' });
   await check('the harness enforces the CSP (an inline style attribute and inline script are refused)', async () => {
@@ -1039,5 +1043,6 @@ export async function takeScreenshots({ browser, origin }) {
     await v.close();
   }
   files.push(...(await takeFindScreenshots({ browser, origin, openView })));
+  files.push(...(await takeConventionScreenshots({ browser, origin, openView })));
   return files;
 }

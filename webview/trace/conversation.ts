@@ -13,13 +13,16 @@ import { formatTokenCount, formatTokensInOut } from '../../src/model/genaiFormat
 import { describeCost, formatCostUsd } from '../../src/model/cost';
 import { assertNever } from '../../src/protocol/channel';
 import { partsText, renderContentMissing, renderMessage, renderSystemInstructions, renderToolCard } from './messages';
-import { flashCopied, type ValueContext } from './values';
+import { flashCopied } from './values';
+import { renderContentRefs, renderEvaluations, renderGuardrailCard, type ExtrasContext } from './genaiExtras';
 
 export interface ConversationHost {
   request(traceId: TraceId): Promise<TraceConversation | null>;
   /** Select a span in the waterfall (and show its details). */
   selectSpan(spanId: SpanId): void;
   copy(text: string, what: string): void;
+  /** Ask the extension host to open a local file (a `file://` content reference or media part). */
+  openLocalFile?(path: string): void;
 }
 
 type State =
@@ -29,7 +32,7 @@ type State =
   | { kind: 'unavailable' }
   | { kind: 'error'; message: string };
 
-export class ConversationView implements ValueContext {
+export class ConversationView implements ExtrasContext {
   readonly element: HTMLDivElement;
   private state: State = { kind: 'none' };
   private traceId: TraceId | null = null;
@@ -89,7 +92,9 @@ export class ConversationView implements ValueContext {
    * an HTTP call, leaves the scroll as it is). Returns whether there is an item.
    */
   scrollToSpan(spanId: SpanId): boolean {
-    const item = [...this.element.querySelectorAll<HTMLElement>('.conv-item[data-span-id]')].find((el) => el.dataset.spanId === spanId);
+    const item = [...this.element.querySelectorAll<HTMLElement>('.conv-item[data-span-id]')].find(
+      (el) => el.dataset.spanId === spanId || (el.dataset.linkedSpans?.split(' ').includes(spanId) ?? false),
+    );
     if (!item) return false;
     const box = this.element.getBoundingClientRect();
     const r = item.getBoundingClientRect();
@@ -117,6 +122,15 @@ export class ConversationView implements ValueContext {
   copy(text: string, what: string, button: HTMLElement): void {
     this.host.copy(text, what);
     flashCopied(button);
+  }
+
+  // ExtrasContext
+  selectSpan(spanId: SpanId): void {
+    this.host.selectSpan(spanId);
+  }
+
+  openLocalFile(path: string): void {
+    this.host.openLocalFile?.(path);
   }
 
   private load(): void {
@@ -235,8 +249,10 @@ export class ConversationView implements ValueContext {
   }
 
   private item(item: ConversationItem, i: number, shownResults: ReadonlySet<string>, systemRepeated: boolean): TemplateResult {
-    const match = this.findMatches?.has(item.spanId) === true;
-    const selected = item.spanId === this.selected;
+    // A tool card also stands for the spans folded into it (the MCP server span of the call).
+    const linked = item.type === 'toolCall' ? (item.linkedSpanIds ?? []) : [];
+    const match = this.findMatches?.has(item.spanId) === true || linked.some((id) => this.findMatches?.has(id) === true);
+    const selected = item.spanId === this.selected || (this.selected !== null && linked.includes(this.selected));
     // Find: the classes go after the base ones (`selected` and `error` included).
     const find = match ? (selected ? ' find-match find-current' : ' find-match') : '';
     const select = () => this.host.selectSpan(item.spanId);
@@ -251,11 +267,27 @@ export class ConversationView implements ValueContext {
             <span class="step-meta">${formatOffset(item.startOffsetMs)} · ${formatDuration(item.durationMs)}</span>
           </button>
           ${item.error ? html`<div class="step-error"><span class="codicon codicon-error"></span>${item.error}</div>` : nothing}
+          ${item.evaluations?.length ? renderEvaluations(item.evaluations, `ev:${id}`, this) : nothing}
+        </li>`;
+      case 'guardrail':
+        return html`<li class="conv-item guardrail${selected ? ' selected' : ''}${item.error ? ' error' : ''}${find}" data-item="guardrail" data-span-id=${item.spanId}>
+          ${renderGuardrailCard(item.guardrail, item.name, `gr:${id}`, this, select, item.error)}
         </li>`;
       case 'toolCall':
-        return html`<li class="conv-item tool-call${selected ? ' selected' : ''}${find}" data-item="toolCall" data-span-id=${item.spanId}>
+        return html`<li class="conv-item tool-call${selected ? ' selected' : ''}${find}" data-item="toolCall" data-span-id=${item.spanId} data-linked-spans=${linked.length ? linked.join(' ') : nothing}>
           ${renderToolCard(
-            { name: item.name, callId: item.callId, arguments: item.arguments, result: item.result, error: item.error, durationMs: item.durationMs },
+            {
+              name: item.name,
+              callId: item.callId,
+              type: item.toolType,
+              arguments: item.arguments,
+              result: item.result,
+              error: item.error,
+              durationMs: item.durationMs,
+              mcp: item.mcp,
+              linkedSpanIds: item.linkedSpanIds,
+              evaluations: item.evaluations,
+            },
             `tc:${id}`,
             this,
             select,
@@ -278,8 +310,10 @@ export class ConversationView implements ValueContext {
             <span class="mc-rule" aria-hidden="true"></span>
           </button>
           ${item.contentMissing ? renderContentMissing(item.contentCaptureHint, this) : nothing}
+          ${item.contentRefs?.length ? renderContentRefs(item.contentRefs, this) : nothing}
           ${item.error ? html`<div class="step-error"><span class="codicon codicon-error"></span>${item.error}</div>` : nothing}
           ${item.outputMessages.map((m, j) => renderMessage(m, `out:${id}:${j}`, this))}
+          ${item.evaluations?.length ? renderEvaluations(item.evaluations, `ev:${id}`, this) : nothing}
         </li>`;
       }
       default:

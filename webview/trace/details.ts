@@ -12,6 +12,7 @@ import { formatDuration, formatLocalTime, formatOffset, nanoDiffMs, severityClas
 import { kindIcon, kindLabel } from './icons';
 import { copyButton, flashCopied, renderAttributes, renderDisplay, renderValue, toDisplay, truncationNote, type ValueContext } from './values';
 import { renderGenAiSections } from './genaiDetails';
+import type { ExtrasContext } from './genaiExtras';
 import type { SourceHooks } from './source';
 import { genaiKindIcon, genaiKindLabel } from '../../src/model/genaiFormat';
 import { MISSING_PARENT_EXPLANATION } from '../../src/model/spanHierarchy';
@@ -33,6 +34,8 @@ export interface DetailsHost {
   hasSpan(spanId: SpanId): boolean;
   reveal(spanId: SpanId): void;
   copy(text: string, what: string): void;
+  /** Ask the extension host to open a local file (a `file://` content reference or media part). */
+  openLocalFile?(path: string): void;
   retry(): void;
   isSectionOpen(section: string): boolean;
   setSectionOpen(section: string, open: boolean): void;
@@ -239,13 +242,18 @@ export class DetailsPane implements ValueContext {
     `;
   }
 
-  /** This pane as a `ValueContext` (fold state and copy) for modules that render parts of it. */
-  private valueContext(): ValueContext {
-    return {
+  /** This pane as a `ValueContext` (fold state and copy, opening local files, selecting spans) for modules that render parts of it. */
+  private valueContext(): ExtrasContext {
+    const ctx: ExtrasContext = {
       isExpanded: (id) => this.isExpanded(id),
       toggleExpanded: (id) => this.toggleExpanded(id),
       copy: (text, what, button) => this.copy(text, what, button),
+      selectSpan: (spanId) => {
+        if (this.host.hasSpan(spanId)) this.host.reveal(spanId);
+      },
     };
+    if (this.host.openLocalFile) ctx.openLocalFile = (path) => this.host.openLocalFile?.(path);
+    return ctx;
   }
 
   private section(id: string, title: string, count: number | null, body: TemplateResult, actions: TemplateResult | typeof nothing): TemplateResult {

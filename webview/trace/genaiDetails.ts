@@ -10,8 +10,9 @@ import { formatTokenCount, genaiKindIcon, genaiKindLabel, usageTotal } from '../
 import { describeCost, formatCostUsd, formatUsd, type CallCost } from '../../src/model/cost';
 import { renderContentMissing, renderJsonish, renderMessage, renderSystemInstructions, renderToolCard } from './messages';
 import { copyButton, renderDisplay, type ValueContext } from './values';
+import { mcpFacts, renderContentRefs, renderEvaluations, renderGuardrailCard, type ExtrasContext } from './genaiExtras';
 
-export interface GenAiSectionHost extends ValueContext {
+export interface GenAiSectionHost extends ExtrasContext {
   /** A collapsible details section (open state persisted by id). */
   section(id: string, title: string, count: number | null, body: TemplateResult, actions: TemplateResult | typeof nothing): TemplateResult;
 }
@@ -30,11 +31,14 @@ const CONVENTION_NAMES: Record<GenAiConvention, string> = {
 /** Every GenAI section for one span. */
 export function renderGenAiSections(g: GenAiSpanView, host: GenAiSectionHost, cost?: CallCost): TemplateResult {
   const messageCount = (g.inputMessages?.length ?? 0) + (g.outputMessages?.length ?? 0);
-  const hasMessages = messageCount > 0 || !!g.systemInstructions?.length || !!g.contentMissing || !!g.toolDefinitions?.length;
+  const hasMessages = messageCount > 0 || !!g.systemInstructions?.length || !!g.contentMissing || !!g.toolDefinitions?.length || !!g.contentRefs?.length;
   const hasTool = g.kind === 'tool' || !!g.tool;
   return html`
     ${host.section('genai', 'GenAI', null, facts(g, host, cost), nothing)}
+    ${g.mcp ? host.section('genai-mcp', 'MCP', null, mcpFacts(g.mcp), nothing) : nothing}
+    ${g.guardrail ? host.section('genai-guardrail', 'Guardrail', g.guardrail.results.length || null, renderGuardrailCard(g.guardrail, '', 'g:guard', host), nothing) : nothing}
     ${hasTool && g.tool ? host.section('genai-tool', 'Tool Call', null, toolBody(g), nothing) : nothing}
+    ${g.evaluations?.length ? host.section('genai-evals', 'Evaluations', g.evaluations.length, renderEvaluations(g.evaluations, 'g:evals', host), nothing) : nothing}
     ${hasMessages ? host.section('genai-messages', 'Messages', messageCount, messagesBody(g, host), nothing) : nothing}
     ${g.rawValues?.length ? host.section('genai-raw', 'Unparsed Values', g.rawValues.length, rawBody(g, host), nothing) : nothing}
   `;
@@ -42,7 +46,7 @@ export function renderGenAiSections(g: GenAiSpanView, host: GenAiSectionHost, co
   function toolBody(view: GenAiSpanView): TemplateResult {
     const t = view.tool!;
     return html`<div class="genai-tool">
-      ${renderToolCard({ name: t.name ?? '', callId: t.callId, type: t.type, arguments: t.arguments, result: t.result }, 'g:tool', host)}
+      ${renderToolCard({ name: t.name ?? '', callId: t.callId, type: t.type, arguments: t.arguments, result: t.result, mcp: view.mcp }, 'g:tool', host)}
     </div>`;
   }
 }
@@ -126,13 +130,14 @@ function outputDetails(u: GenAiUsage): TemplateResult | typeof nothing {
   return u.reasoningTokens !== undefined ? html` <span class="muted">(incl. ${formatTokenCount(u.reasoningTokens)} reasoning)</span>` : nothing;
 }
 
-function messagesBody(g: GenAiSpanView, ctx: ValueContext): TemplateResult {
+function messagesBody(g: GenAiSpanView, ctx: ExtrasContext): TemplateResult {
   const input = g.inputMessages ?? [];
   const output = g.outputMessages ?? [];
   const defs = g.toolDefinitions ?? [];
   const defsOpen = ctx.isExpanded('g:defs');
   return html`<div class="msg-list compact">
     ${g.contentMissing ? renderContentMissing(g.contentCaptureHint, ctx) : nothing}
+    ${g.contentRefs?.length ? renderContentRefs(g.contentRefs, ctx) : nothing}
     ${g.systemInstructions?.length ? renderSystemInstructions(g.systemInstructions, 'g:sys', ctx) : nothing}
     ${input.length ? html`<div class="msg-group-label">Input</div>` : nothing}
     ${input.map((m, i) => renderMessage(m, `g:in:${i}`, ctx))}

@@ -106,6 +106,7 @@ class TraceApp {
       request: (traceId) => this.conn.channel.request('traceConversation', { traceId }),
       selectSpan: (spanId) => this.selectFromConversation(spanId),
       copy: (text, what) => this.conn.channel.send({ type: 'copyText', text, what }),
+      openLocalFile: (path) => this.conn.channel.send({ type: 'openLocalFile', path }),
     });
     this.tabs = this.createTabs();
     this.find = new FindController({
@@ -147,6 +148,7 @@ class TraceApp {
         this.waterfall.focus();
       },
       copy: (text, what) => this.conn.channel.send({ type: 'copyText', text, what }),
+      openLocalFile: (path) => this.conn.channel.send({ type: 'openLocalFile', path }),
       retry: () => {
         const id = this.waterfall.selectedSpanId;
         if (id) this.loadDetail(id, false);

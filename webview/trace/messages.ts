@@ -9,12 +9,14 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { GenAiMessage, GenAiMessagePart } from '../../src/model/genai';
+import type { GenAiEvaluation, GenAiMcpInfo, GenAiMessage, GenAiMessagePart } from '../../src/model/genai';
+import type { SpanId } from '../../src/model/trace';
 import type { AttributeValue } from '../../src/model/trace';
 import { formatDuration, formatSize } from '../../src/model/format';
 import { shortenText } from '../../src/model/genaiFormat';
 import { renderMarkdown } from './markdown';
 import { copyButton, foldPoint, highlightJson, renderDisplay, toDisplay, type ValueContext } from './values';
+import { formatBytes, renderEvaluations, renderMcpLabel, renderMediaPart, type ExtrasContext } from './genaiExtras';
 
 /** Message text folds later than attribute values: it is read, not scanned. */
 export const MESSAGE_FOLD = { chars: 1500, lines: 24 };
@@ -85,7 +87,7 @@ export function partsText(parts: GenAiMessagePart[]): string {
         case 'tool_call_response':
           return valueText(p.response);
         case 'media':
-          return [p.modality, p.mimeType, p.uri ?? p.fileId, p.note].filter(Boolean).join(' ');
+          return [p.modality, p.mimeType, p.sizeBytes !== undefined ? formatBytes(p.sizeBytes) : '', p.uri ?? p.fileId, p.note].filter(Boolean).join(' ');
         case 'other':
           return valueText(p.raw);
         default:
@@ -140,7 +142,7 @@ function compactJson(value: unknown): string | null {
 }
 
 /** One part of a message. */
-export function renderPart(part: GenAiMessagePart, id: string, ctx: ValueContext, role: string): TemplateResult {
+export function renderPart(part: GenAiMessagePart, id: string, ctx: ExtrasContext, role: string): TemplateResult {
   switch (part.type) {
     case 'text':
       return html`<div class="part part-text">${renderText(part.content, id, ctx, role === 'assistant')}</div>`;
@@ -176,14 +178,7 @@ export function renderPart(part: GenAiMessagePart, id: string, ctx: ValueContext
       </div>`;
     }
     case 'media':
-      return html`<div class="part part-media">
-        <span class="codicon codicon-file-media"></span>
-        <span class="media-kind">${part.modality || 'media'}</span>
-        ${part.mimeType ? html`<code>${part.mimeType}</code>` : nothing}
-        ${part.uri ? html`<span class="media-ref selectable" title=${part.uri}>${part.uri}</span>` : nothing}
-        ${part.fileId ? html`<span class="media-ref selectable" title="File ID">${part.fileId}</span>` : nothing}
-        ${part.note ? html`<span class="muted">${part.note}</span>` : nothing}
-      </div>`;
+      return renderMediaPart(part, ctx);
     case 'other':
       return html`<div class="part part-other">
         <div class="part-head"><span class="codicon codicon-question"></span><span class="part-title">Unrecognized part</span></div>
@@ -202,7 +197,7 @@ export interface MessageOptions {
 }
 
 /** A message as a bubble by role; `system` messages are collapsed. `nothing` when nothing is left to show. */
-export function renderMessage(msg: GenAiMessage, id: string, ctx: ValueContext, options: MessageOptions = {}): TemplateResult | typeof nothing {
+export function renderMessage(msg: GenAiMessage, id: string, ctx: ExtrasContext, options: MessageOptions = {}): TemplateResult | typeof nothing {
   if (msg.role === 'system') return renderSystemInstructions(msg.parts, id, ctx);
   const hide = options.hideToolResultIds;
   const parts = hide ? msg.parts.filter((p) => !(p.type === 'tool_call_response' && p.id && hide.has(p.id))) : msg.parts;
@@ -222,7 +217,7 @@ export function renderMessage(msg: GenAiMessage, id: string, ctx: ValueContext, 
 }
 
 /** System instructions: collapsed by default, with a one-line preview. */
-export function renderSystemInstructions(parts: GenAiMessagePart[], id: string, ctx: ValueContext): TemplateResult {
+export function renderSystemInstructions(parts: GenAiMessagePart[], id: string, ctx: ExtrasContext): TemplateResult {
   const openId = `${id}:open`;
   const open = ctx.isExpanded(openId);
   const text = partsText(parts);
@@ -249,15 +244,23 @@ export interface ToolCallInfo {
   result?: unknown;
   error?: string;
   durationMs?: number;
+  /** MCP facts: the title reads "MCP · server · tool". */
+  mcp?: GenAiMcpInfo;
+  /** Other spans of the same call (the MCP server span under its client span). */
+  linkedSpanIds?: SpanId[];
+  evaluations?: GenAiEvaluation[];
 }
 
 /**
  * A tool call as a card: name, call id, duration, error state, pretty-printed arguments and
  * result. `onSelect` makes the title a button that selects the tool's span.
  */
-export function renderToolCard(t: ToolCallInfo, id: string, ctx: ValueContext, onSelect?: () => void): TemplateResult {
-  const title = html`<span class="codicon codicon-tools"></span><span class="tool-name">${t.name || '(unnamed tool)'}</span>`;
-  return html`<div class="tool-card${t.error ? ' error' : ''}">
+export function renderToolCard(t: ToolCallInfo, id: string, ctx: ExtrasContext, onSelect?: () => void): TemplateResult {
+  const title = t.mcp
+    ? html`<span class="codicon codicon-plug"></span>${renderMcpLabel(t.mcp, t.name)}`
+    : html`<span class="codicon codicon-tools"></span><span class="tool-name">${t.name || '(unnamed tool)'}</span>`;
+  const linked = t.linkedSpanIds ?? [];
+  return html`<div class="tool-card${t.error ? ' error' : ''}${t.mcp ? ' mcp' : ''}" data-card="tool">
     <div class="tool-head">
       ${onSelect
         ? html`<button class="card-title" title="Select this tool call in the waterfall" @click=${onSelect}>${title}</button>`
@@ -267,6 +270,15 @@ export function renderToolCard(t: ToolCallInfo, id: string, ctx: ValueContext, o
       ${t.error ? html`<span class="pill pill-error"><span class="codicon codicon-error"></span>Error</span>` : nothing}
       ${t.durationMs !== undefined ? html`<span class="card-dur" title="Duration">${formatDuration(t.durationMs)}</span>` : nothing}
     </div>
+    ${linked.length && ctx.selectSpan
+      ? html`<div class="tool-linked">
+          ${linked.map(
+            (spanId, i) => html`<button class="link-btn linked-span" title="Select this span of the same call in the waterfall" @click=${() => ctx.selectSpan?.(spanId)}>
+              <span class="codicon codicon-link"></span>${t.mcp ? (linked.length === 1 && t.mcp.side === 'client' ? 'MCP server span' : `MCP span ${i + 1}`) : `linked span ${i + 1}`}
+            </button>`,
+          )}
+        </div>`
+      : nothing}
     <div class="tool-section" data-part="arguments">
       <div class="tool-label">
         <span>Arguments</span>
@@ -289,6 +301,7 @@ export function renderToolCard(t: ToolCallInfo, id: string, ctx: ValueContext, o
           <div class="msg-text">${t.error}</div>
         </div>`
       : nothing}
+    ${t.evaluations?.length ? html`<div class="tool-section">${renderEvaluations(t.evaluations, `${id}:evals`, ctx)}</div>` : nothing}
   </div>`;
 }
 

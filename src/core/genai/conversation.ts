@@ -7,8 +7,9 @@
  *   (the earlier call, among the last `PREDECESSOR_WINDOW`, whose input + first output message is
  *   the longest prefix of this call's input), plus its output. System instructions are shown on
  *   a conversation's first call and again only when they change.
- * - A span that repeats another one's model or tool call (a wrapper, a second instrumentation,
- *   an MCP client/server pair) is left out (`repeatedSpans`).
+ * - A span that repeats another one's model call (a wrapper, a second instrumentation) is left
+ *   out (`repeatedModelCalls`); tool spans of one call (an MCP client/server pair, a framework span
+ *   over an instrumented function) share one card (./conversationLinks.ts `foldedToolSpans`).
  * - Tool calls come from tool spans. Missing arguments/results are filled from the model calls:
  *   the `tool_call` part with the same call id (else the earliest unused one with the same tool
  *   name requested before the tool span started) and the `tool_call_response` part with that id.
@@ -16,12 +17,14 @@
  *   placed between the model call that requested it and the one that consumed its result, and a
  *   result shown in its card is left out of the consuming call's new input (`placeToolCalls`).
  * - Agent steps come from agent spans.
+ * - MCP client/server spans of one call share one card; evaluations and guardrails are added by
+ *   conversationLinks.ts.
  * Pure; cost O(n · PREDECESSOR_WINDOW · messages) for n model calls.
  */
 import type { LogRecordInfo, SpanRecord, TraceId } from '../../model/trace';
 import type { ConversationItem, GenAiMessage, GenAiMessagePart, GenAiSpanView, TraceConversation } from '../../model/genai';
-import { repeatedToolCall } from './repeats';
 import { tryParse } from './values';
+import { completeToolCall, evaluationsBySpan, foldedToolSpans, guardrailItem } from './conversationLinks';
 
 /** How many earlier model calls are compared when looking for a call's predecessor. */
 export const PREDECESSOR_WINDOW = 32;
@@ -79,7 +82,7 @@ function commonPrefix(a: readonly string[], b: readonly string[]): number {
   return i;
 }
 
-function errorOf(span: SpanRecord): string | undefined {
+export function errorOf(span: SpanRecord): string | undefined {
   if (span.status?.code !== 'error') return undefined;
   if (span.status.message) return span.status.message;
   const exception = span.events?.find((e) => e.name === 'exception');
@@ -92,46 +95,37 @@ function byTime(a: ConversationSpan, b: ConversationSpan): number {
 }
 
 /**
- * Spans that repeat another span's call, left out of the timeline:
- * - two views of one model call (a wrapper or a second instrumentation: Vercel `ai.generateText`
- *   over `doGenerate`, LangChain over the OpenAI instrumentation, OpenInference over the Anthropic
- *   SDK's own span): of a model call and its nearest model-call ancestor (no agent or tool in
- *   between), the inner one is kept when it carries messages, else the outer one when it does,
- *   else the inner one (its usage is the one counted);
- * - two views of one tool call (an MCP client span over the server's span, a framework tool span
- *   over an instrumented function): a tool span whose nearest tool ancestor, with no model call or
- *   agent in between, has the same call id or tool name — the same rule as the run metrics'
- *   tool-call count (src/core/usage/README.md).
- * Ancestors are followed through non-GenAI spans when `spans` includes them.
+ * Model calls that repeat another span's call, left out of the timeline: two views of one model
+ * call (a wrapper or a second instrumentation: Vercel `ai.generateText` over `doGenerate`,
+ * LangChain over the OpenAI instrumentation, OpenInference over the Anthropic SDK's own span). Of
+ * a model call and its nearest model-call ancestor (no agent or tool in between), the inner one is
+ * kept when it carries messages, else the outer one when it does, else the inner one (its usage is
+ * the one counted). Ancestors are followed through non-GenAI spans when `spans` includes them.
+ * Tool calls seen twice are folded into one card instead (./conversationLinks.ts).
  */
-function repeatedSpans(spans: readonly ConversationSpan[]): Set<string> {
+function repeatedModelCalls(spans: readonly ConversationSpan[]): Set<string> {
   const byId = new Map<string, ConversationSpan>();
   for (const s of spans) byId.set(s.span.spanId, s);
   const repeated = new Set<string>();
-  const parentOf = (s: ConversationSpan): ConversationSpan | undefined => (s.span.parentSpanId ? byId.get(s.span.parentSpanId) : undefined);
   const hasContent = (v: GenAiSpanView): boolean => !!(v.inputMessages?.length || v.outputMessages?.length);
-  /** Nearest ancestor of one of `kinds`, stopping (undefined) at one of `stop`. */
-  const nearest = (s: ConversationSpan, kinds: readonly string[], stop: readonly string[]): ConversationSpan | undefined => {
+  /** Nearest model-call ancestor; undefined past an agent or a tool. */
+  const outerCall = (s: ConversationSpan): ConversationSpan | undefined => {
     const seen = new Set<string>([s.span.spanId]);
     for (let p = s.span.parentSpanId ? byId.get(s.span.parentSpanId) : undefined; p && !seen.has(p.span.spanId); p = p.span.parentSpanId ? byId.get(p.span.parentSpanId) : undefined) {
       seen.add(p.span.spanId);
       const k = p.view?.kind;
-      if (k && kinds.includes(k)) return p;
-      if (k && stop.includes(k)) return undefined;
+      if (k === 'llm') return p;
+      if (k === 'agent' || k === 'tool') return undefined;
     }
     return undefined;
   };
   for (const s of spans) {
     const view = s.view;
-    if (!view) continue;
-    if (view.kind === 'llm') {
-      const outer = nearest(s, ['llm'], ['agent', 'tool']);
-      if (!outer?.view) continue;
-      if (hasContent(view) || !hasContent(outer.view)) repeated.add(outer.span.spanId);
-      else repeated.add(s.span.spanId);
-    } else if (view.kind === 'tool') {
-      if (repeatedToolCall(s, view, (x) => x.view, parentOf)) repeated.add(s.span.spanId);
-    }
+    if (view?.kind !== 'llm') continue;
+    const outer = outerCall(s);
+    if (!outer?.view) continue;
+    if (hasContent(view) || !hasContent(outer.view)) repeated.add(outer.span.spanId);
+    else repeated.add(s.span.spanId);
   }
   return repeated;
 }
@@ -164,8 +158,10 @@ interface Placement {
 
 /** The conversation timeline of one trace. `spans` may be in any order and may include non-GenAI spans (ignored). */
 export function buildConversation(traceId: TraceId, spans: readonly ConversationSpan[]): TraceConversation {
-  const repeated = repeatedSpans(spans);
+  const repeated = repeatedModelCalls(spans);
   const ordered = spans.filter((s) => s.view !== null && !repeated.has(s.span.spanId)).sort(byTime);
+  const folded = foldedToolSpans(ordered);
+  const evaluations = evaluationsBySpan(ordered);
   const items: ConversationItem[] = [];
   const past: PastCall[] = [];
   const requested: RequestedTool[] = [];
@@ -184,6 +180,7 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
     const view = s.view!;
     const base = { spanId: s.span.spanId, startOffsetMs: s.startOffsetMs, durationMs: s.durationMs };
     const error = errorOf(s.span);
+    const evals = evaluations.get(s.span.spanId);
     if (view.kind === 'llm') {
       const input = view.inputMessages ?? [];
       const output = view.outputMessages ?? [];
@@ -215,6 +212,8 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
         if (view.contentCaptureHint) item.contentCaptureHint = view.contentCaptureHint;
         contentMissingCount++;
       }
+      if (evals) item.evaluations = evals;
+      if (view.contentRefs) item.contentRefs = view.contentRefs;
       items.push(item);
       const consumed = new Set<string>();
       for (const m of input) for (const p of m.parts) if (p.type === 'tool_call_response' && p.id !== undefined) consumed.add(p.id);
@@ -235,6 +234,7 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
         }
       }
     } else if (view.kind === 'tool') {
+      if (folded.has(s.span.spanId)) continue;
       const tool = view.tool ?? {};
       const name = tool.name ?? s.span.name;
       let match = tool.callId !== undefined ? requested.find((r) => r.id === tool.callId) : undefined;
@@ -248,13 +248,18 @@ export function buildConversation(traceId: TraceId, spans: readonly Conversation
       const result = tool.result !== undefined ? tool.result : callId !== undefined ? responses.get(callId) : undefined;
       if (result !== undefined) item.result = result;
       if (error) item.error = error;
+      completeToolCall(item, s, folded, ordered, (x) => errorOf(x.span));
+      if (evals) item.evaluations = evals;
       if (match) placement.requesterOf.set(item, match.requester);
       items.push(item);
     } else if (view.kind === 'agent') {
       const item: Extract<ConversationItem, { type: 'agent' }> = { type: 'agent', ...base, agentName: view.agentName ?? s.span.name };
       if (error) item.error = error;
+      if (evals) item.evaluations = evals;
       items.push(item);
     }
+    const guardrail = guardrailItem(s, error);
+    if (guardrail) items.push(guardrail);
   }
   placeToolCalls(items, placement);
   return { traceId, items, contentMissingCount };

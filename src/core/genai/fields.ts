@@ -62,6 +62,7 @@ const OPERATION_KINDS: Readonly<Record<string, GenAiOperationKind>> = {
   rerank: 'reranker',
   'guardrail.run': 'guardrail',
   guard: 'guardrail',
+  apply_guardrail: 'guardrail', // docs/gen-ai/gen-ai-guardrails.md
 };
 
 /** LangSmith's OTel export `langsmith.span.kind` (§6.3) → kind. */
@@ -203,7 +204,7 @@ export function vercelOperationId(span: SpanRecord): string | undefined {
 /**
  * Operation kind by the §0 priority chain (Langfuse's order, §5.2): `langfuse.observation.type`
  * → `openinference.span.kind` → `gen_ai.operation.name` → `traceloop.span.kind` /
- * `llm.request.type` → Vercel `ai.operationId` → tool attributes → pydantic-ai `agent_name` →
+ * `llm.request.type` → Vercel `ai.operationId` → tool attributes (MCP `tools/call` included) → pydantic-ai `agent_name` →
  * model attributes ⇒ llm → `gen_ai.agent.name` ⇒ agent. `undefined`: not a GenAI span.
  */
 export function detectKind(span: SpanRecord): KindInfo | undefined {
@@ -243,7 +244,7 @@ export function detectKind(span: SpanRecord): KindInfo | undefined {
     if (op.includes('.do')) return { kind: 'llm' };
     if (VERCEL_OUTER.has(op)) return { kind: 'llm', vercelOuter: true };
   }
-  if (a['gen_ai.tool.name'] !== undefined || a['gen_ai.tool.call.id'] !== undefined) return { kind: 'tool' };
+  if (a['gen_ai.tool.name'] !== undefined || a['gen_ai.tool.call.id'] !== undefined || a['mcp.method.name'] === 'tools/call') return { kind: 'tool' };
   if (a['agent_name'] !== undefined) return { kind: 'agent' };
   for (const key of MODEL_PRESENCE_KEYS) if (a[key] !== undefined) return { kind: 'llm' };
   if (a['gen_ai.agent.name'] !== undefined) return { kind: 'agent' };

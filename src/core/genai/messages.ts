@@ -22,10 +22,11 @@
  * - Gemini-like parts without `type`: `{text}`, `{functionCall:{name,args}}`,
  *   `{functionResponse:{name,response}}`.
  *
- * Media never carries inline bytes: base64 data is replaced by a note with its size.
+ * Media parts: src/core/genai/media.ts (inline bytes kept only for checked raster images).
  * Tool-call arguments and tool results are kept as sent (a JSON string stays a string).
  */
 import type { GenAiMessage, GenAiMessagePart } from '../../model/genai';
+import { mediaPart } from './media';
 import { isRecord, maybeJson, str } from './values';
 
 /** One part in any supported shape → a `GenAiMessagePart`, or `undefined` for an empty part. */
@@ -97,7 +98,8 @@ export function toPart(p: unknown): GenAiMessagePart | undefined {
 
 /** Parts without `type`: Gemini-like `{text}`, `{functionCall}`, `{functionResponse}`; OpenInference `{message_content}`. */
 function untypedPart(p: Record<string, unknown>): GenAiMessagePart {
-  if (isRecord(p.message_content)) return toPart(p.message_content) ?? { type: 'other', raw: p };
+  // OpenInference: a `tool_use` content carries its call beside the type (`contents.N.tool_call.*`).
+  if (isRecord(p.message_content)) return toPart(isRecord(p.tool_call) ? { ...p.tool_call, ...p.message_content } : p.message_content) ?? { type: 'other', raw: p };
   if (typeof p.text === 'string') return { type: 'text', content: p.text };
   if (typeof p.content === 'string') return { type: 'text', content: p.content };
   if (isRecord(p.functionCall)) {
@@ -114,43 +116,6 @@ function untypedPart(p: Record<string, unknown>): GenAiMessagePart {
     return part;
   }
   return { type: 'other', raw: p };
-}
-
-/** Size note for inline data that is not kept. */
-function inlineNote(data: unknown): string {
-  const n = typeof data === 'string' ? data.length : 0;
-  return n > 0 ? `inline data omitted (${n} characters)` : 'inline data omitted';
-}
-
-function mediaPart(type: string, p: Record<string, unknown>): GenAiMessagePart {
-  const part: Extract<GenAiMessagePart, { type: 'media' }> = { type: 'media' };
-  const modality =
-    str(p.modality) ??
-    (type.includes('image') ? 'image' : type.includes('audio') ? 'audio' : type === 'video' ? 'video' : type === 'document' ? 'document' : undefined);
-  if (modality) part.modality = modality;
-  const mime = str(p.mime_type) ?? str(p.mimeType) ?? str(p.mediaType) ?? str(p.media_type);
-  if (mime) part.mimeType = mime;
-  const source = isRecord(p.source) ? p.source : undefined; // Anthropic
-  const imageUrl = isRecord(p.image_url) ? p.image_url.url : p.image_url; // OpenAI
-  const oiImage = isRecord(p.image) && isRecord(p.image.image) ? p.image.image.url : undefined; // OpenInference
-  const url = str(p.uri) ?? str(p.url) ?? str(imageUrl) ?? str(oiImage) ?? str(source?.url) ?? (typeof p.image === 'string' ? p.image : undefined);
-  if (source && str(source.media_type)) part.mimeType = str(source.media_type);
-  if (url !== undefined) {
-    if (url.startsWith('data:')) {
-      const mimeInUrl = /^data:([^;,]+)/.exec(url)?.[1];
-      if (mimeInUrl && !part.mimeType) part.mimeType = mimeInUrl;
-      part.note = inlineNote(url);
-    } else part.uri = url;
-  }
-  const fileId = str(p.file_id) ?? str(p.fileId);
-  if (fileId) part.fileId = fileId;
-  const inline = type === 'blob' ? p.content : (p.data ?? source?.data ?? (isRecord(p.input_audio) ? p.input_audio.data : undefined));
-  if (inline !== undefined && part.note === undefined && part.uri === undefined) {
-    // Vercel `file` parts may carry a URL string in `data`.
-    if (typeof inline === 'string' && /^https?:\/\//.test(inline)) part.uri = inline;
-    else part.note = inlineNote(inline);
-  }
-  return part;
 }
 
 /** Parts of a `content` value: string, array of parts, single part object, or nothing. */
@@ -211,7 +176,9 @@ export function toMessage(value: unknown, defaultRole?: string): GenAiMessage | 
   if (Array.isArray(m.parts)) parts = contentParts(m.parts);
   else if (Array.isArray(m.contents)) parts = contentParts(m.contents);
   else parts = contentParts(m.content);
-  parts.push(...toolCallParts(m.tool_calls));
+  // A call listed both as content and in `tool_calls` (OpenInference Anthropic) is shown once.
+  const listed = new Set(parts.flatMap((p) => (p.type === 'tool_call' && p.id !== undefined ? [p.id] : [])));
+  parts.push(...toolCallParts(m.tool_calls).filter((p) => !(p.type === 'tool_call' && p.id !== undefined && listed.has(p.id))));
   if (isRecord(m.function_call)) parts.push(...toolCallParts([{ function: m.function_call }]));
   const toolCallId = str(m.tool_call_id) ?? (role === 'tool' ? str(m.id) : undefined);
   if ((role === 'tool' || role === 'function' || toolCallId !== undefined) && !parts.some((p) => p.type === 'tool_call_response')) {

@@ -18,10 +18,17 @@
  *           `gen_ai.completion.*`, `ai.response.text`+`ai.response.toolCalls`/`ai.response.object`,
  *           `gen_ai.choice`, `gen_ai.content.completion`, `output.value`, ….
  * Tool spans read name/id/arguments/result per §0 rows "Tool …"; arguments and results are
- * kept as sent (strings stay strings), except Traceloop's `{"args":[],"kwargs":{…}}` wrapper and
- * JSON-encoded return value, which are unwrapped.
+ * kept as sent (strings stay strings, structured AnyValues — kvlists decoded to objects, arrays —
+ * stay structured), except Traceloop's `{"args":[],"kwargs":{…}}` wrapper and JSON-encoded return
+ * value, and Traceloop MCP's `{"tool_name","arguments"}` / `{"result","is_error"}`, which are unwrapped.
+ *
+ * Also read (docs/genai-conventions.md "MCP, evaluations, guardrails, multimodal, content by
+ * reference"): MCP facts (mcp.ts), `gen_ai.evaluation.result` events (evaluations.ts),
+ * guardrails (guardrails.ts), `*_ref` content references (contentRefs.ts); media parts in
+ * media.ts. Spans that only carry MCP attributes or these events are GenAI views too (kind
+ * `tool` for `tools/call`, `guardrail` with `gen_ai.guardrail.*` attributes, else `other`).
  */
-import type { Attributes, LogRecordInfo, SpanEvent, SpanRecord } from '../../model/trace';
+import type { Attributes, LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { GenAiConvention, GenAiMessage, GenAiMessagePart, GenAiSpanView } from '../../model/genai';
 import {
   REQUEST_MODEL_KEYS,
@@ -36,18 +43,14 @@ import {
   readToolName,
   readUsage,
 } from './fields';
+import { unwrapToolResult } from './toolResults';
 import { toInstructionParts, toMessage, toMessages } from './messages';
 import { RawSink, firstStr, isRecord, json, maybeJson, str, tryParse, unflatten } from './values';
-
-/** Log/event names of the v1.28–v1.36 per-message events (§1.7b) → role. */
-const MESSAGE_EVENT_ROLES: Readonly<Record<string, string>> = {
-  'gen_ai.system.message': 'system',
-  'gen_ai.user.message': 'user',
-  'gen_ai.assistant.message': 'assistant',
-  'gen_ai.tool.message': 'tool',
-};
-const CHOICE_EVENT = 'gen_ai.choice';
-const DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
+import { DETAILS_EVENT, collectEvents, eventsFromLogfireAttribute, isMessageEvent, messagesFromEvents } from './events';
+import { readMcp, traceloopMcpArguments, traceloopMcpResult } from './mcp';
+import { readEvaluations } from './evaluations';
+import { readGuardrail } from './guardrails';
+import { readContentRefs } from './contentRefs';
 
 /** How to turn content capture on, per library (shown when a model call has no content). */
 export const CONTENT_CAPTURE_HINTS: Readonly<Record<string, string>> = {
@@ -72,7 +75,7 @@ function detectConventions(span: SpanRecord, usedEvents: boolean): GenAiConventi
   const scope = span.scope?.name ?? '';
   for (const key in span.attributes) {
     if (key.startsWith('gen_ai.prompt.') || key.startsWith('gen_ai.completion.') || key.startsWith('traceloop.') || key.startsWith('llm.request.') || key.startsWith('llm.usage.') || OPENLLMETRY_LLM_KEYS.has(key)) found.add('openllmetry');
-    else if (key.startsWith('gen_ai.')) found.add('otel-genai');
+    else if (key.startsWith('gen_ai.') || key.startsWith('mcp.')) found.add('otel-genai');
     else if (key === 'openinference.span.kind' || key.startsWith('llm.') || key === 'input.value' || key === 'output.value') found.add('openinference');
     else if (key.startsWith('ai.')) found.add('vercel-ai');
     else if (key.startsWith('langfuse.')) found.add('langfuse');
@@ -96,101 +99,6 @@ function hintFor(conventions: readonly GenAiConvention[]): string {
     if (conventions.includes(c)) return CONTENT_CAPTURE_HINTS[c]!;
   }
   return CONTENT_CAPTURE_HINTS['otel-genai']!;
-}
-
-/** One GenAI event from a log record or a span event: name and body (attributes when no body). */
-interface GenAiEvent {
-  name: string;
-  body: unknown;
-  attributes: Attributes;
-  timeUnixNano: string;
-}
-
-function eventBody(body: unknown, key: string, raw: RawSink): unknown {
-  if (typeof body === 'string') {
-    const t = body.trimStart();
-    if (t[0] === '{' || t[0] === '[') {
-      const parsed = tryParse(body);
-      if (parsed.ok) return parsed.value;
-      raw.add(key, body, `event body is not valid JSON (${parsed.message}); shown as received`);
-      return undefined;
-    }
-  }
-  return body;
-}
-
-/** GenAI events of a span: correlated log records (by time) and span events with the same names. */
-function collectEvents(span: SpanRecord, logs: readonly LogRecordInfo[], raw: RawSink): GenAiEvent[] {
-  const events: GenAiEvent[] = [];
-  for (const log of logs) {
-    const name = log.eventName || (typeof log.attributes?.['event.name'] === 'string' ? (log.attributes['event.name'] as string) : '');
-    if (!name.startsWith('gen_ai.')) continue;
-    events.push({ name, body: eventBody(log.body, name, raw), attributes: log.attributes ?? {}, timeUnixNano: log.timeUnixNano || log.observedTimeUnixNano });
-  }
-  for (const e of span.events ?? []) {
-    if (MESSAGE_EVENT_ROLES[e.name] === undefined && e.name !== CHOICE_EVENT && e.name !== DETAILS_EVENT) continue;
-    events.push({ name: e.name, body: spanEventBody(e, raw), attributes: e.attributes ?? {}, timeUnixNano: e.timeUnixNano });
-  }
-  return events;
-}
-
-/** Span-event carrier of the message events: the body fields are attributes (or one JSON attribute). */
-function spanEventBody(e: SpanEvent, raw: RawSink): unknown {
-  const a = e.attributes ?? {};
-  for (const key of ['gen_ai.event.content', 'body', 'content_json']) {
-    if (typeof a[key] === 'string') {
-      const parsed = json(a[key], `${e.name} ${key}`, raw);
-      if (parsed !== undefined) return parsed;
-    }
-  }
-  return a;
-}
-
-/** Messages from the v1.28 message events (§1.7b): inputs in order, choices by index. */
-function messagesFromEvents(events: readonly GenAiEvent[]): { input?: GenAiMessage[]; output?: GenAiMessage[]; provider?: string } {
-  const input: GenAiMessage[] = [];
-  const choices: { index: number; message: GenAiMessage }[] = [];
-  let provider: string | undefined;
-  for (const e of events) {
-    provider ??= str(e.attributes['gen_ai.system']) ?? str(e.attributes['gen_ai.provider.name']);
-    const role = MESSAGE_EVENT_ROLES[e.name];
-    if (role !== undefined) {
-      const body: Record<string, unknown> = isRecord(e.body) ? { ...e.body } : { content: e.body };
-      if (role === 'tool' && body.tool_call_id === undefined && body.id !== undefined) body.tool_call_id = body.id;
-      const m = toMessage(body, role);
-      if (m) input.push(m);
-    } else if (e.name === CHOICE_EVENT) {
-      const body = isRecord(e.body) ? e.body : { message: { content: e.body } };
-      const m = toMessage(isRecord(body.message) ? { role: 'assistant', ...body.message } : { role: 'assistant', content: body.message }, 'assistant');
-      if (!m) continue;
-      const finish = str(body.finish_reason);
-      if (finish) m.finishReason = finish;
-      choices.push({ index: typeof body.index === 'number' ? body.index : choices.length, message: m });
-    }
-  }
-  choices.sort((a, b) => a.index - b.index);
-  const out: { input?: GenAiMessage[]; output?: GenAiMessage[]; provider?: string } = {};
-  if (input.length) out.input = input;
-  if (choices.length) out.output = choices.map((c) => c.message);
-  if (provider) out.provider = provider;
-  return out;
-}
-
-/** pydantic-ai v1 `events` attribute (§1.7 variant): a JSON array of event bodies with `event.name`. */
-function eventsFromLogfireAttribute(a: Attributes, raw: RawSink): GenAiEvent[] | undefined {
-  if (a['events'] === undefined) return undefined;
-  const list = json(a['events'], 'events', raw);
-  if (!Array.isArray(list)) return undefined;
-  const events: GenAiEvent[] = [];
-  for (const item of list) {
-    if (!isRecord(item)) continue;
-    const name = str(item['event.name']);
-    if (!name) continue;
-    const body: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(item)) if (k !== 'event.name' && !k.startsWith('gen_ai.')) body[k] = v;
-    events.push({ name, body, attributes: {}, timeUnixNano: '' });
-  }
-  return events;
 }
 
 /** OpenLLMetry legacy flattened prompt/completion (§2.2) → messages. */
@@ -350,10 +258,14 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
   const a = span.attributes ?? {};
   const raw = new RawSink();
   const events = collectEvents(span, logs, raw);
+  const mcp = readMcp(span);
   let kindInfo = detectKind(span);
   if (!kindInfo) {
-    if (events.length === 0) return null;
-    kindInfo = { kind: 'llm' }; // a span with correlated GenAI message events is a model call
+    if (events.some((e) => isMessageEvent(e.name))) kindInfo = { kind: 'llm' }; // a span with correlated GenAI message events is a model call
+    else if (mcp) kindInfo = { kind: mcp.info.method === 'tools/call' ? 'tool' : 'other' };
+    else if (a['gen_ai.guardrail.component.name'] !== undefined || a['gen_ai.guardrail.policy.id'] !== undefined || a['gen_ai.guardrail.result.type'] !== undefined) kindInfo = { kind: 'guardrail' };
+    else if (events.length > 0) kindInfo = { kind: 'other' }; // evaluation, guardrail or storage events only
+    else return null;
   }
   const { kind } = kindInfo;
   const view: GenAiSpanView = { kind, conventions: [] };
@@ -435,7 +347,7 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
   // ── tools ──
   if (kind === 'tool') {
     const tool: NonNullable<GenAiSpanView['tool']> = {};
-    const name = readToolName(a) ?? (a['langfuse.observation.type'] === 'tool' ? span.name : undefined);
+    const name = readToolName(a) ?? mcp?.info.toolName ?? (a['langfuse.observation.type'] === 'tool' ? span.name : undefined);
     if (name) tool.name = name;
     const callId = readToolCallId(a);
     if (callId) tool.callId = callId;
@@ -446,7 +358,8 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
       a['input.value'] ??
       a['ai.toolCall.args'] ??
       a['tool_arguments'] ??
-      (a['traceloop.entity.input'] !== undefined ? unwrapTraceloopInput(a['traceloop.entity.input']) : undefined) ??
+      (a['langsmith.span.kind'] === 'tool' ? a['gen_ai.prompt'] : undefined) ??
+      (a['traceloop.entity.input'] !== undefined ? (mcp?.traceloop ? traceloopMcpArguments(a['traceloop.entity.input']) : unwrapTraceloopInput(a['traceloop.entity.input'])) : undefined) ??
       a['langfuse.observation.input'];
     if (args !== undefined) tool.arguments = args;
     const result =
@@ -454,9 +367,10 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
       a['output.value'] ??
       a['ai.toolCall.result'] ??
       a['tool_response'] ??
-      (a['traceloop.entity.output'] !== undefined ? unwrapJsonEncoded(a['traceloop.entity.output']) : undefined) ??
+      (a['langsmith.span.kind'] === 'tool' ? a['gen_ai.completion'] : undefined) ??
+      (a['traceloop.entity.output'] !== undefined ? (mcp?.traceloop ? traceloopMcpResult(a['traceloop.entity.output']).result : unwrapJsonEncoded(a['traceloop.entity.output'])) : undefined) ??
       a['langfuse.observation.output'];
-    if (result !== undefined) tool.result = result;
+    if (result !== undefined) tool.result = unwrapToolResult(result);
     view.tool = tool;
   } else {
     // Generic I/O last (§0): for model calls and agent/workflow steps.
@@ -486,8 +400,21 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
 
   if (kindInfo.vercelOuter || ((kind === 'agent' || kind === 'workflow') && usage)) view.usageIsAggregate = true;
 
+  const responseId = str(attr('gen_ai.response.id'));
+  if (responseId) view.responseId = responseId;
+  if (mcp) {
+    if (mcp.traceloop && a['traceloop.entity.output'] !== undefined && traceloopMcpResult(a['traceloop.entity.output']).isError) mcp.info.errorType ??= 'tool_error';
+    view.mcp = mcp.info;
+  }
+  const evaluations = readEvaluations(events);
+  if (evaluations) view.evaluations = evaluations;
+  const guardrail = readGuardrail(a, events, kind === 'guardrail');
+  if (guardrail) view.guardrail = guardrail;
+  const refs = readContentRefs(attr, events);
+  if (refs) view.contentRefs = refs;
+
   view.conventions = detectConventions(span, usedEvents);
-  if (kind === 'llm' && !view.inputMessages && !view.outputMessages && !view.systemInstructions && (requestModel || responseModel || usage)) {
+  if (kind === 'llm' && !view.inputMessages && !view.outputMessages && !view.systemInstructions && !refs && (requestModel || responseModel || usage)) {
     view.contentMissing = true;
     view.contentCaptureHint = hintFor(view.conventions);
   }

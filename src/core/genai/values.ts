@@ -158,3 +158,23 @@ export function shorten(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length <= max ? t : `${t.slice(0, max - 1).trimEnd()}…`;
 }
+
+/**
+ * The local path of a `file:` URI (RFC 8089): `file:///home/a%20b.json` → `/home/a b.json`,
+ * `file:///C:/x.json` → `C:/x.json`, `file://localhost/x` → `/x`. `undefined` for any other URI,
+ * a remote host (UNC), or a malformed escape.
+ */
+export function fileUriToPath(uri: string): string | undefined {
+  const m = /^file:\/\/([^/]*)(\/.*)?$/i.exec(uri.trim());
+  if (!m) return undefined;
+  const host = m[1]!.toLowerCase();
+  if (host !== '' && host !== 'localhost') return undefined;
+  let path: string;
+  try {
+    path = decodeURIComponent((m[2] ?? '').replace(/[?#].*$/, ''));
+  } catch {
+    return undefined;
+  }
+  if (path === '' || path.includes('\0')) return undefined;
+  return /^\/[A-Za-z]:[/\\]/.test(path) ? path.slice(1) : path;
+}

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { Channel, assertNever } from '../../protocol/channel';
 import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../../protocol/traceView';
@@ -166,6 +167,9 @@ class TracePanel implements vscode.Disposable {
       case 'copyText':
         void vscode.env.clipboard.writeText(command.text).then(() => vscode.window.setStatusBarMessage(`$(copy) Copied ${command.what}`, 2000));
         return;
+      case 'openLocalFile':
+        void openLocalFile(command.path);
+        return;
       default:
         assertNever(command);
     }
@@ -183,6 +187,23 @@ class TracePanel implements vscode.Disposable {
     if (summary?.rootName) this.panel.title = summary.rootName;
     this.channel.send({ type: 'traceLoaded', trace, summary, selectSpanId: this.pendingSelect });
     this.pendingSelect = null;
+  }
+}
+
+/**
+ * Opens a local file the trace names (a `file://` content reference or media part, webview
+ * command `openLocalFile`) in an editor beside the trace: absolute paths of regular files only;
+ * anything else is refused with a message.
+ */
+async function openLocalFile(path: unknown): Promise<void> {
+  if (typeof path !== 'string' || path.length === 0 || path.length > 4096 || !isAbsolute(path)) return;
+  const uri = vscode.Uri.file(path);
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if ((stat.type & vscode.FileType.File) === 0) throw new Error('not a regular file');
+    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  } catch (error) {
+    void vscode.window.showWarningMessage(`Trace Lens: cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -45,7 +45,9 @@ function timeline(items: readonly ConversationItem[]): string[] {
       ? `model new=[${summarize(i.newInputMessages).join(' | ')}] out=[${summarize(i.outputMessages).join(' | ')}]`
       : i.type === 'toolCall'
         ? `tool ${i.name}${i.error ? ' (error)' : ''}`
-        : `agent ${i.agentName}`,
+        : i.type === 'agent'
+          ? `agent ${i.agentName}`
+          : `guardrail ${i.name}`,
   );
 }
 

@@ -24,6 +24,8 @@ function timeline(items: ConversationItem[]): string[] {
         return `tool ${it.name}(${it.callId ?? ''}) ${typeof it.arguments === 'string' ? it.arguments : JSON.stringify(it.arguments)} -> ${typeof it.result === 'string' ? it.result : JSON.stringify(it.result)}`;
       case 'modelCall':
         return `model ${it.model ?? ''} new=[${summarize(it.newInputMessages).join(' | ')}] out=[${summarize(it.outputMessages).join(' | ')}]${it.systemInstructions ? ' +system' : ''}`;
+      case 'guardrail':
+        return `guardrail ${it.name}`;
     }
   });
 }

@@ -42,10 +42,10 @@ describe('normalizeSpan: value encodings', () => {
     )!;
     expect(view.inputMessages![0]!.parts).toEqual([
       { type: 'text', content: 'What is in this picture?' },
-      { type: 'media', modality: 'image', uri: 'https://example.test/cat.png' },
+      { type: 'media', partType: 'image', modality: 'image', uri: 'https://example.test/cat.png' },
     ]);
-    // Inline bytes are never kept.
-    expect(view.inputMessages![1]!.parts).toEqual([{ type: 'media', modality: 'image', mimeType: 'image/png', note: 'inline data omitted (26 characters)' }]);
+    // Inline bytes that are not a real image (AAAA = three zero bytes, no PNG signature) are not kept.
+    expect(view.inputMessages![1]!.parts).toEqual([{ type: 'media', partType: 'image', modality: 'image', mimeType: 'image/png', sizeBytes: 3, note: 'inline data omitted' }]);
     expect(summarize(view.outputMessages)).toEqual(['assistant: tool_call zoom(c1) {"x":1}']);
     expect(view.reportedCostUsd).toBe(0.25);
   });
@@ -71,9 +71,10 @@ describe('normalizeSpan: value encodings', () => {
     )!;
     expect(view.outputMessages![0]!.parts).toEqual([
       { type: 'reasoning', content: 'thinking…' },
-      { type: 'media', modality: 'image', mimeType: 'image/jpeg', note: 'inline data omitted (4 characters)' },
-      { type: 'media', modality: 'audio', uri: 'https://example.test/a.mp3' },
-      { type: 'media', modality: 'document', fileId: 'file-1' },
+      // QUJD is "ABC": not a JPEG, so only its size is kept.
+      { type: 'media', partType: 'blob', modality: 'image', mimeType: 'image/jpeg', sizeBytes: 3, note: 'inline data omitted' },
+      { type: 'media', partType: 'uri', modality: 'audio', uri: 'https://example.test/a.mp3' },
+      { type: 'media', partType: 'file', modality: 'document', fileId: 'file-1' },
       { type: 'other', raw: { type: 'server_tool_call', name: 'web_search', server_tool_call: { type: 'web_search' } } },
     ]);
     expect(view.finishReasons).toEqual(['stop']);

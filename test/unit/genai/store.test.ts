@@ -3,7 +3,10 @@
  * first user message (maintained incrementally whatever the arrival order), sessions, span detail
  * views and the conversation query, through the real BackendService and sql.js store.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendService } from '../../../src/core/backend/backendService';
 import { genaiIngestAnnotator } from '../../../src/core/genai/badge';
@@ -219,5 +222,47 @@ describe('badge packing (codec.ts)', () => {
     const huge = packBadge({ kind: 'llm', inputTokens: 1e12, outputTokens: 1e12 }, 99_999);
     expect(Number.isSafeInteger(huge.tokens!)).toBe(true);
     expect(unpackBadge(huge.genai, huge.tokens, names)).toEqual({ kind: 'llm', inputTokens: 2 ** 26 - 2, outputTokens: 2 ** 26 - 2 });
+  });
+});
+
+describe('content by reference and MCP pairs through the worker (real store, real temp file)', () => {
+  it('spanDetail and traceConversation read a file:// *_ref; the MCP server span joins its client card', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trace-lens-worker-refs-'));
+    try {
+      const inputs = join(dir, 'call_inputs.json');
+      writeFileSync(inputs, JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] }]));
+      const tid = traceId(0x77);
+      const sv = (v: string) => ({ stringValue: v });
+      const at = (key: string, value: unknown) => ({ key, value });
+      const mcpAttrs = [at('mcp.method.name', sv('tools/call')), at('gen_ai.operation.name', sv('execute_tool')), at('gen_ai.tool.name', sv('get-weather'))];
+      const span = (id: string, parent: string | undefined, name: string, kind: number, start: number, attributes: unknown[]) => ({
+        traceId: tid, spanId: id, ...(parent ? { parentSpanId: parent } : {}), name, kind, startTimeUnixNano: nanos(start), endTimeUnixNano: nanos(start + 5), attributes,
+      });
+      const [chat, client, server] = [spanId(0x701), spanId(0x702), spanId(0x703)];
+      const body = {
+        resourceSpans: [
+          { resource: { attributes: [at('service.name', sv('agent'))] }, scopeSpans: [{ scope: { name: 'x' }, spans: [
+            span(chat, undefined, 'chat gpt-4o', 3, 0, [at('gen_ai.operation.name', sv('chat')), at('gen_ai.request.model', sv('gpt-4o')), at('gen_ai.input.messages_ref', sv(pathToFileURL(inputs).href))]),
+            span(client, undefined, 'tools/call get-weather', 3, 10, mcpAttrs),
+          ] }] },
+          { resource: { attributes: [at('service.name', sv('weather-mcp'))] }, scopeSpans: [{ scope: { name: 'y' }, spans: [span(server, client, 'tools/call get-weather', 2, 11, mcpAttrs)] }] },
+        ],
+      };
+      const params: IngestParams = { signal: 'traces', format: 'json', encoding: 'identity', body: new TextEncoder().encode(JSON.stringify(body)), maxBodyBytes: 1 << 26 };
+      expect(await service.ingest(params)).toMatchObject({ status: 'ok', rejected: 0 });
+
+      const detail = (await service.handlers.spanDetail({ traceId: tid, spanId: chat }))!;
+      expect(summarize(detail.genai!.inputMessages)).toEqual(['user: Weather in Paris?']);
+      expect(detail.genai!.contentRefs?.[0]).toMatchObject({ localPath: inputs, read: { format: 'json' } });
+
+      const conv = (await service.handlers.traceConversation({ traceId: tid }))!;
+      expect(conv.items.map((i) => i.type)).toEqual(['modelCall', 'toolCall']);
+      const call = conv.items[0]!;
+      expect(call.type === 'modelCall' && summarize(call.newInputMessages)).toEqual(['user: Weather in Paris?']);
+      const card = conv.items[1]!;
+      expect(card.type === 'toolCall' && [card.spanId, card.linkedSpanIds, card.mcp?.server]).toEqual([client, [server], 'weather-mcp']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -14,9 +14,23 @@ import { ftsAtom, searchTokens } from '../../../src/core/search/textTokens';
 import { GENAI_FIXTURES, genai, loadLogs, loadSpans, normalizeAll } from '../../support/genai';
 import { openStore } from '../../support/storeHarness';
 
-/** Strings inside a value (tool arguments and results may be objects). */
+/**
+ * Strings inside a value (tool arguments and results may be objects, or JSON text: the index parses
+ * JSON objects and arrays and indexes their leaves, src/core/store/searchText.ts).
+ */
 function strings(value: unknown, out: string[]): void {
-  if (typeof value === 'string') out.push(value);
+  if (typeof value === 'string') {
+    const t = value.trimStart();
+    if (t.startsWith('{') || t.startsWith('[')) {
+      try {
+        strings(JSON.parse(value), out);
+        return;
+      } catch {
+        // not JSON: plain text
+      }
+    }
+    out.push(value);
+  }
   else if (typeof value === 'number') out.push(String(value));
   else if (Array.isArray(value)) for (const v of value) strings(v, out);
   else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);

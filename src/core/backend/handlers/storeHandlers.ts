@@ -8,6 +8,7 @@ import type { SpanDetail, SpanId, TraceId } from '../../../model/trace';
 import { packSkeleton } from '../../../model/skeletonCodec';
 import { normalizeSpan } from '../../genai/normalize';
 import { buildConversation } from '../../genai/conversation';
+import { LocalFileReader, resolveLocalContent } from '../../genai/localContent';
 import type { BackendContext, HandlerGroup } from './context';
 
 type StoreRequest =
@@ -58,11 +59,15 @@ export function storeHandlers(ctx: BackendContext): HandlerGroup<StoreRequest> {
   };
 }
 
-/** One span's detail with its GenAI view (`normalizeSpan` over the span and its correlated logs) and cost. */
-export function spanDetail(ctx: BackendContext, traceId: TraceId, spanId: SpanId): SpanDetail | null {
+/**
+ * One span's detail with its GenAI view (`normalizeSpan` over the span and its correlated logs,
+ * local `file://` content references and images read by `resolveLocalContent`) and cost.
+ */
+export async function spanDetail(ctx: BackendContext, traceId: TraceId, spanId: SpanId): Promise<SpanDetail | null> {
   const detail = ctx.store.spanDetail(traceId, spanId);
   if (!detail) return detail;
   detail.genai = normalizeSpan(detail.span, detail.logs);
+  await resolveLocalContent(detail.genai);
   const cost = ctx.usage.spanCost(traceId, spanId);
   if (cost) detail.cost = cost;
   return detail;
@@ -71,15 +76,16 @@ export function spanDetail(ctx: BackendContext, traceId: TraceId, spanId: SpanId
 /**
  * The trace as a conversation: its GenAI spans (at most `MAX_CONVERSATION_SPANS`, earliest
  * first; `truncated` when more exist) with their log records, normalized and ordered by
- * `buildConversation`, model calls priced. `null` when the trace is not stored.
+ * `buildConversation` (local `file://` content read first, each file once), model calls priced.
+ * `null` when the trace is not stored.
  */
-export function traceConversation(ctx: BackendContext, traceId: TraceId): TraceConversation | null {
+export async function traceConversation(ctx: BackendContext, traceId: TraceId): Promise<TraceConversation | null> {
   const loaded = ctx.store.traceGenAiSpans(traceId);
   if (!loaded) return null;
-  const conversation = buildConversation(
-    traceId,
-    loaded.spans.map((s) => ({ ...s, view: normalizeSpan(s.span, s.logs) })),
-  );
+  const spans = loaded.spans.map((s) => ({ ...s, view: normalizeSpan(s.span, s.logs) }));
+  const reader = new LocalFileReader();
+  for (const s of spans) await resolveLocalContent(s.view, reader);
+  const conversation = buildConversation(traceId, spans);
   if (loaded.truncated) conversation.truncated = true;
   const costs = ctx.usage.spanCosts(traceId);
   if (costs) {
