@@ -4,6 +4,8 @@
  * forwarding) and composes the handler groups, one per concern, into the `BackendRequests`
  * table. The compiler checks that every request has exactly one handler.
  */
+import { DiagnosticsIndex } from '../diagnostics/diagnosticsIndex';
+import { diagnosticsHandlers } from './handlers/diagnosticsHandlers';
 import type { RequestHandlers } from '../../protocol/channel';
 import type { TraceStore } from '../store/traceStore';
 import type { StorePersistence } from '../store/persistence';
@@ -35,6 +37,9 @@ export class BackendService {
   /** Cost, tokens and run metrics per trace, cached per trace version. */
   readonly usage: UsageIndex;
 
+  /** Findings and baselines of agent runs (src/core/diagnostics). */
+  readonly diagnostics: DiagnosticsIndex;
+
   /** Search, filters and Find (src/core/search). */
   readonly search: SearchEngine;
 
@@ -48,9 +53,22 @@ export class BackendService {
     // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
     store.setAnnotator(genaiIngestAnnotator);
     // Removed traces leave the usage cache at once; the feed tells the host in batches.
-    const feed = new ChangeFeed(() => store.stats(), emit, (ids) => this.usage.forget(ids));
+    const feed = new ChangeFeed(
+      () => store.stats(),
+      emit,
+      (ids) => {
+        this.usage.forget(ids);
+        this.diagnostics.tracesRemoved(ids);
+      },
+      { changed: (ids) => this.diagnostics.tracesChanged(ids), cleared: () => this.diagnostics.cleared() },
+    );
     // Usage computed in the background (a list request ran out of budget): those rows reload.
     this.usage = new UsageIndex(store, (ids) => feed.changedTraces(ids));
+    // Findings per trace, baselines per agent (src/core/diagnostics); analysed as traces change.
+    this.diagnostics = new DiagnosticsIndex(store, this.usage, {
+      changed: (traceIds) => emit({ type: 'diagnosticsChanged', traceIds }),
+      alert: (alert) => emit({ type: 'diagnosticsAlert', alert }),
+    });
     this.forwarder = new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
     store.setLog((level, message) => emit({ type: 'log', level, message }));
     const ctx: BackendContext = { store, usage: this.usage, feed, forwarder: this.forwarder, persistence: () => this.persistence };
@@ -81,6 +99,18 @@ export class BackendService {
       ...forwardingHandlers(ctx, queries.listTraces),
       ...persistenceHandlers(ctx),
       ...searchHandlers(this.search),
+      ...diagnosticsHandlers(this.diagnostics),
+      // Trace rows carry their findings (count and worst severity).
+      listTraces: async (params) => this.diagnostics.withFindings(await queries.listTraces(params)),
+      filterTraces: async (params) => {
+        const result = await this.search.filter(params.query, params.limit, params.offset, params.sessionId);
+        if (result.ok) this.diagnostics.withFindings(result.traces);
+        return result;
+      },
+      traceSummary: async (params) => {
+        const s = await queries.traceSummary(params);
+        return s ? (this.diagnostics.withFindings([s])[0] ?? null) : null;
+      },
     };
     // Any request postpones background indexing (the back end is not idle).
     this.handlers = withActivity(handlers, () => this.indexer.noteActivity());

@@ -17,15 +17,18 @@ export class ChangeFeed {
    * @param stats the store counters sent with every event.
    * @param emit sends the event to the host.
    * @param onRemoved told at once of removed traces (the usage cache forgets them).
+   * @param observer told at once of changed traces and of a cleared store (the diagnostics).
    */
   constructor(
     private readonly stats: () => StoreStats,
     private readonly emit: (event: BackendEvent) => void,
     private readonly onRemoved: (ids: readonly TraceId[]) => void,
+    private readonly observer: { changed?(ids: readonly TraceId[]): void; cleared?(): void } = {},
   ) {}
 
   /** Traces added or changed; past `MAX_CHANGED_IDS` the event says `truncated` (refresh all). */
   changedTraces(ids: readonly TraceId[]): void {
+    if (ids.length > 0) this.observer.changed?.(ids);
     for (const id of ids) {
       if (this.changed.size >= MAX_CHANGED_IDS) {
         this.truncated = true;
@@ -54,6 +57,7 @@ export class ChangeFeed {
 
   /** The store was cleared: pending ids are moot. */
   storeCleared(): void {
+    this.observer.cleared?.();
     this.changed.clear();
     this.removed.clear();
     this.cleared = true;

@@ -13,6 +13,7 @@ import type { FindInTraceResult, TraceFilterResult, TraceSearchResult } from '..
 import type { PackedSkeleton } from '../../model/skeletonCodec';
 import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
 import type { FileCodeStats } from '../../model/source';
+import type { BaselineStats, LocatedFinding, MetricAlert, RunCheck } from '../../model/diagnostics';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
 import type {
   SessionSummary,
@@ -75,6 +76,17 @@ export type BackendRequests = {
   configurePersistence: { params: PersistenceConfig; result: null };
   /** Writes a snapshot now if persistence is on and the store changed (the host asks on shutdown). */
   snapshot: { params: Record<string, never>; result: SnapshotResult };
+  /**
+   * Diagnostics settings (`traceLens.diagnostics.*`, raw values; invalid ones fall back to their
+   * defaults and are named in `errors`): every stored trace is analysed again.
+   */
+  configureDiagnostics: { params: { enabled: boolean; settings: unknown; alerts: unknown }; result: { errors: string[] } };
+  /** Findings with their spans' source locations: of the given traces, or of every trace; worst first. */
+  listFindings: { params: { traceIds?: TraceId[] }; result: LocatedFinding[] };
+  /** Every baseline (per service and agent or root span name) with mean and σ per metric. */
+  listBaselines: { params: Record<string, never>; result: BaselineStats[] };
+  /** One run against its baseline, analysed now ("Check Run Against Baseline"); `null` when not stored. */
+  checkRun: { params: { traceId: TraceId }; result: RunCheck | null };
 };
 
 /** Messages the worker pushes to the host. */
@@ -94,7 +106,11 @@ export type BackendEvent =
    * The saved traces could not be restored (`message`, one line): the file was moved to
    * `movedTo` (`null`: it could not be moved and was deleted) and the store started empty.
    */
-  | { type: 'persistence'; kind: 'restoreFailed'; message: string; path: string; movedTo: string | null };
+  | { type: 'persistence'; kind: 'restoreFailed'; message: string; path: string; movedTo: string | null }
+  /** The findings of these traces changed (added, updated or gone): the host asks `listFindings`. */
+  | { type: 'diagnosticsChanged'; traceIds: TraceId[] }
+  /** A completed run crossed a `traceLens.diagnostics.alerts` threshold (rate-limited in the back end). */
+  | { type: 'diagnosticsAlert'; alert: MetricAlert };
 
 /** The host sends no fire-and-forget messages to the back end (`never`: every call is a request). */
 export type HostToBackendMessage = never;

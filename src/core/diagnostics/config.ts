@@ -2,7 +2,7 @@
  * Settings → `DiagnosticsConfig`: every field checked, a bad value replaced by its default with a
  * reason (the settings reader shows the reasons; nothing throws).
  */
-import { DEFAULT_DIAGNOSTICS_CONFIG, DETECTOR_IDS, type DetectorId, type DiagnosticsConfig } from '../../model/diagnostics';
+import { ALERT_METRICS, DEFAULT_ALERT_CONFIG, DEFAULT_DIAGNOSTICS_CONFIG, DETECTOR_IDS, type AlertConfig, type AlertMetric, type DetectorId, type DiagnosticsConfig } from '../../model/diagnostics';
 
 type NumericKey = Exclude<keyof DiagnosticsConfig, 'expectedTools' | 'disabled'>;
 
@@ -72,6 +72,41 @@ export function resolveDiagnosticsConfig(raw: unknown): { config: DiagnosticsCon
         } else errors.push(`traceLens.diagnostics.disabled: unknown detector ${JSON.stringify(d)} (known: ${DETECTOR_IDS.join(', ')}).`);
       }
     }
+  }
+  return { config, errors };
+}
+
+/**
+ * Alert settings (`traceLens.diagnostics.alerts.*`) from raw values: `{enabled?: boolean,
+ * thresholds?: {metric: number | null}, minIntervalMinutes?: number}`. Missing or invalid values
+ * take their defaults (`DEFAULT_ALERT_CONFIG`), the invalid ones named in `errors`.
+ */
+export function resolveAlertConfig(raw: unknown): { config: AlertConfig; errors: string[] } {
+  const errors: string[] = [];
+  const input = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const config: AlertConfig = { ...DEFAULT_ALERT_CONFIG, thresholds: { ...DEFAULT_ALERT_CONFIG.thresholds } };
+  if (input.enabled !== undefined) {
+    if (typeof input.enabled === 'boolean') config.enabled = input.enabled;
+    else errors.push('traceLens.diagnostics.alerts.enabled must be true or false.');
+  }
+  const thresholds = input.thresholds;
+  if (thresholds !== undefined) {
+    if (thresholds === null || typeof thresholds !== 'object' || Array.isArray(thresholds)) errors.push('traceLens.diagnostics.alerts.thresholds must be an object of metric → number (or null to switch one off).');
+    else {
+      for (const [metric, value] of Object.entries(thresholds as Record<string, unknown>)) {
+        if (!(ALERT_METRICS as readonly string[]).includes(metric)) {
+          errors.push(`traceLens.diagnostics.alerts.thresholds: unknown metric "${metric}" (known: ${ALERT_METRICS.join(', ')}).`);
+          continue;
+        }
+        if (value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0)) config.thresholds[metric as AlertMetric] = value;
+        else errors.push(`traceLens.diagnostics.alerts.thresholds.${metric} must be a number ≥ 0 or null.`);
+      }
+    }
+  }
+  const minutes = input.minIntervalMinutes;
+  if (minutes !== undefined) {
+    if (typeof minutes === 'number' && Number.isFinite(minutes) && minutes >= 0 && minutes <= 24 * 60) config.minIntervalMs = minutes * 60_000;
+    else errors.push('traceLens.diagnostics.alerts.minIntervalMinutes must be a number of minutes from 0 to 1440.');
   }
   return { config, errors };
 }
