@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { BackendClient } from './core/backend/backendClient';
 import type { BackendEvent } from './core/backend/protocol';
 import type { PersistenceConfig } from './core/store/config';
+import { registerDiagnostics } from './extension/diagnostics/registerDiagnostics';
 import { registerForwarding } from './extension/forwarding/registerForwarding';
 import { registerSearch } from './extension/search/registerSearch';
 import type { ReceiverController } from './extension/receiver/receiverController';
@@ -82,6 +83,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
           void vscode.window.showWarningMessage(`Trace Lens: the saved traces could not be restored (${event.message}). ${where} Starting with no traces.`);
           return;
         }
+        case 'diagnosticsChanged':
+        case 'diagnosticsAlert':
+          return; // the diagnostics feature listens to the same events
       }
     }),
     backendRestarts.event(() => repository.handleWorkerRestart()),
@@ -100,6 +104,16 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       treeView: traces.treeView,
       filter: traces.filter,
       onDidActivateTrace: traces.panels.onDidActivateTrace,
+      openTrace: (traceId, spanId) => void traces.panels.open(traceId, spanId),
+      log,
+    }),
+  );
+  context.subscriptions.push(
+    ...registerDiagnostics({
+      repository,
+      workspace: source.workspace,
+      onBackendEvent: backendEvents.event,
+      onBackendRestart: backendRestarts.event,
       openTrace: (traceId, spanId) => void traces.panels.open(traceId, spanId),
       log,
     }),

@@ -49,14 +49,22 @@ export const FORWARDING_COMMANDS = {
   sendSessionTo: 'traceLens.sendSessionTo',
 } as const;
 
+/** Diagnostics commands (src/extension/diagnostics). */
+export const DIAGNOSTICS_COMMANDS = {
+  checkRunAgainstBaseline: 'traceLens.checkRunAgainstBaseline',
+  showBaselines: 'traceLens.showBaselines',
+  openFindingSpan: 'traceLens.openFindingSpan',
+  refreshDiagnostics: 'traceLens.refreshDiagnostics',
+} as const;
+
 /** Every command; each feature registers its own group, one handler per id (typed `CommandHandlers`). */
-export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS } as const;
+export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS } as const;
 
 /** One handler for every command of a group (`RECEIVER_COMMANDS`, …): the compiler refuses a missing one. */
 export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G], (...args: unknown[]) => unknown>;
 
 export const VIEW_CONTAINER_ID = 'traceLens';
-export const VIEWS = { traces: 'traceLens.traces', forwarding: 'traceLens.forwarding', usage: 'traceLens.usage' } as const;
+export const VIEWS = { traces: 'traceLens.traces', diagnostics: 'traceLens.diagnostics', forwarding: 'traceLens.forwarding', usage: 'traceLens.usage' } as const;
 export const WEBVIEW_PANELS = { trace: 'traceLens.trace' } as const;
 
 /** `when`-clause context keys set with `setContext`. */
@@ -91,6 +99,21 @@ export const SETTINGS = {
   sourcePathMappings: 'source.pathMappings',
   codeLensEnabled: 'codeLens.enabled',
   pricingModels: 'pricing.models',
+  diagnosticsEnabled: 'diagnostics.enabled',
+  diagnosticsMaxIterations: 'diagnostics.maxIterations',
+  diagnosticsLoopRepeats: 'diagnostics.loopRepeats',
+  diagnosticsRetryRepeats: 'diagnostics.retryRepeats',
+  diagnosticsSpikeFactor: 'diagnostics.spikeFactor',
+  diagnosticsContextThreshold: 'diagnostics.contextThreshold',
+  diagnosticsBaselineRuns: 'diagnostics.baseline.runs',
+  diagnosticsBaselineMinRuns: 'diagnostics.baseline.minRuns',
+  diagnosticsBaselineThreshold: 'diagnostics.baseline.threshold',
+  diagnosticsToolSkipRate: 'diagnostics.toolSkipRate',
+  diagnosticsExpectedTools: 'diagnostics.expectedTools',
+  diagnosticsDisabled: 'diagnostics.disabled',
+  diagnosticsAlertsEnabled: 'diagnostics.alerts.enabled',
+  diagnosticsAlertsThresholds: 'diagnostics.alerts.thresholds',
+  diagnosticsAlertsMinIntervalMinutes: 'diagnostics.alerts.minIntervalMinutes',
 } as const;
 
 export const SETTINGS_SECTION = 'traceLens';

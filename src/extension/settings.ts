@@ -53,6 +53,11 @@ export interface TraceLensSettings {
   codeLensEnabled: boolean;
   /** `traceLens.pricing.models` as written (validated by `parsePriceOverrides`). */
   pricingModels: unknown;
+  /**
+   * `traceLens.diagnostics.*`: the detector settings as the back end's `resolveDiagnosticsConfig`
+   * takes them (validated there), the alert settings (`resolveAlertConfig`), and the on switch.
+   */
+  diagnostics: { enabled: boolean; settings: Record<string, unknown>; alerts: Record<string, unknown> };
   /** Workspace or folder values of `USER_ONLY_SETTINGS` that were ignored (in reading order). */
   ignoredWorkspaceValues: IgnoredWorkspaceValue[];
 }
@@ -149,6 +154,27 @@ export function readSettings(): TraceLensSettings {
     sourcePathMappings: read(SETTINGS.sourcePathMappings, isAny),
     codeLensEnabled: read(SETTINGS.codeLensEnabled, isBoolean),
     pricingModels: read(SETTINGS.pricingModels, isAny),
+    diagnostics: {
+      enabled: read(SETTINGS.diagnosticsEnabled, isBoolean),
+      settings: {
+        maxIterations: read(SETTINGS.diagnosticsMaxIterations, isNumber),
+        loopRepeats: read(SETTINGS.diagnosticsLoopRepeats, isNumber),
+        retryRepeats: read(SETTINGS.diagnosticsRetryRepeats, isNumber),
+        spikeFactor: read(SETTINGS.diagnosticsSpikeFactor, isNumber),
+        contextThreshold: read(SETTINGS.diagnosticsContextThreshold, isNumber),
+        baselineRuns: read(SETTINGS.diagnosticsBaselineRuns, isNumber),
+        baselineMinRuns: read(SETTINGS.diagnosticsBaselineMinRuns, isNumber),
+        baselineThreshold: read(SETTINGS.diagnosticsBaselineThreshold, isNumber),
+        toolSkipRate: read(SETTINGS.diagnosticsToolSkipRate, isNumber),
+        expectedTools: read(SETTINGS.diagnosticsExpectedTools, isAny),
+        disabled: read(SETTINGS.diagnosticsDisabled, isStrings),
+      },
+      alerts: {
+        enabled: read(SETTINGS.diagnosticsAlertsEnabled, isBoolean),
+        thresholds: read(SETTINGS.diagnosticsAlertsThresholds, isAny),
+        minIntervalMinutes: read(SETTINGS.diagnosticsAlertsMinIntervalMinutes, isNumber),
+      },
+    },
     ignoredWorkspaceValues: ignored,
   };
 }

@@ -66,7 +66,11 @@ export class BackendService {
     this.usage = new UsageIndex(store, (ids) => feed.changedTraces(ids));
     // Findings per trace, baselines per agent (src/core/diagnostics); analysed as traces change.
     this.diagnostics = new DiagnosticsIndex(store, this.usage, {
-      changed: (traceIds) => emit({ type: 'diagnosticsChanged', traceIds }),
+      changed: (traceIds) => {
+        emit({ type: 'diagnosticsChanged', traceIds });
+        // Trace rows show the findings' count: the views reload those rows.
+        feed.derivedChanged(traceIds);
+      },
       alert: (alert) => emit({ type: 'diagnosticsAlert', alert }),
     });
     this.forwarder = new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });

@@ -39,6 +39,21 @@ export class ChangeFeed {
     if (ids.length > 0) this.schedule();
   }
 
+  /**
+   * Traces whose derived facts changed (their findings), not their spans: the views reload their
+   * rows; the observer is not told (it derived them).
+   */
+  derivedChanged(ids: readonly TraceId[]): void {
+    for (const id of ids) {
+      if (this.changed.size >= MAX_CHANGED_IDS) {
+        this.truncated = true;
+        break;
+      }
+      this.changed.add(id);
+    }
+    if (ids.length > 0) this.schedule();
+  }
+
   /** Traces evicted or deleted. */
   removedTraces(ids: readonly TraceId[]): void {
     this.onRemoved(ids);

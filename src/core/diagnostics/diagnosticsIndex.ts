@@ -100,15 +100,7 @@ export class DiagnosticsIndex {
   /** Traces added or changed (the change feed). */
   tracesChanged(ids: readonly TraceId[]): void {
     if (!this.enabled) return;
-    const at = this.now();
-    for (const id of ids) {
-      this.pending.add(id);
-      const state = this.traces.get(id);
-      if (state) {
-        state.changedAt = at;
-        state.complete = false;
-      }
-    }
+    for (const id of ids) this.pending.add(id);
     this.schedule(ANALYSE_DELAY_MS);
   }
 
@@ -228,6 +220,11 @@ export class DiagnosticsIndex {
       if (this.traces.size >= MAX_TRACES_WITH_FINDINGS) this.dropOldest();
       state = { seq: -1, changedAt: this.now(), complete: false, baselineSeq: null, findings: [] };
       this.traces.set(traceId, state);
+    }
+    if (!quiet && state.seq !== summary.updatedSeq && state.seq !== -1) {
+      // New spans: the run is not complete (again) until it has been quiet.
+      state.changedAt = this.now();
+      state.complete = false;
     }
     const complete = quiet && summary.hasRoot;
     if (quiet) state.complete = true; // quiet without a root: nothing more to wait for until it changes

@@ -87,6 +87,9 @@ export const REMOTE_QUERY_METHODS = [
   'searchTraces',
   'filterTraces',
   'findInTrace',
+  'listFindings',
+  'listBaselines',
+  'checkRun',
 ] as const satisfies readonly (keyof BackendRequests)[];
 
 /** A method of `REMOTE_QUERY_METHODS`. */

@@ -15,6 +15,8 @@ import { WorkspaceSource } from './workspaceSource';
 /** The source feature: its navigator (trace panels use it) and everything to dispose. */
 export interface SourceFeature {
   navigator: SourceNavigator;
+  /** Resolves trace paths against the workspace (the diagnostics place findings with it). */
+  workspace: WorkspaceSource;
   disposables: vscode.Disposable[];
 }
 
@@ -35,7 +37,7 @@ export function registerSource(repository: TraceRepository, extensionUri: vscode
     },
   };
   const commands = Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
-  return { navigator, disposables: [insights, navigator, workspace, ...commands] };
+  return { navigator, workspace, disposables: [insights, navigator, workspace, ...commands] };
 }
 
 function spanTarget(arg: unknown, spanId: unknown): { traceId: TraceId; spanId: SpanId } | null {

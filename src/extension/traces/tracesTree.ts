@@ -276,10 +276,14 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   const agent = summary.agentName && !label.includes(summary.agentName) ? summary.agentName : '';
   const parts = [agent, summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
   if (summary.errorCount > 0) parts.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
+  const findings = summary.findings;
+  if (findings) parts.push(`${findings.count} ${findings.count === 1 ? 'finding' : 'findings'}`);
   item.description = parts.filter(Boolean).join(' · ');
   item.iconPath = summary.errorCount > 0
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
-    : new vscode.ThemeIcon(summary.hasRoot ? 'pass' : 'loading~spin', summary.hasRoot ? new vscode.ThemeColor('testing.iconPassed') : undefined);
+    : findings && findings.worst !== 'information'
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon(summary.hasRoot ? 'pass' : 'loading~spin', summary.hasRoot ? new vscode.ThemeColor('testing.iconPassed') : undefined);
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${escapeMarkdown(summary.rootName)}**${summary.hasRoot ? '' : ' _(root span not received yet)_'}\n\n`);
   if (summary.firstUserMessage) md.appendMarkdown(`User: ${escapeMarkdown(shortenText(summary.firstUserMessage, 300))}\n\n`);
@@ -287,6 +291,7 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   if (summary.sessionId) md.appendMarkdown(`Session: \`${summary.sessionId.replace(/`/g, "'")}\`  \n`);
   md.appendMarkdown(`Service: \`${summary.serviceName || 'unknown'}\`  \nStarted: ${new Date(Number(BigInt(summary.startTimeUnixNano) / 1_000_000n)).toLocaleString()}  \n`);
   md.appendMarkdown(`Duration: ${formatDuration(summary.durationMs)} · ${summary.spanCount} spans · ${summary.errorCount} errors  \n`);
+  if (findings) md.appendMarkdown(`Diagnostics: ${findings.count} ${findings.count === 1 ? 'finding' : 'findings'} (see the Diagnostics view and the Problems panel)  \n`);
   if (summary.usage) md.appendMarkdown(`${describeUsage(summary.usage).split('\n').map(escape).join('  \n')}  \n`);
   md.appendMarkdown(`Trace ID: \`${summary.traceId}\``);
   item.tooltip = md;
