@@ -17,13 +17,31 @@ export const AGENT_NAME = 'weather-assistant';
 export const MODEL = 'gpt-4o-mini';
 const SYSTEM_PROMPT = 'You are a concise assistant. Use the tools to answer questions about weather and stocks.';
 const USER_PROMPT = 'What is the weather in Paris right now, and how is ACME stock doing?';
-const MAX_TURNS = 4;
+const MAX_TURNS = 6;
+
+/**
+ * What one run asks (`--scenario`); the stand-in model (fakeOpenAI.mjs) answers each differently,
+ * so the diagnostics have something to find:
+ *   weather  the usual run: two tool calls (one fails), then the answer;
+ *   loop     the model asks for get_weather({"city":"Paris"}) four times in a row (a loop);
+ *   news     get_news returns {"error": …} without failing its span, and the agent answers anyway
+ *            (a swallowed tool error);
+ *   outlier  the usual question with a 60 KB document pasted into the system prompt: many more
+ *            tokens, a higher cost and a slower model (an outlier against the weather runs' baseline).
+ */
+export const SCENARIOS = {
+  weather: { prompt: USER_PROMPT, tools: ['get_weather', 'get_stock_price'] },
+  loop: { prompt: 'Keep checking the weather in Paris until it changes.', tools: ['get_weather'] },
+  news: { prompt: 'What are the top headlines today?', tools: ['get_news'] },
+  outlier: { prompt: USER_PROMPT, tools: ['get_weather', 'get_stock_price'], context: 'Quarterly market report. '.repeat(2500) },
+};
 
 /**
  * Runs one conversation; returns the final answer.
- * @param {{ client: import('openai').OpenAI, tracer: import('@opentelemetry/api').Tracer, conversationId: string }} deps
+ * @param {{ client: import('openai').OpenAI, tracer: import('@opentelemetry/api').Tracer, conversationId: string, scenario?: keyof typeof SCENARIOS }} deps
  */
-export async function runAgent({ client, tracer, conversationId }) {
+export async function runAgent({ client, tracer, conversationId, scenario = 'weather' }) {
+  const plan = SCENARIOS[scenario];
   return tracer.startActiveSpan(
     `invoke_agent ${AGENT_NAME}`,
     {
@@ -42,14 +60,15 @@ export async function runAgent({ client, tracer, conversationId }) {
       try {
         /** @type {any[]} */
         const messages = [
-          { role: 'system', content: SYSTEM_PROMPT },
-          { role: 'user', content: USER_PROMPT },
+          { role: 'system', content: 'context' in plan ? `${SYSTEM_PROMPT}\n\n${plan.context}` : SYSTEM_PROMPT },
+          { role: 'user', content: plan.prompt },
         ];
+        const offered = toolDefinitions.filter((d) => plan.tools.includes(d.function.name));
         for (let turn = 1; turn <= MAX_TURNS; turn++) {
           const completion = await client.chat.completions.create({
             model: MODEL,
             messages,
-            tools: toolDefinitions,
+            tools: offered,
             temperature: 0.2,
           });
           const message = completion.choices[0].message;

@@ -3,6 +3,10 @@
 //   - no `tool` message in the conversation yet → the assistant asks for two tool calls,
 //     get_weather({"city":"Paris"}) and get_stock_price({"symbol":"ACME"});
 //   - otherwise → a final answer built from the tool messages it received.
+// The demo's other scenarios (agent.mjs SCENARIOS) are told apart by the user's question:
+//   - "Keep checking the weather…" → get_weather({"city":"Paris"}) again until four tool results;
+//   - "…top headlines…" → get_news({"topic":"top"}), then an answer that ignores its error;
+// and a prompt of more than 5,000 tokens (the outlier) is answered 1.5 s later.
 // Token usage is a deterministic function of the text sizes so the numbers look plausible.
 import { createServer } from 'node:http';
 
@@ -37,7 +41,9 @@ export async function startFakeOpenAI() {
         return;
       }
       counter += 1;
-      send(200, completionFor(params, counter));
+      const body = completionFor(params, counter);
+      if (body.usage.prompt_tokens > 5000) setTimeout(() => send(200, body), 1500);
+      else send(200, body);
     });
   });
   await new Promise((resolve, reject) => {
@@ -64,6 +70,28 @@ function completionFor(params, n) {
     model: `${params.model}-2024-07-18`,
     system_fingerprint: 'fp_demo',
   };
+  const question = String(messages.find((m) => m.role === 'user')?.content ?? '');
+  const ask = (toolCalls) => ({
+    ...base,
+    choices: [{ index: 0, finish_reason: 'tool_calls', logprobs: null, message: { role: 'assistant', content: null, tool_calls: toolCalls, refusal: null } }],
+    usage: { prompt_tokens: promptTokens, completion_tokens: 18, total_tokens: promptTokens + 18 },
+  });
+  const say = (answer) => {
+    const completionTokens = approxTokens(answer);
+    return {
+      ...base,
+      choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: answer, refusal: null } }],
+      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    };
+  };
+  if (question.startsWith('Keep checking the weather')) {
+    if (toolMessages.length < 4) return ask([{ id: `call_weather_${n}`, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }]);
+    return say('The weather in Paris has not changed: 18 °C and partly cloudy.');
+  }
+  if (question.includes('top headlines')) {
+    if (toolMessages.length === 0) return ask([{ id: `call_news_${n}`, type: 'function', function: { name: 'get_news', arguments: '{"topic":"top"}' } }]);
+    return say('Here are today\'s top headlines: none of note.');
+  }
   if (toolMessages.length === 0) {
     const toolCalls = [
       { id: `call_weather_${n}`, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MODEL, runAgent } from './agent.mjs';
+import { MODEL, SCENARIOS, runAgent } from './agent.mjs';
 import { startFakeOpenAI } from './fakeOpenAI.mjs';
 import { setupTelemetry } from './telemetry.mjs';
 
@@ -20,6 +20,8 @@ const USAGE = `Usage: node demo/agent/main.mjs [options]
   --runs N         conversations to run, one trace each (default 1)
   --interval MS    pause between runs in milliseconds (default 1000)
   --endpoint URL   OTLP/HTTP base URL (default $OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4318)
+  --scenario LIST  what each run asks, comma-separated, the last one repeating (default weather):
+                   weather | loop | news (a swallowed tool error) | outlier (many more tokens, slower)
   --summary FILE   write a JSON summary of what was delivered (trace ids, span counts, log events)
   --quiet          print only the final summary line
   --help`;
@@ -36,6 +38,7 @@ try {
       runs: { type: 'string', default: '1' },
       interval: { type: 'string', default: '1000' },
       endpoint: { type: 'string' },
+      scenario: { type: 'string', default: 'weather' },
       summary: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -53,6 +56,8 @@ const runs = Number(args.runs);
 const intervalMs = Number(args.interval);
 if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, got ${args.runs}`);
 if (!Number.isFinite(intervalMs) || intervalMs < 0) fail(`--interval must be >= 0, got ${args.interval}`);
+const scenarios = String(args.scenario).split(',').map((s) => s.trim()).filter(Boolean);
+for (const s of scenarios) if (!(s in SCENARIOS)) fail(`unknown --scenario ${s} (known: ${Object.keys(SCENARIOS).join(', ')})`);
 const endpoint = args.endpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
 const log = args.quiet ? () => {} : (/** @type {string} */ line) => console.log(line);
 
@@ -67,7 +72,8 @@ let crashed = null;
 try {
   for (let run = 1; run <= runs; run++) {
     const conversationId = `conv_${randomUUID().slice(0, 8)}`;
-    const answer = await runAgent({ client, tracer: telemetry.tracer, conversationId });
+    const scenario = /** @type {keyof typeof SCENARIOS} */ (scenarios[Math.min(run - 1, scenarios.length - 1)] ?? 'weather');
+    const answer = await runAgent({ client, tracer: telemetry.tracer, conversationId, scenario });
     log(`demo-agent: run ${run}/${runs} (${conversationId}) → ${answer}`);
     if (run < runs && intervalMs > 0) await new Promise((r) => setTimeout(r, intervalMs));
   }

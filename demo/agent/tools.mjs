@@ -28,6 +28,20 @@ export const toolDefinitions = [
   },
 ];
 
+/** Offered only in the `news` scenario (agent.mjs). */
+toolDefinitions.push({
+  type: 'function',
+  function: {
+    name: 'get_news',
+    description: 'Top headlines for a topic.',
+    parameters: {
+      type: 'object',
+      properties: { topic: { type: 'string', description: 'Topic, e.g. top' } },
+      required: ['topic'],
+    },
+  },
+});
+
 export class ToolError extends Error {
   /** @param {string} message @param {string} type error.type attribute value */
   constructor(message, type) {
@@ -49,8 +63,18 @@ export async function getStockPrice({ symbol }) {
   throw new ToolError(`Stock service unavailable: upstream returned 503 for ${symbol}`, 'StockServiceUnavailable');
 }
 
+/**
+ * Reports its failure in the result instead of throwing, as many tool wrappers do: the span ends
+ * OK, and an agent that does not look at the result answers anyway.
+ * @param {{ topic: string }} args
+ */
+export async function getNews({ topic }) {
+  await sleep(30);
+  return { topic, headlines: [], error: 'news feed timed out after 30 s' };
+}
+
 /** name → implementation */
-export const tools = { get_weather: getWeather, get_stock_price: getStockPrice };
+export const tools = { get_weather: getWeather, get_stock_price: getStockPrice, get_news: getNews };
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
