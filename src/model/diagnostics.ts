@@ -374,8 +374,11 @@ export interface FindingLocation {
   hints: { workingDirectory?: string | null; format?: string | null; functionName?: string | null };
 }
 
-/** A finding and the locations of its spans (primary first; spans without a location left out). */
-export type LocatedFinding = Finding & { locations: FindingLocation[] };
+/**
+ * A finding, the locations of its spans (primary first; spans without a location left out) and
+ * the title of its trace as the Traces view shows it (first user message, else root span name).
+ */
+export type LocatedFinding = Finding & { locations: FindingLocation[]; traceTitle: string };
 
 /** A trace's findings in a list row: how many, and the worst severity. */
 export interface TraceFindingsSummary {

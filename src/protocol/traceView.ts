@@ -10,12 +10,27 @@ import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../model/source
 import type { FindInTraceResult } from '../model/search';
 
 /** Host → webview, fire-and-forget. */
+/** One finding as the trace header lists it. */
+export interface TraceFindingView {
+  detector: string;
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+  spanId: SpanId;
+}
+
 export type TraceViewEvent =
   /**
    * The full skeleton, packed (src/model/skeletonCodec.ts: ~0.5 MB of JSON for 10,000 spans
    * instead of ~2.3 MB); sent after `ready` and again whenever the trace changed.
    */
-  | { type: 'traceLoaded'; trace: PackedSkeleton; summary: TraceSummary | null; selectSpanId: SpanId | null }
+  | {
+      type: 'traceLoaded';
+      trace: PackedSkeleton;
+      summary: TraceSummary | null;
+      selectSpanId: SpanId | null;
+      /** The diagnostics' findings in this trace (src/core/diagnostics), worst first; shown in the header. */
+      findings?: TraceFindingView[];
+    }
   /** The trace was deleted, cleared or evicted. */
   | { type: 'traceRemoved'; traceId: TraceId }
   /** Ask the webview to select and scroll to a span. */

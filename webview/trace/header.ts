@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { TraceSummary } from '../../src/model/trace';
+import type { TraceFindingView } from '../../src/protocol/traceView';
 import { formatDuration, formatLocalTime } from '../../src/model/format';
 import { describeCost, formatCostUsd } from '../../src/model/cost';
 import { describeUsage, formatTokenCount } from '../../src/model/genaiFormat';
@@ -11,9 +12,46 @@ import type { TraceTree } from './tree';
 export interface HeaderActions {
   copy(text: string, what: string, button: HTMLElement): void;
   revealFirstError(): void;
+  /** Selects a span in the waterfall (a finding's span). */
+  revealSpan(spanId: string): void;
+  toggleFindings(): void;
+  findingsOpen: boolean;
 }
 
-export function renderHeader(tree: TraceTree, summary: TraceSummary | null, actions: HeaderActions): TemplateResult {
+const FINDING_ICON: Record<TraceFindingView['severity'], string> = { error: 'error', warning: 'warning', information: 'info' };
+
+/** The diagnostics' findings: a toggle in the meta line and, open, one row per finding (click: its span). */
+function findingsToggle(findings: readonly TraceFindingView[], actions: HeaderActions): TemplateResult | typeof nothing {
+  if (!findings.length) return nothing;
+  const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'information';
+  return html`<button
+    class="meta-item findings link-btn sev-${worst}"
+    data-fact="findings"
+    aria-expanded=${actions.findingsOpen ? 'true' : 'false'}
+    title="What the diagnostics found in this run (also in the Problems panel and the Diagnostics view)"
+    @click=${() => actions.toggleFindings()}
+  >
+    <span class="codicon codicon-${FINDING_ICON[worst]}"></span>${findings.length} ${findings.length === 1 ? 'finding' : 'findings'}
+    <span class="codicon codicon-chevron-${actions.findingsOpen ? 'up' : 'down'}"></span>
+  </button>`;
+}
+
+function findingsList(findings: readonly TraceFindingView[], actions: HeaderActions): TemplateResult | typeof nothing {
+  if (!findings.length || !actions.findingsOpen) return nothing;
+  return html`<ul class="th-findings" aria-label="Findings">
+    ${findings.map(
+      (f) => html`<li>
+        <button class="finding-row sev-${f.severity}" title="Select the span (${f.detector})" @click=${() => actions.revealSpan(f.spanId)}>
+          <span class="codicon codicon-${FINDING_ICON[f.severity]}"></span>
+          <span class="finding-message">${f.message}</span>
+          <span class="finding-detector muted">${f.detector}</span>
+        </button>
+      </li>`,
+    )}
+  </ul>`;
+}
+
+export function renderHeader(tree: TraceTree, summary: TraceSummary | null, findings: readonly TraceFindingView[], actions: HeaderActions): TemplateResult {
   const trace = tree.trace;
   const first = tree.nodes.find((n) => !n.placeholder)?.span;
   const rootName = summary?.rootName || first?.name || '(empty trace)';
@@ -58,10 +96,12 @@ export function renderHeader(tree: TraceTree, summary: TraceSummary | null, acti
             <span class="codicon codicon-error"></span>${errorCount} ${errorCount === 1 ? 'error' : 'errors'}
           </button>`
         : html`<span class="meta-item muted"><span class="codicon codicon-pass"></span>no errors</span>`}
+      ${findingsToggle(findings, actions)}
       ${hasRoot
         ? nothing
         : html`<span class="meta-item warn" title="Spans are still arriving, or the root span was not exported">
             <span class="codicon codicon-warning"></span>root span not received
           </span>`}
-    </div>`;
+    </div>
+    ${findingsList(findings, actions)}`;
 }

@@ -18,7 +18,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { html, render } from 'lit';
 import type { SkeletonSpan, SpanDetail, SpanId, TraceSkeleton, TraceSummary } from '../../src/model/trace';
-import type { TraceViewEvent } from '../../src/protocol/traceView';
+import type { TraceViewEvent, TraceFindingView } from '../../src/protocol/traceView';
 import { assertNever } from '../../src/protocol/channel';
 import { ConversationView } from './conversation';
 import { DetailsPane } from './details';
@@ -56,6 +56,9 @@ class TraceApp {
 
   private skeleton: TraceSkeleton | null = null;
   private summary: TraceSummary | null = null;
+  /** The diagnostics' findings in this trace (header), and whether their list is open. */
+  private findings: TraceFindingView[] = [];
+  private findingsOpen = false;
   private tree: TraceTree | null = null;
   private pendingReveal: SpanId | null = null;
   private readonly detailCache = new Map<SpanId, SpanDetail>();
@@ -178,6 +181,7 @@ class TraceApp {
   private onEvent(event: TraceViewEvent): void {
     switch (event.type) {
       case 'traceLoaded':
+        this.findings = event.findings ?? [];
         this.onTraceLoaded(unpackSkeleton(event.trace), event.summary, event.selectSpanId);
         return;
       case 'traceRemoved':
@@ -441,8 +445,18 @@ class TraceApp {
   private renderHeader(): void {
     if (!this.tree) return;
     render(
-      renderHeader(this.tree, this.summary, {
+      renderHeader(this.tree, this.summary, this.findings, {
         copy: (text, what, button) => this.details.copy(text, what, button),
+        revealSpan: (spanId) => {
+          if (this.state.tab !== 'waterfall') this.showTab('waterfall');
+          this.waterfall.reveal(spanId, 'click');
+          this.waterfall.focus();
+        },
+        toggleFindings: () => {
+          this.findingsOpen = !this.findingsOpen;
+          this.renderHeader();
+        },
+        findingsOpen: this.findingsOpen,
         revealFirstError: () => {
           const node = this.tree?.nodes.find((n) => n.span.statusCode === 'error');
           if (node) {

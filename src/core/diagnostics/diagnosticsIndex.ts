@@ -26,6 +26,7 @@ import {
   type RunCheck,
   type TraceFindingsSummary,
 } from '../../model/diagnostics';
+import { traceTitle } from '../../model/genaiFormat';
 import { normalizeSpan } from '../genai/normalize';
 import { sourceTargetOf } from '../source/spanSource';
 import type { TraceStore } from '../store/traceStore';
@@ -161,7 +162,8 @@ export class DiagnosticsIndex {
     if (!run) return null;
     const analysis = analyzeRun(run);
     const baseline = this.baselines.stats(baselineKeyOf(analysis), traceId);
-    const findings = this.locate(detectRunFindings(analysis, this.config, baseline));
+    const summary = this.store.traceSummary(traceId);
+    const findings = this.locate(detectRunFindings(analysis, this.config, baseline), summary ? traceTitle(summary) : traceId);
     const sample = runSample(analysis);
     const out: RunCheck = { traceId, complete: run.complete, values: sample?.metrics ?? {}, findings };
     if (baseline) out.baseline = baseline;
@@ -235,13 +237,13 @@ export class DiagnosticsIndex {
     if (complete && state.baselineSeq !== summary.updatedSeq) {
       // The run joins its baseline after being checked against it (never against itself).
       const baseline = this.baselines.stats(baselineKeyOf(analysis), traceId);
-      state.findings = this.locate(detectRunFindings(analysis, this.config, baseline));
+      state.findings = this.locate(detectRunFindings(analysis, this.config, baseline), traceTitle(summary));
       this.baselines.addRun(analysis);
       state.baselineSeq = summary.updatedSeq;
       if (this.alertConfig.enabled) this.raiseAlerts(analysis.metrics, traceId, baselineKeyId(baselineKeyOf(analysis)));
     } else {
       const baseline = this.baselines.stats(baselineKeyOf(analysis), traceId);
-      state.findings = this.locate(detectRunFindings(analysis, this.config, baseline));
+      state.findings = this.locate(detectRunFindings(analysis, this.config, baseline), traceTitle(summary));
     }
     state.seq = summary.updatedSeq;
     return true;
@@ -303,7 +305,7 @@ export class DiagnosticsIndex {
   }
 
   /** Adds the source locations of each finding's spans (primary first). */
-  private locate(findings: Finding[]): LocatedFinding[] {
+  private locate(findings: Finding[], title: string): LocatedFinding[] {
     return findings.map((f) => {
       const locations: FindingLocation[] = [];
       for (const spanId of [f.spanId, ...f.relatedSpanIds].slice(0, MAX_LOCATIONS_PER_FINDING)) {
@@ -312,7 +314,7 @@ export class DiagnosticsIndex {
         if (!detail || !target) continue;
         locations.push({ spanId, spanName: detail.span.name, path: target.path, line: target.line, column: target.column, hints: { ...target.hints } });
       }
-      return { ...f, locations };
+      return { ...f, locations, traceTitle: title };
     });
   }
 }

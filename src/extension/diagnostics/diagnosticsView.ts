@@ -41,8 +41,9 @@ export class DiagnosticsTreeProvider implements vscode.TreeDataProvider<Diagnost
   getTreeItem(node: DiagnosticsNode): vscode.TreeItem {
     if (node.kind === 'trace') {
       const worst = node.findings.reduce<FindingSeverity>((w, p) => (RANK[p.finding.severity] < RANK[w] ? p.finding.severity : w), 'information');
-      const item = new vscode.TreeItem(`Trace ${node.traceId.slice(0, 8)}`, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = `${node.findings.length} finding${node.findings.length === 1 ? '' : 's'}${node.findings[0]?.finding.sessionId ? ` · session ${node.findings[0].finding.sessionId}` : ''}`;
+      const item = new vscode.TreeItem(node.findings[0]?.finding.traceTitle ?? `Trace ${node.traceId.slice(0, 8)}`, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = `${node.findings.length} finding${node.findings.length === 1 ? '' : 's'} · ${node.traceId.slice(0, 8)}`;
+      item.tooltip = `Trace ${node.traceId}${node.findings[0]?.finding.sessionId ? `\nSession ${node.findings[0].finding.sessionId}` : ''}`;
       item.iconPath = ICONS[worst];
       item.contextValue = 'findingTrace';
       item.id = `trace:${node.traceId}`;

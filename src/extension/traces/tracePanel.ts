@@ -176,16 +176,23 @@ class TracePanel implements vscode.Disposable {
   }
 
   private async sendTrace(): Promise<void> {
-    const [trace, summary] = await Promise.all([
+    const [trace, summary, findings] = await Promise.all([
       this.repository.query('packedTraceSkeleton', { traceId: this.traceId }),
       this.repository.query('traceSummary', { traceId: this.traceId }),
+      this.repository.query('listFindings', { traceIds: [this.traceId] }).catch(() => []),
     ]);
     if (!trace) {
       this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
       return;
     }
     if (summary?.rootName) this.panel.title = summary.rootName;
-    this.channel.send({ type: 'traceLoaded', trace, summary, selectSpanId: this.pendingSelect });
+    this.channel.send({
+      type: 'traceLoaded',
+      trace,
+      summary,
+      selectSpanId: this.pendingSelect,
+      findings: findings.map((f) => ({ detector: f.detector, severity: f.severity, message: f.message, spanId: f.spanId })),
+    });
     this.pendingSelect = null;
   }
 }
