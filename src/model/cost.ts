@@ -431,4 +431,24 @@ export interface UsageReport {
   points: UsagePoint[];
   /** Version/date of the bundled price data (`@pydantic/genai-prices`), for the view's footer. */
   priceData: string;
+  /**
+   * The diagnostics' findings in the scope's traces (src/core/diagnostics), worst first, at most
+   * `MAX_USAGE_FINDINGS`; `findingCount` is the total. Absent when none.
+   */
+  findings?: UsageFinding[];
+  findingCount?: number;
+}
+
+/** Most findings a Usage report lists. */
+export const MAX_USAGE_FINDINGS = 200;
+
+/** One finding in the Usage view's findings table. */
+export interface UsageFinding {
+  traceId: string;
+  /** The trace as the Traces view names it. */
+  traceTitle: string;
+  spanId: string;
+  detector: string;
+  severity: 'error' | 'warning' | 'information';
+  message: string;
 }

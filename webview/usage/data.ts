@@ -276,3 +276,11 @@ export function truncate(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, Math.max(1, max - 1)).trimEnd()}…` : oneLine;
 }
+
+/** The findings table as CSV (severity, detector, message, trace title and id, span id). */
+export function findingsCsv(report: UsageReport): string {
+  return toCsv(
+    ['severity', 'detector', 'message', 'trace', 'trace_id', 'span_id'],
+    (report.findings ?? []).map((f) => [f.severity, f.detector, f.message, f.traceTitle, f.traceId, f.spanId]),
+  );
+}

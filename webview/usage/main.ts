@@ -20,7 +20,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { html, nothing, render, type TemplateResult } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { MAX_UNPRICED_MODELS, describeCost, formatCostUsd, formatRatio, type CostTotal, type ModelUsage, type UsagePoint, type UsageReport } from '../../src/model/cost';
+import { MAX_UNPRICED_MODELS, describeCost, formatCostUsd, formatRatio, type CostTotal, type ModelUsage, type UsageFinding, type UsagePoint, type UsageReport } from '../../src/model/cost';
 import { formatDuration } from '../../src/model/format';
 import type { UsageScopeKind, UsageViewEvent } from '../../src/protocol/usageView';
 import { flashCopied } from '../trace/values';
@@ -40,7 +40,9 @@ import {
   pointsCsv,
   spansDays,
   type LatencyBin,
+  findingsCsv,
 } from './data';
+import { findingsNote, findingsTable } from './findings';
 import { connectToHost, type UsageHostConnection, type UsagePersistedState, type UsageTab } from './host';
 
 /** Rows of the traces / model calls table shown before "Show all". */
@@ -201,6 +203,7 @@ class UsageApp {
     }
     const tab = this.state.tab;
     return html`${totals(r)}
+      ${findingsNote(r, () => this.showTab('table'))}
       <vscode-tabs
         class="usage-tabs"
         .selectedIndex=${Math.max(0, TABS.indexOf(tab))}
@@ -263,7 +266,9 @@ class UsageApp {
 
   private tablePanel(e: UsageViewEvent, r: UsageReport): TemplateResult {
     const bins = latencyBins(r.metrics.modelLatency?.samplesMs ?? [], 14);
+    const openFinding = (f: UsageFinding) => this.conn.channel.send({ type: 'openTrace', traceId: f.traceId, spanId: f.spanId });
     return html`<div class="tables">
+      ${r.findings?.length ? this.tableSection('findings', 'Findings', 'findings as CSV', () => findingsCsv(r), findingsTable(r, openFinding)) : nothing}
       ${this.tableSection('models', 'By model', 'usage by model as CSV', () => modelsCsv(r), modelsTable(r))}
       ${this.tableSection('metrics', 'Run metrics', 'run metrics as CSV', () => metricsCsv(r), metricsTable(r))}
       ${bins.length ? this.tableSection('latency', 'Model latency distribution', 'latency distribution as CSV', () => latencyCsv(bins), latencyTable(bins)) : nothing}

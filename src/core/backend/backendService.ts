@@ -4,6 +4,7 @@
  * forwarding) and composes the handler groups, one per concern, into the `BackendRequests`
  * table. The compiler checks that every request has exactly one handler.
  */
+import { MAX_USAGE_FINDINGS } from '../../model/cost';
 import { DiagnosticsIndex } from '../diagnostics/diagnosticsIndex';
 import { diagnosticsHandlers } from './handlers/diagnosticsHandlers';
 import type { RequestHandlers } from '../../protocol/channel';
@@ -104,6 +105,19 @@ export class BackendService {
       ...persistenceHandlers(ctx),
       ...searchHandlers(this.search),
       ...diagnosticsHandlers(this.diagnostics),
+      // The Usage view lists the findings of its scope's traces.
+      usageReport: async (params) => {
+        const report = await this.usage.report(params.scope);
+        if (!report) return report;
+        const traceIds = [...new Set(report.points.map((p) => p.traceId))];
+        if (params.scope.kind === 'trace') traceIds.push(params.scope.traceId);
+        const findings = this.diagnostics.findings([...new Set(traceIds)]);
+        if (findings.length) {
+          report.findingCount = findings.length;
+          report.findings = findings.slice(0, MAX_USAGE_FINDINGS).map((f) => ({ traceId: f.traceId, traceTitle: f.traceTitle, spanId: f.spanId, detector: f.detector, severity: f.severity, message: f.message }));
+        }
+        return report;
+      },
       // Trace rows carry their findings (count and worst severity).
       listTraces: async (params) => this.diagnostics.withFindings(await queries.listTraces(params)),
       filterTraces: async (params) => {
