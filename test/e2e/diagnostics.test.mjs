@@ -129,7 +129,25 @@ describe('Diagnostics in the real VS Code workbench', { skip: !configured && 'ru
       message: 'clicking the loop did not open its trace with the tool span selected',
       describe: async () => JSON.stringify(await page.locator('.tabs-container .tab').allInnerTexts()),
     });
+    // The trace header says what was found; its list selects a finding's span.
+    const toggle = webview.locator('[data-fact="findings"]');
+    await waitUntil(() => toggle.isVisible(), { timeoutMs: 10_000, message: 'the trace header shows no findings toggle' });
+    assert.match(await toggle.innerText(), /\d+ findings?/);
+    await toggle.click();
+    const rows = webview.locator('.th-findings .finding-row');
+    await waitUntil(async () => (await rows.count()) > 0, { timeoutMs: 5_000, message: 'the findings list did not open' });
+    assert.ok((await rows.allInnerTexts()).some((t) => /Possible loop/.test(t)), 'the header list does not name the loop');
     await screenshot(page, shots, 'diag3-opened');
+  }));
+
+  it('3b. the Usage view lists the findings of all traces in its Table tab', { timeout: 30_000 }, step('diag3b-usage', async () => {
+    const usage = page.frameLocator('iframe.webview[src*="purpose=webviewView"]').first().frameLocator('iframe#active-frame');
+    const note = usage.locator('.findings-note');
+    await waitUntil(() => note.isVisible(), { timeoutMs: 15_000, message: 'the Usage view shows no findings line', describe: async () => (await usage.locator('body').innerText().catch(() => '')).slice(0, 400) });
+    await note.locator('button').click();
+    const rows = usage.locator('[data-table="findings"] tbody tr');
+    await waitUntil(async () => (await rows.count()) >= 3, { timeoutMs: 10_000, message: 'the findings table lists fewer than three findings', describe: async () => JSON.stringify(await rows.allInnerTexts().catch(() => [])) });
+    await screenshot(page, shots, 'diag3b-usage');
   }));
 
   it('4. the Traces view rows of those runs say how many findings they have', { timeout: 30_000 }, step('diag4-rows', async () => {
