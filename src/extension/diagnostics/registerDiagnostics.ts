@@ -36,7 +36,8 @@ export function registerDiagnostics(deps: DiagnosticsDeps): vscode.Disposable[] 
 
   let lastErrors = '';
   const configure = (): void => {
-    const { diagnostics } = readSettings();
+    // Configuration values are proxies that cannot cross to the back end thread: send plain JSON.
+    const diagnostics = JSON.parse(JSON.stringify(readSettings().diagnostics)) as ReturnType<typeof readSettings>['diagnostics'];
     void repository
       .query('configureDiagnostics', diagnostics)
       .then(({ errors }) => {
