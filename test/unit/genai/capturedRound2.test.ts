@@ -56,6 +56,7 @@ describe.each([
   ['anthropic-openinference.otlp.json', 'included'],
   ['anthropic-sdk-native.otlp.json', 'included'],
   ['langfuse-baseurl.otlp.json', 'excluded'],
+  ['vercel-ai-anthropic.otlp.json', 'included'],
 ] as const)('a cached Anthropic turn from %s', (fixture, reading) => {
   const all = load(fixture);
   const calls = modelCallSpans(all);
