@@ -178,17 +178,33 @@ export function conversationBlock(item: ConversationItem, policy: ContentPolicy,
 export function outlineLines(skeleton: TraceSkeleton, policy: ContentPolicy): string[] {
   const h = buildHierarchy(skeleton.spans);
   const lines: string[] = [];
-  const visit = (span: SkeletonSpan, depth: number): void => {
+  const line = (span: SkeletonSpan, depth: number): string => {
     const g = span.genai;
     const what = g ? [g.kind, g.model, g.toolName, g.agentName].filter(Boolean).map((v) => policy.text(String(v))).join(' ') : '';
     const flags = [span.statusCode === 'error' ? 'ERROR' : '', span.hasException ? 'exception' : ''].filter(Boolean).join(', ');
-    lines.push(`${'  '.repeat(Math.min(depth, 20))}- ${fold(policy.text(span.name), 120)}${what ? ` [${what}]` : ''} ${formatDuration(span.durationMs)} (span ${span.spanId})${flags ? ` ${flags}` : ''}`);
-    for (const c of h.children.get(span.spanId) ?? []) visit(c, depth + 1);
+    return `${'  '.repeat(Math.min(depth, 20))}- ${fold(policy.text(span.name), 120)}${what ? ` [${what}]` : ''} ${formatDuration(span.durationMs)} (span ${span.spanId})${flags ? ` ${flags}` : ''}`;
+  };
+  // Depth first, children in start order; iterative (a malformed trace may nest thousands deep).
+  const stack: { span: SkeletonSpan; depth: number }[] = [];
+  const pushChildren = (parentId: string, depth: number): void => {
+    const children = h.children.get(parentId) ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ span: children[i]!, depth });
+  };
+  const walk = (): void => {
+    while (stack.length) {
+      const { span, depth } = stack.pop()!;
+      lines.push(line(span, depth));
+      pushChildren(span.spanId, depth + 1);
+    }
   };
   for (const m of h.missingParents) {
     lines.push(`- (missing parent span ${m.spanId})`);
-    for (const c of h.children.get(m.spanId) ?? []) visit(c, 1);
+    pushChildren(m.spanId, 1);
+    walk();
   }
-  for (const r of h.roots) visit(r, 0);
+  for (const r of h.roots) {
+    stack.push({ span: r, depth: 0 });
+    walk();
+  }
   return lines;
 }

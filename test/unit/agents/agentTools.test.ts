@@ -138,6 +138,37 @@ describe('get_trace', () => {
   });
 });
 
+describe('a large trace without GenAI spans', () => {
+  it('a chain of 5,000 nested spans: no conversation, the span outline cut to the budget, ids kept', async () => {
+    const traceId = 'abcdef00000000000000000000000042';
+    const id = (i: number) => (i + 1).toString(16).padStart(16, '0');
+    const spans = Array.from({ length: 5_000 }, (_, i) => ({
+      traceId,
+      spanId: id(i),
+      ...(i > 0 ? { parentSpanId: id(i - 1) } : {}),
+      name: `step ${i}`,
+      kind: 1,
+      startTimeUnixNano: String(1_763_700_000_000_000_000n + BigInt(i) * 1_000n),
+      endTimeUnixNano: String(1_763_700_000_000_000_000n + 10_000_000_000n - BigInt(i) * 1_000n),
+      ...(i === 4_999 ? { status: { code: 2, message: 'deep failure' } } : {}),
+    }));
+    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'chain' } }] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] };
+    const res = await fetch(`${p.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    await eventually(async () => (await p.client.request('traceSummary', { traceId }))?.spanCount === 5_000, 15_000);
+    const result = await runAgentTool('get_trace', { trace_id: traceId }, { ...ctx, budgetChars: 8_000 });
+    expect(result.text.length).toBeLessThanOrEqual(8_000);
+    expect(result.truncated).toBe(true);
+    expect(result.text).toContain('## Conversation: none');
+    expect(result.text).toContain(`- span ${id(4_999)} "step 4999"`);
+    expect(result.text).toContain('status: error "deep failure"');
+    expect(result.text).toMatch(/…\d+ spans omitted/);
+    expect(result.text).toContain(`(span ${id(0)})`);
+    expect(result.text).toContain(`(span ${id(4_999)}) ERROR`);
+    await p.client.request('deleteTrace', { traceId });
+  });
+});
+
 describe('get_span', () => {
   it('shows attributes, the exception event, and the GenAI tool view of the failing tool span', async () => {
     const skeleton = (await p.client.request('traceSkeleton', { traceId: weather.traceId }))!;
