@@ -66,14 +66,19 @@ export class TraceLensParticipant {
     const perTrace = Math.floor(windowChars / (picked.traces.length + (picked.spanIds.length ? 1 : 0)));
     const ctx = this.contexts.create(perTrace);
     const traces: PromptTrace[] = [];
-    for (const t of picked.traces) {
-      let text = (await runAgentTool('get_trace', { trace_id: t.summary.traceId }, ctx)).text;
-      if (command === 'cost') text += `\n\n${(await runAgentTool('get_usage', { trace_id: t.summary.traceId }, { ...ctx, budgetChars: Math.max(1_000, Math.floor(perTrace / 4)) })).text}`;
-      traces.push({ traceId: t.summary.traceId, label: t.label, text });
-    }
-    for (const spanId of picked.spanIds) {
-      const text = (await runAgentTool('get_span', { trace_id: picked.traces[0]!.summary.traceId, span_id: spanId }, { ...ctx, budgetChars: Math.max(1_000, Math.floor(perTrace / picked.spanIds.length)) })).text;
-      traces.push({ traceId: picked.traces[0]!.summary.traceId, label: `Span ${spanId} asked about`, text });
+    try {
+      for (const t of picked.traces) {
+        let text = (await runAgentTool('get_trace', { trace_id: t.summary.traceId }, ctx)).text;
+        if (command === 'cost') text += `\n\n${(await runAgentTool('get_usage', { trace_id: t.summary.traceId }, { ...ctx, budgetChars: Math.max(1_000, Math.floor(perTrace / 4)) })).text}`;
+        traces.push({ traceId: t.summary.traceId, label: t.label, text });
+      }
+      for (const spanId of picked.spanIds) {
+        const text = (await runAgentTool('get_span', { trace_id: picked.traces[0]!.summary.traceId, span_id: spanId }, { ...ctx, budgetChars: Math.max(1_000, Math.floor(perTrace / picked.spanIds.length)) })).text;
+        traces.push({ traceId: picked.traces[0]!.summary.traceId, label: `Span ${spanId} asked about`, text });
+      }
+    } catch (error) {
+      stream.markdown(`Trace Lens could not read the trace: ${(error as Error).message}`);
+      return { metadata: { command, error: 'store' } };
     }
 
     let answer: string;
@@ -107,7 +112,8 @@ export class TraceLensParticipant {
   private async pick(request: vscode.ChatRequest, command: TraceLensCommand | undefined): Promise<Picked | { message: string }> {
     const texts = [request.prompt, ...request.references.map((r) => (typeof r.value === 'string' ? r.value : ''))];
     const named: TraceSummary[] = [];
-    const hexWords = texts.flatMap((t) => traceIdsInPrompt(t));
+    // At most 10 candidates are looked up (a pasted log full of hex would otherwise cost a query per word).
+    const hexWords = [...new Set(texts.flatMap((t) => traceIdsInPrompt(t)))].slice(0, 10);
     for (const id of hexWords) {
       const summary = await this.focus.lookup(id);
       if (summary && !named.some((n) => n.traceId === summary.traceId)) named.push(summary);
