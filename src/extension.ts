@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { BackendClient } from './core/backend/backendClient';
 import type { BackendEvent } from './core/backend/protocol';
 import type { PersistenceConfig } from './core/store/config';
+import { registerAgents } from './extension/agents/registerAgents';
 import { registerDiagnostics } from './extension/diagnostics/registerDiagnostics';
 import { registerForwarding } from './extension/forwarding/registerForwarding';
 import { registerSearch } from './extension/search/registerSearch';
@@ -119,6 +120,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     }),
   );
   context.subscriptions.push(...registerForwarding({ worker: client, secrets: context.secrets, log }));
+  context.subscriptions.push(
+    ...registerAgents({ extensionUri: context.extensionUri, repository, workspace: source.workspace, panels: traces.panels, treeView: traces.treeView, log }),
+  );
   // Last: the receiver starts (autoStart) once every view listens.
   const { receiver, disposables: receiverDisposables } = registerReceiver(client, repository, () => settings, log);
   context.subscriptions.push(...receiverDisposables);

@@ -57,8 +57,14 @@ export const DIAGNOSTICS_COMMANDS = {
   refreshDiagnostics: 'traceLens.refreshDiagnostics',
 } as const;
 
+/** Coding-agent commands (src/extension/agents): context actions that open the chat with @tracelens. */
+export const AGENT_COMMANDS = {
+  explainWithTraceLens: 'traceLens.explainWithTraceLens',
+  askAboutSpan: 'traceLens.askAboutSpan',
+} as const;
+
 /** Every command; each feature registers its own group, one handler per id (typed `CommandHandlers`). */
-export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS } as const;
+export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS } as const;
 
 /** One handler for every command of a group (`RECEIVER_COMMANDS`, …): the compiler refuses a missing one. */
 export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G], (...args: unknown[]) => unknown>;
@@ -66,6 +72,14 @@ export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G
 export const VIEW_CONTAINER_ID = 'traceLens';
 export const VIEWS = { traces: 'traceLens.traces', diagnostics: 'traceLens.diagnostics', forwarding: 'traceLens.forwarding', usage: 'traceLens.usage' } as const;
 export const WEBVIEW_PANELS = { trace: 'traceLens.trace' } as const;
+
+/** The @tracelens chat participant (package.json `chatParticipants`) and its slash commands. */
+export const CHAT_PARTICIPANT = { id: 'trace-lens.tracelens', name: 'tracelens', commands: ['explain', 'cost', 'compare'] } as const;
+
+/** VS Code name of an agent tool (`AGENT_TOOLS[].name`, src/core/agents/tools.ts): `trace-lens_get_trace`. */
+export function languageModelToolName(agentToolName: string): string {
+  return `trace-lens_${agentToolName}`;
+}
 
 /** `when`-clause context keys set with `setContext`. */
 export const CONTEXT_KEYS = {
@@ -114,6 +128,9 @@ export const SETTINGS = {
   diagnosticsAlertsEnabled: 'diagnostics.alerts.enabled',
   diagnosticsAlertsThresholds: 'diagnostics.alerts.thresholds',
   diagnosticsAlertsMinIntervalMinutes: 'diagnostics.alerts.minIntervalMinutes',
+  agentsIncludeContent: 'agents.includeContent',
+  agentsOutputBudgetCharacters: 'agents.outputBudgetCharacters',
+  agentsRedactionPatterns: 'agents.redactionPatterns',
 } as const;
 
 export const SETTINGS_SECTION = 'traceLens';

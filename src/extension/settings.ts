@@ -179,6 +179,43 @@ export function readSettings(): TraceLensSettings {
   };
 }
 
+/** `traceLens.agents.*`: what the language model tools, the MCP server and @tracelens may hand to a coding agent. */
+export interface AgentSettings {
+  /** `false` when any scope (user, workspace, folder) sets `traceLens.agents.includeContent` to false. */
+  includeContent: boolean;
+  /** `traceLens.agents.outputBudgetCharacters`, clamped to 1,000–200,000. */
+  outputBudgetCharacters: number;
+  /** `traceLens.agents.redactionPatterns` of every scope together (regular expression sources, not yet compiled). */
+  redactionPatterns: string[];
+}
+
+/** Bounds of `traceLens.agents.outputBudgetCharacters` (package.json declares the same). */
+export const AGENT_BUDGET_RANGE = { min: 1_000, max: 200_000 } as const;
+
+/**
+ * Reads `traceLens.agents.*`. A workspace can only make them stricter: content is off when any
+ * scope turns it off (a repository's `.vscode/settings.json` cannot turn on what the user turned
+ * off), and redaction patterns of every scope apply together.
+ */
+export function readAgentSettings(): AgentSettings {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const include = c.inspect<unknown>(SETTINGS.agentsIncludeContent);
+  const values = [include?.defaultValue, include?.globalValue, include?.workspaceValue, include?.workspaceFolderValue];
+  const includeContent = !values.some((v) => v === false);
+  const ignored: IgnoredWorkspaceValue[] = [];
+  const budget = readValue(c, SETTINGS.agentsOutputBudgetCharacters, isNumber, ignored);
+  const patterns = c.inspect<unknown>(SETTINGS.agentsRedactionPatterns);
+  const redactionPatterns: string[] = [];
+  for (const v of [patterns?.globalValue, patterns?.workspaceValue, patterns?.workspaceFolderValue]) {
+    if (Array.isArray(v)) for (const p of v) if (typeof p === 'string' && p && !redactionPatterns.includes(p)) redactionPatterns.push(p);
+  }
+  return {
+    includeContent,
+    outputBudgetCharacters: Math.min(AGENT_BUDGET_RANGE.max, Math.max(AGENT_BUDGET_RANGE.min, Math.floor(budget))),
+    redactionPatterns,
+  };
+}
+
 /** True when a configuration change touches `key` (`traceLens.<key>`), or any Trace Lens setting without a key. */
 export function affectsSetting(event: vscode.ConfigurationChangeEvent, key?: SettingKey): boolean {
   return event.affectsConfiguration(key ? `${SETTINGS_SECTION}.${key}` : SETTINGS_SECTION);

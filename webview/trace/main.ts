@@ -212,6 +212,8 @@ class TraceApp {
     const sameTrace = this.skeleton?.traceId === trace.traceId;
     // A reloaded webview (panel hidden and shown again) gets the trace it showed before.
     const restoring = !this.skeleton && this.state.traceId === trace.traceId;
+    // Context menu commands (package.json `webview/context`) get the trace id from here and the span id from the row.
+    document.body.dataset.vscodeContext = JSON.stringify({ traceId: trace.traceId });
     if (!sameTrace && !restoring) {
       this.state = { ...this.state, traceId: trace.traceId, selectedSpanId: null, collapsed: [], hostSelectSpanId: null, scrollTop: 0 };
       this.detailCache.clear();

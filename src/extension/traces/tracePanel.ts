@@ -47,6 +47,11 @@ export class TracePanels implements vscode.Disposable {
     this.activeEmitter.fire(traceId);
   }
 
+  /** `true` while a panel shows this trace. */
+  has(traceId: TraceId): boolean {
+    return this.panels.has(traceId);
+  }
+
   dispose(): void {
     for (const panel of [...this.panels.values()]) panel.dispose();
     for (const d of this.disposables) d.dispose();
