@@ -10,6 +10,7 @@ import type { BackendEvent } from './core/backend/protocol';
 import type { PersistenceConfig } from './core/store/config';
 import { registerDiagnostics } from './extension/diagnostics/registerDiagnostics';
 import { registerForwarding } from './extension/forwarding/registerForwarding';
+import { registerMcp } from './extension/mcp/registerMcp';
 import { registerSearch } from './extension/search/registerSearch';
 import type { ReceiverController } from './extension/receiver/receiverController';
 import { registerReceiver } from './extension/receiver/registerReceiver';
@@ -122,6 +123,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   // Last: the receiver starts (autoStart) once every view listens.
   const { receiver, disposables: receiverDisposables } = registerReceiver(client, repository, () => settings, log);
   context.subscriptions.push(...receiverDisposables);
+  // The MCP server for coding agents follows the receiver's port.
+  const mcp = registerMcp({ extensionUri: context.extensionUri, version: String(context.extension.packageJSON.version ?? ''), receiver, settings: () => settings, log });
+  context.subscriptions.push(...mcp.disposables);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -138,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
         log.info('receiver settings changed; restarting the receiver');
         void receiver.start();
       }
+      mcp.refresh();
     }),
   );
 
