@@ -14,6 +14,7 @@
  */
 import type { OtlpSignal } from '../otlp/types';
 import { parseOtlpHeaders } from './envImport';
+import { compileRedactionPatterns } from './redaction';
 import { displayUrl, isOwnReceiver, otlpRoot } from './urls';
 import type { ForwardingProtocol, ForwardingTargetSetting, PresetId, ResolvedTarget, SecretSlotId } from './types';
 
@@ -300,15 +301,9 @@ export function resolveTarget(setting: ForwardingTargetSetting, secrets: SecretG
     }
   }
 
-  const patterns: string[] = [];
-  for (const p of setting.redaction?.patterns ?? []) {
-    try {
-      new RegExp(p, 'g');
-      patterns.push(p);
-    } catch {
-      warnings.push(`redaction pattern ignored (invalid regular expression): ${p}`);
-    }
-  }
+  const compiled = compileRedactionPatterns(setting.redaction?.patterns ?? []);
+  const patterns = compiled.sources;
+  for (const p of compiled.invalid) warnings.push(`redaction pattern ignored (invalid regular expression): ${p}`);
 
   return {
     ok: true,

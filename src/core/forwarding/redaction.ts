@@ -62,7 +62,12 @@ export const CONTENT_EVENT_NAMES: ReadonlySet<string> = new Set([
 
 export const REDACTED = '[REDACTED]';
 
-function isContentKey(key: string, onEvent: boolean): boolean {
+/**
+ * `true` when an attribute carries message content (prompts, completions, tool arguments and
+ * results, documents): the keys above and prefixes, plus, on span events and log records
+ * (`onEvent`), the attributes of the older per-message events (`content`, `message`, …).
+ */
+export function isContentAttributeKey(key: string, onEvent: boolean): boolean {
   if (CONTENT_ATTRIBUTE_KEYS.has(key)) return true;
   if (onEvent && EVENT_CONTENT_ATTRIBUTE_KEYS.has(key)) return true;
   return CONTENT_ATTRIBUTE_PREFIXES.some((p) => key.startsWith(p));
@@ -70,7 +75,7 @@ function isContentKey(key: string, onEvent: boolean): boolean {
 
 function withoutContent(o: Obj, onEvent: boolean): void {
   if (Array.isArray(o.attributes)) {
-    const kept = (o.attributes as KeyValue[]).filter((kv) => !isContentKey(kv.key, onEvent));
+    const kept = (o.attributes as KeyValue[]).filter((kv) => !isContentAttributeKey(kv.key, onEvent));
     const dropped = (o.attributes as KeyValue[]).length - kept.length;
     o.attributes = kept;
     if (dropped > 0) o.droppedAttributesCount = (Number(o.droppedAttributesCount) || 0) + dropped;
@@ -118,6 +123,41 @@ export function dropContentFrom(signal: OtlpSignal, resources: readonly Obj[]): 
   }
 }
 
+/**
+ * Compiles redaction patterns (JavaScript regular expression sources, as in the forwarding
+ * target's `redaction.patterns` and `traceLens.agents.redactionPatterns`) with the `g` flag.
+ * `sources` are the valid patterns as given; invalid ones (and empty or non-string entries, which
+ * would match everywhere or nothing) are returned in `invalid` (the caller warns) and left out.
+ */
+export function compileRedactionPatterns(patterns: readonly unknown[]): { regexes: RegExp[]; sources: string[]; invalid: string[] } {
+  const regexes: RegExp[] = [];
+  const sources: string[] = [];
+  const invalid: string[] = [];
+  for (const p of patterns) {
+    if (typeof p !== 'string' || p === '') {
+      invalid.push(String(p));
+      continue;
+    }
+    try {
+      regexes.push(new RegExp(p, 'g'));
+      sources.push(p);
+    } catch {
+      invalid.push(p);
+    }
+  }
+  return { regexes, sources, invalid };
+}
+
+/** `text` with every match of `regexes` replaced by `[REDACTED]`. */
+export function redactMatches(text: string, regexes: readonly RegExp[]): string {
+  let s = text;
+  for (const re of regexes) {
+    re.lastIndex = 0;
+    s = s.replace(re, REDACTED);
+  }
+  return s;
+}
+
 /** Replaces every match of `regexes` in every string value (attributes, event attributes, log bodies). */
 export function redactStrings(value: unknown, regexes: readonly RegExp[]): void {
   if (Array.isArray(value)) {
@@ -128,12 +168,7 @@ export function redactStrings(value: unknown, regexes: readonly RegExp[]): void 
   const o = value as Obj;
   for (const [k, v] of Object.entries(o)) {
     if (k === 'stringValue' && typeof v === 'string') {
-      let s = v;
-      for (const re of regexes) {
-        re.lastIndex = 0;
-        s = s.replace(re, REDACTED);
-      }
-      o[k] = s;
+      o[k] = redactMatches(v, regexes);
     } else if (typeof v === 'object' && v !== null) {
       redactStrings(v, regexes);
     }
