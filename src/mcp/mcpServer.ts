@@ -27,15 +27,9 @@ import {
   type Resource,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { AGENT_TOOLS, readAgentResource, runAgentTool, type AgentQueryMethod, type AgentToolContext } from './agentsStub';
-import type { RemoteQueryMethod } from '../core/receiver/windowChannel';
+import { AGENT_TOOLS, readAgentResource, runAgentTool, type AgentToolContext } from '../core/agents/tools';
 import type { TraceSummary } from '../model/trace';
 import { OwnerUnavailableError, type OwnerLink } from './ownerLink';
-
-/** Every store query the agent tools make is one the window channel serves (compile-time check). */
-export type AgentQueriesServedRemotely = AgentQueryMethod extends RemoteQueryMethod ? true : never;
-const _queriesServed: AgentQueriesServedRemotely = true;
-void _queriesServed;
 
 /** How many recent traces `resources/list` names. */
 export const RECENT_TRACE_RESOURCES = 25;

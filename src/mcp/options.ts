@@ -8,6 +8,8 @@
  *   arguments and results); default true, as the `traceLens.agents.includeContent` setting.
  * - `--budget N`: the most characters one tool answer may hold (longer text is folded with
  *   "…N more characters"); default `DEFAULT_BUDGET_CHARS`.
+ * - `--redact PATTERN` (repeatable): a JavaScript regular expression; every match in the text
+ *   given to agents becomes `[REDACTED]` (as `traceLens.agents.redactionPatterns`).
  * - `--workspace DIR` (repeatable): folders in which source paths of stack frames and `code.*`
  *   attributes are looked up; default the working directory.
  * - `--help`, `--version`.
@@ -15,14 +17,16 @@
  * `--name=value` is accepted as well as `--name value`.
  */
 
+import { compileRedactionPatterns } from '../core/forwarding/redaction';
+import { MIN_BUDGET_CHARS } from '../core/agents/text';
+
+export { MIN_BUDGET_CHARS };
+
 /** OTLP/HTTP default port (OTLP specification), the receiver's default `traceLens.receiver.port`. */
 export const DEFAULT_PORT = 4318;
 
 /** Default budget of one answer, in characters (about 6k tokens), when `--budget` is not given. */
 export const DEFAULT_BUDGET_CHARS = 24_000;
-
-/** Smallest `--budget` accepted: less cannot hold a trace's header and one folded message. */
-export const MIN_BUDGET_CHARS = 1_000;
 
 /** What the server runs with. */
 export interface McpServerOptions {
@@ -33,6 +37,8 @@ export interface McpServerOptions {
   budgetChars: number;
   /** Absolute folders for source lookup (at least one). */
   workspaceFolders: string[];
+  /** Redaction patterns (valid regular expression sources, compiled with `g`). */
+  redactionPatterns: RegExp[];
 }
 
 /** Parsed command line: options, a request for help/version, or an error sentence. */
@@ -41,11 +47,12 @@ export type ParsedOptions = { kind: 'run'; options: McpServerOptions } | { kind:
 /** Usage text printed by `--help` (to stderr: stdout is the protocol). */
 export const USAGE = `Trace Lens MCP server (stdio): lets coding agents read the traces of the VS Code window that owns the Trace Lens receiver.
 
-Usage: node dist/mcp.js [--port N] [--include-content true|false] [--budget N] [--workspace DIR]...
+Usage: node dist/mcp.js [--port N] [--include-content true|false] [--budget N] [--redact PATTERN]... [--workspace DIR]...
 
   --port N               OTLP/HTTP port of the Trace Lens window (default: $TRACE_LENS_PORT, else ${DEFAULT_PORT})
   --include-content B    give agents prompts, completions and tool arguments/results (default true)
   --budget N             most characters per tool answer (default ${DEFAULT_BUDGET_CHARS}, at least ${MIN_BUDGET_CHARS})
+  --redact PATTERN       regular expression whose matches are replaced by [REDACTED] (repeatable)
   --workspace DIR        folder in which source paths are looked up (repeatable; default: the working directory)
 
 Run it as the same OS user as VS Code: it reads that user's window secret (~/.trace-lens/window-channel-2.secret).`;
@@ -65,13 +72,14 @@ export function parseMcpOptions(argv: readonly string[], env: Readonly<Record<st
   let includeContent = true;
   let budgetChars = DEFAULT_BUDGET_CHARS;
   const workspaceFolders: string[] = [];
+  const redactionPatterns: RegExp[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     if (arg === '--version') return { kind: 'version' };
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!['--port', '--include-content', '--budget', '--workspace'].includes(name)) return { kind: 'error', message: `unknown option ${JSON.stringify(arg)} (see --help)` };
+    if (!['--port', '--include-content', '--budget', '--redact', '--workspace'].includes(name)) return { kind: 'error', message: `unknown option ${JSON.stringify(arg)} (see --help)` };
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
     else {
@@ -96,6 +104,12 @@ export function parseMcpOptions(argv: readonly string[], env: Readonly<Record<st
         budgetChars = n;
         break;
       }
+      case '--redact': {
+        const compiled = compileRedactionPatterns([value]);
+        if (compiled.invalid.length > 0) return { kind: 'error', message: `--redact needs a JavaScript regular expression, got ${JSON.stringify(value)}` };
+        redactionPatterns.push(...compiled.regexes);
+        break;
+      }
       case '--workspace':
         if (value.trim() === '') return { kind: 'error', message: '--workspace needs a folder' };
         workspaceFolders.push(resolvePath(cwd, value));
@@ -111,5 +125,5 @@ export function parseMcpOptions(argv: readonly string[], env: Readonly<Record<st
     } else port = DEFAULT_PORT;
   }
   if (workspaceFolders.length === 0) workspaceFolders.push(cwd);
-  return { kind: 'run', options: { port, includeContent, budgetChars, workspaceFolders } };
+  return { kind: 'run', options: { port, includeContent, budgetChars, workspaceFolders, redactionPatterns } };
 }

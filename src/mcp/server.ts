@@ -1,8 +1,9 @@
 /**
  * Entry of `dist/mcp.js`, the Trace Lens MCP server over stdio (JSON-RPC messages on stdin/stdout,
  * MCP "stdio" transport): `node dist/mcp.js [--port N] [--include-content true|false] [--budget N]
- * [--workspace DIR]...` (options.ts). Pure Node, no `vscode`: Claude Code, Cursor, VS Code (through
- * the extension's MCP server definition provider) and any other MCP client start it.
+ * [--redact PATTERN]... [--workspace DIR]...` (options.ts). Pure Node, no `vscode`: Claude Code,
+ * Cursor, VS Code (through the extension's MCP server definition provider) and any other MCP
+ * client start it.
  *
  * It holds no traces: every call reads the store of the VS Code window that owns the Trace Lens
  * receiver on 127.0.0.1:<port>, through the window channel (ownerLink.ts). It starts and keeps
@@ -14,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { redactMatches } from '../core/forwarding/redaction';
 import { createTraceLensMcpServer } from './mcpServer';
 import { OwnerLink } from './ownerLink';
 import { USAGE, parseMcpOptions } from './options';
@@ -60,13 +62,14 @@ async function main(): Promise<void> {
     includeContent: options.includeContent,
     budgetChars: options.budgetChars,
     resolveSource: createSourceLookup(options.workspaceFolders),
+    ...(options.redactionPatterns.length > 0 ? { redact: (text: string) => redactMatches(text, options.redactionPatterns) } : {}),
     log,
   });
   const transport = new StdioServerTransport();
   // The client closing stdin is the end of the session.
   process.stdin.once('end', () => void server.close().finally(() => process.exit(0)));
   await server.connect(transport);
-  log(`serving the Trace Lens window on 127.0.0.1:${options.port} (content ${options.includeContent ? 'included' : 'withheld'}, ${options.budgetChars} characters per answer)`);
+  log(`serving the Trace Lens window on 127.0.0.1:${options.port} (content ${options.includeContent ? 'included' : 'withheld'}, ${options.redactionPatterns.length} redaction patterns, ${options.budgetChars} characters per answer)`);
 }
 
 main().catch((error: unknown) => {

@@ -1,23 +1,25 @@
 /**
- * Source lookup for the MCP server: a path from a trace (stack frame, `code.file.path`) → a file on
- * this machine, with the same rules as Go to Source (src/core/source/resolve.ts: absolute path,
- * the app's working directory, each folder, trailing segments), the folders being the server's
- * `--workspace` folders (default: its working directory, which is the project for Claude Code,
- * Cursor and VS Code's own MCP launch). No path mappings: the server reads no VS Code settings.
+ * Source lookup for the MCP server: a path from a trace (stack frame, `code.file.path`) → a file in
+ * the server's `--workspace` folders (default: its working directory, which is the project for
+ * Claude Code, Cursor and VS Code's own launch), with the rules of Go to Source
+ * (src/core/source/resolve.ts: absolute path, the app's working directory, each folder, Java
+ * package paths, trailing segments). No path mappings: the server reads no VS Code settings.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { SourceResolver } from '../core/agents/spanText';
+import { normalizePath } from '../core/source/paths';
 import { resolveSourcePath, type ResolveContext } from '../core/source/resolve';
+import type { StackFormat } from '../model/source';
+
+const STACK_FORMATS: ReadonlySet<string> = new Set<StackFormat>(['python', 'node', 'java', 'go', 'dotnet']);
 
 /**
- * `path:line` (or `path` without a line) of the file a trace's path names, as an absolute path on
- * this machine; `null` when no candidate exists. Files outside the folders are named too (an agent
- * reading a stack frame of a library wants it), by their path as found.
+ * A `SourceResolver` over `folders` (absolute paths): the workspace-relative `file:line` of the
+ * file a trace's path names (prefixed with the folder's name when there are several folders),
+ * `null` when no file in the folders matches (a library frame, another machine's path).
  */
-export type SourceLookup = (path: string, line: number | null) => Promise<string | null>;
-
-/** A lookup over `folders` (absolute paths). */
-export function createSourceLookup(folders: readonly string[]): SourceLookup {
+export function createSourceLookup(folders: readonly string[]): SourceResolver {
   const ctx: ResolveContext = {
     workspaceFolders: folders.map((path) => ({ name: basename(path) || path, path })),
     caseInsensitive: process.platform === 'win32' || process.platform === 'darwin',
@@ -28,10 +30,19 @@ export function createSourceLookup(folders: readonly string[]): SourceLookup {
         return false;
       }
     },
+    realpath: async (p) => {
+      try {
+        return normalizePath(await realpath(p));
+      } catch {
+        return null;
+      }
+    },
   };
-  return async (path, line) => {
-    const found = await resolveSourcePath(path, ctx).catch(() => null);
-    if (!found || found.kind === 'missing') return null;
-    return line !== null && line > 0 ? `${found.path}:${line}` : found.path;
+  return async (path, line, hints) => {
+    const format = hints?.format && STACK_FORMATS.has(hints.format) ? (hints.format as StackFormat) : null;
+    const found = await resolveSourcePath(path, ctx, { workingDirectory: hints?.workingDirectory ?? null, format, functionName: hints?.functionName ?? null }).catch(() => null);
+    if (found?.kind !== 'workspace') return null;
+    const file = folders.length > 1 ? `${found.folder.name}/${found.relativePath}` : found.relativePath;
+    return line !== null && line > 0 ? `${file}:${line}` : file;
   };
 }

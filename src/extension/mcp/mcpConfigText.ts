@@ -23,13 +23,16 @@ export interface McpLaunchOptions {
   includeContent?: boolean;
   /** `traceLens.agents.outputBudgetCharacters`; `--budget` is passed only when set. */
   budgetChars?: number;
+  /** `traceLens.agents.redactionPatterns`; one `--redact` each. */
+  redactionPatterns?: readonly string[];
 }
 
-/** Arguments after the script path: `--port N` [`--include-content false`] [`--budget N`]. */
+/** Arguments after the script path: `--port N` [`--include-content false`] [`--budget N`] [`--redact P`]…. */
 export function mcpServerArgs(options: McpLaunchOptions): string[] {
   const args = ['--port', String(options.port)];
   if (options.includeContent === false) args.push('--include-content', 'false');
   if (options.budgetChars !== undefined) args.push('--budget', String(options.budgetChars));
+  for (const pattern of options.redactionPatterns ?? []) args.push('--redact', pattern);
   return args;
 }
 
