@@ -3,7 +3,7 @@
  * `get_usage`, `list_findings` and `check_run`. One line per item with the ids the next tool
  * takes; lists cut with "…and N more". Pure.
  */
-import { formatRatio, type UsageReport } from '../../model/cost';
+import { formatRatio, formatUsd, type UsageReport } from '../../model/cost';
 import { BASELINE_METRICS, type LocatedFinding, type RunCheck } from '../../model/diagnostics';
 import { formatDuration } from '../../model/format';
 import { formatTokenCount } from '../../model/genaiFormat';
@@ -11,7 +11,7 @@ import { SNIPPET_MATCH_END, SNIPPET_MATCH_START, type TraceSearchResult } from '
 import type { SessionSummary, TraceSummary } from '../../model/trace';
 import { costText, findingLine, sessionLine, tokensText, toolSuccessText, traceLine } from './format';
 import type { SourceResolver } from './spanText';
-import { andMore, fold, type ContentPolicy, type OutputBuilder } from './text';
+import { andMore, CONTENT_HIDDEN, fold, type ContentPolicy, type OutputBuilder } from './text';
 
 /** Writes a list of lines, stopping with "…and N more <what>" when the budget runs out. */
 function writeList(out: OutputBuilder, lines: readonly string[], what: string): void {
@@ -88,12 +88,17 @@ export function writeUsage(out: OutputBuilder, label: string, report: UsageRepor
   }
   if (report.findings?.length) {
     out.line(`## Findings (${report.findingCount ?? report.findings.length})`);
-    writeList(out, report.findings.map((f) => `- [${f.severity}] ${f.detector}: ${fold(policy.includeContent ? policy.text(f.message) : `(${f.detector} finding; get_trace for details)`, 400)} (trace ${f.traceId}, span ${f.spanId})`), 'findings');
+    const quotesContent = (detector: string): boolean => !policy.includeContent && (detector === 'loop' || detector === 'swallowed-tool-error');
+    writeList(
+      out,
+      report.findings.map((f) => `- [${f.severity}] ${f.detector}: ${quotesContent(f.detector) ? `(${CONTENT_HIDDEN}; list_findings describes it without content)` : fold(policy.text(f.message), 400)} (trace ${f.traceId}, span ${f.spanId})`),
+      'findings',
+    );
   }
   if (report.scope.kind !== 'trace' && report.points.length) {
     out.line('## Most expensive traces');
     const top = [...report.points].filter((p) => p.costUsd !== null).sort((a, b) => (b.costUsd ?? 0) - (a.costUsd ?? 0)).slice(0, 10);
-    writeList(out, top.map((p) => `- trace ${p.traceId}: $${p.costUsd}${p.costIsLowerBound ? ' (lower bound)' : ''}, ${formatTokenCount(p.inputTokens)} in / ${formatTokenCount(p.outputTokens)} out, ${formatDuration(p.durationMs)}`), 'traces');
+    writeList(out, top.map((p) => `- trace ${p.traceId}: ${formatUsd(p.costUsd ?? 0)}${p.costIsLowerBound ? ' (lower bound)' : ''}, ${formatTokenCount(p.inputTokens)} in / ${formatTokenCount(p.outputTokens)} out, ${formatDuration(p.durationMs)}`), 'traces');
   }
   out.line(`(prices: ${report.priceData})`);
 }
@@ -112,8 +117,8 @@ async function findingWhere(f: LocatedFinding, resolve: SourceResolver | undefin
 }
 
 /** `list_findings`: worst first, with the trace, the span and the source line. */
-export async function writeFindings(out: OutputBuilder, findings: readonly LocatedFinding[], limit: number, policy: ContentPolicy, resolve: SourceResolver | undefined): Promise<void> {
-  out.line(`# ${findings.length} finding${findings.length === 1 ? '' : 's'} (worst first)`);
+export async function writeFindings(out: OutputBuilder, findings: readonly LocatedFinding[], limit: number, policy: ContentPolicy, resolve: SourceResolver | undefined, heading = '#'): Promise<void> {
+  out.line(`${heading} ${findings.length} finding${findings.length === 1 ? '' : 's'} (worst first)`);
   if (findings.length === 0) {
     out.line('The diagnostics found no loops, retry storms, swallowed tool errors, token spikes or other problems in the stored runs.');
     return;
@@ -137,7 +142,7 @@ export async function writeRunCheck(out: OutputBuilder, check: RunCheck, policy:
     const z = stats && stats.stdDev > 0 ? ` (z = ${((value - stats.mean) / stats.stdDev).toFixed(2)})` : '';
     out.line(`- ${metric}: ${round(value)}${stats ? ` vs mean ${round(stats.mean)} ± ${round(stats.stdDev)} over ${stats.n} runs${z}` : ''}`);
   }
-  await writeFindings(out, check.findings, 50, policy, resolve);
+  await writeFindings(out, check.findings, 50, policy, resolve, '##');
 }
 
 function round(x: number): string {

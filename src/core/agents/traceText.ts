@@ -93,7 +93,7 @@ export async function writeTrace(out: OutputBuilder, parts: TraceParts, policy: 
   if (items.length) {
     const outlineShare = Math.min(outline.reduce((n, l) => n + l.length + 1, 0), Math.floor(out.remaining * 0.2));
     const valueMax = Math.max(300, Math.floor(out.budget / 10));
-    const blocks = items.map((item) => conversationBlock(item, policy, valueMax));
+    const blocks = mergeAgentLines(items.map((item) => ({ item, text: conversationBlock(item, policy, valueMax) })));
     const room = Math.max(400, out.remaining - outlineShare - 200);
     const fitted = fitBlocks(blocks, room, (n) => `…${n} steps omitted here to fit the budget (get_span on their spans, or raise traceLens.agents.outputBudgetCharacters)`);
     out.line(`## Conversation (${items.length} steps${parts.conversation?.truncated ? ', stopped early: the trace has more GenAI spans than are loaded' : ''})`);
@@ -108,6 +108,26 @@ export async function writeTrace(out: OutputBuilder, parts: TraceParts, policy: 
     const fitted = fitBlocks(outline, Math.max(200, out.remaining - 50), (n) => `…${n} spans omitted (get_span with a span id)`);
     out.line(fitted.text);
   }
+}
+
+/**
+ * Agent steps are one line each: they go into the block of the step after them, so the first
+ * block a long conversation keeps is the first model call (the user's question), not a bare
+ * agent line.
+ */
+function mergeAgentLines(blocks: readonly { item: ConversationItem; text: string }[]): string[] {
+  const out: string[] = [];
+  let pending: string[] = [];
+  for (const b of blocks) {
+    if (b.item.type === 'agent' && !b.item.error) {
+      pending.push(b.text);
+      continue;
+    }
+    out.push([...pending, b.text].join('\n'));
+    pending = [];
+  }
+  if (pending.length) out.push(pending.join('\n'));
+  return out;
 }
 
 /** One conversation step as a block of lines. */
