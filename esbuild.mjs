@@ -1,4 +1,5 @@
-// Build: extension host bundle, ingest worker bundle, webview bundles, and static assets.
+// Build: extension host bundle, ingest worker bundle, MCP server (dist/mcp.js, run by MCP clients
+// as a separate Node process), webview bundles, and static assets.
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
@@ -53,7 +54,7 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', worker: 'src/core/backend/backendWorker.ts', grpc: 'src/core/receiver/grpcRuntime.ts' },
+    entryPoints: { extension: 'src/extension.ts', worker: 'src/core/backend/backendWorker.ts', grpc: 'src/core/receiver/grpcRuntime.ts', mcp: 'src/mcp/server.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -11,10 +11,11 @@ import type { PersistenceConfig } from './core/store/config';
 import { registerAgents } from './extension/agents/registerAgents';
 import { registerDiagnostics } from './extension/diagnostics/registerDiagnostics';
 import { registerForwarding } from './extension/forwarding/registerForwarding';
+import { registerMcp } from './extension/mcp/registerMcp';
 import { registerSearch } from './extension/search/registerSearch';
 import type { ReceiverController } from './extension/receiver/receiverController';
 import { registerReceiver } from './extension/receiver/registerReceiver';
-import { affectsSetting, readSettings } from './extension/settings';
+import { affectsSetting, readAgentSettings, readSettings } from './extension/settings';
 import { registerSource } from './extension/source/registerSource';
 import { registerTraces } from './extension/traces/registerTraces';
 import { TraceRepository } from './extension/traces/traceRepository';
@@ -126,6 +127,25 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   // Last: the receiver starts (autoStart) once every view listens.
   const { receiver, disposables: receiverDisposables } = registerReceiver(client, repository, () => settings, log);
   context.subscriptions.push(...receiverDisposables);
+  // The MCP server for coding agents follows the receiver's port.
+  const mcp = registerMcp({
+    extensionUri: context.extensionUri,
+    version: String(context.extension.packageJSON.version ?? ''),
+    receiver,
+    settings: () => settings,
+    // The same content policy, budget and redaction as the language model tools.
+    agentOptions: () => {
+      const a = readAgentSettings();
+      return { includeContent: a.includeContent, budgetChars: a.outputBudgetCharacters, redactionPatterns: a.redactionPatterns };
+    },
+    log,
+  });
+  context.subscriptions.push(
+    ...mcp.disposables,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('traceLens.agents')) mcp.refresh();
+    }),
+  );
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -142,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
         log.info('receiver settings changed; restarting the receiver');
         void receiver.start();
       }
+      mcp.refresh();
     }),
   );
 

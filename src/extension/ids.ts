@@ -63,8 +63,16 @@ export const AGENT_COMMANDS = {
   askAboutSpan: 'traceLens.askAboutSpan',
 } as const;
 
+/** MCP commands (src/extension/mcp). */
+export const MCP_COMMANDS = {
+  copyMcpServerConfiguration: 'traceLens.copyMcpServerConfiguration',
+} as const;
+
+/** Id of the MCP server definition provider (`contributes.mcpServerDefinitionProviders`). */
+export const MCP_SERVER_PROVIDER_ID = 'traceLens.mcpServer';
+
 /** Every command; each feature registers its own group, one handler per id (typed `CommandHandlers`). */
-export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS } as const;
+export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS, ...MCP_COMMANDS } as const;
 
 /** One handler for every command of a group (`RECEIVER_COMMANDS`, …): the compiler refuses a missing one. */
 export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G], (...args: unknown[]) => unknown>;

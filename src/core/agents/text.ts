@@ -8,7 +8,7 @@
 import { isContentAttributeKey } from '../forwarding/redaction';
 
 /** What replaces content when `traceLens.agents.includeContent` is off. */
-export const CONTENT_HIDDEN = '[content hidden: traceLens.agents.includeContent is off]';
+export const CONTENT_HIDDEN = "[content hidden: content is off for agents (traceLens.agents.includeContent, or the MCP server's --include-content false)]";
 
 /** Smallest budget honoured (a smaller `budgetChars` is raised to it: an answer needs its header). */
 export const MIN_BUDGET_CHARS = 1_000;
