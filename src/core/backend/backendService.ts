@@ -21,6 +21,7 @@ import { usageHandlers } from './handlers/usageHandlers';
 import { forwardingHandlers } from './handlers/forwardingHandlers';
 import { persistenceHandlers } from './handlers/persistenceHandlers';
 import { searchHandlers } from './handlers/searchHandlers';
+import { graphHandlers } from './handlers/graphHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
@@ -81,6 +82,7 @@ export class BackendService {
       ...forwardingHandlers(ctx, queries.listTraces),
       ...persistenceHandlers(ctx),
       ...searchHandlers(this.search),
+      ...graphHandlers(ctx),
     };
     // Any request postpones background indexing (the back end is not idle).
     this.handlers = withActivity(handlers, () => this.indexer.noteActivity());

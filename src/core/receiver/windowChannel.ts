@@ -87,6 +87,8 @@ export const REMOTE_QUERY_METHODS = [
   'searchTraces',
   'filterTraces',
   'findInTrace',
+  'traceGraph',
+  'sessionGraph',
 ] as const satisfies readonly (keyof BackendRequests)[];
 
 /** A method of `REMOTE_QUERY_METHODS`. */
