@@ -14,8 +14,9 @@
  */
 import type { AgentGraph, AgentGraphNode } from '../../src/model/agentGraph';
 import type { SpanId, TraceId } from '../../src/model/trace';
-import { layoutGraph, type GraphLayout, type Measure } from './graphLayout';
-import { renderGraphSvg } from './graphRender';
+import { layoutGraph, nodeInDirection, type GraphLayout, type Measure } from './graphLayout';
+import { renderGraphSvg, renderLegend } from './graphRender';
+import { GraphViewport } from './graphViewport';
 import { div, span } from './dom';
 
 export type GraphScope = 'trace' | 'session';
@@ -39,11 +40,6 @@ type State =
   | { kind: 'unavailable' }
   | { kind: 'error'; message: string };
 
-const MIN_ZOOM = 0.3;
-const MAX_ZOOM = 2;
-/** Smallest zoom "fit" picks: below it labels are unreadable, the canvas scrolls instead. */
-const MIN_FIT_ZOOM = 0.55;
-
 export class GraphView {
   readonly element: HTMLDivElement;
   private readonly toolbar: HTMLDivElement;
@@ -55,6 +51,8 @@ export class GraphView {
   private readonly canvas: HTMLDivElement;
   private readonly message: HTMLDivElement;
   private readonly legend: HTMLDivElement;
+  private readonly zoomButtons: HTMLSpanElement;
+  private readonly viewport: GraphViewport;
   private svg: SVGSVGElement | null = null;
 
   private state: State = { kind: 'none' };
@@ -65,9 +63,6 @@ export class GraphView {
   private stale = true;
   private inFlight = false;
   private token = 0;
-  private zoom = 1;
-  /** Zoom follows the pane ("fit") until the user zooms. */
-  private autoFit = true;
   /** The node whose spans are highlighted, and which of its spans is selected. */
   private active: { nodeId: string; index: number } | null = null;
   /** The node that has the focus stop (roving tabindex). */
@@ -102,7 +97,13 @@ export class GraphView {
     this.summary = span('graph-summary');
     this.summary.setAttribute('role', 'status');
     const spacer = span('graph-spacer');
-    this.toolbar.append(this.scopeGroup, this.summary, spacer, this.iconButton('zoom-out', 'Zoom out (-)', () => this.zoomBy(1 / 1.25)), this.iconButton('zoom-in', 'Zoom in (+)', () => this.zoomBy(1.25)), this.iconButton('screen-normal', 'Fit to the pane (0)', () => this.fit(true)));
+    this.zoomButtons = span('graph-zoom');
+    this.zoomButtons.append(
+      this.iconButton('zoom-out', 'Zoom out (-)', () => this.viewport.zoomBy(1 / 1.25)),
+      this.iconButton('zoom-in', 'Zoom in (+)', () => this.viewport.zoomBy(1.25)),
+      this.iconButton('screen-normal', 'Fit to the pane (0)', () => this.viewport.fit(true)),
+    );
+    this.toolbar.append(this.scopeGroup, this.summary, spacer, this.zoomButtons);
 
     this.selectionBar = div('graph-selection');
     this.selectionBar.hidden = true;
@@ -120,17 +121,13 @@ export class GraphView {
     this.canvas = div('graph-canvas');
     this.message = div('graph-message');
     this.message.hidden = true;
-    this.legend = this.createLegend();
+    this.legend = renderLegend();
     this.element.append(this.toolbar, this.selectionBar, this.canvas, this.message, this.legend);
 
+    this.viewport = new GraphViewport(this.canvas);
     this.canvas.addEventListener('click', (e) => this.onClick(e));
     this.canvas.addEventListener('keydown', (e) => this.onKeyDown(e));
-    this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     this.canvas.addEventListener('focusin', (e) => this.onFocusIn(e));
-    this.installPan();
-    new ResizeObserver(() => {
-      if (this.autoFit && this.state.kind === 'loaded') this.fit(false);
-    }).observe(this.canvas);
     this.updateScopeButtons();
     this.renderState();
   }
@@ -142,7 +139,7 @@ export class GraphView {
       this.state = { kind: 'none' };
       this.active = null;
       this.focusNodeId = null;
-      this.autoFit = true;
+      this.viewport.resetFit();
       this.renderState();
     }
     this.sessionId = sessionId;
@@ -154,7 +151,6 @@ export class GraphView {
   setVisible(visible: boolean): void {
     this.visible = visible;
     if (visible && this.stale) this.load();
-    else if (visible && this.autoFit && this.state.kind === 'loaded') this.fit(false);
   }
 
   /** The span selected in the waterfall: the nodes that contain it are marked. */
@@ -181,7 +177,7 @@ export class GraphView {
     this.host.scopeChanged(scope);
     this.clearActive(true);
     this.state = { kind: 'none' };
-    this.autoFit = true;
+    this.viewport.resetFit();
     this.updateScopeButtons();
     this.stale = true;
     this.load();
@@ -272,11 +268,13 @@ export class GraphView {
       this.message.hidden = false;
       this.canvas.hidden = true;
       this.legend.hidden = true;
+      this.zoomButtons.hidden = true;
       this.summary.textContent = '';
     };
     this.message.hidden = true;
     this.canvas.hidden = false;
     this.legend.hidden = false;
+    this.zoomButtons.hidden = false;
     switch (s.kind) {
       case 'none':
         this.setSvg(null);
@@ -314,9 +312,7 @@ export class GraphView {
     if (this.active && !graph.nodes.some((n) => n.id === this.active!.nodeId)) this.clearActive(true);
     if (this.focusNodeId && !graph.nodes.some((n) => n.id === this.focusNodeId)) this.focusNodeId = null;
     const hadFocus = this.svg?.contains(document.activeElement) ?? false;
-    this.setSvg(renderGraphSvg(layout, graph.scope.kind === 'session'));
-    this.applyZoom();
-    if (this.autoFit) this.fit(false);
+    this.setSvg(renderGraphSvg(layout, graph.scope.kind === 'session'), layout);
     this.markNodes();
     // A live update re-highlights the active node's spans (there may be new ones).
     if (this.active) {
@@ -327,34 +323,9 @@ export class GraphView {
     if (hadFocus) this.focus();
   }
 
-  private setSvg(svg: SVGSVGElement | null): void {
-    this.svg?.remove();
+  private setSvg(svg: SVGSVGElement | null, layout?: GraphLayout): void {
     this.svg = svg;
-    if (svg) this.canvas.append(svg);
-  }
-
-  private createLegend(): HTMLDivElement {
-    const legend = div('graph-legend');
-    legend.setAttribute('aria-label', 'Legend');
-    const item = (cls: string, label: string, title: string) => {
-      const i = span(`graph-legend-item ${cls}`);
-      i.title = title;
-      i.append(span('graph-legend-swatch'), document.createTextNode(label));
-      return i;
-    };
-    legend.append(
-      item('lg-agent', 'Agent', 'An agent (gen_ai.agent.name): runs of it'),
-      item('lg-tool', 'Tool', 'A tool: calls of it'),
-      item('lg-model', 'Model', 'A model (response model, else request model): calls, each counted once'),
-      item('lg-entry', 'Entry', 'The root span, for calls made outside any agent'),
-      item('lg-calls', 'calls ×N', 'An edge: the source called the target N times'),
-      item('lg-handoff', 'hand-off', 'An agent handed the conversation to another'),
-      item('lg-error', 'failed', 'Edges with failed calls; error counts on nodes'),
-    );
-    const note = span('graph-legend-note');
-    note.textContent = 'Cost: the calls made inside the node · p50: median duration';
-    legend.append(note);
-    return legend;
+    this.viewport.setContent(svg, layout?.width, layout?.height);
   }
 
   private iconButton(icon: string, title: string, onClick: () => void): HTMLButtonElement {
@@ -364,71 +335,6 @@ export class GraphView {
     b.setAttribute('aria-label', title);
     b.addEventListener('click', onClick);
     return b;
-  }
-
-  // ── zoom and pan ───────────────────────────────────────────────────────────────────────────
-
-  private applyZoom(): void {
-    if (!this.svg || this.state.kind !== 'loaded') return;
-    const { width, height } = this.state.layout;
-    this.svg.setAttribute('width', String(Math.round(width * this.zoom)));
-    this.svg.setAttribute('height', String(Math.round(height * this.zoom)));
-  }
-
-  /** Zoom to the pane's width (never above 100%, never below `MIN_FIT_ZOOM`: then it scrolls). */
-  private fit(byUser: boolean): void {
-    if (this.state.kind !== 'loaded') return;
-    const w = this.canvas.clientWidth - 16;
-    if (w <= 0) return;
-    const z = Math.min(1, w / Math.max(1, this.state.layout.width));
-    this.zoom = Math.max(MIN_FIT_ZOOM, z);
-    if (byUser) this.autoFit = true;
-    this.applyZoom();
-  }
-
-  private zoomBy(factor: number, around?: { x: number; y: number }): void {
-    const before = this.zoom;
-    this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.zoom * factor));
-    this.autoFit = false;
-    if (this.zoom === before) return;
-    // Keep the point under the pointer (or the centre) where it is.
-    const c = this.canvas;
-    const px = around?.x ?? c.clientWidth / 2;
-    const py = around?.y ?? c.clientHeight / 2;
-    const gx = (c.scrollLeft + px) / before;
-    const gy = (c.scrollTop + py) / before;
-    this.applyZoom();
-    c.scrollLeft = gx * this.zoom - px;
-    c.scrollTop = gy * this.zoom - py;
-  }
-
-  private onWheel(e: WheelEvent): void {
-    if (!(e.ctrlKey || e.metaKey)) return;
-    e.preventDefault();
-    const r = this.canvas.getBoundingClientRect();
-    this.zoomBy(e.deltaY < 0 ? 1.1 : 1 / 1.1, { x: e.clientX - r.left, y: e.clientY - r.top });
-  }
-
-  private installPan(): void {
-    let drag: { x: number; y: number; left: number; top: number; id: number } | null = null;
-    this.canvas.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0 || (e.target as Element).closest('.gn')) return;
-      drag = { x: e.clientX, y: e.clientY, left: this.canvas.scrollLeft, top: this.canvas.scrollTop, id: e.pointerId };
-      this.canvas.setPointerCapture(e.pointerId);
-      this.canvas.classList.add('panning');
-    });
-    this.canvas.addEventListener('pointermove', (e) => {
-      if (!drag || e.pointerId !== drag.id) return;
-      this.canvas.scrollLeft = drag.left - (e.clientX - drag.x);
-      this.canvas.scrollTop = drag.top - (e.clientY - drag.y);
-    });
-    const end = (e: PointerEvent) => {
-      if (!drag || e.pointerId !== drag.id) return;
-      drag = null;
-      this.canvas.classList.remove('panning');
-    };
-    this.canvas.addEventListener('pointerup', end);
-    this.canvas.addEventListener('pointercancel', end);
   }
 
   // ── nodes: selection, focus, keys ──────────────────────────────────────────────────────────
@@ -542,8 +448,10 @@ export class GraphView {
       case 'ArrowLeft':
       case 'ArrowUp':
       case 'ArrowDown':
-        if (id) this.moveFocus(id, e.key);
-        else handled = false;
+        if (id) {
+          const next = this.state.kind === 'loaded' ? nodeInDirection(this.state.layout.nodes, id, e.key) : null;
+          if (next) this.focusNode(next);
+        } else handled = false;
         break;
       case 'Home':
       case 'End': {
@@ -554,13 +462,13 @@ export class GraphView {
       }
       case '+':
       case '=':
-        this.zoomBy(1.25);
+        this.viewport.zoomBy(1.25);
         break;
       case '-':
-        this.zoomBy(1 / 1.25);
+        this.viewport.zoomBy(1 / 1.25);
         break;
       case '0':
-        this.fit(true);
+        this.viewport.fit(true);
         break;
       default:
         handled = false;
@@ -571,39 +479,12 @@ export class GraphView {
     }
   }
 
-  /** Moves the focus to the nearest node in the arrow's direction. */
-  private moveFocus(fromId: string, key: string): void {
-    if (this.state.kind !== 'loaded') return;
-    const boxes = this.state.layout.nodes;
-    const from = boxes.find((b) => b.node.id === fromId);
-    if (!from) return;
-    const dir = key === 'ArrowRight' ? { x: 1, y: 0 } : key === 'ArrowLeft' ? { x: -1, y: 0 } : key === 'ArrowDown' ? { x: 0, y: 1 } : { x: 0, y: -1 };
-    let best: { id: string; score: number } | null = null;
-    for (const b of boxes) {
-      if (b === from) continue;
-      const dx = b.x - from.x;
-      const dy = b.y - from.y;
-      const along = dx * dir.x + dy * dir.y;
-      if (along <= 1) continue;
-      const across = Math.abs(dx * dir.y - dy * dir.x);
-      const score = along + 2 * across;
-      if (!best || score < best.score) best = { id: b.node.id, score };
-    }
-    if (best) this.focusNode(best.id);
-  }
-
   private focusNode(id: string): void {
     this.focusNodeId = id;
     this.markNodes();
     const g = this.nodeElement(id);
     if (!g) return;
     g.focus({ preventScroll: true } as FocusOptions);
-    // Scroll the node into view (SVG children do not always scroll themselves).
-    const c = this.canvas.getBoundingClientRect();
-    const r = g.getBoundingClientRect();
-    if (r.left < c.left) this.canvas.scrollLeft -= c.left - r.left + 12;
-    else if (r.right > c.right) this.canvas.scrollLeft += r.right - c.right + 12;
-    if (r.top < c.top) this.canvas.scrollTop -= c.top - r.top + 12;
-    else if (r.bottom > c.bottom) this.canvas.scrollTop += r.bottom - c.bottom + 12;
+    this.viewport.scrollIntoView(g);
   }
 }

@@ -133,7 +133,8 @@ const SEPARATOR = ' · ';
 /** Lays out `graph`; nodes without a place (none expected) are left out. */
 export function layoutGraph(graph: AgentGraph, measure: Measure): GraphLayout {
   const g = new graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 64, edgesep: 14, marginx: 12, marginy: 12, acyclicer: 'greedy', ranker: 'network-simplex' });
+  // Edge labels take a rank of their own between the nodes' ranks: ranksep is half the gap.
+  g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 36, edgesep: 14, marginx: 14, marginy: 14, acyclicer: 'greedy', ranker: 'network-simplex' });
   g.setDefaultEdgeLabel(() => ({}));
 
   const boxes = new Map<string, NodeBox>();
@@ -199,4 +200,25 @@ export function roundedPath(points: readonly { x: number; y: number }[], radius 
   }
   const last = points[points.length - 1]!;
   return `${d} L${f(last.x)},${f(last.y)}`;
+}
+
+/**
+ * The node an arrow key moves to from `fromId`: the nearest box in that direction, distance along
+ * the arrow plus twice the distance across it; `null` when there is none.
+ */
+export function nodeInDirection(boxes: readonly NodeBox[], fromId: string, key: 'ArrowRight' | 'ArrowLeft' | 'ArrowUp' | 'ArrowDown'): string | null {
+  const from = boxes.find((b) => b.node.id === fromId);
+  if (!from) return null;
+  const dir = key === 'ArrowRight' ? { x: 1, y: 0 } : key === 'ArrowLeft' ? { x: -1, y: 0 } : key === 'ArrowDown' ? { x: 0, y: 1 } : { x: 0, y: -1 };
+  let best: { id: string; score: number } | null = null;
+  for (const b of boxes) {
+    if (b === from) continue;
+    const dx = b.x - from.x;
+    const dy = b.y - from.y;
+    const along = dx * dir.x + dy * dir.y;
+    if (along <= 1) continue;
+    const score = along + 2 * Math.abs(dx * dir.y - dy * dir.x);
+    if (!best || score < best.score) best = { id: b.node.id, score };
+  }
+  return best?.id ?? null;
 }

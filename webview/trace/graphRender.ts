@@ -8,9 +8,10 @@
  * (one tab stop, arrows move) and handles the input.
  */
 import { describeCost } from '../../src/model/cost';
+import { div, span } from './dom';
 import { formatDuration } from '../../src/model/format';
 import type { AgentGraphEdge, AgentGraphNode } from '../../src/model/agentGraph';
-import { FONT, nodeKindIcon, nodeKindLabel, roundedPath, type GraphLayout, type NodeBox } from './graphLayout';
+import { nodeKindIcon, nodeKindLabel, roundedPath, type GraphLayout, type NodeBox } from './graphLayout';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -56,9 +57,7 @@ function describeEdge(edge: AgentGraphEdge, from: string, to: string): string {
 function defs(): SVGDefsElement {
   const d = el('defs');
   for (const kind of ['calls', 'handoff', 'error', 'active']) {
-    const m = el('marker', { id: `gr-arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse' });
-    m.setAttribute('markerWidth', '9');
-    m.setAttribute('markerHeight', '9');
+    const m = el('marker', { id: `gr-arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse' });
     m.append(el('path', { d: 'M0,0 L10,5 L0,10 z' }, `ge-arrow ge-arrow-${kind}`));
     d.append(m);
   }
@@ -126,5 +125,27 @@ function tspan(text: string, className?: string): SVGTSpanElement {
   return t;
 }
 
-/** Font sizes used by the SVG text (kept in one place with the layout's measuring). */
-export const GRAPH_FONT = FONT;
+/** The legend under the graph: node kinds, edge looks, what cost and p50 mean. */
+export function renderLegend(): HTMLDivElement {
+  const legend = div('graph-legend');
+  legend.setAttribute('aria-label', 'Legend');
+  const item = (cls: string, label: string, title: string) => {
+    const i = span(`graph-legend-item ${cls}`);
+    i.title = title;
+    i.append(span('graph-legend-swatch'), document.createTextNode(label));
+    return i;
+  };
+  legend.append(
+    item('lg-agent', 'Agent', 'An agent (gen_ai.agent.name): runs of it'),
+    item('lg-tool', 'Tool', 'A tool: calls of it'),
+    item('lg-model', 'Model', 'A model (response model, else request model): calls, each counted once'),
+    item('lg-entry', 'Entry', 'The root span, for calls made outside any agent'),
+    item('lg-calls', 'calls ×N', 'An edge: the source called the target N times'),
+    item('lg-handoff', 'hand-off', 'An agent handed the conversation to another'),
+    item('lg-error', 'failed', 'Edges with failed calls; error counts on nodes'),
+  );
+  const note = span('graph-legend-note');
+  note.textContent = 'Cost: the calls made inside the node · p50: median duration';
+  legend.append(note);
+  return legend;
+}

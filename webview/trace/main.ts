@@ -32,6 +32,7 @@ import { SourceSupport } from './source';
 import { FindController } from './find';
 import { FindMatches } from './findNavigation';
 import { GraphView } from './graph';
+import { createViewTabs } from './tabs';
 
 /** Below this width the details pane goes under the waterfall instead of beside it. */
 const STACK_BELOW_PX = 760;
@@ -136,7 +137,16 @@ class TraceApp {
       },
       this.state.graphScope,
     );
-    this.tabs = this.createTabs();
+    this.tabs = createViewTabs(
+      [
+        { tab: 'waterfall', label: 'Waterfall', icon: 'list-tree', content: this.waterfall.element },
+        { tab: 'conversation', label: 'Conversation', icon: 'comment-discussion', content: this.conversation.element },
+        { tab: 'graph', label: 'Graph', icon: 'type-hierarchy-sub', content: this.graph.element },
+      ],
+      this.state.tab,
+      (tab) => this.onTabShown(tab),
+      (tab) => this.showTab(tab),
+    );
     this.find = new FindController({
       find: (query) => this.conn.channel.request('findInTrace', { query }),
       tree: () => this.tree,
@@ -383,54 +393,6 @@ class TraceApp {
   }
 
   // ── tabs ───────────────────────────────────────────────────────────────────────────────────
-
-  private createTabs(): HTMLElementTagNameMap['vscode-tabs'] {
-    const tabs = document.createElement('vscode-tabs');
-    tabs.className = 'view-tabs';
-    tabs.panel = true;
-    tabs.selectedIndex = Math.max(0, TABS.indexOf(this.state.tab));
-    const header = (tab: ViewTab, label: string, icon: string) => {
-      const h = document.createElement('vscode-tab-header');
-      h.slot = 'header';
-      h.id = `tab-${tab}`;
-      h.dataset.tab = tab;
-      const i = document.createElement('span');
-      i.className = `codicon codicon-${icon}`;
-      i.slot = 'content-before';
-      h.append(i, label);
-      // vscode-tabs only sets these when a tab changes: give every tab its state from the start.
-      const selected = tab === this.state.tab;
-      h.setAttribute('aria-selected', selected ? 'true' : 'false');
-      h.tabIndex = selected ? 0 : -1;
-      return h;
-    };
-    const panel = (tab: ViewTab, content: HTMLElement) => {
-      const p = document.createElement('vscode-tab-panel');
-      p.className = `tab-panel tab-panel-${tab}`;
-      p.dataset.tab = tab;
-      // No negative tabindex here: on a shadow host it takes the whole panel (the span tree, the
-      // conversation) out of the Tab order. The content itself is the focus stop.
-      p.append(content);
-      return p;
-    };
-    tabs.append(
-      header('waterfall', 'Waterfall', 'list-tree'),
-      header('conversation', 'Conversation', 'comment-discussion'),
-      header('graph', 'Graph', 'type-hierarchy-sub'),
-      panel('waterfall', this.waterfall.element),
-      panel('conversation', this.conversation.element),
-      panel('graph', this.graph.element),
-    );
-    tabs.addEventListener('vsc-tabs-select', (e) => this.onTabShown(TABS[e.detail.selectedIndex] ?? 'waterfall'));
-    // vscode-tabs selects with Enter; Space selects too (WAI-ARIA tabs pattern).
-    tabs.addEventListener('keydown', (e) => {
-      const h = (e.target as Element | null)?.closest?.('vscode-tab-header') as HTMLElement | null;
-      if (e.key !== ' ' || !h?.dataset.tab) return;
-      e.preventDefault();
-      this.showTab(h.dataset.tab as ViewTab);
-    });
-    return tabs;
-  }
 
   /** Switches the left pane to a tab (programmatic: vscode-tabs only reports user clicks). */
   private showTab(tab: ViewTab): void {
