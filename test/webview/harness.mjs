@@ -345,10 +345,11 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
     assert(await page.$eval(`${row(http)} .kind`, (e) => e.classList.contains('codicon-arrow-right')), 'non-GenAI rows keep the span-kind icon');
   });
 
-  await check('tabs: Waterfall and Conversation; the conversation is requested only when first shown', async () => {
+  await check('tabs: Waterfall, Conversation and Graph; the conversation (and the graph) requested only when first shown', async () => {
     assert((await convRequests()) === 0, 'traceConversation requested before the tab was shown');
+    assert((await page.evaluate(() => window.__host.requests('traceGraph').length)) === 0, 'traceGraph requested before the tab was shown');
     const tabs = await page.$$eval('vscode-tab-header', (hs) => hs.map((h) => [h.dataset.tab, h.getAttribute('role'), h.getAttribute('aria-selected')]));
-    assert(JSON.stringify(tabs) === JSON.stringify([['waterfall', 'tab', 'true'], ['conversation', 'tab', 'false']]), `tab headers: ${JSON.stringify(tabs)}`);
+    assert(JSON.stringify(tabs) === JSON.stringify([['waterfall', 'tab', 'true'], ['conversation', 'tab', 'false'], ['graph', 'tab', 'false']]), `tab headers: ${JSON.stringify(tabs)}`);
     await showTab('conversation');
     await page.waitForSelector('#conversation .conv-items');
     assert((await convRequests()) === 1, `expected one traceConversation request, got ${await convRequests()}`);
