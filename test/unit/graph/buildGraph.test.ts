@@ -192,6 +192,19 @@ describe('errors, costs counted once, the entry node', () => {
     expect(node(g, TOOL('search_docs')).cost?.costUsd).toBe(0.003);
   });
 
+  it('agents and calls outside them: the entry calls the outer agent and makes the outside call itself', () => {
+    const g = buildTraceGraph(
+      run([
+        { id: 'X-root', start: 0, dur: 2000, name: 'POST /chat' },
+        { id: 'X-g', parent: 'X-root', start: 10, dur: 100, attributes: chat({ model: 'gpt-4o-mini', input: 10, output: 1 }) },
+        { id: 'X-a', parent: 'X-root', start: 200, dur: 1500, attributes: agent('helper') },
+        { id: 'X-c', parent: 'X-a', start: 210, dur: 100, attributes: chat({ model: 'gpt-4o', input: 10, output: 1 }) },
+      ]),
+    );
+    const entry = graphNodeId('entry', 'POST /chat');
+    expect(edges(g)).toEqual([`${entry} -> ${AGENT('helper')} calls ×1`, `${entry} -> ${MODEL('gpt-4o-mini')} calls ×1`, `${AGENT('helper')} -> ${MODEL('gpt-4o')} calls ×1`]);
+  });
+
   it('a tool span seen twice (a second instrumentation) is one call listing both spans', () => {
     const g = buildTraceGraph(
       run([
