@@ -8,6 +8,7 @@ import type { TraceConversation } from '../model/genai';
 import type { PackedSkeleton } from '../model/skeletonCodec';
 import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../model/source';
 import type { FindInTraceResult } from '../model/search';
+import type { AgentGraph } from '../model/agentGraph';
 
 /** Host → webview, fire-and-forget. */
 /** One finding as the trace header lists it. */
@@ -65,6 +66,13 @@ export type TraceViewRequests = {
   goToSource: { params: { spanId: SpanId; frame?: FrameRef }; result: GoToSourceResult };
   /** Find in this trace: the spans matching `query` (the search query language), in start-time order. */
   findInTrace: { params: { query: string }; result: FindInTraceResult };
+  /** The agent graph of this trace (Graph tab); `null` when the trace is no longer stored. */
+  traceGraph: { params: Record<string, never>; result: AgentGraph | null };
+  /**
+   * The agent graph of this trace's session (its newest traces; node span ids of this trace);
+   * `null` when the trace has no session or the session no stored trace.
+   */
+  sessionGraph: { params: Record<string, never>; result: AgentGraph | null };
 };
 
 /** Requests the webview answers: none. */

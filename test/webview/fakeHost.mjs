@@ -2,15 +2,18 @@
 // A stand-in for the trace panel's extension host inside the harness page: on top of the shared fake
 // VS Code API (fakeVsCode.mjs: `acquireVsCodeApi()`, envelopes, the record of what the view posted)
 // it loads a fixture trace on `ready` and answers `spanDetail` and `traceConversation` from
-// generated data, and `findInTrace` by scanning the loaded spans (fakeFind.mjs) (`window.__host`).
+// generated data, `findInTrace` by scanning the loaded spans (fakeFind.mjs), and `traceGraph` /
+// `sessionGraph` with the real graph builder over the fixture (graphFixtures.mjs) (`window.__host`).
 //
-// URL parameters: fixture (agent | nocontent | plain | robust | conventions | big<N> | none), select (a span id to
-// select on load), delay (ms before answering a request).
+// URL parameters: fixture (agent | nocontent | plain | robust | conventions | handoff | big<N> | none), select (a span id to
+// select on load), delay (ms before answering a request), session (a session id for the loaded
+// trace's summary: the Graph tab then offers its session).
 import { fakeVsCodeHost } from './fakeVsCode.mjs';
 import { packSkeleton } from '../../src/model/skeletonCodec.ts';
 import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace, makeRobustTrace } from './fixtures.mjs';
 import { fakeFind } from './fakeFind.mjs';
 import { makeConventionsTrace } from './conventionFixtures.mjs';
+import { fixtureGraph, makeHandoffTrace } from './graphFixtures.mjs';
 
 /** @typedef {import('./fixtures.mjs').TraceFixture} TraceFixture */
 /** @typedef {import('./fakeVsCode.mjs').Envelope} Envelope */
@@ -20,7 +23,7 @@ const params = new URLSearchParams(location.search);
 /** @type {Record<string, TraceFixture>} */
 const fixtures = {};
 /**
- * A fixture trace by name (agent | nocontent | plain | robust | conventions | big<N>), made once.
+ * A fixture trace by name (agent | nocontent | plain | robust | conventions | handoff | big<N>), made once.
  * @param {string} name
  * @returns {TraceFixture}
  */
@@ -31,6 +34,7 @@ const fixture = (name) => {
     else if (name === 'plain') fixtures[name] = makePlainTrace();
     else if (name === 'robust') fixtures[name] = makeRobustTrace();
     else if (name === 'conventions') fixtures[name] = makeConventionsTrace();
+    else if (name === 'handoff') fixtures[name] = makeHandoffTrace();
     else if (name.startsWith('big')) fixtures[name] = makeBigTrace(Number(name.slice(3)) || 10000);
   }
   return fixtures[name];
@@ -53,6 +57,8 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
   findPendingSpans: 0,
   /** Delay before answering findInTrace, ms (the real back end takes some). */
   findDelayMs: 20,
+  /** @type {string | undefined} When set, traceGraph / sessionGraph requests fail with this message. */
+  graphFailWith: undefined,
   fixture,
   /** The skeleton as the extension sends it (src/model/skeletonCodec.ts, packed in the worker). */
   pack: packSkeleton,
@@ -67,7 +73,8 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
     host.current = f;
     const { skeleton, summary } = partialCount ? f.partial(partialCount) : f;
     host.loadedSpans = skeleton.spans;
-    host.send({ type: 'traceLoaded', trace: packSkeleton(skeleton), summary, selectSpanId });
+    const session = params.get('session');
+    host.send({ type: 'traceLoaded', trace: packSkeleton(skeleton), summary: session ? { ...summary, sessionId: session } : summary, selectSpanId });
   },
   /** @param {Envelope} env */
   onEnvelope(env) {
@@ -98,6 +105,13 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
         ? { ok: true, index: { pendingSpans: host.findPendingSpans, indexedSpans: spans.length, indexBytes: 0 }, traceId: f.skeleton.traceId, spanIds: r.spanIds, truncated: false }
         : r;
       return reply({ ok: true, result });
+    }
+    if (env.method === 'traceGraph' || env.method === 'sessionGraph') {
+      if (typeof host.graphFailWith === 'string') return reply({ ok: false, error: host.graphFailWith });
+      const f = host.current;
+      const session = params.get('session');
+      if (!f || (env.method === 'sessionGraph' && !session)) return reply({ ok: true, result: null });
+      return reply({ ok: true, result: fixtureGraph(f, env.method === 'sessionGraph' ? 'session' : 'trace', session ?? undefined) });
     }
     if (env.method !== 'spanDetail') return reply({ ok: false, error: `unknown request method: ${env.method}` });
     if (host.failWith === null) return reply({ ok: true, result: null });

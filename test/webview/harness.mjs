@@ -13,6 +13,7 @@ import { assert, assertViewDocument, attributeOf, checkRunner, openPage, present
 import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
 import { runFindChecks, takeFindScreenshots } from './findChecks.mjs';
 import { runConventionChecks, takeConventionScreenshots } from './conventionChecks.mjs';
+import { runGraphChecks, takeGraphScreenshots } from './graphChecks.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
@@ -69,12 +70,14 @@ export function measureFirstRows(page, envelopeJson) {
  * fixture is 'none').
  * @param {Browser} browser
  * @param {string} origin
- * @param {{ theme?: string, fixture?: string, select?: string, width?: number, height?: number, delay?: number }} [options]
+ * `session`: a session id on the trace's summary (the Graph tab's session toggle).
+ * @param {{ theme?: string, fixture?: string, select?: string, width?: number, height?: number, delay?: number, session?: string }} [options]
  * @returns {Promise<OpenedPage>}
  */
-export async function openView(browser, origin, { theme = 'dark', fixture = 'agent', select = '', width = 1360, height = 860, delay = 30 } = {}) {
+export async function openView(browser, origin, { theme = 'dark', fixture = 'agent', select = '', width = 1360, height = 860, delay = 30, session = '' } = {}) {
   const q = new URLSearchParams({ theme, fixture, delay: String(delay) });
   if (select) q.set('select', select);
+  if (session) q.set('session', session);
   const v = await openPage(browser, `${origin}/${tracePage.path}?${q}`, { width, height });
   if (fixture !== 'none') await v.page.waitForSelector('#tree .row[data-span-id]');
   await v.page.evaluate(() => document.fonts.ready);
@@ -342,10 +345,11 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
     assert(await page.$eval(`${row(http)} .kind`, (e) => e.classList.contains('codicon-arrow-right')), 'non-GenAI rows keep the span-kind icon');
   });
 
-  await check('tabs: Waterfall and Conversation; the conversation is requested only when first shown', async () => {
+  await check('tabs: Waterfall, Conversation and Graph; the conversation (and the graph) requested only when first shown', async () => {
     assert((await convRequests()) === 0, 'traceConversation requested before the tab was shown');
+    assert((await page.evaluate(() => window.__host.requests('traceGraph').length)) === 0, 'traceGraph requested before the tab was shown');
     const tabs = await page.$$eval('vscode-tab-header', (hs) => hs.map((h) => [h.dataset.tab, h.getAttribute('role'), h.getAttribute('aria-selected')]));
-    assert(JSON.stringify(tabs) === JSON.stringify([['waterfall', 'tab', 'true'], ['conversation', 'tab', 'false']]), `tab headers: ${JSON.stringify(tabs)}`);
+    assert(JSON.stringify(tabs) === JSON.stringify([['waterfall', 'tab', 'true'], ['conversation', 'tab', 'false'], ['graph', 'tab', 'false']]), `tab headers: ${JSON.stringify(tabs)}`);
     await showTab('conversation');
     await page.waitForSelector('#conversation .conv-items');
     assert((await convRequests()) === 1, `expected one traceConversation request, got ${await convRequests()}`);
@@ -669,6 +673,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
 
   // MCP, evaluations, guardrails, media, content references (conventionChecks.mjs) -----------------
   await runConventionChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
+
+  // The Graph tab: agents, tools, models, hand-offs, session (graphChecks.mjs) ---------------------
+  await runGraphChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
 
   // Hostile skeleton: markup in span names and service names --------------------------------------
   v = await openView(browser, origin, { fixture: 'none' });
@@ -1044,5 +1051,6 @@ export async function takeScreenshots({ browser, origin }) {
   }
   files.push(...(await takeFindScreenshots({ browser, origin, openView })));
   files.push(...(await takeConventionScreenshots({ browser, origin, openView })));
+  files.push(...(await takeGraphScreenshots({ browser, origin, openView })));
   return files;
 }

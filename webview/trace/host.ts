@@ -25,9 +25,11 @@ export interface PersistedState {
   tab: ViewTab;
   /** The find bar's last query (offered again by Ctrl/Cmd+F after the webview was reloaded). */
   findQuery: string;
+  /** The Graph tab's scope: this trace or its session. */
+  graphScope: 'trace' | 'session';
 }
 
-export type ViewTab = 'waterfall' | 'conversation';
+export type ViewTab = 'waterfall' | 'conversation' | 'graph';
 
 export const defaultState: PersistedState = {
   traceId: null,
@@ -40,6 +42,7 @@ export const defaultState: PersistedState = {
   closedSections: [],
   tab: 'waterfall',
   findQuery: '',
+  graphScope: 'trace',
 };
 
 export type TraceViewChannel = Channel<TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests>;
@@ -79,7 +82,8 @@ function sanitize(raw: Partial<PersistedState> | undefined): Partial<PersistedSt
   }
   if (typeof raw.splitPosition === 'string' && /^\d+(\.\d+)?(%|px)$/.test(raw.splitPosition)) out.splitPosition = raw.splitPosition;
   if (Array.isArray(raw.closedSections)) out.closedSections = raw.closedSections.filter((x) => typeof x === 'string');
-  if (raw.tab === 'waterfall' || raw.tab === 'conversation') out.tab = raw.tab;
+  if (raw.tab === 'waterfall' || raw.tab === 'conversation' || raw.tab === 'graph') out.tab = raw.tab;
+  if (raw.graphScope === 'trace' || raw.graphScope === 'session') out.graphScope = raw.graphScope;
   if (typeof raw.findQuery === 'string' && raw.findQuery.length <= FIND_MAX_QUERY_LENGTH) out.findQuery = raw.findQuery;
   return out;
 }

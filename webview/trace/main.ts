@@ -6,9 +6,10 @@
  *
  * Flow: say `ready` → host sends `traceLoaded` (again on every change) → the waterfall shows the
  * skeleton → selecting a span requests `spanDetail` and fills the details pane. The left pane has
- * two tabs, Waterfall and Conversation; the Conversation tab requests `traceConversation` when it
- * is first shown and after live updates while it is shown. Find (Ctrl/Cmd+F), F8 and the
- * model-call keys: find.ts.
+ * three tabs, Waterfall, Conversation and Graph; the Conversation and Graph tabs request
+ * `traceConversation` / `traceGraph` (or `sessionGraph`) when first shown and after live updates
+ * while shown. A node clicked in the Graph selects its first span and highlights all its spans in
+ * the waterfall (graph.ts). Find (Ctrl/Cmd+F), F8 and the model-call keys: find.ts.
  */
 import { unpackSkeleton } from '../../src/model/skeletonCodec';
 import './trace.css';
@@ -29,6 +30,9 @@ import { TraceTree } from './tree';
 import { Waterfall, type SelectOrigin } from './waterfall';
 import { SourceSupport } from './source';
 import { FindController } from './find';
+import { FindMatches } from './findNavigation';
+import { GraphView } from './graph';
+import { createViewTabs } from './tabs';
 
 /** Below this width the details pane goes under the waterfall instead of beside it. */
 const STACK_BELOW_PX = 760;
@@ -36,7 +40,7 @@ const STACK_BELOW_PX = 760;
 const KEYBOARD_DETAIL_DELAY_MS = 120;
 const DETAIL_CACHE_SIZE = 64;
 /** Tab order in the left pane. */
-const TABS: readonly ViewTab[] = ['waterfall', 'conversation'];
+const TABS: readonly ViewTab[] = ['waterfall', 'conversation', 'graph'];
 
 class TraceApp {
   private readonly conn: HostConnection;
@@ -51,6 +55,10 @@ class TraceApp {
   private readonly source: SourceSupport;
   private readonly tabs: HTMLElementTagNameMap['vscode-tabs'];
   private readonly conversation: ConversationView;
+  /** The Graph tab: agents, tools and models of the trace (or its session). */
+  private readonly graph: GraphView;
+  /** Spans of the node chosen in the Graph tab, highlighted in the waterfall (kept across live updates). */
+  private graphHighlight: readonly SpanId[] | null = null;
   /** Find in the trace, F8 (errors) and ] / [ (model calls). */
   private readonly find: FindController;
 
@@ -111,7 +119,37 @@ class TraceApp {
       copy: (text, what) => this.conn.channel.send({ type: 'copyText', text, what }),
       openLocalFile: (path) => this.conn.channel.send({ type: 'openLocalFile', path }),
     });
-    this.tabs = this.createTabs();
+    this.graph = new GraphView(
+      {
+        request: (scope) => (scope === 'session' ? this.conn.channel.request('sessionGraph', {}) : this.conn.channel.request('traceGraph', {})),
+        selectSpan: (spanId) => {
+          if (this.tree?.indexBySpanId.has(spanId) && this.waterfall.selectedSpanId !== spanId) this.waterfall.reveal(spanId, 'click');
+        },
+        highlight: (spanIds) => {
+          this.graphHighlight = spanIds;
+          this.applyGraphHighlight();
+        },
+        showWaterfall: () => {
+          this.showTab('waterfall');
+          this.waterfall.focus();
+        },
+        scopeChanged: (scope) => {
+          this.state.graphScope = scope;
+          this.persist();
+        },
+      },
+      this.state.graphScope,
+    );
+    this.tabs = createViewTabs(
+      [
+        { tab: 'waterfall', label: 'Waterfall', icon: 'list-tree', content: this.waterfall.element },
+        { tab: 'conversation', label: 'Conversation', icon: 'comment-discussion', content: this.conversation.element },
+        { tab: 'graph', label: 'Graph', icon: 'type-hierarchy-sub', content: this.graph.element },
+      ],
+      this.state.tab,
+      (tab) => this.onTabShown(tab),
+      (tab) => this.showTab(tab),
+    );
     this.find = new FindController({
       find: (query) => this.conn.channel.request('findInTrace', { query }),
       tree: () => this.tree,
@@ -121,7 +159,7 @@ class TraceApp {
         this.waterfall.setFindMatches(matches);
         this.conversation.setFindMatches(matches ? new Set(matches.nodes.map((n) => matches.tree.nodes[n]!.span.spanId)) : null);
       },
-      focusView: () => (this.state.tab === 'conversation' ? this.conversation.element : this.waterfall).focus(),
+      focusView: () => (this.state.tab === 'conversation' ? this.conversation.element : this.state.tab === 'graph' ? this.graph : this.waterfall).focus(),
       queryChanged: (query) => {
         if (query === this.state.findQuery) return;
         this.state.findQuery = query;
@@ -168,6 +206,7 @@ class TraceApp {
     appEl.append(this.headerEl, this.split, this.messageEl);
     this.waterfall.mount();
     this.conversation.setVisible(this.state.tab === 'conversation');
+    this.graph.setVisible(this.state.tab === 'graph');
     this.showMessage('loading', 'Loading trace…');
     this.find.installKeys();
     new ResizeObserver(() => this.onResize()).observe(appEl);
@@ -193,6 +232,9 @@ class TraceApp {
         this.find.treeChanged(false);
         this.details.show({ kind: 'empty' });
         this.conversation.setTrace(null);
+        this.graphHighlight = null;
+        this.waterfall.setGraphHighlight(null);
+        this.graph.setTrace(null, undefined);
         render(html``, this.headerEl);
         this.showMessage('removed', 'This trace is no longer available: it was deleted, cleared or evicted.');
         return;
@@ -218,6 +260,7 @@ class TraceApp {
       this.state = { ...this.state, traceId: trace.traceId, selectedSpanId: null, collapsed: [], hostSelectSpanId: null, scrollTop: 0 };
       this.detailCache.clear();
       this.pendingReveal = null;
+      this.graphHighlight = null;
     }
     const collapsed = new Set<SpanId>(sameTrace && previous ? previous.collapsedSpanIds() : this.state.collapsed);
     let selection = sameTrace ? this.waterfall.selectedSpanId : this.state.selectedSpanId;
@@ -249,11 +292,14 @@ class TraceApp {
     this.waterfall.setTree(tree, selection, sameTrace ? { anchor: true } : { top: restoring ? this.state.scrollTop : 0 });
     // Find: matches mapped onto the new rows (and asked again: the trace grew).
     this.find.treeChanged(sameTrace);
+    this.applyGraphHighlight();
     if (revealHostSelection && selection) this.waterfall.reveal(selection, 'reveal');
     if (this.pendingReveal && this.waterfall.reveal(this.pendingReveal, 'reveal')) this.pendingReveal = null;
     this.renderHeader();
     this.conversation.setSelected(this.waterfall.selectedSpanId);
     this.conversation.setTrace(trace.traceId);
+    this.graph.setSelectedSpan(this.waterfall.selectedSpanId);
+    this.graph.setTrace(trace.traceId, summary?.sessionId);
 
     // Details: show the selection; refresh it quietly when its span changed (live updates).
     const selected = this.waterfall.selectedSpanId;
@@ -278,6 +324,7 @@ class TraceApp {
 
   private onSelect(spanId: SpanId | null, origin: SelectOrigin): void {
     this.conversation.setSelected(spanId);
+    this.graph.setSelectedSpan(spanId);
     this.find.selectionChanged();
     this.persist();
     if (!spanId) {
@@ -353,52 +400,6 @@ class TraceApp {
 
   // ── tabs ───────────────────────────────────────────────────────────────────────────────────
 
-  private createTabs(): HTMLElementTagNameMap['vscode-tabs'] {
-    const tabs = document.createElement('vscode-tabs');
-    tabs.className = 'view-tabs';
-    tabs.panel = true;
-    tabs.selectedIndex = Math.max(0, TABS.indexOf(this.state.tab));
-    const header = (tab: ViewTab, label: string, icon: string) => {
-      const h = document.createElement('vscode-tab-header');
-      h.slot = 'header';
-      h.id = `tab-${tab}`;
-      h.dataset.tab = tab;
-      const i = document.createElement('span');
-      i.className = `codicon codicon-${icon}`;
-      i.slot = 'content-before';
-      h.append(i, label);
-      // vscode-tabs only sets these when a tab changes: give every tab its state from the start.
-      const selected = tab === this.state.tab;
-      h.setAttribute('aria-selected', selected ? 'true' : 'false');
-      h.tabIndex = selected ? 0 : -1;
-      return h;
-    };
-    const panel = (tab: ViewTab, content: HTMLElement) => {
-      const p = document.createElement('vscode-tab-panel');
-      p.className = `tab-panel tab-panel-${tab}`;
-      p.dataset.tab = tab;
-      // No negative tabindex here: on a shadow host it takes the whole panel (the span tree, the
-      // conversation) out of the Tab order. The content itself is the focus stop.
-      p.append(content);
-      return p;
-    };
-    tabs.append(
-      header('waterfall', 'Waterfall', 'list-tree'),
-      header('conversation', 'Conversation', 'comment-discussion'),
-      panel('waterfall', this.waterfall.element),
-      panel('conversation', this.conversation.element),
-    );
-    tabs.addEventListener('vsc-tabs-select', (e) => this.onTabShown(TABS[e.detail.selectedIndex] ?? 'waterfall'));
-    // vscode-tabs selects with Enter; Space selects too (WAI-ARIA tabs pattern).
-    tabs.addEventListener('keydown', (e) => {
-      const h = (e.target as Element | null)?.closest?.('vscode-tab-header') as HTMLElement | null;
-      if (e.key !== ' ' || !h?.dataset.tab) return;
-      e.preventDefault();
-      this.showTab(h.dataset.tab as ViewTab);
-    });
-    return tabs;
-  }
-
   /** Switches the left pane to a tab (programmatic: vscode-tabs only reports user clicks). */
   private showTab(tab: ViewTab): void {
     const index = TABS.indexOf(tab);
@@ -411,6 +412,7 @@ class TraceApp {
     const changed = tab !== this.state.tab;
     this.state.tab = tab;
     this.conversation.setVisible(tab === 'conversation');
+    this.graph.setVisible(tab === 'graph');
     if (tab === 'waterfall' && changed) {
       // While hidden the waterfall could not scroll: bring the selection into view now.
       window.requestAnimationFrame(() => {
@@ -437,6 +439,12 @@ class TraceApp {
     if (!this.tree?.indexBySpanId.has(spanId)) return;
     if (this.waterfall.selectedSpanId === spanId) return;
     this.waterfall.reveal(spanId, 'click');
+  }
+
+  /** The Graph tab's highlight on the tree shown (rebuilt when the tree changes). */
+  private applyGraphHighlight(): void {
+    const ids = this.graphHighlight;
+    this.waterfall.setGraphHighlight(ids && this.tree ? new FindMatches(this.tree, ids) : null);
   }
 
   private skeletonOf(spanId: SpanId): SkeletonSpan | null {

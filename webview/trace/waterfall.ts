@@ -70,6 +70,8 @@ export class Waterfall {
   private readonly eventMarks = new Map<SpanId, EventMark[]>();
   /** The open Find's matches on the current tree (highlighted rows), or null. */
   private findMatches: FindMatches | null = null;
+  /** The spans of the node chosen in the Graph tab (highlighted rows), or null. */
+  private graphHighlight: FindMatches | null = null;
 
   constructor(private readonly callbacks: WaterfallCallbacks, nameColumnFraction: number) {
     this.element = div('waterfall');
@@ -199,6 +201,15 @@ export class Waterfall {
     for (const view of this.rows.values()) this.bindState(view, false);
   }
 
+  /**
+   * Highlights the spans of the node chosen in the Graph tab (`null`: none), as Find matches are
+   * (built on the tree shown; rows hiding them under a collapsed subtree are marked).
+   */
+  setGraphHighlight(spans: FindMatches | null): void {
+    this.graphHighlight = spans;
+    for (const view of this.rows.values()) this.bindState(view, false);
+  }
+
   /** Selects the node at pre-order index `node` (expanding its ancestors) and scrolls it into view; see `reveal`. */
   revealNode(node: number, origin: SelectOrigin): boolean {
     const id = this.tree?.nodes[node]?.span.spanId;
@@ -325,7 +336,8 @@ export class Waterfall {
   private bindState(view: RowView, force: boolean): void {
     const tree = this.tree!;
     const find = this.findMatches?.tree === tree ? (this.findMatches.flags[view.node] ?? 0) : 0;
-    bindRowState(view, tree, view.node === this.selected, this.eventMarks.get(tree.nodes[view.node]!.span.spanId), force, find);
+    const highlight = this.graphHighlight?.tree === tree ? (this.graphHighlight.flags[view.node] ?? 0) : 0;
+    bindRowState(view, tree, view.node === this.selected, this.eventMarks.get(tree.nodes[view.node]!.span.spanId), force, find, highlight);
   }
 
   // ── selection, keyboard, mouse ─────────────────────────────────────────────────────────────

@@ -149,14 +149,15 @@ export function bindRowNode(view: RowView, tree: TraceTree, node: number, versio
 }
 
 /**
- * Shows selection, expansion, event ticks and Find matches on a bound row; skipped when nothing
- * changed since the last call, unless `force`. `find`: the node's `FindMatches.flags` (0 without
- * a Find); a selected match is the current match.
+ * Shows selection, expansion, event ticks, Find matches and the Graph tab's highlight on a bound
+ * row; skipped when nothing changed since the last call, unless `force`. `find`: the node's
+ * `FindMatches.flags` (0 without a Find); a selected match is the current match. `highlight`: the
+ * same flags for the spans of the node chosen in the Graph tab (webview/trace/graph.ts).
  */
-export function bindRowState(view: RowView, tree: TraceTree, selected: boolean, marks: readonly EventMark[] | undefined, force: boolean, find = 0): void {
+export function bindRowState(view: RowView, tree: TraceTree, selected: boolean, marks: readonly EventMark[] | undefined, force: boolean, find = 0, highlight = 0): void {
   const n = tree.nodes[view.node]!;
   const collapsed = tree.isCollapsed(view.node);
-  const key = `${collapsed ? 1 : 0}${selected ? 1 : 0}${find}${marks ? marks.length : -1}`;
+  const key = `${collapsed ? 1 : 0}${selected ? 1 : 0}${find}${highlight}${marks ? marks.length : -1}`;
   if (!force && key === view.stateKey) return;
   view.stateKey = key;
   const el = view.el;
@@ -167,6 +168,8 @@ export function bindRowState(view: RowView, tree: TraceTree, selected: boolean, 
   el.classList.toggle('find-current', match && selected);
   // A collapsed row hides matches below it: marked, so the user knows to look inside.
   el.classList.toggle('find-inside', collapsed && (find & FIND_INSIDE) !== 0);
+  el.classList.toggle('graph-match', (highlight & FIND_MATCH) !== 0);
+  el.classList.toggle('graph-inside', collapsed && (highlight & FIND_INSIDE) !== 0);
   if (n.childCount > 0) {
     el.setAttribute('aria-expanded', collapsed ? 'false' : 'true');
     view.twistie.className = `twistie codicon ${collapsed ? 'codicon-chevron-right' : 'codicon-chevron-down'}`;

@@ -24,6 +24,7 @@ import { usageHandlers } from './handlers/usageHandlers';
 import { forwardingHandlers } from './handlers/forwardingHandlers';
 import { persistenceHandlers } from './handlers/persistenceHandlers';
 import { searchHandlers } from './handlers/searchHandlers';
+import { graphHandlers } from './handlers/graphHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
@@ -104,6 +105,7 @@ export class BackendService {
       ...forwardingHandlers(ctx, queries.listTraces),
       ...persistenceHandlers(ctx),
       ...searchHandlers(this.search),
+      ...graphHandlers(ctx),
       ...diagnosticsHandlers(this.diagnostics),
       // The Usage view lists the findings of its scope's traces.
       usageReport: async (params) => {

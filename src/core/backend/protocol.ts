@@ -14,6 +14,7 @@ import type { PackedSkeleton } from '../../model/skeletonCodec';
 import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
 import type { FileCodeStats } from '../../model/source';
 import type { BaselineStats, LocatedFinding, MetricAlert, RunCheck } from '../../model/diagnostics';
+import type { AgentGraph } from '../../model/agentGraph';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
 import type {
   SessionSummary,
@@ -72,6 +73,10 @@ export type BackendRequests = {
   forwardingStatus: { params: Record<string, never>; result: ForwardingStatus };
   /** Sends stored traces (or a session's) to the named targets now ("Send Trace to…"). */
   forwardTraces: { params: ForwardTracesParams; result: ForwardTracesResult };
+  /** The agent graph of a trace (src/core/graph); `null` when it is not stored. */
+  traceGraph: { params: { traceId: TraceId }; result: AgentGraph | null };
+  /** The agent graph of a session's newest traces; node span ids of `focusTraceId`; `null` without traces. */
+  sessionGraph: { params: { sessionId: string; focusTraceId?: TraceId }; result: AgentGraph | null };
   /** Persistence setting changed: start or stop snapshots (`off` deletes the snapshot file). */
   configurePersistence: { params: PersistenceConfig; result: null };
   /** Writes a snapshot now if persistence is on and the store changed (the host asks on shutdown). */

@@ -97,6 +97,8 @@ export interface RunAnalysis {
   agentName?: string;
   /** Counted `llm` calls in start order. */
   modelCalls: ModelCall[];
+  /** Every span whose usage and cost the run counts (`computeRunMetrics` onCounted), in start order. */
+  countedSpans: RunSpan[];
   /** Tool calls (duplicates folded) in start order; `length === metrics.toolCalls`. */
   toolCalls: ToolCall[];
   /** `tool_call` parts of the counted model calls' outputs, in order. */
@@ -248,6 +250,7 @@ export function analyzeRun(run: RunInput): RunAnalysis {
     root,
     outerAgents,
     modelCalls,
+    countedSpans: counted,
     toolCalls,
     toolRequests,
     toolsOffered,

@@ -90,6 +90,8 @@ export const REMOTE_QUERY_METHODS = [
   'listFindings',
   'listBaselines',
   'checkRun',
+  'traceGraph',
+  'sessionGraph',
 ] as const satisfies readonly (keyof BackendRequests)[];
 
 /** A method of `REMOTE_QUERY_METHODS`. */

@@ -113,6 +113,12 @@ class TracePanel implements vscode.Disposable {
           if (typeof query !== 'string') throw new Error('findInTrace needs a query');
           return this.repository.query('findInTrace', { traceId: this.traceId, query });
         },
+        traceGraph: () => this.repository.query('traceGraph', { traceId: this.traceId }),
+        // The session is this trace's own (read here, never taken from the webview).
+        sessionGraph: async () => {
+          const summary = await this.repository.query('traceSummary', { traceId: this.traceId });
+          return summary?.sessionId ? this.repository.query('sessionGraph', { sessionId: summary.sessionId, focusTraceId: this.traceId }) : null;
+        },
       },
       (command) => this.onCommand(command),
     );
