@@ -9,8 +9,7 @@
  * span costs of the usage index (one counting rule for everything, src/core/usage/README.md).
  * Detector definitions: ./README.md.
  */
-import type { GenAiSpanView } from '../../model/genai';
-import type { SpanId, TraceId, TraceSummary } from '../../model/trace';
+import type { TraceId, TraceSummary } from '../../model/trace';
 import {
   DEFAULT_ALERT_CONFIG,
   DEFAULT_DIAGNOSTICS_CONFIG,
@@ -27,11 +26,11 @@ import {
   type TraceFindingsSummary,
 } from '../../model/diagnostics';
 import { traceTitle } from '../../model/genaiFormat';
-import { normalizeSpan } from '../genai/normalize';
 import { sourceTargetOf } from '../source/spanSource';
 import type { TraceStore } from '../store/traceStore';
 import type { UsageIndex } from '../usage/usageIndex';
-import { analyzeRun, baselineKeyOf, type RunInput, type RunSpan } from './analysis';
+import { analyzeRun, baselineKeyOf, type RunInput } from './analysis';
+import { storedRunInput } from './storedRun';
 import { AlertRateLimiter, checkMetricAlerts } from './alerts';
 import { BaselineIndex, runSample } from './baseline';
 import { detectRunFindings } from './detectors';
@@ -263,45 +262,7 @@ export class DiagnosticsIndex {
 
   /** The detectors' input for one stored trace, from the store and the usage index. */
   private runInput(traceId: TraceId, summary = this.store.traceSummary(traceId), complete?: boolean): RunInput | null {
-    if (!summary) return null;
-    const skeleton = this.store.traceSkeleton(traceId);
-    if (!skeleton) return null;
-    const views = new Map<SpanId, { view: GenAiSpanView | null; events: RunSpan['events']; statusMessage?: string }>();
-    const loaded = this.store.traceHasGenAi(traceId) ? this.store.traceGenAiSpans(traceId) : null;
-    for (const s of loaded?.spans ?? []) {
-      const entry: { view: GenAiSpanView | null; events: RunSpan['events']; statusMessage?: string } = { view: normalizeSpan(s.span, s.logs), events: s.span.events };
-      if (s.span.status.message) entry.statusMessage = s.span.status.message;
-      views.set(s.span.spanId, entry);
-    }
-    const costs = this.usage.spanCosts(traceId);
-    const spans: RunSpan[] = skeleton.spans.map((s) => {
-      const g = views.get(s.spanId);
-      const span: RunSpan = {
-        spanId: s.spanId,
-        parentSpanId: s.parentSpanId,
-        name: s.name,
-        startOffsetMs: s.startOffsetMs,
-        durationMs: s.durationMs,
-        statusCode: s.statusCode,
-        view: g?.view ?? null,
-      };
-      if (g?.events) span.events = g.events;
-      if (g?.statusMessage) span.statusMessage = g.statusMessage;
-      const cost = costs?.get(s.spanId);
-      if (cost) span.cost = cost;
-      return span;
-    });
-    const run: RunInput = {
-      traceId,
-      serviceName: summary.serviceName,
-      rootName: summary.rootName,
-      durationMs: summary.durationMs,
-      complete: complete ?? this.traces.get(traceId)?.complete === true,
-      spans,
-    };
-    if (summary.sessionId) run.sessionId = summary.sessionId;
-    if (summary.agentName) run.agentName = summary.agentName;
-    return run;
+    return storedRunInput(this.store, this.usage, traceId, summary, complete ?? this.traces.get(traceId)?.complete === true);
   }
 
   /** Adds the source locations of each finding's spans (primary first). */
