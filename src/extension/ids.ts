@@ -61,6 +61,7 @@ export const DIAGNOSTICS_COMMANDS = {
 export const AGENT_COMMANDS = {
   explainWithTraceLens: 'traceLens.explainWithTraceLens',
   askAboutSpan: 'traceLens.askAboutSpan',
+  previewAgentTool: 'traceLens.previewAgentTool',
 } as const;
 
 /** MCP commands (src/extension/mcp). */

@@ -14,6 +14,7 @@ import type { TraceTreeNode } from '../traces/tracesTree';
 import { AgentContextFactory } from './agentContext';
 import { TraceLensParticipant } from './chatParticipant';
 import { registerLanguageModelTools } from './languageModelTools';
+import { previewAgentTool } from './previewTools';
 import { TraceFocus } from './traceFocus';
 
 export interface AgentsDeps {
@@ -67,6 +68,7 @@ export function registerAgents(deps: AgentsDeps): vscode.Disposable[] {
       if (!target?.spanId) return openChat(`@${CHAT_PARTICIPANT.name} ${target?.traceId ?? ''} `, true);
       return openChat(`@${CHAT_PARTICIPANT.name} trace ${target.traceId} span ${target.spanId}: `, true);
     },
+    [AGENT_COMMANDS.previewAgentTool]: () => previewAgentTool(focus),
   };
   return [
     focus,
