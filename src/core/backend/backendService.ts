@@ -74,6 +74,7 @@ export class BackendService {
         feed.derivedChanged(traceIds);
       },
       alert: (alert) => emit({ type: 'diagnosticsAlert', alert }),
+      error: (message) => emit({ type: 'log', level: 'error', message }),
     });
     this.forwarder = new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
     store.setLog((level, message) => emit({ type: 'log', level, message }));

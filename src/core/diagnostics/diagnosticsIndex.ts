@@ -52,6 +52,8 @@ export interface DiagnosticsListener {
   changed(traceIds: TraceId[]): void;
   /** A completed run crossed an alert threshold (already rate-limited). */
   alert(alert: MetricAlert): void;
+  /** Analysis failed (a bug, or the store went away): the message for the log. Analysis goes on. */
+  error?(message: string): void;
 }
 
 interface TraceState {
@@ -115,6 +117,13 @@ export class DiagnosticsIndex {
     if (gone.length) this.listener.changed(gone);
   }
 
+  /** Stops scheduled work (the back end is shutting down). */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+  }
+
   /** The store was cleared. */
   cleared(): void {
     const had = [...this.traces.keys()];
@@ -175,7 +184,13 @@ export class DiagnosticsIndex {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.slice();
+      // Never throw out of a timer in the back end thread; a closed store ends the work.
+      if (this.store.isClosed) return;
+      try {
+        this.slice();
+      } catch (error) {
+        if (!this.store.isClosed) this.listener.error?.(`diagnostics: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }, delayMs);
   }
 
