@@ -33,6 +33,11 @@ const sidebar = () => page.locator('#workbench\\.parts\\.sidebar');
 const tracesPane = () => sidebar().locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Traces/i }) }).first();
 const quickInput = () => page.locator('.quick-input-widget');
 const pickTexts = () => quickInput().locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ')));
+/** `[label, whole row text]` of each quick pick row. */
+const pickRows = () =>
+  quickInput()
+    .locator('.monaco-list-row')
+    .evaluateAll((rows) => rows.map((r) => [(r.querySelector('.label-name')?.textContent ?? '').trim(), (r.textContent ?? '').replace(/\s+/g, ' ')]));
 
 describe('Coding agents in the real VS Code workbench', { skip: !configured && 'run through `npm run test:e2e` (scripts/e2e.mjs)' }, () => {
   before(async () => {
@@ -71,11 +76,11 @@ describe('Coding agents in the real VS Code workbench', { skip: !configured && '
   it('2. the tools are registered, and #trace through vscode.lm.invokeTool returns the demo trace', { timeout: 60_000 }, step('agents2-invoke', async () => {
     await runCommand(page, 'Trace Lens: Preview What Agents See…');
     await waitUntil(async () => (await pickTexts()).length >= TOOL_REFS.length, { timeoutMs: 10_000, message: 'the preview lists no tools', describe: async () => JSON.stringify(await pickTexts()) });
-    const rows = await pickTexts();
+    const rows = await pickRows();
     for (const ref of TOOL_REFS) {
-      const row = rows.find((r) => r.startsWith(`${ref} `) || r.includes(`${ref} `));
-      assert.ok(row, `no ${ref} tool listed: ${JSON.stringify(rows)}`);
-      assert.doesNotMatch(row, /not registered/, `${ref} is not in vscode.lm.tools: ${row}`);
+      const row = rows.find(([label]) => label === ref);
+      assert.ok(row, `no ${ref} tool listed: ${JSON.stringify(rows.map(([label]) => label))}`);
+      assert.doesNotMatch(row[1], /not registered/, `${ref} is not in vscode.lm.tools: ${row[1]}`);
     }
     await screenshot(page, shots, 'agents2-tools');
     await quickInput().locator('input').fill('#trace ');

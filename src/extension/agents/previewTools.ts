@@ -48,6 +48,6 @@ export async function previewAgentTool(focus: TraceFocus): Promise<void> {
   }
   const result = await vscode.lm.invokeTool(pick.name, { input, toolInvocationToken: undefined });
   const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `<!-- ${pick.name} ${JSON.stringify(input)} -->\n${text}` });
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `${text}\n\n<!-- ${pick.name} ${JSON.stringify(input)} -->\n` });
   await vscode.window.showTextDocument(doc, { preview: true });
 }
