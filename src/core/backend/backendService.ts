@@ -62,7 +62,7 @@ export class BackendService {
         this.usage.forget(ids);
         this.diagnostics.tracesRemoved(ids);
       },
-      { changed: (ids) => this.diagnostics.tracesChanged(ids), cleared: () => this.diagnostics.cleared() },
+      { changed: (ids) => this.diagnostics.tracesChanged(ids), cleared: () => this.diagnostics.cleared(), isClosed: () => store.isClosed },
     );
     // Usage computed in the background (a list request ran out of budget): those rows reload.
     this.usage = new UsageIndex(store, (ids) => feed.changedTraces(ids));

@@ -17,13 +17,14 @@ export class ChangeFeed {
    * @param stats the store counters sent with every event.
    * @param emit sends the event to the host.
    * @param onRemoved told at once of removed traces (the usage cache forgets them).
-   * @param observer told at once of changed traces and of a cleared store (the diagnostics).
+   * @param observer told at once of changed traces and of a cleared store (the diagnostics);
+   *   `isClosed` ends the feed (no event once the store is closed: the back end is going away).
    */
   constructor(
     private readonly stats: () => StoreStats,
     private readonly emit: (event: BackendEvent) => void,
     private readonly onRemoved: (ids: readonly TraceId[]) => void,
-    private readonly observer: { changed?(ids: readonly TraceId[]): void; cleared?(): void } = {},
+    private readonly observer: { changed?(ids: readonly TraceId[]): void; cleared?(): void; isClosed?(): boolean } = {},
   ) {}
 
   /** Traces added or changed; past `MAX_CHANGED_IDS` the event says `truncated` (refresh all). */
@@ -88,6 +89,7 @@ export class ChangeFeed {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      if (this.observer.isClosed?.()) return;
       const event: BackendEvent = {
         type: 'storeChanged',
         stats: this.stats(),
