@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importOtlpFile, describeImport } from '../../../src/core/files/fileImport';
-import type { ImportOtlpParams } from '../../../src/core/files/types';
+import type { ExportOtlpResult, ImportOtlpParams } from '../../../src/core/files/types';
 import { byId, expected, fixtureBody } from '../../support/otlp';
 import { startPipeline, type Pipeline } from '../../support/pipeline';
 import { allTraceIds, fixtureLine, storedModel, tempDir } from './support';
@@ -186,7 +186,7 @@ describe('round trip: receive → export as OTLP JSON Lines → clear → open',
     const lines: string[] = [];
     let startIndex: number | null = 0;
     while (startIndex !== null) {
-      const reply = await p.client.request('exportOtlp', { traceIds: ids, signals: 'both', startIndex });
+      const reply: ExportOtlpResult = await p.client.request('exportOtlp', { traceIds: ids, signals: 'both', startIndex });
       lines.push(...reply.lines);
       startIndex = reply.nextIndex;
     }
