@@ -9,6 +9,7 @@ import { BackendClient } from './core/backend/backendClient';
 import type { BackendEvent } from './core/backend/protocol';
 import type { PersistenceConfig } from './core/store/config';
 import { registerAgents } from './extension/agents/registerAgents';
+import { registerFiles, tracesDropController, type FilesDeps } from './extension/files/registerFiles';
 import { registerDiagnostics } from './extension/diagnostics/registerDiagnostics';
 import { registerForwarding } from './extension/forwarding/registerForwarding';
 import { registerMcp } from './extension/mcp/registerMcp';
@@ -95,7 +96,12 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
 
   // Features, each wired by its register…() (src/extension/<feature>/).
   const source = registerSource(repository, context.extensionUri, log);
-  const traces = registerTraces(context, repository, source.navigator);
+  // Traces as files: the drop controller exists before the Traces view, the commands after it.
+  let openTrace: (traceId: string) => void = () => undefined;
+  const files: FilesDeps = { worker: client, log, globalState: context.globalState, openTrace: (traceId) => openTrace(traceId) };
+  const traces = registerTraces(context, repository, source.navigator, tracesDropController(files));
+  openTrace = (traceId) => void traces.panels.open(traceId);
+  context.subscriptions.push(...registerFiles(files));
   context.subscriptions.push(...source.disposables, ...traces.disposables);
   context.subscriptions.push(...registerSearch({ repository, filter: traces.filter, openTrace: (traceId, spanId) => traces.panels.open(traceId, spanId) }));
   context.subscriptions.push(

@@ -72,8 +72,19 @@ export const MCP_COMMANDS = {
 /** Id of the MCP server definition provider (`contributes.mcpServerDefinitionProviders`). */
 export const MCP_SERVER_PROVIDER_ID = 'traceLens.mcpServer';
 
+/** Traces as files (src/extension/files). */
+export const FILE_COMMANDS = {
+  exportTraceAsOtlp: 'traceLens.exportTraceAsOtlp',
+  exportAllTraces: 'traceLens.exportAllTraces',
+  copyTraceAsOtlpJson: 'traceLens.copyTraceAsOtlpJson',
+  openOtlpFile: 'traceLens.openOtlpFile',
+  openInTraceLens: 'traceLens.openInTraceLens',
+  watchOtlpFile: 'traceLens.watchOtlpFile',
+  stopWatchingOtlpFile: 'traceLens.stopWatchingOtlpFile',
+} as const;
+
 /** Every command; each feature registers its own group, one handler per id (typed `CommandHandlers`). */
-export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS, ...MCP_COMMANDS } as const;
+export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS, ...MCP_COMMANDS, ...FILE_COMMANDS } as const;
 
 /** One handler for every command of a group (`RECEIVER_COMMANDS`, …): the compiler refuses a missing one. */
 export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G], (...args: unknown[]) => unknown>;

@@ -25,6 +25,8 @@ import { forwardingHandlers } from './handlers/forwardingHandlers';
 import { persistenceHandlers } from './handlers/persistenceHandlers';
 import { searchHandlers } from './handlers/searchHandlers';
 import { graphHandlers } from './handlers/graphHandlers';
+import { fileHandlers } from './handlers/fileHandlers';
+import { TraceSources } from '../files/storeImport';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
@@ -84,6 +86,8 @@ export class BackendService {
     this.usage.setFilteredTraces((query, max) => this.search.filteredSummaries(query, max));
     this.indexer = new IndexScheduler(store, (ids) => feed.removedTraces(ids), (message) => emit({ type: 'log', level: 'warn', message }));
     const queries = storeHandlers(ctx);
+    // Which traces were opened from which file (src/core/files), beside the data.
+    const sources = new TraceSources();
     const ingestHandlers = this.ingester.handlers();
     const handlers: RequestHandlers<BackendRequests> = {
       ...ingestHandlers,
@@ -94,6 +98,7 @@ export class BackendService {
       clear: (params) => {
         const done = queries.clear(params);
         this.ingester.forgetAgentsTraces();
+        sources.clear();
         return done;
       },
       // A deletion may leave a full-text slot to reset.
@@ -107,6 +112,7 @@ export class BackendService {
       ...persistenceHandlers(ctx),
       ...searchHandlers(this.search),
       ...graphHandlers(ctx),
+      ...fileHandlers(ctx, sources, () => this.ingester.decodeOptions),
       ...diagnosticsHandlers(this.diagnostics),
       // The Usage view lists the findings of its scope's traces.
       usageReport: async (params) => {

@@ -15,6 +15,7 @@ import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
 import type { FileCodeStats } from '../../model/source';
 import type { BaselineStats, LocatedFinding, MetricAlert, RunCheck } from '../../model/diagnostics';
 import type { AgentGraph } from '../../model/agentGraph';
+import type { ExportOtlpParams, ExportOtlpResult, ImportOtlpParams, ImportOtlpResult } from '../files/types';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
 import type {
   SessionSummary,
@@ -92,6 +93,15 @@ export type BackendRequests = {
   listBaselines: { params: Record<string, never>; result: BaselineStats[] };
   /** One run against its baseline, analysed now ("Check Run Against Baseline"); `null` when not stored. */
   checkRun: { params: { traceId: TraceId }; result: RunCheck | null };
+  /**
+   * Stored traces as OTLP/JSON Lines (src/core/files/otlpFileWriter.ts): bounded replies, ask again
+   * from `nextIndex` until it is `null`.
+   */
+  exportOtlp: { params: ExportOtlpParams; result: ExportOtlpResult };
+  /** One part of an OTLP file (whole lines, or a whole JSON / protobuf file) read into the store (src/core/files/storeImport.ts). */
+  importOtlp: { params: ImportOtlpParams; result: ImportOtlpResult };
+  /** The file each of these traces was opened from, for those that were (in memory since the back end started). */
+  traceSources: { params: { traceIds: TraceId[] }; result: Record<TraceId, string> };
 };
 
 /** Messages the worker pushes to the host. */

@@ -44,7 +44,15 @@ export function decodeRequest(signal: OtlpSignal, format: OtlpFormat, body: Uint
 export function encodeRequest(signal: OtlpSignal, format: OtlpFormat, request: PlainRequest): Uint8Array {
   const type = otlpType(REQUEST_TYPE[signal]);
   if (format === 'protobuf') return type.encode(type.fromObject(request)).finish();
-  return utf8.encode(JSON.stringify(base64IdsToHex(request)));
+  return utf8.encode(requestToOtlpJson(request));
+}
+
+/**
+ * A plain request as OTLP/JSON text (one line: no line breaks): ids in hex, everything else as in
+ * the plain form (already proto3 JSON). Used for request bodies and for OTLP JSON Lines files.
+ */
+export function requestToOtlpJson(request: PlainRequest): string {
+  return JSON.stringify(base64IdsToHex(request));
 }
 
 /** One request holding the resources of all `requests` (OTLP requests are just lists of resources). */

@@ -35,23 +35,7 @@ export async function sendStoredTraces(
   senderOf: (name: string) => TargetSender | undefined,
 ): Promise<ForwardTracesResult> {
   const traceIds = params.traceIds && params.traceIds.length > 0 ? params.traceIds : params.sessionId ? await reader.traceIdsOfSession(params.sessionId) : [];
-  const spans: SpanRecord[] = [];
-  const logs: LogRecordInfo[] = [];
-  let traceCount = 0;
-  for (const traceId of traceIds) {
-    const skeleton = reader.traceSkeleton(traceId);
-    if (!skeleton) continue;
-    traceCount++;
-    for (let i = 0; i < skeleton.spans.length; i++) {
-      const detail = reader.spanDetail(traceId, skeleton.spans[i].spanId);
-      if (detail) {
-        spans.push(detail.span);
-        for (const log of detail.logs) logs.push(log);
-      }
-      // Stay responsive to ingestion and UI queries while reading a large trace.
-      if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  const { spans, logs, traceCount } = await readStoredTraces(traceIds, reader);
   const spanRequest = spansToRequest(spans);
   const logRequest = logsToRequest(logs);
   const results = await Promise.all(
@@ -86,6 +70,35 @@ export async function sendStoredTraces(
     }),
   );
   return { traceCount, results };
+}
+
+/**
+ * The stored spans of `traceIds` (in skeleton order) and their correlated log records, read span
+ * by span; yields to the event loop every 200 spans. Traces not stored are skipped (not counted).
+ * Also used to write traces as OTLP files (src/core/files/otlpFileWriter.ts).
+ */
+export async function readStoredTraces(
+  traceIds: readonly string[],
+  reader: Pick<StoredTraceReader, 'traceSkeleton' | 'spanDetail'>,
+): Promise<{ spans: SpanRecord[]; logs: LogRecordInfo[]; traceCount: number }> {
+  const spans: SpanRecord[] = [];
+  const logs: LogRecordInfo[] = [];
+  let traceCount = 0;
+  for (const traceId of traceIds) {
+    const skeleton = reader.traceSkeleton(traceId);
+    if (!skeleton) continue;
+    traceCount++;
+    for (let i = 0; i < skeleton.spans.length; i++) {
+      const detail = reader.spanDetail(traceId, skeleton.spans[i].spanId);
+      if (detail) {
+        spans.push(detail.span);
+        for (const log of detail.logs) logs.push(log);
+      }
+      // Stay responsive to ingestion and UI queries while reading a large trace.
+      if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return { spans, logs, traceCount };
 }
 
 /** Splits a plain request into requests of at most `maxItems` spans / log records / metrics. */

@@ -22,10 +22,16 @@ export interface TracesFeature {
 }
 
 /** Builds the Traces view and the trace panels and registers `TRACE_COMMANDS`. */
-export function registerTraces(context: vscode.ExtensionContext, repository: TraceRepository, source: SourceNavigator): TracesFeature {
+export function registerTraces(
+  context: vscode.ExtensionContext,
+  repository: TraceRepository,
+  source: SourceNavigator,
+  /** Drops onto the Traces view (files to open: src/extension/files). */
+  dragAndDropController?: vscode.TreeDragAndDropController<TraceTreeNode>,
+): TracesFeature {
   const filter = new TraceFilter(context.workspaceState);
   const tree = new TracesTreeProvider(repository, context.workspaceState, filter);
-  const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true, dragAndDropController });
   const panels = new TracePanels(context.extensionUri, repository, source);
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, false);
 

@@ -20,8 +20,8 @@ import type { BackendContext, HandlerGroup } from './context';
 
 /** Decodes and stores export requests; holds the decode limits of the current store configuration. */
 export class Ingest {
-  /** Limits applied while decoding (`StoreConfig.maxAttributeValueLength`). */
-  private decodeOptions: DecodeOptions = {};
+  /** Limits applied while decoding (`StoreConfig.maxAttributeValueLength`); file imports use them too. */
+  private options: DecodeOptions = {};
   /** Trace objects and span extents of OpenAI Agents SDK traces, across requests. */
   private readonly agentsTraces = new OpenAiAgentsTraceBook();
 
@@ -47,7 +47,12 @@ export class Ingest {
    * default). Applies to requests decoded from now on.
    */
   configureDecoding(config: Pick<StoreConfig, 'maxAttributeValueLength'>): void {
-    this.decodeOptions = { maxAttributeValueLength: config.maxAttributeValueLength };
+    this.options = { maxAttributeValueLength: config.maxAttributeValueLength };
+  }
+
+  /** The decode limits of the current store configuration. */
+  get decodeOptions(): DecodeOptions {
+    return this.options;
   }
 
   /** Forgets the OpenAI Agents trace objects and extents (the store was cleared). */
@@ -62,7 +67,7 @@ export class Ingest {
     if (!inflated.ok) return { status: inflated.status, message: inflated.message };
     const body = inflated.data;
     if (params.dialect === 'openai-agents') {
-      const decoded = decodeOpenAiAgents(body, this.agentsTraces, this.decodeOptions);
+      const decoded = decodeOpenAiAgents(body, this.agentsTraces, this.options);
       if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
       const stored = await store.ingestSpans(decoded.items);
       return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
@@ -70,7 +75,7 @@ export class Ingest {
     switch (params.signal) {
       case 'traces': {
         // Sliced: a huge request yields to queued queries; an SDK batch decodes in one slice.
-        const decoded = await decodeTracesSliced(body, params.format, this.decodeOptions);
+        const decoded = await decodeTracesSliced(body, params.format, this.options);
         if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
         forwarder.offer('traces', params.format, body, decoded.items.length);
         // Time-sliced writes: queries from the UI get their turn between slices.
@@ -78,7 +83,7 @@ export class Ingest {
         return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
       }
       case 'logs': {
-        const decoded = await decodeLogsSliced(body, params.format, this.decodeOptions);
+        const decoded = await decodeLogsSliced(body, params.format, this.options);
         if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
         forwarder.offer('logs', params.format, body, decoded.items.length);
         const stored = await store.ingestLogs(decoded.items);
