@@ -1,0 +1,124 @@
+// End-to-end: traces as files in the real VS Code workbench (started by scripts/e2e.mjs, see
+// workbench.test.mjs for the environment variables). Like a user:
+//   1. the demo agent's run arrives; "Export Trace as OTLP JSON Lines…" writes it into the
+//      workspace as `e2e-export.jsonl` (one OTLP/JSON export request per line);
+//   2. "Clear All Traces", then "Open in Trace Lens" on that file in the Explorer: the same trace
+//      (same id, same span count) is back, and opening it shows the same spans.
+// Independent of the order of the e2e files: it clears the store first, removes the file and stops
+// its receiver last.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { demoDir, extensionHostLogs, probeReceiver, repoRoot } from '../support/e2e/codeServer.mjs';
+import { dismissQuickInput, launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
+import { runDemo, stepper } from '../support/e2e/demo.mjs';
+
+const url = process.env.TRACE_LENS_E2E_URL;
+const receiverPort = Number(process.env.TRACE_LENS_E2E_RECEIVER_PORT);
+const shots = process.env.TRACE_LENS_E2E_SCREENSHOTS ?? join(repoRoot, 'test-results/e2e');
+const userDataDir = process.env.TRACE_LENS_E2E_USER_DATA_DIR ?? '';
+const configured = Boolean(url && receiverPort);
+
+const FILE = join(demoDir, 'e2e-export.jsonl');
+const QUESTION = 'What is the weather in Paris right now, and how is ACME stock doing?';
+
+/** @type {import('playwright-core').Browser} */ let browser;
+/** @type {import('playwright-core').Page} */ let page;
+const step = stepper(() => page, shots, () => `\n    extension host log: ${extensionHostLogs(userDataDir)[0] ?? '(no extension host log found)'}`);
+/** What the demo delivered (its --summary). */
+let demo = null;
+
+const sidebar = () => page.locator('#workbench\\.parts\\.sidebar');
+const tracesPane = () => sidebar().locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Traces/i }) }).first();
+const topRows = () => tracesPane().locator('.monaco-list-row[aria-level="1"]');
+const quickInput = () => page.locator('.quick-input-widget');
+
+async function showTraceLens() {
+  const icon = page.locator('.activitybar [aria-label="Trace Lens"], .activitybar [aria-label^="Trace Lens "]').first();
+  await icon.waitFor({ state: 'visible', timeout: 45_000 });
+  if (!(await icon.evaluate((el) => (el.closest('.action-item') ?? el).classList.contains('checked')).catch(() => false))) await icon.click();
+  await waitUntil(() => tracesPane().isVisible(), { message: 'the Traces view did not show' });
+}
+
+describe('Traces as files in the real VS Code workbench', { skip: !configured && 'run through `npm run test:e2e` (scripts/e2e.mjs)' }, () => {
+  before(async () => {
+    rmSync(FILE, { force: true });
+    browser = await launchBrowser({ headless: !process.env.TRACE_LENS_E2E_HEADED });
+    page = await openWorkbench(browser, /** @type {string} */ (url));
+  });
+
+  after(async () => {
+    rmSync(FILE, { force: true });
+    if (page) {
+      await dismissQuickInput(page).catch(() => undefined);
+      await runCommand(page, 'Trace Lens: Clear All Traces').catch(() => undefined);
+      if (!(await stopReceiver(page))) console.log('note: "Trace Lens: Stop Receiver" did not stop the receiver of this page');
+      await waitUntil(async () => (await probeReceiver(receiverPort)).detail === 'ECONNREFUSED', {
+        timeoutMs: 10_000,
+        message: `port ${receiverPort} is still served after "Stop Receiver"`,
+      }).catch((err) => console.log(`note: ${err.message} (another page's extension host may own it)`));
+    }
+    await browser?.close();
+  });
+
+  it('1. the demo run is exported as OTLP JSON Lines into the workspace', { timeout: 120_000 }, step('files1-export', async () => {
+    await showTraceLens();
+    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /listening/.test(t)), { timeoutMs: 45_000, message: 'the receiver of this page is not listening' });
+    await runCommand(page, 'Trace Lens: Clear All Traces');
+    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /cleared \d+ traces?/.test(t)), { timeoutMs: 15_000, message: '"Clear All Traces" did not say it cleared' });
+    const summaryFile = join(repoRoot, 'test-results/e2e/files-demo-summary.json');
+    const run = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}`, args: ['--quiet', '--summary', summaryFile] });
+    assert.equal(run.code, 0, `the demo agent failed: ${run.out}`);
+    demo = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    await waitUntil(async () => (await topRows().count()) === 1, { timeoutMs: 20_000, message: 'the demo trace is not listed' });
+
+    await runCommand(page, 'Trace Lens: Export Trace as OTLP JSON Lines…');
+    // No trace row was given: a pick of the stored traces, then the save dialog, then what to write.
+    const input = quickInput().locator('input');
+    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await quickInput().locator('.monaco-list-row').first().waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Enter');
+    // The save dialog (VS Code's own in the browser): the path field.
+    await waitUntil(async () => /\.jsonl$/.test(await input.inputValue().catch(() => '')), { timeoutMs: 10_000, message: 'no save dialog with a .jsonl name', describe: async () => input.inputValue() });
+    await input.fill(FILE);
+    await page.keyboard.press('Enter');
+    const both = quickInput().locator('.monaco-list-row', { hasText: 'Spans and log records in one file' }).first();
+    await both.waitFor({ timeout: 10_000 });
+    await both.click();
+    await waitUntil(() => existsSync(FILE) && readFileSync(FILE, 'utf8').trim().length > 0, { timeoutMs: 15_000, message: `${FILE} was not written` });
+    const lines = readFileSync(FILE, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(lines.some((l) => Array.isArray(l.resourceSpans)), 'no ExportTraceServiceRequest line');
+    const spanIds = lines.flatMap((l) => (l.resourceSpans ?? []).flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((sp) => sp.spanId))));
+    assert.deepEqual(spanIds.sort(), demo.traces[0].spans.map((s) => s.spanId).sort(), 'the file does not hold the spans the demo sent');
+  }));
+
+  it('2. after Clear, "Open in Trace Lens" on the file in the Explorer brings the same trace back', { timeout: 90_000 }, step('files2-open', async () => {
+    await runCommand(page, 'Trace Lens: Clear All Traces');
+    await waitUntil(async () => (await topRows().count()) === 0, { timeoutMs: 15_000, message: 'the Traces view is not empty after Clear' });
+    await runCommand(page, 'View: Show Explorer');
+    const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'e2e-export.jsonl' }).first();
+    await waitUntil(() => item.isVisible(), { timeoutMs: 15_000, message: 'the exported file is not in the Explorer' });
+    await item.click({ button: 'right' });
+    const menuItem = page.locator('.context-view .action-label', { hasText: 'Open in Trace Lens' }).first();
+    await menuItem.waitFor({ timeout: 5_000 });
+    await menuItem.click();
+    await showTraceLens();
+    await waitUntil(async () => (await topRows().allInnerTexts()).some((t) => t.includes(QUESTION.slice(0, 28))), {
+      timeoutMs: 20_000,
+      message: 'the trace did not come back from the file',
+      describe: async () => JSON.stringify(await topRows().allInnerTexts()),
+    });
+    const row = (await topRows().allInnerTexts())[0];
+    assert.match(row, new RegExp(`${demo.traces[0].spanCount} spans`), `the reopened trace has another span count: ${row}`);
+    await runCommand(page, 'Trace Lens: Open Trace by ID…');
+    await quickInput().locator('input').fill(demo.traces[0].traceId);
+    await page.keyboard.press('Enter');
+    const webview = page.frameLocator('iframe.webview:not([src*="purpose=webviewView"])').first().frameLocator('iframe#active-frame');
+    await waitUntil(async () => (await webview.locator('.row[data-span-id]').count()) === demo.traces[0].spanCount, {
+      timeoutMs: 20_000,
+      message: 'the reopened trace does not open with the demo span count (same trace id)',
+    });
+    await screenshot(page, shots, 'files2-reopened');
+  }));
+});
