@@ -25,6 +25,7 @@ import { forwardingHandlers } from './handlers/forwardingHandlers';
 import { persistenceHandlers } from './handlers/persistenceHandlers';
 import { searchHandlers } from './handlers/searchHandlers';
 import { graphHandlers } from './handlers/graphHandlers';
+import { compareHandlers } from './handlers/compareHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
@@ -108,6 +109,7 @@ export class BackendService {
       ...searchHandlers(this.search),
       ...graphHandlers(ctx),
       ...diagnosticsHandlers(this.diagnostics),
+      ...compareHandlers(ctx),
       // The Usage view lists the findings of its scope's traces.
       usageReport: async (params) => {
         const report = await this.usage.report(params.scope);

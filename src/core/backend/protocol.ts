@@ -15,6 +15,7 @@ import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
 import type { FileCodeStats } from '../../model/source';
 import type { BaselineStats, LocatedFinding, MetricAlert, RunCheck } from '../../model/diagnostics';
 import type { AgentGraph } from '../../model/agentGraph';
+import type { CompareRequest, TraceComparison } from '../../model/compare';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
 import type {
   SessionSummary,
@@ -92,6 +93,10 @@ export type BackendRequests = {
   listBaselines: { params: Record<string, never>; result: BaselineStats[] };
   /** One run against its baseline, analysed now ("Check Run Against Baseline"); `null` when not stored. */
   checkRun: { params: { traceId: TraceId }; result: RunCheck | null };
+  /** Two stored runs compared step by step (src/core/compare; left = the older, base run); `null` when either is not stored. */
+  compareTraces: { params: CompareRequest; result: TraceComparison | null };
+  /** The latest run started before this one of the same service and agent (or root span name); `null` when none is stored. */
+  previousRun: { params: { traceId: TraceId }; result: TraceSummary | null };
 };
 
 /** Messages the worker pushes to the host. */
