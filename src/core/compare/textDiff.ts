@@ -11,6 +11,8 @@ import type { GenAiMessage, GenAiMessagePart } from '../../model/genai';
 export const MAX_EDIT_LENGTH = 2_000;
 /** Texts longer than this (characters, either side) are compared whole, not diffed. */
 export const MAX_DIFF_CHARS = 100_000;
+/** Time one diff may take (ms) before it gives up the same way (a back end request stays short). */
+export const DIFF_TIMEOUT_MS = 50;
 
 /** `value` with object keys sorted, recursively (arrays keep their order). */
 function sortedKeys(value: unknown, depth = 0): unknown {
@@ -94,7 +96,7 @@ export function partsText(parts: readonly GenAiMessagePart[] | undefined): strin
 
 /**
  * Compares two texts (either may be absent): `changed` unless equal; the inline segments come from
- * jsdiff's word diff (whitespace kept as tokens), bounded by `MAX_EDIT_LENGTH` and `MAX_DIFF_CHARS`
+ * jsdiff's word diff (whitespace kept as tokens), bounded by `MAX_EDIT_LENGTH`, `DIFF_TIMEOUT_MS` and `MAX_DIFF_CHARS`
  * (then `coarse`: the whole left removed, the whole right added).
  */
 export function diffTexts(label: string, left: string | undefined, right: string | undefined): TextDiff {
@@ -104,7 +106,7 @@ export function diffTexts(label: string, left: string | undefined, right: string
   if (!out.changed) return out;
   const a = left ?? '';
   const b = right ?? '';
-  const changes = a.length > MAX_DIFF_CHARS || b.length > MAX_DIFF_CHARS ? undefined : diffWordsWithSpace(a, b, { maxEditLength: MAX_EDIT_LENGTH });
+  const changes = a.length > MAX_DIFF_CHARS || b.length > MAX_DIFF_CHARS ? undefined : diffWordsWithSpace(a, b, { maxEditLength: MAX_EDIT_LENGTH, timeout: DIFF_TIMEOUT_MS });
   if (!changes) {
     out.coarse = true;
     out.segments = [...(a ? [{ op: 'removed' as const, text: a }] : []), ...(b ? [{ op: 'added' as const, text: b }] : [])];
