@@ -25,7 +25,7 @@ export interface TracesFeature {
 export function registerTraces(context: vscode.ExtensionContext, repository: TraceRepository, source: SourceNavigator): TracesFeature {
   const filter = new TraceFilter(context.workspaceState);
   const tree = new TracesTreeProvider(repository, context.workspaceState, filter);
-  const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const panels = new TracePanels(context.extensionUri, repository, source);
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, false);
 
