@@ -19,6 +19,7 @@ import { registerReceiver } from './extension/receiver/registerReceiver';
 import { affectsSetting, readAgentSettings, readSettings } from './extension/settings';
 import { registerSource } from './extension/source/registerSource';
 import { registerTraces } from './extension/traces/registerTraces';
+import { registerCompare } from './extension/compare/registerCompare';
 import { TraceRepository } from './extension/traces/traceRepository';
 import { registerUsage } from './extension/usage/registerUsage';
 
@@ -126,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       log,
     }),
   );
+  context.subscriptions.push(...registerCompare({ extensionUri: context.extensionUri, repository, treeView: traces.treeView, panels: traces.panels }));
   context.subscriptions.push(...registerForwarding({ worker: client, secrets: context.secrets, log }));
   context.subscriptions.push(
     ...registerAgents({ extensionUri: context.extensionUri, repository, workspace: source.workspace, panels: traces.panels, treeView: traces.treeView, log }),

@@ -64,6 +64,12 @@ export const AGENT_COMMANDS = {
   previewAgentTool: 'traceLens.previewAgentTool',
 } as const;
 
+/** Run comparison commands (src/extension/compare). */
+export const COMPARE_COMMANDS = {
+  compareTraces: 'traceLens.compareTraces',
+  compareWithPreviousRun: 'traceLens.compareWithPreviousRun',
+} as const;
+
 /** MCP commands (src/extension/mcp). */
 export const MCP_COMMANDS = {
   copyMcpServerConfiguration: 'traceLens.copyMcpServerConfiguration',
@@ -84,14 +90,14 @@ export const FILE_COMMANDS = {
 } as const;
 
 /** Every command; each feature registers its own group, one handler per id (typed `CommandHandlers`). */
-export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS, ...MCP_COMMANDS, ...FILE_COMMANDS } as const;
+export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS, ...MCP_COMMANDS, ...FILE_COMMANDS, ...COMPARE_COMMANDS } as const;
 
 /** One handler for every command of a group (`RECEIVER_COMMANDS`, …): the compiler refuses a missing one. */
 export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G], (...args: unknown[]) => unknown>;
 
 export const VIEW_CONTAINER_ID = 'traceLens';
 export const VIEWS = { traces: 'traceLens.traces', diagnostics: 'traceLens.diagnostics', forwarding: 'traceLens.forwarding', usage: 'traceLens.usage' } as const;
-export const WEBVIEW_PANELS = { trace: 'traceLens.trace' } as const;
+export const WEBVIEW_PANELS = { trace: 'traceLens.trace', compare: 'traceLens.compare' } as const;
 
 /** The @tracelens chat participant (package.json `chatParticipants`) and its slash commands. */
 export const CHAT_PARTICIPANT = { id: 'trace-lens.tracelens', name: 'tracelens', commands: ['explain', 'cost', 'compare'] } as const;

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** The webview bundles esbuild.mjs writes to `dist/webview` (`<bundle>.js` and `<bundle>.css`). */
-export type WebviewBundle = 'trace' | 'usage';
+export type WebviewBundle = 'trace' | 'usage' | 'compare';
 
 /** What every view's document needs from the host. */
 export interface WebviewHost {
@@ -107,4 +107,10 @@ export function traceViewDocument(options: WebviewHost & { traceId: string }): s
 /** The Usage view's document: the `usage` bundle, titled "Usage". */
 export function usageViewDocument(options: WebviewHost): string {
   return webviewDocument({ ...options, bundle: 'usage', title: 'Usage' });
+}
+
+/** The compare panel's document: the `compare` bundle, titled with the two runs' labels. */
+export function compareViewDocument(options: WebviewHost & { title: string }): string {
+  const { title, ...host } = options;
+  return webviewDocument({ ...host, bundle: 'compare', title });
 }

@@ -12,6 +12,8 @@ declare global {
     __host: import('./fakeHost.mjs').TraceFakeHost;
     /** The Usage view's fake host (usageFakeHost.mjs). */
     __usageHost: import('./usageFakeHost.mjs').UsageFakeHost;
+    /** The compare panel's fake host (compareFakeHost.mjs). */
+    __compareHost: import('./compareFakeHost.mjs').CompareFakeHost;
     /** Set by hostile markup if it ever runs (it must not). */
     __xss?: boolean;
     /** Set by an inline script if the CSP ever lets it run (it must not). */

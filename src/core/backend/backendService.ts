@@ -27,6 +27,7 @@ import { searchHandlers } from './handlers/searchHandlers';
 import { graphHandlers } from './handlers/graphHandlers';
 import { fileHandlers } from './handlers/fileHandlers';
 import { TraceSources } from '../files/storeImport';
+import { compareHandlers } from './handlers/compareHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
@@ -114,6 +115,7 @@ export class BackendService {
       ...graphHandlers(ctx),
       ...fileHandlers(ctx, sources, () => this.ingester.decodeOptions),
       ...diagnosticsHandlers(this.diagnostics),
+      ...compareHandlers(ctx),
       // The Usage view lists the findings of its scope's traces.
       usageReport: async (params) => {
         const report = await this.usage.report(params.scope);

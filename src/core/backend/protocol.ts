@@ -16,6 +16,7 @@ import type { FileCodeStats } from '../../model/source';
 import type { BaselineStats, LocatedFinding, MetricAlert, RunCheck } from '../../model/diagnostics';
 import type { AgentGraph } from '../../model/agentGraph';
 import type { ExportOtlpParams, ExportOtlpResult, ImportOtlpParams, ImportOtlpResult } from '../files/types';
+import type { CompareRequest, TraceComparison } from '../../model/compare';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
 import type {
   SessionSummary,
@@ -102,6 +103,10 @@ export type BackendRequests = {
   importOtlp: { params: ImportOtlpParams; result: ImportOtlpResult };
   /** The file each of these traces was opened from, for those that were (in memory since the back end started). */
   traceSources: { params: { traceIds: TraceId[] }; result: Record<TraceId, string> };
+  /** Two stored runs compared step by step (src/core/compare; left = the older, base run); `null` when either is not stored. */
+  compareTraces: { params: CompareRequest; result: TraceComparison | null };
+  /** The latest run started before this one of the same service and agent (or root span name); `null` when none is stored. */
+  previousRun: { params: { traceId: TraceId }; result: TraceSummary | null };
 };
 
 /** Messages the worker pushes to the host. */

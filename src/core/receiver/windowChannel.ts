@@ -92,6 +92,8 @@ export const REMOTE_QUERY_METHODS = [
   'checkRun',
   'traceGraph',
   'sessionGraph',
+  'compareTraces',
+  'previousRun',
 ] as const satisfies readonly (keyof BackendRequests)[];
 
 /** A method of `REMOTE_QUERY_METHODS`. */
