@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoDir, extensionHostLogs, probeReceiver, repoRoot } from '../support/e2e/codeServer.mjs';
-import { dismissQuickInput, launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
+import { clickMenuItem, dismissQuickInput, launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
 import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
@@ -100,9 +100,7 @@ describe('Traces as files in the real VS Code workbench', { skip: !configured &&
     const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'e2e-export.jsonl' }).first();
     await waitUntil(() => item.isVisible(), { timeoutMs: 15_000, message: 'the exported file is not in the Explorer' });
     await item.click({ button: 'right' });
-    const menuItem = page.locator('.context-view .action-label', { hasText: 'Open in Trace Lens' }).first();
-    await menuItem.waitFor({ timeout: 5_000 });
-    await menuItem.click();
+    await clickMenuItem(page, 'Open in Trace Lens');
     await showTraceLens();
     await waitUntil(async () => (await topRows().allInnerTexts()).some((t) => t.includes(QUESTION.slice(0, 28))), {
       timeoutMs: 20_000,
@@ -114,10 +112,19 @@ describe('Traces as files in the real VS Code workbench', { skip: !configured &&
     await runCommand(page, 'Trace Lens: Open Trace by ID…');
     await quickInput().locator('input').fill(demo.traces[0].traceId);
     await page.keyboard.press('Enter');
-    const webview = page.frameLocator('iframe.webview:not([src*="purpose=webviewView"])').first().frameLocator('iframe#active-frame');
-    await waitUntil(async () => (await webview.locator('.row[data-span-id]').count()) === demo.traces[0].spanCount, {
+    // The trace panel's document (any frame of the page): its header names the trace id, one row per span.
+    const traceId = demo.traces[0].traceId;
+    const panelRows = async () => {
+      for (const frame of page.frames()) {
+        const ids = await frame.locator('code.id').allInnerTexts().catch(() => []);
+        if (ids.includes(traceId)) return frame.locator('.row[data-span-id]').count();
+      }
+      return -1;
+    };
+    await waitUntil(async () => (await panelRows()) === demo.traces[0].spanCount, {
       timeoutMs: 20_000,
-      message: 'the reopened trace does not open with the demo span count (same trace id)',
+      message: `the reopened trace ${traceId} does not open with the demo's ${demo.traces[0].spanCount} spans`,
+      describe: async () => String(await panelRows()),
     });
     await screenshot(page, shots, 'files2-reopened');
   }));

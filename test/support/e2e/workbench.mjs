@@ -146,3 +146,15 @@ export async function screenshot(page, dir, name) {
   await page.screenshot({ path: file }).catch(() => {});
   return file;
 }
+
+/**
+ * Clicks the open context menu's item `text`. The menu sometimes re-renders under the pointer and
+ * swallows the click (the item stays highlighted): the highlighted item is then activated with Enter.
+ */
+export async function clickMenuItem(page, text, { timeoutMs = 5_000 } = {}) {
+  const item = page.locator('.context-view .action-label', { hasText: text }).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  await item.click();
+  await page.waitForTimeout(500);
+  if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+}
