@@ -102,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const files: FilesDeps = { worker: client, log, globalState: context.globalState, openTrace: (traceId) => openTrace(traceId) };
   const traces = registerTraces(context, repository, source.navigator, tracesDropController(files));
   openTrace = (traceId) => void traces.panels.open(traceId);
+  files.filterQuery = () => traces.filter.query;
   context.subscriptions.push(...registerFiles(files));
   context.subscriptions.push(...source.disposables, ...traces.disposables);
   context.subscriptions.push(...registerSearch({ repository, filter: traces.filter, openTrace: (traceId, spanId) => traces.panels.open(traceId, spanId) }));

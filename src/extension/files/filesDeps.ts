@@ -13,4 +13,6 @@ export interface FilesDeps {
   globalState: vscode.Memento;
   /** Opens a stored trace in its panel. */
   openTrace(traceId: string): void;
+  /** The Traces view's filter query, when one is set: "Export All Traces…" then exports the traces it lists. */
+  filterQuery?(): string | undefined;
 }

@@ -31,7 +31,10 @@ export function registerFiles(deps: FilesDeps): vscode.Disposable[] {
     return pick?.traceId;
   };
   const handlers: CommandHandlers<typeof FILE_COMMANDS> = {
-    [FILE_COMMANDS.exportTraceAsOtlp]: async (arg?: unknown) => {
+    [FILE_COMMANDS.exportTraceAsOtlp]: async (arg?: unknown, selected?: unknown) => {
+      // Several trace rows selected (the Traces view allows multi-select): all of them.
+      const many = Array.isArray(selected) ? selected.map(traceIdOf).filter((id): id is string => id !== undefined) : [];
+      if (many.length > 1) return exportTraces(deps, [...new Set(many)], `traces-${many.length}`);
       const traceId = traceIdOf(arg);
       const sessionId = traceId ? undefined : sessionIdOf(arg);
       if (sessionId) return exportTraces(deps, await traceIdsOf(deps, sessionId), `session-${sessionId.slice(0, 24).replace(/[^\w.-]/g, '_')}`);
@@ -39,7 +42,12 @@ export function registerFiles(deps: FilesDeps): vscode.Disposable[] {
       if (id) return exportTraces(deps, [id], `trace-${id}`);
       return undefined;
     },
-    [FILE_COMMANDS.exportAllTraces]: async () => exportTraces(deps, await traceIdsOf(deps), 'traces'),
+    [FILE_COMMANDS.exportAllTraces]: async () => {
+      // With a filter set, "all" means the traces the view lists.
+      const query = deps.filterQuery?.();
+      if (query) return exportTraces(deps, await filteredTraceIds(deps, query), 'filtered-traces');
+      return exportTraces(deps, await traceIdsOf(deps), 'traces');
+    },
     [FILE_COMMANDS.copyTraceAsOtlpJson]: async (arg?: unknown) => {
       const id = traceIdOf(arg) ?? (await pickTrace());
       if (id) await copyTraceAsOtlpJson(deps, id);
@@ -63,4 +71,15 @@ export function registerFiles(deps: FilesDeps): vscode.Disposable[] {
       }),
     ),
   ];
+}
+
+/** Every trace the Traces view's filter lists (paged through `filterTraces`). */
+async function filteredTraceIds(deps: FilesDeps, query: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await deps.worker.request('filterTraces', { query, limit: 1000, offset });
+    if (!page.ok) throw new Error(`the filter "${query}" does not parse: ${page.error}`);
+    ids.push(...page.traces.map((t) => t.traceId));
+    if (page.traces.length < 1000 || ids.length >= page.total) return ids;
+  }
 }
