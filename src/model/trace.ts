@@ -142,6 +142,8 @@ export interface TraceSummary {
   usage?: TraceUsage;
   /** What the diagnostics found in the run (src/core/diagnostics), when anything. */
   findings?: TraceFindingsSummary;
+  /** The OTLP file the trace was opened from (Open OTLP File…, Watch), when it was (src/core/files). */
+  sourceFile?: string;
 }
 
 /** One session (conversation) of the Traces tree's "group by session" mode. */

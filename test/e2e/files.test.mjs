@@ -109,6 +109,7 @@ describe('Traces as files in the real VS Code workbench', { skip: !configured &&
     });
     const row = (await topRows().allInnerTexts())[0];
     assert.match(row, new RegExp(`${demo.traces[0].spanCount} spans`), `the reopened trace has another span count: ${row}`);
+    assert.match(row, /from e2e-export\.jsonl/, `the row does not say which file the trace came from: ${row}`);
     await runCommand(page, 'Trace Lens: Open Trace by ID…');
     await quickInput().locator('input').fill(demo.traces[0].traceId);
     await page.keyboard.press('Enter');

@@ -5,6 +5,7 @@
  * table. The compiler checks that every request has exactly one handler.
  */
 import { MAX_USAGE_FINDINGS } from '../../model/cost';
+import type { TraceSummary } from '../../model/trace';
 import { DiagnosticsIndex } from '../diagnostics/diagnosticsIndex';
 import { diagnosticsHandlers } from './handlers/diagnosticsHandlers';
 import type { RequestHandlers } from '../../protocol/channel';
@@ -89,6 +90,12 @@ export class BackendService {
     const queries = storeHandlers(ctx);
     // Which traces were opened from which file (src/core/files), beside the data.
     const sources = new TraceSources();
+    /** Trace rows say which file a trace was opened from. */
+    const withSources = <T extends TraceSummary>(summaries: T[]): T[] => {
+      const of = sources.of(summaries.map((x) => x.traceId));
+      for (const x of summaries) if (of[x.traceId]) x.sourceFile = of[x.traceId];
+      return summaries;
+    };
     const ingestHandlers = this.ingester.handlers();
     const handlers: RequestHandlers<BackendRequests> = {
       ...ingestHandlers,
@@ -130,15 +137,15 @@ export class BackendService {
         return report;
       },
       // Trace rows carry their findings (count and worst severity).
-      listTraces: async (params) => this.diagnostics.withFindings(await queries.listTraces(params)),
+      listTraces: async (params) => withSources(this.diagnostics.withFindings(await queries.listTraces(params))),
       filterTraces: async (params) => {
         const result = await this.search.filter(params.query, params.limit, params.offset, params.sessionId);
-        if (result.ok) this.diagnostics.withFindings(result.traces);
+        if (result.ok) withSources(this.diagnostics.withFindings(result.traces));
         return result;
       },
       traceSummary: async (params) => {
         const s = await queries.traceSummary(params);
-        return s ? (this.diagnostics.withFindings([s])[0] ?? null) : null;
+        return s ? (withSources(this.diagnostics.withFindings([s]))[0] ?? null) : null;
       },
     };
     // Any request postpones background indexing (the back end is not idle).

@@ -276,6 +276,7 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   const agent = summary.agentName && !label.includes(summary.agentName) ? summary.agentName : '';
   const parts = [agent, summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
   if (summary.errorCount > 0) parts.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
+  if (summary.sourceFile) parts.push(`from ${summary.sourceFile.split(/[\\/]/).pop() ?? summary.sourceFile}`);
   const findings = summary.findings;
   if (findings) parts.push(`${findings.count} ${findings.count === 1 ? 'finding' : 'findings'}`);
   item.description = parts.filter(Boolean).join(' · ');
@@ -293,6 +294,7 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   md.appendMarkdown(`Duration: ${formatDuration(summary.durationMs)} · ${summary.spanCount} spans · ${summary.errorCount} errors  \n`);
   if (findings) md.appendMarkdown(`Diagnostics: ${findings.count} ${findings.count === 1 ? 'finding' : 'findings'} (see the Diagnostics view and the Problems panel)  \n`);
   if (summary.usage) md.appendMarkdown(`${describeUsage(summary.usage).split('\n').map(escape).join('  \n')}  \n`);
+  if (summary.sourceFile) md.appendMarkdown(`Opened from: \`${summary.sourceFile.replace(/`/g, "'")}\`  \n`);
   md.appendMarkdown(`Trace ID: \`${summary.traceId}\``);
   item.tooltip = md;
   item.contextValue = summary.errorCount > 0 ? 'trace.error' : 'trace';
