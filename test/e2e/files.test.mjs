@@ -77,8 +77,9 @@ describe('Traces as files in the real VS Code workbench', { skip: !configured &&
     // No trace row was given: a pick of the stored traces, then the save dialog, then what to write.
     const input = quickInput().locator('input');
     await input.waitFor({ state: 'visible', timeout: 5_000 });
-    await quickInput().locator('.monaco-list-row').first().waitFor({ timeout: 5_000 });
-    await page.keyboard.press('Enter');
+    const traceItem = quickInput().locator('.monaco-list-row').first();
+    await traceItem.waitFor({ timeout: 5_000 });
+    await traceItem.click();
     // The save dialog (VS Code's own in the browser): the path field.
     await waitUntil(async () => /\.jsonl$/.test(await input.inputValue().catch(() => '')), { timeoutMs: 10_000, message: 'no save dialog with a .jsonl name', describe: async () => input.inputValue() });
     await input.fill(FILE);
