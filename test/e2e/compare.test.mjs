@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { extensionHostLogs, probeReceiver, repoRoot } from '../support/e2e/codeServer.mjs';
-import { clickMenuItem, dismissQuickInput, launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
+import { extensionHostLogs, repoRoot } from '../support/e2e/codeServer.mjs';
+import { clickMenuItem, launchBrowser, leaveWorkbench, openWorkbench, screenshot, showTraceLens, startWithNoTraces, waitUntil } from '../support/e2e/workbench.mjs';
 import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
@@ -36,25 +36,12 @@ describe('Compare two runs in the real VS Code workbench', { skip: !configured &
   });
 
   after(async () => {
-    if (page) {
-      await dismissQuickInput(page).catch(() => undefined);
-      await runCommand(page, 'Trace Lens: Clear All Traces').catch(() => undefined);
-      if (!(await stopReceiver(page))) console.log('note: "Trace Lens: Stop Receiver" did not stop the receiver of this page');
-      await waitUntil(async () => (await probeReceiver(receiverPort)).detail === 'ECONNREFUSED', {
-        timeoutMs: 10_000,
-        message: `port ${receiverPort} is still served after "Stop Receiver"`,
-      }).catch((err) => console.log(`note: ${err.message} (another page's extension host may own it)`));
-    }
-    await browser?.close();
+    await leaveWorkbench(page, browser, receiverPort);
   });
 
   it('1. two demo runs with different questions, compared from the Traces view', { timeout: 120_000 }, step('compare1', async () => {
-    const icon = page.locator('.activitybar [aria-label="Trace Lens"], .activitybar [aria-label^="Trace Lens "]').first();
-    await icon.waitFor({ state: 'visible', timeout: 45_000 });
-    if (!(await icon.evaluate((el) => (el.closest('.action-item') ?? el).classList.contains('checked')).catch(() => false))) await icon.click();
-    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /listening/.test(t)), { timeoutMs: 45_000, message: 'the receiver of this page is not listening' });
-    await runCommand(page, 'Trace Lens: Clear All Traces');
-    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /cleared \d+ traces?/.test(t)), { timeoutMs: 15_000, message: '"Clear All Traces" did not say it cleared' });
+    await showTraceLens(page);
+    await startWithNoTraces(page);
     const run = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}`, args: ['--quiet', '--runs', '2', '--interval', '0', '--scenario', 'weather,news'] });
     assert.equal(run.code, 0, `the demo agent failed: ${run.out}`);
     await waitUntil(async () => (await topRows().count()) === 2, { timeoutMs: 20_000, message: 'the two demo traces are not listed', describe: async () => JSON.stringify(await topRows().allInnerTexts()) });

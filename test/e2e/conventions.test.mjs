@@ -20,8 +20,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { calcPrice, extractUsage, findProvider } from '@pydantic/genai-prices';
-import { extensionHostLogs, probeReceiver, repoRoot } from '../support/e2e/codeServer.mjs';
-import { dismissQuickInput, launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
+import { extensionHostLogs, repoRoot } from '../support/e2e/codeServer.mjs';
+import { launchBrowser, leaveWorkbench, openWorkbench, runCommand, screenshot, showTraceLens, startWithNoTraces, waitUntil } from '../support/e2e/workbench.mjs';
 import { stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
@@ -72,11 +72,9 @@ const dollars = (text) => Number((/\$(\d+(?:\.\d+)?)/.exec(text) ?? [])[1]);
 /** Shown amounts have three significant digits. */
 const sameAmount = (shown, usd) => Math.abs(shown - usd) <= usd * 0.005 + 1e-9;
 
+/** The Trace Lens view container, with its Traces view showing. */
 async function showTracesView() {
-  const icon = page.locator('.activitybar [aria-label="Trace Lens"], .activitybar [aria-label^="Trace Lens "]').first();
-  await icon.waitFor({ state: 'visible', timeout: 45_000 });
-  const selected = await icon.evaluate((el) => (el.closest('.action-item') ?? el).classList.contains('checked')).catch(() => false);
-  if (!selected) await icon.click();
+  await showTraceLens(page);
   await waitUntil(() => tracesPane().isVisible(), { message: 'the Traces view did not show' });
 }
 
@@ -113,32 +111,12 @@ describe('SDKs pointed at Trace Lens, in the real VS Code workbench', { skip: !c
   });
 
   after(async () => {
-    if (page) {
-      await dismissQuickInput(page).catch(() => undefined);
-      await runCommand(page, 'Trace Lens: Clear All Traces').catch(() => undefined);
-      if (!(await stopReceiver(page))) console.log('note: "Trace Lens: Stop Receiver" did not stop the receiver of this page');
-      await waitUntil(async () => (await probeReceiver(receiverPort)).detail === 'ECONNREFUSED', {
-        timeoutMs: 10_000,
-        message: `port ${receiverPort} is still served after "Stop Receiver"`,
-      }).catch((err) => console.log(`note: ${err.message} (another page's extension host may own it)`));
-    }
-    await browser?.close();
+    await leaveWorkbench(page, browser, receiverPort);
   });
 
   it('1. the Langfuse SDK export and the OpenAI Agents exporter requests arrive on their own paths', { timeout: 120_000 }, step('conv1-received', async () => {
     await showTracesView();
-    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /listening/.test(t)), {
-      timeoutMs: 45_000,
-      message: 'the receiver of this page is not listening',
-      describe: async () => JSON.stringify(await statusBarTexts(page)),
-    });
-    await runCommand(page, 'Trace Lens: Clear All Traces');
-    // Clearing is asynchronous: wait for its status bar message, or it would clear what is posted next.
-    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /cleared \d+ traces?/.test(t)), {
-      timeoutMs: 15_000,
-      message: '"Clear All Traces" did not say it cleared',
-      describe: async () => JSON.stringify(await statusBarTexts(page)),
-    });
+    await startWithNoTraces(page);
     await post('/api/public/otel/v1/traces', JSON.stringify(LANGFUSE), {
       authorization: `Basic ${Buffer.from(`pk-lf-e2e:${SECRET}`).toString('base64')}`,
       'x-langfuse-public-key': 'pk-lf-e2e',

@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { extensionHostLogs, probeReceiver, repoRoot } from '../support/e2e/codeServer.mjs';
-import { dismissQuickInput, launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
+import { extensionHostLogs, repoRoot } from '../support/e2e/codeServer.mjs';
+import { launchBrowser, leaveWorkbench, openWorkbench, screenshot, showTraceLens, startWithNoTraces, waitUntil } from '../support/e2e/workbench.mjs';
 import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
@@ -41,11 +41,9 @@ const pane = (title) => sidebar().locator('.pane', { has: page.locator('.pane-he
 const problemRows = () => page.locator('.markers-panel .monaco-list-row');
 const problemTexts = () => problemRows().evaluateAll((rows) => rows.map((r) => `${r.getAttribute('aria-label') ?? ''} | ${(r.textContent ?? '').replace(/\s+/g, ' ')}`));
 
-async function showTraceLens() {
-  const icon = page.locator('.activitybar [aria-label="Trace Lens"], .activitybar [aria-label^="Trace Lens "]').first();
-  await icon.waitFor({ state: 'visible', timeout: 45_000 });
-  const selected = await icon.evaluate((el) => (el.closest('.action-item') ?? el).classList.contains('checked')).catch(() => false);
-  if (!selected) await icon.click();
+/** The Trace Lens view container, with its Traces view showing. */
+async function showTraces() {
+  await showTraceLens(page);
   await waitUntil(() => pane('Traces').isVisible(), { message: 'the Traces view did not show' });
 }
 
@@ -56,27 +54,12 @@ describe('Diagnostics in the real VS Code workbench', { skip: !configured && 'ru
   });
 
   after(async () => {
-    if (page) {
-      await dismissQuickInput(page).catch(() => undefined);
-      await runCommand(page, 'Trace Lens: Clear All Traces').catch(() => undefined);
-      if (!(await stopReceiver(page))) console.log('note: "Trace Lens: Stop Receiver" did not stop the receiver of this page');
-      await waitUntil(async () => (await probeReceiver(receiverPort)).detail === 'ECONNREFUSED', {
-        timeoutMs: 10_000,
-        message: `port ${receiverPort} is still served after "Stop Receiver"`,
-      }).catch((err) => console.log(`note: ${err.message} (another page's extension host may own it)`));
-    }
-    await browser?.close();
+    await leaveWorkbench(page, browser, receiverPort);
   });
 
   it('1. the demo agent runs five usual conversations, an outlier, a loop and a swallowed tool error', { timeout: 120_000 }, step('diag1-runs', async () => {
-    await showTraceLens();
-    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /listening/.test(t)), {
-      timeoutMs: 45_000,
-      message: 'the receiver of this page is not listening',
-      describe: async () => JSON.stringify(await statusBarTexts(page)),
-    });
-    await runCommand(page, 'Trace Lens: Clear All Traces');
-    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /cleared \d+ traces?/.test(t)), { timeoutMs: 15_000, message: '"Clear All Traces" did not say it cleared' });
+    await showTraces();
+    await startWithNoTraces(page);
     const run = await runDemo({
       endpoint: `http://127.0.0.1:${receiverPort}`,
       args: ['--quiet', '--runs', '8', '--interval', '0', '--scenario', 'weather,weather,weather,weather,weather,outlier,loop,news'],
@@ -111,7 +94,7 @@ describe('Diagnostics in the real VS Code workbench', { skip: !configured && 'ru
   }));
 
   it('3. the Diagnostics view lists the findings; a click opens the trace at the span', { timeout: 60_000 }, step('diag3-view', async () => {
-    await showTraceLens();
+    await showTraces();
     const view = pane('Diagnostics');
     await view.locator('.pane-header').first().scrollIntoViewIfNeeded();
     if ((await view.locator('.pane-header').first().getAttribute('aria-expanded')) === 'false') await view.locator('.pane-header').first().click();

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { demoDir, extensionHostLogs, probeReceiver, repoRoot } from '../support/e2e/codeServer.mjs';
-import { clickMenuItem, dismissQuickInput, launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
+import { demoDir, extensionHostLogs, repoRoot } from '../support/e2e/codeServer.mjs';
+import { clickMenuItem, launchBrowser, leaveWorkbench, openWorkbench, runCommand, screenshot, showTraceLens, startWithNoTraces, waitUntil } from '../support/e2e/workbench.mjs';
 import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
@@ -34,10 +34,9 @@ const tracesPane = () => sidebar().locator('.pane', { has: page.locator('.pane-h
 const topRows = () => tracesPane().locator('.monaco-list-row[aria-level="1"]');
 const quickInput = () => page.locator('.quick-input-widget');
 
-async function showTraceLens() {
-  const icon = page.locator('.activitybar [aria-label="Trace Lens"], .activitybar [aria-label^="Trace Lens "]').first();
-  await icon.waitFor({ state: 'visible', timeout: 45_000 });
-  if (!(await icon.evaluate((el) => (el.closest('.action-item') ?? el).classList.contains('checked')).catch(() => false))) await icon.click();
+/** The Trace Lens view container, with its Traces view showing. */
+async function showTraces() {
+  await showTraceLens(page);
   await waitUntil(() => tracesPane().isVisible(), { message: 'the Traces view did not show' });
 }
 
@@ -50,23 +49,12 @@ describe('Traces as files in the real VS Code workbench', { skip: !configured &&
 
   after(async () => {
     rmSync(FILE, { force: true });
-    if (page) {
-      await dismissQuickInput(page).catch(() => undefined);
-      await runCommand(page, 'Trace Lens: Clear All Traces').catch(() => undefined);
-      if (!(await stopReceiver(page))) console.log('note: "Trace Lens: Stop Receiver" did not stop the receiver of this page');
-      await waitUntil(async () => (await probeReceiver(receiverPort)).detail === 'ECONNREFUSED', {
-        timeoutMs: 10_000,
-        message: `port ${receiverPort} is still served after "Stop Receiver"`,
-      }).catch((err) => console.log(`note: ${err.message} (another page's extension host may own it)`));
-    }
-    await browser?.close();
+    await leaveWorkbench(page, browser, receiverPort);
   });
 
   it('1. the demo run is exported as OTLP JSON Lines into the workspace', { timeout: 120_000 }, step('files1-export', async () => {
-    await showTraceLens();
-    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /listening/.test(t)), { timeoutMs: 45_000, message: 'the receiver of this page is not listening' });
-    await runCommand(page, 'Trace Lens: Clear All Traces');
-    await waitUntil(async () => (await statusBarTexts(page)).some((t) => /cleared \d+ traces?/.test(t)), { timeoutMs: 15_000, message: '"Clear All Traces" did not say it cleared' });
+    await showTraces();
+    await startWithNoTraces(page);
     const summaryFile = join(repoRoot, 'test-results/e2e/files-demo-summary.json');
     const run = await runDemo({ endpoint: `http://127.0.0.1:${receiverPort}`, args: ['--quiet', '--summary', summaryFile] });
     assert.equal(run.code, 0, `the demo agent failed: ${run.out}`);
@@ -102,7 +90,7 @@ describe('Traces as files in the real VS Code workbench', { skip: !configured &&
     await waitUntil(() => item.isVisible(), { timeoutMs: 15_000, message: 'the exported file is not in the Explorer' });
     await item.click({ button: 'right' });
     await clickMenuItem(page, 'Open in Trace Lens');
-    await showTraceLens();
+    await showTraces();
     await waitUntil(async () => (await topRows().allInnerTexts()).some((t) => t.includes(QUESTION.slice(0, 28))), {
       timeoutMs: 20_000,
       message: 'the trace did not come back from the file',

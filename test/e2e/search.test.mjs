@@ -19,8 +19,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { extensionHostLogs, probeReceiver, repoRoot } from '../support/e2e/codeServer.mjs';
-import { dismissQuickInput, launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
+import { extensionHostLogs, repoRoot } from '../support/e2e/codeServer.mjs';
+import { dismissQuickInput, launchBrowser, leaveWorkbench, openWorkbench, runCommand, screenshot, statusBarTexts, waitUntil } from '../support/e2e/workbench.mjs';
 import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
@@ -132,18 +132,12 @@ describe('Search and filters in the real VS Code workbench', { skip: !configured
   });
 
   after(async () => {
+    // The filter is kept per workspace: leave none for the other e2e files, nor traces.
     if (page) {
-      // The filter is kept per workspace: leave none for the other e2e files, nor traces.
       await dismissQuickInput(page).catch(() => undefined);
       await runCommand(page, 'Trace Lens: Clear Filter').catch(() => undefined);
-      await runCommand(page, 'Trace Lens: Clear All Traces').catch(() => undefined);
-      if (!(await stopReceiver(page))) console.log('note: "Trace Lens: Stop Receiver" did not stop the receiver of this page');
-      await waitUntil(async () => (await probeReceiver(receiverPort)).detail === 'ECONNREFUSED', {
-        timeoutMs: 10_000,
-        message: `port ${receiverPort} is still served after "Stop Receiver"`,
-      }).catch((err) => console.log(`note: ${err.message} (another page's extension host may own it)`));
     }
-    await browser?.close();
+    await leaveWorkbench(page, browser, receiverPort);
   });
 
   it('1. the demo run and three crafted traces are listed', { timeout: 120_000 }, step('search1-traces', async () => {

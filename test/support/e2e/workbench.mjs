@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { probeReceiver } from './codeServer.mjs';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -157,4 +158,51 @@ export async function clickMenuItem(page, text, { timeoutMs = 5_000 } = {}) {
   await item.click();
   await page.waitForTimeout(500);
   if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+}
+
+/**
+ * Leaves the page as the next e2e file needs it: no open quick input, no traces, this page's
+ * receivers stopped (code-server keeps a closed page's extension host alive, and its receiver
+ * would own the port), then closes the browser. Never throws: a failure is printed as a note.
+ * @param {import('playwright-core').Page | undefined} page
+ * @param {import('playwright-core').Browser | undefined} browser
+ * @param {number} receiverPort
+ */
+export async function leaveWorkbench(page, browser, receiverPort) {
+  if (page) {
+    await dismissQuickInput(page).catch(() => undefined);
+    await runCommand(page, 'Trace Lens: Clear All Traces').catch(() => undefined);
+    if (!(await stopReceiver(page))) console.log('note: "Trace Lens: Stop Receiver" did not stop the receiver of this page');
+    await waitUntil(async () => (await probeReceiver(receiverPort)).detail === 'ECONNREFUSED', {
+      timeoutMs: 10_000,
+      message: `port ${receiverPort} is still served after "Stop Receiver"`,
+    }).catch((err) => console.log(`note: ${err.message} (another page's extension host may own it)`));
+  }
+  await browser?.close();
+}
+
+/** Opens the Trace Lens view container unless it is showing. */
+export async function showTraceLens(page) {
+  const icon = page.locator('.activitybar [aria-label="Trace Lens"], .activitybar [aria-label^="Trace Lens "]').first();
+  await icon.waitFor({ state: 'visible', timeout: 45_000 });
+  const selected = await icon.evaluate((el) => (el.closest('.action-item') ?? el).classList.contains('checked')).catch(() => false);
+  if (!selected) await icon.click();
+}
+
+/**
+ * Waits for this page's receiver to listen, then runs "Clear All Traces" and waits for its status
+ * bar message: clearing is asynchronous and would otherwise clear what a test posts next.
+ */
+export async function startWithNoTraces(page) {
+  await waitUntil(async () => (await statusBarTexts(page)).some((t) => /listening/.test(t)), {
+    timeoutMs: 45_000,
+    message: 'the receiver of this page is not listening',
+    describe: async () => JSON.stringify(await statusBarTexts(page)),
+  });
+  await runCommand(page, 'Trace Lens: Clear All Traces');
+  await waitUntil(async () => (await statusBarTexts(page)).some((t) => /cleared \d+ traces?/.test(t)), {
+    timeoutMs: 15_000,
+    message: '"Clear All Traces" did not say it cleared',
+    describe: async () => JSON.stringify(await statusBarTexts(page)),
+  });
 }
