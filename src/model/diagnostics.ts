@@ -400,3 +400,10 @@ export interface RunCheck {
 
 /** Severity order, worst first. */
 export const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { error: 0, warning: 1, information: 2 };
+
+/** The worst severity among `findings`; `information` for none. */
+export function worstSeverity(findings: readonly { severity: FindingSeverity }[]): FindingSeverity {
+  let worst: FindingSeverity = 'information';
+  for (const f of findings) if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[worst]) worst = f.severity;
+  return worst;
+}

@@ -3,6 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { TraceSummary } from '../../src/model/trace';
 import type { TraceFindingView } from '../../src/protocol/traceView';
+import { worstSeverity } from '../../src/model/diagnostics';
 import { formatDuration, formatLocalTime } from '../../src/model/format';
 import { describeCost, formatCostUsd } from '../../src/model/cost';
 import { describeUsage, formatTokenCount } from '../../src/model/genaiFormat';
@@ -23,7 +24,7 @@ const FINDING_ICON: Record<TraceFindingView['severity'], string> = { error: 'err
 /** The diagnostics' findings: a toggle in the meta line and, open, one row per finding (click: its span). */
 function findingsToggle(findings: readonly TraceFindingView[], actions: HeaderActions): TemplateResult | typeof nothing {
   if (!findings.length) return nothing;
-  const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'information';
+  const worst = worstSeverity(findings);
   return html`<button
     class="meta-item findings link-btn sev-${worst}"
     data-fact="findings"

@@ -4,6 +4,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { UsageFinding, UsageReport } from '../../src/model/cost';
+import { worstSeverity } from '../../src/model/diagnostics';
 
 const ICON: Record<UsageFinding['severity'], string> = { error: 'error', warning: 'warning', information: 'info' };
 
@@ -44,7 +45,7 @@ export function findingsTable(r: UsageReport, open: (f: UsageFinding) => void): 
 export function findingsNote(r: UsageReport, showTable: () => void): TemplateResult | typeof nothing {
   const n = r.findingCount ?? 0;
   if (!n) return nothing;
-  const worst = r.findings?.some((f) => f.severity === 'error') ? 'error' : r.findings?.some((f) => f.severity === 'warning') ? 'warning' : 'info';
+  const worst = ICON[worstSeverity(r.findings ?? [])];
   return html`<p class="findings-note">
     <span class="codicon codicon-${worst} sev-icon"></span>
     <button class="link-btn" @click=${showTable}>${n} ${n === 1 ? 'finding' : 'findings'}</button>

@@ -24,6 +24,7 @@ import {
   type MetricAlert,
   type RunCheck,
   type TraceFindingsSummary,
+  worstSeverity,
 } from '../../model/diagnostics';
 import { traceTitle } from '../../model/genaiFormat';
 import { sourceTargetOf } from '../source/spanSource';
@@ -154,9 +155,7 @@ export class DiagnosticsIndex {
   summaryOf(traceId: TraceId): TraceFindingsSummary | undefined {
     const findings = this.traces.get(traceId)?.findings;
     if (!findings?.length) return undefined;
-    let worst = findings[0]!.severity;
-    for (const f of findings) if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[worst]) worst = f.severity;
-    return { count: findings.length, worst };
+    return { count: findings.length, worst: worstSeverity(findings) };
   }
 
   /** Every baseline with its statistics (Show Baselines). */

@@ -4,7 +4,7 @@
  * panel). Clicking a finding opens its trace at the span.
  */
 import * as vscode from 'vscode';
-import type { FindingSeverity } from '../../model/diagnostics';
+import { worstSeverity, type FindingSeverity } from '../../model/diagnostics';
 import type { TraceId } from '../../model/trace';
 import { DIAGNOSTICS_COMMANDS } from '../ids';
 import type { PlacedFinding, ProblemsController } from './problems';
@@ -16,7 +16,6 @@ const ICONS: Record<FindingSeverity, vscode.ThemeIcon> = {
   warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
   information: new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground')),
 };
-const RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, information: 2 };
 
 export class DiagnosticsTreeProvider implements vscode.TreeDataProvider<DiagnosticsNode> {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -40,7 +39,7 @@ export class DiagnosticsTreeProvider implements vscode.TreeDataProvider<Diagnost
 
   getTreeItem(node: DiagnosticsNode): vscode.TreeItem {
     if (node.kind === 'trace') {
-      const worst = node.findings.reduce<FindingSeverity>((w, p) => (RANK[p.finding.severity] < RANK[w] ? p.finding.severity : w), 'information');
+      const worst = worstSeverity(node.findings.map((p) => p.finding));
       const item = new vscode.TreeItem(node.findings[0]?.finding.traceTitle ?? `Trace ${node.traceId.slice(0, 8)}`, vscode.TreeItemCollapsibleState.Expanded);
       item.description = `${node.findings.length} finding${node.findings.length === 1 ? '' : 's'} · ${node.traceId.slice(0, 8)}`;
       item.tooltip = `Trace ${node.traceId}${node.findings[0]?.finding.sessionId ? `\nSession ${node.findings[0].finding.sessionId}` : ''}`;

@@ -7,7 +7,7 @@
  * only in the Diagnostics view. Findings of evicted or cleared traces disappear.
  */
 import * as vscode from 'vscode';
-import type { FindingSeverity, LocatedFinding } from '../../model/diagnostics';
+import { SEVERITY_RANK, type FindingSeverity, type LocatedFinding } from '../../model/diagnostics';
 import type { TraceId } from '../../model/trace';
 import { DIAGNOSTICS_COMMANDS } from '../ids';
 import type { ResolveHints } from '../../core/source/resolve';
@@ -51,8 +51,7 @@ export class ProblemsController implements vscode.Disposable {
 
   /** Every finding, worst first (the Diagnostics view). */
   all(): PlacedFinding[] {
-    const order: Record<FindingSeverity, number> = { error: 0, warning: 1, information: 2 };
-    return [...this.byTrace.values()].flat().sort((a, b) => order[a.finding.severity] - order[b.finding.severity]);
+    return [...this.byTrace.values()].flat().sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity]);
   }
 
   /** The finding a Trace Lens diagnostic stands for (matched by document, range and message). */
