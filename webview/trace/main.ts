@@ -18,12 +18,12 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { html, render } from 'lit';
-import type { SkeletonSpan, SpanDetail, SpanId, TraceSkeleton, TraceSummary } from '../../src/model/trace';
+import type { SkeletonSpan, SpanId, TraceSkeleton, TraceSummary } from '../../src/model/trace';
 import type { TraceViewEvent, TraceFindingView } from '../../src/protocol/traceView';
 import { assertNever } from '../../src/protocol/channel';
 import { ConversationView } from './conversation';
 import { DetailsPane } from './details';
-import { nanoDiffMs } from '../../src/model/format';
+import { DetailLoader } from './detailLoader';
 import { renderHeader } from './header';
 import { connectToHost, type HostConnection, type PersistedState, type ViewTab } from './host';
 import { TraceTree } from './tree';
@@ -37,8 +37,6 @@ import { createViewTabs } from './tabs';
 /** Below this width the details pane goes under the waterfall instead of beside it. */
 const STACK_BELOW_PX = 760;
 /** Keyboard selection waits this long before loading details (holding ↓ must not flood the host). */
-const KEYBOARD_DETAIL_DELAY_MS = 120;
-const DETAIL_CACHE_SIZE = 64;
 /** Tab order in the left pane. */
 const TABS: readonly ViewTab[] = ['waterfall', 'conversation', 'graph'];
 
@@ -69,9 +67,7 @@ class TraceApp {
   private findingsOpen = false;
   private tree: TraceTree | null = null;
   private pendingReveal: SpanId | null = null;
-  private readonly detailCache = new Map<SpanId, SpanDetail>();
-  private detailToken = 0;
-  private detailTimer = 0;
+  private readonly detail: DetailLoader;
   private persistTimer = 0;
 
   constructor(appEl: HTMLElement) {
@@ -192,7 +188,7 @@ class TraceApp {
       openLocalFile: (path) => this.conn.channel.send({ type: 'openLocalFile', path }),
       retry: () => {
         const id = this.waterfall.selectedSpanId;
-        if (id) this.loadDetail(id, false);
+        if (id) this.detail.load(id, false);
       },
       isSectionOpen: (section) => !this.state.closedSections.includes(section),
       setSectionOpen: (section, open) => {
@@ -201,6 +197,14 @@ class TraceApp {
         this.persist();
       },
       source: this.source,
+    });
+    this.detail = new DetailLoader({
+      details: this.details,
+      tree: () => this.tree,
+      traceId: () => this.skeleton?.traceId,
+      skeletonOf: (spanId) => this.skeletonOf(spanId),
+      request: (traceId, spanId) => this.conn.channel.request('spanDetail', { traceId, spanId }),
+      setEventMarks: (spanId, marks) => this.waterfall.setEventMarks(spanId, marks),
     });
 
     appEl.append(this.headerEl, this.split, this.messageEl);
@@ -227,7 +231,7 @@ class TraceApp {
         if (this.skeleton && event.traceId !== this.skeleton.traceId) return;
         this.skeleton = null;
         this.tree = null;
-        this.detailCache.clear();
+        this.detail.clear();
         this.waterfall.setTree(null, null, { top: 0 });
         this.find.treeChanged(false);
         this.details.show({ kind: 'empty' });
@@ -258,7 +262,7 @@ class TraceApp {
     document.body.dataset.vscodeContext = JSON.stringify({ traceId: trace.traceId });
     if (!sameTrace && !restoring) {
       this.state = { ...this.state, traceId: trace.traceId, selectedSpanId: null, collapsed: [], hostSelectSpanId: null, scrollTop: 0 };
-      this.detailCache.clear();
+      this.detail.clear();
       this.pendingReveal = null;
       this.graphHighlight = null;
     }
@@ -308,15 +312,15 @@ class TraceApp {
     if (!selected) {
       this.details.show({ kind: 'empty' });
     } else if (shownId !== selected || tree.isPlaceholder(selected)) {
-      this.showDetailFor(selected, 'restore');
+      this.detail.show(selected, 'restore');
     } else {
       const now = tree.nodes[tree.indexBySpanId.get(selected)!]!.span;
       const before = oldSkeletonById.get(selected);
       const changed = !before || before.durationMs !== now.durationMs || before.eventCount !== now.eventCount || before.statusCode !== now.statusCode || trace.spans.length !== oldSkeletonById.size;
       if (changed || current.kind === 'error' || current.kind === 'missing') {
-        this.detailCache.delete(selected);
+        this.detail.forget(selected);
         if (current.kind === 'loaded') this.details.show({ ...current, skeleton: now });
-        this.loadDetail(selected, current.kind === 'loaded');
+        this.detail.load(selected, current.kind === 'loaded');
       }
     }
     this.persist();
@@ -331,71 +335,7 @@ class TraceApp {
       this.details.show({ kind: 'empty' });
       return;
     }
-    this.showDetailFor(spanId, origin);
-  }
-
-  private showDetailFor(spanId: SpanId, origin: SelectOrigin): void {
-    const skeleton = this.skeletonOf(spanId);
-    if (!skeleton) return;
-    window.clearTimeout(this.detailTimer);
-    const node = this.tree!.nodes[this.tree!.indexBySpanId.get(spanId)!]!;
-    if (node.placeholder) {
-      // Nothing to load: the span was never received.
-      this.detailToken++;
-      this.details.show({ kind: 'missingParent', skeleton, childCount: node.childCount });
-      return;
-    }
-    const cached = this.detailCache.get(spanId);
-    if (cached) {
-      this.detailToken++;
-      this.details.show({ kind: 'loaded', skeleton, detail: cached });
-      return;
-    }
-    this.details.show({ kind: 'loading', skeleton });
-    if (origin === 'keyboard') {
-      this.detailTimer = window.setTimeout(() => this.loadDetail(spanId, false), KEYBOARD_DETAIL_DELAY_MS);
-    } else {
-      this.loadDetail(spanId, false);
-    }
-  }
-
-  /** Requests one span's details; `quiet` keeps the current content until the answer arrives. */
-  private loadDetail(spanId: SpanId, quiet: boolean): void {
-    const traceId = this.skeleton?.traceId;
-    const skeleton = this.skeletonOf(spanId);
-    if (!traceId || !skeleton || this.tree?.isPlaceholder(spanId)) return;
-    const token = ++this.detailToken;
-    if (!quiet) this.details.show({ kind: 'loading', skeleton });
-    this.conn.channel.request('spanDetail', { traceId, spanId }).then(
-      (detail) => {
-        if (token !== this.detailToken) return;
-        const sk = this.skeletonOf(spanId) ?? skeleton;
-        if (!detail) {
-          this.details.show({ kind: 'missing', skeleton: sk });
-          return;
-        }
-        this.remember(spanId, detail);
-        this.details.show({ kind: 'loaded', skeleton: sk, detail });
-      },
-      (error: unknown) => {
-        if (token !== this.detailToken) return;
-        const message = error instanceof Error ? error.message : String(error);
-        this.details.show({ kind: 'error', skeleton: this.skeletonOf(spanId) ?? skeleton, message });
-      },
-    );
-  }
-
-  private remember(spanId: SpanId, detail: SpanDetail): void {
-    this.detailCache.delete(spanId);
-    this.detailCache.set(spanId, detail);
-    if (this.detailCache.size > DETAIL_CACHE_SIZE) this.detailCache.delete(this.detailCache.keys().next().value!);
-    // Event ticks on the bar: the skeleton has counts only, the details have times.
-    const span = detail.span;
-    const durationMs = nanoDiffMs(span.startTimeUnixNano, span.endTimeUnixNano);
-    const marks = span.events
-      .map((ev) => ({ at: durationMs > 0 ? nanoDiffMs(span.startTimeUnixNano, ev.timeUnixNano) / durationMs : 0, exception: ev.name === 'exception' }))
-      .filter((m) => Number.isFinite(m.at));
-    this.waterfall.setEventMarks(spanId, marks);
+    this.detail.show(spanId, origin);
   }
 
   // ── tabs ───────────────────────────────────────────────────────────────────────────────────
