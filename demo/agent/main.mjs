@@ -3,7 +3,10 @@
 // OpenTelemetry SDK and @opentelemetry/instrumentation-openai. It talks to a local stand-in for the
 // OpenAI API (no network, no key) and exports traces + GenAI log events over OTLP/HTTP protobuf.
 //
-//   node demo/agent/main.mjs [--runs N] [--interval MS] [--endpoint URL] [--summary FILE] [--quiet]
+//   node demo/agent/main.mjs [--runs N] [--interval MS] [--endpoint URL] [--openai-base-url URL] [--summary FILE] [--quiet]
+//
+// With --openai-base-url (or OPENAI_BASE_URL) the agent talks to that OpenAI-compatible server
+// instead of its own stand-in: for example Trace Lens's "Serve Recorded Responses…" endpoint.
 //
 // Endpoint: --endpoint, else OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318.
 // Exit codes: 0 everything delivered; 1 bad usage or the agent crashed; 2 the receiver did not
@@ -22,6 +25,9 @@ const USAGE = `Usage: node demo/agent/main.mjs [options]
   --endpoint URL   OTLP/HTTP base URL (default $OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4318)
   --scenario LIST  what each run asks, comma-separated, the last one repeating (default weather):
                    weather | loop | news (a swallowed tool error) | outlier (many more tokens, slower)
+  --openai-base-url URL
+                   OpenAI-compatible base URL to call instead of the built-in stand-in
+                   (default $OPENAI_BASE_URL; the stand-in when neither is set)
   --summary FILE   write a JSON summary of what was delivered (trace ids, span counts, log events)
   --quiet          print only the final summary line
   --help`;
@@ -38,6 +44,7 @@ try {
       runs: { type: 'string', default: '1' },
       interval: { type: 'string', default: '1000' },
       endpoint: { type: 'string' },
+      'openai-base-url': { type: 'string' },
       scenario: { type: 'string', default: 'weather' },
       summary: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -62,11 +69,13 @@ const endpoint = args.endpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'ht
 const log = args.quiet ? () => {} : (/** @type {string} */ line) => console.log(line);
 
 const telemetry = setupTelemetry({ endpoint, serviceName: 'demo-agent' });
-const fakeOpenAI = await startFakeOpenAI();
-const client = new telemetry.OpenAI({ baseURL: fakeOpenAI.baseURL, apiKey: 'demo', maxRetries: 0, timeout: 10_000 });
+const externalBaseURL = args['openai-base-url'] ?? process.env.OPENAI_BASE_URL;
+const fakeOpenAI = externalBaseURL ? null : await startFakeOpenAI();
+const baseURL = externalBaseURL ?? fakeOpenAI?.baseURL;
+const client = new telemetry.OpenAI({ baseURL, apiKey: (externalBaseURL && process.env.OPENAI_API_KEY) || 'demo', maxRetries: 0, timeout: 10_000 });
 
 log(`demo-agent: exporting OTLP/HTTP protobuf to ${endpoint} (service.name=demo-agent)`);
-log(`demo-agent: stand-in OpenAI API at ${fakeOpenAI.baseURL}`);
+log(fakeOpenAI ? `demo-agent: stand-in OpenAI API at ${baseURL}` : `demo-agent: OpenAI-compatible API at ${baseURL}`);
 
 let crashed = null;
 try {
@@ -83,7 +92,7 @@ try {
 }
 
 const shutdownErrors = await telemetry.shutdown();
-await fakeOpenAI.close();
+await fakeOpenAI?.close();
 if (shutdownErrors.length && !args.quiet) console.error(`demo-agent: ${shutdownErrors.join('; ')}`);
 
 const summary = summarize(telemetry);
