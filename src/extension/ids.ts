@@ -89,15 +89,26 @@ export const FILE_COMMANDS = {
   stopWatchingOtlpFile: 'traceLens.stopWatchingOtlpFile',
 } as const;
 
+/** Replay commands (src/extension/replay). */
+export const REPLAY_COMMANDS = {
+  replayModelCall: 'traceLens.replayModelCall',
+  serveRecordedResponses: 'traceLens.serveRecordedResponses',
+  stopServingRecordedResponses: 'traceLens.stopServingRecordedResponses',
+  showRecordedResponsesReport: 'traceLens.showRecordedResponsesReport',
+  copyRecordedResponsesBaseUrl: 'traceLens.copyRecordedResponsesBaseUrl',
+  addReplayProvider: 'traceLens.addReplayProvider',
+  setReplayProviderKey: 'traceLens.setReplayProviderKey',
+} as const;
+
 /** Every command; each feature registers its own group, one handler per id (typed `CommandHandlers`). */
-export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS, ...MCP_COMMANDS, ...FILE_COMMANDS, ...COMPARE_COMMANDS } as const;
+export const COMMANDS = { ...RECEIVER_COMMANDS, ...TRACE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...FORWARDING_COMMANDS, ...DIAGNOSTICS_COMMANDS, ...AGENT_COMMANDS, ...MCP_COMMANDS, ...FILE_COMMANDS, ...COMPARE_COMMANDS, ...REPLAY_COMMANDS } as const;
 
 /** One handler for every command of a group (`RECEIVER_COMMANDS`, …): the compiler refuses a missing one. */
 export type CommandHandlers<G extends Record<string, string>> = Record<G[keyof G], (...args: unknown[]) => unknown>;
 
 export const VIEW_CONTAINER_ID = 'traceLens';
 export const VIEWS = { traces: 'traceLens.traces', diagnostics: 'traceLens.diagnostics', forwarding: 'traceLens.forwarding', usage: 'traceLens.usage' } as const;
-export const WEBVIEW_PANELS = { trace: 'traceLens.trace', compare: 'traceLens.compare' } as const;
+export const WEBVIEW_PANELS = { trace: 'traceLens.trace', compare: 'traceLens.compare', replay: 'traceLens.replay' } as const;
 
 /** The @tracelens chat participant (package.json `chatParticipants`) and its slash commands. */
 export const CHAT_PARTICIPANT = { id: 'trace-lens.tracelens', name: 'tracelens', commands: ['explain', 'cost', 'compare'] } as const;
@@ -157,6 +168,8 @@ export const SETTINGS = {
   agentsIncludeContent: 'agents.includeContent',
   agentsOutputBudgetCharacters: 'agents.outputBudgetCharacters',
   agentsRedactionPatterns: 'agents.redactionPatterns',
+  replayProviders: 'replay.providers',
+  replayRequestTimeoutSeconds: 'replay.requestTimeoutSeconds',
 } as const;
 
 export const SETTINGS_SECTION = 'traceLens';

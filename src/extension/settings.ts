@@ -85,6 +85,7 @@ export const USER_ONLY_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>([
   SETTINGS.forwardingRequestTimeoutSeconds,
   SETTINGS.receiverHost,
   SETTINGS.receiverCorsAllowedOrigins,
+  SETTINGS.replayProviders,
 ]);
 
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
@@ -214,6 +215,23 @@ export function readAgentSettings(): AgentSettings {
     outputBudgetCharacters: Math.min(AGENT_BUDGET_RANGE.max, Math.max(AGENT_BUDGET_RANGE.min, Math.floor(budget))),
     redactionPatterns,
   };
+}
+
+/** Replay settings (src/extension/replay): the providers as set by the user (read by src/core/replay/providers.ts) and the timeout. */
+export interface ReplaySettings {
+  /** The raw `traceLens.replay.providers` value from the user settings (a workspace value is ignored). */
+  providers: unknown;
+  requestTimeoutSeconds: number;
+  ignored: IgnoredWorkspaceValue[];
+}
+
+/** Reads `traceLens.replay.*`; the providers from the user settings only (they decide where prompts and keys go). */
+export function readReplaySettings(): ReplaySettings {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const ignored: IgnoredWorkspaceValue[] = [];
+  const providers = readValue(c, SETTINGS.replayProviders, isAny, ignored);
+  const timeout = readValue(c, SETTINGS.replayRequestTimeoutSeconds, isNumber, ignored);
+  return { providers: JSON.parse(JSON.stringify(providers ?? [])) as unknown, requestTimeoutSeconds: Math.min(900, Math.max(5, timeout)), ignored };
 }
 
 /** True when a configuration change touches `key` (`traceLens.<key>`), or any Trace Lens setting without a key. */

@@ -45,7 +45,9 @@ export type TraceViewCommand =
    * Open a local file named by the telemetry (a `file://` content reference or media part) in an
    * editor. The host opens only absolute paths of existing regular files.
    */
-  | { type: 'openLocalFile'; path: string };
+  | { type: 'openLocalFile'; path: string }
+  /** Replay Model Call… on a model-call span (span details, conversation header): opens the playground. */
+  | { type: 'replayModelCall'; spanId: SpanId };
 
 /** Webview → host, answered. */
 export type TraceViewRequests = {

@@ -23,6 +23,8 @@ export interface ConversationHost {
   copy(text: string, what: string): void;
   /** Ask the extension host to open a local file (a `file://` content reference or media part). */
   openLocalFile?(path: string): void;
+  /** Replay Model Call… on a model call (opens the playground in the extension host). */
+  replayModelCall?(spanId: SpanId): void;
 }
 
 type State =
@@ -299,6 +301,7 @@ export class ConversationView implements ExtrasContext {
         return html`<li class="conv-item model-call${selected ? ' selected' : ''}${item.error ? ' error' : ''}${find}" data-item="modelCall" data-span-id=${item.spanId}>
           ${sys?.length ? renderSystemInstructions(sys, `sys:${id}`, this) : nothing}
           ${item.newInputMessages.map((m, j) => renderMessage(m, `in:${id}:${j}`, this, { hideToolResultIds: shownResults }))}
+          <div class="mc-row">
           <button class="mc-head" title="Select this model call in the waterfall" @click=${select}>
             <span class="codicon codicon-sparkle"></span>
             <span class="mc-model">${item.model || 'model call'}</span>
@@ -309,6 +312,12 @@ export class ConversationView implements ExtrasContext {
             ${item.error ? html`<span class="pill pill-error"><span class="codicon codicon-error"></span>Error</span>` : nothing}
             <span class="mc-rule" aria-hidden="true"></span>
           </button>
+          ${this.host.replayModelCall
+            ? html`<button class="icon-btn mc-replay" title="Replay Model Call… (open in the playground)" aria-label="Replay this model call" @click=${() => this.host.replayModelCall?.(item.spanId)}>
+                <span class="codicon codicon-debug-rerun" aria-hidden="true"></span>
+              </button>`
+            : nothing}
+          </div>
           ${item.contentMissing ? renderContentMissing(item.contentCaptureHint, this) : nothing}
           ${item.contentRefs?.length ? renderContentRefs(item.contentRefs, this) : nothing}
           ${item.error ? html`<div class="step-error"><span class="codicon codicon-error"></span>${item.error}</div>` : nothing}

@@ -36,6 +36,8 @@ export interface DetailsHost {
   copy(text: string, what: string): void;
   /** Ask the extension host to open a local file (a `file://` content reference or media part). */
   openLocalFile?(path: string): void;
+  /** Replay Model Call… (a model-call span): opens the playground in the extension host. */
+  replayModelCall?(spanId: SpanId): void;
   retry(): void;
   isSectionOpen(section: string): boolean;
   setSectionOpen(section: string, open: boolean): void;
@@ -220,7 +222,14 @@ export class DetailsPane implements ValueContext {
     const span = detail.span;
     const attrCount = Object.keys(span.attributes).length;
     return html`
-      ${detail.genai ? renderGenAiSections(detail.genai, { ...this.valueContext(), section: (...args) => this.section(...args) }, detail.cost) : nothing}
+      ${detail.genai
+        ? renderGenAiSections(
+            detail.genai,
+            { ...this.valueContext(), section: (...args) => this.section(...args) },
+            detail.cost,
+            detail.genai.kind === 'llm' && this.host.replayModelCall ? this.replayButton(span.spanId) : nothing,
+          )
+        : nothing}
       ${this.section(
         'attributes',
         'Attributes',
@@ -243,6 +252,15 @@ export class DetailsPane implements ValueContext {
   }
 
   /** This pane as a `ValueContext` (fold state and copy, opening local files, selecting spans) for modules that render parts of it. */
+  private replayButton(spanId: SpanId): TemplateResult {
+    return html`<button class="link-btn replay-call" title="Open this model call in the replay playground: edit it, send it again, compare the answers" @click=${(e: Event) => {
+      e.stopPropagation();
+      this.host.replayModelCall?.(spanId);
+    }}>
+      <span class="codicon codicon-debug-rerun" aria-hidden="true"></span>Replay…
+    </button>`;
+  }
+
   private valueContext(): ExtrasContext {
     const ctx: ExtrasContext = {
       isExpanded: (id) => this.isExpanded(id),

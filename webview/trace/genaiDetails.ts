@@ -29,12 +29,12 @@ const CONVENTION_NAMES: Record<GenAiConvention, string> = {
 };
 
 /** Every GenAI section for one span. */
-export function renderGenAiSections(g: GenAiSpanView, host: GenAiSectionHost, cost?: CallCost): TemplateResult {
+export function renderGenAiSections(g: GenAiSpanView, host: GenAiSectionHost, cost?: CallCost, actions: TemplateResult | typeof nothing = nothing): TemplateResult {
   const messageCount = (g.inputMessages?.length ?? 0) + (g.outputMessages?.length ?? 0);
   const hasMessages = messageCount > 0 || !!g.systemInstructions?.length || !!g.contentMissing || !!g.toolDefinitions?.length || !!g.contentRefs?.length;
   const hasTool = g.kind === 'tool' || !!g.tool;
   return html`
-    ${host.section('genai', 'GenAI', null, facts(g, host, cost), nothing)}
+    ${host.section('genai', 'GenAI', null, facts(g, host, cost), actions)}
     ${g.mcp ? host.section('genai-mcp', 'MCP', null, mcpFacts(g.mcp), nothing) : nothing}
     ${g.guardrail ? host.section('genai-guardrail', 'Guardrail', g.guardrail.results.length || null, renderGuardrailCard(g.guardrail, '', 'g:guard', host), nothing) : nothing}
     ${hasTool && g.tool ? host.section('genai-tool', 'Tool Call', null, toolBody(g), nothing) : nothing}

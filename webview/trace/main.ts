@@ -114,6 +114,7 @@ class TraceApp {
       selectSpan: (spanId) => this.selectFromConversation(spanId),
       copy: (text, what) => this.conn.channel.send({ type: 'copyText', text, what }),
       openLocalFile: (path) => this.conn.channel.send({ type: 'openLocalFile', path }),
+      replayModelCall: (spanId) => this.conn.channel.send({ type: 'replayModelCall', spanId }),
     });
     this.graph = new GraphView(
       {
@@ -186,6 +187,7 @@ class TraceApp {
       },
       copy: (text, what) => this.conn.channel.send({ type: 'copyText', text, what }),
       openLocalFile: (path) => this.conn.channel.send({ type: 'openLocalFile', path }),
+      replayModelCall: (spanId) => this.conn.channel.send({ type: 'replayModelCall', spanId }),
       retry: () => {
         const id = this.waterfall.selectedSpanId;
         if (id) this.detail.load(id, false);

@@ -124,9 +124,10 @@ export function bindRowNode(view: RowView, tree: TraceTree, node: number, versio
   setText(view.dur, n.placeholder ? '' : formatDuration(s.durationMs));
   view.dur.style.left = `calc(${Math.min(100, startPct + widthPct)}% + 4px)`;
 
-  // "Ask @tracelens about This Span" (package.json `webview/context`, `webviewSection == 'span'`).
+  // "Ask @tracelens about This Span" and, on a model call, "Replay Model Call…" (package.json
+  // `webview/context`, `webviewSection` `span` / `llmSpan`).
   if (n.placeholder) delete el.dataset.vscodeContext;
-  else el.dataset.vscodeContext = JSON.stringify({ webviewSection: 'span', spanId: s.spanId });
+  else el.dataset.vscodeContext = JSON.stringify({ webviewSection: s.genai?.kind === 'llm' ? 'llmSpan' : 'span', spanId: s.spanId });
 
   if (n.placeholder) {
     el.title = [`${s.name}: ${s.spanId}`, `${n.childCount} ${n.childCount === 1 ? 'span names' : 'spans name'} it as their parent`, MISSING_PARENT_EXPLANATION].join('\n');

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Channel, assertNever } from '../../protocol/channel';
 import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../../protocol/traceView';
 import type { SpanId, TraceId } from '../../model/trace';
-import { WEBVIEW_PANELS } from '../ids';
+import { COMMANDS, WEBVIEW_PANELS } from '../ids';
 import { traceViewDocument } from '../webviewHtml';
 import { toFrameRef } from '../../core/source/spanSource';
 import type { SourceNavigator } from '../source/sourceNavigator';
@@ -180,6 +180,9 @@ class TracePanel implements vscode.Disposable {
         return;
       case 'openLocalFile':
         void openLocalFile(command.path);
+        return;
+      case 'replayModelCall':
+        void vscode.commands.executeCommand(COMMANDS.replayModelCall, { traceId: this.traceId, spanId: command.spanId });
         return;
       default:
         assertNever(command);
