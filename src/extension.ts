@@ -20,6 +20,7 @@ import { affectsSetting, readAgentSettings, readSettings } from './extension/set
 import { registerSource } from './extension/source/registerSource';
 import { registerTraces } from './extension/traces/registerTraces';
 import { registerCompare } from './extension/compare/registerCompare';
+import { registerReplay } from './extension/replay/registerReplay';
 import { TraceRepository } from './extension/traces/traceRepository';
 import { registerUsage } from './extension/usage/registerUsage';
 
@@ -130,6 +131,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   );
   context.subscriptions.push(...registerCompare({ extensionUri: context.extensionUri, repository, treeView: traces.treeView, panels: traces.panels }));
   context.subscriptions.push(...registerForwarding({ worker: client, secrets: context.secrets, log }));
+  context.subscriptions.push(
+    ...registerReplay({ extensionUri: context.extensionUri, secrets: context.secrets, repository, panels: traces.panels, treeView: traces.treeView, log }),
+  );
   context.subscriptions.push(
     ...registerAgents({ extensionUri: context.extensionUri, repository, workspace: source.workspace, panels: traces.panels, treeView: traces.treeView, log }),
   );

@@ -126,6 +126,8 @@ export const CONTEXT_KEYS = {
   groupedBySession: 'traceLens.groupedBySession',
   /** The Traces view shows only the traces matching a filter (view title shows "Clear Filter"). */
   filterActive: 'traceLens.filterActive',
+  /** Serve Recorded Responses… is running (Stop / Report / Copy Base URL in the palette). */
+  servingRecordedResponses: 'traceLens.servingRecordedResponses',
 } as const;
 
 /** Setting keys, relative to the `traceLens` section. */

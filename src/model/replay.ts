@@ -7,6 +7,9 @@
 import type { SpanId, TraceId } from './ids';
 import type { GenAiConvention, GenAiMessage, GenAiMessagePart, GenAiUsage } from './genai';
 
+/** `service.name` of the traces that record replays (src/core/replay/replayTrace.ts); the Traces view marks them. */
+export const REPLAY_SERVICE_NAME = 'trace-lens-replay';
+
 /**
  * The wire format a provider speaks: `openai` = OpenAI Chat Completions (`POST {baseUrl}/chat/completions`;
  * OpenAI, Azure OpenAI, Ollama, LM Studio, vLLM, …), `anthropic` = Anthropic Messages

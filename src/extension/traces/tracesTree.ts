@@ -4,6 +4,7 @@ import { MISSING_PARENT_EXPLANATION, MISSING_PARENT_NAME, buildHierarchy, type S
 import { formatDuration, formatLocalTime } from '../../model/format';
 import { describeUsage, formatUsageShort, genaiKindIcon, genaiKindLabel, genaiRowSuffix, shortenText } from '../../model/genaiFormat';
 import { formatUsd } from '../../model/cost';
+import { REPLAY_SERVICE_NAME } from '../../model/replay';
 import { COMMANDS, CONTEXT_KEYS } from '../ids';
 import type { StoreChange, TraceRepository } from './traceRepository';
 import { escapeMarkdown } from '../markdownText';
@@ -274,7 +275,8 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   const item = new vscode.TreeItem(label, summary.spanCount > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `trace:${summary.traceId}`;
   const agent = summary.agentName && !label.includes(summary.agentName) ? summary.agentName : '';
-  const parts = [agent, summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
+  const replay = summary.serviceName === REPLAY_SERVICE_NAME;
+  const parts = [replay ? 'replay' : '', agent, replay ? '' : summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
   if (summary.errorCount > 0) parts.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
   if (summary.sourceFile) parts.push(`from ${summary.sourceFile.split(/[\\/]/).pop() ?? summary.sourceFile}`);
   const findings = summary.findings;
@@ -282,11 +284,14 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   item.description = parts.filter(Boolean).join(' · ');
   item.iconPath = summary.errorCount > 0
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
-    : findings && findings.worst !== 'information'
+    : replay
+      ? new vscode.ThemeIcon('debug-rerun')
+      : findings && findings.worst !== 'information'
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
       : new vscode.ThemeIcon(summary.hasRoot ? 'pass' : 'loading~spin', summary.hasRoot ? new vscode.ThemeColor('testing.iconPassed') : undefined);
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${escapeMarkdown(summary.rootName)}**${summary.hasRoot ? '' : ' _(root span not received yet)_'}\n\n`);
+  if (replay) md.appendMarkdown('A replay made in the Trace Lens playground; its span links to the model call it replays (span details → Links).\n\n');
   if (summary.firstUserMessage) md.appendMarkdown(`User: ${escapeMarkdown(shortenText(summary.firstUserMessage, 300))}\n\n`);
   if (summary.agentName) md.appendMarkdown(`Agent: \`${summary.agentName.replace(/`/g, "'")}\`  \n`);
   if (summary.sessionId) md.appendMarkdown(`Session: \`${summary.sessionId.replace(/`/g, "'")}\`  \n`);
@@ -365,7 +370,8 @@ function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeIt
           ? '\ncost: — (no price known for this model; see traceLens.pricing.models)'
           : `\ncost: ${formatUsd(span.cost)}`;
   item.tooltip = `${span.name}${genaiLine}\n${span.kind} span · ${span.serviceName || 'unknown service'}\nstarts at +${formatDuration(span.startOffsetMs)} · ${formatDuration(span.durationMs)}${costLine}${error ? '\nstatus: error' : ''}`;
-  item.contextValue = 'span';
+  // Model calls also get Replay Model Call… (package.json `viewItem =~ /^span\.llm/`).
+  item.contextValue = g?.kind === 'llm' ? 'span.llm' : 'span';
   item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [node.traceId, span.spanId] };
   return item;
 }
