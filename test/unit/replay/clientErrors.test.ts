@@ -193,6 +193,16 @@ describe.each(KINDS)('$kind errors', ({ kind, base, body }) => {
   });
 });
 
+describe('hints', () => {
+  it('404 from an OpenAI-compatible base URL without /v1 suggests adding it (Ollama, LM Studio, vLLM serve under /v1)', async () => {
+    server.handle((_req, res) => jsonError(res, 404, { error: { message: 'page not found', type: 'not_found' } }));
+    const { result } = await send('openai', server.url, { model: 'llama3.2', messages: [] });
+    expect(result.error?.kind).toBe('not_found');
+    expect(result.error!.message).toContain(`${server.url}/chat/completions`);
+    expect(result.error!.message).toContain('try the base URL with /v1');
+  });
+});
+
 describe('redaction and Retry-After', () => {
   it('redacts every occurrence of the key and its URL-encoded form; ignores tiny secrets', () => {
     const redact = makeRedactor(['k3y/with+chars', undefined, 'ab']);

@@ -13,6 +13,8 @@
  * disk (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`, profiles, `ANTHROPIC_BASE_URL`,
  * `ANTHROPIC_LOG`): no retries, logging off, and its own OpenTelemetry spans off (they would go
  * to any tracer provider registered in the extension host and add trace headers).
+ * (`ANTHROPIC_CUSTOM_HEADERS`, the user's own extra headers, is still honoured by the SDK.) This SDK
+ * version sends the key as `Authorization: Bearer`.
  */
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AnthropicError } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageDeltaUsage, Usage } from '@anthropic-ai/sdk/resources/messages';

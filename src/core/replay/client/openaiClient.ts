@@ -11,7 +11,8 @@
  *
  * The SDK is told everything explicitly so nothing comes from the extension host's environment
  * (`OPENAI_API_KEY`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, `OPENAI_ADMIN_KEY`, `OPENAI_BASE_URL`,
- * `OPENAI_LOG`): no retries, logging off.
+ * `OPENAI_LOG`): no retries, logging off. (`OPENAI_CUSTOM_HEADERS`, the user's own extra headers,
+ * is still honoured by the SDK.)
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AzureOpenAI, OpenAIError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';

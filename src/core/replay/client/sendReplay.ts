@@ -9,7 +9,8 @@
  * streaming is never cut off; the caller's `signal` stops it).
  *
  * The API key goes only into the SDK's auth header. It is redacted (with any password in the base
- * URL) from every message, event and result this module produces, including text the server echoes.
+ * URL) from every message, event and result this module produces, including text the server echoes
+ * (per delta: a key the server splits across two streamed chunks is not caught in the events).
  */
 import { performance } from 'node:perf_hooks';
 import type { ReplayProviderKind, ReplayResult, ReplayStreamEvent } from '../../../model/replay';
@@ -52,7 +53,7 @@ export interface SendReplayOptions {
 export async function sendReplay(options: SendReplayOptions): Promise<ReplayResult> {
   const timeoutMs = options.timeoutMs !== undefined && options.timeoutMs > 0 ? options.timeoutMs : REPLAY_DEFAULT_TIMEOUT_MS;
   const apiKey = options.apiKey?.trim() || REPLAY_PLACEHOLDER_KEY;
-  const redact = makeRedactor([options.apiKey?.trim(), urlPassword(options.baseUrl), urlUser(options.baseUrl)]);
+  const redact = makeRedactor([options.apiKey?.trim(), urlPassword(options.baseUrl)]);
   const emit = (event: ReplayStreamEvent): void => {
     try {
       options.onEvent?.(event);
@@ -118,20 +119,13 @@ export async function sendReplay(options: SendReplayOptions): Promise<ReplayResu
   return result;
 }
 
-function urlPart(baseUrl: string | undefined, part: 'password' | 'username'): string | undefined {
+/** The password of a base URL with user info (never sent: ./endpoint.ts drops user info), to redact it. */
+function urlPassword(baseUrl: string | undefined): string | undefined {
   if (!baseUrl) return undefined;
   try {
-    const v = new URL(baseUrl)[part];
+    const v = new URL(baseUrl).password;
     return v ? decodeURIComponent(v) : undefined;
   } catch {
     return undefined;
   }
-}
-
-function urlPassword(baseUrl: string | undefined): string | undefined {
-  return urlPart(baseUrl, 'password');
-}
-
-function urlUser(baseUrl: string | undefined): string | undefined {
-  return urlPart(baseUrl, 'username');
 }
