@@ -41,6 +41,19 @@ const grpcRuntimeSplit = {
   },
 };
 
+/**
+ * The provider SDKs (`openai`, `@anthropic-ai/sdk`, ~640 kB minified) go into dist/replay.js, required
+ * on the first replay (`import('./replayRuntime')` in src/extension/replay/replayPanel.ts).
+ */
+const replayRuntimeSplit = {
+  name: 'replay-runtime-split',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/replayRuntime$/ }, (args) =>
+      args.importer.endsWith(join('replay', 'replayPanel.ts')) ? { path: './replay.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -54,13 +67,13 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', worker: 'src/core/backend/backendWorker.ts', grpc: 'src/core/receiver/grpcRuntime.ts', mcp: 'src/mcp/server.ts' },
+    entryPoints: { extension: 'src/extension.ts', worker: 'src/core/backend/backendWorker.ts', grpc: 'src/core/receiver/grpcRuntime.ts', replay: 'src/extension/replay/replayRuntime.ts', mcp: 'src/mcp/server.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [...common.plugins, grpcRuntimeSplit],
+    plugins: [...common.plugins, grpcRuntimeSplit, replayRuntimeSplit],
     // import() → require(), so dist/grpc.js loads as CommonJS next to extension.js.
     supported: { 'dynamic-import': false },
   },

@@ -34,10 +34,10 @@
 import { randomBytes } from 'node:crypto';
 import type { GenAiMessage, GenAiMessagePart } from '../../model/genai';
 import type { SpanId, TraceId } from '../../model/ids';
-import type { ReplayProviderKind, ReplayRequest, ReplayResult, ReplayTool } from '../../model/replay';
+import { REPLAY_SERVICE_NAME, type ReplayProviderKind, type ReplayRequest, type ReplayResult, type ReplayTool } from '../../model/replay';
 import { genAiProviderName, serverOf } from './client/endpoint';
 
-export const REPLAY_SERVICE_NAME = 'trace-lens-replay';
+export { REPLAY_SERVICE_NAME };
 export const REPLAY_SCOPE_NAME = 'trace-lens.replay';
 
 /** An OTLP/JSON `AnyValue` (only the forms written here). */

@@ -41,7 +41,7 @@ export class RecordedServing implements vscode.Disposable, vscode.TextDocumentCo
   private readonly disposables: vscode.Disposable[] = [this.status, this.changed];
   private reportTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly log: (line: string) => void) {
+  constructor(private readonly log: vscode.LogOutputChannel) {
     this.status.name = 'Trace Lens Recorded Responses';
     this.status.command = REPLAY_COMMANDS.showRecordedResponsesReport;
     this.disposables.push(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, this));
@@ -72,7 +72,7 @@ export class RecordedServing implements vscode.Disposable, vscode.TextDocumentCo
     });
     this.current = { options, server, warnedDivergence: false };
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
-    this.log(`replay: serving ${options.calls.length} recorded responses of trace ${options.traceId} at ${server.url}`);
+    this.log.info(`replay: serving ${options.calls.length} recorded responses of trace ${options.traceId} at ${server.url}`);
     this.updateStatus();
     this.changed.fire(REPORT_URI);
     return { openai: `${server.url}/v1`, anthropic: server.url };
@@ -86,7 +86,7 @@ export class RecordedServing implements vscode.Disposable, vscode.TextDocumentCo
     this.status.hide();
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, false);
     await current.server.close();
-    this.log(`replay: stopped serving recorded responses of trace ${current.options.traceId} (${current.server.served().length} requests served)`);
+    this.log.info(`replay: stopped serving recorded responses of trace ${current.options.traceId} (${current.server.served().length} requests served)`);
     this.changed.fire(REPORT_URI);
   }
 

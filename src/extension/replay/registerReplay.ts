@@ -26,7 +26,7 @@ export interface ReplayDeps {
   repository: TraceRepository;
   panels: TracePanels;
   treeView: vscode.TreeView<TraceTreeNode>;
-  log: (line: string) => void;
+  log: vscode.LogOutputChannel;
 }
 
 /** One line describing a recorded call in a pick: its last user text or its answer. */

@@ -26,7 +26,7 @@ export class ReplayProviders implements vscode.Disposable {
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
-    private readonly log: (line: string) => void,
+    private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -44,7 +44,7 @@ export class ReplayProviders implements vscode.Disposable {
     const { providers, errors } = readReplayProviders(settings.providers);
     const messages = [...errors, ...settings.ignored.map((i) => `${i.setting} in the ${i.scope} settings is ignored: replay providers are read from your user settings only`)];
     const text = messages.join('\n');
-    if (text && text !== this.reportedErrors) for (const m of messages) this.log(`replay: ${m}`);
+    if (text && text !== this.reportedErrors) for (const m of messages) this.log.warn(`replay: ${m}`);
     this.reportedErrors = text;
     return providers;
   }
