@@ -27,7 +27,7 @@ afterEach(async () => {
 
 /** An OpenAI-compatible stand-in: JSON or SSE (`stream: true`) with one answer. */
 function openAIStandIn(): Promise<StandIn> {
-  return startStandIn((request) => {
+  return startStandIn((request): { headers: Record<string, string>; body: string } => {
     const completion = { id: 'chatcmpl-live', object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, message: { role: 'assistant', content: LIVE_ANSWER, refusal: null }, logprobs: null, finish_reason: 'stop' }], usage: { prompt_tokens: 70, completion_tokens: 11, total_tokens: 81 } };
     if (request.body.stream !== true) return { headers: { 'x-request-id': 'req_live_1' }, body: JSON.stringify(completion) };
     const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: 'chatcmpl-live', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;

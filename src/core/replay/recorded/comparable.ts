@@ -161,9 +161,9 @@ export function changedSpan(before: string, after: string): string {
     endB--;
     endA--;
   }
-  // Widen to whole words (the prefix and suffix are common to both sides).
-  while (start > 0 && isWordChar(before[start - 1])) start--;
-  while (endB < before.length && isWordChar(before[endB])) {
+  // Widen to whole words when the change starts or ends inside one (prefix and suffix are common to both sides).
+  while (start > 0 && isWordChar(before[start - 1]) && (isWordChar(before[start]) || isWordChar(after[start]))) start--;
+  while (endB < before.length && isWordChar(before[endB]) && (isWordChar(before[endB - 1]) || isWordChar(after[endA - 1]))) {
     endB++;
     endA++;
   }

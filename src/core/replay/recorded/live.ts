@@ -93,7 +93,15 @@ export async function forwardLive(
   const endpoint = liveEndpoint(provider);
   let response: Response;
   try {
-    response = await fetch(endpoint, { method: 'POST', headers: liveRequestHeaders(provider, incoming), body, signal });
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: liveRequestHeaders(provider, incoming),
+      // The body lives on an ordinary ArrayBuffer (never shared memory): a view, not a copy.
+      body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength),
+      signal,
+      // A redirect would carry the key elsewhere.
+      redirect: 'error',
+    });
   } catch (error) {
     const cause = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
     const message = redact(`Trace Lens replay: the live provider at ${new URL(endpoint).origin} could not be reached: ${cause}`, provider.apiKey);
@@ -113,11 +121,15 @@ export async function forwardLive(
   }
   res.writeHead(response.status, headers);
   try {
-    if (response.body) {
-      for await (const chunk of response.body) {
-        if (res.destroyed) break;
-        if (!res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+    const reader = response.body?.getReader();
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (res.destroyed) {
+        await reader.cancel().catch(() => undefined);
+        break;
       }
+      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
     }
     res.end();
     return { status: response.status, streamed };
