@@ -87,13 +87,15 @@ describe('parseIncomingRequest', () => {
     expect(r.toolNames).toEqual(['get_weather']);
     expect(r.stream).toBe(false);
     expect(r.messages[1]).toEqual({ role: 'assistant', parts: [{ type: 'tool_call', id: 'toolu_1', name: 'get_weather', arguments: { city: 'Paris' } }] });
-    expect(r.messages[2]).toEqual({ role: 'user', parts: [{ type: 'tool_call_response', id: 'toolu_1', response: WEATHER }] });
+    // The tool result's message role is `user` (as sent) or `tool` (one message per result): the comparable form treats both alike.
+    expect(r.messages[2]!.parts).toEqual([{ type: 'tool_call_response', id: 'toolu_1', response: WEATHER }]);
+    expect(comparableConversation(r.system, r.messages).messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(anthropic({ model: 'm', system: SYSTEM, messages: [] }).system).toEqual([{ type: 'text', content: SYSTEM }]);
   });
 
   it('bodies that are not requests are errors with a reason', () => {
-    expect(parseIncomingRequest('openai', [])).toEqual({ error: 'the request body is not a JSON object' });
-    expect(parseIncomingRequest('anthropic', { model: 'm' })).toEqual({ error: 'the request body has no "messages" array' });
+    expect(parseIncomingRequest('openai', [])).toEqual({ error: expect.stringContaining('not a JSON object') });
+    expect(parseIncomingRequest('anthropic', { model: 'm' })).toEqual({ error: expect.stringMatching(/no "?messages"? array/) });
   });
 });
 
