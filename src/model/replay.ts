@@ -164,8 +164,10 @@ export interface ServedRequest {
   /** `openai` or `anthropic` (by the path the app called). */
   api: ReplayProviderKind;
   model?: string;
-  /** The recorded call that answered it. */
+  /** The recorded call that answered it (its `index`; only when `servedFrom` is `recording`). */
   matchedCallIndex?: number;
+  /** The recorded call expected at this request's position, which `differences` compare against (its `index`). */
+  comparedCallIndex?: number;
   /** `position` = next in order and the content agrees; `content` = found elsewhere by content; `none`. */
   match: 'position' | 'content' | 'none';
   /** `recording`, `live` (forwarded to the provider after the chosen span, or by choice on divergence), `error`. */
@@ -174,4 +176,6 @@ export interface ServedRequest {
   differences: string[];
   status: number;
   streamed: boolean;
+  /** Why the request was answered with an error or could not be forwarded, in words (never contains the API key). */
+  note?: string;
 }
