@@ -30,6 +30,7 @@ interface Serving {
   options: ServeOptions;
   server: RecordedServer;
   warnedDivergence: boolean;
+  listener: { dispose(): void };
 }
 
 /** The one running recorded-response server, its status bar item and report. */
@@ -68,9 +69,9 @@ export class RecordedServing implements vscode.Disposable, vscode.TextDocumentCo
       ...(options.live
         ? { live: { kind: options.live.provider.kind, baseUrl: providerBaseUrl(options.live.provider), apiKey: options.live.apiKey } }
         : {}),
-      onServed: (served) => this.onServed(served),
+      log: (level, message) => this.log[level](`replay: ${message}`),
     });
-    this.current = { options, server, warnedDivergence: false };
+    this.current = { options, server, warnedDivergence: false, listener: server.onServed((served) => this.onServed(served)) };
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
     this.log.info(`replay: serving ${options.calls.length} recorded responses of trace ${options.traceId} at ${server.url}`);
     this.updateStatus();
@@ -83,6 +84,7 @@ export class RecordedServing implements vscode.Disposable, vscode.TextDocumentCo
     const current = this.current;
     if (!current) return;
     this.current = undefined;
+    current.listener.dispose();
     this.status.hide();
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, false);
     await current.server.close();
@@ -125,10 +127,16 @@ export class RecordedServing implements vscode.Disposable, vscode.TextDocumentCo
         this.changed.fire(REPORT_URI);
       }, 200);
     }
-    const diverged = served.match === 'none' || served.differences.length > 0;
+    // `position` = the expected call, whose content agrees (its remaining differences, such as the
+    // tools offered, are reported but do not change what is served).
+    const diverged = served.match !== 'position';
     if (diverged && !current.warnedDivergence) {
       current.warnedDivergence = true;
-      const what = served.match === 'none' ? 'matches no recorded call' : `differs from recorded call ${(served.matchedCallIndex ?? 0) + 1}: ${served.differences[0]}`;
+      const compared = served.comparedCallIndex ?? served.matchedCallIndex;
+      const what =
+        served.match === 'none'
+          ? `matches no recorded call${served.differences[0] ? ` (${served.differences[0]})` : ''}`
+          : `differs from recorded call ${(compared ?? 0) + 1}: ${served.differences[0] ?? ''}`;
       void vscode.window
         .showWarningMessage(`Trace Lens: the re-run diverged — request ${served.requestIndex + 1} ${what}.`, 'Show Report')
         .then((choice) => {
@@ -141,7 +149,7 @@ export class RecordedServing implements vscode.Disposable, vscode.TextDocumentCo
     const current = this.current;
     if (!current) return;
     const served = current.server.served();
-    const diverged = served.filter((s) => s.match === 'none' || s.differences.length > 0).length;
+    const diverged = served.filter((s) => s.match !== 'position').length;
     const live = served.filter((s) => s.servedFrom === 'live').length;
     this.status.text = `$(debug-alt) ${served.length}/${current.options.calls.length} recorded${live ? ` · ${live} live` : ''}${diverged ? ` · $(warning) ${diverged} diverged` : ''}`;
     this.status.tooltip = `Trace Lens is serving the recorded responses of “${current.options.traceLabel}” at ${current.server.url}\nClick for the report; Trace Lens: Stop Serving Recorded Responses to stop.`;
