@@ -73,7 +73,7 @@ export interface OpenAIChatBody {
 /** Scalar parameters sent under their own name. */
 const SCALAR_PARAMS: ReadonlySet<string> = new Set([
   'temperature', 'top_p', 'frequency_penalty', 'presence_penalty', 'seed', 'user', 'logprobs', 'top_logprobs', 'parallel_tool_calls',
-  'reasoning_effort', 'service_tier', 'store', 'verbosity', 'safety_identifier', 'prompt_cache_key',
+  'reasoning_effort', 'service_tier', 'store', 'verbosity', 'safety_identifier', 'prompt_cache_key', 'prompt_cache_retention',
 ]);
 
 /** Object parameters of an OpenAI recording sent as they are. */
