@@ -44,10 +44,8 @@ function fixture(name: string, logsName?: string): { spans: TraceCallSpan[]; cal
   return { spans, calls: requestsOf(spans) };
 }
 
-/** The scenario's two turns, with the fixture's tool call id. */
-function turn1(id: string): string[] {
-  return [`user: ${QUESTION}`];
-}
+/** The scenario's two turns (the second with the fixture's tool call id). */
+const TURN1 = [`user: ${QUESTION}`];
 function turn2(id: string): string[] {
   return [`user: ${QUESTION}`, `assistant: call get_weather#${id} ${ARGS}`, `tool: result#${id} ${canonical(WEATHER)}`];
 }
@@ -65,7 +63,7 @@ describe('OpenInference (openinference.otlp.json: @arizeai/openinference-instrum
     expect(a.request.kind).toBe('openai');
     expect(a.request.provider).toBe(attr(a.span, 'llm.system'));
     expect(systemText(a.request)).toBe(SYSTEM);
-    expect(lines(a.request.messages)).toEqual(turn1('call_weather_1'));
+    expect(lines(a.request.messages)).toEqual(TURN1);
     expect(lines(a.request.original.output)).toEqual([`assistant: call get_weather#call_weather_1 ${ARGS}`]);
     expect(lines(b.request.messages)).toEqual(turn2('call_weather_1'));
     expect(lines(b.request.original.output)).toEqual([`assistant: ${ANSWER}`]);
@@ -82,7 +80,7 @@ describe('OpenLLMetry / Traceloop (traceloop.otlp.json)', () => {
   it('reads gen_ai.input.messages, gen_ai.tool.definitions and gen_ai.request.*', () => {
     const [a, b] = calls as [Call, Call];
     expect(systemText(a.request)).toBe(SYSTEM);
-    expect(lines(a.request.messages)).toEqual(turn1('call_weather_1'));
+    expect(lines(a.request.messages)).toEqual(TURN1);
     expect(lines(b.request.messages)).toEqual(turn2('call_weather_1'));
     expect(a.request.parameters).toEqual({ max_tokens: attr(a.span, 'gen_ai.request.max_tokens'), temperature: attr(a.span, 'gen_ai.request.temperature') });
     const defs = attr(a.span, 'gen_ai.tool.definitions') as { function: { name: string; description: string; parameters: unknown } }[];
@@ -101,7 +99,7 @@ describe('Vercel AI SDK (vercel-ai.otlp.json, ai.* attributes)', () => {
     expect(steps).toHaveLength(2);
     const [a, b] = steps as [Call, Call];
     expect(systemText(a.request)).toBe(SYSTEM);
-    expect(lines(a.request.messages)).toEqual(turn1('call_weather_1'));
+    expect(lines(a.request.messages)).toEqual(TURN1);
     expect(lines(b.request.messages)).toEqual(turn2('call_weather_1'));
     expect(a.request.parameters).toEqual({ max_tokens: attr(a.span, 'ai.settings.maxOutputTokens'), temperature: attr(a.span, 'ai.settings.temperature') });
     const tool = JSON.parse((a.span.attributes['ai.prompt.tools'] as string[])[0]!) as { name: string; description: string; inputSchema: unknown };
