@@ -112,15 +112,17 @@ export function mediaSendable(p: MediaPart): 'inline' | 'url' | 'file-id' | 'non
   return 'none';
 }
 
-/** Gaps for media parts that are not sent as recorded (by file id only, or without bytes or URL). */
+/** Gaps for media parts not recorded with their bytes: by URL only, by provider file id only, or with neither. */
 export function mediaGaps(messages: readonly GenAiMessage[], system: readonly GenAiMessagePart[] = []): ReplayGap[] {
   let byFileId = 0;
+  let byUrl = 0;
   let missing = 0;
   const notes = new Set<string>();
   const visit = (p: GenAiMessagePart): void => {
     if (p.type !== 'media') return;
     const s = mediaSendable(p);
     if (s === 'file-id') byFileId++;
+    else if (s === 'url') byUrl++;
     else if (s === 'none') {
       missing++;
       const what = p.localNote ?? p.note ?? (p.uri ? `URI ${p.uri}` : undefined);
@@ -130,6 +132,7 @@ export function mediaGaps(messages: readonly GenAiMessage[], system: readonly Ge
   for (const m of messages) m.parts.forEach(visit);
   system.forEach(visit);
   const gaps: ReplayGap[] = [];
+  if (byUrl) gaps.push({ field: 'media', note: `${byUrl} media part${byUrl === 1 ? ' was' : 's were'} recorded by URL only: the provider fetches ${byUrl === 1 ? 'it' : 'them'} again, and the content may have changed or be out of its reach.` });
   if (byFileId) gaps.push({ field: 'media', note: `${byFileId} media part${byFileId === 1 ? ' is' : 's are'} known only by a provider file id: it works only with the same provider account.` });
   if (missing) {
     const detail = notes.size ? ` (${[...notes].slice(0, 3).join('; ')})` : '';

@@ -30,7 +30,7 @@ const user = (text: string) => ({ role: 'user', parts: [{ type: 'text', content:
 const gap = (r: ReplayRequest, field: string) => r.missing.filter((g) => g.field === field).map((g) => g.note);
 
 describe('media', () => {
-  it('sends checked inline images and https URLs; flags file ids and media recorded without bytes', () => {
+  it('sends checked inline images as they are; flags images by URL, by file id, and media recorded without bytes', () => {
     const r = request({
       'gen_ai.request.model': 'gpt-4o',
       'gen_ai.provider.name': 'openai',
@@ -48,7 +48,7 @@ describe('media', () => {
       ]),
     });
     expect(lines(r.messages)).toEqual(['user: Describe these | media image inline | media image https://example.com/cat.jpg | media image file-abc | media audio ']);
-    expect(gap(r, 'media')).toEqual([expect.stringContaining('provider file id'), expect.stringContaining('without their bytes or a URL')]);
+    expect(gap(r, 'media')).toEqual([expect.stringContaining('by URL only'), expect.stringContaining('provider file id'), expect.stringContaining('without their bytes or a URL')]);
   });
 });
 
