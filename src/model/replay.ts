@@ -65,6 +65,8 @@ export interface ReplayOriginal {
   costUsd?: number;
   durationMs?: number;
   responseModel?: string;
+  /** `gen_ai.response.id` (OpenAI `chatcmpl-…`, Anthropic `msg_…`), when recorded. */
+  responseId?: string;
 }
 
 /**
@@ -92,6 +94,15 @@ export interface ReplayRequest {
    */
   responseFormat?: unknown;
   parameters: ReplayParameters;
+  /**
+   * Non-scalar request fields in the recorded provider's own form (Anthropic `thinking`,
+   * `metadata`, `output_config` effort; OpenAI `logit_bias`, `prediction`, …), keyed as sent.
+   * Sent only by the wire of the same kind (`providerParametersKind`); another kind drops them
+   * with a gap.
+   */
+  providerParameters?: Record<string, unknown>;
+  /** The wire format `providerParameters` are written in (the recorded call's `kind`). */
+  providerParametersKind?: ReplayProviderKind;
   /** Whether the recorded call streamed (`gen_ai.request.stream`, `llm.is_streaming`, `ai.stream*`). */
   stream?: boolean;
   missing: ReplayGap[];
@@ -155,6 +166,14 @@ export interface RecordedCall {
   responseId?: string;
   /** Tool names offered to the model. */
   toolNames: string[];
+  /**
+   * Other spans that recorded this same call (a wrapper instrumentation's span above it, e.g.
+   * OpenInference's `Anthropic Messages` over the SDK's own `anthropic.messages.create`); the
+   * call's content may come from them.
+   */
+  sameCallSpanIds?: SpanId[];
+  /** What the recording of this call lacks (as `ReplayRequest.missing`); absent when nothing. */
+  missing?: ReplayGap[];
 }
 
 /** How one request of the re-run was answered, for the divergence report. */

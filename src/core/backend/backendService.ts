@@ -29,6 +29,7 @@ import { graphHandlers } from './handlers/graphHandlers';
 import { fileHandlers } from './handlers/fileHandlers';
 import { TraceSources } from '../files/storeImport';
 import { compareHandlers } from './handlers/compareHandlers';
+import { replayHandlers } from './handlers/replayHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
@@ -123,6 +124,7 @@ export class BackendService {
       ...fileHandlers(ctx, sources, () => this.ingester.decodeOptions),
       ...diagnosticsHandlers(this.diagnostics),
       ...compareHandlers(ctx),
+      ...replayHandlers(ctx),
       // The Usage view lists the findings of its scope's traces.
       usageReport: async (params) => {
         const report = await this.usage.report(params.scope);

@@ -17,6 +17,7 @@ import type { BaselineStats, LocatedFinding, MetricAlert, RunCheck } from '../..
 import type { AgentGraph } from '../../model/agentGraph';
 import type { ExportOtlpParams, ExportOtlpResult, ImportOtlpParams, ImportOtlpResult } from '../files/types';
 import type { CompareRequest, TraceComparison } from '../../model/compare';
+import type { RecordedCall, ReplayRequest } from '../../model/replay';
 import type { ForwardingConfig, ForwardingStatus, ForwardTracesParams, ForwardTracesResult } from '../forwarding/types';
 import type {
   SessionSummary,
@@ -107,6 +108,14 @@ export type BackendRequests = {
   compareTraces: { params: CompareRequest; result: TraceComparison | null };
   /** The latest run started before this one of the same service and agent (or root span name); `null` when none is stored. */
   previousRun: { params: { traceId: TraceId }; result: TraceSummary | null };
+  /**
+   * The request a stored model call span received, rebuilt for replay from every span that
+   * recorded the call (src/core/replay/request.ts), with what was not recorded in `missing` and
+   * the original answer priced like the call; `null` when the span is not a stored model call.
+   */
+  replayRequest: { params: { traceId: TraceId; spanId: SpanId }; result: ReplayRequest | null };
+  /** A trace's model calls in start order, each counted once (src/core/replay/recordedCalls.ts); `[]` when not stored. */
+  recordedCalls: { params: { traceId: TraceId }; result: RecordedCall[] };
 };
 
 /** Messages the worker pushes to the host. */

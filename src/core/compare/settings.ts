@@ -1,29 +1,22 @@
 /**
  * What a run offered its model: tool definitions (`GenAiSpanView.toolDefinitions`) and request
  * parameters, read in a convention-independent form so two runs from different instrumentations
- * compare:
- * - OTel GenAI `gen_ai.request.*` (temperature, top_p, top_k, max_tokens, frequency_penalty,
- *   presence_penalty, seed, stop_sequences, choice.count; `gen_ai.request.model` → `model`),
- *   also written by OpenLLMetry/Traceloop;
- * - OpenInference `llm.invocation_parameters` (a JSON object: its keys as they are, `model`
- *   included);
- * - Vercel AI SDK `ai.settings.*` (camelCase turned to snake_case: `maxTokens` → `max_tokens`).
- * Tool definitions are reduced to name, description and parameter schema (OpenAI's
+ * compare: parameters under OTel GenAI `gen_ai.request.*` names from OTel GenAI, OpenLLMetry,
+ * OpenInference `llm.invocation_parameters`, Vercel `ai.settings.*`, Langfuse and recorded request
+ * bodies (src/core/genai/requestSettings.ts, shared with the replay), plus `model`. Tool
+ * definitions are reduced to name, description and parameter schema (`toolSpecOf`: OpenAI's
  * `{type:'function', function:{…}}`, Anthropic's `input_schema`, MCP's `inputSchema`). Pure.
  */
 import type { ParameterChange, ToolDefinitionChange } from '../../model/compare';
 import type { GenAiSpanView } from '../../model/genai';
 import type { Attributes } from '../../model/trace';
+import { readRequestSettings, toolSpecOf } from '../genai/requestSettings';
 import { canonicalText, diffTexts } from './textDiff';
 
 /** The settings of one model call: parameter name → value text, tool name → canonical definition. */
 export interface CallSettings {
   parameters: Map<string, string>;
   tools: Map<string, string>;
-}
-
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function valueText(v: unknown): string | undefined {
@@ -33,52 +26,35 @@ function valueText(v: unknown): string | undefined {
   return JSON.stringify(v);
 }
 
-function record(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 /** A tool definition's name and canonical text (name, description, parameter schema); `undefined` without a name. */
 export function toolDefinitionOf(def: unknown): { name: string; text: string } | undefined {
-  const d = record(typeof def === 'string' ? safeParse(def) : def);
-  if (!d) return undefined;
-  const f = record(d.function) ?? record(d.toolSpec) ?? d;
-  const name = typeof f.name === 'string' ? f.name : undefined;
-  if (!name) return undefined;
-  const canonical: Record<string, unknown> = { name };
-  if (typeof f.description === 'string') canonical.description = f.description;
-  const schema = f.parameters ?? f.input_schema ?? f.inputSchema ?? record(f.inputSchema)?.json;
-  if (schema !== undefined) canonical.parameters = typeof schema === 'string' ? safeParse(schema) ?? schema : schema;
-  return { name, text: canonicalText(canonical) ?? name };
+  const spec = toolSpecOf(def);
+  if (!spec) return undefined;
+  const canonical: Record<string, unknown> = { name: spec.name };
+  if (spec.description !== undefined) canonical.description = spec.description;
+  if (spec.parameters !== undefined) canonical.parameters = spec.parameters;
+  return { name: spec.name, text: canonicalText(canonical) ?? spec.name };
 }
 
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The settings of one model call span: its attributes and its normalized view. */
+/**
+ * The settings of one model call span: its attributes and its normalized view. Parameters as
+ * src/core/genai/requestSettings.ts reads them (canonical names), plus the model, the response
+ * format and the tool choice; tools from the view's definitions (else a recorded request body).
+ */
 export function callSettings(attributes: Attributes, view: GenAiSpanView | null): CallSettings {
   const parameters = new Map<string, string>();
   const set = (name: string, v: unknown): void => {
     const t = valueText(v);
     if (t !== undefined && !parameters.has(name)) parameters.set(name, t);
   };
-  for (const [key, v] of Object.entries(attributes)) {
-    if (key.startsWith('gen_ai.request.')) set(key.slice('gen_ai.request.'.length), v);
-    else if (key.startsWith('ai.settings.')) set(snake(key.slice('ai.settings.'.length)), v);
-  }
-  const invocation = attributes['llm.invocation_parameters'];
-  const parsed = record(typeof invocation === 'string' ? safeParse(invocation) : undefined);
-  for (const [k, v] of Object.entries(parsed ?? {})) {
-    // Messages and tools are compared as steps and tool definitions, not as parameters.
-    if (k !== 'messages' && k !== 'tools' && k !== 'functions' && k !== 'stream_options') set(k, v);
-  }
-  if (!parameters.has('model') && view?.requestModel) parameters.set('model', view.requestModel);
+  const recorded = readRequestSettings(attributes);
+  set('model', attributes['gen_ai.request.model'] ?? recorded.model ?? view?.requestModel);
+  for (const [k, v] of Object.entries(recorded.parameters)) set(k, v);
+  for (const [k, v] of Object.entries(recorded.objectParameters)) set(k, v);
+  set('response_format', recorded.responseFormat);
+  set('tool_choice', recorded.toolChoice);
   const tools = new Map<string, string>();
-  for (const def of view?.toolDefinitions ?? []) {
+  for (const def of view?.toolDefinitions ?? recorded.tools ?? []) {
     const t = toolDefinitionOf(def);
     if (t && !tools.has(t.name)) tools.set(t.name, t.text);
   }

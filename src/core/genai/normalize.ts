@@ -93,8 +93,8 @@ function detectConventions(span: SpanRecord, usedEvents: boolean): GenAiConventi
   return [...found];
 }
 
-/** The library to name in the content-capture hint, most specific first. */
-function hintFor(conventions: readonly GenAiConvention[]): string {
+/** How to turn content capture on for the library that produced a span (its conventions), most specific first. */
+export function hintFor(conventions: readonly GenAiConvention[]): string {
   for (const c of ['vercel-ai', 'openinference', 'openllmetry', 'langfuse', 'logfire'] as const) {
     if (conventions.includes(c)) return CONTENT_CAPTURE_HINTS[c]!;
   }
