@@ -11,7 +11,8 @@ import type { PersistenceConfig, SnapshotResult, StoreConfig } from '../store/co
 import type { TraceConversation } from '../../model/genai';
 import type { FindInTraceResult, TraceFilterResult, TraceSearchResult } from '../../model/search';
 import type { PackedSkeleton } from '../../model/skeletonCodec';
-import type { PriceOverride, UsageReport, UsageScope } from '../../model/cost';
+import type { CallCost, PriceOverride, UsageReport, UsageScope } from '../../model/cost';
+import type { PriceCallInput } from '../pricing/priceCall';
 import type { FileCodeStats } from '../../model/source';
 import type { BaselineStats, LocatedFinding, MetricAlert, RunCheck } from '../../model/diagnostics';
 import type { AgentGraph } from '../../model/agentGraph';
@@ -116,6 +117,8 @@ export type BackendRequests = {
   replayRequest: { params: { traceId: TraceId; spanId: SpanId }; result: ReplayRequest | null };
   /** A trace's model calls in start order, each counted once (src/core/replay/recordedCalls.ts); `[]` when not stored. */
   recordedCalls: { params: { traceId: TraceId }; result: RecordedCall[] };
+  /** Prices one call (a replay's answer) with the bundled data and the user's overrides, like every stored call. `timestamp`: ms since the epoch. */
+  priceCall: { params: Omit<PriceCallInput, 'timestamp'> & { timestamp?: number }; result: CallCost };
 };
 
 /** Messages the worker pushes to the host. */

@@ -94,6 +94,9 @@ export const REMOTE_QUERY_METHODS = [
   'sessionGraph',
   'compareTraces',
   'previousRun',
+  'replayRequest',
+  'recordedCalls',
+  'priceCall',
 ] as const satisfies readonly (keyof BackendRequests)[];
 
 /** A method of `REMOTE_QUERY_METHODS`. */

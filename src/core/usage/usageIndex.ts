@@ -26,7 +26,7 @@ import { traceTitle } from '../../model/genaiFormat';
 import { computeTraceUsage, unixNanoToMs, type TraceUsageDetail } from './traceUsage';
 import { emptyTokenTotals, mergeRunMetrics } from './runMetrics';
 import { PRICE_DATA_INFO } from '../pricing/dataInfo';
-import { createPricer, type Pricer } from '../pricing/priceCall';
+import { createPricer, type PriceCallInput, type Pricer } from '../pricing/priceCall';
 import type { TraceStore } from '../store/traceStore';
 
 /** Traces whose usage is kept in memory (most recently computed); older entries are recomputed when asked. */
@@ -78,6 +78,11 @@ export class UsageIndex {
   }
 
   /** Replaces the user's price overrides (`traceLens.pricing.models`) and forgets every computed cost. */
+  /** Prices one call with the current overrides (a replayed call, src/core/replay), as every stored call is priced. */
+  price(input: PriceCallInput): CallCost {
+    return this.pricer.price(input);
+  }
+
   setOverrides(overrides: readonly PriceOverride[]): void {
     this.pricer = createPricer(overrides);
     this.cache.clear();

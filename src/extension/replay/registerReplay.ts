@@ -5,6 +5,7 @@
  * focused trace (src/extension/agents/traceFocus.ts).
  */
 import * as vscode from 'vscode';
+import type { GenAiMessagePart } from '../../model/genai';
 import type { RecordedCall } from '../../model/replay';
 import type { TraceId, TraceSummary } from '../../model/trace';
 import { providerBaseUrl } from '../../core/replay/providers';
@@ -33,9 +34,9 @@ export interface ReplayDeps {
 export function callSummary(call: RecordedCall): string {
   const lastUser = [...call.inputMessages].reverse().find((m) => m.role === 'user');
   const out = call.outputMessages[0];
-  const textOf = (parts: readonly { type: string }[] | undefined): string =>
+  const textOf = (parts: readonly GenAiMessagePart[] | undefined): string =>
     (parts ?? [])
-      .map((p) => (p.type === 'text' ? (p as { content: string }).content : p.type === 'tool_call' ? `→ ${(p as { name: string }).name}()` : ''))
+      .map((p) => (p.type === 'text' ? p.content : p.type === 'tool_call' ? `→ ${p.name}()` : ''))
       .filter(Boolean)
       .join(' ');
   const answer = textOf(out?.parts);

@@ -60,9 +60,10 @@ export function recordedCalls(ctx: BackendContext, traceId: TraceId): RecordedCa
   return spans ? recordedCallsOf(spans) : [];
 }
 
-/** Handlers of `replayRequest` and `recordedCalls`. */
-export function replayHandlers(ctx: BackendContext): HandlerGroup<'replayRequest' | 'recordedCalls'> {
+/** Handlers of `replayRequest`, `recordedCalls` and `priceCall`. */
+export function replayHandlers(ctx: BackendContext): HandlerGroup<'replayRequest' | 'recordedCalls' | 'priceCall'> {
   return {
+    priceCall: ({ timestamp, ...input }) => ctx.usage.price({ ...input, ...(timestamp !== undefined ? { timestamp: new Date(timestamp) } : {}) }),
     replayRequest: ({ traceId, spanId }) => replayRequest(ctx, traceId, spanId),
     recordedCalls: ({ traceId }) => recordedCalls(ctx, traceId),
   };

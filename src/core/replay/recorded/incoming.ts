@@ -12,15 +12,15 @@
  *   `model`, `system` (string or text blocks), `messages` (content a string or blocks `text`,
  *   `tool_use`, `tool_result`, `image`, `thinking`, …), `tools[].name`, `stream`.
  *
- * This is the server's own minimal reader, kept behind `parseIncomingRequest` so the replay
- * request helper's full parser (`src/core/replay/wire/{openai,anthropic}Request.ts`) can take its
- * place without touching the matcher. Message parts are read by the project's converters
- * (src/core/genai/messages.ts), the same ones that read recorded OpenAI/Anthropic-shaped content.
+ * Read by the same parsers that turn a rebuilt request into a body and back
+ * (`src/core/replay/wire/{openai,anthropic}Request.ts`), so a request the playground or Copy as
+ * Code sends and one the app sends compare alike.
  */
 import type { GenAiMessage, GenAiMessagePart } from '../../../model/genai';
 import type { ReplayProviderKind } from '../../../model/replay';
-import { toInstructionParts, toMessage } from '../../genai/messages';
-import { isRecord, str } from '../../genai/values';
+import { isRecord } from '../../genai/values';
+import { parseAnthropicRequest } from '../wire/anthropicRequest';
+import { parseOpenAIRequest } from '../wire/openaiRequest';
 
 /** An incoming request body, provider-neutral (system instructions kept apart from `messages`). */
 export interface IncomingRequest {
@@ -47,37 +47,16 @@ export interface IncomingRequestError {
  * body is not an object or has no `messages` array.
  */
 export function parseIncomingRequest(api: ReplayProviderKind, body: unknown): IncomingRequest | IncomingRequestError {
-  if (!isRecord(body)) return { error: 'the request body is not a JSON object' };
-  if (!Array.isArray(body.messages)) return { error: 'the request body has no "messages" array' };
-  const system: GenAiMessagePart[] = [];
-  if (api === 'anthropic') system.push(...(toInstructionParts(body.system) ?? []));
-  const messages: GenAiMessage[] = [];
-  for (const raw of body.messages) {
-    const m = toMessage(raw, 'user');
-    if (!m) continue;
-    const role = m.role.toLowerCase();
-    if (role === 'system' || role === 'developer') system.push(...m.parts);
-    else messages.push(m);
-  }
+  const parsed = api === 'openai' ? parseOpenAIRequest(body) : parseAnthropicRequest(body);
+  if ('error' in parsed) return parsed;
   const request: IncomingRequest = {
-    messages,
-    toolNames: toolNamesOf(body.tools),
-    stream: body.stream === true,
-    includeUsage: isRecord(body.stream_options) && body.stream_options.include_usage === true,
+    messages: parsed.messages,
+    toolNames: parsed.tools.map((t) => t.name),
+    stream: parsed.stream,
+    includeUsage: isRecord(body) && isRecord(body.stream_options) && body.stream_options.include_usage === true,
   };
-  const model = str(body.model);
-  if (model !== undefined) request.model = model;
-  if (system.length > 0) request.system = system;
+  if (parsed.model !== undefined) request.model = parsed.model;
+  if (parsed.system?.length) request.system = parsed.system;
   return request;
 }
 
-function toolNamesOf(tools: unknown): string[] {
-  if (!Array.isArray(tools)) return [];
-  const names: string[] = [];
-  for (const t of tools) {
-    if (!isRecord(t)) continue;
-    const name = str(isRecord(t.function) ? t.function.name : undefined) ?? str(t.name);
-    if (name !== undefined) names.push(name);
-  }
-  return names;
-}
