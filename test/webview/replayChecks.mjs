@@ -297,6 +297,79 @@ export async function replayChecks({ browser, origin, log = console.log, open, e
     await u.close();
   });
 
+  await check('replay: picking another provider in the dropdown (mouse, then keyboard) sets its default model when it speaks another wire format', async () => {
+    const n = await open(browser, origin);
+    await n.page.click('#provider');
+    await n.page.click('#provider li[role="option"]:has-text("Anthropic")');
+    eq(await n.page.$eval('#provider', (e) => /** @type {HTMLSelectElement} */ (e).value), 'Anthropic', 'selected');
+    eq(await valueOf(n.page, '#model'), 'claude-3-5-haiku-latest', "Anthropic's default model (the recording spoke openai)");
+    assert((await textOf(n.page, '.provider-note')).includes('the request is translated to anthropic'), 'translation noted');
+    await n.page.click('#copy-code');
+    await n.page.waitForSelector('#code-menu .context-menu');
+    eq(await n.page.$$eval('#code-menu vscode-context-menu-item', (els) => els.map((e) => e.getAttribute('label'))), ['curl', 'Python (anthropic SDK)', 'TypeScript (anthropic SDK)'], 'menu follows the provider');
+    await n.page.keyboard.press('Escape');
+    eq(await n.page.evaluate(() => document.activeElement?.id), 'copy-code', 'Escape returns focus to the menu button');
+    // Back to OpenAI with the keyboard: the recorded model again (the field was not typed in).
+    await n.page.focus('#provider');
+    await n.page.keyboard.press('Enter');
+    await n.page.keyboard.press('ArrowUp');
+    await n.page.keyboard.press('ArrowUp');
+    await n.page.keyboard.press('Enter');
+    eq(await n.page.$eval('#provider', (e) => /** @type {HTMLSelectElement} */ (e).value), 'OpenAI', 'selected by keyboard');
+    eq(await valueOf(n.page, '#model'), 'gpt-4o-mini', 'recorded model back');
+    await n.page.click('#send');
+    await waitSends(n.page, 1);
+    eq(((await sent(n.page, 'send'))[0]).provider, 'OpenAI', 'send uses the picked provider');
+    eq(n.problems, [], 'page problems');
+    await n.close();
+  });
+
+  await check('replay: a long answer wraps and scrolls inside its column; a large request stays responsive (measured)', async () => {
+    const init = structuredClone(fixture);
+    const user = init.request.messages[0];
+    /** @type {import('../../src/model/genai').GenAiMessage[]} */
+    const turns = [];
+    for (let i = 0; i < 100; i++) turns.push(...init.request.messages.map((m) => (m === user ? { role: 'user', parts: [{ type: /** @type {const} */ ('text'), content: `Question ${i}: ${'lorem ipsum dolor sit amet '.repeat(60)}` }] } : m)));
+    init.request.messages = turns;
+    const started = Date.now();
+    const n = await open(browser, origin, { event: init });
+    const openMs = Date.now() - started;
+    eq(await n.page.$$eval('.message', (els) => els.length), 300, 'messages');
+    // One keystroke: the input event and the synchronous re-render it causes.
+    const typeMs = await n.page.evaluate(() => {
+      const area = /** @type {HTMLTextAreaElement} */ (document.querySelector('.message:nth-child(4) .part textarea'));
+      const times = [];
+      for (const ch of 'edit') {
+        const t = performance.now();
+        area.value += ch;
+        area.dispatchEvent(new Event('input', { bubbles: true }));
+        times.push(performance.now() - t);
+      }
+      return times.sort((a, b) => a - b)[2];
+    });
+    await n.page.click('#send');
+    await waitSends(n.page, 1);
+    const word = 'x'.repeat(3000);
+    const deltas = Array.from({ length: 400 }, (_, i) => ({ type: /** @type {const} */ ('replayEvent'), variantId: 'v1.1', event: { type: /** @type {const} */ ('text'), delta: i === 200 ? word : `token${i} ` } }));
+    // As a fast stream arrives: every delta posted at once (each still its own message event), then
+    // the time until the last one is on screen.
+    const streamMs = await n.page.evaluate(async (list) => {
+      const t = performance.now();
+      for (const e of list) window.__replayHost.send(e);
+      const pre = () => document.querySelector('.column[data-column="v1"] pre.answer-text')?.textContent ?? '';
+      while (!pre().includes('token399')) await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t;
+    }, deltas);
+    const box = await n.page.$eval(`${col('v1')} pre.answer-text`, (e) => ({ sw: e.scrollWidth, cw: e.clientWidth, sh: e.scrollHeight, ch: e.clientHeight, colW: /** @type {HTMLElement} */ (e.closest('.column')).getBoundingClientRect().width }));
+    assert(box.sw <= box.cw, `answer overflows its column horizontally: ${JSON.stringify(box)}`);
+    assert(box.sh > box.ch, `a long answer scrolls inside its box: ${JSON.stringify(box)}`);
+    assert(box.colW < 500, `the column did not grow: ${box.colW}`);
+    log(`       measured: open + render 300 messages ${openMs} ms, one keystroke ${typeMs.toFixed(1)} ms, 400 streamed deltas on screen after ${streamMs.toFixed(0)} ms`);
+    assert(typeMs < 100 && streamMs < 2000, 'responsive');
+    eq(n.problems, [], 'page problems');
+    await n.close();
+  });
+
   await check('replay: markup in the recording and in answers is shown as text', async () => {
     const x = await open(browser, origin, { fixture: 'xss' });
     assert((await valueOf(x.page, '.message:nth-child(1) .part textarea')).includes(fixtures.HOSTILE), 'message text literal');

@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { importBundled, openPage, resultsDir, root, webviewHtml } from './page.mjs';
 import { replayChecks } from './replayChecks.mjs';
+import { replayModelChecks } from './replayModel.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
@@ -72,11 +73,14 @@ export function sent(page, type) {
 }
 
 /**
- * Runs every replay playground check; returns { passed, failed, results }.
+ * Runs every replay playground check (the Node-side ones of replayModel.mjs, then the browser's);
+ * returns { passed, failed, results }.
  * @param {{ browser: Browser, origin: string, log?: (line: string) => void }} options
  */
-export function runReplayChecks(options) {
-  return replayChecks({ ...options, open: openReplayView, emit, sent, fixtures: replayFixtures, page: replayPage, screenshotScene });
+export async function runReplayChecks(options) {
+  const model = await replayModelChecks({ fixtures: replayFixtures, ...(options.log ? { log: options.log } : {}) });
+  const browser = await replayChecks({ ...options, open: openReplayView, emit, sent, fixtures: replayFixtures, page: replayPage, screenshotScene });
+  return { passed: model.passed + browser.passed, failed: model.failed + browser.failed, results: [...model.results, ...browser.results] };
 }
 
 /**

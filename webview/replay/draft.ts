@@ -364,14 +364,13 @@ export function buildRequest(base: ReplayRequest, draft: Draft): { request: Repl
   const sameParameters = Object.keys(parameters).length === Object.keys(base.parameters).length && Object.entries(parameters).every(([k, v]) => JSON.stringify(v) === JSON.stringify(base.parameters[k]));
   if (sameParameters) parameters = base.parameters;
   const request: ReplayRequest = { ...base, system, messages, tools, toolChoice: choice.ok ? choice.value : undefined, responseFormat: format.ok ? format.value : undefined, parameters };
-  if (!system.length) delete request.system;
+  if (!system.length && base.system?.length !== 0) delete request.system;
   if (request.toolChoice === undefined) delete request.toolChoice;
   if (request.responseFormat === undefined) delete request.responseFormat;
   return { request, problems };
 }
 
-/** `true` when any field of the draft differs from the recording (or messages/tools were added or removed). */
+/** `true` when the draft's request differs from the recorded one (an untouched draft gives it back byte for byte). */
 export function draftEdited(base: ReplayRequest, draft: Draft): boolean {
-  const { request } = buildRequest(base, draft);
-  return JSON.stringify([request.system, request.messages, request.tools, request.toolChoice, request.responseFormat, request.parameters]) !== JSON.stringify([base.system?.length ? base.system : undefined, base.messages, base.tools, base.toolChoice, base.responseFormat, base.parameters]);
+  return JSON.stringify(buildRequest(base, draft).request) !== JSON.stringify(base);
 }

@@ -18,6 +18,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { html, nothing, render, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import type { ReplayRequest } from '../../src/model/replay';
 import type { ReplayCodeFormat, ReplayPreselection, ReplayProviderChoice, ReplayViewEvent } from '../../src/protocol/replayView';
 import { answersView } from './answers';
@@ -49,6 +50,9 @@ class ReplayApp {
   private status = '';
   private frame = 0;
   private saveTimer = 0;
+  /** Bumped on every change of the draft, the selection or the columns: what `derived` was computed for. */
+  private version = 0;
+  private derived: { version: number; blocked: string | undefined; edited: boolean } | null = null;
 
   constructor(private readonly root: HTMLElement) {
     this.conn = connectToHost((e) => this.onEvent(e));
@@ -65,6 +69,7 @@ class ReplayApp {
   private onEvent(e: ReplayViewEvent): void {
     switch (e.type) {
       case 'init':
+        this.version++;
         this.init(e);
         this.render();
         return;
@@ -155,6 +160,7 @@ class ReplayApp {
   }
 
   private changed(): void {
+    this.version++;
     this.render();
     this.save();
   }
@@ -286,7 +292,9 @@ class ReplayApp {
     }
     const s = this.s;
     if (!s) return html`<div class="empty-state"><vscode-progress-ring class="ring" aria-hidden="true"></vscode-progress-ring> Loading the recorded request…</div>`;
-    const blocked = this.sendBlocked(s);
+    // Streamed events re-render many times a second: the request is rebuilt only after a change.
+    if (this.derived?.version !== this.version) this.derived = { version: this.version, blocked: this.sendBlocked(s), edited: draftEdited(s.request, s.draft) };
+    const { blocked, edited } = this.derived;
     const general = generalGaps(s.request);
     const post = this.conn.channel;
     return html`<div class="app">
@@ -325,7 +333,7 @@ class ReplayApp {
         copyAsCode: (format) => this.copyAsCode(format),
         configure: () => post.send({ type: 'configureProviders' }),
         setKey: (provider) => post.send({ type: 'setKey', provider }),
-        ...(draftEdited(s.request, s.draft)
+        ...(edited
           ? {
               reset: () => {
                 s.draft = newDraft(s.request);
@@ -338,8 +346,8 @@ class ReplayApp {
       <div class="announce" role="status" aria-live="polite">${this.status}</div>
       <main class="panes">
         <section class="pane editor" aria-label="Request (as recorded; editable)">
-          ${general.length ? html`<div class="general-gaps">${general.map(gapRow)}</div>` : nothing}
-          ${editorView({ request: s.request, draft: s.draft, changed: () => this.changed() })}
+          ${guard([this.version, s.request, s.draft], () => html`${general.length ? html`<div class="general-gaps">${general.map(gapRow)}</div>` : nothing}
+            ${editorView({ request: s.request, draft: s.draft, changed: () => this.changed() })}`)}
         </section>
         <section class="pane answers" aria-label="Answers">
           ${answersView({
