@@ -15,8 +15,9 @@
  *    The host answers, for that id and in this order: `replayStarted`, then `replayEvent`s (text
  *    and tool-call deltas, then exactly one `done`), or `replayError` (at any point, instead of
  *    `done`); then, once the replay has been recorded as its own trace, `replayTraced`.
- * 4. `cancel` aborts a run; the host answers `replayError` with kind `cancelled` (the view has
- *    already shown it as cancelled and ignores anything else for that id).
+ * 4. `cancel` aborts a run; the host should answer `replayError` with kind `cancelled` (the view
+ *    has already shown it as cancelled and ignores anything else for that id). A new `send` for a
+ *    column whose run is still going is preceded by a `cancel` of that run.
  */
 import type { ReplayError, ReplayProviderKind, ReplayRequest, ReplayStreamEvent } from '../model/replay';
 
@@ -78,9 +79,13 @@ export type ReplayViewEvent =
    * selection when that name still exists; otherwise it applies `preselected` when given.
    */
   | { type: 'providers'; providers: ReplayProviderChoice[]; preselected?: ReplayPreselection; models?: string[] }
-  /** The request of run `variantId` left for the provider (the view starts its latency clock display). */
+  /** The request of run `variantId` left for the provider (the view shows "Waiting for the first token…"). */
   | { type: 'replayStarted'; variantId: string }
-  /** One streamed step of run `variantId`: a text delta, a tool-call delta, or the final `done` with the ReplayResult. */
+  /**
+   * One streamed step of run `variantId`: a text delta, a tool-call delta (accumulated by `index`),
+   * or the final `done` with the ReplayResult (its `text` and `toolCalls` replace what streamed; a
+   * result with `error` is shown as that error). A non-streaming provider may send `done` alone.
+   */
   | { type: 'replayEvent'; variantId: string; event: ReplayStreamEvent }
   /**
    * Run `variantId` failed (before or while streaming) or was cancelled. `error.message` is shown
