@@ -79,7 +79,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { trace: 'webview/trace/main.ts', usage: 'webview/usage/main.ts', compare: 'webview/compare/main.ts' },
+    entryPoints: { trace: 'webview/trace/main.ts', usage: 'webview/usage/main.ts', compare: 'webview/compare/main.ts', replay: 'webview/replay/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'esm',

@@ -1,6 +1,6 @@
 /**
  * The webviews' documents and their Content Security Policy: one policy and one document shape for
- * every view (the trace panel and the Usage view), differing only in the bundle they load
+ * every view (the trace panel, the Usage view, the compare and replay panels), differing only in the bundle they load
  * (`dist/webview/<bundle>.js` and `.css`), the title and the `#app` data attributes. Pure (no
  * `vscode` import), so the unit tests check the exact policy the views use and the browser harness
  * (test/webview) loads each view in the very document the extension produces.
@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** The webview bundles esbuild.mjs writes to `dist/webview` (`<bundle>.js` and `<bundle>.css`). */
-export type WebviewBundle = 'trace' | 'usage' | 'compare';
+export type WebviewBundle = 'trace' | 'usage' | 'compare' | 'replay';
 
 /** What every view's document needs from the host. */
 export interface WebviewHost {
@@ -113,4 +113,13 @@ export function usageViewDocument(options: WebviewHost): string {
 export function compareViewDocument(options: WebviewHost & { title: string }): string {
   const { title, ...host } = options;
   return webviewDocument({ ...host, bundle: 'compare', title });
+}
+
+/**
+ * The replay playground's document: the `replay` bundle, titled with the replayed span's name
+ * (`Replay: chat gpt-4o`); the view learns everything else from the host's `init` event.
+ */
+export function replayViewDocument(options: WebviewHost & { spanName: string }): string {
+  const { spanName, ...host } = options;
+  return webviewDocument({ ...host, bundle: 'replay', title: `Replay: ${spanName}` });
 }

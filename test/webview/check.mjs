@@ -1,6 +1,6 @@
 // @ts-check
-// Builds the trace and Usage webviews, runs the browser checks and takes screenshots.
-// Usage: node test/webview/check.mjs [--no-screenshots] [--view=trace|usage|compare]
+// Builds the webviews (trace, Usage, compare, replay), runs the browser checks and takes screenshots.
+// Usage: node test/webview/check.mjs [--no-screenshots] [--view=trace|usage|compare|replay]
 // `--view` runs one view's checks only (for a quick loop; `trace` includes the Node-side model
 // checks). Prints `webview: N passed, M failed` last and exits non-zero on any failure.
 import { runWebviewChecks, takeScreenshots, tracePage } from './harness.mjs';
@@ -8,15 +8,17 @@ import { runModelChecks } from './model.mjs';
 import { buildView, launchBrowser, startServer } from './page.mjs';
 import { runUsageChecks, takeUsageScreenshots, usagePage } from './usageHarness.mjs';
 import { comparePage, runCompareChecks, takeCompareScreenshots } from './compareHarness.mjs';
+import { replayPage, runReplayChecks, takeReplayScreenshots } from './replayHarness.mjs';
 
 const views = [
   { name: 'trace', title: 'browser:', page: tracePage, run: runWebviewChecks, screenshots: takeScreenshots },
   { name: 'usage', title: 'usage view:', page: usagePage, run: runUsageChecks, screenshots: takeUsageScreenshots },
   { name: 'compare', title: 'compare view:', page: comparePage, run: runCompareChecks, screenshots: takeCompareScreenshots },
+  { name: 'replay', title: 'replay playground:', page: replayPage, run: runReplayChecks, screenshots: takeReplayScreenshots },
 ];
 const only = process.argv.find((a) => a.startsWith('--view='))?.slice('--view='.length);
 if (only && !views.some((v) => v.name === only)) {
-  console.error(`unknown --view=${only} (trace, usage or compare)`);
+  console.error(`unknown --view=${only} (trace, usage, compare or replay)`);
   process.exit(2);
 }
 const selected = views.filter((v) => !only || v.name === only);

@@ -14,6 +14,8 @@ declare global {
     __usageHost: import('./usageFakeHost.mjs').UsageFakeHost;
     /** The compare panel's fake host (compareFakeHost.mjs). */
     __compareHost: import('./compareFakeHost.mjs').CompareFakeHost;
+    /** The replay playground's fake host (replayFakeHost.mjs). */
+    __replayHost: import('./replayFakeHost.mjs').ReplayFakeHost;
     /** Set by hostile markup if it ever runs (it must not). */
     __xss?: boolean;
     /** Set by an inline script if the CSP ever lets it run (it must not). */
