@@ -154,9 +154,9 @@ export function registerReplay(deps: ReplayDeps): vscode.Disposable[] {
     await vscode.env.clipboard.writeText(variable);
     const choice = await vscode.window.showInformationMessage(
       `Trace Lens: serving ${calls.length} recorded responses of “${target.label}”. Copied ${variable} — set it in your app's environment (or launch configuration) and run it again.`,
-      anthropic ? 'Copy OPENAI_BASE_URL' : 'Copy ANTHROPIC_BASE_URL',
       'Show Report',
       'Stop',
+      anthropic ? 'Copy OPENAI_BASE_URL' : 'Copy ANTHROPIC_BASE_URL',
     );
     if (choice === 'Show Report') await serving.showReport();
     else if (choice === 'Stop') await serving.stop();

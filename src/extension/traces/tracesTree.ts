@@ -271,12 +271,12 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
 }
 
 function traceItem(summary: TraceSummary): vscode.TreeItem {
-  const label = traceLabel(summary);
+  const replay = summary.serviceName === REPLAY_SERVICE_NAME;
+  const label = `${replay ? 'Replay: ' : ''}${traceLabel(summary)}`;
   const item = new vscode.TreeItem(label, summary.spanCount > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `trace:${summary.traceId}`;
   const agent = summary.agentName && !label.includes(summary.agentName) ? summary.agentName : '';
-  const replay = summary.serviceName === REPLAY_SERVICE_NAME;
-  const parts = [replay ? 'replay' : '', agent, replay ? '' : summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
+  const parts = [agent, replay ? '' : summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
   if (summary.errorCount > 0) parts.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
   if (summary.sourceFile) parts.push(`from ${summary.sourceFile.split(/[\\/]/).pop() ?? summary.sourceFile}`);
   const findings = summary.findings;
