@@ -472,6 +472,19 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
     assert(await page.isVisible('#conversation'), 'the Conversation tab should stay shown');
   });
 
+  await check('replay: the model call\'s Replay buttons (conversation header, GenAI section) ask the host to open the playground', async () => {
+    const chat2 = byName('chat gpt-4o-mini', 1);
+    const before = await page.evaluate(() => window.__host.messages('replayModelCall').length);
+    await page.locator(`#conversation .conv-item[data-span-id="${chat2.spanId}"] .mc-replay`).click();
+    await page.waitForFunction((n) => window.__host.messages('replayModelCall').length === n + 1, before, { timeout: 3000 });
+    await page.locator('#details vscode-collapsible[data-section="genai"] .replay-call').click();
+    await page.waitForFunction((n) => window.__host.messages('replayModelCall').length === n + 2, before, { timeout: 3000 });
+    const sent = await page.evaluate(() => window.__host.messages('replayModelCall'));
+    assert(sent.every((m) => m.spanId === chat2.spanId), `wrong span: ${JSON.stringify(sent)}`);
+    const tools = await page.$$eval('#conversation .tool-card .mc-replay', (els) => els.length);
+    assert(tools === 0, 'a tool card must not offer Replay');
+  });
+
   await check('details: GenAI section first (kind, provider, models, usage, finish reasons), then the call\'s messages', async () => {
     const sections = await page.$$eval('#details vscode-collapsible', (els) => els.map((e) => e.dataset.section));
     assert(sections[0] === 'genai', `GenAI must be the first section: ${sections.join(', ')}`);
