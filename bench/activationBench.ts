@@ -68,7 +68,13 @@ function makeVscode(): unknown {
       return defaults[full]?.default ?? fallback;
     },
     has: () => true,
-    inspect: () => undefined,
+    // User-only settings (receiver host, CORS origins, forwarding, prices) are read through
+    // `inspect`: the overrides as the user's values, the package.json defaults as defaults.
+    inspect: (key: string) => {
+      const full = section ? `${section}.${key}` : key;
+      const short = full.replace(/^traceLens\./, '');
+      return { key: full, defaultValue: defaults[full]?.default, globalValue: short in OVERRIDES ? OVERRIDES[short] : undefined };
+    },
     update: () => Promise.resolve(),
   });
   const resolved = () => Promise.resolve(undefined);
@@ -117,6 +123,8 @@ async function main(): Promise<void> {
     secrets: stub({ get: resolved0, store: resolved0, delete: resolved0 }),
     logUri: uri(path.join(ROOT, 'out', 'bench', 'logs')),
     extensionMode: 1,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    extension: { id: 'trace-lens.trace-lens', extensionUri: uri(ROOT), extensionPath: ROOT, packageJSON: require(path.join(ROOT, 'package.json')) as unknown },
   };
   const t0 = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -6,7 +6,8 @@
  *
  * Usage: node out/bench/decodeBench.js '{"requests":100,"minMs":1500}' → `BENCH_RESULT <JSON>`:
  * per profile, spans/s and MB/s of each decoder (each looped over the requests for ≥ minMs after
- * a warm-up pass).
+ * a warm-up pass). `"only":"protobufjs"` measures protobufjs alone (bench/run.mjs takes that
+ * sample in every round, right before the ingest runs it is compared with).
  */
 import { performance } from 'node:perf_hooks';
 import { decodeTraces } from '../src/core/otlp/decode';
@@ -33,7 +34,7 @@ function rate(bodies: Uint8Array[], spans: number, minMs: number, decode: (body:
 }
 
 function main(): void {
-  const { requests, minMs } = JSON.parse(process.argv[2] ?? '{}') as { requests?: number; minMs?: number };
+  const { requests, minMs, only } = JSON.parse(process.argv[2] ?? '{}') as { requests?: number; minMs?: number; only?: 'protobufjs' };
   const n = requests ?? 100;
   const ms = minMs ?? 1500;
   const type = otlpType(OTLP_MESSAGES.traceRequest);
@@ -47,9 +48,13 @@ function main(): void {
     const b = new PayloadStream(spec);
     while (a.hasNext) {
       proto.push(a.nextRequest('protobuf').body);
-      json.push(b.nextRequest('json').body);
+      if (only !== 'protobufjs') json.push(b.nextRequest('json').body);
     }
     const spans = spec.totalSpans;
+    if (only === 'protobufjs') {
+      out[profile] = { protobufjsDecode: rate(proto, spans, ms, (body) => type.decode(body)) };
+      continue;
+    }
     out[profile] = {
       protobufjsDecode: rate(proto, spans, ms, (body) => type.decode(body)),
       projectProtobuf: rate(proto, spans, ms, (body) => decodeTraces(body, 'protobuf')),

@@ -30,9 +30,14 @@
  *
  * An answer given while the body is still arriving (413, 503, and the early refusals) is sent
  * whole at once, and the rest of the body is read and discarded — at most
- * `DRAIN_BYTES_PER_BODY_LIMIT` × `maxBodyBytes` bytes for at most `drainTimeoutMs` — so the
- * sender can finish writing and read the answer instead of failing with EPIPE/ECONNRESET; a 413
- * or a mid-body 503 then closes the connection (`Connection: close`).
+ * `DRAIN_BYTES_PER_BODY_LIMIT` × `maxBodyBytes` bytes for at most `drainTimeoutMs` of running
+ * time — so the sender can finish writing and read the answer instead of failing with
+ * EPIPE/ECONNRESET; a 413 or a mid-body 503 then closes the connection (`Connection: close`).
+ * Past those bounds the connection is closed gracefully (FIN after the answer, then `lingerMs`
+ * of reading and discarding: `bodyDrain.ts`), not reset while the client's bytes are unread.
+ * A request with `Expect: 100-continue` (RFC 9110 §10.1.1) gets `100 Continue` only when its body
+ * will be read: one refused from its headers (a `Content-Length` over the limit: 413; 404, 415,
+ * 503, …) gets the final answer instead, with `Connection: close`, so the body is never sent.
  *
  * Connections (`HttpReceiverLimits`): at most `maxConnections` open (past it the longest-idle one
  * is closed to make room, or the new one refused when all are busy: `ConnectionTable`);
@@ -50,7 +55,19 @@ import { RateLimitedLog } from './rateLimitedLog';
 import { ReceiveBudget, receiveBudgetBytesFor } from './receiveBudget';
 import { ConnectionTable } from './connectionTable';
 import { BodyWatch, type WatchedBody } from './bodyWatch';
+import { closeGracefully, drainBody, type LingerLimits } from './bodyDrain';
+import {
+  DRAIN_BYTES_PER_BODY_LIMIT,
+  HTTP_RECEIVER_LIMITS,
+  LINGER_MAX_BYTES,
+  MAX_TIMEOUT_CHECK_INTERVAL_MS,
+  type HttpReceiverLimits,
+} from './httpReceiverLimits';
+import { contentTypeOf, isLoopbackHost, originPattern, parseContentEncoding, parseContentType, pathOf, sendBytes, tooLargeMessage } from './httpRequestParts';
 import { WINDOW_CHANNEL_PREFIX, handleWindowChannel, type WindowChannelServerOptions } from './windowChannel';
+
+export { HTTP_RECEIVER_LIMITS, type HttpReceiverLimits } from './httpReceiverLimits';
+export { findFreePort, isLoopbackHost, parseContentEncoding, parseContentType } from './httpRequestParts';
 
 /** gRPC-style status codes used in `google.rpc.Status` bodies. */
 const RPC_INVALID_ARGUMENT = 3;
@@ -61,46 +78,6 @@ const RPC_UNAVAILABLE = 14;
 /** Seconds a client is asked to wait when the ingest queue is full. */
 const RETRY_AFTER_SECONDS = 2;
 /**
- * Idle keep-alive connections are closed after this: exporters keep a connection between batches
- * (5 s apart by default), and closing it before the client does risks a request racing the close.
- */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-/**
- * A body that sends no byte for this long is answered 408 and its connection closed: an exporter
- * on this machine sends a whole body in milliseconds; a stalled one held the receive budget for
- * Node's 300 s request timeout before.
- */
-const BODY_STALL_TIMEOUT_MS = 10_000;
-/**
- * Slowest body accepted: 64 KiB/s (a 512 kbit/s link), judged per `BODY_RATE_WINDOW_MS` window
- * after the first, so trickling one byte now and then cannot hold the receive budget either.
- */
-const BODY_MIN_BYTES_PER_SECOND = 64 * 1024;
-/** Window (and grace period) of the minimum-rate check. */
-const BODY_RATE_WINDOW_MS = 10_000;
-/**
- * Time to send a complete request head; Node applies it from the moment a connection opens, so it
- * is also the idle timeout of connections that never send a request. Exporters send their
- * headers at once.
- */
-const HEADERS_TIMEOUT_MS = 10_000;
-/**
- * Backstop on one whole request (head and body; Node's `requestTimeout`, default 300 s). The
- * stall and rate checks act first; a 20 MiB body must arrive at ≥ 170 KiB/s on average.
- */
-const REQUEST_TIMEOUT_MS = 120_000;
-/**
- * Most connections open at once: far above what exporters on one machine use (one or a few
- * each), far below the 1,024 descriptors a process often may hold (shared with all of VS Code).
- */
-const MAX_CONNECTIONS = 256;
-/** After answering a request whose body is still arriving, read and discard it for at most this long. */
-const DRAIN_TIMEOUT_MS = 5_000;
-/** … and at most this many times `maxBodyBytes` (an exporter's body is rarely far past the limit). */
-const DRAIN_BYTES_PER_BODY_LIMIT = 2;
-/** How often Node checks `headersTimeout`/`requestTimeout` at most (its default is 30 s). */
-const MAX_TIMEOUT_CHECK_INTERVAL_MS = 1_000;
-/**
  * How an answer's body is encoded: an OTLP encoding (`google.rpc.Status` / export response),
  * plain text (before the body format is known), or `openai` (the OpenAI Agents ingest path:
  * JSON in the OpenAI API's error shape).
@@ -109,41 +86,6 @@ type AnswerFormat = BodyAnswerFormat | 'text';
 /** The answer formats once the body's format is known. */
 type BodyAnswerFormat = OtlpFormat | 'openai';
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-
-/**
- * Limits on connections and on how fast bodies arrive (milliseconds, bytes per second, counts);
- * defaults in `HTTP_RECEIVER_LIMITS`. Short values are for tests.
- */
-export interface HttpReceiverLimits {
-  /** A body with no new byte for this long is answered 408 and its connection closed. */
-  bodyStallTimeoutMs: number;
-  /** A body slower than this over a whole `bodyRateWindowMs` window (after the first) is answered 408. */
-  bodyMinBytesPerSecond: number;
-  /** Window of the minimum-rate check; the first window is the grace period. */
-  bodyRateWindowMs: number;
-  /** Time to send a complete request head; also closes connections that never send one. */
-  headersTimeoutMs: number;
-  /** Time to send one whole request (raised to `headersTimeoutMs` if lower, as Node requires). */
-  requestTimeoutMs: number;
-  /** Idle keep-alive connections are closed after this. */
-  keepAliveTimeoutMs: number;
-  /** Most connections open at once (see `ConnectionTable`). */
-  maxConnections: number;
-  /** Longest time spent reading and discarding a refused body before closing the connection. */
-  drainTimeoutMs: number;
-}
-
-/** Defaults of `HttpReceiverLimits` (the reasons are beside the constants). */
-export const HTTP_RECEIVER_LIMITS: Readonly<HttpReceiverLimits> = {
-  bodyStallTimeoutMs: BODY_STALL_TIMEOUT_MS,
-  bodyMinBytesPerSecond: BODY_MIN_BYTES_PER_SECOND,
-  bodyRateWindowMs: BODY_RATE_WINDOW_MS,
-  headersTimeoutMs: HEADERS_TIMEOUT_MS,
-  requestTimeoutMs: REQUEST_TIMEOUT_MS,
-  keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
-  maxConnections: MAX_CONNECTIONS,
-  drainTimeoutMs: DRAIN_TIMEOUT_MS,
-};
 
 /** What the receiver needs from its owner. */
 export interface ReceiverOptions {
@@ -214,6 +156,8 @@ export class OtlpHttpReceiver {
   private readonly bodyWatch: BodyWatch;
   /** Bytes of bodies being received by this receiver (read, not yet handed to `ingest`). */
   private bufferedBytes = 0;
+  /** Requests with `Expect: 100-continue` not yet told to send their body (`100 Continue`). */
+  private readonly awaitingContinue = new WeakSet<http.IncomingMessage>();
   readonly counters: ReceiverCounters = { requests: 0, rejectedRequests: 0 };
 
   constructor(private readonly options: ReceiverOptions) {
@@ -264,6 +208,11 @@ export class OtlpHttpReceiver {
       (req, res) => this.handle(req, res),
     );
     server.keepAliveTimeout = keepAliveTimeoutMs;
+    // `Expect: 100-continue`: `100 Continue` only once the body will be read (`continueBody`).
+    server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.awaitingContinue.add(req);
+      this.handle(req, res);
+    });
     server.on('connection', (socket: Socket) => this.admit(socket));
     return new Promise((resolve) => {
       const onError = (error: NodeJS.ErrnoException) => {
@@ -326,6 +275,7 @@ export class OtlpHttpReceiver {
     }
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
     if (this.options.windowChannel && path.startsWith(WINDOW_CHANNEL_PREFIX)) {
+      this.continueBody(req, res);
       return handleWindowChannel(this.options.windowChannel, req, res, path);
     }
     const route = routeOf(path);
@@ -365,7 +315,13 @@ export class OtlpHttpReceiver {
     if (this.options.isOverloaded() || this.budget.usedBytes >= this.budget.limitBytes) {
       return this.busy(req, res, answer, 'Trace Lens is busy storing earlier requests; retry later');
     }
+    this.continueBody(req, res);
     this.readBody(req, res, route, format, encoding);
+  }
+
+  /** Tells a client that sent `Expect: 100-continue` to send its body (`100 Continue`), once. */
+  private continueBody(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.awaitingContinue.delete(req)) res.writeContinue();
   }
 
   /** 503 + Retry-After (OTLP/HTTP §Failures: retryable; the OpenAI Agents exporter retries 5xx too). */
@@ -478,7 +434,9 @@ export class OtlpHttpReceiver {
   /**
    * Answers with an error status and logs one (rate-limited) line. When the body is still
    * arriving, `end` says what happens next (`AnswerEnd`); by default a 413 closes the connection
-   * after draining and other answers keep it.
+   * after draining and other answers keep it. A request still waiting for `100 Continue` gets the
+   * answer instead and its connection closes (after draining, should the client send its body
+   * anyway), since the client may never send it.
    */
   private reject(
     req: http.IncomingMessage,
@@ -492,6 +450,7 @@ export class OtlpHttpReceiver {
     this.counters.rejectedRequests++;
     this.rejectLog.warn(`${req.method} ${pathOf(req)} → ${status}: ${message}`);
     if (res.headersSent) return; // answered already (the client went away, or a second verdict)
+    if (this.awaitingContinue.delete(req) && end === 'keepAlive') end = 'closeAfterDrain';
     const body = format === 'text' ? Buffer.from(message + '\n')
       : format === 'openai' ? encodeOpenAiAgentsError(status, message)
       : encodeStatus(format, rpcCode, message);
@@ -499,53 +458,33 @@ export class OtlpHttpReceiver {
     const pending = !req.complete && !req.destroyed;
     if (end !== 'keepAlive') res.setHeader('Connection', 'close');
     res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.byteLength });
-    if (!pending || end === 'closeNow') {
+    if (!pending || end === 'closeNow' || !res.socket) {
+      // Nothing more to read; or a client too slow to wait for (it is not writing much: closed
+      // at once, its slot freed); or a pipelined answer not on the socket yet (Node sends it in turn).
       res.end(body);
       if (pending) req.resume();
       return;
     }
+    const drainLimits = { maxBytes: DRAIN_BYTES_PER_BODY_LIMIT * this.options.maxBodyBytes, timeoutMs: this.limits.drainTimeoutMs };
+    const linger: LingerLimits = { lingerMs: this.limits.lingerMs, lingerMaxBytes: LINGER_MAX_BYTES };
     if (end === 'keepAlive') {
       res.end(body);
       // Keep-alive: the next request starts once this body is read; a body that never ends
-      // loses the connection after the drain bound.
-      this.drain(req, () => {}, () => req.socket.destroy());
+      // loses the connection, gracefully, after the drain bound.
+      const socket = req.socket;
+      drainBody(req, drainLimits, (outcome) => {
+        if (outcome === 'bound') closeGracefully(req, socket, linger);
+      });
       return;
     }
     // The whole answer now; the response — and with it the connection — ends only once the
-    // client has sent its body (or the drain bound passes), so it can read the answer.
+    // client has sent its body, so it can read the answer; past the drain bound, gracefully.
     res.write(body);
-    this.drain(req, () => res.end(), () => {
-      res.end();
-      req.socket.destroy();
+    const socket = res.socket;
+    drainBody(req, drainLimits, (outcome) => {
+      if (outcome === 'ended') res.end();
+      else closeGracefully(req, socket, linger);
     });
-  }
-
-  /**
-   * Reads and discards the rest of `req`'s body: `onEnd` when it ends (or the client goes away),
-   * `onLimit` after `drainTimeoutMs` or `DRAIN_BYTES_PER_BODY_LIMIT × maxBodyBytes` bytes.
-   */
-  private drain(req: http.IncomingMessage, onEnd: () => void, onLimit: () => void): void {
-    const maxBytes = DRAIN_BYTES_PER_BODY_LIMIT * this.options.maxBodyBytes;
-    let drained = 0;
-    let done = false;
-    const finish = (ended: boolean) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      req.off('data', onData);
-      if (ended) onEnd();
-      else onLimit();
-    };
-    const onData = (chunk: Buffer) => {
-      drained += chunk.length;
-      if (drained > maxBytes) finish(false);
-    };
-    const timer = setTimeout(() => finish(false), this.limits.drainTimeoutMs);
-    timer.unref?.();
-    req.on('data', onData);
-    req.once('end', () => finish(true));
-    req.once('close', () => finish(true));
-    req.resume();
   }
 
   private isAllowedHost(hostHeader: string | undefined): boolean {
@@ -556,77 +495,3 @@ export class OtlpHttpReceiver {
   }
 }
 
-/**
- * `true` for addresses that only this machine can reach: `localhost`, `::1` and the IPv4
- * literals 127.x.y.z (a DNS name such as `127.example.com` is not loopback).
- */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-function contentTypeOf(format: OtlpFormat): string {
-  return format === 'json' ? 'application/json' : 'application/x-protobuf';
-}
-
-function sendBytes(res: http.ServerResponse, status: number, contentType: string, body: Uint8Array): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.byteLength });
-  res.end(body);
-}
-
-/**
- * The request path for log lines, without its query string (`?…` marks one): a query may carry a
- * credential (`?api_key=`), and log lines never carry credentials.
- */
-function pathOf(req: http.IncomingMessage): string {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  return q < 0 ? url : `${url.slice(0, q)}?…`;
-}
-
-/** Maps `Content-Type` to an OTLP format; parameters such as `charset` are ignored. */
-export function parseContentType(header: string | undefined): OtlpFormat | undefined {
-  const type = (header ?? '').split(';')[0].trim().toLowerCase();
-  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
-  if (type === 'application/json') return 'json';
-  return undefined;
-}
-
-/** Maps `Content-Encoding` to a supported encoding; `undefined` when unsupported. */
-export function parseContentEncoding(header: string | undefined): ContentEncoding | undefined {
-  const value = (header ?? '').trim().toLowerCase();
-  if (value === '' || value === 'identity') return 'identity';
-  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
-  if (value === 'deflate') return 'deflate';
-  return undefined;
-}
-
-function tooLargeMessage(size: number, limit: number): string {
-  return `request body of ${size} bytes exceeds the limit of ${limit} bytes (setting traceLens.receiver.maxBodyMegabytes)`;
-}
-
-function originPattern(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
-  return new RegExp(`^${escaped}$`, 'i');
-}
-
-/**
- * A port near `preferred` that `host` can listen on now (tries `preferred + 1 … + tries`, then
- * any free port the OS picks). For "Use Port N" when a foreign program holds the OTLP port.
- * Resolves with 0 only if nothing can be bound at all.
- */
-export async function findFreePort(host: string, preferred: number, tries = 20): Promise<number> {
-  const tryPort = (port: number): Promise<number | undefined> =>
-    new Promise((resolve) => {
-      const server = http.createServer();
-      server.once('error', () => resolve(undefined));
-      server.listen(port, host, () => {
-        const bound = (server.address() as AddressInfo).port;
-        server.close(() => resolve(bound));
-      });
-    });
-  for (let port = preferred + 1; port <= Math.min(65_535, preferred + tries); port++) {
-    const ok = await tryPort(port);
-    if (ok) return ok;
-  }
-  return (await tryPort(0)) ?? 0;
-}
