@@ -51,6 +51,36 @@ export interface PackedSkeleton {
   costs: ([number, number | null] | [number, number | null, 1])[];
 }
 
+/**
+ * A packed skeleton as the trace panel posts it to its webview: the per-span numeric columns as
+ * typed arrays. VS Code's `Webview.postMessage` sends typed arrays as binary buffers beside the
+ * message's JSON (since VS Code 1.57), so these columns are neither stringified nor parsed on the
+ * way; a plain `PackedSkeleton` (number arrays) is accepted everywhere this one is.
+ */
+export interface TransferableSkeleton extends Omit<PackedSkeleton, 'parents' | 'names' | 'services' | 'flags' | 'starts' | 'durations' | 'events'> {
+  parents: Int32Array | number[];
+  names: Int32Array | number[];
+  services: Int32Array | number[];
+  flags: Uint8Array | number[];
+  starts: Float64Array | number[];
+  durations: Float64Array | number[];
+  events: Int32Array | number[];
+}
+
+/** The columns of `p` as typed arrays (see `TransferableSkeleton`); the rest is shared, not copied. */
+export function toTransferableSkeleton(p: PackedSkeleton): TransferableSkeleton {
+  return {
+    ...p,
+    parents: Int32Array.from(p.parents),
+    names: Int32Array.from(p.names),
+    services: Int32Array.from(p.services),
+    flags: Uint8Array.from(p.flags),
+    starts: Float64Array.from(p.starts),
+    durations: Float64Array.from(p.durations),
+    events: Int32Array.from(p.events),
+  };
+}
+
 const round = (ms: number): number => Math.round(ms * 10_000) / 10_000;
 
 /** Packs a skeleton; span order is kept. Span ids share one width (the longest; shorter ones are padded with spaces). */
@@ -121,7 +151,7 @@ export function packSkeleton(skeleton: TraceSkeleton): PackedSkeleton {
  * Rebuilds the skeleton's span objects from a packed one.
  * @throws Error when `p` is not a packed skeleton (wrong `format`) or its columns disagree in length.
  */
-export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
+export function unpackSkeleton(p: PackedSkeleton | TransferableSkeleton): TraceSkeleton {
   if (p?.format !== PACKED_SKELETON_FORMAT) throw new Error(`not a packed skeleton (format ${JSON.stringify(p?.format)})`);
   const n = p.parents.length;
   for (const column of [p.names, p.services, p.flags, p.starts, p.durations, p.events]) {

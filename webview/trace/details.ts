@@ -75,6 +75,10 @@ export class DetailsPane implements ValueContext {
       this.root.scrollTop = 0;
     }
     this.state = state;
+    // What is shown, for tests and timing (bench/webviewBench.mjs waits for `loaded` of a span).
+    this.root.dataset.state = state.kind;
+    if (spanId) this.root.dataset.spanId = spanId;
+    else delete this.root.dataset.spanId;
     this.update();
   }
 
