@@ -14,6 +14,7 @@ import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
 import { runFindChecks, takeFindScreenshots } from './findChecks.mjs';
 import { runConventionChecks, takeConventionScreenshots } from './conventionChecks.mjs';
 import { runGraphChecks, takeGraphScreenshots } from './graphChecks.mjs';
+import { runDetailChecks } from './detailChecks.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
@@ -706,6 +707,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
 
   // The Graph tab: agents, tools, models, hand-offs, session (graphChecks.mjs) ---------------------
   await runGraphChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
+
+  // Span details fetched ahead (hover, keyboard), sourceInfo only when needed (detailChecks.mjs) ----
+  await runDetailChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
 
   // Hostile skeleton: markup in span names and service names --------------------------------------
   v = await openView(browser, origin, { fixture: 'none' });

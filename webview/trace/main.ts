@@ -93,6 +93,8 @@ class TraceApp {
         onActivate: (spanId) =>
           this.tree?.isPlaceholder(spanId) ? Promise.resolve(false) : this.source.goToSource(spanId).then((r) => r.opened || r.reason !== 'noLocation'),
         onFind: () => this.find.open(),
+        // The pointer rests on a row: its details are fetched ahead of the click.
+        onHover: (spanId) => this.detail.prefetch(spanId),
       },
       this.state.nameColumnFraction,
     );
@@ -207,6 +209,7 @@ class TraceApp {
       skeletonOf: (spanId) => this.skeletonOf(spanId),
       request: (traceId, spanId) => this.conn.channel.request('spanDetail', { traceId, spanId }),
       setEventMarks: (spanId, marks) => this.waterfall.setEventMarks(spanId, marks),
+      neighbours: (spanId) => this.waterfall.neighbourSpanIds(spanId),
     });
 
     appEl.append(this.headerEl, this.split, this.messageEl);
