@@ -3,7 +3,8 @@
  * instead of one object per span, strings (span names, service names, GenAI model/agent/tool
  * names) stored once, parents as list indexes, times rounded to 0.1 µs. A 10,000-span trace is
  * ~0.5 MB of JSON instead of ~2.3 MB (the goal is ≤ 1 MB; VS Code serializes webview messages as
- * JSON). `unpackSkeleton(packSkeleton(s))` equals `s` except for the time rounding.
+ * JSON). `unpackSkeleton(packSkeleton(s))` equals `s` except for the time rounding. The panel posts
+ * it with its columns as typed arrays (`toTransferableSkeleton`), which VS Code carries as binary.
  */
 import type { GenAiBadge, GenAiOperationKind } from './genai';
 import type { SkeletonSpan, SpanKind, StatusCode, TraceSkeleton } from './trace';
@@ -52,12 +53,17 @@ export interface PackedSkeleton {
 }
 
 /**
- * A packed skeleton as the trace panel posts it to its webview: the per-span numeric columns as
- * typed arrays. VS Code's `Webview.postMessage` sends typed arrays as binary buffers beside the
- * message's JSON (since VS Code 1.57), so these columns are neither stringified nor parsed on the
- * way; a plain `PackedSkeleton` (number arrays) is accepted everywhere this one is.
+ * A packed skeleton as the trace panel posts it to its webview: every per-span column as a typed
+ * array, the GenAI badges and costs flattened into typed arrays too (`genai`: 6 integers per
+ * badge, `[spanIndex, kind, model, agentName, toolName, usageIsAggregate]` as in `PackedBadge`;
+ * `genaiTokens`: its input and output tokens, -1 when absent; `costs`: 3 numbers per cost,
+ * `[spanIndex, USD or NaN for null, 1 when a sum]`). VS Code's `Webview.postMessage` sends typed
+ * arrays as binary buffers beside the message's JSON (since VS Code 1.57), and once a message
+ * has one buffer the workbench parses its JSON with a reviver that visits every value: only the
+ * few remaining values (`strings`, the `ids` string) stay JSON. A plain `PackedSkeleton` is
+ * accepted everywhere this one is.
  */
-export interface TransferableSkeleton extends Omit<PackedSkeleton, 'parents' | 'names' | 'services' | 'flags' | 'starts' | 'durations' | 'events'> {
+export interface TransferableSkeleton extends Omit<PackedSkeleton, 'parents' | 'names' | 'services' | 'flags' | 'starts' | 'durations' | 'events' | 'genai' | 'costs'> {
   parents: Int32Array | number[];
   names: Int32Array | number[];
   services: Int32Array | number[];
@@ -65,10 +71,27 @@ export interface TransferableSkeleton extends Omit<PackedSkeleton, 'parents' | '
   starts: Float64Array | number[];
   durations: Float64Array | number[];
   events: Int32Array | number[];
+  genai: Int32Array | PackedBadge[];
+  genaiTokens?: Float64Array;
+  costs: Float64Array | PackedSkeleton['costs'];
 }
 
-/** The columns of `p` as typed arrays (see `TransferableSkeleton`); the rest is shared, not copied. */
+/** Numbers per badge in a flat `genai` column (and in `genaiTokens`), and per cost in a flat `costs` column. */
+const BADGE_WIDTH = 6;
+const TOKENS_WIDTH = 2;
+const COST_WIDTH = 3;
+
+/** `p` with its columns as typed arrays (see `TransferableSkeleton`); the strings are shared, not copied. */
 export function toTransferableSkeleton(p: PackedSkeleton): TransferableSkeleton {
+  const genai = new Int32Array(p.genai.length * BADGE_WIDTH);
+  const genaiTokens = new Float64Array(p.genai.length * TOKENS_WIDTH);
+  p.genai.forEach(([span, kind, model, agent, tool, input, output, aggregate], i) => {
+    genai.set([span, kind, model, agent, tool, aggregate], i * BADGE_WIDTH);
+    genaiTokens[i * TOKENS_WIDTH] = input;
+    genaiTokens[i * TOKENS_WIDTH + 1] = output;
+  });
+  const costs = new Float64Array(p.costs.length * COST_WIDTH);
+  p.costs.forEach(([span, usd, sum], i) => costs.set([span, usd ?? Number.NaN, sum ?? 0], i * COST_WIDTH));
   return {
     ...p,
     parents: Int32Array.from(p.parents),
@@ -78,6 +101,9 @@ export function toTransferableSkeleton(p: PackedSkeleton): TransferableSkeleton 
     starts: Float64Array.from(p.starts),
     durations: Float64Array.from(p.durations),
     events: Int32Array.from(p.events),
+    genai,
+    genaiTokens,
+    costs,
   };
 }
 
@@ -159,7 +185,12 @@ export function unpackSkeleton(p: PackedSkeleton | TransferableSkeleton): TraceS
   }
   if (p.ids.length !== n * p.idLength) throw new Error('packed skeleton: span ids do not match the span count');
   const ids = new Array<string>(n);
-  for (let i = 0; i < n; i++) ids[i] = p.ids.slice(i * p.idLength, (i + 1) * p.idLength).trimEnd();
+  // Ids shorter than the longest are padded with spaces; usually all have one length.
+  const padded = p.ids.includes(' ');
+  for (let i = 0; i < n; i++) {
+    const id = p.ids.slice(i * p.idLength, (i + 1) * p.idLength);
+    ids[i] = padded ? id.trimEnd() : id;
+  }
   const s = (i: number): string => p.strings[i] ?? '';
   const spans: SkeletonSpan[] = new Array<SkeletonSpan>(n);
   for (let i = 0; i < n; i++) {
@@ -178,7 +209,7 @@ export function unpackSkeleton(p: PackedSkeleton | TransferableSkeleton): TraceS
       hasException: ((flags >> 5) & 1) === 1,
     };
   }
-  for (const [i, kind, model, agent, tool, input, output, aggregate] of p.genai) {
+  for (const [i, kind, model, agent, tool, input, output, aggregate] of badgesOf(p.genai, 'genaiTokens' in p ? p.genaiTokens : undefined)) {
     const span = spans[i];
     if (!span) continue;
     const badge: GenAiBadge = { kind: GENAI_KINDS[kind] ?? 'other' };
@@ -190,7 +221,7 @@ export function unpackSkeleton(p: PackedSkeleton | TransferableSkeleton): TraceS
     if (aggregate) badge.usageIsAggregate = true;
     span.genai = badge;
   }
-  for (const [i, cost, sum] of p.costs) {
+  for (const [i, cost, sum] of costsOf(p.costs)) {
     const span = spans[i];
     if (span) {
       span.cost = cost;
@@ -198,4 +229,29 @@ export function unpackSkeleton(p: PackedSkeleton | TransferableSkeleton): TraceS
     }
   }
   return { traceId: p.traceId, startTimeUnixNano: p.startTimeUnixNano, durationMs: p.durationMs, spans };
+}
+
+/** The badges of a `genai` column, plain or flat (`TransferableSkeleton`, with its `genaiTokens`). */
+function* badgesOf(genai: TransferableSkeleton['genai'], tokens: Float64Array | undefined): Iterable<PackedBadge> {
+  if (Array.isArray(genai)) {
+    yield* genai;
+    return;
+  }
+  for (let b = 0; (b + 1) * BADGE_WIDTH <= genai.length; b++) {
+    const k = b * BADGE_WIDTH;
+    const t = b * TOKENS_WIDTH;
+    yield [genai[k]!, genai[k + 1]!, genai[k + 2]!, genai[k + 3]!, genai[k + 4]!, tokens?.[t] ?? -1, tokens?.[t + 1] ?? -1, genai[k + 5]!];
+  }
+}
+
+/** The costs of a `costs` column, plain or flat (NaN: a cost that is not known, `null`). */
+function* costsOf(costs: TransferableSkeleton['costs']): Iterable<[number, number | null, number?]> {
+  if (Array.isArray(costs)) {
+    yield* costs;
+    return;
+  }
+  for (let k = 0; k + COST_WIDTH <= costs.length; k += COST_WIDTH) {
+    const usd = costs[k + 1]!;
+    yield [costs[k]!, Number.isNaN(usd) ? null : usd, costs[k + 2]!];
+  }
 }

@@ -298,13 +298,14 @@ class TraceApp {
 
     this.hideMessage();
     if (tree.size === 0) this.showMessage('empty', 'This trace has no spans yet.');
+    // The header first: its height is known when the rows are laid out (one layout, no shift).
+    this.renderHeader();
     this.waterfall.setTree(tree, selection, sameTrace ? { anchor: true } : { top: restoring ? this.state.scrollTop : 0 });
     // Find: matches mapped onto the new rows (and asked again: the trace grew).
     this.find.treeChanged(sameTrace);
     this.applyGraphHighlight();
     if (revealHostSelection && selection) this.waterfall.reveal(selection, 'reveal');
     if (this.pendingReveal && this.waterfall.reveal(this.pendingReveal, 'reveal')) this.pendingReveal = null;
-    this.renderHeader();
     this.conversation.setSelected(this.waterfall.selectedSpanId);
     this.conversation.setTrace(trace.traceId);
     this.graph.setSelectedSpan(this.waterfall.selectedSpanId);
@@ -439,12 +440,9 @@ class TraceApp {
   }
 
   private hideMessage(): void {
-    const wasHidden = this.appEl.classList.contains('no-trace');
+    // The panes stayed laid out under the message (styles/layout.css): nothing to measure again.
     this.messageEl.hidden = true;
     this.appEl.classList.remove('has-message', 'no-trace');
-    // The split layout measures itself when its handle position is set; while it was hidden it
-    // measured 0 px, so set the position again now that it has a size.
-    if (wasHidden) this.split.handlePosition = this.state.splitPosition;
   }
 
   /**

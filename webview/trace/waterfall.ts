@@ -182,8 +182,9 @@ export class Waterfall {
       const row = node === undefined ? -1 : tree.rowOfNode(node);
       if (row >= 0) this.setScrollTop(row * ROW_HEIGHT - anchorId.offsetPx);
     }
+    // No layout reads here (the header's scrollbar gutter follows from the scroller's
+    // ResizeObserver): the rows are laid out once, with the rest of the view, before the paint.
     this.renderRows();
-    this.columns.updateScrollbarGutter(this.scroller);
   }
 
   /** Selects a span (expanding its ancestors) and scrolls it into view. */
@@ -400,8 +401,13 @@ export class Waterfall {
   }
 
   private setScrollTop(top: number): void {
-    const max = Math.max(0, (this.tree?.visibleCount ?? 0) * ROW_HEIGHT - this.scroller.clientHeight);
-    this.scroller.scrollTop = clamp(Math.round(top), 0, max);
+    // The scroller's height and offset as the virtualizer last saw them (ResizeObserver, scroll
+    // events): reading them from the element here would force a layout in the middle of writes.
+    const height = this.virtualizer.scrollRect?.height ?? this.scroller.clientHeight;
+    const max = Math.max(0, (this.tree?.visibleCount ?? 0) * ROW_HEIGHT - height);
+    const value = clamp(Math.round(top), 0, max);
+    if (value === this.virtualizer.scrollOffset) return;
+    this.scroller.scrollTop = value;
     this.notifyOffset?.(this.scroller.scrollTop, false);
   }
 
