@@ -100,6 +100,24 @@ export async function runDetailChecks({ browser, origin, openView, check, setVie
     assert((await requestsFor('sourceInfo', root)) >= 1, 'no sourceInfo request for the span with code.file.path');
   });
 
+  await check('User Timing: the first rows of a new trace and each clicked span\'s details are measured (webview/trace/timing.ts)', async () => {
+    const rows = await page.evaluate(() => performance.getEntriesByName('trace-lens:first-rows', 'measure').map((e) => ({ ms: e.duration, detail: /** @type {PerformanceMeasure} */ (e).detail })));
+    eq(rows.length, 1, 'first-rows measures');
+    eq(rows[0].detail.spans, spans.length, 'spans in the first-rows measure');
+    assert(rows[0].ms > 0 && rows[0].ms < 10_000, `first-rows duration ${rows[0].ms}`);
+    const id = byName('chat gpt-4o-mini', 2);
+    const before = await page.evaluate(() => performance.getEntriesByName('trace-lens:span-details', 'measure').length);
+    await page.click(`.row[data-span-id="${id}"] .name`);
+    await page.waitForFunction((n) => performance.getEntriesByName('trace-lens:span-details', 'measure').length > n, before);
+    const last = await page.evaluate(() => {
+      const e = /** @type {PerformanceMeasure} */ (performance.getEntriesByName('trace-lens:span-details', 'measure').at(-1));
+      return { ms: e.duration, detail: e.detail };
+    });
+    eq(last.detail.spanId, id, 'span of the measure');
+    // The fake host answers after 30 ms (harness.mjs openView `delay`), unless it was fetched ahead.
+    assert(last.detail.cached || last.ms >= 30, `span-details duration ${last.ms} without the cache`);
+  });
+
   await check('no CSP violations or errors (detail loading)', async () => {
     assert((await v.cspViolations()).length === 0, 'CSP violations');
     assert(v.problems.length === 0, v.problems.join('; '));

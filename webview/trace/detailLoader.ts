@@ -31,6 +31,8 @@ export interface DetailLoaderHost {
   setEventMarks(spanId: SpanId, marks: { at: number; exception: boolean }[]): void;
   /** The spans of the rows above and below a span's row (prefetched when a keyboard selection settles). */
   neighbours?(spanId: SpanId): SpanId[];
+  /** A selected span's details are shown (`cached`: from the cache, no request waited for). */
+  shown?(spanId: SpanId, cached: boolean): void;
 }
 
 export class DetailLoader {
@@ -106,6 +108,7 @@ export class DetailLoader {
     if (cached) {
       this.token++;
       details.show({ kind: 'loaded', skeleton, detail: cached });
+      this.host.shown?.(spanId, true);
     } else if (delayed) {
       details.show({ kind: 'loading', skeleton });
     } else {
@@ -138,6 +141,7 @@ export class DetailLoader {
           return;
         }
         details.show({ kind: 'loaded', skeleton: sk, detail });
+        this.host.shown?.(spanId, false);
       },
       (error: unknown) => {
         if (token !== this.token) return;

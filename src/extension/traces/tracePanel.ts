@@ -72,6 +72,11 @@ class TracePanel implements vscode.Disposable {
   private readonly channel: Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>;
   private ready = false;
   private readonly requests: TraceViewRequestHandlers;
+  /**
+   * The first `traceLoaded`, read from the worker while the webview loads (its page, script and
+   * view) rather than after it says `ready`; dropped if the trace changes before that.
+   */
+  private early: ReturnType<TraceViewRequestHandlers['traceLoaded']> | undefined;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -102,6 +107,8 @@ class TracePanel implements vscode.Disposable {
       this.panel.onDidDispose(() => this.dispose()),
     );
     this.panel.webview.html = traceViewHtml(this.panel.webview, webviewRoot, traceId);
+    this.early = this.requests.traceLoaded(null);
+    this.early.catch(() => undefined);
   }
 
   /** Calls `listener` whenever this panel becomes the active editor. */
@@ -118,7 +125,12 @@ class TracePanel implements vscode.Disposable {
   }
 
   scheduleUpdate(): void {
-    if (this.updateTimer || !this.ready) return;
+    if (!this.ready) {
+      // Read again when the webview is ready: the early read may predate this change.
+      this.early = undefined;
+      return;
+    }
+    if (this.updateTimer) return;
     this.updateTimer = setTimeout(() => {
       this.updateTimer = undefined;
       void this.sendTrace();
@@ -126,6 +138,7 @@ class TracePanel implements vscode.Disposable {
   }
 
   markRemoved(): void {
+    this.early = undefined;
     if (this.ready) this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
     this.panel.title = `${this.panel.title} (removed)`;
   }
@@ -146,10 +159,14 @@ class TracePanel implements vscode.Disposable {
 
   private onCommand(command: TraceViewCommand): void {
     switch (command.type) {
-      case 'ready':
+      case 'ready': {
+        // Again after the webview was reloaded (hidden and shown): then the trace is read again.
         this.ready = true;
-        void this.sendTrace();
+        const early = this.early;
+        this.early = undefined;
+        void this.sendTrace(early);
         return;
+      }
       case 'copyText':
         void vscode.env.clipboard.writeText(command.text).then(() => vscode.window.setStatusBarMessage(`$(copy) Copied ${command.what}`, 2000));
         return;
@@ -164,14 +181,15 @@ class TracePanel implements vscode.Disposable {
     }
   }
 
-  private async sendTrace(): Promise<void> {
-    const message = await this.requests.traceLoaded(this.pendingSelect);
+  /** Sends the trace (`early`: the message read while the webview loaded, if still current). */
+  private async sendTrace(early?: TracePanel['early']): Promise<void> {
+    const message = (early && (await early.catch(() => null))) || (await this.requests.traceLoaded(this.pendingSelect));
     if (!message) {
       this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
       return;
     }
     if (message.summary?.rootName) this.panel.title = message.summary.rootName;
-    this.channel.send(message);
+    this.channel.send({ ...message, selectSpanId: this.pendingSelect });
     this.pendingSelect = null;
   }
 }
