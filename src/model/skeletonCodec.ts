@@ -192,11 +192,31 @@ export function unpackSkeleton(p: PackedSkeleton | TransferableSkeleton): TraceS
     ids[i] = padded ? id.trimEnd() : id;
   }
   const s = (i: number): string => p.strings[i] ?? '';
+  // Badges and costs by span first, so every span object is made whole in one go (one shape).
+  const badges = new Array<GenAiBadge | undefined>(n);
+  forEachBadge(p.genai, 'genaiTokens' in p ? p.genaiTokens : undefined, (i, kind, model, agent, tool, input, output, aggregate) => {
+    if (i < 0 || i >= n) return;
+    const badge: GenAiBadge = { kind: GENAI_KINDS[kind] ?? 'other' };
+    if (model >= 0) badge.model = s(model);
+    if (agent >= 0) badge.agentName = s(agent);
+    if (tool >= 0) badge.toolName = s(tool);
+    if (input >= 0) badge.inputTokens = input;
+    if (output >= 0) badge.outputTokens = output;
+    if (aggregate) badge.usageIsAggregate = true;
+    badges[i] = badge;
+  });
+  const costs = new Array<number | null | undefined>(n);
+  const sums = new Uint8Array(n);
+  forEachCost(p.costs, (i, usd, sum) => {
+    if (i < 0 || i >= n) return;
+    costs[i] = usd;
+    sums[i] = sum === 1 ? 1 : 0;
+  });
   const spans: SkeletonSpan[] = new Array<SkeletonSpan>(n);
   for (let i = 0; i < n; i++) {
     const parent = p.parents[i]!;
     const flags = p.flags[i]!;
-    spans[i] = {
+    const span: SkeletonSpan = {
       spanId: ids[i]!,
       parentSpanId: parent === ROOT ? null : parent === MISSING ? (p.missingParents[i] ?? null) : (ids[parent] ?? null),
       name: s(p.names[i]!),
@@ -208,50 +228,43 @@ export function unpackSkeleton(p: PackedSkeleton | TransferableSkeleton): TraceS
       eventCount: p.events[i]!,
       hasException: ((flags >> 5) & 1) === 1,
     };
-  }
-  for (const [i, kind, model, agent, tool, input, output, aggregate] of badgesOf(p.genai, 'genaiTokens' in p ? p.genaiTokens : undefined)) {
-    const span = spans[i];
-    if (!span) continue;
-    const badge: GenAiBadge = { kind: GENAI_KINDS[kind] ?? 'other' };
-    if (model >= 0) badge.model = s(model);
-    if (agent >= 0) badge.agentName = s(agent);
-    if (tool >= 0) badge.toolName = s(tool);
-    if (input >= 0) badge.inputTokens = input;
-    if (output >= 0) badge.outputTokens = output;
-    if (aggregate) badge.usageIsAggregate = true;
-    span.genai = badge;
-  }
-  for (const [i, cost, sum] of costsOf(p.costs)) {
-    const span = spans[i];
-    if (span) {
+    const badge = badges[i];
+    if (badge) span.genai = badge;
+    const cost = costs[i];
+    if (cost !== undefined) {
       span.cost = cost;
-      if (sum === 1) span.costIsSum = true;
+      if (sums[i]) span.costIsSum = true;
     }
+    spans[i] = span;
   }
   return { traceId: p.traceId, startTimeUnixNano: p.startTimeUnixNano, durationMs: p.durationMs, spans };
 }
 
-/** The badges of a `genai` column, plain or flat (`TransferableSkeleton`, with its `genaiTokens`). */
-function* badgesOf(genai: TransferableSkeleton['genai'], tokens: Float64Array | undefined): Iterable<PackedBadge> {
+/** Calls `f` with each badge of a `genai` column, plain or flat (`TransferableSkeleton`, with its `genaiTokens`). */
+function forEachBadge(
+  genai: TransferableSkeleton['genai'],
+  tokens: Float64Array | undefined,
+  f: (span: number, kind: number, model: number, agent: number, tool: number, input: number, output: number, aggregate: number) => void,
+): void {
   if (Array.isArray(genai)) {
-    yield* genai;
+    for (const [i, kind, model, agent, tool, input, output, aggregate] of genai) f(i, kind, model, agent, tool, input, output, aggregate);
     return;
   }
   for (let b = 0; (b + 1) * BADGE_WIDTH <= genai.length; b++) {
     const k = b * BADGE_WIDTH;
     const t = b * TOKENS_WIDTH;
-    yield [genai[k]!, genai[k + 1]!, genai[k + 2]!, genai[k + 3]!, genai[k + 4]!, tokens?.[t] ?? -1, tokens?.[t + 1] ?? -1, genai[k + 5]!];
+    f(genai[k]!, genai[k + 1]!, genai[k + 2]!, genai[k + 3]!, genai[k + 4]!, tokens?.[t] ?? -1, tokens?.[t + 1] ?? -1, genai[k + 5]!);
   }
 }
 
-/** The costs of a `costs` column, plain or flat (NaN: a cost that is not known, `null`). */
-function* costsOf(costs: TransferableSkeleton['costs']): Iterable<[number, number | null, number?]> {
+/** Calls `f` with each cost of a `costs` column, plain or flat (NaN: a cost that is not known, `null`). */
+function forEachCost(costs: TransferableSkeleton['costs'], f: (span: number, usd: number | null, sum: number | undefined) => void): void {
   if (Array.isArray(costs)) {
-    yield* costs;
+    for (const [i, usd, sum] of costs) f(i, usd, sum);
     return;
   }
   for (let k = 0; k + COST_WIDTH <= costs.length; k += COST_WIDTH) {
     const usd = costs[k + 1]!;
-    yield [costs[k]!, Number.isNaN(usd) ? null : usd, costs[k + 2]!];
+    f(costs[k]!, Number.isNaN(usd) ? null : usd, costs[k + 2]!);
   }
 }
