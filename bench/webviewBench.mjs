@@ -124,7 +124,7 @@ async function clickDetails(browser, origin) {
     const first = await measureFirstRows(v.page, message);
     await v.page.waitForSelector('#details[data-state="loaded"]');
     await v.page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-    const runClicks = async (count, offset) => {
+    const runClicks = async (count, offset, restMs = 0) => {
     const samples = [];
     for (let k = offset; k < offset + count; k++) {
       const llm = k % 2 === 0;
@@ -169,6 +169,11 @@ async function clickDetails(browser, origin) {
         { k, llm },
       );
       if (!target) continue;
+      if (restMs) {
+        // The pointer rests on the row first, as a user's does before clicking (the view may fetch ahead).
+        await v.page.mouse.move(target.x, target.y);
+        await v.page.waitForTimeout(restMs);
+      }
       await v.page.mouse.click(target.x, target.y);
       const t = await v.page.evaluate(() => window.__clickWait);
       // Let the rest of the click's work (source info, persisted state) finish before the next one.
@@ -209,6 +214,8 @@ async function clickDetails(browser, origin) {
     await v.page.waitForSelector('vscode-tab-panel[data-tab="waterfall"]:not([hidden])');
     await v.page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
     const afterConversation = await runClicks(Math.max(2, clicks >> 1), clicks);
+    // And with the pointer resting 150 ms on the row before the click.
+    const afterRest = await runClicks(Math.max(2, clicks >> 1), clicks + Math.max(2, clicks >> 1), 150);
     const med = (list, f) => {
       const xs = list.map((x) => x[f]).filter((x) => typeof x === 'number');
       return xs.length ? median(xs) : null;
@@ -234,6 +241,7 @@ async function clickDetails(browser, origin) {
       modelCalls: sum(samples.filter((x) => x.llm)),
       otherSpans: sum(samples.filter((x) => !x.llm)),
       afterConversation: { ...sum(afterConversation), conversationItems },
+      afterRest150: sum(afterRest),
       requestsPerClick: samples.map((x) => x.requests.length),
       paintedRuns: samples.map((x) => Math.round(x.paintedMs)),
     };

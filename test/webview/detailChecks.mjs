@@ -50,6 +50,8 @@ export async function runDetailChecks({ browser, origin, openView, check, setVie
 
   await check('details: a prefetch does not change the details shown; a sweep across rows asks for none of them', async () => {
     const shown = await page.getAttribute('#details', 'data-span-id');
+    // The last click has settled (its neighbours were fetched ahead) before counting.
+    await page.waitForTimeout(300);
     const before = await page.evaluate(() => window.__host.requests('spanDetail').length);
     const first = /** @type {DOMRect} */ (await page.locator('#tree .row[data-span-id]').first().evaluate((e) => e.getBoundingClientRect().toJSON()));
     // 12 rows of 22 px in about 12 ms (one mouse move per row): no row is rested on.

@@ -4,11 +4,12 @@
  * selection came in meanwhile; keyboard selection waits `KEYBOARD_DETAIL_DELAY_MS` so holding an
  * arrow key does not send a request per row. A loaded detail also gives the row its event ticks.
  *
- * Prefetch (`prefetch`): a span the pointer rests on, and the rows next to a keyboard selection,
- * are requested ahead into the cache, so the click or key that follows shows the details at once
- * instead of after a round trip to the extension host and its worker. A request in flight is
- * shared (a click during its prefetch waits for that answer, it does not ask again); at most
- * `MAX_PREFETCHES` prefetches are in flight, further ones replace the queued one.
+ * Prefetch (`prefetch`): a span the pointer rests on, and the rows next to a selection once it
+ * settles (a click, or a key after `KEYBOARD_DETAIL_DELAY_MS`), are requested ahead into the
+ * cache, so the click or key that follows shows the details at once instead of after a round trip
+ * to the extension host and its worker. A request in flight is shared (a click during its
+ * prefetch waits for that answer, it does not ask again); at most `MAX_PREFETCHES` prefetches are
+ * in flight, further ones replace the queued one.
  */
 import { nanoDiffMs } from '../../src/model/format';
 import type { SkeletonSpan, SpanDetail, SpanId } from '../../src/model/trace';
@@ -29,7 +30,7 @@ export interface DetailLoaderHost {
   request(traceId: string, spanId: SpanId): Promise<SpanDetail | null>;
   /** Event ticks for a span's bar: 0–1 positions, exception events marked. */
   setEventMarks(spanId: SpanId, marks: { at: number; exception: boolean }[]): void;
-  /** The spans of the rows above and below a span's row (prefetched when a keyboard selection settles). */
+  /** The spans of the rows above and below a span's row (prefetched when a selection settles). */
   neighbours?(spanId: SpanId): SpanId[];
   /** A selected span's details are shown (`cached`: from the cache, no request waited for). */
   shown?(spanId: SpanId, cached: boolean): void;
@@ -114,8 +115,9 @@ export class DetailLoader {
     } else {
       this.load(spanId, false);
     }
-    // Once a keyboard selection settles: its request if it waited, and the rows next to it ahead.
-    if (keyboard) {
+    // Once a selection by the user settles: its request if it waited (keyboard), and the rows
+    // next to it ahead (the ↑ / ↓ that often follows shows them at once).
+    if (keyboard || origin === 'click') {
       this.timer = window.setTimeout(() => {
         if (delayed) this.load(spanId, false);
         for (const id of this.host.neighbours?.(spanId) ?? []) this.prefetch(id);
