@@ -392,8 +392,9 @@ export class Waterfall {
     const row = tree.rowOfNode(node);
     if (row < 0) return;
     const top = row * ROW_HEIGHT;
-    const view = this.scroller.clientHeight;
-    const current = this.scroller.scrollTop;
+    // As the virtualizer last saw them: reading the element would force a layout on every select.
+    const view = this.virtualizer.scrollRect?.height ?? this.scroller.clientHeight;
+    const current = this.virtualizer.scrollOffset ?? this.scroller.scrollTop;
     if (top >= current && top + ROW_HEIGHT <= current + view) return;
     if (align === 'center') this.setScrollTop(top - (view - ROW_HEIGHT) / 2);
     else if (top < current) this.setScrollTop(top);
