@@ -110,7 +110,7 @@ async function scrolling(page) {
  * @param {string} origin
  */
 async function clickDetails(browser, origin) {
-  const { startTraceViewHost } = createRequire(import.meta.url)(join(root, dir, 'traceViewHost.js'));
+  const { startTraceViewHost } = createRequire(import.meta.url)(resolve(root, dir, 'traceViewHost.js'));
   const t0 = performance.now();
   const host = await startTraceViewHost({ root, profile: 'agent', spans: 10_000 });
   const ingestMs = performance.now() - t0;
