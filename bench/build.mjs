@@ -25,7 +25,7 @@ export async function buildBench() {
   };
   await esbuild.build({
     ...common,
-    entryPoints: ['server', 'loadgen', 'workerProbe', 'decodeBench', 'storeBench', 'activationBench'].map((n) => `bench/${n}.ts`),
+    entryPoints: ['server', 'loadgen', 'workerProbe', 'decodeBench', 'storeBench', 'activationBench', 'traceViewHost'].map((n) => `bench/${n}.ts`),
   });
   const yardstick = { 'sql.js': join(root, 'bench/sqljsOnBetterSqlite3.ts') };
   await esbuild.build({

@@ -3,7 +3,8 @@
  * instead of one object per span, strings (span names, service names, GenAI model/agent/tool
  * names) stored once, parents as list indexes, times rounded to 0.1 µs. A 10,000-span trace is
  * ~0.5 MB of JSON instead of ~2.3 MB (the goal is ≤ 1 MB; VS Code serializes webview messages as
- * JSON). `unpackSkeleton(packSkeleton(s))` equals `s` except for the time rounding.
+ * JSON). `unpackSkeleton(packSkeleton(s))` equals `s` except for the time rounding. The panel posts
+ * it with its columns as typed arrays (`toTransferableSkeleton`), which VS Code carries as binary.
  */
 import type { GenAiBadge, GenAiOperationKind } from './genai';
 import type { SkeletonSpan, SpanKind, StatusCode, TraceSkeleton } from './trace';
@@ -49,6 +50,61 @@ export interface PackedSkeleton {
   genai: PackedBadge[];
   /** `[spanIndex, USD or null]` for spans with a cost (see `SkeletonSpan.cost`), `[…, 1]` when it is a sum (`costIsSum`). */
   costs: ([number, number | null] | [number, number | null, 1])[];
+}
+
+/**
+ * A packed skeleton as the trace panel posts it to its webview: every per-span column as a typed
+ * array, the GenAI badges and costs flattened into typed arrays too (`genai`: 6 integers per
+ * badge, `[spanIndex, kind, model, agentName, toolName, usageIsAggregate]` as in `PackedBadge`;
+ * `genaiTokens`: its input and output tokens, -1 when absent; `costs`: 3 numbers per cost,
+ * `[spanIndex, USD or NaN for null, 1 when a sum]`). VS Code's `Webview.postMessage` sends typed
+ * arrays as binary buffers beside the message's JSON (since VS Code 1.57), and once a message
+ * has one buffer the workbench parses its JSON with a reviver that visits every value: only the
+ * few remaining values (`strings`, the `ids` string) stay JSON. A plain `PackedSkeleton` is
+ * accepted everywhere this one is.
+ */
+export interface TransferableSkeleton extends Omit<PackedSkeleton, 'parents' | 'names' | 'services' | 'flags' | 'starts' | 'durations' | 'events' | 'genai' | 'costs'> {
+  parents: Int32Array | number[];
+  names: Int32Array | number[];
+  services: Int32Array | number[];
+  flags: Uint8Array | number[];
+  starts: Float64Array | number[];
+  durations: Float64Array | number[];
+  events: Int32Array | number[];
+  genai: Int32Array | PackedBadge[];
+  genaiTokens?: Float64Array;
+  costs: Float64Array | PackedSkeleton['costs'];
+}
+
+/** Numbers per badge in a flat `genai` column (and in `genaiTokens`), and per cost in a flat `costs` column. */
+const BADGE_WIDTH = 6;
+const TOKENS_WIDTH = 2;
+const COST_WIDTH = 3;
+
+/** `p` with its columns as typed arrays (see `TransferableSkeleton`); the strings are shared, not copied. */
+export function toTransferableSkeleton(p: PackedSkeleton): TransferableSkeleton {
+  const genai = new Int32Array(p.genai.length * BADGE_WIDTH);
+  const genaiTokens = new Float64Array(p.genai.length * TOKENS_WIDTH);
+  p.genai.forEach(([span, kind, model, agent, tool, input, output, aggregate], i) => {
+    genai.set([span, kind, model, agent, tool, aggregate], i * BADGE_WIDTH);
+    genaiTokens[i * TOKENS_WIDTH] = input;
+    genaiTokens[i * TOKENS_WIDTH + 1] = output;
+  });
+  const costs = new Float64Array(p.costs.length * COST_WIDTH);
+  p.costs.forEach(([span, usd, sum], i) => costs.set([span, usd ?? Number.NaN, sum ?? 0], i * COST_WIDTH));
+  return {
+    ...p,
+    parents: Int32Array.from(p.parents),
+    names: Int32Array.from(p.names),
+    services: Int32Array.from(p.services),
+    flags: Uint8Array.from(p.flags),
+    starts: Float64Array.from(p.starts),
+    durations: Float64Array.from(p.durations),
+    events: Int32Array.from(p.events),
+    genai,
+    genaiTokens,
+    costs,
+  };
 }
 
 const round = (ms: number): number => Math.round(ms * 10_000) / 10_000;
@@ -121,7 +177,7 @@ export function packSkeleton(skeleton: TraceSkeleton): PackedSkeleton {
  * Rebuilds the skeleton's span objects from a packed one.
  * @throws Error when `p` is not a packed skeleton (wrong `format`) or its columns disagree in length.
  */
-export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
+export function unpackSkeleton(p: PackedSkeleton | TransferableSkeleton): TraceSkeleton {
   if (p?.format !== PACKED_SKELETON_FORMAT) throw new Error(`not a packed skeleton (format ${JSON.stringify(p?.format)})`);
   const n = p.parents.length;
   for (const column of [p.names, p.services, p.flags, p.starts, p.durations, p.events]) {
@@ -129,13 +185,38 @@ export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
   }
   if (p.ids.length !== n * p.idLength) throw new Error('packed skeleton: span ids do not match the span count');
   const ids = new Array<string>(n);
-  for (let i = 0; i < n; i++) ids[i] = p.ids.slice(i * p.idLength, (i + 1) * p.idLength).trimEnd();
+  // Ids shorter than the longest are padded with spaces; usually all have one length.
+  const padded = p.ids.includes(' ');
+  for (let i = 0; i < n; i++) {
+    const id = p.ids.slice(i * p.idLength, (i + 1) * p.idLength);
+    ids[i] = padded ? id.trimEnd() : id;
+  }
   const s = (i: number): string => p.strings[i] ?? '';
+  // Badges and costs by span first, so every span object is made whole in one go (one shape).
+  const badges = new Array<GenAiBadge | undefined>(n);
+  forEachBadge(p.genai, 'genaiTokens' in p ? p.genaiTokens : undefined, (i, kind, model, agent, tool, input, output, aggregate) => {
+    if (i < 0 || i >= n) return;
+    const badge: GenAiBadge = { kind: GENAI_KINDS[kind] ?? 'other' };
+    if (model >= 0) badge.model = s(model);
+    if (agent >= 0) badge.agentName = s(agent);
+    if (tool >= 0) badge.toolName = s(tool);
+    if (input >= 0) badge.inputTokens = input;
+    if (output >= 0) badge.outputTokens = output;
+    if (aggregate) badge.usageIsAggregate = true;
+    badges[i] = badge;
+  });
+  const costs = new Array<number | null | undefined>(n);
+  const sums = new Uint8Array(n);
+  forEachCost(p.costs, (i, usd, sum) => {
+    if (i < 0 || i >= n) return;
+    costs[i] = usd;
+    sums[i] = sum === 1 ? 1 : 0;
+  });
   const spans: SkeletonSpan[] = new Array<SkeletonSpan>(n);
   for (let i = 0; i < n; i++) {
     const parent = p.parents[i]!;
     const flags = p.flags[i]!;
-    spans[i] = {
+    const span: SkeletonSpan = {
       spanId: ids[i]!,
       parentSpanId: parent === ROOT ? null : parent === MISSING ? (p.missingParents[i] ?? null) : (ids[parent] ?? null),
       name: s(p.names[i]!),
@@ -147,25 +228,43 @@ export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
       eventCount: p.events[i]!,
       hasException: ((flags >> 5) & 1) === 1,
     };
-  }
-  for (const [i, kind, model, agent, tool, input, output, aggregate] of p.genai) {
-    const span = spans[i];
-    if (!span) continue;
-    const badge: GenAiBadge = { kind: GENAI_KINDS[kind] ?? 'other' };
-    if (model >= 0) badge.model = s(model);
-    if (agent >= 0) badge.agentName = s(agent);
-    if (tool >= 0) badge.toolName = s(tool);
-    if (input >= 0) badge.inputTokens = input;
-    if (output >= 0) badge.outputTokens = output;
-    if (aggregate) badge.usageIsAggregate = true;
-    span.genai = badge;
-  }
-  for (const [i, cost, sum] of p.costs) {
-    const span = spans[i];
-    if (span) {
+    const badge = badges[i];
+    if (badge) span.genai = badge;
+    const cost = costs[i];
+    if (cost !== undefined) {
       span.cost = cost;
-      if (sum === 1) span.costIsSum = true;
+      if (sums[i]) span.costIsSum = true;
     }
+    spans[i] = span;
   }
   return { traceId: p.traceId, startTimeUnixNano: p.startTimeUnixNano, durationMs: p.durationMs, spans };
+}
+
+/** Calls `f` with each badge of a `genai` column, plain or flat (`TransferableSkeleton`, with its `genaiTokens`). */
+function forEachBadge(
+  genai: TransferableSkeleton['genai'],
+  tokens: Float64Array | undefined,
+  f: (span: number, kind: number, model: number, agent: number, tool: number, input: number, output: number, aggregate: number) => void,
+): void {
+  if (Array.isArray(genai)) {
+    for (const [i, kind, model, agent, tool, input, output, aggregate] of genai) f(i, kind, model, agent, tool, input, output, aggregate);
+    return;
+  }
+  for (let b = 0; (b + 1) * BADGE_WIDTH <= genai.length; b++) {
+    const k = b * BADGE_WIDTH;
+    const t = b * TOKENS_WIDTH;
+    f(genai[k]!, genai[k + 1]!, genai[k + 2]!, genai[k + 3]!, genai[k + 4]!, tokens?.[t] ?? -1, tokens?.[t + 1] ?? -1, genai[k + 5]!);
+  }
+}
+
+/** Calls `f` with each cost of a `costs` column, plain or flat (NaN: a cost that is not known, `null`). */
+function forEachCost(costs: TransferableSkeleton['costs'], f: (span: number, usd: number | null, sum: number | undefined) => void): void {
+  if (Array.isArray(costs)) {
+    for (const [i, usd, sum] of costs) f(i, usd, sum);
+    return;
+  }
+  for (let k = 0; k + COST_WIDTH <= costs.length; k += COST_WIDTH) {
+    const usd = costs[k + 1]!;
+    f(costs[k]!, Number.isNaN(usd) ? null : usd, costs[k + 2]!);
+  }
 }

@@ -51,6 +51,16 @@ const rowTexts = () =>
     .evaluateAll((rows) => rows.map((r) => `[level ${r.getAttribute('aria-level')}] ${r.getAttribute('aria-label') ?? r.textContent}`))
     .then((t) => JSON.stringify(t));
 const statusDescribe = async () => JSON.stringify(await statusBarTexts(page));
+/**
+ * The trace webview's User Timing measures of one name (webview/trace/timing.ts), for the log:
+ * `12.3 ms, 45.6 ms (cached)`; never fails the test.
+ * @param {string} name
+ */
+const userTimings = (name) =>
+  webview()
+    .locator('#app')
+    .evaluate((_app, n) => performance.getEntriesByName(n, 'measure').map((e) => `${e.duration.toFixed(1)} ms${e.detail?.cached ? ' (cached)' : ''}`).join(', '), name)
+    .catch((err) => `(not read: ${err.message})`);
 const step = stepper(() => page, shots, () => `\n    extension host log: ${extensionHostLogs(userDataDir)[0] ?? '(no extension host log found)'}`);
 
 /**
@@ -303,6 +313,7 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
     const shown = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-span-id')))).sort();
     const sent = trace.spans.map((s) => s.spanId).sort();
     assert.deepEqual(shown, sent, 'data-span-id values differ from the span ids the demo sent');
+    console.log(`      first rows painted ${await userTimings('trace-lens:first-rows')} after the traceLoaded message (webview User Timing)`);
     await screenshot(page, shots, 'e-webview');
   }));
 
@@ -329,6 +340,7 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
       message: `the span details do not list all GenAI log records of the chat span (${sentEvents.join(', ')})`,
       describe: async () => JSON.stringify((await webview().locator('#details').innerText().catch(() => '')).slice(0, 800)),
     });
+    console.log(`      span details painted ${await userTimings('trace-lens:span-details')} after the click (webview User Timing)`);
     await screenshot(page, shots, 'f-details');
   }));
 

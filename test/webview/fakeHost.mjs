@@ -7,7 +7,9 @@
 //
 // URL parameters: fixture (agent | nocontent | plain | robust | conventions | handoff | big<N> | none), select (a span id to
 // select on load), delay (ms before answering a request), session (a session id for the loaded
-// trace's summary: the Graph tab then offers its session).
+// trace's summary: the Graph tab then offers its session), bridge (1: every request is answered by
+// `window.__benchRequest(method, params)`, a binding bench/webviewBench.mjs exposes to answer with
+// the real back end; `__host.bridgeLog` records when each was received and answered).
 import { fakeVsCodeHost } from './fakeVsCode.mjs';
 import { packSkeleton } from '../../src/model/skeletonCodec.ts';
 import { makeAgentTrace, makeBigTrace, makeNoContentTrace, makePlainTrace, makeRobustTrace } from './fixtures.mjs';
@@ -59,6 +61,12 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
   findDelayMs: 20,
   /** @type {string | undefined} When set, traceGraph / sessionGraph requests fail with this message. */
   graphFailWith: undefined,
+  /**
+   * Bridge mode: each request (method, span id), when the host received it and posted the answer
+   * (`performance.now()`), and the time the real host spent on it (ms).
+   * @type {{ method: string, spanId?: string, receivedAt: number, answeredAt: number, hostMs: number, ok: boolean }[]}
+   */
+  bridgeLog: [],
   fixture,
   /** The skeleton as the extension sends it (src/model/skeletonCodec.ts, packed in the worker). */
   pack: packSkeleton,
@@ -81,9 +89,30 @@ const host = Object.assign(fakeVsCodeHost({ stateKey: 'vscode-state', onEnvelope
     if (env.kind === 'message' && env.body.type === 'ready') {
       const name = params.get('fixture') ?? 'agent';
       if (name !== 'none') host.load(name, params.get('select'));
+    } else if (env.kind === 'request' && params.get('bridge') === '1') {
+      void host.bridge(env);
     } else if (env.kind === 'request') {
       setTimeout(() => host.answer(env), env.method === 'findInTrace' ? host.findDelayMs : host.detailDelayMs);
     }
+  },
+  /**
+   * Answers a request through the bench's binding (bridge mode).
+   * @param {import('./fakeVsCode.mjs').RequestEnvelope & { params: any }} env
+   */
+  async bridge(env) {
+    const receivedAt = performance.now();
+    /** @type {{ ok: true, result: unknown } | { ok: false, error: string }} */
+    let reply;
+    let hostMs = 0;
+    try {
+      const answer = await /** @type {NonNullable<Window['__benchRequest']>} */ (window.__benchRequest)(env.method, env.params);
+      hostMs = answer.hostMs;
+      reply = { ok: true, result: answer.result };
+    } catch (error) {
+      reply = { ok: false, error: String(error) };
+    }
+    host.bridgeLog.push({ method: env.method, spanId: env.params?.spanId, receivedAt, answeredAt: performance.now(), hostMs, ok: reply.ok });
+    window.postMessage({ kind: 'response', id: env.id, ...reply }, '*');
   },
   /** @param {import('./fakeVsCode.mjs').RequestEnvelope & { params: any }} env */
   answer(env) {

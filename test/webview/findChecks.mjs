@@ -246,8 +246,14 @@ export async function runFindChecks({ browser, origin, openView, check, setView 
     await page.keyboard.press('Escape');
     await page.waitForSelector('#find-widget[hidden]', { state: 'attached' });
     eq(await activeId(), 'tree', 'focused element');
-    eq((await page.$$('#tree .row.find-match, #tree .row.find-inside, #conversation .find-match')).length, 0, 'highlights left');
+    eq((await page.$$('#tree .row.find-match, #tree .row.find-inside')).length, 0, 'highlights left in the waterfall');
     await waitSelected(page, getWeather);
+    // The hidden Conversation tab renders when it is shown again: no highlights there either.
+    await page.click('vscode-tab-header[data-tab="conversation"]');
+    await page.waitForSelector('#conversation .conv-items');
+    eq((await page.$$('#conversation .find-match')).length, 0, 'highlights left in the conversation');
+    await page.click('vscode-tab-header[data-tab="waterfall"]');
+    await page.waitForSelector('vscode-tab-panel[data-tab="waterfall"]:not([hidden])');
     // The header's Find button opens it again, with the last query.
     await page.click('vscode-toolbar-button.find-button');
     await page.waitForSelector('#find-widget:not([hidden])');

@@ -16,6 +16,12 @@ declare global {
     __compareHost: import('./compareFakeHost.mjs').CompareFakeHost;
     /** The replay playground's fake host (replayFakeHost.mjs). */
     __replayHost: import('./replayFakeHost.mjs').ReplayFakeHost;
+    /** detailChecks.mjs: the details pane's states seen by a MutationObserver (`state:spanId`). */
+    __states: string[];
+    /** bench/webviewBench.mjs: resolves with one click's timings. */
+    __clickWait: Promise<unknown>;
+    /** bench/webviewBench.mjs: answers a request with the real back end (a playwright binding). */
+    __benchRequest?: (method: string, params: unknown) => Promise<{ result: unknown; hostMs: number }>;
     /** Set by hostile markup if it ever runs (it must not). */
     __xss?: boolean;
     /** Set by an inline script if the CSP ever lets it run (it must not). */

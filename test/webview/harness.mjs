@@ -14,6 +14,7 @@ import { HOSTILE_ANSWER, HOSTILE_PROMPT } from './fixtures.mjs';
 import { runFindChecks, takeFindScreenshots } from './findChecks.mjs';
 import { runConventionChecks, takeConventionScreenshots } from './conventionChecks.mjs';
 import { runGraphChecks, takeGraphScreenshots } from './graphChecks.mjs';
+import { runDetailChecks } from './detailChecks.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
@@ -34,18 +35,43 @@ export const tracePage = {
 };
 
 /**
- * Delivers a `traceLoaded` envelope (JSON text, as VS Code posts it into the webview) to an open
- * trace view and times it: `inDom` until the first span row exists, `painted` until the frame
- * after that (ms; JSON.parse, unpacking and the tree build included). Also used by
- * bench/webviewBench.mjs.
+ * Delivers a `traceLoaded` envelope to an open trace view and times it: `inDom` until the first
+ * span row exists, `painted` until the frame after that (ms; parsing, unpacking and the tree build
+ * included). The envelope is JSON text, or VS Code's serialization of it (`{ json, buffers }`:
+ * typed arrays as binary buffers, here base64; see `serializeWebviewMessage` in
+ * bench/traceViewHost.ts), which is deserialized as the workbench does (JSON.parse with a reviver
+ * that puts the typed arrays back, `deserializeWebviewMessage`) and posted with the buffers
+ * transferred. Also used by bench/webviewBench.mjs.
  * @param {Page} page
- * @param {string} envelopeJson
+ * @param {string | { json: string, buffers: string[] }} envelope
  * @returns {Promise<{ inDom: number, painted: number, messageBytes: number }>}
  */
-export function measureFirstRows(page, envelopeJson) {
-  return page.evaluate(async (text) => {
+export function measureFirstRows(page, envelope) {
+  return page.evaluate(async (arg) => {
+    const text = typeof arg === 'string' ? arg : arg.json;
+    // Base64 → bytes before the clock starts: VS Code carries the buffers as binary.
+    const raw = typeof arg === 'string' ? [] : arg.buffers.map((b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0)));
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     const t0 = performance.now();
+    /** @param {string} json */
+    const deserialize = (json) => {
+      if (raw.length === 0) return JSON.parse(json);
+      const buffers = raw.map((b) => {
+        const copy = new ArrayBuffer(b.byteLength);
+        new Uint8Array(copy).set(b);
+        return copy;
+      });
+      /** @type {Record<number, new (buffer: ArrayBuffer, offset: number, length: number) => ArrayBufferView>} */
+      const views = { 1: Int8Array, 2: Uint8Array, 3: Uint8ClampedArray, 4: Int16Array, 5: Uint16Array, 6: Int32Array, 7: Uint32Array, 8: Float32Array, 9: Float64Array, 10: BigInt64Array, 11: BigUint64Array };
+      const message = JSON.parse(json, (_k, v) => {
+        if (!v || typeof v !== 'object' || !v.$$vscode_array_buffer_reference$$) return v;
+        const buffer = buffers[v.index];
+        if (!v.view) return buffer;
+        const View = views[v.view.type];
+        return new View(buffer, v.view.byteOffset, v.view.byteLength / /** @type {any} */ (View).BYTES_PER_ELEMENT);
+      });
+      return { message, transfer: buffers };
+    };
     let inDom = 0;
     const seen = new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
       const mo = new MutationObserver(() => {
@@ -57,11 +83,13 @@ export function measureFirstRows(page, envelopeJson) {
       });
       mo.observe(/** @type {HTMLElement} */ (document.getElementById('app')), { childList: true, subtree: true });
     });
-    window.postMessage(JSON.parse(text), '*');
+    const parsed = deserialize(text);
+    if (raw.length === 0) window.postMessage(parsed, '*');
+    else window.postMessage(parsed.message, '*', parsed.transfer);
     await seen;
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    return { inDom, painted: performance.now() - t0, messageBytes: text.length };
-  }, envelopeJson);
+    return { inDom, painted: performance.now() - t0, messageBytes: text.length + raw.reduce((n, b) => n + b.byteLength, 0) };
+  }, envelope);
 }
 
 /**
@@ -71,14 +99,17 @@ export function measureFirstRows(page, envelopeJson) {
  * @param {Browser} browser
  * @param {string} origin
  * `session`: a session id on the trace's summary (the Graph tab's session toggle).
- * @param {{ theme?: string, fixture?: string, select?: string, width?: number, height?: number, delay?: number, session?: string }} [options]
+ * `bridge`: the fake host answers every request through `window.__benchRequest(method, params)`
+ * (a binding `beforeGoto` exposes: bench/webviewBench.mjs answers with the real back end).
+ * @param {{ theme?: string, fixture?: string, select?: string, width?: number, height?: number, delay?: number, session?: string, bridge?: boolean, beforeGoto?: (context: import('playwright-core').BrowserContext) => Promise<void> }} [options]
  * @returns {Promise<OpenedPage>}
  */
-export async function openView(browser, origin, { theme = 'dark', fixture = 'agent', select = '', width = 1360, height = 860, delay = 30, session = '' } = {}) {
+export async function openView(browser, origin, { theme = 'dark', fixture = 'agent', select = '', width = 1360, height = 860, delay = 30, session = '', bridge = false, beforeGoto } = {}) {
   const q = new URLSearchParams({ theme, fixture, delay: String(delay) });
   if (select) q.set('select', select);
   if (session) q.set('session', session);
-  const v = await openPage(browser, `${origin}/${tracePage.path}?${q}`, { width, height });
+  if (bridge) q.set('bridge', '1');
+  const v = await openPage(browser, `${origin}/${tracePage.path}?${q}`, { width, height, beforeGoto });
   if (fixture !== 'none') await v.page.waitForSelector('#tree .row[data-span-id]');
   await v.page.evaluate(() => document.fonts.ready);
   return v;
@@ -689,6 +720,9 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
 
   // The Graph tab: agents, tools, models, hand-offs, session (graphChecks.mjs) ---------------------
   await runGraphChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
+
+  // Span details fetched ahead (hover, keyboard), sourceInfo only when needed (detailChecks.mjs) ----
+  await runDetailChecks({ browser, origin, openView, check, setView: (opened) => (v = opened) });
 
   // Hostile skeleton: markup in span names and service names --------------------------------------
   v = await openView(browser, origin, { fixture: 'none' });

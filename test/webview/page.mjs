@@ -271,14 +271,16 @@ export async function launchBrowser() {
 /**
  * Opens `url` in a new browser context of the given viewport. Collects CSP violations
  * (`cspViolations()`), page errors, console errors and dialogs (`problems`; none may happen).
- * Returns once the page has loaded; the caller waits for its view to render.
+ * Returns once the page has loaded; the caller waits for its view to render. `beforeGoto` runs
+ * on the new context before the page loads (e.g. `context.exposeBinding`, bench/webviewBench.mjs).
  * @param {Browser} browser
  * @param {string} url
- * @param {{ width: number, height: number }} viewport
+ * @param {{ width: number, height: number, beforeGoto?: (context: BrowserContext) => Promise<void> }} viewport
  * @returns {Promise<OpenedPage>}
  */
-export async function openPage(browser, url, { width, height }) {
+export async function openPage(browser, url, { width, height, beforeGoto }) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  if (beforeGoto) await beforeGoto(context);
   const page = await context.newPage();
   /** @type {string[]} */
   const problems = [];

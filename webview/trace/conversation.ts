@@ -3,8 +3,14 @@
  * (input messages new in the call, a header with model, tokens and latency, the output) and tool
  * calls as cards. Loaded with the `traceConversation` request when the tab is first shown, and
  * again after live updates while it is visible (or when it becomes visible after one).
+ *
+ * Rendering is cheap on the click path: while the tab is hidden nothing is rendered (a selection
+ * or Find change only marks the view for a render when it is shown), and each item is guarded by
+ * what it shows (the conversation, its selected and Find state, the fold state), so selecting a
+ * span re-renders the two items whose selection changed, not the up to 2,000 items of the trace.
  */
 import { html, nothing, render, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { ConversationItem, GenAiMessagePart, TraceConversation } from '../../src/model/genai';
 import type { SpanId, TraceId } from '../../src/model/trace';
@@ -47,6 +53,12 @@ export class ConversationView implements ExtrasContext {
   private readonly expanded = new Set<string>();
   /** Spans matched by the open Find (their items are highlighted), or null. */
   private findMatches: ReadonlySet<SpanId> | null = null;
+  /** Bumped by every fold toggle: guarded items render again. */
+  private foldVersion = 0;
+  /** A render was skipped while the tab was hidden. */
+  private dirty = false;
+  /** The tab is scrolled down (kept by a scroll listener: reading `scrollTop` would force a layout). */
+  private scrolled = false;
 
   constructor(private readonly host: ConversationHost) {
     this.element = document.createElement('div');
@@ -55,6 +67,7 @@ export class ConversationView implements ExtrasContext {
     this.element.tabIndex = 0;
     this.element.setAttribute('role', 'region');
     this.element.setAttribute('aria-label', 'Conversation');
+    this.element.addEventListener('scroll', () => (this.scrolled = this.element.scrollTop > 0), { passive: true });
     this.update();
   }
 
@@ -64,7 +77,10 @@ export class ConversationView implements ExtrasContext {
       this.traceId = traceId;
       this.expanded.clear();
       this.state = { kind: 'none' };
-      this.element.scrollTop = 0;
+      if (this.scrolled) {
+        this.element.scrollTop = 0;
+        this.scrolled = false;
+      }
       this.update();
     }
     this.stale = true;
@@ -73,6 +89,7 @@ export class ConversationView implements ExtrasContext {
 
   setVisible(visible: boolean): void {
     this.visible = visible;
+    if (visible && this.dirty) this.update();
     if (visible && this.stale) this.load();
   }
 
@@ -118,6 +135,7 @@ export class ConversationView implements ExtrasContext {
 
   toggleExpanded(id: string): void {
     if (!this.expanded.delete(id)) this.expanded.add(id);
+    this.foldVersion++;
     this.update();
   }
 
@@ -170,8 +188,10 @@ export class ConversationView implements ExtrasContext {
     );
   }
 
+  /** Renders now when the tab is shown, else when it is next shown. */
   private update(): void {
-    render(this.template(), this.element);
+    this.dirty = !this.visible;
+    if (this.visible) render(this.template(), this.element);
   }
 
   private template(): TemplateResult {
@@ -239,22 +259,22 @@ export class ConversationView implements ExtrasContext {
         : nothing}
       <ol class="conv-items">
         ${c.items.map((item, i) => {
+          let repeated = false;
           if (item.type === 'modelCall' && item.systemInstructions?.length) {
             const text = partsText(item.systemInstructions);
-            const repeated = text === lastSystem;
+            repeated = text === lastSystem;
             lastSystem = text;
-            return this.item(item, i, shownResults, repeated);
           }
-          return this.item(item, i, shownResults, false);
+          // A tool card also stands for the spans folded into it (the MCP server span of the call).
+          const linked = item.type === 'toolCall' ? (item.linkedSpanIds ?? []) : [];
+          const match = this.findMatches?.has(item.spanId) === true || linked.some((id) => this.findMatches?.has(id) === true);
+          const selected = item.spanId === this.selected || (this.selected !== null && linked.includes(this.selected));
+          return guard([c, selected, match, repeated, this.foldVersion], () => this.item(item, i, shownResults, repeated, selected, match, linked));
         })}
       </ol>`;
   }
 
-  private item(item: ConversationItem, i: number, shownResults: ReadonlySet<string>, systemRepeated: boolean): TemplateResult {
-    // A tool card also stands for the spans folded into it (the MCP server span of the call).
-    const linked = item.type === 'toolCall' ? (item.linkedSpanIds ?? []) : [];
-    const match = this.findMatches?.has(item.spanId) === true || linked.some((id) => this.findMatches?.has(id) === true);
-    const selected = item.spanId === this.selected || (this.selected !== null && linked.includes(this.selected));
+  private item(item: ConversationItem, i: number, shownResults: ReadonlySet<string>, systemRepeated: boolean, selected: boolean, match: boolean, linked: readonly SpanId[]): TemplateResult {
     // Find: the classes go after the base ones (`selected` and `error` included).
     const find = match ? (selected ? ' find-match find-current' : ' find-match') : '';
     const select = () => this.host.selectSpan(item.spanId);

@@ -53,6 +53,8 @@ export class DetailsPane implements ValueContext {
   private state: DetailsState = { kind: 'empty' };
   private readonly expanded = new Set<string>();
   private shownSpanId: SpanId | null = null;
+  /** The pane is scrolled down (kept by a scroll listener: reading `scrollTop` would force a layout). */
+  private scrolled = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -60,6 +62,7 @@ export class DetailsPane implements ValueContext {
   ) {
     root.setAttribute('role', 'region');
     root.setAttribute('aria-label', 'Span details');
+    root.addEventListener('scroll', () => (this.scrolled = root.scrollTop > 0), { passive: true });
     this.update();
   }
 
@@ -72,9 +75,17 @@ export class DetailsPane implements ValueContext {
     if (spanId !== this.shownSpanId) {
       this.expanded.clear();
       this.shownSpanId = spanId;
-      this.root.scrollTop = 0;
+      // Writing scrollTop forces a layout: only when there is something to undo.
+      if (this.scrolled) {
+        this.root.scrollTop = 0;
+        this.scrolled = false;
+      }
     }
     this.state = state;
+    // What is shown, for tests and timing (bench/webviewBench.mjs waits for `loaded` of a span).
+    this.root.dataset.state = state.kind;
+    if (spanId) this.root.dataset.spanId = spanId;
+    else delete this.root.dataset.spanId;
     this.update();
   }
 

@@ -49,6 +49,8 @@ export type TraceViewChannel = Channel<TraceViewCommand, TraceViewEvent, TraceVi
 
 export interface HostConnection {
   channel: TraceViewChannel;
+  /** When the last message from the host arrived (its event's `timeStamp`, `performance.now()` time). */
+  messageTime(): number;
   loadState(): PersistedState;
   saveState(state: PersistedState): void;
 }
@@ -61,9 +63,14 @@ export function connectToHost(onEvent: (event: TraceViewEvent) => void): HostCon
     {},
     onEvent,
   );
-  window.addEventListener('message', (e: MessageEvent) => channel.receive(e.data));
+  let messageTime = 0;
+  window.addEventListener('message', (e: MessageEvent) => {
+    messageTime = e.timeStamp;
+    channel.receive(e.data);
+  });
   return {
     channel,
+    messageTime: () => messageTime,
     loadState: () => ({ ...defaultState, ...sanitize(api.getState()) }),
     saveState: (state) => api.setState(state),
   };

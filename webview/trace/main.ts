@@ -33,6 +33,7 @@ import { FindController } from './find';
 import { FindMatches } from './findNavigation';
 import { GraphView } from './graph';
 import { createViewTabs } from './tabs';
+import { MEASURE_FIRST_ROWS, MEASURE_SPAN_DETAILS, measureToNextPaint } from './timing';
 
 /** Below this width the details pane goes under the waterfall instead of beside it. */
 const STACK_BELOW_PX = 760;
@@ -69,10 +70,16 @@ class TraceApp {
   private pendingReveal: SpanId | null = null;
   private readonly detail: DetailLoader;
   private persistTimer = 0;
+  /** When the last click or key went down (`timeStamp`), and the span it selected: timed until its details show (timing.ts). */
+  private inputTime = 0;
+  private selectTiming: { spanId: SpanId; start: number } | null = null;
 
   constructor(appEl: HTMLElement) {
     this.appEl = appEl;
     this.conn = connectToHost((event) => this.onEvent(event));
+    // First: the host reads the trace while the rest of this constructor builds the view (its
+    // answer is a later task, so it never arrives before the view exists).
+    this.conn.channel.send({ type: 'ready' });
     this.state = this.conn.loadState();
     this.source = new SourceSupport(this.conn.channel, () => this.details.show(this.details.current));
 
@@ -93,6 +100,8 @@ class TraceApp {
         onActivate: (spanId) =>
           this.tree?.isPlaceholder(spanId) ? Promise.resolve(false) : this.source.goToSource(spanId).then((r) => r.opened || r.reason !== 'noLocation'),
         onFind: () => this.find.open(),
+        // The pointer rests on a row: its details are fetched ahead of the click.
+        onHover: (spanId) => this.detail.prefetch(spanId),
       },
       this.state.nameColumnFraction,
     );
@@ -207,7 +216,14 @@ class TraceApp {
       skeletonOf: (spanId) => this.skeletonOf(spanId),
       request: (traceId, spanId) => this.conn.channel.request('spanDetail', { traceId, spanId }),
       setEventMarks: (spanId, marks) => this.waterfall.setEventMarks(spanId, marks),
+      neighbours: (spanId) => this.waterfall.neighbourSpanIds(spanId),
+      shown: (spanId, cached) => {
+        if (this.selectTiming?.spanId !== spanId) return;
+        measureToNextPaint(MEASURE_SPAN_DETAILS, this.selectTiming.start, { spanId, cached });
+        this.selectTiming = null;
+      },
     });
+    for (const type of ['click', 'keydown'] as const) document.addEventListener(type, (e) => (this.inputTime = e.timeStamp), { capture: true, passive: true });
 
     appEl.append(this.headerEl, this.split, this.messageEl);
     this.waterfall.mount();
@@ -220,7 +236,6 @@ class TraceApp {
     // The webview may be torn down when hidden: write pending state first.
     window.addEventListener('pagehide', () => this.persistTimer && this.persistNow());
     document.addEventListener('visibilitychange', () => document.hidden && this.persistTimer && this.persistNow());
-    this.conn.channel.send({ type: 'ready' });
   }
 
   private onEvent(event: TraceViewEvent): void {
@@ -295,13 +310,15 @@ class TraceApp {
 
     this.hideMessage();
     if (tree.size === 0) this.showMessage('empty', 'This trace has no spans yet.');
+    else if (!sameTrace) measureToNextPaint(MEASURE_FIRST_ROWS, this.conn.messageTime(), { spans: tree.spanCount });
+    // The header first: its height is known when the rows are laid out (one layout, no shift).
+    this.renderHeader();
     this.waterfall.setTree(tree, selection, sameTrace ? { anchor: true } : { top: restoring ? this.state.scrollTop : 0 });
     // Find: matches mapped onto the new rows (and asked again: the trace grew).
     this.find.treeChanged(sameTrace);
     this.applyGraphHighlight();
     if (revealHostSelection && selection) this.waterfall.reveal(selection, 'reveal');
     if (this.pendingReveal && this.waterfall.reveal(this.pendingReveal, 'reveal')) this.pendingReveal = null;
-    this.renderHeader();
     this.conversation.setSelected(this.waterfall.selectedSpanId);
     this.conversation.setTrace(trace.traceId);
     this.graph.setSelectedSpan(this.waterfall.selectedSpanId);
@@ -329,6 +346,10 @@ class TraceApp {
   }
 
   private onSelect(spanId: SpanId | null, origin: SelectOrigin): void {
+    // A selection by the user (not a restore or the host's reveal) is timed until its details show.
+    const now = performance.now();
+    const byUser = origin === 'click' || origin === 'keyboard' || origin === 'enter';
+    this.selectTiming = spanId && byUser ? { spanId, start: now - this.inputTime < 1000 ? this.inputTime : now } : null;
     this.conversation.setSelected(spanId);
     this.graph.setSelectedSpan(spanId);
     this.find.selectionChanged();
@@ -436,12 +457,9 @@ class TraceApp {
   }
 
   private hideMessage(): void {
-    const wasHidden = this.appEl.classList.contains('no-trace');
+    // The panes stayed laid out under the message (styles/layout.css): nothing to measure again.
     this.messageEl.hidden = true;
     this.appEl.classList.remove('has-message', 'no-trace');
-    // The split layout measures itself when its handle position is set; while it was hidden it
-    // measured 0 px, so set the position again now that it has a size.
-    if (wasHidden) this.split.handlePosition = this.state.splitPosition;
   }
 
   /**

@@ -59,6 +59,8 @@ export class SourceSupport implements SourceHooks {
   sourceBar(detail: SpanDetail): TemplateResult | typeof nothing {
     const attrs = detail.span.attributes;
     const hasCode = typeof (attrs['code.file.path'] ?? attrs['code.filepath']) === 'string';
+    // Most spans have neither: no `sourceInfo` round trip (and no second render) for them.
+    if (!hasCode && !hasStackText(detail)) return nothing;
     const state = this.info(detail);
     const info = state.kind === 'loaded' ? state.info : null;
     const codeStack = info?.stacks.find((s) => s.ref.kind === 'attribute');
@@ -143,6 +145,19 @@ export class SourceSupport implements SourceHooks {
     );
     return loading;
   }
+}
+
+/**
+ * Does the span carry a stack trace (`exception.stacktrace` on an event or correlated log record,
+ * `code.stacktrace`)? The host's `spanStacks` (src/core/source/spanSource.ts) reads the same keys.
+ */
+function hasStackText(detail: SpanDetail): boolean {
+  const text = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  return (
+    text(detail.span.attributes['code.stacktrace']) ||
+    detail.span.events.some((e) => text(e.attributes['exception.stacktrace'])) ||
+    detail.logs.some((l) => text(l.attributes['exception.stacktrace']))
+  );
 }
 
 function sameRef(a: StackRef, b: StackRef): boolean {

@@ -27,6 +27,8 @@ const OVERSCAN = 10;
 /** Parked rows kept for reuse (about two screens of rows). */
 const MAX_PARKED = 120;
 const PARKED_TRANSFORM = 'translateY(-100000px)';
+/** How long the pointer rests on a row before `onHover` (a sweep across rows asks for none of them). */
+const HOVER_PREFETCH_MS = 30;
 
 export type SelectOrigin = 'keyboard' | 'click' | 'enter' | 'reveal' | 'restore';
 
@@ -44,6 +46,8 @@ export interface WaterfallCallbacks {
   onActivate?(spanId: SpanId, origin: 'dblclick' | 'enter'): Promise<boolean> | void;
   /** The header's Find button. */
   onFind?(): void;
+  /** The pointer rested on a row for `HOVER_PREFETCH_MS` (its details may be fetched ahead of a click). */
+  onHover?(spanId: SpanId): void;
 }
 
 export class Waterfall {
@@ -72,6 +76,8 @@ export class Waterfall {
   private findMatches: FindMatches | null = null;
   /** The spans of the node chosen in the Graph tab (highlighted rows), or null. */
   private graphHighlight: FindMatches | null = null;
+  private hoverNode = -1;
+  private hoverTimer = 0;
 
   constructor(private readonly callbacks: WaterfallCallbacks, nameColumnFraction: number) {
     this.element = div('waterfall');
@@ -112,6 +118,8 @@ export class Waterfall {
     this.scroller.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.scroller.addEventListener('click', (e) => this.onClick(e));
     this.scroller.addEventListener('dblclick', (e) => this.onDoubleClick(e));
+    this.scroller.addEventListener('mouseover', (e) => this.onMouseOver(e), { passive: true });
+    this.scroller.addEventListener('mouseleave', () => this.setHover(-1), { passive: true });
     this.scroller.addEventListener('scroll', () => this.callbacks.onViewStateChanged(), { passive: true });
     this.scroller.addEventListener('focus', () => this.ensureActiveDescendant());
     new ResizeObserver(() => {
@@ -174,8 +182,9 @@ export class Waterfall {
       const row = node === undefined ? -1 : tree.rowOfNode(node);
       if (row >= 0) this.setScrollTop(row * ROW_HEIGHT - anchorId.offsetPx);
     }
+    // No layout reads here (the header's scrollbar gutter follows from the scroller's
+    // ResizeObserver): the rows are laid out once, with the rest of the view, before the paint.
     this.renderRows();
-    this.columns.updateScrollbarGutter(this.scroller);
   }
 
   /** Selects a span (expanding its ancestors) and scrolls it into view. */
@@ -214,6 +223,22 @@ export class Waterfall {
   revealNode(node: number, origin: SelectOrigin): boolean {
     const id = this.tree?.nodes[node]?.span.spanId;
     return id !== undefined && this.reveal(id, origin);
+  }
+
+  /** The spans of the rows just above and below a span's row (placeholders left out). */
+  neighbourSpanIds(spanId: SpanId): SpanId[] {
+    const tree = this.tree;
+    const node = tree?.indexBySpanId.get(spanId);
+    if (!tree || node === undefined) return [];
+    const row = tree.rowOfNode(node);
+    if (row < 0) return [];
+    const out: SpanId[] = [];
+    for (const r of [row + 1, row - 1]) {
+      if (r < 0 || r >= tree.visibleCount) continue;
+      const n = tree.nodes[tree.nodeAtRow(r)]!;
+      if (!n.placeholder) out.push(n.span.spanId);
+    }
+    return out;
   }
 
   /** The selected row's pre-order node index, -1 for none. */
@@ -367,8 +392,9 @@ export class Waterfall {
     const row = tree.rowOfNode(node);
     if (row < 0) return;
     const top = row * ROW_HEIGHT;
-    const view = this.scroller.clientHeight;
-    const current = this.scroller.scrollTop;
+    // As the virtualizer last saw them: reading the element would force a layout on every select.
+    const view = this.virtualizer.scrollRect?.height ?? this.scroller.clientHeight;
+    const current = this.virtualizer.scrollOffset ?? this.scroller.scrollTop;
     if (top >= current && top + ROW_HEIGHT <= current + view) return;
     if (align === 'center') this.setScrollTop(top - (view - ROW_HEIGHT) / 2);
     else if (top < current) this.setScrollTop(top);
@@ -376,8 +402,13 @@ export class Waterfall {
   }
 
   private setScrollTop(top: number): void {
-    const max = Math.max(0, (this.tree?.visibleCount ?? 0) * ROW_HEIGHT - this.scroller.clientHeight);
-    this.scroller.scrollTop = clamp(Math.round(top), 0, max);
+    // The scroller's height and offset as the virtualizer last saw them (ResizeObserver, scroll
+    // events): reading them from the element here would force a layout in the middle of writes.
+    const height = this.virtualizer.scrollRect?.height ?? this.scroller.clientHeight;
+    const max = Math.max(0, (this.tree?.visibleCount ?? 0) * ROW_HEIGHT - height);
+    const value = clamp(Math.round(top), 0, max);
+    if (value === this.virtualizer.scrollOffset) return;
+    this.scroller.scrollTop = value;
     this.notifyOffset?.(this.scroller.scrollTop, false);
   }
 
@@ -446,6 +477,23 @@ export class Waterfall {
     if (!rowEl) return -1;
     for (const [node, view] of this.rows) if (view.el === rowEl) return node;
     return -1;
+  }
+
+  private onMouseOver(e: MouseEvent): void {
+    if (this.callbacks.onHover) this.setHover(this.rowNodeFromEvent(e));
+  }
+
+  /** Starts the rest timer for the row under the pointer (-1: none). */
+  private setHover(node: number): void {
+    if (node === this.hoverNode) return;
+    this.hoverNode = node;
+    window.clearTimeout(this.hoverTimer);
+    if (node < 0) return;
+    const tree = this.tree;
+    this.hoverTimer = window.setTimeout(() => {
+      const n = tree === this.tree ? tree?.nodes[node] : undefined;
+      if (n && !n.placeholder && node !== this.selected) this.callbacks.onHover?.(n.span.spanId);
+    }, HOVER_PREFETCH_MS);
   }
 
   private onClick(e: MouseEvent): void {

@@ -31,6 +31,8 @@ export class WaterfallColumns {
   readonly grid: HTMLDivElement;
   private readonly axis: HTMLDivElement;
   private axisKey = '';
+  /** The axis' width in px when last measured (0: not yet). */
+  private axisWidth = 0;
   /** The tree's time scale (ms), `null` without a tree. */
   private scaleMs: number | null = null;
 
@@ -64,17 +66,22 @@ export class WaterfallColumns {
     this.installColumnResizer(resizer);
   }
 
-  /** A new time scale (a new or updated tree, or none): redraws the axis and the gridlines. */
+  /**
+   * A new time scale (a new or updated tree, or none): redraws the axis and the gridlines, at the
+   * axis width measured last (every change of that width measures it again: the ResizeObservers,
+   * the column resizer), so no layout is forced while the rows are being written.
+   */
   setScale(scaleMs: number | null): void {
     this.scaleMs = scaleMs;
     this.axisKey = '';
-    this.updateAxis();
+    this.updateAxis(this.axisWidth > 0 ? this.axisWidth : undefined);
   }
 
-  /** Redraws the axis ticks and gridlines when the scale or the axis' width changed. */
-  updateAxis(): void {
+  /** Redraws the axis ticks and gridlines when the scale or the axis' width (measured unless given) changed. */
+  updateAxis(measured?: number): void {
     const scaleMs = this.scaleMs;
-    const width = this.axis.clientWidth;
+    const width = measured ?? this.axis.clientWidth;
+    this.axisWidth = width;
     const key = `${scaleMs ?? 0}|${width}`;
     if (key === this.axisKey) return;
     this.axisKey = key;

@@ -11,7 +11,7 @@
  */
 import * as vscode from 'vscode';
 import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../../model/source';
-import type { SpanId, TraceId } from '../../model/trace';
+import type { SpanDetail, SpanId, TraceId } from '../../model/trace';
 import type { ResolvedSource } from '../../core/source/resolve';
 import { buildSpanSourceInfo, sourceTargetOf, type SourceTarget } from '../../core/source/spanSource';
 import { SETTINGS, SETTINGS_SECTION } from '../ids';
@@ -47,9 +47,12 @@ export class SourceNavigator implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** The details pane's source information for one span, or `null` when it is no longer stored. */
-  async sourceInfo(traceId: TraceId, spanId: SpanId): Promise<SpanSourceInfo | null> {
-    const detail = await this.repository.query('spanDetail', { traceId, spanId });
+  /**
+   * The details pane's source information for one span, or `null` when it is no longer stored.
+   * `detail`: the span's detail when the caller has it (the trace panel caches its answers).
+   */
+  async sourceInfo(traceId: TraceId, spanId: SpanId, detail?: SpanDetail | null): Promise<SpanSourceInfo | null> {
+    if (detail === undefined) detail = await this.repository.query('spanDetail', { traceId, spanId });
     if (!detail) return null;
     return buildSpanSourceInfo(detail, (path, hints) => this.workspace.resolve(path, hints));
   }

@@ -5,9 +5,9 @@ import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceView
 import type { SpanId, TraceId } from '../../model/trace';
 import { COMMANDS, WEBVIEW_PANELS } from '../ids';
 import { traceViewDocument } from '../webviewHtml';
-import { toFrameRef } from '../../core/source/spanSource';
 import type { SourceNavigator } from '../source/sourceNavigator';
 import type { StoreChange, TraceRepository } from './traceRepository';
+import { TraceViewRequestHandlers } from './traceViewRequests';
 
 /** Live updates of an open trace are coalesced to at most one per this interval. */
 const UPDATE_DEBOUNCE_MS = 250;
@@ -71,6 +71,12 @@ class TracePanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private readonly channel: Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>;
   private ready = false;
+  private readonly requests: TraceViewRequestHandlers;
+  /**
+   * The first `traceLoaded`, read from the worker while the webview loads (its page, script and
+   * view) rather than after it says `ready`; dropped if the trace changes before that.
+   */
+  private early: ReturnType<TraceViewRequestHandlers['traceLoaded']> | undefined;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -90,36 +96,10 @@ class TracePanel implements vscode.Disposable {
       enableFindWidget: false, // the webview has its own Find (webview/trace/find.ts): it searches every span, not only the rendered rows
     });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trace-lens.svg');
+    this.requests = new TraceViewRequestHandlers(traceId, (method, params) => this.repository.query(method, params), this.source);
     this.channel = new Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>(
       (envelope) => void this.panel.webview.postMessage(envelope),
-      {
-        // Params come from the webview: checked, and the trace id is always this panel's own.
-        spanDetail: ({ spanId }) => {
-          if (typeof spanId !== 'string') throw new Error('spanDetail needs a spanId');
-          return this.repository.query('spanDetail', { traceId: this.traceId, spanId });
-        },
-        traceConversation: () => this.repository.query('traceConversation', { traceId: this.traceId }),
-        sourceInfo: ({ spanId }) => {
-          if (typeof spanId !== 'string') throw new Error('sourceInfo needs a spanId');
-          return this.source.sourceInfo(this.traceId, spanId);
-        },
-        goToSource: ({ spanId, frame }) => {
-          if (typeof spanId !== 'string') throw new Error('goToSource needs a spanId');
-          const ref = frame === undefined || frame === null ? null : toFrameRef(frame);
-          if (frame !== undefined && frame !== null && !ref) throw new Error('goToSource: invalid frame');
-          return this.source.goToSpan(this.traceId, spanId, ref, { beside: true });
-        },
-        findInTrace: ({ query }) => {
-          if (typeof query !== 'string') throw new Error('findInTrace needs a query');
-          return this.repository.query('findInTrace', { traceId: this.traceId, query });
-        },
-        traceGraph: () => this.repository.query('traceGraph', { traceId: this.traceId }),
-        // The session is this trace's own (read here, never taken from the webview).
-        sessionGraph: async () => {
-          const summary = await this.repository.query('traceSummary', { traceId: this.traceId });
-          return summary?.sessionId ? this.repository.query('sessionGraph', { sessionId: summary.sessionId, focusTraceId: this.traceId }) : null;
-        },
-      },
+      this.requests.handlers,
       (command) => this.onCommand(command),
     );
     this.disposables.push(
@@ -127,6 +107,8 @@ class TracePanel implements vscode.Disposable {
       this.panel.onDidDispose(() => this.dispose()),
     );
     this.panel.webview.html = traceViewHtml(this.panel.webview, webviewRoot, traceId);
+    this.early = this.requests.traceLoaded(null);
+    this.early.catch(() => undefined);
   }
 
   /** Calls `listener` whenever this panel becomes the active editor. */
@@ -143,7 +125,12 @@ class TracePanel implements vscode.Disposable {
   }
 
   scheduleUpdate(): void {
-    if (this.updateTimer || !this.ready) return;
+    if (!this.ready) {
+      // Read again when the webview is ready: the early read may predate this change.
+      this.early = undefined;
+      return;
+    }
+    if (this.updateTimer) return;
     this.updateTimer = setTimeout(() => {
       this.updateTimer = undefined;
       void this.sendTrace();
@@ -151,6 +138,7 @@ class TracePanel implements vscode.Disposable {
   }
 
   markRemoved(): void {
+    this.early = undefined;
     if (this.ready) this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
     this.panel.title = `${this.panel.title} (removed)`;
   }
@@ -171,10 +159,14 @@ class TracePanel implements vscode.Disposable {
 
   private onCommand(command: TraceViewCommand): void {
     switch (command.type) {
-      case 'ready':
+      case 'ready': {
+        // Again after the webview was reloaded (hidden and shown): then the trace is read again.
         this.ready = true;
-        void this.sendTrace();
+        const early = this.early;
+        this.early = undefined;
+        void this.sendTrace(early);
         return;
+      }
       case 'copyText':
         void vscode.env.clipboard.writeText(command.text).then(() => vscode.window.setStatusBarMessage(`$(copy) Copied ${command.what}`, 2000));
         return;
@@ -189,24 +181,15 @@ class TracePanel implements vscode.Disposable {
     }
   }
 
-  private async sendTrace(): Promise<void> {
-    const [trace, summary, findings] = await Promise.all([
-      this.repository.query('packedTraceSkeleton', { traceId: this.traceId }),
-      this.repository.query('traceSummary', { traceId: this.traceId }),
-      this.repository.query('listFindings', { traceIds: [this.traceId] }).catch(() => []),
-    ]);
-    if (!trace) {
+  /** Sends the trace (`early`: the message read while the webview loaded, if still current). */
+  private async sendTrace(early?: TracePanel['early']): Promise<void> {
+    const message = (early && (await early.catch(() => null))) || (await this.requests.traceLoaded(this.pendingSelect));
+    if (!message) {
       this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
       return;
     }
-    if (summary?.rootName) this.panel.title = summary.rootName;
-    this.channel.send({
-      type: 'traceLoaded',
-      trace,
-      summary,
-      selectSpanId: this.pendingSelect,
-      findings: findings.map((f) => ({ detector: f.detector, severity: f.severity, message: f.message, spanId: f.spanId })),
-    });
+    if (message.summary?.rootName) this.panel.title = message.summary.rootName;
+    this.channel.send({ ...message, selectSpanId: this.pendingSelect });
     this.pendingSelect = null;
   }
 }

@@ -1,6 +1,6 @@
 /** The packed skeleton of the trace webview's `traceLoaded` message: lossless but for time rounding, and small. */
 import { describe, expect, it } from 'vitest';
-import { packSkeleton, unpackSkeleton } from '../../../src/model/skeletonCodec';
+import { packSkeleton, toTransferableSkeleton, unpackSkeleton } from '../../../src/model/skeletonCodec';
 import type { SkeletonSpan, TraceSkeleton } from '../../../src/model/trace';
 
 const id = (i: number) => i.toString(16).padStart(16, '0');
@@ -62,5 +62,37 @@ describe('packed skeleton', () => {
     const packed = packSkeleton(bigTrace(10));
     packed.names.pop();
     expect(() => unpackSkeleton(packed)).toThrow(/columns/);
+  });
+
+  it('the transferable form (typed-array columns) unpacks to the same skeleton, also after a structured clone', () => {
+    const trace = bigTrace(3_000);
+    trace.spans[7]!.parentSpanId = 'feedfeedfeedfeed';
+    trace.spans[9]!.genai = { kind: 'agent', agentName: 'planner', inputTokens: 5, outputTokens: 6, usageIsAggregate: true };
+    trace.spans[13]!.genai = { kind: 'tool', toolName: 'search' }; // no tokens
+    trace.spans[13]!.cost = 0.5;
+    trace.spans[13]!.costIsSum = true;
+    trace.spans[17]!.genai = { kind: 'llm', model: 'm', inputTokens: 3_000_000_000 }; // beyond 32 bits
+    const packed = packSkeleton(trace);
+    const want = unpackSkeleton(packed);
+    const transferable = toTransferableSkeleton(packed);
+    expect(transferable.parents).toBeInstanceOf(Int32Array);
+    expect(transferable.starts).toBeInstanceOf(Float64Array);
+    expect(unpackSkeleton(transferable)).toEqual(want);
+    expect(unpackSkeleton(structuredClone(transferable))).toEqual(want);
+    expect(want.spans[17]!.genai?.inputTokens).toBe(3_000_000_000);
+    expect(want.spans[3]!.cost).toBeUndefined();
+    expect(want.spans[6]!.cost).toBeNull();
+  });
+
+  it('10,000 spans: besides the typed arrays, a few JSON values stay (what VS Code parses with a reviver)', () => {
+    const transferable = toTransferableSkeleton(packSkeleton(bigTrace()));
+    // VS Code's serializeWebviewMessage takes typed arrays out as buffers; count what stays JSON.
+    const json = JSON.stringify(transferable, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { ref: 0 } : v));
+    let values = 0;
+    JSON.parse(json, (_k, v: unknown) => (values++, v));
+    expect(values).toBeLessThan(500);
+    expect(Buffer.byteLength(json)).toBeLessThan(200_000);
+    const binary = Object.values(transferable).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
+    expect(Buffer.byteLength(json) + binary).toBeLessThanOrEqual(1_000_000);
   });
 });
