@@ -379,7 +379,7 @@ if (filters.length) {
 }
 for (const [profile, c] of Object.entries(R.store.indexCost ?? {})) {
   if (!c?.spans) continue;
-  row(`ingest ${profile} (${fmt(c.spans)} spans), full-text bookkeeping on vs off, one process, alternating requests: spans/s; CPU per 1k spans`, `${fmt(c.onSpansPerSec)} vs ${fmt(c.offSpansPerSec)}; ${fmt(c.onCpuMsPer1kSpans, ' ms')} vs ${fmt(c.offCpuMsPer1kSpans, ' ms')}`);
+  row(`ingest ${profile} (${fmt(c.spans)} spans), full-text bookkeeping on vs off, one process, alternating requests: spans/s; CPU per 1k spans; then the index built when idle: CPU per 1k spans, bytes per span`, `${fmt(c.onSpansPerSec)} vs ${fmt(c.offSpansPerSec)}; ${fmt(c.onCpuMsPer1kSpans, ' ms')} vs ${fmt(c.offCpuMsPer1kSpans, ' ms')}; ${fmt(c.indexBuildCpuMsPer1kSpans, ' ms')}, ${fmt(c.indexBytesPerSpan, ' B')}`);
 }
 for (const [size, w] of Object.entries(R.webview?.sizes ?? {})) {
   row(`webview ${fmt(Number(size))} spans: message bytes (stringify); rows in DOM · painted; collapse · expand (handler+layout / next frame)`, `${fmt(w.messageBytes / 1e6, ' MB')} (${fmt(w.stringifyMs, ' ms')}); ${fmt(w.firstRowsInDomMs, ' ms')} · ${fmt(w.firstRowsPaintedMs, ' ms')}; ${fmt(w.expandCollapse.collapse.layoutMs)}/${fmt(w.expandCollapse.collapse.frameMs)} · ${fmt(w.expandCollapse.expand.layoutMs)}/${fmt(w.expandCollapse.expand.frameMs)} ms`);
