@@ -25,3 +25,14 @@ export async function openRawDatabase(): Promise<Database> {
   const SQL = await initSqlJs({ wasmBinary });
   return new SQL.Database();
 }
+
+/**
+ * Turns a current snapshot (opened as `main`) into a version-2 file: drops what schema version 3
+ * added (the cost columns of spans and traces, queries/migrateV2.sql) and sets the version.
+ */
+export const DROP_VERSION_3 = [
+  'DROP INDEX traces_usage_pending',
+  ...['call', 'cost_usd', 'cost_label', 'usage_input', 'usage_output', 'usage_more'].map((c) => `ALTER TABLE spans DROP COLUMN ${c}`),
+  ...['call_count', 'usage', 'usage_pending'].map((c) => `ALTER TABLE traces DROP COLUMN ${c}`),
+  'PRAGMA user_version = 2',
+].join(';\n');

@@ -8,7 +8,9 @@
  * Key chains: docs/genai-conventions.md §0 (see fields.ts).
  */
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
-import type { GenAiBadge } from '../../model/genai';
+import type { CallFacts, GenAiBadge } from '../../model/genai';
+import { callFactsOf } from './callFacts';
+import { readMcp } from './mcp';
 import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readTokens, readToolName } from './fields';
 import { firstUserTextOf, toMessage, toMessages } from './messages';
 import { firstStr, isRecord, json, maybeJson, shorten, str } from './values';
@@ -57,6 +59,11 @@ export interface SpanGenAiFacts {
    * elsewhere (log records) or absent are not, so they cost no extraction attempt.
    */
   modelCall: boolean;
+  /**
+   * Cost facts of a span that is a model call or carries usage or a cost (`callFactsOf`, without
+   * log records: the store asks again with them when the span has correlated records).
+   */
+  call?: CallFacts;
 }
 
 /** Constant keys that may hold a model call's input (§0 "Input messages"), checked without scanning. */
@@ -83,9 +90,12 @@ function mayCarryInput(span: SpanRecord): boolean {
 export function spanGenAiFacts(span: SpanRecord): SpanGenAiFacts | undefined {
   const badge = genaiBadge(span);
   const sessionId = firstStr(span.attributes, SESSION_KEYS);
-  if (!badge && sessionId === undefined) return undefined;
+  // Without a badge a span is a call only through GenAI span events, MCP or guardrail attributes.
+  const call = badge || (span.events?.length ?? 0) > 0 || hasMcpOrGuardrail(span) ? callFactsOf(span) : undefined;
+  if (!badge && sessionId === undefined && !call) return undefined;
   const facts: SpanGenAiFacts = { modelCall: badge?.kind === 'llm' && mayCarryInput(span) };
   if (badge) facts.badge = badge;
+  if (call) facts.call = call;
   if (sessionId !== undefined) facts.sessionId = sessionId;
   if (badge?.agentName !== undefined) facts.agentName = badge.agentName;
   return facts;
@@ -194,9 +204,22 @@ export function firstUserTextOfLog(log: LogRecordInfo): string | undefined {
   return undefined;
 }
 
+/** `true` when `readCallFields` may find a kind for a span without `detectKind` and without events. */
+function hasMcpOrGuardrail(span: SpanRecord): boolean {
+  const a = span.attributes;
+  return (
+    readMcp(span) !== undefined ||
+    a['gen_ai.guardrail.component.name'] !== undefined ||
+    a['gen_ai.guardrail.policy.id'] !== undefined ||
+    a['gen_ai.guardrail.result.type'] !== undefined
+  );
+}
+
 /** The GenAI hooks the store calls at ingest (see `IngestAnnotator` in src/core/store/genaiFacts.ts). */
 export const genaiIngestAnnotator = {
   span: spanGenAiFacts,
+  /** A span's cost facts with its correlated log records (the store calls it when records exist). */
+  callFacts: callFactsOf,
   firstUserText: firstUserTextOfSpan,
   logFirstUserText: firstUserTextOfLog,
   /** Log event names that may carry user text (the store skips other records). */

@@ -33,12 +33,22 @@ import type { Interned, Interning } from './interning';
 import type { StoreSql } from './queries';
 import type { Retention } from './retention';
 import type { SearchIndex } from './searchIndex';
+import type { UsageColumns } from './usageColumns';
 import { ChangeSet, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, now, type InsertResult, type WriteOptions, type WriteTally } from './slicing';
 import type { Params } from './statement';
 import { foldIntoDelta, upsertTraceParams, type TraceDelta } from './traceDelta';
 
 /** Encodes detail JSON for binding as UTF-8 bytes (see queries/insertSpanDetail.sql). */
 const utf8 = new TextEncoder();
+
+/**
+ * `true` for a log record the GenAI view reads as an event of its span (src/core/genai/events.ts
+ * `collectEvents`: a `gen_ai.*` event name, or `event.name` attribute).
+ */
+function isGenAiEvent(log: LogRecordInfo): boolean {
+  const name = log.eventName || (typeof log.attributes?.['event.name'] === 'string' ? (log.attributes['event.name'] as string) : '');
+  return name.startsWith('gen_ai.');
+}
 
 /** Rejection reason for rows holding values JSON cannot encode (BigInt, cycles). */
 const UNSERIALIZABLE = 'value not serializable to JSON';
@@ -58,6 +68,7 @@ export class WritePath {
     private readonly code: CodeIndex,
     private readonly retention: Retention,
     private readonly genai: GenAiFacts,
+    private readonly usage: UsageColumns,
   ) {}
 
   /** `TraceStore.insertSpans` once the store is known to be open (same contract). */
@@ -127,6 +138,7 @@ export class WritePath {
     if (resource === undefined || scope === undefined) return this.unserializable(resource, scope);
     const statusCode = statusNumber(span.status.code)!;
     const events = span.events ?? [];
+    const call = this.usage.spanParams(span, facts?.call, this.counters.logCount > 0);
     return {
       detail: utf8.encode(detail),
       resource,
@@ -149,6 +161,12 @@ export class WritePath {
         detail_id: this.counters.nextDetailId,
         genai: badge ? badge.genai : null,
         genai_tokens: badge ? badge.tokens : null,
+        call: call.call,
+        cost_usd: call.cost_usd,
+        cost_label: call.cost_label,
+        usage_input: call.usage_input,
+        usage_output: call.usage_output,
+        usage_more: call.usage_more,
       },
     };
   }
@@ -185,7 +203,9 @@ export class WritePath {
     const sql = this.sql;
     const q = sql.q;
     const interning = this.interning;
+    const usage = this.usage;
     sql.transaction(() => {
+      usage.begin();
       // Replaced only by clear(), never during a transaction.
       const services = interning.serviceNames;
       while (next < to) {
@@ -221,6 +241,7 @@ export class WritePath {
             updated++;
           }
           foldIntoDelta(deltas, span, services, resource.id, spanDelta, errorDelta, facts);
+          if (row.call !== null) deltas.get(span.traceId)!.calls++;
           this.search?.spanStored(span.traceId, span.spanId, row.genai as number | null, spanDelta > 0);
           // A re-sent span keeps its first indexing (SDK retries resend the same span).
           if (spanDelta > 0) this.code.add(span);
@@ -235,6 +256,8 @@ export class WritePath {
         if (genai.annotator && (d.modelCalls !== null || (created && genai.hasPendingLogs(traceId)))) {
           genai.updateFirstUserMessage(traceId, d.modelCalls, (returned?.[1] as string | null | undefined) ?? null, created, seq);
         }
+        // Cost and tokens: summed again when this write or the stored trace has calls.
+        if (d.calls > 0 || ((returned?.[2] as number | undefined) ?? 0) > 0) usage.sumTrace(traceId, seq);
       }
     });
     tally.inserted += inserted;
@@ -289,8 +312,11 @@ export class WritePath {
     const traces = new Set<TraceId>();
     // GenAI: records that may carry the trace's first user message, by trace.
     let userLogs: Map<TraceId, LogRecordInfo[]> | undefined;
+    // GenAI events of spans (they may change a span's cost facts), by trace.
+    let eventSpans: Map<TraceId, Set<string>> | undefined;
     const userEvents = this.genai.annotator?.userTextEventNames;
     this.sql.transaction(() => {
+      this.usage.begin();
       while (next < to) {
         const log = logs[next++]!;
         const prepared = this.prepareLog(log);
@@ -303,7 +329,15 @@ export class WritePath {
           inserted++;
           if (log.traceId !== null) {
             traces.add(log.traceId);
-            if (log.spanId !== null) this.search?.logStored(log.traceId, log.spanId);
+            if (log.spanId !== null) {
+              this.search?.logStored(log.traceId, log.spanId);
+              if (isGenAiEvent(log)) {
+                eventSpans ??= new Map();
+                const set = eventSpans.get(log.traceId);
+                if (set) set.add(log.spanId);
+                else eventSpans.set(log.traceId, new Set([log.spanId]));
+              }
+            }
             if (userEvents?.includes(log.eventName)) {
               userLogs ??= new Map();
               const list = userLogs.get(log.traceId);
@@ -315,6 +349,7 @@ export class WritePath {
         if (now() >= deadline) break;
       }
       if (userLogs) this.genai.correlateLogs(userLogs, this.counters.seq + 1);
+      if (eventSpans) this.usage.logsStored(eventSpans, this.counters.seq + 1);
     });
     tally.inserted += inserted;
     this.counters.logCount += inserted;

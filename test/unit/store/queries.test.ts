@@ -12,7 +12,8 @@ import { QUERY_SQL, SCRIPT_SQL, SNAPSHOT_SQL, STORE_SCHEMA_VERSION } from '../..
 import { traceFilterParams } from '../../../src/core/store/traceFilter';
 import { openRawDatabase } from '../../support/storeHarness';
 
-const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message'];
+const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message', 'usage'];
+const CALL_PARAMS = ['call', 'cost_usd', 'cost_label', 'usage_input', 'usage_output', 'usage_more'];
 const SPAN_DETAIL_COLUMNS = ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'];
 const LOG_COLUMNS = ['trace_id', 'span_id', 'time_unix_nano', 'observed_unix_nano', 'severity_number', 'severity_text', 'event_name', 'flags', 'detail', 'resource_json', 'scope_json'];
 
@@ -28,19 +29,19 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   insertResource: { params: ['id', 'service_name', 'json'], columns: [] },
   insertScope: { params: ['id', 'json'], columns: [] },
   insertSpan: {
-    params: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'detail_id', 'genai', 'genai_tokens'],
+    params: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'detail_id', 'genai', 'genai_tokens', ...CALL_PARAMS],
     columns: [],
   },
   insertSpanDetail: { params: ['id', 'detail'], columns: [] },
   existingSpan: { params: ['trace_id', 'span_id'], columns: ['status_code', 'detail_id', 'resource_id', 'scope_id'] },
   updateSpan: {
-    params: ['parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'genai', 'genai_tokens', 'trace_id', 'span_id'],
+    params: ['parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'genai', 'genai_tokens', ...CALL_PARAMS, 'trace_id', 'span_id'],
     columns: [],
   },
   updateSpanDetail: { params: ['detail', 'id'], columns: [] },
   upsertTrace: {
     params: ['trace_id', 'start_ns', 'end_ns', 'span_delta', 'error_delta', 'root_name', 'root_service', 'root_start_ns', 'has_root', 'seq', 'session_id', 'agent_name', 'agent_start_ns'],
-    columns: ['span_count', 'first_user_ns'],
+    columns: ['span_count', 'first_user_ns', 'call_count'],
   },
   insertLog: {
     params: ['trace_id', 'span_id', 'time_ns', 'observed_ns', 'severity_number', 'severity_text', 'event_name', 'flags', 'resource_id', 'scope_id', 'detail'],
@@ -64,7 +65,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   listTraces: { params: ['limit', 'offset'], columns: SUMMARY_COLUMNS },
   traceSummary: { params: ['trace_id'], columns: SUMMARY_COLUMNS },
   findTraces: { params: ['prefix', 'prefix_end', 'limit'], columns: SUMMARY_COLUMNS },
-  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms', 'genai', 'genai_tokens'] },
+  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms', 'genai', 'genai_tokens', 'call', 'cost_usd'] },
   spanDetail: {
     params: ['trace_id', 'span_id'],
     columns: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'],
@@ -117,6 +118,18 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   filterTraceIdsByScan: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
   spanFacts: { params: ['trace_id', 'span_id'], columns: SPAN_FACT_COLUMNS },
   traceSpanFacts: { params: ['trace_id'], columns: ['span_id', ...SPAN_FACT_COLUMNS] },
+  traceUsage: {
+    params: ['trace_id'],
+    columns: ['calls', 'counted', 'model_calls', 'input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total', 'cost_usd', 'priced', 'reported', 'unpriced'],
+  },
+  traceUsageLabels: { params: ['trace_id'], columns: ['cost_label'] },
+  setTraceUsage: { params: ['call_count', 'usage', 'seq', 'trace_id'], columns: [] },
+  updateSpanCall: { params: [...CALL_PARAMS, 'trace_id', 'span_id'], columns: [] },
+  traceLogSpans: { params: ['trace_id'], columns: ['span_id'] },
+  nextUsagePending: { params: [], columns: ['trace_id', 'usage_pending'] },
+  markUsagePending: { params: [], columns: [] },
+  clearUsagePending: { params: ['trace_id'], columns: [] },
+  refreshSpans: { params: ['trace_id', 'after', 'calls_only', 'limit'], columns: SPAN_DETAIL_COLUMNS },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -171,6 +184,16 @@ const SAMPLE: Params = {
   first: 1,
   last: 10,
   command: 'merge=16,4',
+  call: 5,
+  cost_usd: 0.0001,
+  cost_label: null,
+  usage_input: 100,
+  usage_output: 20,
+  usage_more: null,
+  call_count: 1,
+  usage: null,
+  after: '',
+  calls_only: 1,
 };
 
 /** SAMPLE with the filter parameters (no filter, except the sample's session). */
@@ -208,7 +231,8 @@ describe('SQL files', () => {
   // Executed in this order so that the writes find rows and the reads return some.
   const order: (keyof typeof QUERY_SQL)[] = [
     'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
-    'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'commit', 'listTraces', 'traceSummary',
+    'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'updateSpanCall', 'traceUsage',
+    'traceUsageLabels', 'setTraceUsage', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
     'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
@@ -250,6 +274,12 @@ describe('SQL files', () => {
       if (name === 'searchMatchTraces') expect(rows).toEqual([['a'.repeat(32)]]);
       if (name === 'searchSpanMatches') expect(rows.length).toBe(4); // docid 1 in each slot, on the sample span
       if (name === 'spanFacts') expect(rows[0]).toEqual([0, 0, 32, 2 ** 26 * 11 + 3, 1, 0, 100_000_000]);
+      // The sample span is one counted, priced call of 100 input and 20 output tokens.
+      if (name === 'traceUsage') expect(rows[0]).toEqual([1, 1, 0, 100, 20, 0, 0, 0, 120, 0.0001, 1, 0, 0]);
+      if (name === 'traceUsageLabels') expect(rows).toEqual([]);
+      if (name === 'traceLogSpans') expect(rows).toEqual([['b'.repeat(16)]]);
+      if (name === 'nextUsagePending') expect(rows).toEqual([['a'.repeat(32), 1]]);
+      if (name === 'refreshSpans') expect(rows.map((r) => r[1])).toEqual(['b'.repeat(16)]);
     } finally {
       query.free();
     }

@@ -1,0 +1,3 @@
+-- New prices: every trace with calls is priced again in the background (usageRefresh.ts); a trace
+-- already waiting for its cost facts (2) keeps waiting for them.
+UPDATE store.traces SET usage_pending = 1 WHERE call_count > 0 AND usage_pending = 0

@@ -1,0 +1,198 @@
+/**
+ * Cost and tokens kept at write time, so a trace row's usage is read, not recomputed.
+ *
+ * Per span (schema.sql `spans.call` … `usage_more`): the cost facts of a span that is a model call
+ * or carries usage or a cost (`CallFacts`, from the ingest annotator: src/core/genai/callFacts.ts),
+ * priced once by the back end's pricer (`CallPricer`: src/core/pricing through src/core/usage).
+ * Per trace (`traces.call_count`, `traces.usage`): the `TraceUsage` of list rows, summed by
+ * queries/traceUsage.sql whenever a write touches a trace with calls (new or re-sent spans, log
+ * records that change a span's facts), each call counted once (src/core/usage/README.md). New
+ * prices are applied by usageRefresh.ts.
+ *
+ * Differences from the on-demand computation of src/core/usage/traceUsage.ts, none on well-formed
+ * traces: every call of a trace counts (the on-demand path reads at most MAX_CONVERSATION_SPANS
+ * GenAI spans); in a parent cycle (malformed) the candidates on the cycle do not count; unpriced
+ * labels that first appear at the same instant are ordered by span id.
+ */
+import type { CallCost, TraceUsage } from '../../model/cost';
+import { MAX_UNPRICED_MODELS, roundUsd, unpricedLabel } from '../../model/cost';
+import type { CallFacts } from '../../model/genai';
+import type { LogRecordInfo, SpanId, SpanRecord, TraceId } from '../../model/trace';
+import type { GenAiFacts } from './genaiFacts';
+import type { Interning } from './interning';
+import type { StoreSql } from './queries';
+import { logFromRow, spanFromRow } from './readMappers';
+
+/**
+ * Prices one call (src/core/pricing's `Pricer`, through src/core/usage): `startUnixNano` is the
+ * span's start (dated prices). Never `status: 'sum'`.
+ */
+export type CallPricer = (facts: CallFacts, startUnixNano: string) => CallCost;
+
+/** `spans.call` bits (schema.sql). */
+export const CALL_CANDIDATE = 1;
+export const CALL_MODEL = 2;
+const STATUS_SHIFT = 2;
+const STATUS_CODE = { unpriced: 0, priced: 1, reported: 2, sum: 0 } as const;
+
+/** Prefix of unpriced labels in the store's name dictionary (never a badge key: those start with a model name or a separator). */
+const LABEL_PREFIX = '\u0002';
+
+/** The cost parameters of insertSpan.sql / updateSpan.sql / updateSpanCall.sql. */
+export interface CallParams {
+  call: number | null;
+  cost_usd: number | null;
+  cost_label: number | null;
+  usage_input: number | null;
+  usage_output: number | null;
+  usage_more: string | null;
+  [key: string]: number | string | null;
+}
+
+/** The cost parameters of a span that is not a call. */
+export const NO_CALL: Readonly<CallParams> = { call: null, cost_usd: null, cost_label: null, usage_input: null, usage_output: null, usage_more: null };
+
+/** Write-side bookkeeping of the cost columns of one store (one instance per `TraceStore`). */
+export class UsageColumns {
+  /** Prices calls at write time; without one (store-only use), calls are stored unpriced. */
+  pricer: CallPricer | undefined;
+  /** Per write transaction: spans with correlated log records, by trace (`traceLogSpans.sql`). */
+  private logSpans = new Map<TraceId, ReadonlySet<SpanId>>();
+
+  constructor(
+    private readonly sql: StoreSql,
+    private readonly interning: Interning,
+    private readonly genai: GenAiFacts,
+  ) {}
+
+  /** Starts a write transaction's bookkeeping (forgets the log lookups of the previous one). */
+  begin(): void {
+    if (this.logSpans.size > 0) this.logSpans = new Map();
+  }
+
+  /**
+   * The cost parameters of a span being written: `facts` from the annotator (without log
+   * records); when `haveLogs` and the span has correlated log records stored, its facts are read
+   * again with them (a message event makes a span a model call; a details event may carry usage).
+   */
+  spanParams(span: SpanRecord, facts: CallFacts | undefined, haveLogs: boolean): CallParams {
+    if (haveLogs && this.genai.annotator?.callFacts && this.hasLogs(span.traceId, span.spanId)) {
+      facts = this.genai.callFactsWithLogs(span, this.spanLogs(span.traceId, span.spanId));
+    }
+    return facts ? this.params(facts, span.startTimeUnixNano) : NO_CALL;
+  }
+
+  /** Columns of one call, priced now. */
+  params(facts: CallFacts, startUnixNano: string): CallParams {
+    let cost: CallCost;
+    try {
+      cost = this.pricer ? this.pricer(facts, startUnixNano) : unpricedWithoutPricer(facts);
+    } catch {
+      cost = unpricedWithoutPricer(facts);
+    }
+    const status = STATUS_CODE[cost.status];
+    const u = facts.usage;
+    let more: string | null = null;
+    if (u && (u.totalTokens !== undefined || u.cacheReadTokens !== undefined || u.cacheWriteTokens !== undefined || u.reasoningTokens !== undefined)) {
+      more = JSON.stringify({ t: u.totalTokens, r: u.cacheReadTokens, w: u.cacheWriteTokens, z: u.reasoningTokens });
+    }
+    return {
+      call: (facts.aggregate ? 0 : CALL_CANDIDATE) | (facts.modelCall ? CALL_MODEL : 0) | (status << STATUS_SHIFT),
+      cost_usd: cost.status === 'priced' || cost.status === 'reported' ? cost.costUsd : null,
+      cost_label: cost.status === 'unpriced' ? this.interning.genaiNameId(LABEL_PREFIX + unpricedLabel(cost)) : null,
+      usage_input: u?.inputTokens ?? null,
+      usage_output: u?.outputTokens ?? null,
+      usage_more: more,
+    };
+  }
+
+  /**
+   * After log records of `spans` (trace id, span id) were inserted: reads each stored span's cost
+   * facts again with all its records, stores them, and sums its trace again.
+   * @returns the traces whose cost columns were rewritten.
+   */
+  logsStored(spans: ReadonlyMap<TraceId, ReadonlySet<SpanId>>, seq: number): TraceId[] {
+    if (!this.genai.annotator?.callFacts) return [];
+    const q = this.sql.q;
+    const traces: TraceId[] = [];
+    for (const [traceId, spanIds] of spans) {
+      let any = false;
+      for (const spanId of spanIds) {
+        const row = q.spanDetail.first({ trace_id: traceId, span_id: spanId });
+        if (!row) continue;
+        const span = spanFromRow(q.spanDetail, row);
+        const facts = this.genai.callFactsWithLogs(span, this.spanLogs(traceId, spanId));
+        q.updateSpanCall.run({ ...(facts ? this.params(facts, span.startTimeUnixNano) : NO_CALL), trace_id: traceId, span_id: spanId });
+        any = true;
+      }
+      if (any) {
+        this.sumTrace(traceId, seq);
+        traces.push(traceId);
+      }
+    }
+    return traces;
+  }
+
+  /**
+   * Sums a trace's cost and tokens from its spans' cost columns (traceUsage.sql, labels of unpriced
+   * calls from traceUsageLabels.sql) and stores them (setTraceUsage.sql; `seq` when they changed).
+   */
+  sumTrace(traceId: TraceId, seq: number): void {
+    const q = this.sql.q;
+    const r = q.traceUsage.first({ trace_id: traceId });
+    if (!r) return;
+    const calls = r[0] as number;
+    const modelCalls = r[2] as number;
+    const priced = r[10] as number;
+    const reported = r[11] as number;
+    const unpriced = r[12] as number;
+    const total = r[8] as number;
+    let usage: string | null = null;
+    if (modelCalls > 0 || total > 0 || priced + reported > 0) {
+      const labels = unpriced > 0 ? q.traceUsageLabels.all({ trace_id: traceId }).map((l) => this.labelOf(l[0] as number | null)) : [];
+      const value: TraceUsage = {
+        cost: {
+          costUsd: roundUsd(r[9] as number),
+          isLowerBound: unpriced > 0,
+          unpricedModels: labels.slice(0, MAX_UNPRICED_MODELS),
+          reportedCount: reported,
+          pricedCount: priced,
+          unpricedCount: unpriced,
+        },
+        tokens: { input: r[3] as number, output: r[4] as number, cacheRead: r[5] as number, cacheWrite: r[6] as number, reasoning: r[7] as number, total },
+        modelCalls,
+      };
+      usage = JSON.stringify(value);
+    }
+    q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage, seq });
+  }
+
+  /** An unpriced call's label from its dictionary id (`(unknown model)` when the dictionary was full). */
+  private labelOf(id: number | null): string {
+    const key = id === null ? undefined : this.interning.genaiNames[id];
+    return key?.startsWith(LABEL_PREFIX) ? key.slice(LABEL_PREFIX.length) : '(unknown model)';
+  }
+
+  private hasLogs(traceId: TraceId, spanId: SpanId): boolean {
+    let spans = this.logSpans.get(traceId);
+    if (!spans) {
+      spans = new Set(this.sql.q.traceLogSpans.all({ trace_id: traceId }).map((r) => r[0] as string));
+      this.logSpans.set(traceId, spans);
+    }
+    return spans.has(spanId);
+  }
+
+  private spanLogs(traceId: TraceId, spanId: SpanId): LogRecordInfo[] {
+    const lq = this.sql.q.spanLogs;
+    return lq.all({ trace_id: traceId, span_id: spanId }).map((r) => logFromRow(lq, r));
+  }
+}
+
+/** A call stored without a pricer: unpriced, labelled by its model. */
+function unpricedWithoutPricer(facts: CallFacts): CallCost {
+  const cost: CallCost = { status: 'unpriced', reason: 'no-usage', detail: 'This call was not priced.' };
+  const model = facts.responseModel ?? facts.requestModel;
+  if (model !== undefined) cost.model = model;
+  if (facts.provider !== undefined) cost.provider = facts.provider;
+  return cost;
+}
