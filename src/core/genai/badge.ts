@@ -10,7 +10,6 @@
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { CallFacts, GenAiBadge } from '../../model/genai';
 import { callFactsOf } from './callFacts';
-import { readMcp } from './mcp';
 import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readTokens, readToolName } from './fields';
 import { firstUserTextOf, toMessage, toMessages } from './messages';
 import { firstStr, isRecord, json, maybeJson, shorten, str } from './values';
@@ -60,8 +59,8 @@ export interface SpanGenAiFacts {
    */
   modelCall: boolean;
   /**
-   * Cost facts of a span that is a model call or carries usage or a cost (`callFactsOf`, without
-   * log records: the store asks again with them when the span has correlated records).
+   * Cost facts of a GenAI span that is a model call or carries usage or a cost (`callFactsOf`,
+   * without log records: the store asks again with them when the span has correlated records).
    */
   call?: CallFacts;
 }
@@ -90,8 +89,7 @@ function mayCarryInput(span: SpanRecord): boolean {
 export function spanGenAiFacts(span: SpanRecord): SpanGenAiFacts | undefined {
   const badge = genaiBadge(span);
   const sessionId = firstStr(span.attributes, SESSION_KEYS);
-  // Without a badge a span is a call only through GenAI span events, MCP or guardrail attributes.
-  const call = badge || (span.events?.length ?? 0) > 0 || hasMcpOrGuardrail(span) ? callFactsOf(span) : undefined;
+  const call = badge ? callFactsOf(span) : undefined;
   if (!badge && sessionId === undefined && !call) return undefined;
   const facts: SpanGenAiFacts = { modelCall: badge?.kind === 'llm' && mayCarryInput(span) };
   if (badge) facts.badge = badge;
@@ -202,17 +200,6 @@ export function firstUserTextOfLog(log: LogRecordInfo): string | undefined {
     return clip(userTextOfValue(json(v, '')));
   }
   return undefined;
-}
-
-/** `true` when `readCallFields` may find a kind for a span without `detectKind` and without events. */
-function hasMcpOrGuardrail(span: SpanRecord): boolean {
-  const a = span.attributes;
-  return (
-    readMcp(span) !== undefined ||
-    a['gen_ai.guardrail.component.name'] !== undefined ||
-    a['gen_ai.guardrail.policy.id'] !== undefined ||
-    a['gen_ai.guardrail.result.type'] !== undefined
-  );
 }
 
 /** The GenAI hooks the store calls at ingest (see `IngestAnnotator` in src/core/store/genaiFacts.ts). */

@@ -80,12 +80,16 @@ function hasTokens(u: GenAiUsage | undefined): boolean {
 
 /**
  * The cost facts of a span (with its correlated log records, any order), or `undefined` when the
- * span is neither a model call (kind `llm`/`embeddings`) nor carries usage or a reported cost:
- * exactly the spans the worker prices (`needsPrice` of src/core/pricing/priceCall.ts). Equal to the
- * same fields of `normalizeSpan(span, logs)`. Never throws (a failure reads as no facts).
+ * span is not priced: a span counts toward cost when it is a GenAI span by its own attributes (it
+ * has a badge: `detectKind`; spans that are GenAI views only through correlated events are not
+ * read for cost, as src/core/usage/usageIndex.ts reads the trace's badge spans) and is a model
+ * call (kind `llm`/`embeddings`) or carries usage or a reported cost (`needsPrice` of
+ * src/core/pricing/priceCall.ts). Equal to the same fields of `normalizeSpan(span, logs)`. Never
+ * throws (a failure reads as no facts).
  */
 export function callFactsOf(span: SpanRecord, logs: readonly LogRecordInfo[] = []): CallFacts | undefined {
   try {
+    if (!detectKind(span)) return undefined;
     const raw = new RawSink();
     const events = collectEvents(span, logs, raw);
     const f = readCallFields(span, events, raw);

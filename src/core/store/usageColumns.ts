@@ -18,7 +18,7 @@ import type { CallCost, TraceUsage } from '../../model/cost';
 import { MAX_UNPRICED_MODELS, roundUsd, unpricedLabel } from '../../model/cost';
 import type { CallFacts } from '../../model/genai';
 import type { LogRecordInfo, SpanId, SpanRecord, TraceId } from '../../model/trace';
-import type { GenAiFacts } from './genaiFacts';
+import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
 import type { Interning } from './interning';
 import type { StoreSql } from './queries';
 import { logFromRow, spanFromRow } from './readMappers';
@@ -71,11 +71,14 @@ export class UsageColumns {
   }
 
   /**
-   * The cost parameters of a span being written: `facts` from the annotator (without log
-   * records); when `haveLogs` and the span has correlated log records stored, its facts are read
-   * again with them (a message event makes a span a model call; a details event may carry usage).
+   * The cost parameters of a span being written: `annotation` from the annotator (facts read
+   * without log records). Only GenAI spans (with a badge) are calls; when `haveLogs` and such a
+   * span has correlated log records stored, its facts are read again with them (a details event
+   * may carry the usage, models or provider).
    */
-  spanParams(span: SpanRecord, facts: CallFacts | undefined, haveLogs: boolean): CallParams {
+  spanParams(span: SpanRecord, annotation: SpanAnnotation | undefined, haveLogs: boolean): CallParams {
+    if (!annotation?.badge) return NO_CALL;
+    let facts = annotation.call;
     if (haveLogs && this.genai.annotator?.callFacts && this.hasLogs(span.traceId, span.spanId)) {
       facts = this.genai.callFactsWithLogs(span, this.spanLogs(span.traceId, span.spanId));
     }
@@ -164,7 +167,8 @@ export class UsageColumns {
       };
       usage = JSON.stringify(value);
     }
-    q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage, seq });
+    // Calls written without a pricer are priced when the store gets one (usageRefresh.ts).
+    q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage, seq, pending: calls > 0 && !this.pricer ? 1 : 0 });
   }
 
   /** An unpriced call's label from its dictionary id (`(unknown model)` when the dictionary was full). */

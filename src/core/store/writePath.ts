@@ -138,7 +138,7 @@ export class WritePath {
     if (resource === undefined || scope === undefined) return this.unserializable(resource, scope);
     const statusCode = statusNumber(span.status.code)!;
     const events = span.events ?? [];
-    const call = this.usage.spanParams(span, facts?.call, this.counters.logCount > 0);
+    const call = this.usage.spanParams(span, facts, this.counters.logCount > 0);
     return {
       detail: utf8.encode(detail),
       resource,

@@ -43,6 +43,9 @@ const REPORT_SLICE_MS = 20;
 /** One slice of pricing stored traces again after new overrides (ms), between which other requests run. */
 const REFRESH_SLICE_MS = 8;
 
+/** The first such slice, when the index is created over a store that already holds calls (ms). */
+const FIRST_REFRESH_MS = 50;
+
 interface Entry {
   seq: number;
   detail: TraceUsageDetail | null;
@@ -78,6 +81,13 @@ export class UsageIndex {
     private readonly onRefreshed: (traceIds: TraceId[]) => void = () => undefined,
   ) {
     store.setPricer(this.storePricer());
+    // Calls stored before (a restored snapshot, writes made before this index): a first slice now,
+    // so a small store is complete at once (nothing has listed its rows yet), the rest in the background.
+    try {
+      if (store.usageRefreshPending) store.refreshUsageSlice(FIRST_REFRESH_MS);
+    } catch {
+      // The background slices try again.
+    }
     this.scheduleRefresh();
   }
 

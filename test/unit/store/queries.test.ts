@@ -123,7 +123,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
     columns: ['calls', 'counted', 'model_calls', 'input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total', 'cost_usd', 'priced', 'reported', 'unpriced'],
   },
   traceUsageLabels: { params: ['trace_id'], columns: ['cost_label'] },
-  setTraceUsage: { params: ['call_count', 'usage', 'seq', 'trace_id'], columns: [] },
+  setTraceUsage: { params: ['call_count', 'usage', 'seq', 'pending', 'trace_id'], columns: [] },
   updateSpanCall: { params: [...CALL_PARAMS, 'trace_id', 'span_id'], columns: [] },
   traceLogSpans: { params: ['trace_id'], columns: ['span_id'] },
   nextUsagePending: { params: [], columns: ['trace_id', 'usage_pending'] },
@@ -194,6 +194,7 @@ const SAMPLE: Params = {
   usage: null,
   after: '',
   calls_only: 1,
+  pending: 0,
 };
 
 /** SAMPLE with the filter parameters (no filter, except the sample's session). */
