@@ -108,6 +108,9 @@ import nextUsagePendingSql from './queries/nextUsagePending.sql';
 import markUsagePendingSql from './queries/markUsagePending.sql';
 import clearUsagePendingSql from './queries/clearUsagePending.sql';
 import refreshSpansSql from './queries/refreshSpans.sql';
+import spanTreeNodeSql from './queries/spanTreeNode.sql';
+import setSpansBelowSql from './queries/setSpansBelow.sql';
+import traceCallTreeSql from './queries/traceCallTree.sql';
 
 /**
  * SQL text of every prepared query, by file name (without `.sql`); exported for the golden tests
@@ -202,6 +205,9 @@ export const QUERY_SQL = {
   markUsagePending: markUsagePendingSql,
   clearUsagePending: clearUsagePendingSql,
   refreshSpans: refreshSpansSql,
+  spanTreeNode: spanTreeNodeSql,
+  setSpansBelow: setSpansBelowSql,
+  traceCallTree: traceCallTreeSql,
 } as const;
 
 /** Name of a prepared query (= its file name in `queries/` without `.sql`). */

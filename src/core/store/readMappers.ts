@@ -15,6 +15,7 @@ import type {
   TraceSummary,
 } from '../../model/trace';
 import { decodeLogDetail, decodeResource, decodeScope, decodeSpanDetail, kindName, statusName } from './codec';
+import { showsUsage } from './usageSums';
 import type { Queries } from './queries';
 import type { PreparedQuery, Row } from './statement';
 
@@ -56,7 +57,7 @@ const SKELETON_COLUMNS = [
   'genai',
   'genai_tokens',
   'call',
-  'cost_usd',
+  'cost_pico',
 ] as const;
 
 /** Column positions of the summary queries (listTraces, traceSummary, findTraces, listSessionTraces). */
@@ -137,7 +138,10 @@ export function toSummary(row: Row, c: SummaryColumns): TraceSummary {
   if (typeof firstUserMessage === 'string') summary.firstUserMessage = firstUserMessage;
   // Cost and tokens, summed at write time (usageColumns.ts).
   const usage = row[c.usage];
-  if (typeof usage === 'string') summary.usage = JSON.parse(usage) as TraceUsage;
+  if (typeof usage === 'string') {
+    const value = JSON.parse(usage) as TraceUsage;
+    if (showsUsage(value)) summary.usage = value;
+  }
   return summary;
 }
 

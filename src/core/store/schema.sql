@@ -83,8 +83,11 @@ CREATE TABLE store.spans (
   -- Cost facts (CallFacts, src/core/genai/callFacts.ts) of a span that is a model call or carries
   -- usage or a cost, priced at ingest; NULL for other spans (usageColumns.ts). They make a trace's
   -- cost and tokens one SQL sum (queries/traceUsage.sql) instead of a normalization of every span.
-  call INTEGER,                        -- 1 usage candidate (not an aggregate) | 2 model call | price status << 2 (0 unpriced, 1 priced, 2 reported)
-  cost_usd REAL,                       -- the call's priced or reported cost; NULL when unpriced
+  -- 16 a call | 1 usage candidate (not an aggregate) | 2 model call | price status << 2 (0 unpriced,
+  -- 1 priced, 2 reported); 32: a usage candidate is below this span (any span; the call counts
+  -- only without it: "counted once"), kept up to date by usageMarks.ts as spans arrive.
+  call INTEGER,
+  cost_pico INTEGER,                   -- the call's priced or reported cost in 1e-12 USD (calls are priced to that, roundUsd); NULL when unpriced
   cost_label INTEGER,                  -- unpriced: genai_names id of its label (provider/model); NULL otherwise
   usage_input REAL,                    -- GenAiUsage.inputTokens (cache-inclusive); NULL when absent
   usage_output REAL,                   -- GenAiUsage.outputTokens; NULL when absent
@@ -126,6 +129,7 @@ CREATE TABLE store.traces (
   -- by queries/traceUsage.sql whenever a write touches a trace with calls (usageColumns.ts).
   call_count INTEGER NOT NULL DEFAULT 0, -- spans with cost facts (spans.call NOT NULL)
   usage TEXT,                          -- TraceUsage as JSON; NULL without model calls, tokens or a known cost
+  usage_marks TEXT,                    -- JSON list of span ids not stored yet that have a usage candidate below (usageMarks.ts); NULL when none
   usage_pending INTEGER NOT NULL DEFAULT 0 -- 1: to price again (new prices), 2: cost facts to read (a migrated snapshot)
 ) STRICT, WITHOUT ROWID;
 

@@ -15,7 +15,7 @@ import type { SkeletonSpan, TraceId, TraceSkeleton } from '../../model/trace';
 import { roundUsd } from '../../model/cost';
 import { badgeNamesOf, kindName, statusName, unpackBadge, unpackBadgeTokens } from './codec';
 import type { PreparedQuery } from './statement';
-import { CALL_CANDIDATE } from './usageColumns';
+import { CALL_CANDIDATE, CALL_IS } from './usageMarks';
 
 /** traceSkeleton.sql's rows as columns, in the order SQL returned them (primary key). */
 export interface SkeletonRows {
@@ -31,6 +31,7 @@ export interface SkeletonRows {
   genai: (number | null)[];
   tokens: (number | null)[];
   call: (number | null)[];
+  /** The calls' cost in USD (from `cost_pico`: the same double as the priced `costUsd`). */
   costUsd: (number | null)[];
 }
 
@@ -48,7 +49,8 @@ export function readSkeletonRows(q: PreparedQuery, traceId: TraceId): SkeletonRo
     r.genai.push(row[7] as number | null);
     r.tokens.push(row[8] as number | null);
     r.call.push(row[9] as number | null);
-    r.costUsd.push(row[10] as number | null);
+    const pico = row[10] as number | null;
+    r.costUsd.push(pico === null ? null : pico / 1e12);
   });
   r.n = r.ids.length;
   return r;
@@ -113,12 +115,13 @@ export function rowCosts(r: SkeletonRows, { order, parentRow }: SkeletonOrder): 
   const cost = new Array<number | null | undefined>(n);
   const isSum = new Uint8Array(n);
   let anyCall = false;
-  for (let i = 0; i < n && !anyCall; i++) anyCall = r.call[i] !== null;
+  const isCall = (i: number): boolean => ((r.call[i] ?? 0) & CALL_IS) === CALL_IS;
+  for (let i = 0; i < n && !anyCall; i++) anyCall = isCall(i);
   if (!anyCall) return { cost, isSum };
   // Parents as the metrics see them: a span is not its own parent.
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = parentRow[i] === i ? -1 : parentRow[i]!;
-  const candidate = (i: number): boolean => ((r.call[i] ?? 0) & CALL_CANDIDATE) === CALL_CANDIDATE;
+  const candidate = (i: number): boolean => ((r.call[i] ?? 0) & (CALL_IS | CALL_CANDIDATE)) === (CALL_IS | CALL_CANDIDATE);
   const stamp = new Int32Array(n);
   let walk = 0;
   const below = new Uint8Array(n);
@@ -134,8 +137,8 @@ export function rowCosts(r: SkeletonRows, { order, parentRow }: SkeletonOrder): 
   const sum = new Float64Array(n);
   const known = new Int32Array(n);
   for (const i of order) {
-    const call = r.call[i];
-    if (call === null || call === undefined) continue;
+    if (!isCall(i)) continue;
+    const call = r.call[i]!;
     if (!candidate(i) || below[i]) {
       isSum[i] = 1; // a roll-up; its amount below
       continue;
@@ -146,7 +149,7 @@ export function rowCosts(r: SkeletonRows, { order, parentRow }: SkeletonOrder): 
     stamp[i] = ++walk;
     for (let p = parent[i]!; p >= 0 && stamp[p] !== walk; p = parent[p]!) {
       stamp[p] = walk;
-      if (r.call[p] === null || (candidate(p) && !below[p])) continue;
+      if (!isCall(p) || (candidate(p) && !below[p])) continue;
       if (usd !== null) {
         sum[p] += usd;
         known[p]++;

@@ -41,6 +41,7 @@ import { SEARCH_SLOT_SCRIPTS, SearchIndex, type IndexSliceResult } from './searc
 import { TraceReads } from './traceReads';
 import { UsageColumns, type CallPricer } from './usageColumns';
 import { UsageRefresh } from './usageRefresh';
+import { UsageMarks } from './usageMarks';
 import schemaSql from './schema.sql';
 
 // The public constants and types of the store's modules, for callers of the store.
@@ -129,8 +130,9 @@ export class TraceStore extends TraceReads {
     this.retention = new Retention(sql, this.counters, this.code, this.interning, this.q.pageSize.first()![0] as number, config);
     this.retention.onTraceRemoved = (traceId) => this.search.traceRemoved(traceId);
     this.retention.extraUsedBytes = () => this.search.usedBytes();
-    this.usageColumns = new UsageColumns(sql, this.interning, this.genai);
-    this.usageRefresh = new UsageRefresh(sql, this.usageColumns, this.genai, this.counters);
+    const marks = new UsageMarks(sql);
+    this.usageColumns = new UsageColumns(sql, this.interning, this.genai, marks);
+    this.usageRefresh = new UsageRefresh(sql, this.usageColumns, marks, this.genai, this.counters);
     this.writes = new WritePath(sql, this.interning, this.counters, this.code, this.retention, this.genai, this.usageColumns);
     if (searchIndex) this.writes.search = this.search;
     this.snapshots = new SnapshotWriter(SQL);

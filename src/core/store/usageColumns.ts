@@ -4,10 +4,11 @@
  * Per span (schema.sql `spans.call` … `usage_more`): the cost facts of a span that is a model call
  * or carries usage or a cost (`CallFacts`, from the ingest annotator: src/core/genai/callFacts.ts),
  * priced once by the back end's pricer (`CallPricer`: src/core/pricing through src/core/usage).
- * Per trace (`traces.call_count`, `traces.usage`): the `TraceUsage` of list rows, summed by
- * queries/traceUsage.sql whenever a write touches a trace with calls (new or re-sent spans, log
- * records that change a span's facts), each call counted once (src/core/usage/README.md). New
- * prices are applied by usageRefresh.ts.
+ * Per trace (`traces.call_count`, `traces.usage`): the `TraceUsage` of list rows, each call
+ * counted once (src/core/usage/README.md): a write adds the calls that start counting and removes
+ * those that stop (usageMarks.ts decides which, usageSums.ts adds); a re-sent span, log records
+ * that change a span's facts and new prices (usageRefresh.ts) sum the trace again in one go
+ * (queries/traceUsage.sql).
  *
  * Differences from the on-demand computation of src/core/usage/traceUsage.ts, none on well-formed
  * traces: every call of a trace counts (the on-demand path reads at most MAX_CONVERSATION_SPANS
@@ -22,6 +23,8 @@ import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
 import type { Interning } from './interning';
 import type { StoreSql } from './queries';
 import { logFromRow, spanFromRow } from './readMappers';
+import { CALL_CANDIDATE, CALL_IS, type UsageMarks, type WrittenSpan } from './usageMarks';
+import { addCall, emptyUsage } from './usageSums';
 
 /**
  * Prices one call (src/core/pricing's `Pricer`, through src/core/usage): `startUnixNano` is the
@@ -29,9 +32,8 @@ import { logFromRow, spanFromRow } from './readMappers';
  */
 export type CallPricer = (facts: CallFacts, startUnixNano: string) => CallCost;
 
-/** `spans.call` bits (schema.sql). */
-export const CALL_CANDIDATE = 1;
-export const CALL_MODEL = 2;
+/** `spans.call` bits (schema.sql; the "candidate below" bit: usageMarks.ts). */
+const CALL_MODEL = 2;
 const STATUS_SHIFT = 2;
 const STATUS_CODE = { unpriced: 0, priced: 1, reported: 2, sum: 0 } as const;
 
@@ -41,7 +43,7 @@ const LABEL_PREFIX = '\u0002';
 /** The cost parameters of insertSpan.sql / updateSpan.sql / updateSpanCall.sql. */
 export interface CallParams {
   call: number | null;
-  cost_usd: number | null;
+  cost_pico: number | null;
   cost_label: number | null;
   usage_input: number | null;
   usage_output: number | null;
@@ -50,7 +52,7 @@ export interface CallParams {
 }
 
 /** The cost parameters of a span that is not a call. */
-export const NO_CALL: Readonly<CallParams> = { call: null, cost_usd: null, cost_label: null, usage_input: null, usage_output: null, usage_more: null };
+export const NO_CALL: Readonly<CallParams> = { call: null, cost_pico: null, cost_label: null, usage_input: null, usage_output: null, usage_more: null };
 
 /** Write-side bookkeeping of the cost columns of one store (one instance per `TraceStore`). */
 export class UsageColumns {
@@ -63,6 +65,7 @@ export class UsageColumns {
     private readonly sql: StoreSql,
     private readonly interning: Interning,
     private readonly genai: GenAiFacts,
+    private readonly marks: UsageMarks,
   ) {}
 
   /** Starts a write transaction's bookkeeping (forgets the log lookups of the previous one). */
@@ -100,8 +103,8 @@ export class UsageColumns {
       more = JSON.stringify({ t: u.totalTokens, r: u.cacheReadTokens, w: u.cacheWriteTokens, z: u.reasoningTokens });
     }
     return {
-      call: (facts.aggregate ? 0 : CALL_CANDIDATE) | (facts.modelCall ? CALL_MODEL : 0) | (status << STATUS_SHIFT),
-      cost_usd: cost.status === 'priced' || cost.status === 'reported' ? cost.costUsd : null,
+      call: CALL_IS | (facts.aggregate ? 0 : CALL_CANDIDATE) | (facts.modelCall ? CALL_MODEL : 0) | (status << STATUS_SHIFT),
+      cost_pico: cost.status === 'priced' || cost.status === 'reported' ? Math.round(cost.costUsd * 1e12) : null,
       cost_label: cost.status === 'unpriced' ? this.interning.genaiNameId(LABEL_PREFIX + unpricedLabel(cost)) : null,
       usage_input: u?.inputTokens ?? null,
       usage_output: u?.outputTokens ?? null,
@@ -129,7 +132,7 @@ export class UsageColumns {
         any = true;
       }
       if (any) {
-        this.sumTrace(traceId, seq);
+        this.sumTrace(traceId, seq, this.marks.rebuild(traceId));
         traces.push(traceId);
       }
     }
@@ -137,10 +140,33 @@ export class UsageColumns {
   }
 
   /**
-   * Sums a trace's cost and tokens from its spans' cost columns (traceUsage.sql, labels of unpriced
-   * calls from traceUsageLabels.sql) and stores them (setTraceUsage.sql; `seq` when they changed).
+   * After a write stored `spans` of a trace with calls (`stored`: the trace's row as upsertTrace.sql
+   * returned it): sets the "candidate below" bits (usageMarks.ts) and adds the calls that start
+   * counting to the stored sums, removing those that stop (usageSums.ts). After a re-sent span
+   * (`resent`: its parent or facts may differ) the trace's bits are set again and summed from scratch.
    */
-  sumTrace(traceId: TraceId, seq: number): void {
+  traceWritten(traceId: TraceId, spans: readonly WrittenSpan[], resent: boolean, stored: { callCount: number; marks: string | null; usage: string | null }, seq: number): void {
+    if (resent || (stored.callCount > 0 && stored.usage === null)) {
+      this.sumTrace(traceId, seq, this.marks.rebuild(traceId));
+      return;
+    }
+    const change = this.marks.afterWrite(traceId, spans, stored.marks);
+    const usage = stored.usage === null ? emptyUsage() : (JSON.parse(stored.usage) as TraceUsage);
+    let labels = false;
+    for (const c of change.uncounted) labels = addCall(usage, c, -1) || labels;
+    for (const c of change.counted) labels = addCall(usage, c, 1) || labels;
+    if (labels) usage.cost.unpricedModels = this.unpricedLabels(traceId);
+    let calls = stored.callCount;
+    for (const s of spans) if (s.columns.call !== null && s.columns.call & CALL_IS) calls++;
+    this.sql.q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage: calls > 0 ? JSON.stringify(usage) : null, usage_marks: change.marks, seq, pending: calls > 0 && !this.pricer ? 1 : 0 });
+  }
+
+  /**
+   * Sums a trace's cost and tokens from its spans' cost columns (traceUsage.sql, labels of unpriced
+   * calls from traceUsageLabels.sql) and stores them with the trace's `marks` (usageMarks.ts)
+   * (setTraceUsage.sql; `seq` when they changed).
+   */
+  sumTrace(traceId: TraceId, seq: number, marks: string | null): void {
     const q = this.sql.q;
     const r = q.traceUsage.first({ trace_id: traceId });
     if (!r) return;
@@ -150,14 +176,14 @@ export class UsageColumns {
     const reported = r[11] as number;
     const unpriced = r[12] as number;
     const total = r[8] as number;
+    // Kept whenever the trace has calls (the sums go on from it); rows show it when `showsUsage`.
     let usage: string | null = null;
-    if (modelCalls > 0 || total > 0 || priced + reported > 0) {
-      const labels = unpriced > 0 ? q.traceUsageLabels.all({ trace_id: traceId }).map((l) => this.labelOf(l[0] as number | null)) : [];
+    if (calls > 0) {
       const value: TraceUsage = {
         cost: {
-          costUsd: roundUsd(r[9] as number),
+          costUsd: roundUsd(((r[9] as number | null) ?? 0) / 1e12),
           isLowerBound: unpriced > 0,
-          unpricedModels: labels.slice(0, MAX_UNPRICED_MODELS),
+          unpricedModels: unpriced > 0 ? this.unpricedLabels(traceId) : [],
           reportedCount: reported,
           pricedCount: priced,
           unpricedCount: unpriced,
@@ -168,7 +194,15 @@ export class UsageColumns {
       usage = JSON.stringify(value);
     }
     // Calls written without a pricer are priced when the store gets one (usageRefresh.ts).
-    q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage, seq, pending: calls > 0 && !this.pricer ? 1 : 0 });
+    q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage, usage_marks: marks, seq, pending: calls > 0 && !this.pricer ? 1 : 0 });
+  }
+
+  /** The labels of a trace's counted unpriced calls, first-seen order (traceUsageLabels.sql). */
+  private unpricedLabels(traceId: TraceId): string[] {
+    return this.sql.q.traceUsageLabels
+      .all({ trace_id: traceId })
+      .map((l) => this.labelOf(l[0] as number | null))
+      .slice(0, MAX_UNPRICED_MODELS);
   }
 
   /** An unpriced call's label from its dictionary id (`(unknown model)` when the dictionary was full). */

@@ -12,6 +12,7 @@ import type { GenAiFacts } from './genaiFacts';
 import type { StoreSql } from './queries';
 import { MAX_CONVERSATION_LOGS, logFromRow, spanFromRow } from './readMappers';
 import { NO_CALL, type UsageColumns } from './usageColumns';
+import type { UsageMarks } from './usageMarks';
 
 /** `traces.usage_pending`: price the calls again. */
 export const USAGE_REPRICE = 1;
@@ -37,6 +38,7 @@ export class UsageRefresh {
   constructor(
     private readonly sql: StoreSql,
     private readonly usage: UsageColumns,
+    private readonly marks: UsageMarks,
     private readonly genai: GenAiFacts,
     private readonly counters: StoreCounters,
   ) {}
@@ -109,7 +111,7 @@ export class UsageRefresh {
       c.after = span.spanId;
     }
     if (rows.length === SPANS_PER_READ) return false;
-    this.usage.sumTrace(c.traceId, seq);
+    this.usage.sumTrace(c.traceId, seq, this.marks.rebuild(c.traceId));
     q.clearUsagePending.run({ trace_id: c.traceId });
     return true;
   }

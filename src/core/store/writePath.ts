@@ -34,6 +34,8 @@ import type { StoreSql } from './queries';
 import type { Retention } from './retention';
 import type { SearchIndex } from './searchIndex';
 import type { UsageColumns } from './usageColumns';
+import type { WrittenSpan } from './usageMarks';
+import type { CallColumns } from './usageSums';
 import { ChangeSet, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, now, type InsertResult, type WriteOptions, type WriteTally } from './slicing';
 import type { Params } from './statement';
 import { foldIntoDelta, upsertTraceParams, type TraceDelta } from './traceDelta';
@@ -162,7 +164,7 @@ export class WritePath {
         genai: badge ? badge.genai : null,
         genai_tokens: badge ? badge.tokens : null,
         call: call.call,
-        cost_usd: call.cost_usd,
+        cost_pico: call.cost_pico,
         cost_label: call.cost_label,
         usage_input: call.usage_input,
         usage_output: call.usage_output,
@@ -196,6 +198,8 @@ export class WritePath {
     const genai = this.genai;
     const seq = counters.seq + 1;
     const deltas = new Map<TraceId, TraceDelta>();
+    // Per trace: its spans of this write, for the cost bookkeeping (usageColumns.ts, usageMarks.ts).
+    const written = new Map<TraceId, { spans: WrittenSpan[]; resent: boolean }>();
     let inserted = 0;
     let updated = 0;
     let newTraces = 0;
@@ -241,7 +245,12 @@ export class WritePath {
             updated++;
           }
           foldIntoDelta(deltas, span, services, resource.id, spanDelta, errorDelta, facts);
-          if (row.call !== null) deltas.get(span.traceId)!.calls++;
+          const call = row.call as number | null;
+          if (call !== null) deltas.get(span.traceId)!.calls++;
+          let w = written.get(span.traceId);
+          if (!w) written.set(span.traceId, (w = { spans: [], resent: false }));
+          if (spanDelta > 0) w.spans.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, columns: row as unknown as CallColumns });
+          else w.resent = true;
           this.search?.spanStored(span.traceId, span.spanId, row.genai as number | null, spanDelta > 0);
           // A re-sent span keeps its first indexing (SDK retries resend the same span).
           if (spanDelta > 0) this.code.add(span);
@@ -257,7 +266,11 @@ export class WritePath {
           genai.updateFirstUserMessage(traceId, d.modelCalls, (returned?.[1] as string | null | undefined) ?? null, created, seq);
         }
         // Cost and tokens: summed again when this write or the stored trace has calls.
-        if (d.calls > 0 || ((returned?.[2] as number | undefined) ?? 0) > 0) usage.sumTrace(traceId, seq);
+        if (d.calls > 0 || ((returned?.[2] as number | undefined) ?? 0) > 0) {
+          const w = written.get(traceId)!;
+          const stored = { callCount: (returned?.[2] as number | undefined) ?? 0, marks: (returned?.[3] as string | null | undefined) ?? null, usage: (returned?.[4] as string | null | undefined) ?? null };
+          usage.traceWritten(traceId, w.spans, w.resent, stored, seq);
+        }
       }
     });
     tally.inserted += inserted;

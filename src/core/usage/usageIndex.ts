@@ -43,8 +43,8 @@ const REPORT_SLICE_MS = 20;
 /** One slice of pricing stored traces again after new overrides (ms), between which other requests run. */
 const REFRESH_SLICE_MS = 8;
 
-/** The first such slice, when the index is created over a store that already holds calls (ms). */
-const FIRST_REFRESH_MS = 50;
+/** Work done at once when the index is created over a store that already holds calls (ms). */
+const FIRST_REFRESH_MS = 1_000;
 
 interface Entry {
   seq: number;
@@ -81,10 +81,12 @@ export class UsageIndex {
     private readonly onRefreshed: (traceIds: TraceId[]) => void = () => undefined,
   ) {
     store.setPricer(this.storePricer());
-    // Calls stored before (a restored snapshot, writes made before this index): a first slice now,
-    // so a small store is complete at once (nothing has listed its rows yet), the rest in the background.
+    // Calls stored before (a restored snapshot, writes made before this index): up to
+    // FIRST_REFRESH_MS now, so a small store is complete at once (nothing has listed its rows yet),
+    // the rest in the background.
     try {
-      if (store.usageRefreshPending) store.refreshUsageSlice(FIRST_REFRESH_MS);
+      const until = performance.now() + FIRST_REFRESH_MS;
+      while (store.usageRefreshPending && performance.now() < until) store.refreshUsageSlice(REFRESH_SLICE_MS);
     } catch {
       // The background slices try again.
     }

@@ -13,7 +13,7 @@ import { traceFilterParams } from '../../../src/core/store/traceFilter';
 import { openRawDatabase } from '../../support/storeHarness';
 
 const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message', 'usage'];
-const CALL_PARAMS = ['call', 'cost_usd', 'cost_label', 'usage_input', 'usage_output', 'usage_more'];
+const CALL_PARAMS = ['call', 'cost_pico', 'cost_label', 'usage_input', 'usage_output', 'usage_more'];
 const SPAN_DETAIL_COLUMNS = ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'];
 const LOG_COLUMNS = ['trace_id', 'span_id', 'time_unix_nano', 'observed_unix_nano', 'severity_number', 'severity_text', 'event_name', 'flags', 'detail', 'resource_json', 'scope_json'];
 
@@ -41,7 +41,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   updateSpanDetail: { params: ['detail', 'id'], columns: [] },
   upsertTrace: {
     params: ['trace_id', 'start_ns', 'end_ns', 'span_delta', 'error_delta', 'root_name', 'root_service', 'root_start_ns', 'has_root', 'seq', 'session_id', 'agent_name', 'agent_start_ns'],
-    columns: ['span_count', 'first_user_ns', 'call_count'],
+    columns: ['span_count', 'first_user_ns', 'call_count', 'usage_marks', 'usage'],
   },
   insertLog: {
     params: ['trace_id', 'span_id', 'time_ns', 'observed_ns', 'severity_number', 'severity_text', 'event_name', 'flags', 'resource_id', 'scope_id', 'detail'],
@@ -65,7 +65,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   listTraces: { params: ['limit', 'offset'], columns: SUMMARY_COLUMNS },
   traceSummary: { params: ['trace_id'], columns: SUMMARY_COLUMNS },
   findTraces: { params: ['prefix', 'prefix_end', 'limit'], columns: SUMMARY_COLUMNS },
-  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms', 'genai', 'genai_tokens', 'call', 'cost_usd'] },
+  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms', 'genai', 'genai_tokens', 'call', 'cost_pico'] },
   spanDetail: {
     params: ['trace_id', 'span_id'],
     columns: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'],
@@ -120,16 +120,19 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   traceSpanFacts: { params: ['trace_id'], columns: ['span_id', ...SPAN_FACT_COLUMNS] },
   traceUsage: {
     params: ['trace_id'],
-    columns: ['calls', 'counted', 'model_calls', 'input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total', 'cost_usd', 'priced', 'reported', 'unpriced'],
+    columns: ['calls', 'counted', 'model_calls', 'input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total', 'cost_pico', 'priced', 'reported', 'unpriced'],
   },
   traceUsageLabels: { params: ['trace_id'], columns: ['cost_label'] },
-  setTraceUsage: { params: ['call_count', 'usage', 'seq', 'pending', 'trace_id'], columns: [] },
+  setTraceUsage: { params: ['call_count', 'usage', 'seq', 'usage_marks', 'pending', 'trace_id'], columns: [] },
   updateSpanCall: { params: [...CALL_PARAMS, 'trace_id', 'span_id'], columns: [] },
   traceLogSpans: { params: ['trace_id'], columns: ['span_id'] },
   nextUsagePending: { params: [], columns: ['trace_id', 'usage_pending'] },
   markUsagePending: { params: [], columns: [] },
   clearUsagePending: { params: ['trace_id'], columns: [] },
   refreshSpans: { params: ['trace_id', 'after', 'calls_only', 'limit'], columns: SPAN_DETAIL_COLUMNS },
+  spanTreeNode: { params: ['trace_id', 'span_id'], columns: ['parent_span_id', 'call', 'cost_pico', 'usage_input', 'usage_output', 'usage_more'] },
+  setSpansBelow: { params: ['below', 'trace_id', 'span_ids'], columns: [] },
+  traceCallTree: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'call'] },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -184,14 +187,17 @@ const SAMPLE: Params = {
   first: 1,
   last: 10,
   command: 'merge=16,4',
-  call: 5,
-  cost_usd: 0.0001,
+  call: 21,
+  cost_pico: 100_000_000,
+  below: 1,
+  span_ids: JSON.stringify(['c'.repeat(16)]),
   cost_label: null,
   usage_input: 100,
   usage_output: 20,
   usage_more: null,
   call_count: 1,
   usage: null,
+  usage_marks: null,
   after: '',
   calls_only: 1,
   pending: 0,
@@ -233,7 +239,7 @@ describe('SQL files', () => {
   const order: (keyof typeof QUERY_SQL)[] = [
     'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'updateSpanCall', 'traceUsage',
-    'traceUsageLabels', 'setTraceUsage', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
+    'traceUsageLabels', 'setTraceUsage', 'spanTreeNode', 'setSpansBelow', 'traceCallTree', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
     'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
@@ -276,8 +282,10 @@ describe('SQL files', () => {
       if (name === 'searchSpanMatches') expect(rows.length).toBe(4); // docid 1 in each slot, on the sample span
       if (name === 'spanFacts') expect(rows[0]).toEqual([0, 0, 32, 2 ** 26 * 11 + 3, 1, 0, 100_000_000]);
       // The sample span is one counted, priced call of 100 input and 20 output tokens.
-      if (name === 'traceUsage') expect(rows[0]).toEqual([1, 1, 0, 100, 20, 0, 0, 0, 120, 0.0001, 1, 0, 0]);
+      if (name === 'traceUsage') expect(rows[0]).toEqual([1, 1, 0, 100, 20, 0, 0, 0, 120, 100_000_000, 1, 0, 0]);
       if (name === 'traceUsageLabels') expect(rows).toEqual([]);
+      if (name === 'spanTreeNode') expect(rows).toEqual([[null, 21, 100_000_000, 100, 20, null]]);
+      if (name === 'traceCallTree') expect(rows).toEqual([['b'.repeat(16), null, 21]]);
       if (name === 'traceLogSpans') expect(rows).toEqual([['b'.repeat(16)]]);
       if (name === 'nextUsagePending') expect(rows).toEqual([['a'.repeat(32), 1]]);
       if (name === 'refreshSpans') expect(rows.map((r) => r[1])).toEqual(['b'.repeat(16)]);

@@ -192,6 +192,34 @@ describe('counted once, whatever the arrival order', () => {
   }
 });
 
+describe('re-sent spans', () => {
+  it('a call re-sent under another parent: the wrapper it left counts again', async () => {
+    const { store, service } = await open();
+    const traceId = 'cd'.repeat(16);
+    const attr = (key: string, value: string | number) => ({ key, value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: value } });
+    const call = (spanId: string, parentSpanId: string, name: string, model: string, tokens: number) => ({
+      traceId,
+      spanId,
+      parentSpanId,
+      name,
+      kind: 1,
+      startTimeUnixNano: '1763700000000000000',
+      endTimeUnixNano: '1763700001000000000',
+      attributes: [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.request.model', model), attr('gen_ai.usage.input_tokens', tokens), attr('gen_ai.usage.output_tokens', 1)],
+    });
+    const send = async (spans: object[]) => {
+      const body = new TextEncoder().encode(JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] }));
+      expect((await service.ingest({ signal: 'traces', format: 'json', encoding: 'identity', body, maxBodyBytes: 1 << 20 })).status).toBe('ok');
+    };
+    const root = { traceId, spanId: '00000000000000a1', parentSpanId: '', name: 'root', kind: 1, startTimeUnixNano: '1763700000000000000', endTimeUnixNano: '1763700002000000000', attributes: [] };
+    await send([root, call('00000000000000b1', '00000000000000a1', 'wrapper', 'gpt-4o', 50), call('00000000000000c1', '00000000000000b1', 'inner', 'gpt-4o-mini', 10)]);
+    expect((await service.handlers.listTraces({ limit: 1, offset: 0 }))[0]!.usage).toMatchObject({ modelCalls: 1, tokens: { input: 10 } });
+    await send([call('00000000000000c1', '00000000000000a1', 'inner', 'gpt-4o-mini', 10)]);
+    expect((await service.handlers.listTraces({ limit: 1, offset: 0 }))[0]!.usage).toMatchObject({ modelCalls: 2, tokens: { input: 60 } });
+    await expectStoredEqualsRecomputed(store, service, 're-sent', { traces: 0, withUsage: 0, sums: 0, unpriced: 0 });
+  });
+});
+
 describe('new prices and older snapshots', () => {
   it('an override reprices the stored traces in the background; rows then equal the on-demand figures again', async () => {
     const { store, service } = await open();

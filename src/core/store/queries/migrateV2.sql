@@ -2,13 +2,14 @@
 -- traces (schema.sql). They start empty; every trace waits for its cost facts (usage_pending 2),
 -- which usageRefresh.ts reads from the stored spans in the background, newest traces first.
 ALTER TABLE store.spans ADD COLUMN call INTEGER;
-ALTER TABLE store.spans ADD COLUMN cost_usd REAL;
+ALTER TABLE store.spans ADD COLUMN cost_pico INTEGER;
 ALTER TABLE store.spans ADD COLUMN cost_label INTEGER;
 ALTER TABLE store.spans ADD COLUMN usage_input REAL;
 ALTER TABLE store.spans ADD COLUMN usage_output REAL;
 ALTER TABLE store.spans ADD COLUMN usage_more TEXT;
 ALTER TABLE store.traces ADD COLUMN call_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE store.traces ADD COLUMN usage TEXT;
+ALTER TABLE store.traces ADD COLUMN usage_marks TEXT;
 ALTER TABLE store.traces ADD COLUMN usage_pending INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX store.traces_usage_pending ON traces (start_ns DESC, trace_id) WHERE usage_pending > 0;
 UPDATE store.traces SET usage_pending = 2;

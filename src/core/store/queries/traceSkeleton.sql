@@ -1,5 +1,5 @@
 -- A trace's spans without attributes, unordered (see below). `genai`, `genai_tokens`: the span's GenAI
--- badge (codec.ts packBadge) or NULL; `call`, `cost_usd`: its cost columns (schema.sql), from which
+-- badge (codec.ts packBadge) or NULL; `call`, `cost_pico`: its cost columns (schema.sql), from which
 -- the store adds each row's cost (skeletonRows.ts). Offsets and durations are
 -- computed in exact int64 nanoseconds and only then divided into (double) milliseconds.
 -- kind, status_code, has_exception and event_count are packed into one integer `bits`
@@ -18,7 +18,7 @@ SELECT s.span_id, s.parent_span_id, s.name,
        s.resource_id,
        (s.start_ns - t.start_ns) / 1e6 AS start_offset_ms,
        max(s.end_ns - s.start_ns, 0) / 1e6 AS duration_ms,
-       s.genai, s.genai_tokens, s.call, s.cost_usd
+       s.genai, s.genai_tokens, s.call, s.cost_pico
 FROM store.traces AS t
 JOIN store.spans AS s ON s.trace_id = t.trace_id
 WHERE t.trace_id = :trace_id

@@ -1,7 +1,8 @@
 -- A span's cost columns (usageColumns.ts): after its correlated log records arrived, or priced again.
+-- Its "candidate below" bit (32, usageMarks.ts) stays.
 UPDATE store.spans
-SET call = :call,
-    cost_usd = :cost_usd,
+SET call = nullif(coalesce(:call, 0) | (coalesce(call, 0) & 32), 0),
+    cost_pico = :cost_pico,
     cost_label = :cost_label,
     usage_input = :usage_input,
     usage_output = :usage_output,
