@@ -111,6 +111,7 @@ import refreshSpansSql from './queries/refreshSpans.sql';
 import spanTreeNodeSql from './queries/spanTreeNode.sql';
 import setSpansBelowSql from './queries/setSpansBelow.sql';
 import traceCallTreeSql from './queries/traceCallTree.sql';
+import traceUsageMarksSql from './queries/traceUsageMarks.sql';
 
 /**
  * SQL text of every prepared query, by file name (without `.sql`); exported for the golden tests
@@ -208,6 +209,7 @@ export const QUERY_SQL = {
   spanTreeNode: spanTreeNodeSql,
   setSpansBelow: setSpansBelowSql,
   traceCallTree: traceCallTreeSql,
+  traceUsageMarks: traceUsageMarksSql,
 } as const;
 
 /** Name of a prepared query (= its file name in `queries/` without `.sql`). */

@@ -23,7 +23,10 @@ import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
 import type { Interning } from './interning';
 import type { StoreSql } from './queries';
 import { logFromRow, spanFromRow } from './readMappers';
-import { CALL_CANDIDATE, CALL_IS, type UsageMarks, type WrittenSpan } from './usageMarks';
+import { CALL_BELOW, CALL_CANDIDATE, CALL_IS, type UsageMarks, type WrittenSpan } from './usageMarks';
+
+/** A write's plan for one trace's cost bits (usageMarks.ts `plan`). */
+export type TracePlan = ReturnType<UsageMarks['plan']>;
 import { addCall, emptyUsage } from './usageSums';
 
 /**
@@ -140,25 +143,42 @@ export class UsageColumns {
   }
 
   /**
-   * After a write stored `spans` of a trace with calls (`stored`: the trace's row as upsertTrace.sql
-   * returned it): sets the "candidate below" bits (usageMarks.ts) and adds the calls that start
-   * counting to the stored sums, removing those that stop (usageSums.ts). After a re-sent span
-   * (`resent`: its parent or facts may differ) the trace's bits are set again and summed from scratch.
+   * Before a write inserts `spans` of one trace: their "candidate below" bits and those of stored
+   * ancestors (usageMarks.ts `plan`). Reads the trace's marks (traceUsageMarks.sql).
    */
-  traceWritten(traceId: TraceId, spans: readonly WrittenSpan[], resent: boolean, stored: { callCount: number; marks: string | null; usage: string | null }, seq: number): void {
+  planTrace(traceId: TraceId, spans: readonly WrittenSpan[]): TracePlan {
+    const marks = (this.sql.q.traceUsageMarks.first({ trace_id: traceId })?.[0] as string | null | undefined) ?? null;
+    return this.marks.plan(traceId, spans, marks);
+  }
+
+  /**
+   * After a write of one trace with calls: `inserted` (new spans, as planned), `unwritten`
+   * (planned spans the write did not reach: its time ran out; they come with the next one),
+   * `stored` the trace's row as upsertTrace.sql returned it. Adds the calls that start counting to
+   * the stored sums and removes those that stop (usageSums.ts), and stores the marks. After a
+   * re-sent span (`resent`: its parent or facts may differ) the trace's bits are set again and its
+   * sums made from scratch.
+   */
+  traceWritten(traceId: TraceId, plan: TracePlan, inserted: readonly WrittenSpan[], unwritten: readonly WrittenSpan[], resent: boolean, stored: { callCount: number; usage: string | null }, seq: number): void {
     if (resent || (stored.callCount > 0 && stored.usage === null)) {
       this.sumTrace(traceId, seq, this.marks.rebuild(traceId));
       return;
     }
-    const change = this.marks.afterWrite(traceId, spans, stored.marks);
+    // Planned spans not written yet that got the bit wait for it in the marks.
+    for (const s of unwritten) if ((s.columns.call ?? 0) & CALL_BELOW) plan.marks.add(s.spanId);
     const usage = stored.usage === null ? emptyUsage() : (JSON.parse(stored.usage) as TraceUsage);
     let labels = false;
-    for (const c of change.uncounted) labels = addCall(usage, c, -1) || labels;
-    for (const c of change.counted) labels = addCall(usage, c, 1) || labels;
-    if (labels) usage.cost.unpricedModels = this.unpricedLabels(traceId);
+    for (const c of plan.uncounted) labels = addCall(usage, c, -1) || labels;
     let calls = stored.callCount;
-    for (const s of spans) if (s.columns.call !== null && s.columns.call & CALL_IS) calls++;
-    this.sql.q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage: calls > 0 ? JSON.stringify(usage) : null, usage_marks: change.marks, seq, pending: calls > 0 && !this.pricer ? 1 : 0 });
+    for (const s of inserted) {
+      const call = s.columns.call;
+      if (call === null || !(call & CALL_IS)) continue;
+      calls++;
+      if ((call & (CALL_CANDIDATE | CALL_BELOW)) === CALL_CANDIDATE) labels = addCall(usage, s.columns, 1) || labels;
+    }
+    if (labels) usage.cost.unpricedModels = this.unpricedLabels(traceId);
+    const marks = plan.marks.size > 0 ? JSON.stringify([...plan.marks]) : null;
+    this.sql.q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage: calls > 0 ? JSON.stringify(usage) : null, usage_marks: marks, seq, pending: calls > 0 && !this.pricer ? 1 : 0 });
   }
 
   /**

@@ -29,7 +29,7 @@ export const CALL_BELOW = 32;
 export interface WrittenSpan {
   spanId: SpanId;
   parentSpanId: SpanId | null;
-  /** The cost columns it was written with (`call` null: not a call). */
+  /** The cost columns it is written with (`call` null: not a call); `plan` adds the bit to them. */
   columns: CallColumns;
 }
 
@@ -40,15 +40,7 @@ interface TreeNode {
   columns?: CallColumns;
 }
 
-/** What a write changed in the trace's counted calls (usageSums.ts applies it). */
-export interface CountedChange {
-  /** The trace's marks to store (JSON list of missing span ids, or null). */
-  marks: string | null;
-  /** Calls of the write that count. */
-  counted: CallColumns[];
-  /** Stored calls that counted until this write put a candidate below them. */
-  uncounted: CallColumns[];
-}
+
 
 const isCandidate = (call: number | null): boolean => call !== null && (call & (CALL_IS | CALL_CANDIDATE)) === (CALL_IS | CALL_CANDIDATE);
 
@@ -57,15 +49,21 @@ export class UsageMarks {
   constructor(private readonly sql: StoreSql) {}
 
   /**
-   * After a write stored `spans` (new ones) of a trace whose marks were `marksJson`: sets the bit
-   * on the ancestors of its new candidates, and on the new spans that were marked while missing
-   * (and their ancestors). @returns the new marks and which calls start or stop counting.
+   * Before a write inserts `spans` of one trace (in any order), whose marks were `marksJson`:
+   * gives the "candidate below" bit to the written spans that get it (in their `columns.call`, so
+   * they are inserted with it: no second write) and to stored ancestors (one UPDATE for all), walking
+   * up from each candidate and from each span that was marked while missing. @returns the marks
+   * left (ancestors not stored and not in this write) and the stored calls that stop counting.
    */
-  afterWrite(traceId: TraceId, spans: readonly WrittenSpan[], marksJson: string | null): CountedChange {
+  plan(traceId: TraceId, spans: readonly WrittenSpan[], marksJson: string | null): { marks: Set<SpanId>; uncounted: CallColumns[] } {
     const marks = new Set<SpanId>(marksJson ? (JSON.parse(marksJson) as SpanId[]) : []);
     const nodes = new Map<SpanId, TreeNode>();
-    for (const s of spans) nodes.set(s.spanId, { parent: s.parentSpanId, call: s.columns.call });
-    const changed = new Set<SpanId>();
+    const written = new Map<SpanId, CallColumns>();
+    for (const s of spans) {
+      nodes.set(s.spanId, { parent: s.parentSpanId, call: s.columns.call });
+      written.set(s.spanId, s.columns);
+    }
+    const stored = new Set<SpanId>();
     const uncounted: CallColumns[] = [];
     const node = (id: SpanId): TreeNode | undefined => {
       let n = nodes.get(id);
@@ -80,10 +78,14 @@ export class UsageMarks {
       return n;
     };
     const mark = (id: SpanId, n: TreeNode): void => {
-      // A stored call that counted (a candidate without the bit) stops counting.
-      if (n.columns) uncounted.push(n.columns);
       n.call = (n.call ?? 0) | CALL_BELOW;
-      changed.add(id);
+      const columns = written.get(id);
+      if (columns) columns.call = n.call;
+      else {
+        stored.add(id);
+        // A stored call that counted (a candidate without the bit) stops counting.
+        if (n.columns) uncounted.push(n.columns);
+      }
     };
     const walkUp = (from: SpanId): void => {
       const start = nodes.get(from)!;
@@ -106,10 +108,8 @@ export class UsageMarks {
       }
     }
     for (const s of spans) if (isCandidate(s.columns.call)) walkUp(s.spanId);
-    if (changed.size > 0) this.sql.q.setSpansBelow.run({ below: 1, trace_id: traceId, span_ids: JSON.stringify([...changed]) });
-    const counted: CallColumns[] = [];
-    for (const s of spans) if (isCandidate(nodes.get(s.spanId)!.call) && !(nodes.get(s.spanId)!.call! & CALL_BELOW)) counted.push(s.columns);
-    return { marks: marks.size > 0 ? JSON.stringify([...marks]) : null, counted, uncounted };
+    if (stored.size > 0) this.sql.q.setSpansBelow.run({ below: 1, trace_id: traceId, span_ids: JSON.stringify([...stored]) });
+    return { marks, uncounted };
   }
 
   /**

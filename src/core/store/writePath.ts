@@ -33,7 +33,7 @@ import type { Interned, Interning } from './interning';
 import type { StoreSql } from './queries';
 import type { Retention } from './retention';
 import type { SearchIndex } from './searchIndex';
-import type { UsageColumns } from './usageColumns';
+import type { TracePlan, UsageColumns } from './usageColumns';
 import type { WrittenSpan } from './usageMarks';
 import type { CallColumns } from './usageSums';
 import { ChangeSet, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, now, type InsertResult, type WriteOptions, type WriteTally } from './slicing';
@@ -54,6 +54,30 @@ function isGenAiEvent(log: LogRecordInfo): boolean {
 
 /** Rejection reason for rows holding values JSON cannot encode (BigInt, cycles). */
 const UNSERIALIZABLE = 'value not serializable to JSON';
+
+/** A valid span ready to be written (`WritePath.prepareSpan`); `detail_id` is set when it is written. */
+interface PreparedSpan {
+  row: Params;
+  detail: Uint8Array;
+  resource: Interned;
+  scope: Interned;
+  isError: number;
+  facts: SpanAnnotation | undefined;
+  /** Its cost columns and parent for usageMarks.ts (the same object as `row`'s cost columns). */
+  written?: WrittenSpan;
+}
+
+/** One write's spans of one trace (usageColumns.ts). */
+interface TraceWrite {
+  /** Every valid prepared span of the trace in this slice. */
+  spans: WrittenSpan[];
+  /** Those inserted as new spans. */
+  inserted: WrittenSpan[];
+  /** Some were re-sent (replaced a stored span). */
+  resent: boolean;
+  /** The cost bits planned before writing. */
+  plan: TracePlan | undefined;
+}
 
 /** One transaction over `rows[from…to)`; returns the index of the first row not processed. */
 type Transaction = (from: number, to: number, deadline: number, tally: WriteTally, changes: ChangeSet) => number;
@@ -126,9 +150,7 @@ export class WritePath {
    * resource and scope if new), or the reason to refuse it. JSON-unsafe values (BigInt,
    * cycles) break the model's contract; they refuse the span instead of failing the slice.
    */
-  private prepareSpan(
-    span: SpanRecord,
-  ): { row: Params; detail: Uint8Array; resource: Interned; scope: Interned; isError: number; facts: SpanAnnotation | undefined } | string {
+  private prepareSpan(span: SpanRecord): PreparedSpan | string {
     const problem = spanProblem(span);
     if (problem !== null) return problem;
     const facts = this.genai.annotate(span);
@@ -198,8 +220,6 @@ export class WritePath {
     const genai = this.genai;
     const seq = counters.seq + 1;
     const deltas = new Map<TraceId, TraceDelta>();
-    // Per trace: its spans of this write, for the cost bookkeeping (usageColumns.ts, usageMarks.ts).
-    const written = new Map<TraceId, { spans: WrittenSpan[]; resent: boolean }>();
     let inserted = 0;
     let updated = 0;
     let newTraces = 0;
@@ -212,16 +232,39 @@ export class WritePath {
       usage.begin();
       // Replaced only by clear(), never during a transaction.
       const services = interning.serviceNames;
+      // 1. Every span of the slice prepared (checks, GenAI facts, price, interning), so that the
+      //    cost bits are known before the rows are written (usageMarks.ts: no second write).
+      //    Preparing stops at half the time left, so that little of it is redone by the next slice.
+      const prepared = new Array<PreparedSpan | string>(to - from);
+      const byTrace = new Map<TraceId, TraceWrite>();
+      const start = now();
+      const prepareUntil = start + (deadline - start) / 2;
+      for (let i = from; i < to; i++) {
+        const p = this.prepareSpan(spans[i]!);
+        prepared[i - from] = p;
+        if (now() >= prepareUntil) to = i + 1;
+        if (typeof p === 'string') continue;
+        const span = spans[i]!;
+        let w = byTrace.get(span.traceId);
+        if (!w) byTrace.set(span.traceId, (w = { spans: [], inserted: [], resent: false, plan: undefined }));
+        p.written = { spanId: span.spanId, parentSpanId: span.parentSpanId, columns: p.row as unknown as CallColumns };
+        w.spans.push(p.written);
+      }
+      for (const [traceId, w] of byTrace) w.plan = usage.planTrace(traceId, w.spans);
+      // 2. The rows, until the time budget runs out (the rest comes with the next slice).
       while (next < to) {
-        const span = spans[next++]!;
-        const prepared = this.prepareSpan(span);
-        if (typeof prepared === 'string') {
-          this.reject(tally, prepared);
+        const span = spans[next]!;
+        const entry = prepared[next - from]!;
+        next++;
+        if (typeof entry === 'string') {
+          this.reject(tally, entry);
         } else {
-          const { row, detail, resource, scope, isError, facts } = prepared;
+          const { row, detail, resource, scope, isError, facts } = entry;
+          row.detail_id = counters.nextDetailId;
           q.insertSpan.run(row);
           let spanDelta = 0;
           let errorDelta: number;
+          const w = byTrace.get(span.traceId)!;
           if (sql.rowsModified() === 1) {
             q.insertSpanDetail.run({ id: counters.nextDetailId++, detail });
             interning.ref(resource);
@@ -229,6 +272,7 @@ export class WritePath {
             spanDelta = 1;
             errorDelta = isError;
             inserted++;
+            w.inserted.push(entry.written!);
           } else {
             // Re-sent span: replace it, correcting the error count by the status change.
             const old = q.existingSpan.first({ trace_id: span.traceId, span_id: span.spanId });
@@ -243,19 +287,20 @@ export class WritePath {
             }
             errorDelta = isError - (old[0] === STATUS_ERROR ? 1 : 0);
             updated++;
+            w.resent = true;
           }
           foldIntoDelta(deltas, span, services, resource.id, spanDelta, errorDelta, facts);
-          const call = row.call as number | null;
-          if (call !== null) deltas.get(span.traceId)!.calls++;
-          let w = written.get(span.traceId);
-          if (!w) written.set(span.traceId, (w = { spans: [], resent: false }));
-          if (spanDelta > 0) w.spans.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, columns: row as unknown as CallColumns });
-          else w.resent = true;
+          if (row.call !== null) deltas.get(span.traceId)!.calls++;
           this.search?.spanStored(span.traceId, span.spanId, row.genai as number | null, spanDelta > 0);
           // A re-sent span keeps its first indexing (SDK retries resend the same span).
           if (spanDelta > 0) this.code.add(span);
         }
         if (now() >= deadline) break;
+      }
+      // Prepared but not written: resources and scopes interned only for them go again.
+      for (let i = next; i < to; i++) {
+        const entry = prepared[i - from]!;
+        if (typeof entry !== 'string') interning.dropIfUnused(entry.resource, entry.scope);
       }
       for (const [traceId, d] of deltas) {
         const spanDelta = d.spanDelta;
@@ -265,11 +310,13 @@ export class WritePath {
         if (genai.annotator && (d.modelCalls !== null || (created && genai.hasPendingLogs(traceId)))) {
           genai.updateFirstUserMessage(traceId, d.modelCalls, (returned?.[1] as string | null | undefined) ?? null, created, seq);
         }
-        // Cost and tokens: summed again when this write or the stored trace has calls.
-        if (d.calls > 0 || ((returned?.[2] as number | undefined) ?? 0) > 0) {
-          const w = written.get(traceId)!;
-          const stored = { callCount: (returned?.[2] as number | undefined) ?? 0, marks: (returned?.[3] as string | null | undefined) ?? null, usage: (returned?.[4] as string | null | undefined) ?? null };
-          usage.traceWritten(traceId, w.spans, w.resent, stored, seq);
+        // Cost and tokens: kept up to date when this write or the stored trace has calls.
+        const callCount = (returned?.[2] as number | undefined) ?? 0;
+        const w = byTrace.get(traceId)!;
+        if (d.calls > 0 || callCount > 0) {
+          const done = new Set(w.inserted);
+          const unwritten = w.spans.filter((s) => !done.has(s));
+          usage.traceWritten(traceId, w.plan!, w.inserted, unwritten, w.resent, { callCount, usage: (returned?.[3] as string | null | undefined) ?? null }, seq);
         }
       }
     });

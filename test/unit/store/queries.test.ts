@@ -41,7 +41,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   updateSpanDetail: { params: ['detail', 'id'], columns: [] },
   upsertTrace: {
     params: ['trace_id', 'start_ns', 'end_ns', 'span_delta', 'error_delta', 'root_name', 'root_service', 'root_start_ns', 'has_root', 'seq', 'session_id', 'agent_name', 'agent_start_ns'],
-    columns: ['span_count', 'first_user_ns', 'call_count', 'usage_marks', 'usage'],
+    columns: ['span_count', 'first_user_ns', 'call_count', 'usage'],
   },
   insertLog: {
     params: ['trace_id', 'span_id', 'time_ns', 'observed_ns', 'severity_number', 'severity_text', 'event_name', 'flags', 'resource_id', 'scope_id', 'detail'],
@@ -133,6 +133,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   spanTreeNode: { params: ['trace_id', 'span_id'], columns: ['parent_span_id', 'call', 'cost_pico', 'usage_input', 'usage_output', 'usage_more'] },
   setSpansBelow: { params: ['below', 'trace_id', 'span_ids'], columns: [] },
   traceCallTree: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'call'] },
+  traceUsageMarks: { params: ['trace_id'], columns: ['usage_marks'] },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -239,7 +240,7 @@ describe('SQL files', () => {
   const order: (keyof typeof QUERY_SQL)[] = [
     'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'updateSpanCall', 'traceUsage',
-    'traceUsageLabels', 'setTraceUsage', 'spanTreeNode', 'setSpansBelow', 'traceCallTree', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
+    'traceUsageLabels', 'setTraceUsage', 'spanTreeNode', 'setSpansBelow', 'traceCallTree', 'traceUsageMarks', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
     'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',

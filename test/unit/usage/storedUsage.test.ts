@@ -14,6 +14,7 @@ import { callFactsOf } from '../../../src/core/genai/callFacts';
 import { normalizeSpan } from '../../../src/core/genai/normalize';
 import { needsPrice } from '../../../src/core/pricing/priceCall';
 import { packSkeleton } from '../../../src/model/skeletonCodec';
+import { decodeTraces } from '../../../src/core/otlp/decode';
 import type { CallCost } from '../../../src/model/cost';
 import type { TraceSummary } from '../../../src/model/trace';
 import { GENAI_FIXTURES, genai, loadLogs, loadSpans, otlp } from '../../support/genai';
@@ -173,6 +174,22 @@ describe('counted once, whatever the arrival order', () => {
         ],
       }),
     );
+
+  it('one request written in slices of one span (the write budget runs out after each)', async () => {
+    for (const order of [[0, 1, 2, 3, 4], [3, 4, 2, 1, 0]]) {
+      const { store, service } = await open();
+      const decoded = decodeTraces(body(order.map((i) => spans[i]!)), 'json');
+      if (!decoded.ok) throw new Error(decoded.message);
+      for (let offset = 0; offset < decoded.items.length; ) {
+        const r = store.insertSpans(decoded.items, { offset, budgetMs: 0 });
+        expect(r.nextOffset).toBe(offset + 1);
+        offset = r.nextOffset;
+      }
+      const [row] = await service.handlers.listTraces({ limit: 1, offset: 0 });
+      expect(row!.usage).toMatchObject({ modelCalls: 2, tokens: { input: 300, output: 30, total: 330 } });
+      await expectStoredEqualsRecomputed(store, service, `slices ${order.join(',')}`, { traces: 0, withUsage: 0, sums: 0, unpriced: 0 });
+    }
+  });
 
   for (const order of [[0, 1, 2, 3, 4], [3, 4, 2, 1, 0], [3, 0, 4, 1, 2], [2, 3, 0, 1, 4]]) {
     it(`one span per request in the order ${order.join(',')}`, async () => {
