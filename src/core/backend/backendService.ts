@@ -32,6 +32,9 @@ import { compareHandlers } from './handlers/compareHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
+/** After an ingest request, the back end counts as busy for this long (ms): see `ingestBusy`. */
+export const INGEST_BUSY_MS = 250;
+
 /** Serves `BackendRequests` from one `TraceStore`. */
 export class BackendService {
   /** `handlers.ingest` etc.; passed to the worker's `Channel`. */
@@ -54,6 +57,9 @@ export class BackendService {
 
   private readonly ingester: Ingest;
   private persistence: StorePersistence | undefined;
+  /** Ingest requests being handled, and when the last one ended (`performance.now()` ms). */
+  private ingestInFlight = 0;
+  private lastIngestEnd = -Infinity;
 
   constructor(store: TraceStore, emit: (event: BackendEvent) => void) {
     // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
@@ -79,7 +85,7 @@ export class BackendService {
       },
       alert: (alert) => emit({ type: 'diagnosticsAlert', alert }),
       error: (message) => emit({ type: 'log', level: 'error', message }),
-    });
+    }, Date.now, () => this.ingestBusy());
     this.forwarder = new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
     store.setLog((level, message) => emit({ type: 'log', level, message }));
     const ctx: BackendContext = { store, usage: this.usage, feed, forwarder: this.forwarder, persistence: () => this.persistence };
@@ -167,11 +173,22 @@ export class BackendService {
   /** Decompress, decode, store one export request (the `ingest` handler); indexing waits meanwhile. */
   async ingest(params: IngestParams): Promise<IngestResult> {
     this.indexer.ingestStarted();
+    this.ingestInFlight++;
     try {
       return await this.ingester.ingest(params);
     } finally {
+      this.ingestInFlight--;
+      this.lastIngestEnd = performance.now();
       this.indexer.ingestEnded();
     }
+  }
+
+  /**
+   * `true` while export requests are being stored, or one ended less than `INGEST_BUSY_MS` ago
+   * (exporters send batch after batch): background analysis then yields most of the thread.
+   */
+  ingestBusy(): boolean {
+    return this.ingestInFlight > 0 || performance.now() - this.lastIngestEnd < INGEST_BUSY_MS;
   }
 }
 

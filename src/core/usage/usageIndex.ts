@@ -13,7 +13,7 @@
  * `traceLens.pricing.models` overrides). Metrics: runMetrics.ts, traceUsage.ts beside it.
  */
 import type { CallFacts, GenAiSpanView } from '../../model/genai';
-import type { SessionSummary, SpanId, TraceId, TraceSummary } from '../../model/trace';
+import type { SessionSummary, SpanId, TraceId, TraceSkeleton, TraceSummary } from '../../model/trace';
 import {
   MAX_LATENCY_SAMPLES,
   MAX_USAGE_TRACES,
@@ -28,7 +28,7 @@ import {
 } from '../../model/cost';
 import { normalizeSpan } from '../genai/normalize';
 import { traceTitle } from '../../model/genaiFormat';
-import { computeTraceUsage, unixNanoToMs, type TraceUsageDetail } from './traceUsage';
+import { computeTraceUsage, unixNanoToMs, type TraceUsageDetail, type UsageSpanInput } from './traceUsage';
 import { emptyTokenTotals, mergeRunMetrics } from './runMetrics';
 import { PRICE_DATA_INFO } from '../pricing/dataInfo';
 import { createPricer, type PriceCallInput, type Pricer } from '../pricing/priceCall';
@@ -125,6 +125,16 @@ export class UsageIndex {
   }
 
   /**
+   * `detail` from a caller that already loaded the trace's skeleton and normalized its GenAI spans
+   * (the diagnostics): the same result, computed from those (and cached as `detail` caches).
+   */
+  detailFromViews(summary: TraceSummary, skeleton: TraceSkeleton, views: readonly UsageSpanInput[]): TraceUsageDetail | null {
+    const hit = this.cache.get(summary.traceId);
+    if (hit && hit.seq === summary.updatedSeq) return hit.detail;
+    return this.remember(summary, computeTraceUsage(skeleton, views, this.pricer));
+  }
+
+  /**
    * Usage of a trace at its current version; `null` when the trace has no GenAI span or is not
    * stored. Loads the skeleton and the GenAI spans (at most `MAX_CONVERSATION_SPANS`) once per
    * version.
@@ -132,7 +142,10 @@ export class UsageIndex {
   detail(summary: TraceSummary): TraceUsageDetail | null {
     const hit = this.cache.get(summary.traceId);
     if (hit && hit.seq === summary.updatedSeq) return hit.detail;
-    const detail = this.compute(summary.traceId);
+    return this.remember(summary, this.compute(summary.traceId));
+  }
+
+  private remember(summary: TraceSummary, detail: TraceUsageDetail | null): TraceUsageDetail | null {
     if (this.cache.size >= USAGE_CACHE_TRACES) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
