@@ -45,19 +45,19 @@ export function toCount(value: number, name: string, max: number): number {
   return Math.min(max, Math.max(0, Math.floor(value)));
 }
 
-/** traceSkeleton.sql's columns, read by position (it returns up to one row per span). */
+/** traceSkeleton.sql's columns (JSON arrays), read by position (skeletonRows.ts). */
 const SKELETON_COLUMNS = [
-  'span_id',
-  'parent_span_id',
-  'name',
+  'span_ids',
+  'parent_span_ids',
+  'names',
   'bits',
-  'resource_id',
-  'start_offset_ms',
-  'duration_ms',
+  'resource_ids',
+  'start_offsets_ns',
+  'durations_ns',
   'genai',
   'genai_tokens',
-  'call',
-  'cost_pico',
+  'calls',
+  'costs_pico',
 ] as const;
 
 /** Column positions of the summary queries (listTraces, traceSummary, findTraces, listSessionTraces). */

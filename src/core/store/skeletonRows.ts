@@ -35,25 +35,33 @@ export interface SkeletonRows {
   costUsd: (number | null)[];
 }
 
-/** Reads a trace's rows (traceSkeleton.sql, columns checked by readMappers.ts `readColumns`). */
+/** Reads a trace's rows (traceSkeleton.sql's one row of JSON columns, checked by readMappers.ts `readColumns`). */
 export function readSkeletonRows(q: PreparedQuery, traceId: TraceId): SkeletonRows {
-  const r: SkeletonRows = { n: 0, ids: [], parentIds: [], names: [], bits: [], resourceIds: [], starts: [], durations: [], genai: [], tokens: [], call: [], costUsd: [] };
-  q.each({ trace_id: traceId }, (row) => {
-    r.ids.push(row[0] as string);
-    r.parentIds.push(row[1] as string | null);
-    r.names.push(row[2] as string);
-    r.bits.push(row[3] as number);
-    r.resourceIds.push(row[4] as number);
-    r.starts.push(row[5] as number);
-    r.durations.push(row[6] as number);
-    r.genai.push(row[7] as number | null);
-    r.tokens.push(row[8] as number | null);
-    r.call.push(row[9] as number | null);
-    const pico = row[10] as number | null;
-    r.costUsd.push(pico === null ? null : pico / 1e12);
-  });
-  r.n = r.ids.length;
-  return r;
+  const row = q.first({ trace_id: traceId });
+  const col = <T>(i: number): T[] => (row ? (JSON.parse(row[i] as string) as T[]) : []);
+  const ids = col<string>(0);
+  const starts = col<number>(5);
+  const durations = col<number>(6);
+  for (let i = 0; i < starts.length; i++) {
+    starts[i] = starts[i]! / 1e6;
+    durations[i] = durations[i]! / 1e6;
+  }
+  const costUsd = col<number | null>(10);
+  for (let i = 0; i < costUsd.length; i++) if (costUsd[i] !== null) costUsd[i] = costUsd[i]! / 1e12;
+  return {
+    n: ids.length,
+    ids,
+    parentIds: col<string | null>(1),
+    names: col<string>(2),
+    bits: col<number>(3),
+    resourceIds: col<number>(4),
+    starts,
+    durations,
+    genai: col<number | null>(7),
+    tokens: col<number | null>(8),
+    call: col<number | null>(9),
+    costUsd,
+  };
 }
 
 /** Display order and parent links of the rows. */

@@ -65,7 +65,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   listTraces: { params: ['limit', 'offset'], columns: SUMMARY_COLUMNS },
   traceSummary: { params: ['trace_id'], columns: SUMMARY_COLUMNS },
   findTraces: { params: ['prefix', 'prefix_end', 'limit'], columns: SUMMARY_COLUMNS },
-  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms', 'genai', 'genai_tokens', 'call', 'cost_pico'] },
+  traceSkeleton: { params: ['trace_id'], columns: ['span_ids', 'parent_span_ids', 'names', 'bits', 'resource_ids', 'start_offsets_ns', 'durations_ns', 'genai', 'genai_tokens', 'calls', 'costs_pico'] },
   spanDetail: {
     params: ['trace_id', 'span_id'],
     columns: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'],
@@ -282,6 +282,7 @@ describe('SQL files', () => {
       if (name === 'searchMatchTraces') expect(rows).toEqual([['a'.repeat(32)]]);
       if (name === 'searchSpanMatches') expect(rows.length).toBe(4); // docid 1 in each slot, on the sample span
       if (name === 'spanFacts') expect(rows[0]).toEqual([0, 0, 32, 2 ** 26 * 11 + 3, 1, 0, 100_000_000]);
+      if (name === 'traceSkeleton') expect(rows[0]).toEqual([`["${'b'.repeat(16)}"]`, '[null]', '["n"]', '[1]', '[1]', '[0]', '[100000000]', '[32]', `[${2 ** 26 * 11 + 3}]`, '[21]', '[100000000]']);
       // The sample span is one counted, priced call of 100 input and 20 output tokens.
       if (name === 'traceUsage') expect(rows[0]).toEqual([1, 1, 0, 100, 20, 0, 0, 0, 120, 100_000_000, 1, 0, 0]);
       if (name === 'traceUsageLabels') expect(rows).toEqual([]);
