@@ -10,7 +10,7 @@
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { CallFacts, GenAiBadge } from '../../model/genai';
 import { callFactsOf } from './callFacts';
-import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readTokens, readToolName } from './fields';
+import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readTokens, readToolName, type KindInfo } from './fields';
 import { firstUserTextOf, toMessage, toMessages } from './messages';
 import { firstStr, isRecord, json, maybeJson, shorten, str } from './values';
 
@@ -24,7 +24,11 @@ export const FIRST_USER_MESSAGE_MAX_CHARS = 120;
  */
 export function genaiBadge(span: SpanRecord): GenAiBadge | undefined {
   const info = detectKind(span);
-  if (!info) return undefined;
+  return info ? badgeOf(span, info) : undefined;
+}
+
+/** `genaiBadge` of a span whose kind is known. */
+function badgeOf(span: SpanRecord, info: KindInfo): GenAiBadge {
   const a = span.attributes;
   const badge: GenAiBadge = { kind: info.kind };
   const model = firstStr(a, REQUEST_MODEL_KEYS) ?? firstStr(a, RESPONSE_MODEL_KEYS);
@@ -87,9 +91,10 @@ function mayCarryInput(span: SpanRecord): boolean {
 
 /** Badge plus trace-level facts of one span; `undefined` when there is nothing to keep. */
 export function spanGenAiFacts(span: SpanRecord): SpanGenAiFacts | undefined {
-  const badge = genaiBadge(span);
+  const info = detectKind(span);
+  const badge = info ? badgeOf(span, info) : undefined;
   const sessionId = firstStr(span.attributes, SESSION_KEYS);
-  const call = badge ? callFactsOf(span) : undefined;
+  const call = info ? callFactsOf(span, [], info) : undefined;
   if (!badge && sessionId === undefined && !call) return undefined;
   const facts: SpanGenAiFacts = { modelCall: badge?.kind === 'llm' && mayCarryInput(span) };
   if (badge) facts.badge = badge;

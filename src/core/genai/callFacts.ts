@@ -37,10 +37,10 @@ export interface CallFields {
  * events is a model call, an MCP `tools/call` a tool, guardrail attributes a guardrail, any other
  * GenAI event `other`.
  */
-export function readCallFields(span: SpanRecord, events: readonly GenAiEvent[], raw: RawSink): CallFields | null {
+export function readCallFields(span: SpanRecord, events: readonly GenAiEvent[], raw: RawSink, known?: KindInfo): CallFields | null {
   const a = span.attributes ?? {};
   const mcp = readMcp(span);
-  let kindInfo = detectKind(span);
+  let kindInfo = known ?? detectKind(span);
   if (!kindInfo) {
     if (events.some((e) => isMessageEvent(e.name))) kindInfo = { kind: 'llm' }; // a span with correlated GenAI message events is a model call
     else if (mcp) kindInfo = { kind: mcp.info.method === 'tools/call' ? 'tool' : 'other' };
@@ -58,6 +58,8 @@ export function readCallFields(span: SpanRecord, events: readonly GenAiEvent[], 
   const reportedCostUsd = readCost(a, raw);
   return { kindInfo, mcp, details, detailAttrs, provider, requestModel, responseModel, usage, reportedCostUsd };
 }
+
+const NO_EVENTS: readonly GenAiEvent[] = [];
 
 /** The provider named by the span's GenAI events (`gen_ai.system` / `gen_ai.provider.name`), first event first. */
 export function eventsProvider(events: readonly GenAiEvent[]): string | undefined {
@@ -85,14 +87,15 @@ function hasTokens(u: GenAiUsage | undefined): boolean {
  * read for cost, as src/core/usage/usageIndex.ts reads the trace's badge spans) and is a model
  * call (kind `llm`/`embeddings`) or carries usage or a reported cost (`needsPrice` of
  * src/core/pricing/priceCall.ts). Equal to the same fields of `normalizeSpan(span, logs)`. Never
- * throws (a failure reads as no facts).
+ * throws (a failure reads as no facts). `known`: the span's `detectKind`, when the caller has it.
  */
-export function callFactsOf(span: SpanRecord, logs: readonly LogRecordInfo[] = []): CallFacts | undefined {
+export function callFactsOf(span: SpanRecord, logs: readonly LogRecordInfo[] = [], known?: KindInfo): CallFacts | undefined {
   try {
-    if (!detectKind(span)) return undefined;
+    const kindInfo = known ?? detectKind(span);
+    if (!kindInfo) return undefined;
     const raw = new RawSink();
-    const events = collectEvents(span, logs, raw);
-    const f = readCallFields(span, events, raw);
+    const events = logs.length === 0 && !span.events?.length ? NO_EVENTS : collectEvents(span, logs, raw);
+    const f = readCallFields(span, events, raw, kindInfo);
     if (!f) return undefined;
     const kind = f.kindInfo.kind;
     const modelCall = kind === 'llm' || kind === 'embeddings';

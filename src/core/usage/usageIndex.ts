@@ -53,7 +53,9 @@ interface Entry {
 
 /** The price input of stored cost facts (a call that started at `startUnixNano`). */
 export function priceInputOfFacts(facts: CallFacts, startUnixNano: string): PriceCallInput {
-  const input: PriceCallInput = { timestamp: new Date(unixNanoToMs(startUnixNano)) };
+  // Whole milliseconds of a non-negative decimal nanosecond string (as `unixNanoToMs`, without BigInt).
+  const ms = startUnixNano.length > 6 ? Number(startUnixNano.slice(0, -6)) : 0;
+  const input: PriceCallInput = { timestamp: new Date(Number.isFinite(ms) ? ms : unixNanoToMs(startUnixNano)) };
   if (facts.provider !== undefined) input.provider = facts.provider;
   if (facts.requestModel !== undefined) input.requestModel = facts.requestModel;
   if (facts.responseModel !== undefined) input.responseModel = facts.responseModel;
