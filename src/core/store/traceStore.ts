@@ -4,10 +4,14 @@
  * database; schema in `schema.sql`, one statement per file in `queries/`, named parameters only.
  *
  * This file is the front: the public API, the `Database`, the prepared statements (queries.ts)
- * and the transactions. The jobs underneath, each in its own module that receives the statements
+ * and the transactions; its reads (lists, skeleton, details, filters) are in traceReads.ts, the
+ * class it extends. The jobs underneath, each in its own module that receives the statements
  * through `StoreSql` (queries.ts) and never holds the database:
  * - writePath.ts: a received span or log record → rows (with traceDelta.ts, the per-trace fold,
  *   and genaiFacts.ts, the GenAI hooks and first-user-message correlation);
+ * - usageColumns.ts, usageMarks.ts, usageSums.ts: each call's cost facts and price, and each
+ *   trace's cost and tokens, kept at write time; usageRefresh.ts prices stored calls again;
+ * - skeletonRows.ts: a trace's skeleton built column by column (span objects or packed);
  * - slicing.ts: transactions of `MAX_ROWS_PER_TRANSACTION` rows within a time budget
  *   (`DEFAULT_SLICE_BUDGET_MS`), and the result types of writes;
  * - interning.ts: resource/scope/GenAI-name deduplication, with reference counts so resources
