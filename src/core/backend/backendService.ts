@@ -32,8 +32,9 @@ import { compareHandlers } from './handlers/compareHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
-/** After an ingest request, the back end counts as busy for this long (ms): see `ingestBusy`. */
+/** After an ingest request, and after any request, the back end counts as busy for this long (ms): see `ingestBusy`. */
 export const INGEST_BUSY_MS = 250;
+export const REQUEST_BUSY_MS = 100;
 
 /** Serves `BackendRequests` from one `TraceStore`. */
 export class BackendService {
@@ -57,9 +58,10 @@ export class BackendService {
 
   private readonly ingester: Ingest;
   private persistence: StorePersistence | undefined;
-  /** Ingest requests being handled, and when the last one ended (`performance.now()` ms). */
+  /** Ingest requests being handled, when the last one ended and when any request last arrived (`performance.now()` ms). */
   private ingestInFlight = 0;
   private lastIngestEnd = -Infinity;
+  private lastRequest = -Infinity;
 
   constructor(store: TraceStore, emit: (event: BackendEvent) => void) {
     // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
@@ -154,8 +156,11 @@ export class BackendService {
         return s ? (withSources(this.diagnostics.withFindings([s]))[0] ?? null) : null;
       },
     };
-    // Any request postpones background indexing (the back end is not idle).
-    this.handlers = withActivity(handlers, () => this.indexer.noteActivity());
+    // Any request postpones background indexing and slows background analysis (the back end is not idle).
+    this.handlers = withActivity(handlers, () => {
+      this.lastRequest = performance.now();
+      this.indexer.noteActivity();
+    });
     // A restored snapshot leaves every trace to index.
     this.indexer.kick();
   }
@@ -185,10 +190,12 @@ export class BackendService {
 
   /**
    * `true` while export requests are being stored, or one ended less than `INGEST_BUSY_MS` ago
-   * (exporters send batch after batch): background analysis then yields most of the thread.
+   * (exporters send batch after batch), or any request arrived less than `REQUEST_BUSY_MS` ago (a
+   * view is loading): background analysis then yields most of the thread.
    */
   ingestBusy(): boolean {
-    return this.ingestInFlight > 0 || performance.now() - this.lastIngestEnd < INGEST_BUSY_MS;
+    const now = performance.now();
+    return this.ingestInFlight > 0 || now - this.lastIngestEnd < INGEST_BUSY_MS || now - this.lastRequest < REQUEST_BUSY_MS;
   }
 }
 

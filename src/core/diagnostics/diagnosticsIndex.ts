@@ -51,6 +51,12 @@ const SLICE_MS = 15;
  */
 const BUSY_SLICE_MS = 4;
 const BUSY_INTERVAL_MS = 80;
+/**
+ * Traces with more spans than this are analysed only while the back end is not busy: one analysis
+ * reads the skeleton and up to 2,000 GenAI spans (a 10,000-span trace took 100+ ms), which would
+ * hold every export request and query that arrives meanwhile.
+ */
+const BIG_TRACE_SPANS = 2_000;
 /** Source locations looked up per finding (primary + related spans). */
 const MAX_LOCATIONS_PER_FINDING = 8;
 /** Traces whose findings are kept (the newest analysed; older ones are dropped with their trace). */
@@ -215,6 +221,7 @@ export class DiagnosticsIndex {
     const changed: TraceId[] = [];
     for (const id of this.pending) {
       if (changed.length > 0 && performance.now() - start > budget) break;
+      if (busy && this.isBig(id)) continue; // stays pending until the back end is not busy
       this.pending.delete(id);
       if (this.analyse(id, false)) changed.push(id);
     }
@@ -231,6 +238,10 @@ export class DiagnosticsIndex {
       if (performance.now() - start > budget) {
         nextDue = now;
         break;
+      }
+      if (busy && this.isBig(id)) {
+        nextDue = Math.min(nextDue, now + BUSY_INTERVAL_MS);
+        continue;
       }
       if (this.analyse(id, true)) changed.push(id);
     }
@@ -288,6 +299,11 @@ export class DiagnosticsIndex {
   private dropOldest(): void {
     const oldest = this.traces.keys().next().value;
     if (oldest !== undefined) this.traces.delete(oldest);
+  }
+
+  /** `true` for a trace analysed only while the back end is not busy (`BIG_TRACE_SPANS`). */
+  private isBig(traceId: TraceId): boolean {
+    return (this.store.traceSummary(traceId)?.spanCount ?? 0) > BIG_TRACE_SPANS;
   }
 
   /** The detectors' input for one stored trace, from the store and the usage index. */
