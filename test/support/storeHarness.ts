@@ -32,7 +32,8 @@ export async function openRawDatabase(): Promise<Database> {
  */
 export const DROP_VERSION_3 = [
   'DROP INDEX traces_usage_pending',
+  'DROP TABLE trace_usage',
   ...['call', 'cost_pico', 'cost_label', 'usage_input', 'usage_output', 'usage_more'].map((c) => `ALTER TABLE spans DROP COLUMN ${c}`),
-  ...['call_count', 'usage', 'usage_marks', 'usage_pending'].map((c) => `ALTER TABLE traces DROP COLUMN ${c}`),
+  'ALTER TABLE traces DROP COLUMN usage_pending',
   'PRAGMA user_version = 2',
 ].join(';\n');

@@ -62,6 +62,8 @@ export class BackendService {
   private ingestInFlight = 0;
   private lastIngestEnd = -Infinity;
   private lastRequest = -Infinity;
+  /** Requests whose handler has not settled yet (an async handler yields between its slices). */
+  private requestsInFlight = 0;
 
   constructor(store: TraceStore, emit: (event: BackendEvent) => void) {
     // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
@@ -157,10 +159,18 @@ export class BackendService {
       },
     };
     // Any request postpones background indexing and slows background analysis (the back end is not idle).
-    this.handlers = withActivity(handlers, () => {
-      this.lastRequest = performance.now();
-      this.indexer.noteActivity();
-    });
+    this.handlers = withActivity(
+      handlers,
+      () => {
+        this.lastRequest = performance.now();
+        this.requestsInFlight++;
+        this.indexer.noteActivity();
+      },
+      () => {
+        this.requestsInFlight--;
+        this.lastRequest = performance.now();
+      },
+    );
     // A restored snapshot leaves every trace to index.
     this.indexer.kick();
   }
@@ -189,23 +199,35 @@ export class BackendService {
   }
 
   /**
-   * `true` while export requests are being stored, or one ended less than `INGEST_BUSY_MS` ago
-   * (exporters send batch after batch), or any request arrived less than `REQUEST_BUSY_MS` ago (a
-   * view is loading): background analysis then yields most of the thread.
+   * `serving` while a request is being handled (an async handler yields between its slices, and
+   * background analysis must not run in those gaps); `busy` while export requests are being
+   * stored, or one ended less than `INGEST_BUSY_MS` ago (exporters send batch after batch), or any
+   * request was handled less than `REQUEST_BUSY_MS` ago (a view is loading): background analysis
+   * then yields most of the thread.
    */
-  ingestBusy(): boolean {
+  ingestBusy(): 'idle' | 'busy' | 'serving' {
+    if (this.requestsInFlight > 0) return 'serving';
     const now = performance.now();
-    return this.ingestInFlight > 0 || now - this.lastIngestEnd < INGEST_BUSY_MS || now - this.lastRequest < REQUEST_BUSY_MS;
+    return this.ingestInFlight > 0 || now - this.lastIngestEnd < INGEST_BUSY_MS || now - this.lastRequest < REQUEST_BUSY_MS ? 'busy' : 'idle';
   }
 }
 
-/** `handlers` with `onRequest` called as each request arrives. */
-function withActivity(handlers: RequestHandlers<BackendRequests>, onRequest: () => void): RequestHandlers<BackendRequests> {
+/** `handlers` with `onRequest` called as each request arrives and `onSettled` when its answer is ready. */
+function withActivity(handlers: RequestHandlers<BackendRequests>, onRequest: () => void, onSettled: () => void): RequestHandlers<BackendRequests> {
   const wrapped: Record<string, (params: unknown) => unknown> = {};
   for (const [name, handler] of Object.entries(handlers) as [string, (params: unknown) => unknown][]) {
     wrapped[name] = (params) => {
       onRequest();
-      return handler(params);
+      let result: unknown;
+      try {
+        result = handler(params);
+      } catch (error) {
+        onSettled();
+        throw error;
+      }
+      if (result instanceof Promise) return result.finally(onSettled);
+      onSettled();
+      return result;
     };
   }
   return wrapped as RequestHandlers<BackendRequests>;

@@ -51,6 +51,8 @@ const SLICE_MS = 15;
  */
 const BUSY_SLICE_MS = 4;
 const BUSY_INTERVAL_MS = 80;
+/** While a request is being handled, analysis looks again this much later (ms). */
+const SERVING_RETRY_MS = 20;
 /**
  * Traces with more spans than this are analysed only while the back end is not busy: one analysis
  * reads the skeleton and up to 2,000 GenAI spans (a 10,000-span trace took 100+ ms), which would
@@ -98,8 +100,11 @@ export class DiagnosticsIndex {
     private readonly usage: UsageIndex,
     private readonly listener: DiagnosticsListener,
     private readonly now: () => number = Date.now,
-    /** `true` while export requests are being stored (the back end's ingest); analysis then slows down. */
-    private readonly busy: () => boolean = () => false,
+    /**
+     * How busy the back end is: `serving` a request (analysis waits), `busy` with ingest or views
+     * (analysis slows down), `idle`.
+     */
+    private readonly busy: () => 'idle' | 'busy' | 'serving' = () => 'idle',
   ) {}
 
   /** New settings: every stored trace is analysed again (baselines are rebuilt as traces complete). */
@@ -215,8 +220,14 @@ export class DiagnosticsIndex {
    * completes quiet ones; reschedules itself.
    */
   private slice(): void {
+    const level = this.busy();
+    if (level === 'serving') {
+      // A request is being handled (and yields between its slices): not in its gaps.
+      this.schedule(SERVING_RETRY_MS);
+      return;
+    }
     const start = performance.now();
-    const busy = this.busy();
+    const busy = level === 'busy';
     const budget = busy ? BUSY_SLICE_MS : SLICE_MS;
     const changed: TraceId[] = [];
     for (const id of this.pending) {

@@ -111,7 +111,9 @@ import refreshSpansSql from './queries/refreshSpans.sql';
 import spanTreeNodeSql from './queries/spanTreeNode.sql';
 import setSpansBelowSql from './queries/setSpansBelow.sql';
 import traceCallTreeSql from './queries/traceCallTree.sql';
-import traceUsageMarksSql from './queries/traceUsageMarks.sql';
+import traceUsageStateSql from './queries/traceUsageState.sql';
+import touchTraceSql from './queries/touchTrace.sql';
+import deleteTraceUsageSql from './queries/deleteTraceUsage.sql';
 
 /**
  * SQL text of every prepared query, by file name (without `.sql`); exported for the golden tests
@@ -209,7 +211,9 @@ export const QUERY_SQL = {
   spanTreeNode: spanTreeNodeSql,
   setSpansBelow: setSpansBelowSql,
   traceCallTree: traceCallTreeSql,
-  traceUsageMarks: traceUsageMarksSql,
+  traceUsageState: traceUsageStateSql,
+  touchTrace: touchTraceSql,
+  deleteTraceUsage: deleteTraceUsageSql,
 } as const;
 
 /** Name of a prepared query (= its file name in `queries/` without `.sql`). */

@@ -25,8 +25,14 @@ import type { StoreSql } from './queries';
 import { logFromRow, spanFromRow } from './readMappers';
 import { CALL_BELOW, CALL_CANDIDATE, CALL_IS, type UsageMarks, type WrittenSpan } from './usageMarks';
 
-/** A write's plan for one trace's cost bits (usageMarks.ts `plan`). */
-export type TracePlan = ReturnType<UsageMarks['plan']>;
+/** A trace's stored cost bookkeeping before a write (traceUsageState.sql). */
+interface StoredUsage {
+  callCount: number;
+  usage: string | null;
+}
+
+/** A write's plan for one trace's cost bits (usageMarks.ts `plan`) and what was stored before it. */
+export type TracePlan = ReturnType<UsageMarks['plan']> & { stored: StoredUsage };
 import { addCall, emptyUsage } from './usageSums';
 
 /**
@@ -147,19 +153,20 @@ export class UsageColumns {
    * ancestors (usageMarks.ts `plan`). Reads the trace's marks (traceUsageMarks.sql).
    */
   planTrace(traceId: TraceId, spans: readonly WrittenSpan[]): TracePlan {
-    const marks = (this.sql.q.traceUsageMarks.first({ trace_id: traceId })?.[0] as string | null | undefined) ?? null;
-    return this.marks.plan(traceId, spans, marks);
+    const state = this.sql.q.traceUsageState.first({ trace_id: traceId });
+    const stored: StoredUsage = { callCount: (state?.[0] as number | undefined) ?? 0, usage: (state?.[1] as string | null | undefined) ?? null };
+    return { ...this.marks.plan(traceId, spans, (state?.[2] as string | null | undefined) ?? null), stored };
   }
 
   /**
    * After a write of one trace with calls: `inserted` (new spans, as planned), `unwritten`
-   * (planned spans the write did not reach: its time ran out; they come with the next one),
-   * `stored` the trace's row as upsertTrace.sql returned it. Adds the calls that start counting to
-   * the stored sums and removes those that stop (usageSums.ts), and stores the marks. After a
-   * re-sent span (`resent`: its parent or facts may differ) the trace's bits are set again and its
-   * sums made from scratch.
+   * (planned spans the write did not reach: its time ran out; they come with the next one). Adds
+   * the calls that start counting to the trace's stored sums (`plan.stored`) and removes those
+   * that stop (usageSums.ts), and stores the marks. After a re-sent span (`resent`: its parent or
+   * facts may differ) the trace's bits are set again and its sums made from scratch.
    */
-  traceWritten(traceId: TraceId, plan: TracePlan, inserted: readonly WrittenSpan[], unwritten: readonly WrittenSpan[], resent: boolean, stored: { callCount: number; usage: string | null }, seq: number): void {
+  traceWritten(traceId: TraceId, plan: TracePlan, inserted: readonly WrittenSpan[], unwritten: readonly WrittenSpan[], resent: boolean, seq: number): void {
+    const stored = plan.stored;
     if (resent || (stored.callCount > 0 && stored.usage === null)) {
       this.sumTrace(traceId, seq, this.marks.rebuild(traceId));
       return;
@@ -178,16 +185,19 @@ export class UsageColumns {
     }
     if (labels) usage.cost.unpricedModels = this.unpricedLabels(traceId);
     const marks = plan.marks.size > 0 ? JSON.stringify([...plan.marks]) : null;
-    this.sql.q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage: calls > 0 ? JSON.stringify(usage) : null, usage_marks: marks, seq, pending: calls > 0 && !this.pricer ? 1 : 0 });
+    this.sql.q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage: calls > 0 ? JSON.stringify(usage) : null, usage_marks: marks });
+    // Calls written without a pricer are priced when the store gets one (usageRefresh.ts).
+    if (calls > 0 && !this.pricer) this.sql.q.touchTrace.run({ trace_id: traceId, seq, pending: 1 });
   }
 
   /**
    * Sums a trace's cost and tokens from its spans' cost columns (traceUsage.sql, labels of unpriced
    * calls from traceUsageLabels.sql) and stores them with the trace's `marks` (usageMarks.ts)
-   * (setTraceUsage.sql; `seq` when they changed).
+   * (setTraceUsage.sql); when they changed, the trace's `updated_seq` moves to `seq`.
    */
   sumTrace(traceId: TraceId, seq: number, marks: string | null): void {
     const q = this.sql.q;
+    const before = (q.traceUsageState.first({ trace_id: traceId })?.[1] as string | null | undefined) ?? null;
     const r = q.traceUsage.first({ trace_id: traceId });
     if (!r) return;
     const calls = r[0] as number;
@@ -213,8 +223,10 @@ export class UsageColumns {
       };
       usage = JSON.stringify(value);
     }
+    q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage, usage_marks: marks });
     // Calls written without a pricer are priced when the store gets one (usageRefresh.ts).
-    q.setTraceUsage.run({ trace_id: traceId, call_count: calls, usage, usage_marks: marks, seq, pending: calls > 0 && !this.pricer ? 1 : 0 });
+    const pending = calls > 0 && !this.pricer ? 1 : 0;
+    if (usage !== before || pending) q.touchTrace.run({ trace_id: traceId, seq, pending });
   }
 
   /** The labels of a trace's counted unpriced calls, first-seen order (traceUsageLabels.sql). */

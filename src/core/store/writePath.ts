@@ -311,12 +311,11 @@ export class WritePath {
           genai.updateFirstUserMessage(traceId, d.modelCalls, (returned?.[1] as string | null | undefined) ?? null, created, seq);
         }
         // Cost and tokens: kept up to date when this write or the stored trace has calls.
-        const callCount = (returned?.[2] as number | undefined) ?? 0;
         const w = byTrace.get(traceId)!;
-        if (d.calls > 0 || callCount > 0) {
+        if (d.calls > 0 || w.plan!.stored.callCount > 0) {
           const done = new Set(w.inserted);
           const unwritten = w.spans.filter((s) => !done.has(s));
-          usage.traceWritten(traceId, w.plan!, w.inserted, unwritten, w.resent, { callCount, usage: (returned?.[3] as string | null | undefined) ?? null }, seq);
+          usage.traceWritten(traceId, w.plan!, w.inserted, unwritten, w.resent, seq);
         }
       }
     });

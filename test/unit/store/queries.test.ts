@@ -41,7 +41,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   updateSpanDetail: { params: ['detail', 'id'], columns: [] },
   upsertTrace: {
     params: ['trace_id', 'start_ns', 'end_ns', 'span_delta', 'error_delta', 'root_name', 'root_service', 'root_start_ns', 'has_root', 'seq', 'session_id', 'agent_name', 'agent_start_ns'],
-    columns: ['span_count', 'first_user_ns', 'call_count', 'usage'],
+    columns: ['span_count', 'first_user_ns'],
   },
   insertLog: {
     params: ['trace_id', 'span_id', 'time_ns', 'observed_ns', 'severity_number', 'severity_text', 'event_name', 'flags', 'resource_id', 'scope_id', 'detail'],
@@ -123,7 +123,9 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
     columns: ['calls', 'counted', 'model_calls', 'input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total', 'cost_pico', 'priced', 'reported', 'unpriced'],
   },
   traceUsageLabels: { params: ['trace_id'], columns: ['cost_label'] },
-  setTraceUsage: { params: ['call_count', 'usage', 'seq', 'usage_marks', 'pending', 'trace_id'], columns: [] },
+  setTraceUsage: { params: ['trace_id', 'call_count', 'usage', 'usage_marks'], columns: [] },
+  touchTrace: { params: ['seq', 'pending', 'trace_id'], columns: [] },
+  deleteTraceUsage: { params: ['trace_id'], columns: [] },
   updateSpanCall: { params: [...CALL_PARAMS, 'trace_id', 'span_id'], columns: [] },
   traceLogSpans: { params: ['trace_id'], columns: ['span_id'] },
   nextUsagePending: { params: [], columns: ['trace_id', 'usage_pending'] },
@@ -133,7 +135,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   spanTreeNode: { params: ['trace_id', 'span_id'], columns: ['parent_span_id', 'call', 'cost_pico', 'usage_input', 'usage_output', 'usage_more'] },
   setSpansBelow: { params: ['below', 'trace_id', 'span_ids'], columns: [] },
   traceCallTree: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'call'] },
-  traceUsageMarks: { params: ['trace_id'], columns: ['usage_marks'] },
+  traceUsageState: { params: ['trace_id'], columns: ['call_count', 'usage', 'usage_marks'] },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -240,7 +242,7 @@ describe('SQL files', () => {
   const order: (keyof typeof QUERY_SQL)[] = [
     'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'updateSpanCall', 'traceUsage',
-    'traceUsageLabels', 'setTraceUsage', 'spanTreeNode', 'setSpansBelow', 'traceCallTree', 'traceUsageMarks', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
+    'traceUsageLabels', 'setTraceUsage', 'spanTreeNode', 'setSpansBelow', 'traceCallTree', 'traceUsageState', 'touchTrace', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
     'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
@@ -248,7 +250,7 @@ describe('SQL files', () => {
     'mergeSearchSlot0', 'mergeSearchSlot1', 'mergeSearchSlot2', 'mergeSearchSlot3', 'totalChanges', 'searchSlotDocs',
     'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'filterTraceIdsByScan', 'spanFacts',
     'traceSpanFacts', 'deleteTraceSearchDocs', 'deleteSearchDoc', 'deleteTraceGenai', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
-    'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
+    'deleteTraceLogs', 'deleteTraceSummary', 'deleteTraceUsage', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
   ];
 
   it.each(order.map((name, i) => [`${i}:${name}`, name] as const))('%s compiles, matches its golden shape and runs', (_, name) => {
@@ -288,6 +290,7 @@ describe('SQL files', () => {
       if (name === 'traceUsageLabels') expect(rows).toEqual([]);
       if (name === 'spanTreeNode') expect(rows).toEqual([[null, 21, 100_000_000, 100, 20, null]]);
       if (name === 'traceCallTree') expect(rows).toEqual([['b'.repeat(16), null, 21]]);
+      if (name === 'traceUsageState') expect(rows).toEqual([[1, null, null]]);
       if (name === 'traceLogSpans') expect(rows).toEqual([['b'.repeat(16)]]);
       if (name === 'nextUsagePending') expect(rows).toEqual([['a'.repeat(32), 1]]);
       if (name === 'refreshSpans') expect(rows.map((r) => r[1])).toEqual(['b'.repeat(16)]);
@@ -321,7 +324,7 @@ describe('SQL files', () => {
     const main = db.exec("SELECT name FROM main.sqlite_schema WHERE type = 'table'");
     expect(main).toEqual([]);
     const store = db.exec("SELECT name FROM store.sqlite_schema WHERE type = 'table' ORDER BY name")[0]!.values.flat();
-    expect(store).toEqual(['genai_names', 'logs', 'resources', 'scopes', 'span_details', 'spans', 'trace_genai', 'traces']);
+    expect(store).toEqual(['genai_names', 'logs', 'resources', 'scopes', 'span_details', 'spans', 'trace_genai', 'trace_usage', 'traces']);
     const search = db.exec("SELECT name FROM search.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'search_fts_%' ORDER BY name")[0]!.values.flat();
     expect(search).toEqual(['search_docs']);
     expect(db.exec("SELECT count(*) FROM search.sqlite_schema WHERE name IN ('search_fts_0', 'search_fts_1', 'search_fts_2', 'search_fts_3')")[0]!.values[0]![0]).toBe(4);
@@ -376,6 +379,16 @@ describe('query plans', () => {
     const sessions = plan(QUERY_SQL.listSessions, SAMPLE);
     expect(sessions).toContain('traces_by_session');
     expect(sessions).not.toContain('GROUP BY'); // only the groups are sorted (ORDER BY max(end_ns))
+  });
+
+  it('the cost bookkeeping reads one trace by primary key; the trace lists read its usage by primary key, without a sort', () => {
+    for (const name of ['traceUsage', 'traceUsageLabels', 'traceCallTree', 'traceUsageState', 'spanTreeNode', 'setSpansBelow'] as const) {
+      expect(plan(QUERY_SQL[name], FILTER_SAMPLE), name).not.toMatch(/SCAN (spans|trace_usage)\b/);
+    }
+    const list = plan(QUERY_SQL.listTraces, SAMPLE);
+    expect(list).toMatch(/SEARCH u USING PRIMARY KEY/);
+    expect(list).not.toMatch(/TEMP B-TREE/);
+    expect(plan(QUERY_SQL.nextUsagePending, SAMPLE)).toMatch(/traces_usage_pending/);
   });
 
   it('traceGenAiSpans reads one trace by primary key', () => {

@@ -1,11 +1,8 @@
--- Stores a trace's cost and tokens (traceUsage.sql summed; usage: TraceUsage JSON or NULL). A
--- change of usage is a change of the trace: updated_seq moves to :seq (views and caches reload).
--- :usage_marks: usageMarks.ts's marks of missing spans (JSON list or NULL).
--- :pending 1 marks calls written before the store had a pricer (priced once it gets one).
-UPDATE store.traces
-SET call_count = :call_count,
-    updated_seq = CASE WHEN usage IS NOT :usage THEN :seq ELSE updated_seq END,
-    usage = :usage,
-    usage_marks = :usage_marks,
-    usage_pending = max(usage_pending, :pending)
-WHERE trace_id = :trace_id
+-- Stores a trace's cost bookkeeping (usageColumns.ts): its calls, its TraceUsage (JSON or NULL)
+-- and its marks of missing spans (usageMarks.ts; JSON list or NULL).
+INSERT INTO store.trace_usage (trace_id, call_count, usage, usage_marks)
+VALUES (:trace_id, :call_count, :usage, :usage_marks)
+ON CONFLICT (trace_id) DO UPDATE SET
+  call_count = excluded.call_count,
+  usage = excluded.usage,
+  usage_marks = excluded.usage_marks

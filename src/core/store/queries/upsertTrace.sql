@@ -13,8 +13,6 @@
 -- a stored row always has span_count >= 1 (the store's trace-count bookkeeping relies on it).
 -- RETURNING first_user_ns: the stored first-user-message time (NULL: none yet), so the store
 -- extracts user text only from model calls that start earlier.
--- RETURNING call_count, usage: calls before this write and the trace's sums (usageColumns.ts goes
--- on from them when the write or the trace has calls).
 INSERT INTO store.traces (
   trace_id, start_ns, end_ns, span_count, error_count,
   root_name, root_service, root_start_ns, has_root, updated_seq,
@@ -50,4 +48,4 @@ ON CONFLICT (trace_id) DO UPDATE SET
   agent_start_ns = CASE
     WHEN excluded.agent_name IS NOT NULL AND (agent_name IS NULL OR excluded.agent_start_ns < agent_start_ns)
     THEN excluded.agent_start_ns ELSE agent_start_ns END
-RETURNING span_count, CAST(first_user_ns AS TEXT) AS first_user_ns, call_count, usage
+RETURNING span_count, CAST(first_user_ns AS TEXT) AS first_user_ns
