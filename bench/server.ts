@@ -40,8 +40,12 @@ export interface ServerScenario {
 /** Round-trip times of the UI queries after ingest (ms), and what they returned. */
 export interface QueryResults {
   listTraces50: Summary;
+  /** `packedTraceSkeleton`: what the trace panel asks for (the webview's columnar skeleton). */
   skeleton50: Summary;
   skeleton10k: Summary;
+  /** `traceSkeleton`: the same as span objects (the back end's own readers, agents, MCP). */
+  skeletonObjects50: Summary;
+  skeletonObjects10k: Summary;
   spanDetail: Summary;
   rows: { listTraces: number; skeleton50: number; skeleton10k: number };
   /** The webview's initial message for the 10k-span trace: JSON bytes and JSON.stringify time. */
@@ -72,6 +76,12 @@ export interface ServerResult {
   uiQueries: Summary;
   /** Trace-list reloads (500 rows) on `storeChanged` while ingesting, round trip (ms). */
   treeReloads: Summary;
+  /**
+   * `storeChanged` events while the load ran: how many, and the longest time without one (ms,
+   * from the load's start to its end: the back end sends one every 200 ms while data arrives,
+   * unless its loop is starved).
+   */
+  storeChanged: { count: number; maxGapMs: number };
   stats: StoreStats;
   /** Protobuf/JSON body bytes per span sent, and stored bytes (pages) per span. */
   wireBytesPerSpan: number;
@@ -130,7 +140,9 @@ async function main(): Promise<void> {
   const treeTimes: number[] = [];
   // eslint-disable-next-line prefer-const
   let client: BackendClient;
+  const changedAt: number[] = [];
   const onStoreChanged = () => {
+    if (measuringTree) changedAt.push(performance.now());
     // What the Traces view does on a change: reload the newest traces (one reload at a time).
     if (treeReloading) return;
     treeReloading = true;
@@ -204,6 +216,7 @@ async function main(): Promise<void> {
     };
     child.send(command);
   });
+  const wallEnd = performance.now();
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -231,6 +244,7 @@ async function main(): Promise<void> {
     workerUtilization: workerReading ? round(workerReading.utilization, 4) : null,
     uiQueries: summarize(uiTimes),
     treeReloads: summarize(treeTimes),
+    storeChanged: { count: changedAt.length, maxGapMs: round(Math.max(0, ...[wall0, ...changedAt, wallEnd].map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!)))) },
     stats,
     wireBytesPerSpan: Math.round(load.wireBytes / Math.max(1, load.spans)),
     storedBytesPerSpan: Math.round(stats.storeBytes / Math.max(1, stats.spanCount)),
@@ -255,8 +269,10 @@ async function runQueries(client: BackendClient, spec: StreamSpec, q: NonNullabl
   const big = traceIds(spec, q.bigTraceIndex);
   const small = traceIds(spec, q.smallTraceIndex);
   const list = await timeQuery(q.reps, () => client.request('listTraces', { limit: 50, offset: 0 }));
-  const s50 = await timeQuery(q.reps, () => client.request('traceSkeleton', { traceId: small.traceId }));
-  const s10k = await timeQuery(q.reps, () => client.request('traceSkeleton', { traceId: big.traceId }));
+  const s50 = await timeQuery(q.reps, () => client.request('packedTraceSkeleton', { traceId: small.traceId }));
+  const s10k = await timeQuery(q.reps, () => client.request('packedTraceSkeleton', { traceId: big.traceId }));
+  const o50 = await timeQuery(q.reps, () => client.request('traceSkeleton', { traceId: small.traceId }));
+  const o10k = await timeQuery(q.reps, () => client.request('traceSkeleton', { traceId: big.traceId }));
   const detail = await timeQuery(q.reps, () => client.request('spanDetail', { traceId: small.traceId, spanId: small.spanIds[1]! }));
   if (!detail.last) throw new Error('spanDetail: span not found');
   const summary = await client.request('traceSummary', { traceId: big.traceId });
@@ -269,8 +285,10 @@ async function runQueries(client: BackendClient, spec: StreamSpec, q: NonNullabl
     listTraces50: list.summary,
     skeleton50: s50.summary,
     skeleton10k: s10k.summary,
+    skeletonObjects50: o50.summary,
+    skeletonObjects10k: o10k.summary,
     spanDetail: detail.summary,
-    rows: { listTraces: list.last.length, skeleton50: s50.last?.spans.length ?? 0, skeleton10k: s10k.last?.spans.length ?? 0 },
+    rows: { listTraces: list.last.length, skeleton50: s50.last?.parents.length ?? 0, skeleton10k: s10k.last?.parents.length ?? 0 },
     message10kBytes: Buffer.byteLength(json),
     message10kStringifyMs: round(stringifyMs),
   };

@@ -17,7 +17,8 @@
  * - `indexCost`: the ingest cost of the full-text bookkeeping at write time: the same requests into
  *   two stores of one process, one with `searchIndex: false`, request by request with the order
  *   alternating, so both see the same machine load (pairs of processes a minute apart did not:
- *   ±20% between runs on the shared VM).
+ *   ±20% between runs on the shared VM); then the index of the second store is built as when idle
+ *   (CPU and bytes per span of this profile).
  * - `skeletons`: ingest one 1,000-span and one 10,000-span trace and write the webview's initial
  *   `traceLoaded` message for each (as TracePanel sends it, in VS Code's webview serialization:
  *   `{ json, buffers }`, buffers in base64) to `outDir`, for bench/webviewBench.mjs.
@@ -62,6 +63,9 @@ export interface IndexCostResult {
   /** `1 - on/off` spans/s, and `on/off - 1` CPU. */
   cost: number;
   cpuCost: number;
+  /** Then the index of the `on` store built as when idle: CPU per 1k spans, and its bytes per span. */
+  indexBuildCpuMsPer1kSpans: number;
+  indexBytesPerSpan: number;
 }
 
 /** One timed search request (ms, `QUERY_RUNS` runs after `QUERY_WARMUPS`) and what it returned. */
@@ -341,6 +345,9 @@ async function indexCost(cmd: Extract<StoreBenchCommand, { mode: 'indexCost' }>)
   if (off.store.stats().spanCount !== spans) throw new Error('the two stores hold different spans');
   const rate = (ms: number) => Math.round(spans / (ms / 1000));
   const cpuPer1k = (us: number) => round((us / 1000 / spans) * 1000);
+  const cpu0 = process.cpuUsage();
+  while (on.store.searchHasWork) on.store.indexSlice(INDEX_SLICE_MS);
+  const build = process.cpuUsage(cpu0);
   return {
     profile: cmd.profile,
     spans,
@@ -350,6 +357,8 @@ async function indexCost(cmd: Extract<StoreBenchCommand, { mode: 'indexCost' }>)
     onCpuMsPer1kSpans: cpuPer1k(spent.on.cpuUs),
     cost: round(1 - spent.off.ms / spent.on.ms),
     cpuCost: round(spent.on.cpuUs / spent.off.cpuUs - 1),
+    indexBuildCpuMsPer1kSpans: cpuPer1k(build.user + build.system),
+    indexBytesPerSpan: Math.round(on.store.searchStatus().indexBytes / spans),
   };
 }
 

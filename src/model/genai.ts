@@ -41,6 +41,25 @@ export interface GenAiUsage {
   inputReading?: { cache: 'included' | 'excluded'; reportedInputTokens: number; because: string };
 }
 
+/**
+ * What the price and the "counted once" rule need to know of one span that carries usage or a
+ * cost or is a model call (src/core/usage/README.md): read at ingest from the span and its
+ * correlated log records (src/core/genai/callFacts.ts), kept by the store per span, priced by
+ * src/core/pricing. The same values as the span's `GenAiSpanView` (`normalizeSpan`): kind,
+ * `usageIsAggregate`, provider, models, usage, reported cost.
+ */
+export interface CallFacts {
+  /** Kind `llm` or `embeddings`: counts as a model call. */
+  modelCall: boolean;
+  /** `usageIsAggregate`: the span's usage repeats its descendants' (never counted itself). */
+  aggregate: boolean;
+  provider?: string;
+  requestModel?: string;
+  responseModel?: string;
+  usage?: GenAiUsage;
+  reportedCostUsd?: number;
+}
+
 /** One part of a message (OTel GenAI `gen_ai.input.messages` part types). */
 export type GenAiMessagePart =
   | { type: 'text'; content: string }

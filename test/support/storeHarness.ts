@@ -25,3 +25,15 @@ export async function openRawDatabase(): Promise<Database> {
   const SQL = await initSqlJs({ wasmBinary });
   return new SQL.Database();
 }
+
+/**
+ * Turns a current snapshot (opened as `main`) into a version-2 file: drops what schema version 3
+ * added (the cost columns of spans and traces, queries/migrateV2.sql) and sets the version.
+ */
+export const DROP_VERSION_3 = [
+  'DROP INDEX traces_usage_pending',
+  'DROP TABLE trace_usage',
+  ...['call', 'cost_pico', 'cost_label', 'usage_input', 'usage_output', 'usage_more'].map((c) => `ALTER TABLE spans DROP COLUMN ${c}`),
+  'ALTER TABLE traces DROP COLUMN usage_pending',
+  'PRAGMA user_version = 2',
+].join(';\n');

@@ -33,6 +33,10 @@ import { replayHandlers } from './handlers/replayHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 
+/** After an ingest request, and after any request, the back end counts as busy for this long (ms): see `ingestBusy`. */
+export const INGEST_BUSY_MS = 250;
+export const REQUEST_BUSY_MS = 100;
+
 /** Serves `BackendRequests` from one `TraceStore`. */
 export class BackendService {
   /** `handlers.ingest` etc.; passed to the worker's `Channel`. */
@@ -55,6 +59,12 @@ export class BackendService {
 
   private readonly ingester: Ingest;
   private persistence: StorePersistence | undefined;
+  /** Ingest requests being handled, when the last one ended and when any request last arrived (`performance.now()` ms). */
+  private ingestInFlight = 0;
+  private lastIngestEnd = -Infinity;
+  private lastRequest = -Infinity;
+  /** Requests whose handler has not settled yet (an async handler yields between its slices). */
+  private requestsInFlight = 0;
 
   constructor(store: TraceStore, emit: (event: BackendEvent) => void) {
     // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
@@ -80,7 +90,7 @@ export class BackendService {
       },
       alert: (alert) => emit({ type: 'diagnosticsAlert', alert }),
       error: (message) => emit({ type: 'log', level: 'error', message }),
-    });
+    }, Date.now, () => this.ingestBusy());
     this.forwarder = new Forwarder({ log: (level, message) => emit({ type: 'log', level, message }) });
     store.setLog((level, message) => emit({ type: 'log', level, message }));
     const ctx: BackendContext = { store, usage: this.usage, feed, forwarder: this.forwarder, persistence: () => this.persistence };
@@ -150,8 +160,19 @@ export class BackendService {
         return s ? (withSources(this.diagnostics.withFindings([s]))[0] ?? null) : null;
       },
     };
-    // Any request postpones background indexing (the back end is not idle).
-    this.handlers = withActivity(handlers, () => this.indexer.noteActivity());
+    // Any request postpones background indexing and slows background analysis (the back end is not idle).
+    this.handlers = withActivity(
+      handlers,
+      () => {
+        this.lastRequest = performance.now();
+        this.requestsInFlight++;
+        this.indexer.noteActivity();
+      },
+      () => {
+        this.requestsInFlight--;
+        this.lastRequest = performance.now();
+      },
+    );
     // A restored snapshot leaves every trace to index.
     this.indexer.kick();
   }
@@ -169,21 +190,46 @@ export class BackendService {
   /** Decompress, decode, store one export request (the `ingest` handler); indexing waits meanwhile. */
   async ingest(params: IngestParams): Promise<IngestResult> {
     this.indexer.ingestStarted();
+    this.ingestInFlight++;
     try {
       return await this.ingester.ingest(params);
     } finally {
+      this.ingestInFlight--;
+      this.lastIngestEnd = performance.now();
       this.indexer.ingestEnded();
     }
   }
+
+  /**
+   * `serving` while a request is being handled (an async handler yields between its slices, and
+   * background analysis must not run in those gaps); `busy` while export requests are being
+   * stored, or one ended less than `INGEST_BUSY_MS` ago (exporters send batch after batch), or any
+   * request was handled less than `REQUEST_BUSY_MS` ago (a view is loading): background analysis
+   * then yields most of the thread.
+   */
+  ingestBusy(): 'idle' | 'busy' | 'serving' {
+    if (this.requestsInFlight > 0) return 'serving';
+    const now = performance.now();
+    return this.ingestInFlight > 0 || now - this.lastIngestEnd < INGEST_BUSY_MS || now - this.lastRequest < REQUEST_BUSY_MS ? 'busy' : 'idle';
+  }
 }
 
-/** `handlers` with `onRequest` called as each request arrives. */
-function withActivity(handlers: RequestHandlers<BackendRequests>, onRequest: () => void): RequestHandlers<BackendRequests> {
+/** `handlers` with `onRequest` called as each request arrives and `onSettled` when its answer is ready. */
+function withActivity(handlers: RequestHandlers<BackendRequests>, onRequest: () => void, onSettled: () => void): RequestHandlers<BackendRequests> {
   const wrapped: Record<string, (params: unknown) => unknown> = {};
   for (const [name, handler] of Object.entries(handlers) as [string, (params: unknown) => unknown][]) {
     wrapped[name] = (params) => {
       onRequest();
-      return handler(params);
+      let result: unknown;
+      try {
+        result = handler(params);
+      } catch (error) {
+        onSettled();
+        throw error;
+      }
+      if (result instanceof Promise) return result.finally(onSettled);
+      onSettled();
+      return result;
     };
   }
   return wrapped as RequestHandlers<BackendRequests>;

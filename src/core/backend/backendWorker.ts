@@ -11,6 +11,7 @@ import { Channel } from '../../protocol/channel';
 import type { HostRequests, HostToBackendMessage, BackendEvent, BackendRequests } from './protocol';
 import type { PersistenceConfig, StoreConfig } from '../store/config';
 import { BackendService } from './backendService';
+import { TurnQueue } from './turnQueue';
 import { TraceStore } from '../store/traceStore';
 import { StorePersistence, openPersistentStore } from '../store/persistence';
 
@@ -49,7 +50,10 @@ async function main(): Promise<void> {
     () => undefined,
   );
   for (const event of early) channel.send(event);
-  port.on('message', (message) => channel.receive(message));
+  // One message per event-loop turn, queries first (turnQueue.ts): timers and the later write
+  // slices of earlier requests are not starved while exporters keep the port busy.
+  const inbox = new TurnQueue((message) => channel.receive(message));
+  port.on('message', (message) => inbox.push(message));
   port.postMessage({ kind: 'message', body: { type: 'log', level: 'info', message: 'back end thread ready' } });
 }
 

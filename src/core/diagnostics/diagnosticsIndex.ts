@@ -42,6 +42,23 @@ export const COMPLETE_AFTER_QUIET_MS = 3_000;
 const ANALYSE_DELAY_MS = 300;
 /** One slice of analysis work before yielding to other requests (ms). */
 const SLICE_MS = 15;
+/**
+ * While ingest is busy (`busy()`): slices of this much work (ms), at most one per
+ * `BUSY_INTERVAL_MS`, so analysis takes at most ~5% of the back end thread and never holds an
+ * export request for long; the rest waits until ingest pauses (measured: analysing every changed
+ * trace as it streamed in took a quarter of the thread at half the sustained rate and pushed the
+ * OTLP response p99 to 300+ ms).
+ */
+const BUSY_SLICE_MS = 4;
+const BUSY_INTERVAL_MS = 80;
+/** While a request is being handled, analysis looks again this much later (ms). */
+const SERVING_RETRY_MS = 20;
+/**
+ * Traces with more spans than this are analysed only while the back end is not busy: one analysis
+ * reads the skeleton and up to 2,000 GenAI spans (a 10,000-span trace took 100+ ms), which would
+ * hold every export request and query that arrives meanwhile.
+ */
+const BIG_TRACE_SPANS = 2_000;
 /** Source locations looked up per finding (primary + related spans). */
 const MAX_LOCATIONS_PER_FINDING = 8;
 /** Traces whose findings are kept (the newest analysed; older ones are dropped with their trace). */
@@ -83,6 +100,11 @@ export class DiagnosticsIndex {
     private readonly usage: UsageIndex,
     private readonly listener: DiagnosticsListener,
     private readonly now: () => number = Date.now,
+    /**
+     * How busy the back end is: `serving` a request (analysis waits), `busy` with ingest or views
+     * (analysis slows down), `idle`.
+     */
+    private readonly busy: () => 'idle' | 'busy' | 'serving' = () => 'idle',
   ) {}
 
   /** New settings: every stored trace is analysed again (baselines are rebuilt as traces complete). */
@@ -193,12 +215,24 @@ export class DiagnosticsIndex {
     }, delayMs);
   }
 
-  /** Analyses pending traces for up to `SLICE_MS`, then completes quiet ones; reschedules itself. */
+  /**
+   * Analyses pending traces for up to `SLICE_MS` (`BUSY_SLICE_MS` while ingest is busy), then
+   * completes quiet ones; reschedules itself.
+   */
   private slice(): void {
+    const level = this.busy();
+    if (level === 'serving') {
+      // A request is being handled (and yields between its slices): not in its gaps.
+      this.schedule(SERVING_RETRY_MS);
+      return;
+    }
     const start = performance.now();
+    const busy = level === 'busy';
+    const budget = busy ? BUSY_SLICE_MS : SLICE_MS;
     const changed: TraceId[] = [];
     for (const id of this.pending) {
-      if (changed.length > 0 && performance.now() - start > SLICE_MS) break;
+      if (changed.length > 0 && performance.now() - start > budget) break;
+      if (busy && this.isBig(id)) continue; // stays pending until the back end is not busy
       this.pending.delete(id);
       if (this.analyse(id, false)) changed.push(id);
     }
@@ -212,15 +246,19 @@ export class DiagnosticsIndex {
         nextDue = Math.min(nextDue, due);
         continue;
       }
-      if (performance.now() - start > SLICE_MS) {
+      if (performance.now() - start > budget) {
         nextDue = now;
         break;
+      }
+      if (busy && this.isBig(id)) {
+        nextDue = Math.min(nextDue, now + BUSY_INTERVAL_MS);
+        continue;
       }
       if (this.analyse(id, true)) changed.push(id);
     }
     if (changed.length) this.listener.changed(changed);
-    if (this.pending.size > 0) this.schedule(0);
-    else if (nextDue !== Infinity) this.schedule(Math.max(0, nextDue - now));
+    if (this.pending.size > 0) this.schedule(busy ? BUSY_INTERVAL_MS : 0);
+    else if (nextDue !== Infinity) this.schedule(Math.max(busy ? BUSY_INTERVAL_MS : 0, nextDue - now));
   }
 
   /**
@@ -272,6 +310,11 @@ export class DiagnosticsIndex {
   private dropOldest(): void {
     const oldest = this.traces.keys().next().value;
     if (oldest !== undefined) this.traces.delete(oldest);
+  }
+
+  /** `true` for a trace analysed only while the back end is not busy (`BIG_TRACE_SPANS`). */
+  private isBig(traceId: TraceId): boolean {
+    return (this.store.traceSummary(traceId)?.spanCount ?? 0) > BIG_TRACE_SPANS;
   }
 
   /** The detectors' input for one stored trace, from the store and the usage index. */

@@ -27,7 +27,8 @@ export function storedRunInput(store: TraceStore, usage: UsageIndex, traceId: Tr
     if (s.span.status.message) f.statusMessage = s.span.status.message;
     facts.set(s.span.spanId, f);
   }
-  const costs = loaded ? usage.spanCosts(traceId) : undefined;
+  // The costs from the views just made (the usage index would normalize the same spans again).
+  const costs = loaded ? usage.detailFromViews(summary, skeleton, [...facts].map(([spanId, f]) => ({ spanId, view: f.view })))?.spanCosts : undefined;
   const spans = skeleton.spans.map((s): RunSpan => {
     const f = facts.get(s.spanId);
     const span: RunSpan = {

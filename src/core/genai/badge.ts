@@ -8,8 +8,9 @@
  * Key chains: docs/genai-conventions.md §0 (see fields.ts).
  */
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
-import type { GenAiBadge } from '../../model/genai';
-import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readTokens, readToolName } from './fields';
+import type { CallFacts, GenAiBadge } from '../../model/genai';
+import { callFactsOf } from './callFacts';
+import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readTokens, readToolName, type KindInfo } from './fields';
 import { firstUserTextOf, toMessage, toMessages } from './messages';
 import { firstStr, isRecord, json, maybeJson, shorten, str } from './values';
 
@@ -23,7 +24,11 @@ export const FIRST_USER_MESSAGE_MAX_CHARS = 120;
  */
 export function genaiBadge(span: SpanRecord): GenAiBadge | undefined {
   const info = detectKind(span);
-  if (!info) return undefined;
+  return info ? badgeOf(span, info) : undefined;
+}
+
+/** `genaiBadge` of a span whose kind is known. */
+function badgeOf(span: SpanRecord, info: KindInfo): GenAiBadge {
   const a = span.attributes;
   const badge: GenAiBadge = { kind: info.kind };
   const model = firstStr(a, REQUEST_MODEL_KEYS) ?? firstStr(a, RESPONSE_MODEL_KEYS);
@@ -57,6 +62,11 @@ export interface SpanGenAiFacts {
    * elsewhere (log records) or absent are not, so they cost no extraction attempt.
    */
   modelCall: boolean;
+  /**
+   * Cost facts of a GenAI span that is a model call or carries usage or a cost (`callFactsOf`,
+   * without log records: the store asks again with them when the span has correlated records).
+   */
+  call?: CallFacts;
 }
 
 /** Constant keys that may hold a model call's input (§0 "Input messages"), checked without scanning. */
@@ -81,11 +91,14 @@ function mayCarryInput(span: SpanRecord): boolean {
 
 /** Badge plus trace-level facts of one span; `undefined` when there is nothing to keep. */
 export function spanGenAiFacts(span: SpanRecord): SpanGenAiFacts | undefined {
-  const badge = genaiBadge(span);
+  const info = detectKind(span);
+  const badge = info ? badgeOf(span, info) : undefined;
   const sessionId = firstStr(span.attributes, SESSION_KEYS);
-  if (!badge && sessionId === undefined) return undefined;
+  const call = info ? callFactsOf(span, [], info) : undefined;
+  if (!badge && sessionId === undefined && !call) return undefined;
   const facts: SpanGenAiFacts = { modelCall: badge?.kind === 'llm' && mayCarryInput(span) };
   if (badge) facts.badge = badge;
+  if (call) facts.call = call;
   if (sessionId !== undefined) facts.sessionId = sessionId;
   if (badge?.agentName !== undefined) facts.agentName = badge.agentName;
   return facts;
@@ -197,6 +210,8 @@ export function firstUserTextOfLog(log: LogRecordInfo): string | undefined {
 /** The GenAI hooks the store calls at ingest (see `IngestAnnotator` in src/core/store/genaiFacts.ts). */
 export const genaiIngestAnnotator = {
   span: spanGenAiFacts,
+  /** A span's cost facts with its correlated log records (the store calls it when records exist). */
+  callFacts: callFactsOf,
   firstUserText: firstUserTextOfSpan,
   logFirstUserText: firstUserTextOfLog,
   /** Log event names that may carry user text (the store skips other records). */

@@ -31,23 +31,18 @@
 import type { Attributes, LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { GenAiConvention, GenAiMessage, GenAiMessagePart, GenAiSpanView } from '../../model/genai';
 import {
-  REQUEST_MODEL_KEYS,
-  RESPONSE_MODEL_KEYS,
   SESSION_KEYS,
   USER_KEYS,
-  detectKind,
   readAgentName,
-  readCost,
-  readProvider,
   readToolCallId,
   readToolName,
-  readUsage,
 } from './fields';
 import { unwrapToolResult } from './toolResults';
 import { toInstructionParts, toMessage, toMessages } from './messages';
 import { RawSink, firstStr, isRecord, json, maybeJson, str, tryParse, unflatten } from './values';
-import { DETAILS_EVENT, collectEvents, eventsFromLogfireAttribute, isMessageEvent, messagesFromEvents } from './events';
-import { readMcp, traceloopMcpArguments, traceloopMcpResult } from './mcp';
+import { collectEvents, eventsFromLogfireAttribute, messagesFromEvents } from './events';
+import { traceloopMcpArguments, traceloopMcpResult } from './mcp';
+import { eventsProvider, readCallFields, usageIsAggregate } from './callFacts';
 import { readEvaluations } from './evaluations';
 import { readGuardrail } from './guardrails';
 import { readContentRefs } from './contentRefs';
@@ -258,34 +253,22 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
   const a = span.attributes ?? {};
   const raw = new RawSink();
   const events = collectEvents(span, logs, raw);
-  const mcp = readMcp(span);
-  let kindInfo = detectKind(span);
-  if (!kindInfo) {
-    if (events.some((e) => isMessageEvent(e.name))) kindInfo = { kind: 'llm' }; // a span with correlated GenAI message events is a model call
-    else if (mcp) kindInfo = { kind: mcp.info.method === 'tools/call' ? 'tool' : 'other' };
-    else if (a['gen_ai.guardrail.component.name'] !== undefined || a['gen_ai.guardrail.policy.id'] !== undefined || a['gen_ai.guardrail.result.type'] !== undefined) kindInfo = { kind: 'guardrail' };
-    else if (events.length > 0) kindInfo = { kind: 'other' }; // evaluation, guardrail or storage events only
-    else return null;
-  }
+  // Kind, provider, models, usage, reported cost: shared with the store's cost facts (callFacts.ts).
+  const fields = readCallFields(span, events, raw);
+  if (!fields) return null;
+  const { kindInfo, mcp, details, detailAttrs, requestModel, responseModel, usage } = fields;
   const { kind } = kindInfo;
   const view: GenAiSpanView = { kind, conventions: [] };
   let usedEvents = false;
 
   // Details event (§1.7c): its attributes stand in for missing span attributes.
-  const details = events.find((e) => e.name === DETAILS_EVENT);
-  const detailAttrs: Attributes = details ? { ...(isRecord(details.body) ? (details.body as Attributes) : {}), ...details.attributes } : {};
   const attr = (key: string): unknown => (a[key] !== undefined ? a[key] : detailAttrs[key]);
 
-  view.provider = readProvider(span);
-  const requestModel = firstStr(a, REQUEST_MODEL_KEYS) ?? str(detailAttrs['gen_ai.request.model']);
-  const responseModel = firstStr(a, RESPONSE_MODEL_KEYS) ?? str(detailAttrs['gen_ai.response.model']);
+  view.provider = fields.provider;
   if (requestModel) view.requestModel = requestModel;
   if (responseModel) view.responseModel = responseModel;
-  const usageSource = { scopeName: span.scope?.name, provider: view.provider };
-  const usage = readUsage(a, raw, usageSource) ?? (details ? readUsage(detailAttrs, raw, usageSource) : undefined);
   if (usage) view.usage = usage;
-  const cost = readCost(a, raw);
-  if (cost !== undefined) view.reportedCostUsd = cost;
+  if (fields.reportedCostUsd !== undefined) view.reportedCostUsd = fields.reportedCostUsd;
 
   // ── input ──
   let system: GenAiMessagePart[] | undefined;
@@ -324,8 +307,9 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
       output = fromEvents.output;
       usedEvents = true;
     }
-    view.provider ??= fromEvents.provider;
   }
+  // The events' provider when the span names none (also when its messages come from attributes).
+  view.provider ??= eventsProvider(events);
   if (input === undefined || output === undefined) {
     for (const e of span.events ?? []) {
       if (input === undefined && e.name === 'gen_ai.content.prompt' && e.attributes?.['gen_ai.prompt'] !== undefined) {
@@ -398,7 +382,7 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
   const userId = firstStr(a, USER_KEYS);
   if (userId) view.userId = userId;
 
-  if (kindInfo.vercelOuter || ((kind === 'agent' || kind === 'workflow') && usage)) view.usageIsAggregate = true;
+  if (usageIsAggregate(fields)) view.usageIsAggregate = true;
 
   const responseId = str(attr('gen_ai.response.id'));
   if (responseId) view.responseId = responseId;

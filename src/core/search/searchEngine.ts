@@ -354,8 +354,8 @@ export class SearchEngine {
       const page = this.store.filterTraceIds(filter, Math.min(USAGE_PAGE, MAX_USAGE_CANDIDATES - examined), examined);
       for (const id of page) {
         await clock.tick();
-        const summary = this.store.traceSummary(id);
-        const usage = summary ? this.usage.detail(summary)?.usage : undefined;
+        // The trace's stored cost and tokens (the same figures its row shows).
+        const usage = this.store.traceSummary(id)?.usage;
         if (usage && usageSatisfies(usage, bounds)) {
           ids.push(id);
           if (ids.length >= max) return { ids, truncated: true };

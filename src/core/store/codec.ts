@@ -448,6 +448,15 @@ export function unpackBadge(genai: number, tokens: number | null, names: readonl
 }
 
 /**
+ * The token counts of a packed badge's `genai_tokens` (`packBadge`): `[input, output]`, -1 for an
+ * absent count (or for `tokens` null). For columnar readers (skeletonRows.ts).
+ */
+export function unpackBadgeTokens(tokens: number | null): [number, number] {
+  if (tokens === null || tokens <= 0) return [-1, -1];
+  return [Math.floor(tokens / TOKEN_SHIFT) - 1, (tokens % TOKEN_SHIFT) - 1];
+}
+
+/**
  * The `trace_genai.genai_key` of a packed badge (schema.sql): `genai / 2` = name id * 16 + kind
  * code, i.e. the badge without its aggregate bit.
  */

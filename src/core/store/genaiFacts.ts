@@ -10,7 +10,7 @@
  * traceSummary.sql through `StoreSql`).
  */
 import type { LogRecordInfo, SpanRecord, TraceId } from '../../model/trace';
-import type { GenAiBadge } from '../../model/genai';
+import type { CallFacts, GenAiBadge } from '../../model/genai';
 import { compareDecimal } from './codec';
 import type { StoreSql } from './queries';
 import { userLogFromRow } from './readMappers';
@@ -28,6 +28,8 @@ export interface SpanAnnotation {
   agentName?: string;
   /** A model call that may carry user text: a candidate for the trace's first user message (`firstUserText`). */
   modelCall: boolean;
+  /** Cost facts of a model call or a span with usage or a cost (from the span alone); usageColumns.ts. */
+  call?: CallFacts;
 }
 
 /**
@@ -41,6 +43,11 @@ export interface IngestAnnotator {
   firstUserText(span: SpanRecord): string | undefined;
   logFirstUserText(log: LogRecordInfo): string | undefined;
   readonly userTextEventNames: readonly string[];
+  /**
+   * Cost facts of a span with its correlated log records (`undefined`: not a call); called for
+   * spans that have records. Without it, `SpanAnnotation.call` stands.
+   */
+  callFacts?(span: SpanRecord, logs: readonly LogRecordInfo[]): CallFacts | undefined;
 }
 
 /** The time a log record counts at for the first user message: its time, else when it was observed. */
@@ -66,6 +73,15 @@ export class GenAiFacts {
     if (!this.annotator) return undefined;
     try {
       return this.annotator.span(span);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `annotator.callFacts`; a failing annotator reads as "not a call". */
+  callFactsWithLogs(span: SpanRecord, logs: readonly LogRecordInfo[]): CallFacts | undefined {
+    try {
+      return this.annotator?.callFacts?.(span, logs);
     } catch {
       return undefined;
     }

@@ -98,6 +98,22 @@ import resetSearchSlot1Sql from './queries/resetSearchSlot1.sql';
 import resetSearchSlot2Sql from './queries/resetSearchSlot2.sql';
 import resetSearchSlot3Sql from './queries/resetSearchSlot3.sql';
 import migrateV1Sql from './queries/migrateV1.sql';
+import migrateV2Sql from './queries/migrateV2.sql';
+import traceUsageSql from './queries/traceUsage.sql';
+import traceUsageLabelsSql from './queries/traceUsageLabels.sql';
+import setTraceUsageSql from './queries/setTraceUsage.sql';
+import updateSpanCallSql from './queries/updateSpanCall.sql';
+import traceLogSpansSql from './queries/traceLogSpans.sql';
+import nextUsagePendingSql from './queries/nextUsagePending.sql';
+import markUsagePendingSql from './queries/markUsagePending.sql';
+import clearUsagePendingSql from './queries/clearUsagePending.sql';
+import refreshSpansSql from './queries/refreshSpans.sql';
+import spanTreeNodeSql from './queries/spanTreeNode.sql';
+import setSpansBelowSql from './queries/setSpansBelow.sql';
+import traceCallTreeSql from './queries/traceCallTree.sql';
+import traceUsageStateSql from './queries/traceUsageState.sql';
+import touchTraceSql from './queries/touchTrace.sql';
+import deleteTraceUsageSql from './queries/deleteTraceUsage.sql';
 
 /**
  * SQL text of every prepared query, by file name (without `.sql`); exported for the golden tests
@@ -182,6 +198,22 @@ export const QUERY_SQL = {
   filterTraceIdsByScan: filterTraceIdsByScanSql,
   spanFacts: spanFactsSql,
   traceSpanFacts: traceSpanFactsSql,
+  // Cost columns (usageColumns.ts, usageRefresh.ts).
+  traceUsage: traceUsageSql,
+  traceUsageLabels: traceUsageLabelsSql,
+  setTraceUsage: setTraceUsageSql,
+  updateSpanCall: updateSpanCallSql,
+  traceLogSpans: traceLogSpansSql,
+  nextUsagePending: nextUsagePendingSql,
+  markUsagePending: markUsagePendingSql,
+  clearUsagePending: clearUsagePendingSql,
+  refreshSpans: refreshSpansSql,
+  spanTreeNode: spanTreeNodeSql,
+  setSpansBelow: setSpansBelowSql,
+  traceCallTree: traceCallTreeSql,
+  traceUsageState: traceUsageStateSql,
+  touchTrace: touchTraceSql,
+  deleteTraceUsage: deleteTraceUsageSql,
 } as const;
 
 /** Name of a prepared query (= its file name in `queries/` without `.sql`). */
@@ -212,6 +244,7 @@ export const SCRIPT_SQL = {
   resetSearchSlot2: resetSearchSlot2Sql,
   resetSearchSlot3: resetSearchSlot3Sql,
   migrateV1: migrateV1Sql,
+  migrateV2: migrateV2Sql,
 } as const;
 
 /** Name of a script of `SCRIPT_SQL`. */

@@ -5,16 +5,17 @@
  * `TraceStore` executes the queries and passes the rows (and, for column positions, the
  * prepared query) in.
  */
+import type { TraceUsage } from '../../model/cost';
 import type {
   LogRecordInfo,
   SessionSummary,
-  SkeletonSpan,
   SpanId,
   SpanRecord,
   TraceId,
   TraceSummary,
 } from '../../model/trace';
-import { decodeLogDetail, decodeResource, decodeScope, decodeSpanDetail, kindName, statusName, unpackBadge } from './codec';
+import { decodeLogDetail, decodeResource, decodeScope, decodeSpanDetail, kindName, statusName } from './codec';
+import { showsUsage } from './usageSums';
 import type { Queries } from './queries';
 import type { PreparedQuery, Row } from './statement';
 
@@ -44,17 +45,19 @@ export function toCount(value: number, name: string, max: number): number {
   return Math.min(max, Math.max(0, Math.floor(value)));
 }
 
-/** traceSkeleton.sql's columns, read by position (it returns up to one row per span). */
+/** traceSkeleton.sql's columns (JSON arrays), read by position (skeletonRows.ts). */
 const SKELETON_COLUMNS = [
-  'span_id',
-  'parent_span_id',
-  'name',
+  'span_ids',
+  'parent_span_ids',
+  'names',
   'bits',
-  'resource_id',
-  'start_offset_ms',
-  'duration_ms',
+  'resource_ids',
+  'start_offsets_ns',
+  'durations_ns',
   'genai',
   'genai_tokens',
+  'calls',
+  'costs_pico',
 ] as const;
 
 /** Column positions of the summary queries (listTraces, traceSummary, findTraces, listSessionTraces). */
@@ -72,6 +75,7 @@ export interface SummaryColumns {
   sessionId: number;
   agentName: number;
   firstUserMessage: number;
+  usage: number;
 }
 
 /**
@@ -96,6 +100,7 @@ export function readColumns(q: Queries): SummaryColumns {
     sessionId: l.column('session_id'),
     agentName: l.column('agent_name'),
     firstUserMessage: l.column('first_user_message'),
+    usage: l.column('usage'),
   };
   // Same columns in the same order in all the summary queries.
   for (const query of [q.traceSummary, q.findTraces, q.listSessionTraces]) {
@@ -131,6 +136,12 @@ export function toSummary(row: Row, c: SummaryColumns): TraceSummary {
   if (typeof agentName === 'string') summary.agentName = agentName;
   const firstUserMessage = row[c.firstUserMessage];
   if (typeof firstUserMessage === 'string') summary.firstUserMessage = firstUserMessage;
+  // Cost and tokens, summed at write time (usageColumns.ts).
+  const usage = row[c.usage];
+  if (typeof usage === 'string') {
+    const value = JSON.parse(usage) as TraceUsage;
+    if (showsUsage(value)) summary.usage = value;
+  }
   return summary;
 }
 
@@ -148,57 +159,6 @@ export function toSessionSummary(row: Row, first: Row | undefined): SessionSumma
     firstTraceLabel: label,
     errorCount: row[4] as number,
   };
-}
-
-/**
- * A traceSkeleton.sql row (positions of `SKELETON_COLUMNS`, checked by `readColumns`) as a
- * `SkeletonSpan`. `services`: `service.name` by resource id; `genaiNames`: the GenAI name
- * dictionary (both from `Interning`).
- */
-export function toSkeletonSpan(row: Row, services: readonly string[], genaiNames: readonly string[]): SkeletonSpan {
-  const bits = row[3] as number;
-  const span: SkeletonSpan = {
-    spanId: row[0] as string,
-    parentSpanId: row[1] as string | null,
-    name: row[2] as string,
-    kind: kindName(bits & 7),
-    statusCode: statusName((bits >> 3) & 3),
-    serviceName: services[row[4] as number] ?? '',
-    startOffsetMs: row[5] as number,
-    durationMs: row[6] as number,
-    eventCount: Math.floor(bits / 64),
-    hasException: ((bits >> 5) & 1) === 1,
-  };
-  const genai = row[7];
-  if (typeof genai === 'number') span.genai = unpackBadge(genai, row[8] as number | null, genaiNames);
-  return span;
-}
-
-/**
- * Orders skeleton spans by start time; spans starting at the same instant put ancestors before
- * descendants (a parent and the child it starts at once often share a timestamp), then span id.
- * (traceSkeleton.sql leaves sorting to JS.)
- */
-export function sortSkeleton(spans: SkeletonSpan[]): void {
-  const parentOf = new Map<string, string | null>();
-  for (const s of spans) parentOf.set(s.spanId, s.parentSpanId);
-  const depth = new Map<string, number>();
-  const depthOf = (id: string): number => {
-    let d = depth.get(id);
-    if (d !== undefined) return d;
-    // Walk up iteratively (bounded by the span count, so a parent cycle cannot loop forever).
-    const chain: string[] = [];
-    let cur: string | null | undefined = id;
-    while (cur && parentOf.has(cur) && depth.get(cur) === undefined && chain.length <= spans.length) {
-      chain.push(cur);
-      cur = parentOf.get(cur);
-    }
-    d = cur && depth.get(cur) !== undefined ? depth.get(cur)! : -1;
-    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i]!, ++d);
-    return depth.get(id)!;
-  };
-  for (const s of spans) depthOf(s.spanId);
-  spans.sort((a, b) => a.startOffsetMs - b.startOffsetMs || depth.get(a.spanId)! - depth.get(b.spanId)! || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
 }
 
 /** A span from a query with spanDetail.sql's columns (trace_id … scope_json). */

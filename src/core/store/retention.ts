@@ -315,6 +315,7 @@ export class Retention {
     const logs = this.sql.rowsModified();
     q.deleteTraceSummary.run(key);
     const existed = this.sql.rowsModified() > 0;
+    q.deleteTraceUsage.run(key);
     for (const [resourceId, scopeId, count] of refs) this.interning.release(resourceId as number, scopeId as number, count as number);
     this.code.removeTrace(traceId);
     this.onTraceRemoved(traceId);

@@ -23,10 +23,11 @@ PRAGMA store.journal_mode = MEMORY;
 PRAGMA store.synchronous = OFF;
 
 -- Version of this schema, checked when a snapshot is restored (TraceStore STORE_SCHEMA_VERSION):
--- a snapshot written by another schema version is not restored, except version 1, which is
--- migrated (queries/migrateV1.sql adds what version 2 added: trace_genai, spans_errors,
--- spans_exceptions).
-PRAGMA store.user_version = 2;
+-- a snapshot written by another schema version is not restored, except versions 1 and 2, which
+-- are migrated (queries/migrateV1.sql adds what version 2 added: trace_genai, spans_errors,
+-- spans_exceptions; queries/migrateV2.sql what version 3 added: the cost columns of spans and
+-- traces, filled in again in the background: usageRefresh.ts).
+PRAGMA store.user_version = 3;
 
 -- 4 KiB (the default, stated for clarity). 8 and 16 KiB pages measured no faster on the pilot
 -- workloads, and 16 KiB pages cost +30% bytes per agent span (overflow-page slack).
@@ -79,6 +80,18 @@ CREATE TABLE store.spans (
   detail_id INTEGER NOT NULL,          -- span_details.id
   genai INTEGER,                       -- GenAiBadge kind/names (codec.ts packBadge); NULL for non-GenAI spans
   genai_tokens INTEGER,                -- GenAiBadge token counts (codec.ts packBadge); NULL when none
+  -- Cost facts (CallFacts, src/core/genai/callFacts.ts) of a span that is a model call or carries
+  -- usage or a cost, priced at ingest; NULL for other spans (usageColumns.ts). They make a trace's
+  -- cost and tokens one SQL sum (queries/traceUsage.sql) instead of a normalization of every span.
+  -- 16 a call | 1 usage candidate (not an aggregate) | 2 model call | price status << 2 (0 unpriced,
+  -- 1 priced, 2 reported); 32: a usage candidate is below this span (any span; the call counts
+  -- only without it: "counted once"), kept up to date by usageMarks.ts as spans arrive.
+  call INTEGER,
+  cost_pico INTEGER,                   -- the call's priced or reported cost in 1e-12 USD (calls are priced to that, roundUsd); NULL when unpriced
+  cost_label INTEGER,                  -- unpriced: genai_names id of its label (provider/model); NULL otherwise
+  usage_input REAL,                    -- GenAiUsage.inputTokens (cache-inclusive); NULL when absent
+  usage_output REAL,                   -- GenAiUsage.outputTokens; NULL when absent
+  usage_more TEXT,                     -- the rest of GenAiUsage as JSON {t: total, r: cache read, w: cache write, z: reasoning}; NULL when none
   PRIMARY KEY (trace_id, span_id)
 ) STRICT, WITHOUT ROWID;
 
@@ -111,12 +124,28 @@ CREATE TABLE store.traces (
   agent_name TEXT,                     -- name of the earliest-starting agent span (the outermost)
   agent_start_ns INTEGER,              -- start of that agent span
   first_user_message TEXT,             -- first user text of the earliest model call (<= 120 chars)
-  first_user_ns INTEGER                -- start of that model call (or time of the user-message log record)
+  first_user_ns INTEGER,               -- start of that model call (or time of the user-message log record)
+  usage_pending INTEGER NOT NULL DEFAULT 0 -- trace_usage to refresh (usageRefresh.ts): 1 price again (new prices), 2 read the cost facts (a migrated snapshot)
+) STRICT, WITHOUT ROWID;
+
+-- Cost and tokens of the traces with calls (src/core/usage/README.md "Counted once"), kept by every
+-- write that touches such a trace (usageColumns.ts, usageMarks.ts). A table of its own so that the
+-- filters' scans of `traces` keep reading small rows (a TraceUsage is ~250 bytes of JSON; inline,
+-- the slowest filter at 1M spans went from 18.8 to 21.6 ms). Deleted with the trace.
+CREATE TABLE store.trace_usage (
+  trace_id TEXT PRIMARY KEY,
+  call_count INTEGER NOT NULL,         -- spans with cost facts (spans.call & 16)
+  usage TEXT,                          -- TraceUsage as JSON (rows show it when it has calls, tokens or a cost); NULL without calls
+  usage_marks TEXT                     -- JSON list of span ids not stored yet that have a usage candidate below (usageMarks.ts); NULL when none
 ) STRICT, WITHOUT ROWID;
 
 -- Newest-first trace list and oldest-first eviction. In a WITHOUT ROWID table the index also
 -- carries the primary key, so ORDER BY start_ns DESC, trace_id needs no sort step.
 CREATE INDEX store.traces_by_start ON traces (start_ns DESC, trace_id);
+
+-- Traces whose cost columns are being refreshed (usageRefresh.ts), newest first. Partial: empty
+-- except after a price change or a migrated snapshot.
+CREATE INDEX store.traces_usage_pending ON traces (start_ns DESC, trace_id) WHERE usage_pending > 0;
 
 -- Traces by GenAI badge (filters model:, tool:, agent:, kind:, src/core/search): one row per
 -- distinct (badge names, kind) of a trace's spans, written once per write transaction and trace

@@ -19,7 +19,8 @@
  * delete a document, so documents are spread over `SEARCH_SLOTS` tables used in turn: new
  * documents go to the current slot; a slot all of whose documents are gone (their rows in
  * `search_docs` deleted: spans evicted, deleted, re-indexed) is dropped and created again at once
- * (in the evicting transaction, so retention sees the bytes freed), which frees its pages. Retention evicts the oldest traces first, so older slots empty out in order.
+ * (in the evicting transaction, so retention sees the bytes freed), which frees its pages.
+ * Retention evicts the oldest traces first, so older slots empty out in order.
  * The current slot moves on to an empty slot once it holds `max(MIN_SLOT_DOCS, live / (SLOTS-1))`
  * documents. When no slot is empty and an old slot's live documents are down to
  * `COMPACT_LIVE_FRACTION` of what it holds (a long-lived trace keeps it alive), its live documents
@@ -67,9 +68,6 @@ export const COMPACT_LIVE_FRACTION = 0.25;
  * own merging gave commits of 40-250 ms; steps of 32 or 64 pages gave 60-100 ms slices.
  */
 const MERGE_COMMAND = 'merge=16,4';
-
-/** Documents moved out of a slot being compacted per `searchSlotDocs.sql` query. */
-const COMPACT_BATCH = 64;
 
 /** Bytes of a page of the `search` database (schema.sql). */
 const SEARCH_PAGE_SIZE = 4096;
@@ -356,7 +354,7 @@ export class SearchIndex {
     const i = this.compactionCandidate();
     if (i === undefined) return false;
     const slot = this.slots[i]!;
-    const row = this.sql.q.searchSlotDocs.first({ first: slot.first, last: slot.last, limit: COMPACT_BATCH });
+    const row = this.sql.q.searchSlotDocs.first({ first: slot.first, last: slot.last, limit: 1 });
     if (!row) {
       // Counts drifted (should not happen): the slot holds nothing live.
       this.liveDocs -= slot.live;

@@ -23,12 +23,19 @@ import { spanFromRow } from './readMappers';
  * Version of the stored schema (`PRAGMA store.user_version` in schema.sql). A snapshot written
  * with another version is refused by `open` (a `SnapshotError`), except the versions of
  * `MIGRATED_SCHEMA_VERSIONS`; bump it with every schema change.
- * Version 2 added `trace_genai`, `spans_errors` and `spans_exceptions` (filters, src/core/search).
+ * Version 2 added `trace_genai`, `spans_errors` and `spans_exceptions` (filters, src/core/search);
+ * version 3 the cost columns of spans and traces (usageColumns.ts).
  */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
-/** Older schema versions a snapshot may have: migrated after the copy (version → script of `SCRIPT_SQL`). */
-const MIGRATED_SCHEMA_VERSIONS: ReadonlyMap<number, 'migrateV1'> = new Map([[1, 'migrateV1']]);
+/**
+ * Older schema versions a snapshot may have: migrated after the copy (version → the scripts of
+ * `SCRIPT_SQL` that bring it to the current version, in order).
+ */
+const MIGRATED_SCHEMA_VERSIONS: ReadonlyMap<number, readonly ('migrateV1' | 'migrateV2')[]> = new Map([
+  [1, ['migrateV1', 'migrateV2']],
+  [2, ['migrateV2']],
+]);
 
 /**
  * Pages copied per step of `exportSnapshot` (4 KiB each: 1 MiB per step, ~2–5 ms on the 2-core VM),
@@ -70,7 +77,7 @@ function emptyDatabaseImage(SQL: SqlJsStatic): Uint8Array {
 
 /**
  * Copies a snapshot over the (empty) attached store database of `db`, after checking that it is
- * a SQLite file of this schema version (or one it migrates: version 1) that passes
+ * a SQLite file of this schema version (or one it migrates: versions 1 and 2) that passes
  * `PRAGMA quick_check`.
  * @throws SnapshotError with a one-line reason; `db`'s store may then be partly overwritten.
  */
@@ -95,7 +102,7 @@ export function restoreSnapshot(SQL: SqlJsStatic, db: Database, bytes: Uint8Arra
     } finally {
       backup.finish();
     }
-    if (migration !== undefined) db.run(SCRIPT_SQL[migration]);
+    for (const script of migration ?? []) db.run(SCRIPT_SQL[script]);
   } catch (error) {
     if (error instanceof SnapshotError) throw error;
     throw new SnapshotError(`snapshot unreadable: ${oneLine(error)}`);

@@ -25,6 +25,8 @@ export interface TraceDelta {
   agentName: string | null;
   agentStartNs: string | null;
   modelCalls: SpanRecord[] | null;
+  /** Spans of the slice with cost facts (usageColumns.ts sums the trace again when > 0). */
+  calls: number;
 }
 
 /** Adds one span's GenAI facts to its trace's delta (same rules as upsertTrace.sql). */
@@ -68,6 +70,7 @@ export function foldIntoDelta(
       agentName: null,
       agentStartNs: null,
       modelCalls: null,
+      calls: 0,
     };
     deltas.set(span.traceId, fresh);
     if (facts) foldFacts(fresh, span, facts);

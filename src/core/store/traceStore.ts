@@ -4,10 +4,14 @@
  * database; schema in `schema.sql`, one statement per file in `queries/`, named parameters only.
  *
  * This file is the front: the public API, the `Database`, the prepared statements (queries.ts)
- * and the transactions. The jobs underneath, each in its own module that receives the statements
+ * and the transactions; its reads (lists, skeleton, details, filters) are in traceReads.ts, the
+ * class it extends. The jobs underneath, each in its own module that receives the statements
  * through `StoreSql` (queries.ts) and never holds the database:
  * - writePath.ts: a received span or log record → rows (with traceDelta.ts, the per-trace fold,
  *   and genaiFacts.ts, the GenAI hooks and first-user-message correlation);
+ * - usageColumns.ts, usageMarks.ts, usageSums.ts: each call's cost facts and price, and each
+ *   trace's cost and tokens, kept at write time; usageRefresh.ts prices stored calls again;
+ * - skeletonRows.ts: a trace's skeleton built column by column (span objects or packed);
  * - slicing.ts: transactions of `MAX_ROWS_PER_TRANSACTION` rows within a time budget
  *   (`DEFAULT_SLICE_BUDGET_MS`), and the result types of writes;
  * - interning.ts: resource/scope/GenAI-name deduplication, with reference counts so resources
@@ -26,24 +30,22 @@
  * Not thread-safe and not re-entrant: one store per worker, called from one thread.
  */
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import type { Attributes, LogRecordInfo, SessionSummary, SkeletonSpan, SpanDetail, SpanId, SpanRecord, StoreStats, TraceId, TraceSkeleton, TraceSummary } from '../../model/trace';
-import type { FileCodeStats } from '../../model/source';
-import type { IndexStatus } from '../../model/search';
+import type { LogRecordInfo, SpanRecord, StoreStats, TraceId } from '../../model/trace';
 import type { StoreConfig } from './config';
 import { CodeIndex } from '../source/codeIndex';
-import { decodeSpanDetail, prefixUpperBound } from './codec';
 import { StoreCounters } from './counters';
 import { GenAiFacts, type IngestAnnotator } from './genaiFacts';
 import { Interning } from './interning';
 import { SCRIPT_SQL, freeQueries, prepareQueries, type Queries, type StoreSql } from './queries';
-import { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, readColumns, toCount, type StoredGenAiSpan, type SummaryColumns } from './readMappers';
-import { logFromRow, logsIntoSpans, sortSkeleton, spanFromRow, toGenAiSpans, toSessionSummary, toSkeletonSpan, toSummary } from './readMappers';
 import { Retention, applyInSlices, validateConfig, type RetentionResult, type StoreLog } from './retention';
 import { SnapshotError, SnapshotWriter, oneLine, rebuildFromTables, restoreSnapshot } from './snapshot';
 import { DEFAULT_SLICE_BUDGET_MS, runSliced, yieldImmediate, type InsertResult, type SliceOptions, type WriteOptions } from './slicing';
 import { WritePath } from './writePath';
-import { SEARCH_SLOT_SCRIPTS, SearchIndex, type IndexSliceResult, type SearchMatchRow } from './searchIndex';
-import { spanFactsFromRow, traceFilterParams, type SpanFacts, type TraceFilter } from './traceFilter';
+import { SEARCH_SLOT_SCRIPTS, SearchIndex, type IndexSliceResult } from './searchIndex';
+import { TraceReads } from './traceReads';
+import { UsageColumns, type CallPricer } from './usageColumns';
+import { UsageRefresh } from './usageRefresh';
+import { UsageMarks } from './usageMarks';
 import schemaSql from './schema.sql';
 
 // The public constants and types of the store's modules, for callers of the store.
@@ -56,14 +58,8 @@ export { SNAPSHOT_PAGES_PER_STEP, STORE_SCHEMA_VERSION, SnapshotError } from './
 export { QUERY_SQL, SCRIPT_SQL, SNAPSHOT_SQL } from './queries';
 export { COMPACT_LIVE_FRACTION, MIN_SLOT_DOCS, SEARCH_SLOTS, type IndexSliceResult, type SearchMatchRow } from './searchIndex';
 export { MAX_DOC_CHARS } from './searchText';
-
-/**
- * `filterTraceIds` scans and sorts when at most this many times (offset + limit) traces match:
- * walking the newest-first index reads each trace's row through the primary key (~0.5 µs per trace
- * in sql.js) and visits about (offset + limit) × traces / matches rows; a scan of the table reads
- * rows in storage order (~0.1 µs each) and sorts only the matches.
- */
-export const SCAN_PAGE_FACTOR = 5;
+export { SCAN_PAGE_FACTOR } from './traceReads';
+export type { CallPricer } from './usageColumns';
 export type { SpanFacts, TraceFilter } from './traceFilter';
 
 /** How to load sql.js and how large the store may grow. */
@@ -105,25 +101,27 @@ export interface TraceStoreOptions {
  * limits/config, and rethrow SQLite failures (for example WASM out-of-memory) after rolling back
  * the transaction in progress; invalid input rows are not errors but `rejected` counts.
  */
-export class TraceStore {
+export class TraceStore extends TraceReads {
   private readonly db: Database;
-  private readonly q: Queries;
-  private readonly summaryCols: SummaryColumns;
+  protected readonly q: Queries;
   private closed = false;
   private readonly counters = new StoreCounters();
   /** Per-file code index (CodeLens, error decorations), in memory; kept in step with every transaction. */
-  private readonly code = new CodeIndex();
-  private readonly interning: Interning;
+  protected readonly code = new CodeIndex();
+  protected readonly interning: Interning;
+  private readonly usageColumns: UsageColumns;
+  private readonly usageRefresh: UsageRefresh;
   private readonly genai: GenAiFacts;
   private readonly retention: Retention;
   private readonly writes: WritePath;
   private readonly snapshots: SnapshotWriter;
-  private readonly search: SearchIndex;
+  protected readonly search: SearchIndex;
 
   private constructor(SQL: SqlJsStatic, db: Database, config: StoreConfig, searchMinSlotDocs?: number, searchIndex = true) {
+    super();
     this.db = db;
     this.q = prepareQueries(db);
-    this.summaryCols = readColumns(this.q);
+    this.checkReadColumns();
     const sql: StoreSql = {
       q: this.q,
       rowsModified: () => db.getRowsModified(),
@@ -136,7 +134,10 @@ export class TraceStore {
     this.retention = new Retention(sql, this.counters, this.code, this.interning, this.q.pageSize.first()![0] as number, config);
     this.retention.onTraceRemoved = (traceId) => this.search.traceRemoved(traceId);
     this.retention.extraUsedBytes = () => this.search.usedBytes();
-    this.writes = new WritePath(sql, this.interning, this.counters, this.code, this.retention, this.genai);
+    const marks = new UsageMarks(sql);
+    this.usageColumns = new UsageColumns(sql, this.interning, this.genai, marks);
+    this.usageRefresh = new UsageRefresh(sql, this.usageColumns, marks, this.genai, this.counters);
+    this.writes = new WritePath(sql, this.interning, this.counters, this.code, this.retention, this.genai, this.usageColumns);
     if (searchIndex) this.writes.search = this.search;
     this.snapshots = new SnapshotWriter(SQL);
   }
@@ -221,6 +222,35 @@ export class TraceStore {
    */
   setAnnotator(annotator: IngestAnnotator | undefined): void {
     this.genai.annotator = annotator;
+  }
+
+  /**
+   * Sets how calls are priced from now on (the back end passes src/core/usage's pricer; without one
+   * calls are stored unpriced). With `reprice`, every stored trace with calls is priced again in
+   * the background (`refreshUsageSlice`); until then its rows keep the cost they had.
+   */
+  setPricer(pricer: CallPricer | undefined, options: { reprice?: boolean } = {}): void {
+    this.assertOpen();
+    this.usageColumns.pricer = pricer;
+    if (options.reprice) this.usageRefresh.repriceAll();
+  }
+
+  /**
+   * `true` while traces wait for their cost columns: after `setPricer(…, { reprice: true })`, or
+   * after a snapshot of an older schema was restored (their cost facts are read from the spans).
+   */
+  get usageRefreshPending(): boolean {
+    return !this.closed && this.usageRefresh.pending;
+  }
+
+  /**
+   * One slice of that refresh, newest traces first, for about `budgetMs` (at least one read of
+   * spans). `traceIds`: traces whose cost and tokens were stored again (their rows reload).
+   * @throws Error on SQLite failure (the slice is rolled back).
+   */
+  refreshUsageSlice(budgetMs: number): { traceIds: TraceId[]; pending: boolean } {
+    this.assertOpen();
+    return this.usageRefresh.slice(performance.now() + budgetMs);
   }
 
   /**
@@ -323,6 +353,7 @@ export class TraceStore {
     });
     this.code.clear();
     this.genai.clear();
+    this.usageRefresh.cleared();
     this.interning.clear();
     this.retention.cleared();
     this.counters.cleared();
@@ -376,142 +407,10 @@ export class TraceStore {
     return { resourceRows: row[0] as number, scopeRows: row[1] as number, resourceKeys: sizes.resources, scopeKeys: sizes.scopes };
   }
 
-  /**
-   * Trace summaries, newest first by start time (ties by trace id), `limit` rows from
-   * `offset`. From the summary table: no scan of spans.
-   * @throws RangeError when `limit` or `offset` is not a finite number (clamped to 0…10,000
-   * rows, and 0… for the offset).
-   */
-  listTraces(limit: number, offset = 0, sessionId?: string): TraceSummary[] {
-    this.assertOpen();
-    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT);
-    const o = toCount(offset, 'offset', Number.MAX_SAFE_INTEGER);
-    if (l === 0) return [];
-    const c = this.summaryCols;
-    const rows = typeof sessionId === 'string'
-      ? this.q.listSessionTraces.all({ session_id: sessionId, limit: l, offset: o })
-      : this.q.listTraces.all({ limit: l, offset: o });
-    return rows.map((row) => toSummary(row, c));
-  }
-
-  /**
-   * Sessions (traces grouped by `TraceSummary.sessionId`), most recently active first (latest
-   * trace end), at most `limit`. Traces without a session are not listed. A GROUP BY over the
-   * traces summary table (indexed by session, never over spans; see listSessions.sql), then one
-   * index lookup per listed session for its label: the first user message, agent name or root
-   * span name of its earliest trace.
-   * @throws RangeError when `limit` is not a finite number (clamped to 0…10,000).
-   */
-  listSessions(limit: number): SessionSummary[] {
-    this.assertOpen();
-    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT);
-    if (l === 0) return [];
-    const first = this.q.sessionFirstTrace;
-    return this.q.listSessions.all({ limit: l }).map((row) => toSessionSummary(row, first.first({ session_id: row[0] as string })));
-  }
-
-  /** One trace's summary, or `null` when it is not stored. */
-  traceSummary(traceId: TraceId): TraceSummary | null {
-    this.assertOpen();
-    if (typeof traceId !== 'string') return null;
-    const row = this.q.traceSummary.first({ trace_id: traceId });
-    return row ? toSummary(row, this.summaryCols) : null;
-  }
-
-  /**
-   * Traces whose id starts with `prefix` (trimmed, lower-cased), newest first, at most `limit`.
-   * An empty prefix lists the newest traces. Any string is just data: no pattern syntax.
-   * @throws RangeError when `limit` is not a finite number.
-   */
-  findTraces(prefix: string, limit: number): TraceSummary[] {
-    this.assertOpen();
-    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT);
-    const p = String(prefix ?? '').trim().toLowerCase();
-    if (p === '') return this.listTraces(l, 0);
-    if (l === 0) return [];
-    const c = this.summaryCols;
-    return this.q.findTraces.all({ prefix: p, prefix_end: prefixUpperBound(p), limit: l }).map((row) => toSummary(row, c));
-  }
-
-  /**
-   * A trace without attributes, for the waterfall: spans ordered by start time (ties: ancestors
-   * first, then span id), times in ms relative to the trace start (`startTimeUnixNano`, the earliest span
-   * start). Durations of spans that end before they start read as 0. `null` when not stored.
-   */
-  traceSkeleton(traceId: TraceId): TraceSkeleton | null {
-    this.assertOpen();
-    const summary = this.traceSummary(traceId);
-    if (!summary) return null;
-    const spans: SkeletonSpan[] = [];
-    const { serviceNames, genaiNames } = this.interning;
-    this.q.traceSkeleton.each({ trace_id: traceId }, (row) => spans.push(toSkeletonSpan(row, serviceNames, genaiNames)));
-    sortSkeleton(spans);
-    return { traceId: summary.traceId, startTimeUnixNano: summary.startTimeUnixNano, durationMs: summary.durationMs, spans };
-  }
-
-  /**
-   * One span with its resource, scope, attributes, events and links, plus the log records
-   * correlated with it (by time, then arrival). `null` when not stored.
-   */
-  spanDetail(traceId: TraceId, spanId: SpanId): SpanDetail | null {
-    this.assertOpen();
-    if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
-    const q = this.q.spanDetail;
-    const row = q.first({ trace_id: traceId, span_id: spanId });
-    if (!row) return null;
-    const span = spanFromRow(q, row);
-    const lq = this.q.spanLogs;
-    const logs = lq.all({ trace_id: traceId, span_id: spanId }).map((r) => logFromRow(lq, r));
-    // GenAI normalization is applied by the ingest service (src/core/genai), not by the store.
-    return { span, logs, genai: null };
-  }
-
-  /** `true` when the trace has a GenAI span (one badge is enough; stops at the first). */
-  traceHasGenAi(traceId: TraceId): boolean {
-    this.assertOpen();
-    return typeof traceId === 'string' && this.q.traceHasGenAi.first({ trace_id: traceId }) !== undefined;
-  }
-
-  /**
-   * The GenAI spans of a trace (those stored with a badge) with their correlated log records and
-   * offsets, earliest first, at most `maxSpans` (default and cap `MAX_CONVERSATION_SPANS`); logs
-   * at most `MAX_CONVERSATION_LOGS` for the whole trace. `truncated` when spans were left out.
-   * `null` when the trace is not stored. Input of the Conversation tab.
-   */
-  traceGenAiSpans(traceId: TraceId, maxSpans = MAX_CONVERSATION_SPANS): { spans: StoredGenAiSpan[]; truncated: boolean } | null {
-    this.assertOpen();
-    if (typeof traceId !== 'string' || !this.traceSummary(traceId)) return null;
-    const limit = toCount(maxSpans, 'maxSpans', MAX_CONVERSATION_SPANS);
-    const q = this.q.traceGenAiSpans;
-    const rows = q.all({ trace_id: traceId, limit: limit + 1 });
-    const spans = toGenAiSpans(q, rows.slice(0, limit));
-    if (spans.length > 0) {
-      const lq = this.q.traceLogs;
-      lq.each({ trace_id: traceId, limit: MAX_CONVERSATION_LOGS }, logsIntoSpans(lq, spans));
-    }
-    return { spans, truncated: rows.length > limit };
-  }
-
-  /**
-   * CodeLens facts and error lines of one source file, looked up under every index key the
-   * document may have been stored under (`documentKeyCandidates` in src/core/source/resolve.ts).
-   * From the in-memory code index (src/core/source/codeIndex.ts), maintained with every write:
-   * one map lookup per key, so files no span points at cost nothing.
-   */
-  codeStatsForFile(keys: readonly string[]): FileCodeStats {
-    this.assertOpen();
-    return this.code.statsForFile(Array.isArray(keys) ? keys : []);
-  }
 
   // -------------------------------------------------------------------------------------------
   // Search (searchIndex.ts: the full-text index; traceFilter.ts: trace filters). The query
   // language and its planning are in src/core/search.
-
-  /** How far the full-text index lags behind the store, and its size. */
-  searchStatus(): IndexStatus {
-    this.assertOpen();
-    return this.search.status();
-  }
 
   /** `true` while the full-text index has work (spans to index, slots to compact). */
   get searchHasWork(): boolean {
@@ -533,128 +432,6 @@ export class TraceStore {
     return { ...result, removedTraceIds: retention.removedTraceIds };
   }
 
-  /**
-   * Spans whose document matches an FTS4 MATCH expression (built by src/core/search/textTokens.ts
-   * from folded tokens), newest documents first, at most `limit` (capped at `MAX_QUERY_LIMIT` × 10);
-   * only within `traceIds` when given. Spans not indexed yet are not seen (`searchStatus`).
-   * @throws Error for an invalid expression; RangeError for a non-finite limit.
-   */
-  searchMatches(match: string, traceIds: readonly TraceId[] | null, limit: number): { rows: SearchMatchRow[]; truncated: boolean } {
-    this.assertOpen();
-    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
-    if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { rows: [], truncated: false };
-    return this.search.matches(match, traceIds, l);
-  }
-
-  /**
-   * `searchMatches` for spans that also satisfy span-level conditions, checked in SQL: `error`
-   * (error status or an exception event) and `genaiKeys` (badge key, codec.ts `genaiKeyOf`, in the
-   * list; `null`: any).
-   */
-  searchSpanMatches(match: string, traceIds: readonly TraceId[] | null, error: boolean, genaiKeys: readonly number[] | null, limit: number): { rows: SearchMatchRow[]; truncated: boolean } {
-    this.assertOpen();
-    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
-    if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { rows: [], truncated: false };
-    return this.search.spanMatches(match, traceIds, error, genaiKeys, l);
-  }
-
-  /**
-   * The distinct traces having a span whose document matches the FTS4 expression (only among
-   * `traceIds` when given), at most `limit` (capped at `MAX_QUERY_LIMIT` × 10). Cheaper than
-   * `searchMatches` for common words: only traces come back.
-   */
-  searchMatchTraces(match: string, traceIds: readonly TraceId[] | null, limit: number): { traceIds: TraceId[]; truncated: boolean } {
-    this.assertOpen();
-    const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
-    if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { traceIds: [], truncated: false };
-    return this.search.matchTraces(match, traceIds, l);
-  }
-
-  /** Spans of a trace without an up-to-date document (not indexed yet, or changed since): Find scans them directly. */
-  unindexedSpans(traceId: TraceId): SpanId[] {
-    this.assertOpen();
-    return typeof traceId === 'string' ? this.search.unindexedSpans(traceId) : [];
-  }
-
-  /**
-   * The text a span's document holds (searchText.ts: name, attributes, events, correlated logs),
-   * built now from the stored span; `null` when the span is not stored. For snippets and Find.
-   */
-  spanSearchText(traceId: TraceId, spanId: SpanId): string | null {
-    this.assertOpen();
-    if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
-    return this.search.spanText(traceId, spanId);
-  }
-
-  /**
-   * Ids of the traces matching a filter, newest first (as `listTraces`), `limit` from `offset`.
-   * SQL over the traces summary table (filterTraceIds.sql), never a scan of spans. `matching`: how
-   * many traces match (`filterTraceCount`), when the caller knows it: with few matches (at most
-   * `SCAN_PAGE_FACTOR` × (offset + limit)) the table is scanned and the matches sorted
-   * (filterTraceIdsByScan.sql) rather than walking the newest-first index past the rest.
-   * @throws RangeError when `limit` or `offset` is not a finite number.
-   */
-  filterTraceIds(filter: TraceFilter, limit: number, offset = 0, matching?: number): TraceId[] {
-    this.assertOpen();
-    const l = toCount(limit, 'limit', Number.MAX_SAFE_INTEGER);
-    const o = toCount(offset, 'offset', Number.MAX_SAFE_INTEGER);
-    if (l === 0 || matching === 0) return [];
-    // Few matches (by `matching`, the count if known): scan and sort them, instead of walking the
-    // newest-first index past every trace that does not match.
-    const q = matching !== undefined && matching <= SCAN_PAGE_FACTOR * (o + l) ? this.q.filterTraceIdsByScan : this.q.filterTraceIds;
-    return q.all({ ...traceFilterParams(filter), limit: l, offset: o }).map((r) => r[0] as string);
-  }
-
-  /** How many traces match a filter (filterTraceCount.sql). */
-  filterTraceCount(filter: TraceFilter): number {
-    this.assertOpen();
-    return this.q.filterTraceCount.first(traceFilterParams(filter))![0] as number;
-  }
-
-  /** What span-level conditions test on one span; `null` when the span is not stored. */
-  spanFacts(traceId: TraceId, spanId: SpanId): SpanFacts | null {
-    this.assertOpen();
-    if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
-    const row = this.q.spanFacts.first({ trace_id: traceId, span_id: spanId });
-    return row ? spanFactsFromRow(row, spanId, this.interning.serviceNames, 0) : null;
-  }
-
-  /** `spanFacts` of every span of a trace (primary-key order); empty when the trace is not stored. */
-  traceSpanFacts(traceId: TraceId): SpanFacts[] {
-    this.assertOpen();
-    if (typeof traceId !== 'string') return [];
-    const services = this.interning.serviceNames;
-    return this.q.traceSpanFacts.all({ trace_id: traceId }).map((row) => spanFactsFromRow(row, row[0] as string, services, 1));
-  }
-
-  /** A span's attributes; `null` when the span is not stored. */
-  spanAttributes(traceId: TraceId, spanId: SpanId): Attributes | null {
-    this.assertOpen();
-    if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
-    const row = this.q.searchSpanSource.first({ trace_id: traceId, span_id: spanId });
-    if (!row) return null;
-    try {
-      return decodeSpanDetail(row[1] as string).attributes;
-    } catch {
-      return {};
-    }
-  }
-
-  /**
-   * The store's GenAI badge name dictionary: entry `id` is the `badgeNamesKey` (codec.ts) of name
-   * id `id` (`genaiKey(id, kind)` in trace_genai). Read-only; replaced by `clear`.
-   */
-  genaiNameKeys(): readonly string[] {
-    this.assertOpen();
-    return this.interning.genaiNames;
-  }
-
-  /** The distinct `service.name` values of the stored resources ('' included when some resource has none). */
-  serviceNames(): string[] {
-    this.assertOpen();
-    return [...new Set(this.interning.serviceNames.filter((s) => typeof s === 'string'))];
-  }
-
   /** Frees every prepared statement and closes the database (abandoning a snapshot in progress); idempotent. */
   close(): void {
     if (this.closed) return;
@@ -672,7 +449,7 @@ export class TraceStore {
   // -------------------------------------------------------------------------------------------
   // SQL machinery
 
-  private assertOpen(): void {
+  protected assertOpen(): void {
     if (this.closed) throw new Error('TraceStore is closed');
   }
 

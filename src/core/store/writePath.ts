@@ -33,6 +33,9 @@ import type { Interned, Interning } from './interning';
 import type { StoreSql } from './queries';
 import type { Retention } from './retention';
 import type { SearchIndex } from './searchIndex';
+import type { TracePlan, UsageColumns } from './usageColumns';
+import type { WrittenSpan } from './usageMarks';
+import type { CallColumns } from './usageSums';
 import { ChangeSet, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, now, type InsertResult, type WriteOptions, type WriteTally } from './slicing';
 import type { Params } from './statement';
 import { foldIntoDelta, upsertTraceParams, type TraceDelta } from './traceDelta';
@@ -40,8 +43,41 @@ import { foldIntoDelta, upsertTraceParams, type TraceDelta } from './traceDelta'
 /** Encodes detail JSON for binding as UTF-8 bytes (see queries/insertSpanDetail.sql). */
 const utf8 = new TextEncoder();
 
+/**
+ * `true` for a log record the GenAI view reads as an event of its span (src/core/genai/events.ts
+ * `collectEvents`: a `gen_ai.*` event name, or `event.name` attribute).
+ */
+function isGenAiEvent(log: LogRecordInfo): boolean {
+  const name = log.eventName || (typeof log.attributes?.['event.name'] === 'string' ? (log.attributes['event.name'] as string) : '');
+  return name.startsWith('gen_ai.');
+}
+
 /** Rejection reason for rows holding values JSON cannot encode (BigInt, cycles). */
 const UNSERIALIZABLE = 'value not serializable to JSON';
+
+/** A valid span ready to be written (`WritePath.prepareSpan`); `detail_id` is set when it is written. */
+interface PreparedSpan {
+  row: Params;
+  detail: Uint8Array;
+  resource: Interned;
+  scope: Interned;
+  isError: number;
+  facts: SpanAnnotation | undefined;
+  /** Its cost columns and parent for usageMarks.ts (the same object as `row`'s cost columns). */
+  written?: WrittenSpan;
+}
+
+/** One write's spans of one trace (usageColumns.ts). */
+interface TraceWrite {
+  /** Every valid prepared span of the trace in this slice. */
+  spans: WrittenSpan[];
+  /** Those inserted as new spans. */
+  inserted: WrittenSpan[];
+  /** Some were re-sent (replaced a stored span). */
+  resent: boolean;
+  /** The cost bits planned before writing. */
+  plan: TracePlan | undefined;
+}
 
 /** One transaction over `rows[from…to)`; returns the index of the first row not processed. */
 type Transaction = (from: number, to: number, deadline: number, tally: WriteTally, changes: ChangeSet) => number;
@@ -58,6 +94,7 @@ export class WritePath {
     private readonly code: CodeIndex,
     private readonly retention: Retention,
     private readonly genai: GenAiFacts,
+    private readonly usage: UsageColumns,
   ) {}
 
   /** `TraceStore.insertSpans` once the store is known to be open (same contract). */
@@ -113,9 +150,7 @@ export class WritePath {
    * resource and scope if new), or the reason to refuse it. JSON-unsafe values (BigInt,
    * cycles) break the model's contract; they refuse the span instead of failing the slice.
    */
-  private prepareSpan(
-    span: SpanRecord,
-  ): { row: Params; detail: Uint8Array; resource: Interned; scope: Interned; isError: number; facts: SpanAnnotation | undefined } | string {
+  private prepareSpan(span: SpanRecord): PreparedSpan | string {
     const problem = spanProblem(span);
     if (problem !== null) return problem;
     const facts = this.genai.annotate(span);
@@ -127,6 +162,7 @@ export class WritePath {
     if (resource === undefined || scope === undefined) return this.unserializable(resource, scope);
     const statusCode = statusNumber(span.status.code)!;
     const events = span.events ?? [];
+    const call = this.usage.spanParams(span, facts, this.counters.logCount > 0);
     return {
       detail: utf8.encode(detail),
       resource,
@@ -149,6 +185,12 @@ export class WritePath {
         detail_id: this.counters.nextDetailId,
         genai: badge ? badge.genai : null,
         genai_tokens: badge ? badge.tokens : null,
+        call: call.call,
+        cost_pico: call.cost_pico,
+        cost_label: call.cost_label,
+        usage_input: call.usage_input,
+        usage_output: call.usage_output,
+        usage_more: call.usage_more,
       },
     };
   }
@@ -185,19 +227,44 @@ export class WritePath {
     const sql = this.sql;
     const q = sql.q;
     const interning = this.interning;
+    const usage = this.usage;
     sql.transaction(() => {
+      usage.begin();
       // Replaced only by clear(), never during a transaction.
       const services = interning.serviceNames;
+      // 1. Every span of the slice prepared (checks, GenAI facts, price, interning), so that the
+      //    cost bits are known before the rows are written (usageMarks.ts: no second write).
+      //    Preparing stops at half the time left, so that little of it is redone by the next slice.
+      const prepared = new Array<PreparedSpan | string>(to - from);
+      const byTrace = new Map<TraceId, TraceWrite>();
+      const start = now();
+      const prepareUntil = start + (deadline - start) / 2;
+      for (let i = from; i < to; i++) {
+        const p = this.prepareSpan(spans[i]!);
+        prepared[i - from] = p;
+        if (now() >= prepareUntil) to = i + 1;
+        if (typeof p === 'string') continue;
+        const span = spans[i]!;
+        let w = byTrace.get(span.traceId);
+        if (!w) byTrace.set(span.traceId, (w = { spans: [], inserted: [], resent: false, plan: undefined }));
+        p.written = { spanId: span.spanId, parentSpanId: span.parentSpanId, columns: p.row as unknown as CallColumns };
+        w.spans.push(p.written);
+      }
+      for (const [traceId, w] of byTrace) w.plan = usage.planTrace(traceId, w.spans);
+      // 2. The rows, until the time budget runs out (the rest comes with the next slice).
       while (next < to) {
-        const span = spans[next++]!;
-        const prepared = this.prepareSpan(span);
-        if (typeof prepared === 'string') {
-          this.reject(tally, prepared);
+        const span = spans[next]!;
+        const entry = prepared[next - from]!;
+        next++;
+        if (typeof entry === 'string') {
+          this.reject(tally, entry);
         } else {
-          const { row, detail, resource, scope, isError, facts } = prepared;
+          const { row, detail, resource, scope, isError, facts } = entry;
+          row.detail_id = counters.nextDetailId;
           q.insertSpan.run(row);
           let spanDelta = 0;
           let errorDelta: number;
+          const w = byTrace.get(span.traceId)!;
           if (sql.rowsModified() === 1) {
             q.insertSpanDetail.run({ id: counters.nextDetailId++, detail });
             interning.ref(resource);
@@ -205,6 +272,7 @@ export class WritePath {
             spanDelta = 1;
             errorDelta = isError;
             inserted++;
+            w.inserted.push(entry.written!);
           } else {
             // Re-sent span: replace it, correcting the error count by the status change.
             const old = q.existingSpan.first({ trace_id: span.traceId, span_id: span.spanId });
@@ -219,13 +287,20 @@ export class WritePath {
             }
             errorDelta = isError - (old[0] === STATUS_ERROR ? 1 : 0);
             updated++;
+            w.resent = true;
           }
           foldIntoDelta(deltas, span, services, resource.id, spanDelta, errorDelta, facts);
+          if (row.call !== null) deltas.get(span.traceId)!.calls++;
           this.search?.spanStored(span.traceId, span.spanId, row.genai as number | null, spanDelta > 0);
           // A re-sent span keeps its first indexing (SDK retries resend the same span).
           if (spanDelta > 0) this.code.add(span);
         }
         if (now() >= deadline) break;
+      }
+      // Prepared but not written: resources and scopes interned only for them go again.
+      for (let i = next; i < to; i++) {
+        const entry = prepared[i - from]!;
+        if (typeof entry !== 'string') interning.dropIfUnused(entry.resource, entry.scope);
       }
       for (const [traceId, d] of deltas) {
         const spanDelta = d.spanDelta;
@@ -234,6 +309,13 @@ export class WritePath {
         if (created) newTraces++;
         if (genai.annotator && (d.modelCalls !== null || (created && genai.hasPendingLogs(traceId)))) {
           genai.updateFirstUserMessage(traceId, d.modelCalls, (returned?.[1] as string | null | undefined) ?? null, created, seq);
+        }
+        // Cost and tokens: kept up to date when this write or the stored trace has calls.
+        const w = byTrace.get(traceId)!;
+        if (d.calls > 0 || w.plan!.stored.callCount > 0) {
+          const done = new Set(w.inserted);
+          const unwritten = w.spans.filter((s) => !done.has(s));
+          usage.traceWritten(traceId, w.plan!, w.inserted, unwritten, w.resent, seq);
         }
       }
     });
@@ -289,8 +371,11 @@ export class WritePath {
     const traces = new Set<TraceId>();
     // GenAI: records that may carry the trace's first user message, by trace.
     let userLogs: Map<TraceId, LogRecordInfo[]> | undefined;
+    // GenAI events of spans (they may change a span's cost facts), by trace.
+    let eventSpans: Map<TraceId, Set<string>> | undefined;
     const userEvents = this.genai.annotator?.userTextEventNames;
     this.sql.transaction(() => {
+      this.usage.begin();
       while (next < to) {
         const log = logs[next++]!;
         const prepared = this.prepareLog(log);
@@ -303,7 +388,15 @@ export class WritePath {
           inserted++;
           if (log.traceId !== null) {
             traces.add(log.traceId);
-            if (log.spanId !== null) this.search?.logStored(log.traceId, log.spanId);
+            if (log.spanId !== null) {
+              this.search?.logStored(log.traceId, log.spanId);
+              if (isGenAiEvent(log)) {
+                eventSpans ??= new Map();
+                const set = eventSpans.get(log.traceId);
+                if (set) set.add(log.spanId);
+                else eventSpans.set(log.traceId, new Set([log.spanId]));
+              }
+            }
             if (userEvents?.includes(log.eventName)) {
               userLogs ??= new Map();
               const list = userLogs.get(log.traceId);
@@ -315,6 +408,7 @@ export class WritePath {
         if (now() >= deadline) break;
       }
       if (userLogs) this.genai.correlateLogs(userLogs, this.counters.seq + 1);
+      if (eventSpans) this.usage.logsStored(eventSpans, this.counters.seq + 1);
     });
     tally.inserted += inserted;
     this.counters.logCount += inserted;

@@ -1,13 +1,18 @@
 /**
- * Cost, tokens and run metrics of stored traces, computed on demand in the back end thread and
- * cached per trace version (`TraceSummary.updatedSeq`): a trace is priced and measured again only
- * after it changed. Feeds list rows (`TraceSummary.usage`), waterfall rows (`SkeletonSpan.cost`),
- * span details and Conversation headers (`CallCost`), and the Usage view (`UsageReport`).
+ * Cost, tokens and run metrics of stored traces in the back end thread.
+ *
+ * List rows (`TraceSummary.usage`) and waterfall rows (`SkeletonSpan.cost`) are read from the
+ * store, which keeps each call's price and each trace's sums from ingest on
+ * (src/core/store/usageColumns.ts) with the pricer this index gives it; new overrides are applied
+ * to the stored traces in the background (`setOverrides`). Span details, Conversation headers
+ * (`CallCost` with its breakdown), diagnostics and the Usage view (`UsageReport`) compute the full
+ * run metrics on demand from the normalized spans, cached per trace version
+ * (`TraceSummary.updatedSeq`).
  *
  * Pricing: src/core/pricing (bundled `@pydantic/genai-prices` data + the user's
  * `traceLens.pricing.models` overrides). Metrics: runMetrics.ts, traceUsage.ts beside it.
  */
-import type { GenAiSpanView } from '../../model/genai';
+import type { CallFacts, GenAiSpanView } from '../../model/genai';
 import type { SessionSummary, SpanId, TraceId, TraceSkeleton, TraceSummary } from '../../model/trace';
 import {
   MAX_LATENCY_SAMPLES,
@@ -23,7 +28,7 @@ import {
 } from '../../model/cost';
 import { normalizeSpan } from '../genai/normalize';
 import { traceTitle } from '../../model/genaiFormat';
-import { computeTraceUsage, unixNanoToMs, type TraceUsageDetail } from './traceUsage';
+import { computeTraceUsage, unixNanoToMs, type TraceUsageDetail, type UsageSpanInput } from './traceUsage';
 import { emptyTokenTotals, mergeRunMetrics } from './runMetrics';
 import { PRICE_DATA_INFO } from '../pricing/dataInfo';
 import { createPricer, type PriceCallInput, type Pricer } from '../pricing/priceCall';
@@ -35,38 +40,60 @@ export const USAGE_CACHE_TRACES = 5_000;
 /** A report yields to other worker requests (ingest) after this much work (ms). */
 const REPORT_SLICE_MS = 20;
 
-/**
- * Work a list request (trace or session rows) may spend computing usage (ms). Past it, rows keep
- * their last known usage (or none yet) and the traces are refreshed in the background, in slices
- * of `REFRESH_SLICE_MS`; `onRefreshed` then names them so the views ask again. While spans stream
- * in, every listed trace changes with every batch: without this budget, listing 50 of them
- * recomputed 50 traces per request and held the worker for 100–300 ms.
- */
-export const LIST_BUDGET_MS = 8;
-const REFRESH_SLICE_MS = 10;
+/** One slice of pricing stored traces again after new overrides (ms), between which other requests run. */
+const REFRESH_SLICE_MS = 8;
+
+/** Work done at once when the index is created over a store that already holds calls (ms). */
+const FIRST_REFRESH_MS = 1_000;
 
 interface Entry {
   seq: number;
   detail: TraceUsageDetail | null;
 }
 
-/** Per-trace usage cache over one `TraceStore`. */
+/** The price input of stored cost facts (a call that started at `startUnixNano`). */
+export function priceInputOfFacts(facts: CallFacts, startUnixNano: string): PriceCallInput {
+  // Whole milliseconds of a non-negative decimal nanosecond string (as `unixNanoToMs`, without BigInt).
+  const ms = startUnixNano.length > 6 ? Number(startUnixNano.slice(0, -6)) : 0;
+  const input: PriceCallInput = { timestamp: new Date(Number.isFinite(ms) ? ms : unixNanoToMs(startUnixNano)) };
+  if (facts.provider !== undefined) input.provider = facts.provider;
+  if (facts.requestModel !== undefined) input.requestModel = facts.requestModel;
+  if (facts.responseModel !== undefined) input.responseModel = facts.responseModel;
+  if (facts.usage !== undefined) input.usage = facts.usage;
+  if (facts.reportedCostUsd !== undefined) input.reportedCostUsd = facts.reportedCostUsd;
+  return input;
+}
+
+/** Per-trace usage cache over one `TraceStore`, and the store's pricer. */
 export class UsageIndex {
   private pricer: Pricer = createPricer([]);
   private readonly cache = new Map<TraceId, Entry>();
-  private readonly pending = new Set<TraceId>();
   private refreshScheduled = false;
   /** The traces of a `filtered` scope (src/core/search, set by the back end service); none until set. */
   private filteredTraces: (query: string, max: number) => Promise<TraceSummary[] | null> = () => Promise.resolve(null);
 
   /**
-   * @param onRefreshed called with traces whose usage was computed in the background (after a
-   *   list request ran out of budget), so that the views reload those rows.
+   * Gives the store its pricer (calls are priced as they are written) and finishes a refresh of
+   * the stored cost columns the store may have pending (a snapshot of an older schema).
+   * @param onRefreshed called with traces whose stored cost and tokens were refreshed in the
+   *   background (new prices), so that the views reload those rows.
    */
   constructor(
     private readonly store: TraceStore,
     private readonly onRefreshed: (traceIds: TraceId[]) => void = () => undefined,
-  ) {}
+  ) {
+    store.setPricer(this.storePricer());
+    // Calls stored before (a restored snapshot, writes made before this index): up to
+    // FIRST_REFRESH_MS now, so a small store is complete at once (nothing has listed its rows yet),
+    // the rest in the background.
+    try {
+      const until = performance.now() + FIRST_REFRESH_MS;
+      while (store.usageRefreshPending && performance.now() < until) store.refreshUsageSlice(REFRESH_SLICE_MS);
+    } catch {
+      // The background slices try again.
+    }
+    this.scheduleRefresh();
+  }
 
   /**
    * Sets how a `filtered` scope finds its traces: the newest traces matching `query` (at most
@@ -77,30 +104,41 @@ export class UsageIndex {
     this.filteredTraces = resolve;
   }
 
-  /** Replaces the user's price overrides (`traceLens.pricing.models`) and forgets every computed cost. */
   /** Prices one call with the current overrides (a replayed call, src/core/replay), as every stored call is priced. */
   price(input: PriceCallInput): CallCost {
     return this.pricer.price(input);
   }
 
+  /**
+   * Replaces the user's price overrides (`traceLens.pricing.models`): forgets every computed cost,
+   * prices new calls with them, and prices the stored traces again in the background, newest
+   * first (their rows reload as they are done).
+   */
   setOverrides(overrides: readonly PriceOverride[]): void {
     this.pricer = createPricer(overrides);
     this.cache.clear();
-    this.pending.clear();
+    this.store.setPricer(this.storePricer(), { reprice: true });
+    this.scheduleRefresh();
   }
 
   /** Forgets everything (the store was cleared). */
   clear(): void {
     this.cache.clear();
-    this.pending.clear();
   }
 
   /** Forgets removed traces (changed ones are recomputed by version anyway). */
   forget(traceIds: readonly TraceId[]): void {
-    for (const id of traceIds) {
-      this.cache.delete(id);
-      this.pending.delete(id);
-    }
+    for (const id of traceIds) this.cache.delete(id);
+  }
+
+  /**
+   * `detail` from a caller that already loaded the trace's skeleton and normalized its GenAI spans
+   * (the diagnostics): the same result, computed from those (and cached as `detail` caches).
+   */
+  detailFromViews(summary: TraceSummary, skeleton: TraceSkeleton, views: readonly UsageSpanInput[]): TraceUsageDetail | null {
+    const hit = this.cache.get(summary.traceId);
+    if (hit && hit.seq === summary.updatedSeq) return hit.detail;
+    return this.remember(summary, computeTraceUsage(skeleton, views, this.pricer));
   }
 
   /**
@@ -111,7 +149,10 @@ export class UsageIndex {
   detail(summary: TraceSummary): TraceUsageDetail | null {
     const hit = this.cache.get(summary.traceId);
     if (hit && hit.seq === summary.updatedSeq) return hit.detail;
-    const detail = this.compute(summary.traceId);
+    return this.remember(summary, this.compute(summary.traceId));
+  }
+
+  private remember(summary: TraceSummary, detail: TraceUsageDetail | null): TraceUsageDetail | null {
     if (this.cache.size >= USAGE_CACHE_TRACES) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
@@ -122,35 +163,26 @@ export class UsageIndex {
   }
 
   /**
-   * Adds `usage` to summaries of traces with model calls or usage (in place; returns them), within
-   * `LIST_BUDGET_MS` of work; traces past the budget show their last known usage and are
-   * refreshed in the background.
+   * The summaries with their usage: the store reads it with every row (kept at write time,
+   * src/core/store/usageColumns.ts), so this returns them unchanged. Kept for callers that pass
+   * summaries from elsewhere through the same step.
    */
-  withUsage(summaries: TraceSummary[]): TraceSummary[] {
-    const deadline = performance.now() + LIST_BUDGET_MS;
-    for (const s of summaries) {
-      const usage = this.detailWithin(s, deadline)?.usage;
-      if (usage) s.usage = usage;
-    }
+  withUsage<T extends TraceSummary>(summaries: T[]): T[] {
     return summaries;
   }
 
-  /**
-   * Adds `usage` to sessions (the sum of their newest `MAX_USAGE_TRACES` traces), in place; returns
-   * them. Same budget as `withUsage`, for all sessions together.
-   */
+  /** Adds `usage` to sessions (the sum of their newest `MAX_USAGE_TRACES` traces' stored usage), in place; returns them. */
   withSessionUsage(sessions: SessionSummary[]): SessionSummary[] {
-    const deadline = performance.now() + LIST_BUDGET_MS;
     for (const session of sessions) {
-      const usage = this.sumUsage(this.store.listTraces(MAX_USAGE_TRACES, 0, session.sessionId), deadline);
+      const usage = this.sumUsage(this.store.listTraces(MAX_USAGE_TRACES, 0, session.sessionId));
       if (usage) session.usage = usage;
     }
     return sessions;
   }
 
-  /** The sum of traces' usage; `undefined` when none has any. With `deadline`, as `withUsage`. */
-  sumUsage(summaries: readonly TraceSummary[], deadline = Infinity): TraceUsage | undefined {
-    const usages = summaries.map((s) => this.detailWithin(s, deadline)?.usage).filter((u): u is TraceUsage => u !== undefined);
+  /** The sum of traces' stored usage; `undefined` when none has any. */
+  sumUsage(summaries: readonly TraceSummary[]): TraceUsage | undefined {
+    const usages = summaries.map((s) => s.usage).filter((u): u is TraceUsage => u !== undefined);
     if (usages.length === 0) return undefined;
     const tokens = emptyTokenTotals();
     for (const u of usages) {
@@ -164,55 +196,29 @@ export class UsageIndex {
     return { cost: mergeCostTotals(usages.map((u) => u.cost)), tokens, modelCalls: usages.reduce((n, u) => n + u.modelCalls, 0) };
   }
 
-  /** The current usage when there is time (before `deadline`), else the last known one and a background refresh. */
-  private detailWithin(summary: TraceSummary, deadline: number): TraceUsageDetail | null {
-    const hit = this.cache.get(summary.traceId);
-    if (hit && hit.seq === summary.updatedSeq) return hit.detail;
-    if (performance.now() <= deadline) return this.detail(summary);
-    this.pending.add(summary.traceId);
-    this.scheduleRefresh();
-    return hit?.detail ?? null;
+  /** The store's pricer: the current overrides, a call priced at its span's start. */
+  private storePricer(): (facts: CallFacts, startUnixNano: string) => CallCost {
+    const pricer = this.pricer;
+    return (facts, startUnixNano) => pricer.price(priceInputOfFacts(facts, startUnixNano));
   }
 
+  /** Prices stored traces again in slices (after new overrides, or a restored older snapshot), one slice per event-loop turn. */
   private scheduleRefresh(): void {
-    if (this.refreshScheduled) return;
+    if (this.refreshScheduled || !this.store.usageRefreshPending) return;
     this.refreshScheduled = true;
-    setImmediate(() => this.refreshSlice());
-  }
-
-  private refreshSlice(): void {
-    this.refreshScheduled = false;
-    const start = performance.now();
-    const done: TraceId[] = [];
-    for (const traceId of this.pending) {
-      if (done.length > 0 && performance.now() - start > REFRESH_SLICE_MS) break;
-      this.pending.delete(traceId);
-      const summary = this.store.traceSummary(traceId);
-      if (!summary) continue;
-      const hit = this.cache.get(traceId);
-      if (hit && hit.seq === summary.updatedSeq) continue;
-      this.detail(summary);
-      done.push(traceId);
-    }
-    if (this.pending.size > 0) this.scheduleRefresh();
-    if (done.length > 0) this.onRefreshed(done);
-  }
-
-  /** Adds each span's cost (`SkeletonSpan.cost`: USD, or `null` when unpriced) to a skeleton, in place. */
-  withSpanCosts(skeleton: TraceSkeleton | null): TraceSkeleton | null {
-    if (!skeleton) return skeleton;
-    const summary = this.store.traceSummary(skeleton.traceId);
-    const costs = summary ? this.detail(summary)?.spanCosts : undefined;
-    if (!costs || costs.size === 0) return skeleton;
-    for (const s of skeleton.spans) {
-      const c = costs.get(s.spanId);
-      if (!c) continue;
-      if (c.status === 'sum') {
-        s.cost = c.total.reportedCount + c.total.pricedCount > 0 ? c.costUsd : null;
-        s.costIsSum = true;
-      } else s.cost = c.status === 'unpriced' ? null : c.costUsd;
-    }
-    return skeleton;
+    setImmediate(() => {
+      this.refreshScheduled = false;
+      if (this.store.isClosed) return;
+      let result: { traceIds: TraceId[]; pending: boolean };
+      try {
+        result = this.store.refreshUsageSlice(REFRESH_SLICE_MS);
+      } catch {
+        return; // never throw out of the back end thread; the next price change starts over
+      }
+      for (const id of result.traceIds) this.cache.delete(id);
+      if (result.traceIds.length > 0) this.onRefreshed(result.traceIds);
+      if (result.pending) this.scheduleRefresh();
+    });
   }
 
   /** The cost of one span as computed for its trace (`undefined` when it has none). */

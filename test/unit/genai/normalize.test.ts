@@ -192,7 +192,7 @@ describe('kinds, badges and ingest facts', () => {
     expect(spanGenAiFacts(span({ 'langfuse.session.id': 'lf', 'gen_ai.conversation.id': 'conv' }))!.sessionId).toBe('conv');
     expect(spanGenAiFacts(span({ 'ai.telemetry.metadata.sessionId': 'v' }))!.sessionId).toBe('v');
     // A model call is a first-user-message candidate only when it may carry its input itself.
-    expect(spanGenAiFacts(span({ 'gen_ai.operation.name': 'chat', 'gen_ai.agent.name': 'a' }))).toEqual({ modelCall: false, badge: { kind: 'llm' } });
+    expect(spanGenAiFacts(span({ 'gen_ai.operation.name': 'chat', 'gen_ai.agent.name': 'a' }))).toEqual({ modelCall: false, badge: { kind: 'llm' }, call: { modelCall: true, aggregate: false } });
     expect(spanGenAiFacts(span({ 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[]' }))!.modelCall).toBe(true);
     expect(spanGenAiFacts(span({ 'openinference.span.kind': 'LLM', 'llm.input_messages.0.message.role': 'user' }))!.modelCall).toBe(true);
     expect(spanGenAiFacts(span({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'a' }))!.agentName).toBe('a');

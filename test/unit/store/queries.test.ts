@@ -12,7 +12,8 @@ import { QUERY_SQL, SCRIPT_SQL, SNAPSHOT_SQL, STORE_SCHEMA_VERSION } from '../..
 import { traceFilterParams } from '../../../src/core/store/traceFilter';
 import { openRawDatabase } from '../../support/storeHarness';
 
-const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message'];
+const SUMMARY_COLUMNS = ['trace_id', 'root_name', 'has_root', 'root_service', 'start_unix_nano', 'end_unix_nano', 'duration_ms', 'span_count', 'error_count', 'updated_seq', 'session_id', 'agent_name', 'first_user_message', 'usage'];
+const CALL_PARAMS = ['call', 'cost_pico', 'cost_label', 'usage_input', 'usage_output', 'usage_more'];
 const SPAN_DETAIL_COLUMNS = ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'];
 const LOG_COLUMNS = ['trace_id', 'span_id', 'time_unix_nano', 'observed_unix_nano', 'severity_number', 'severity_text', 'event_name', 'flags', 'detail', 'resource_json', 'scope_json'];
 
@@ -28,13 +29,13 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   insertResource: { params: ['id', 'service_name', 'json'], columns: [] },
   insertScope: { params: ['id', 'json'], columns: [] },
   insertSpan: {
-    params: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'detail_id', 'genai', 'genai_tokens'],
+    params: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'detail_id', 'genai', 'genai_tokens', ...CALL_PARAMS],
     columns: [],
   },
   insertSpanDetail: { params: ['id', 'detail'], columns: [] },
   existingSpan: { params: ['trace_id', 'span_id'], columns: ['status_code', 'detail_id', 'resource_id', 'scope_id'] },
   updateSpan: {
-    params: ['parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'genai', 'genai_tokens', 'trace_id', 'span_id'],
+    params: ['parent_span_id', 'name', 'kind', 'status_code', 'start_ns', 'end_ns', 'resource_id', 'scope_id', 'event_count', 'has_exception', 'genai', 'genai_tokens', ...CALL_PARAMS, 'trace_id', 'span_id'],
     columns: [],
   },
   updateSpanDetail: { params: ['detail', 'id'], columns: [] },
@@ -64,7 +65,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   listTraces: { params: ['limit', 'offset'], columns: SUMMARY_COLUMNS },
   traceSummary: { params: ['trace_id'], columns: SUMMARY_COLUMNS },
   findTraces: { params: ['prefix', 'prefix_end', 'limit'], columns: SUMMARY_COLUMNS },
-  traceSkeleton: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'name', 'bits', 'resource_id', 'start_offset_ms', 'duration_ms', 'genai', 'genai_tokens'] },
+  traceSkeleton: { params: ['trace_id'], columns: ['span_ids', 'parent_span_ids', 'names', 'bits', 'resource_ids', 'start_offsets_ns', 'durations_ns', 'genai', 'genai_tokens', 'calls', 'costs_pico'] },
   spanDetail: {
     params: ['trace_id', 'span_id'],
     columns: ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'status_code', 'start_unix_nano', 'end_unix_nano', 'detail', 'resource_json', 'scope_json'],
@@ -117,6 +118,24 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   filterTraceIdsByScan: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
   spanFacts: { params: ['trace_id', 'span_id'], columns: SPAN_FACT_COLUMNS },
   traceSpanFacts: { params: ['trace_id'], columns: ['span_id', ...SPAN_FACT_COLUMNS] },
+  traceUsage: {
+    params: ['trace_id'],
+    columns: ['calls', 'counted', 'model_calls', 'input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total', 'cost_pico', 'priced', 'reported', 'unpriced'],
+  },
+  traceUsageLabels: { params: ['trace_id'], columns: ['cost_label'] },
+  setTraceUsage: { params: ['trace_id', 'call_count', 'usage', 'usage_marks'], columns: [] },
+  touchTrace: { params: ['seq', 'pending', 'trace_id'], columns: [] },
+  deleteTraceUsage: { params: ['trace_id'], columns: [] },
+  updateSpanCall: { params: [...CALL_PARAMS, 'trace_id', 'span_id'], columns: [] },
+  traceLogSpans: { params: ['trace_id'], columns: ['span_id'] },
+  nextUsagePending: { params: [], columns: ['trace_id', 'usage_pending'] },
+  markUsagePending: { params: [], columns: [] },
+  clearUsagePending: { params: ['trace_id'], columns: [] },
+  refreshSpans: { params: ['trace_id', 'after', 'calls_only', 'limit'], columns: SPAN_DETAIL_COLUMNS },
+  spanTreeNode: { params: ['trace_id', 'span_id'], columns: ['parent_span_id', 'call', 'cost_pico', 'usage_input', 'usage_output', 'usage_more'] },
+  setSpansBelow: { params: ['below', 'trace_id', 'span_ids'], columns: [] },
+  traceCallTree: { params: ['trace_id'], columns: ['span_id', 'parent_span_id', 'call'] },
+  traceUsageState: { params: ['trace_id'], columns: ['call_count', 'usage', 'usage_marks'] },
 };
 
 /** Plausible values for every parameter name used by the SQL files. */
@@ -171,6 +190,20 @@ const SAMPLE: Params = {
   first: 1,
   last: 10,
   command: 'merge=16,4',
+  call: 21,
+  cost_pico: 100_000_000,
+  below: 1,
+  span_ids: JSON.stringify(['c'.repeat(16)]),
+  cost_label: null,
+  usage_input: 100,
+  usage_output: 20,
+  usage_more: null,
+  call_count: 1,
+  usage: null,
+  usage_marks: null,
+  after: '',
+  calls_only: 1,
+  pending: 0,
 };
 
 /** SAMPLE with the filter parameters (no filter, except the sample's session). */
@@ -208,7 +241,8 @@ describe('SQL files', () => {
   // Executed in this order so that the writes find rows and the reads return some.
   const order: (keyof typeof QUERY_SQL)[] = [
     'pageSize', 'pageCount', 'freelistCount', 'begin', 'insertResource', 'insertScope', 'insertSpan', 'insertSpanDetail',
-    'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'commit', 'listTraces', 'traceSummary',
+    'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'updateSpanCall', 'traceUsage',
+    'traceUsageLabels', 'setTraceUsage', 'spanTreeNode', 'setSpansBelow', 'traceCallTree', 'traceUsageState', 'touchTrace', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
     'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
@@ -216,7 +250,7 @@ describe('SQL files', () => {
     'mergeSearchSlot0', 'mergeSearchSlot1', 'mergeSearchSlot2', 'mergeSearchSlot3', 'totalChanges', 'searchSlotDocs',
     'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'filterTraceIdsByScan', 'spanFacts',
     'traceSpanFacts', 'deleteTraceSearchDocs', 'deleteSearchDoc', 'deleteTraceGenai', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
-    'deleteTraceLogs', 'deleteTraceSummary', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
+    'deleteTraceLogs', 'deleteTraceSummary', 'deleteTraceUsage', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
   ];
 
   it.each(order.map((name, i) => [`${i}:${name}`, name] as const))('%s compiles, matches its golden shape and runs', (_, name) => {
@@ -250,6 +284,16 @@ describe('SQL files', () => {
       if (name === 'searchMatchTraces') expect(rows).toEqual([['a'.repeat(32)]]);
       if (name === 'searchSpanMatches') expect(rows.length).toBe(4); // docid 1 in each slot, on the sample span
       if (name === 'spanFacts') expect(rows[0]).toEqual([0, 0, 32, 2 ** 26 * 11 + 3, 1, 0, 100_000_000]);
+      if (name === 'traceSkeleton') expect(rows[0]).toEqual([`["${'b'.repeat(16)}"]`, '[null]', '["n"]', '[1]', '[1]', '[0]', '[100000000]', '[32]', `[${2 ** 26 * 11 + 3}]`, '[21]', '[100000000]']);
+      // The sample span is one counted, priced call of 100 input and 20 output tokens.
+      if (name === 'traceUsage') expect(rows[0]).toEqual([1, 1, 0, 100, 20, 0, 0, 0, 120, 100_000_000, 1, 0, 0]);
+      if (name === 'traceUsageLabels') expect(rows).toEqual([]);
+      if (name === 'spanTreeNode') expect(rows).toEqual([[null, 21, 100_000_000, 100, 20, null]]);
+      if (name === 'traceCallTree') expect(rows).toEqual([['b'.repeat(16), null, 21]]);
+      if (name === 'traceUsageState') expect(rows).toEqual([[1, null, null]]);
+      if (name === 'traceLogSpans') expect(rows).toEqual([['b'.repeat(16)]]);
+      if (name === 'nextUsagePending') expect(rows).toEqual([['a'.repeat(32), 1]]);
+      if (name === 'refreshSpans') expect(rows.map((r) => r[1])).toEqual(['b'.repeat(16)]);
     } finally {
       query.free();
     }
@@ -280,7 +324,7 @@ describe('SQL files', () => {
     const main = db.exec("SELECT name FROM main.sqlite_schema WHERE type = 'table'");
     expect(main).toEqual([]);
     const store = db.exec("SELECT name FROM store.sqlite_schema WHERE type = 'table' ORDER BY name")[0]!.values.flat();
-    expect(store).toEqual(['genai_names', 'logs', 'resources', 'scopes', 'span_details', 'spans', 'trace_genai', 'traces']);
+    expect(store).toEqual(['genai_names', 'logs', 'resources', 'scopes', 'span_details', 'spans', 'trace_genai', 'trace_usage', 'traces']);
     const search = db.exec("SELECT name FROM search.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'search_fts_%' ORDER BY name")[0]!.values.flat();
     expect(search).toEqual(['search_docs']);
     expect(db.exec("SELECT count(*) FROM search.sqlite_schema WHERE name IN ('search_fts_0', 'search_fts_1', 'search_fts_2', 'search_fts_3')")[0]!.values[0]![0]).toBe(4);
@@ -335,6 +379,16 @@ describe('query plans', () => {
     const sessions = plan(QUERY_SQL.listSessions, SAMPLE);
     expect(sessions).toContain('traces_by_session');
     expect(sessions).not.toContain('GROUP BY'); // only the groups are sorted (ORDER BY max(end_ns))
+  });
+
+  it('the cost bookkeeping reads one trace by primary key; the trace lists read its usage by primary key, without a sort', () => {
+    for (const name of ['traceUsage', 'traceUsageLabels', 'traceCallTree', 'traceUsageState', 'spanTreeNode', 'setSpansBelow'] as const) {
+      expect(plan(QUERY_SQL[name], FILTER_SAMPLE), name).not.toMatch(/SCAN (spans|trace_usage)\b/);
+    }
+    const list = plan(QUERY_SQL.listTraces, SAMPLE);
+    expect(list).toMatch(/SEARCH u USING PRIMARY KEY/);
+    expect(list).not.toMatch(/TEMP B-TREE/);
+    expect(plan(QUERY_SQL.nextUsagePending, SAMPLE)).toMatch(/traces_usage_pending/);
   });
 
   it('traceGenAiSpans reads one trace by primary key', () => {

@@ -10,7 +10,7 @@ import type { SpanRecord } from '../../../src/model/trace';
 import { TraceStore } from '../../../src/core/store/traceStore';
 import { ftsAllExpression, ftsAtom, searchTokens } from '../../../src/core/search/textTokens';
 import { exceptionEvent, logRecord, nanos, resourceInfo, spanRecord, traceId, traceSpans } from '../../support/builders';
-import { ROOMY_CONFIG, openStore, wasmBinary } from '../../support/storeHarness';
+import { DROP_VERSION_3, ROOMY_CONFIG, openStore, wasmBinary } from '../../support/storeHarness';
 
 let store: TraceStore;
 afterEach(() => store?.close());
@@ -326,11 +326,12 @@ describe('snapshots', () => {
       userTextEventNames: [],
     });
     store.insertSpans([span(T1, 1, { attributes: { 'gen_ai.request.model': 'gpt-4o' } }), span(T2, 2, { events: [exceptionEvent('x')] })]);
-    // A version-1 file: the same tables without what version 2 added.
+    // A version-1 file: the same tables without what versions 2 and 3 added.
     const v2 = await store.exportSnapshot();
     const { default: initSqlJs } = await import('sql.js');
     const SQL = await initSqlJs({ wasmBinary });
     const raw = new SQL.Database(v2);
+    raw.run(DROP_VERSION_3);
     raw.run('DROP TABLE trace_genai; DROP INDEX spans_errors; DROP INDEX spans_exceptions; PRAGMA user_version = 1;');
     const v1 = raw.export();
     raw.close();

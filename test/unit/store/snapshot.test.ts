@@ -5,7 +5,7 @@
  * damaged, foreign or other-version snapshot is refused with a `SnapshotError`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SnapshotError, TraceStore } from '../../../src/core/store/traceStore';
+import { STORE_SCHEMA_VERSION, SnapshotError, TraceStore } from '../../../src/core/store/traceStore';
 import { genaiIngestAnnotator } from '../../../src/core/genai/badge';
 import { exceptionEvent, logRecord, nanos, resourceInfo, spanRecord, traceId, spanId, traceSpans } from '../../support/builders';
 import { ROOMY_CONFIG, openStore, wasmBinary } from '../../support/storeHarness';
@@ -158,7 +158,7 @@ describe('damaged snapshots are refused, never half-restored', () => {
       reasons.push((error as Error).message);
     }
     for (const r of reasons) expect(r).not.toContain('\n');
-    expect(reasons[2]).toBe('snapshot has schema version 99, this Trace Lens reads version 2');
+    expect(reasons[2]).toBe(`snapshot has schema version 99, this Trace Lens reads version ${STORE_SCHEMA_VERSION}`);
     // The store that made them is unaffected, and a fresh one opens fine.
     expect((await fresh()).stats().spanCount).toBe(0);
     expect(store.stats().spanCount).toBeGreaterThan(0);

@@ -1,11 +1,11 @@
 /**
  * Store queries of the back end (trace list, sessions, skeleton, span details, conversation,
- * deletion, counters, the code index): answered from the `TraceStore`, with cost and tokens
- * added from the usage cache, and GenAI views built on demand (src/core/genai).
+ * deletion, counters, the code index): answered from the `TraceStore` (rows carry their cost and
+ * tokens), with the costs of span details and conversations from the usage cache, and GenAI views
+ * built on demand (src/core/genai).
  */
 import type { TraceConversation } from '../../../model/genai';
 import type { SpanDetail, SpanId, TraceId } from '../../../model/trace';
-import { packSkeleton } from '../../../model/skeletonCodec';
 import { normalizeSpan } from '../../genai/normalize';
 import { buildConversation } from '../../genai/conversation';
 import { LocalFileReader, resolveLocalContent } from '../../genai/localContent';
@@ -37,11 +37,9 @@ export function storeHandlers(ctx: BackendContext): HandlerGroup<StoreRequest> {
       return summary ? (usage.withUsage([summary])[0] ?? null) : null;
     },
     findTraces: ({ prefix, limit }) => usage.withUsage(store.findTraces(prefix, limit)),
-    traceSkeleton: ({ traceId }) => usage.withSpanCosts(store.traceSkeleton(traceId)),
-    packedTraceSkeleton: ({ traceId }) => {
-      const skeleton = usage.withSpanCosts(store.traceSkeleton(traceId));
-      return skeleton ? packSkeleton(skeleton) : null;
-    },
+    // Span costs come with the rows (the store keeps each call's price, src/core/store/usageColumns.ts).
+    traceSkeleton: ({ traceId }) => store.traceSkeleton(traceId),
+    packedTraceSkeleton: ({ traceId }) => store.packedTraceSkeleton(traceId),
     spanDetail: ({ traceId, spanId }) => spanDetail(ctx, traceId, spanId),
     deleteTrace: ({ traceId }) => {
       const deleted = store.deleteTrace(traceId);

@@ -8,4 +8,5 @@ DELETE FROM store.resources;
 DELETE FROM store.scopes;
 DELETE FROM store.genai_names;
 DELETE FROM store.trace_genai;
+DELETE FROM store.trace_usage;
 DELETE FROM search.search_docs;

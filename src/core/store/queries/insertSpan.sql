@@ -4,9 +4,11 @@
 -- constraint error still raises.
 INSERT INTO store.spans (
   trace_id, span_id, parent_span_id, name, kind, status_code, start_ns, end_ns,
-  resource_id, scope_id, event_count, has_exception, detail_id, genai, genai_tokens
+  resource_id, scope_id, event_count, has_exception, detail_id, genai, genai_tokens,
+  call, cost_pico, cost_label, usage_input, usage_output, usage_more
 ) VALUES (
   :trace_id, :span_id, :parent_span_id, :name, :kind, :status_code, :start_ns, :end_ns,
-  :resource_id, :scope_id, :event_count, :has_exception, :detail_id, :genai, :genai_tokens
+  :resource_id, :scope_id, :event_count, :has_exception, :detail_id, :genai, :genai_tokens,
+  :call, :cost_pico, :cost_label, :usage_input, :usage_output, :usage_more
 )
 ON CONFLICT (trace_id, span_id) DO NOTHING

@@ -2,7 +2,8 @@
 SELECT trace_id, root_name, has_root, root_service,
        CAST(start_ns AS TEXT) AS start_unix_nano, CAST(end_ns AS TEXT) AS end_unix_nano,
        max(end_ns - start_ns, 0) / 1e6 AS duration_ms,
-       span_count, error_count, updated_seq, session_id, agent_name, first_user_message
+       span_count, error_count, updated_seq, session_id, agent_name, first_user_message,
+       (SELECT u.usage FROM store.trace_usage AS u WHERE u.trace_id = traces.trace_id) AS usage
 FROM store.traces INDEXED BY traces_by_session
 WHERE traces.session_id = :session_id
 ORDER BY traces.start_ns DESC, traces.trace_id ASC

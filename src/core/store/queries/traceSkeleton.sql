@@ -1,23 +1,24 @@
--- A trace's spans without attributes, unordered (see below). `genai`, `genai_tokens`: the span's GenAI
--- badge (codec.ts packBadge) or NULL. Offsets and durations are
--- computed in exact int64 nanoseconds and only then divided into (double) milliseconds.
--- kind, status_code, has_exception and event_count are packed into one integer `bits`
---   (kind | status_code << 3 | has_exception << 5 | event_count << 6)
--- because sql.js reads every result column with separate WASM calls: 7 columns instead of 10
--- measured 10-15% faster for a 10k-span trace (~20 vs ~23 ms on the 2-core VM). The service
--- name is resolved from resource_id in memory (the store caches resources).
--- No ORDER BY: rows come in primary-key order (span_id) and the store sorts them by
--- (start_offset_ms, span_id) in JS. SQLite's sorter cost 6-9 ms for 10k rows in WASM, the JS
--- sort of the built objects ~3 ms: whole skeleton 19-21 ms vs 21-28 ms (min of 40 interleaved
--- runs, 10k-span trace in a 10k- and a 110k-span store, 2-core VM).
--- The order is exact: ns -> ms division is monotonic, and distinct ns stay distinct doubles
--- for offsets below ~50 days.
-SELECT s.span_id, s.parent_span_id, s.name,
-       s.kind | (s.status_code << 3) | (s.has_exception << 5) | (s.event_count << 6) AS bits,
-       s.resource_id,
-       (s.start_ns - t.start_ns) / 1e6 AS start_offset_ms,
-       max(s.end_ns - s.start_ns, 0) / 1e6 AS duration_ms,
-       s.genai, s.genai_tokens
+-- A trace's spans without attributes, as one row of columns: each column a JSON array over the
+-- trace's spans (primary-key order; the store sorts them, skeletonRows.ts). One row instead of one
+-- per span: sql.js reads every result value with its own WASM calls (11 per span), while
+-- json_group_array builds each column in C and JSON.parse reads it at once (10k-span trace: ~25 ms
+-- of row reading before, measured on the 2-core VM).
+-- `bits` packs kind | status_code << 3 | has_exception << 5 | event_count << 6. Offsets and
+-- durations are exact int64 nanoseconds (JSON integers; below 2^53 for any trace shorter than 104
+-- days) that the store divides into milliseconds as SQLite would. The service name is resolved
+-- from resource_id in memory (the store caches resources). `genai`, `genai_tokens`: the GenAI badge
+-- (codec.ts packBadge) or null; `call`, `cost_pico`: the cost columns (schema.sql).
+SELECT json_group_array(s.span_id) AS span_ids,
+       json_group_array(s.parent_span_id) AS parent_span_ids,
+       json_group_array(s.name) AS names,
+       json_group_array(s.kind | (s.status_code << 3) | (s.has_exception << 5) | (s.event_count << 6)) AS bits,
+       json_group_array(s.resource_id) AS resource_ids,
+       json_group_array(s.start_ns - t.start_ns) AS start_offsets_ns,
+       json_group_array(max(s.end_ns - s.start_ns, 0)) AS durations_ns,
+       json_group_array(s.genai) AS genai,
+       json_group_array(s.genai_tokens) AS genai_tokens,
+       json_group_array(s.call) AS calls,
+       json_group_array(s.cost_pico) AS costs_pico
 FROM store.traces AS t
 JOIN store.spans AS s ON s.trace_id = t.trace_id
 WHERE t.trace_id = :trace_id

@@ -11,5 +11,11 @@ SET parent_span_id = :parent_span_id,
     event_count = :event_count,
     has_exception = :has_exception,
     genai = :genai,
-    genai_tokens = :genai_tokens
+    genai_tokens = :genai_tokens,
+    call = nullif(coalesce(:call, 0) | (coalesce(call, 0) & 32), 0),
+    cost_pico = :cost_pico,
+    cost_label = :cost_label,
+    usage_input = :usage_input,
+    usage_output = :usage_output,
+    usage_more = :usage_more
 WHERE trace_id = :trace_id AND span_id = :span_id
