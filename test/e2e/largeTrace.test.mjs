@@ -131,7 +131,7 @@ describe('A 10,000-span trace in the real VS Code workbench', { skip: !configure
     // sees every other time.
     const cold = await open();
     const coldInside = await firstRowsTiming();
-    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'View: Close Editor');
     await waitUntil(async () => (await page.locator('iframe.webview:not([src*="purpose=webviewView"])').count()) === 0, { timeoutMs: 10_000, message: 'the trace panel did not close' });
     const warm = await open();
     console.log(
