@@ -3,25 +3,11 @@
  * O(ND) algorithm), and the canonical text of JSON values so that key order, whitespace and JSON
  * sent as a string do not count as changes. Pure.
  */
-import { diffWordsWithSpace } from 'diff';
-import type { DiffSegment, TextDiff } from '../../model/compare';
+import type { TextDiff } from '../../model/compare';
+import { sortedKeys, wordSegments } from '../../model/wordDiff';
+
+export { DIFF_TIMEOUT_MS, MAX_DIFF_CHARS, MAX_EDIT_LENGTH } from '../../model/wordDiff';
 import type { GenAiMessage, GenAiMessagePart } from '../../model/genai';
-
-/** Edit distance (in words) past which a diff is not computed: the texts are shown removed and added whole. */
-export const MAX_EDIT_LENGTH = 2_000;
-/** Texts longer than this (characters, either side) are compared whole, not diffed. */
-export const MAX_DIFF_CHARS = 100_000;
-/** Time one diff may take (ms) before it gives up the same way (a back end request stays short). */
-export const DIFF_TIMEOUT_MS = 50;
-
-/** `value` with object keys sorted, recursively (arrays keep their order). */
-function sortedKeys(value: unknown, depth = 0): unknown {
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => sortedKeys(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value).sort()) out[k] = sortedKeys((value as Record<string, unknown>)[k], depth + 1);
-  return out;
-}
 
 /** A JSON object or array held in a string (tool arguments are often sent as JSON text); `undefined` otherwise. */
 function parsedJson(text: string): unknown {
@@ -106,19 +92,8 @@ export function diffTexts(label: string, left: string | undefined, right: string
   if (!out.changed) return out;
   const a = left ?? '';
   const b = right ?? '';
-  const changes = a.length > MAX_DIFF_CHARS || b.length > MAX_DIFF_CHARS ? undefined : diffWordsWithSpace(a, b, { maxEditLength: MAX_EDIT_LENGTH, timeout: DIFF_TIMEOUT_MS });
-  if (!changes) {
-    out.coarse = true;
-    out.segments = [...(a ? [{ op: 'removed' as const, text: a }] : []), ...(b ? [{ op: 'added' as const, text: b }] : [])];
-    return out;
-  }
-  const segments: DiffSegment[] = [];
-  for (const c of changes) {
-    const op = c.added ? 'added' : c.removed ? 'removed' : 'same';
-    const last = segments[segments.length - 1];
-    if (last && last.op === op) last.text += c.value;
-    else if (c.value !== '') segments.push({ op, text: c.value });
-  }
+  const { segments, coarse } = wordSegments(a, b);
+  if (coarse) out.coarse = true;
   out.segments = segments;
   return out;
 }

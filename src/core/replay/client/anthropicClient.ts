@@ -20,7 +20,7 @@ import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, API
 import type { MessageCreateParamsStreaming, MessageDeltaUsage, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { GenAiUsage } from '../../../model/genai';
 import { anthropicBaseUrl } from './endpoint';
-import type { ProviderFailure } from './errors';
+import { sdkFailure, type ProviderFailure } from './errors';
 import type { ProviderCall } from './openaiClient';
 
 /** The SDK client for a base URL. */
@@ -137,14 +137,5 @@ export async function streamAnthropic(call: ProviderCall): Promise<void> {
 
 /** The provider-neutral failure for an error thrown by `streamAnthropic`. */
 export function anthropicFailure(err: unknown): ProviderFailure {
-  if (err instanceof APIUserAbortError) return { type: 'cancelled' };
-  if (err instanceof APIConnectionTimeoutError) return { type: 'timeout', answering: false };
-  if (err instanceof APIConnectionError) return { type: 'connection', cause: err.cause, message: err.message };
-  if (err instanceof APIError) {
-    if (typeof err.status === 'number') return { type: 'http', status: err.status, headers: err.headers, body: err.error, message: err.message };
-    return { type: 'stream', body: err.error, message: err.message };
-  }
-  if (err instanceof AnthropicError) return { type: 'other', message: err.message };
-  if (err instanceof Error && err.name === 'AbortError') return { type: 'cancelled' };
-  return { type: 'other', message: err instanceof Error ? err.message : String(err) };
+  return sdkFailure(err, { userAbort: APIUserAbortError, timeout: APIConnectionTimeoutError, connection: APIConnectionError, api: APIError, base: AnthropicError });
 }

@@ -187,6 +187,32 @@ function connectionError(f: Extract<ProviderFailure, { type: 'connection' }>, ct
   }
 }
 
+/**
+ * The error classes of a Stainless-generated provider SDK (`openai` and `@anthropic-ai/sdk` export
+ * the same hierarchy under the same names, `OpenAIError` / `AnthropicError` as the base).
+ */
+export interface SdkErrorClasses {
+  userAbort: abstract new (...args: never[]) => Error;
+  timeout: abstract new (...args: never[]) => Error;
+  connection: abstract new (...args: never[]) => Error & { cause?: unknown };
+  api: abstract new (...args: never[]) => Error & { status: number | undefined; headers: { get(name: string): string | null } | undefined; error: unknown };
+  base: abstract new (...args: never[]) => Error;
+}
+
+/** The provider-neutral failure for an error thrown while streaming with one of those SDKs. */
+export function sdkFailure(err: unknown, sdk: SdkErrorClasses): ProviderFailure {
+  if (err instanceof sdk.userAbort) return { type: 'cancelled' };
+  if (err instanceof sdk.timeout) return { type: 'timeout', answering: false };
+  if (err instanceof sdk.connection) return { type: 'connection', cause: err.cause, message: err.message };
+  if (err instanceof sdk.api) {
+    if (typeof err.status === 'number') return { type: 'http', status: err.status, headers: err.headers, body: err.error, message: err.message };
+    return { type: 'stream', body: err.error, message: err.message };
+  }
+  if (err instanceof sdk.base) return { type: 'other', message: err.message };
+  if (err instanceof Error && err.name === 'AbortError') return { type: 'cancelled' };
+  return { type: 'other', message: err instanceof Error ? err.message : String(err) };
+}
+
 /** The `ReplayError` for a failure; every message is redacted with `redact`. */
 export function toReplayError(f: ProviderFailure, ctx: FailureContext, redact: (text: string) => string): ReplayError {
   let e: ReplayError;

@@ -19,7 +19,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'o
 import type { GenAiUsage } from '../../../model/genai';
 import type { ReplayAccumulator } from './accumulate';
 import { openAiEndpoint } from './endpoint';
-import type { ProviderFailure } from './errors';
+import { sdkFailure, type ProviderFailure } from './errors';
 
 export interface ProviderCall {
   baseUrl: string | undefined;
@@ -110,14 +110,5 @@ export async function streamOpenAi(call: ProviderCall): Promise<void> {
 
 /** The provider-neutral failure for an error thrown by `streamOpenAi`. */
 export function openAiFailure(err: unknown): ProviderFailure {
-  if (err instanceof APIUserAbortError) return { type: 'cancelled' };
-  if (err instanceof APIConnectionTimeoutError) return { type: 'timeout', answering: false };
-  if (err instanceof APIConnectionError) return { type: 'connection', cause: err.cause, message: err.message };
-  if (err instanceof APIError) {
-    if (typeof err.status === 'number') return { type: 'http', status: err.status, headers: err.headers, body: err.error, message: err.message };
-    return { type: 'stream', body: err.error, message: err.message };
-  }
-  if (err instanceof OpenAIError) return { type: 'other', message: err.message };
-  if (err instanceof Error && err.name === 'AbortError') return { type: 'cancelled' };
-  return { type: 'other', message: err instanceof Error ? err.message : String(err) };
+  return sdkFailure(err, { userAbort: APIUserAbortError, timeout: APIConnectionTimeoutError, connection: APIConnectionError, api: APIError, base: OpenAIError });
 }
