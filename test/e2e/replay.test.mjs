@@ -48,7 +48,12 @@ const answerOf = (/** @type {string} */ out) => /→ (.+)$/m.exec(out)?.[1]?.tri
 /** Clicks the quick pick row whose text contains `text` (clicking is steadier than Enter). */
 async function pick(text) {
   const row = quickInput().locator('.monaco-list-row', { hasText: text }).first();
-  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+  if (!shown) {
+    const rows = await quickInput().locator('.monaco-list-row').allInnerTexts().catch(() => []);
+    const open = await quickInput().isVisible().catch(() => false);
+    throw new Error(`no quick pick row "${text}" (quick input ${open ? 'open' : 'closed'}; rows: ${JSON.stringify(rows)}; editor tabs: ${JSON.stringify(await page.locator('.tabs-container .tab').allInnerTexts().catch(() => []))})`);
+  }
   await row.click();
 }
 

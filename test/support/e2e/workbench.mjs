@@ -156,8 +156,11 @@ export async function clickMenuItem(page, text, { timeoutMs = 5_000 } = {}) {
   const item = page.locator('.context-view .action-label', { hasText: text }).first();
   await item.waitFor({ state: 'visible', timeout: timeoutMs });
   await item.click();
-  await page.waitForTimeout(500);
-  if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+  // A click that the menu swallowed leaves it open: press Enter on the item then, but only while
+  // the menu is still there and nothing it started (a quick pick) has taken the keyboard, or the
+  // Enter would accept that quick pick's first row.
+  const closed = await item.waitFor({ state: 'hidden', timeout: 1_500 }).then(() => true, () => false);
+  if (!closed && !(await page.locator('.quick-input-widget').isVisible().catch(() => false))) await page.keyboard.press('Enter');
 }
 
 /**
