@@ -24,6 +24,7 @@ export const TRACE_COMMANDS = {
   refresh: 'traceLens.refresh',
   groupBySession: 'traceLens.groupBySession',
   ungroupTraces: 'traceLens.ungroupTraces',
+  keepTraceOpen: 'traceLens.keepTraceOpen',
 } as const;
 
 /** Search and filter commands (src/extension/search). */
@@ -128,6 +129,8 @@ export const CONTEXT_KEYS = {
   filterActive: 'traceLens.filterActive',
   /** Serve Recorded Responses… is running (Stop / Report / Copy Base URL in the palette). */
   servingRecordedResponses: 'traceLens.servingRecordedResponses',
+  /** The active editor is the preview trace panel, reused by the next single click ("Keep Trace Open" shows). */
+  tracePreviewActive: 'traceLens.tracePreviewActive',
 } as const;
 
 /** Setting keys, relative to the `traceLens` section. */

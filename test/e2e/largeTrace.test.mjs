@@ -29,7 +29,9 @@ const ROOT_NAME = 'invoke_agent large-run';
 const step = stepper(() => page, shots, () => `\n    extension host log: ${extensionHostLogs(userDataDir)[0] ?? '(no extension host log found)'}`);
 const sidebar = () => page.locator('#workbench\\.parts\\.sidebar');
 const tracesPane = () => sidebar().locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Traces/i }) }).first();
-const webview = () => page.frameLocator('iframe.webview:not([src*="purpose=webviewView"])').first().frameLocator('iframe#active-frame');
+const tracePanels = () => page.locator('iframe.webview:not([src*="purpose=webviewView"])');
+/** The visible trace panel's document (hidden panels keep their iframes). */
+const webview = () => page.frameLocator('iframe.webview:not([src*="purpose=webviewView"]):visible').first().frameLocator('iframe#active-frame');
 const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /**
@@ -132,7 +134,7 @@ describe('A 10,000-span trace in the real VS Code workbench', { skip: !configure
     const cold = await open();
     const coldInside = await firstRowsTiming();
     await runCommand(page, 'View: Close Editor');
-    await waitUntil(async () => (await page.locator('iframe.webview:not([src*="purpose=webviewView"])').count()) === 0, { timeoutMs: 10_000, message: 'the trace panel did not close' });
+    await waitUntil(async () => (await tracePanels().count()) === 0, { timeoutMs: 10_000, message: 'the trace panel did not close' });
     const warm = await open();
     console.log(
       `      10,000 spans: click on the row → first rows visible ${cold} ms (first panel of the session), ${warm} ms (again) (outside, polled every 10 ms);` +
@@ -167,4 +169,67 @@ describe('A 10,000-span trace in the real VS Code workbench', { skip: !configure
     await screenshot(page, shots, 'large1');
     assert.match(traceId, /^[0-9a-f]{32}$/);
   }));
+
+  it('2. a single click shows another trace in the same (preview) panel; a double click keeps it open', { timeout: 120_000 }, step('large2', async () => {
+    const small = smallTrace();
+    const res = await fetch(`http://127.0.0.1:${receiverPort}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(small) });
+    assert.equal(res.status, 200, `the receiver answered ${res.status}`);
+    const topRow = (/** @type {string} */ text) => tracesPane().locator('.monaco-list-row[aria-level="1"]', { hasText: text }).first().locator('.label-name, .monaco-icon-label').first();
+    await waitUntil(async () => (await topRow('small-run').count()) > 0, { timeoutMs: 20_000, message: 'the small trace is not listed' });
+    await runCommand(page, 'View: Close Editor');
+    await waitUntil(async () => (await tracePanels().count()) === 0, { timeoutMs: 10_000, message: 'the trace panel did not close' });
+    const shows = (/** @type {string} */ text) =>
+      waitUntil(async () => (await webview().locator('body').innerText().catch(() => '')).includes(text), { timeoutMs: 30_000, intervalMs: 10, message: `the trace panel does not show ${text}` });
+    const tabs = () => page.locator('.tabs-container .tab').allInnerTexts();
+
+    await topRow('small-run').click();
+    await shows(SMALL_ROOT);
+    await page.waitForTimeout(700); // not a double click
+    const clickedAt = Date.now();
+    await topRow('large-run').click();
+    await waitUntil(async () => (await webview().locator('.row[data-span-id]').count().catch(() => 0)) > 5, { timeoutMs: 30_000, intervalMs: 10, message: 'the 10,000-span trace did not replace the preview' });
+    const previewed = Date.now() - clickedAt;
+    console.log(`      10,000 spans: click on the row → first rows visible ${previewed} ms in the preview panel (it showed another trace) (outside, polled every 10 ms)`);
+    const afterPreview = await tabs();
+    assert.equal(afterPreview.filter((t) => /small-run|large-run/.test(t)).length, 1, `a second panel was created instead of reusing the preview: ${JSON.stringify(afterPreview)}`);
+    assert.ok(!(await webview().locator('body').innerText()).includes(SMALL_ROOT), 'the small trace is still shown');
+
+    // A double click keeps the trace open: the next single click opens a panel of its own.
+    await topRow('small-run').dblclick();
+    await shows(SMALL_ROOT);
+    await page.waitForTimeout(700);
+    await topRow('large-run').click();
+    await waitUntil(async () => (await tabs()).some((t) => t.includes('large-run')), { timeoutMs: 30_000, message: 'the 10,000-span trace did not open' });
+    const afterKeep = await tabs();
+    assert.ok(afterKeep.some((t) => t.includes('small-run')), `the kept trace was replaced instead of a new panel opening: ${JSON.stringify(afterKeep)}`);
+    await waitUntil(async () => (await webview().locator('.row[data-span-id]').count().catch(() => 0)) > 5, { timeoutMs: 30_000, message: 'the 10,000-span trace shows no rows in its own panel' });
+    await screenshot(page, shots, 'large2-kept');
+  }));
 });
+
+const SMALL_ROOT = 'invoke_agent small-run';
+
+/** A two-span trace (an agent run with one model call) as one OTLP/JSON export request. */
+function smallTrace() {
+  const traceId = randomBytes(16).toString('hex');
+  const rootId = randomBytes(8).toString('hex');
+  const t0 = BigInt(Date.now()) * 1_000_000n;
+  const ns = (ms) => String(t0 + BigInt(ms) * 1_000_000n);
+  const str = (key, v) => ({ key, value: { stringValue: v } });
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'small-agent')] },
+        scopeSpans: [
+          {
+            scope: { name: 'e2e-small-trace' },
+            spans: [
+              { traceId, spanId: rootId, name: SMALL_ROOT, kind: 1, startTimeUnixNano: ns(0), endTimeUnixNano: ns(900), attributes: [str('gen_ai.operation.name', 'invoke_agent'), str('gen_ai.agent.name', 'small-run')], status: {} },
+              { traceId, spanId: randomBytes(8).toString('hex'), parentSpanId: rootId, name: 'chat gpt-4o-mini', kind: 3, startTimeUnixNano: ns(10), endTimeUnixNano: ns(800), attributes: [str('gen_ai.operation.name', 'chat'), str('gen_ai.request.model', 'gpt-4o-mini')], status: {} },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}

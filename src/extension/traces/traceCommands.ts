@@ -27,10 +27,12 @@ export function registerTraceCommands(ctx: TraceCommandContext): vscode.Disposab
       vscode.window.setStatusBarMessage(`$(clear-all) Trace Lens: cleared ${count} ${count === 1 ? 'trace' : 'traces'}`, 3000);
     },
     [TRACE_COMMANDS.openTraceById]: () => openTraceById(repository, panels),
-    [TRACE_COMMANDS.openTrace]: (arg?: unknown, spanId?: unknown) => {
+    // The Traces view's rows pass `{ preview: true }` (a single click reuses the preview panel).
+    [TRACE_COMMANDS.openTrace]: (arg?: unknown, spanId?: unknown, options?: unknown) => {
       const target = toTraceTarget(arg, spanId);
-      return target ? panels.open(target.traceId, target.spanId) : openTraceById(repository, panels);
+      return target ? panels.open(target.traceId, target.spanId, { preview: isPreviewOpen(options) }) : openTraceById(repository, panels);
     },
+    [TRACE_COMMANDS.keepTraceOpen]: () => panels.keepActiveOpen(),
     [TRACE_COMMANDS.deleteTrace]: async (arg?: unknown) => {
       const target = toTraceTarget(arg);
       if (!target) return;
@@ -49,6 +51,11 @@ export function registerTraceCommands(ctx: TraceCommandContext): vscode.Disposab
     [TRACE_COMMANDS.ungroupTraces]: () => ctx.tree.setGroupBySession(false),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}
+
+/** `{ preview: true }` from a Traces view row's command. */
+function isPreviewOpen(options: unknown): boolean {
+  return typeof options === 'object' && options !== null && (options as { preview?: unknown }).preview === true;
 }
 
 /** Accepts a tree node, a trace id string, or nothing. */

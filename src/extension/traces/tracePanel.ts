@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Channel, assertNever } from '../../protocol/channel';
 import type { TraceViewCommand, TraceViewEvent, TraceViewHostRequests, TraceViewRequests } from '../../protocol/traceView';
 import type { SpanId, TraceId } from '../../model/trace';
-import { COMMANDS, WEBVIEW_PANELS } from '../ids';
+import { COMMANDS, CONTEXT_KEYS, WEBVIEW_PANELS } from '../ids';
 import { traceViewDocument } from '../webviewHtml';
 import type { SourceNavigator } from '../source/sourceNavigator';
 import type { StoreChange, TraceRepository } from './traceRepository';
@@ -12,9 +12,30 @@ import { TraceViewRequestHandlers } from './traceViewRequests';
 /** Live updates of an open trace are coalesced to at most one per this interval. */
 const UPDATE_DEBOUNCE_MS = 250;
 
-/** Opens trace webviews, one panel per trace, and keeps them live. */
+/** How a trace is opened (`TracePanels.open`). */
+export interface OpenTraceOptions {
+  /**
+   * Open in the preview panel, like a single click opens a preview editor: the one preview panel
+   * is reused for the next trace opened this way (its webview stays loaded, so the trace shows
+   * without the workbench creating a panel), until it is kept open (a second open of the same
+   * row within `DOUBLE_OPEN_MS` — a double click —, "Keep Trace Open", or any open without
+   * `preview`). Ignored when `workbench.editor.enablePreview` is off.
+   */
+  preview?: boolean;
+}
+
+/** Two opens of the same row within this time are a double click: the preview panel is kept open. */
+const DOUBLE_OPEN_MS = 500;
+
+/**
+ * Opens trace webviews, one panel per trace plus at most one preview panel that single clicks
+ * reuse (VS Code's preview editor model), and keeps them live.
+ */
 export class TracePanels implements vscode.Disposable {
   private readonly panels = new Map<TraceId, TracePanel>();
+  /** The panel single clicks reuse, while it is not kept open. */
+  private preview: TracePanel | undefined;
+  private lastPreviewOpen: { traceId: TraceId; spanId: SpanId | undefined; at: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly activeEmitter = new vscode.EventEmitter<TraceId>();
   /** Fires with a trace id when its panel opens or becomes the active editor (the Usage view follows it). */
@@ -29,22 +50,59 @@ export class TracePanels implements vscode.Disposable {
     this.disposables.push(repository.onDidChange((change) => this.onStoreChange(change)));
   }
 
-  /** Opens (or reveals) the panel of a trace, optionally selecting a span. */
-  async open(traceId: TraceId, spanId?: SpanId): Promise<void> {
+  /**
+   * Opens (or reveals) the panel of a trace, optionally selecting a span. The panel is created at
+   * once (the trace is read while the webview loads); a trace that is not stored closes it again
+   * with a warning.
+   */
+  async open(traceId: TraceId, spanId?: SpanId, options: OpenTraceOptions = {}): Promise<void> {
+    const preview = options.preview === true && vscode.workspace.getConfiguration('workbench.editor').get<boolean>('enablePreview', true);
     const existing = this.panels.get(traceId);
     if (existing) {
+      if (existing === this.preview && (!preview || this.isDoubleOpen(traceId, spanId))) this.keepOpen(existing);
       existing.reveal(spanId);
       return;
     }
-    const summary = await this.repository.query('traceSummary', { traceId });
-    if (!summary) {
-      void vscode.window.showWarningMessage(`Trace Lens: trace ${traceId} is not stored (it may have been evicted or cleared).`);
+    if (preview && this.preview) {
+      // Retargeting needs no new panel: read the summary first so a trace that is gone leaves the preview as it is.
+      const summary = await this.repository.query('traceSummary', { traceId });
+      const panel = this.preview;
+      if (!summary) return warnNotStored(traceId);
+      if (!panel || panel.disposed || this.panels.has(traceId)) return this.open(traceId, spanId, options);
+      this.panels.delete(panel.traceId);
+      panel.retarget(traceId, summary.rootName, spanId ?? null);
+      this.panels.set(traceId, panel);
+      this.lastPreviewOpen = { traceId, spanId, at: Date.now() };
+      panel.reveal();
+      this.activeEmitter.fire(traceId);
       return;
     }
-    const panel = new TracePanel(this.extensionUri, this.repository, traceId, summary.rootName, spanId ?? null, () => this.panels.delete(traceId), this.source);
+    const summary = this.repository.query('traceSummary', { traceId });
+    const panel = new TracePanel(this.extensionUri, this.repository, traceId, traceId.slice(0, 8), spanId ?? null, this.source, (p) => this.onPanelDisposed(p));
     this.panels.set(traceId, panel);
-    panel.onDidBecomeActive(() => this.activeEmitter.fire(traceId));
+    if (preview) {
+      this.preview = panel;
+      this.lastPreviewOpen = { traceId, spanId, at: Date.now() };
+    }
+    panel.onDidBecomeActive(() => {
+      this.activeEmitter.fire(panel.traceId);
+      void setPreviewContext(panel === this.preview);
+    });
+    void setPreviewContext(preview);
     this.activeEmitter.fire(traceId);
+    const stored = await summary.catch(() => null);
+    if (!stored && panel.traceId === traceId && !panel.disposed) {
+      panel.dispose();
+      warnNotStored(traceId);
+    } else if (stored && panel.traceId === traceId) {
+      panel.setTitle(stored.rootName);
+    }
+  }
+
+  /** Keeps the active trace panel open: the next single click opens another panel (command "Keep Trace Open"). */
+  keepActiveOpen(): void {
+    const active = [...this.panels.values()].find((p) => p.active);
+    if (active && active === this.preview) this.keepOpen(active);
   }
 
   /** `true` while a panel shows this trace. */
@@ -58,6 +116,25 @@ export class TracePanels implements vscode.Disposable {
     this.activeEmitter.dispose();
   }
 
+  private isDoubleOpen(traceId: TraceId, spanId: SpanId | undefined): boolean {
+    const last = this.lastPreviewOpen;
+    return Boolean(last && last.traceId === traceId && last.spanId === spanId && Date.now() - last.at <= DOUBLE_OPEN_MS);
+  }
+
+  private keepOpen(panel: TracePanel): void {
+    if (this.preview !== panel) return;
+    this.preview = undefined;
+    if (panel.active) void setPreviewContext(false);
+  }
+
+  private onPanelDisposed(panel: TracePanel): void {
+    if (this.panels.get(panel.traceId) === panel) this.panels.delete(panel.traceId);
+    if (this.preview === panel) {
+      this.preview = undefined;
+      void setPreviewContext(false);
+    }
+  }
+
   private onStoreChange(change: StoreChange): void {
     for (const [traceId, panel] of this.panels) {
       if (change.removedTraceIds.has(traceId)) panel.markRemoved();
@@ -66,12 +143,24 @@ export class TracePanels implements vscode.Disposable {
   }
 }
 
+function warnNotStored(traceId: TraceId): void {
+  void vscode.window.showWarningMessage(`Trace Lens: trace ${traceId} is not stored (it may have been evicted or cleared).`);
+}
+
+/** The `traceLens.tracePreviewActive` context key: the active editor is the preview trace panel ("Keep Trace Open" shows). */
+function setPreviewContext(on: boolean): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', CONTEXT_KEYS.tracePreviewActive, on);
+}
+
 /** One trace webview: serves the HTML, answers its requests, pushes the skeleton. */
 class TracePanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private readonly channel: Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>;
   private ready = false;
-  private readonly requests: TraceViewRequestHandlers;
+  /** `true` once the panel is closed. */
+  disposed = false;
+  /** The current trace's requests (replaced when a preview panel shows another trace). */
+  private requests: TraceViewRequestHandlers;
   /**
    * The first `traceLoaded`, read from the worker while the webview loads (its page, script and
    * view) rather than after it says `ready`; dropped if the trace changes before that.
@@ -83,11 +172,12 @@ class TracePanel implements vscode.Disposable {
   constructor(
     extensionUri: vscode.Uri,
     private readonly repository: TraceRepository,
-    private readonly traceId: TraceId,
+    /** The trace shown (changes when a preview panel is retargeted). */
+    public traceId: TraceId,
     title: string,
     private pendingSelect: SpanId | null,
-    private readonly onDisposed: () => void,
     private readonly source: SourceNavigator,
+    private readonly onDisposed: (panel: TracePanel) => void,
   ) {
     const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     this.panel = vscode.window.createWebviewPanel(WEBVIEW_PANELS.trace, title || traceId.slice(0, 8), vscode.ViewColumn.Active, {
@@ -97,9 +187,14 @@ class TracePanel implements vscode.Disposable {
     });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trace-lens.svg');
     this.requests = new TraceViewRequestHandlers(traceId, (method, params) => this.repository.query(method, params), this.source);
+    // Each request is answered for the trace shown when it arrives (a preview panel changes trace).
+    const current = this.requests.handlers;
+    const handlers = Object.fromEntries(
+      Object.keys(current).map((method) => [method, (params: unknown) => (this.requests.handlers as Record<string, (p: unknown) => unknown>)[method]!(params)]),
+    ) as unknown as typeof current;
     this.channel = new Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>(
       (envelope) => void this.panel.webview.postMessage(envelope),
-      this.requests.handlers,
+      handlers,
       (command) => this.onCommand(command),
     );
     this.disposables.push(
@@ -114,6 +209,35 @@ class TracePanel implements vscode.Disposable {
   /** Calls `listener` whenever this panel becomes the active editor. */
   onDidBecomeActive(listener: () => void): void {
     this.disposables.push(this.panel.onDidChangeViewState((e) => e.webviewPanel.active && listener()));
+  }
+
+  /** `true` while this panel is the active editor. */
+  get active(): boolean {
+    return !this.disposed && this.panel.active;
+  }
+
+  setTitle(title: string): void {
+    if (title && !this.disposed) this.panel.title = title;
+  }
+
+  /**
+   * Shows another trace in this (preview) panel: the loaded webview gets the new trace's
+   * `traceLoaded` (it resets its selection, scroll and tabs for a new trace id), with no panel
+   * created.
+   */
+  retarget(traceId: TraceId, title: string, selectSpanId: SpanId | null): void {
+    this.traceId = traceId;
+    this.requests = new TraceViewRequestHandlers(traceId, (method, params) => this.repository.query(method, params), this.source);
+    this.pendingSelect = selectSpanId;
+    clearTimeout(this.updateTimer);
+    this.updateTimer = undefined;
+    this.panel.title = title || traceId.slice(0, 8);
+    if (this.ready) {
+      void this.sendTrace();
+    } else {
+      this.early = this.requests.traceLoaded(null);
+      this.early.catch(() => undefined);
+    }
   }
 
   reveal(spanId?: SpanId): void {
@@ -144,12 +268,14 @@ class TracePanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     clearTimeout(this.updateTimer);
     this.channel.close();
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
     this.panel.dispose();
-    this.onDisposed();
+    this.onDisposed(this);
   }
 
   /** Messages from the webview are untrusted: anything but an envelope is ignored by the channel. */
@@ -183,7 +309,10 @@ class TracePanel implements vscode.Disposable {
 
   /** Sends the trace (`early`: the message read while the webview loaded, if still current). */
   private async sendTrace(early?: TracePanel['early']): Promise<void> {
+    const traceId = this.traceId;
     const message = (early && (await early.catch(() => null))) || (await this.requests.traceLoaded(this.pendingSelect));
+    // A preview panel may have moved on to another trace while this one was read.
+    if (traceId !== this.traceId || this.disposed) return;
     if (!message) {
       this.channel.send({ type: 'traceRemoved', traceId: this.traceId });
       return;

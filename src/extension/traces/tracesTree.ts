@@ -303,7 +303,7 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   md.appendMarkdown(`Trace ID: \`${summary.traceId}\``);
   item.tooltip = md;
   item.contextValue = summary.errorCount > 0 ? 'trace.error' : 'trace';
-  item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [summary.traceId] };
+  item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [summary.traceId, undefined, { preview: true }] };
   item.accessibilityInformation = {
     label: `Trace ${label}${label === summary.rootName ? '' : `, root span ${summary.rootName}`}, ${item.description}`,
   };
@@ -372,7 +372,7 @@ function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeIt
   item.tooltip = `${span.name}${genaiLine}\n${span.kind} span · ${span.serviceName || 'unknown service'}\nstarts at +${formatDuration(span.startOffsetMs)} · ${formatDuration(span.durationMs)}${costLine}${error ? '\nstatus: error' : ''}`;
   // Model calls also get Replay Model Call… (package.json `viewItem =~ /^span\.llm/`).
   item.contextValue = g?.kind === 'llm' ? 'span.llm' : 'span';
-  item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [node.traceId, span.spanId] };
+  item.command = { command: COMMANDS.openTrace, title: 'Open Trace', arguments: [node.traceId, span.spanId, { preview: true }] };
   return item;
 }
 
