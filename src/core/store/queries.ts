@@ -10,6 +10,7 @@
  * the transactions; the modules receive a `StoreSql` and never hold the database.
  */
 import type { Database } from 'sql.js';
+import { RowsInsert } from './rowsInsert';
 import { PreparedQuery } from './statement';
 import beginSql from './queries/begin.sql';
 import commitSql from './queries/commit.sql';
@@ -273,6 +274,26 @@ export function freeQueries(queries: Partial<Queries>): void {
   for (const query of Object.values(queries)) query.free();
 }
 
+/** Most rows per execution of a multi-row INSERT (rowsInsert.ts). */
+export const ROWS_PER_INSERT = 32;
+
+/** The one-row INSERT files that the write path also runs for many rows at once (rowsInsert.ts). */
+export interface RowInserts {
+  readonly insertSpan: RowsInsert;
+  readonly insertSpanDetail: RowsInsert;
+}
+
+/** Prepares `RowInserts` on `db` (one row count now, the others on first use). */
+export function prepareRowInserts(db: Database): RowInserts {
+  const insertSpan = new RowsInsert(db, QUERY_SQL.insertSpan, 'insertSpan.sql', ROWS_PER_INSERT);
+  try {
+    return { insertSpan, insertSpanDetail: new RowsInsert(db, QUERY_SQL.insertSpanDetail, 'insertSpanDetail.sql', ROWS_PER_INSERT) };
+  } catch (error) {
+    insertSpan.free();
+    throw error;
+  }
+}
+
 /**
  * What the store's modules may do with SQL, implemented by `TraceStore` (the only owner of the
  * `Database`): use the prepared statements, read the change count, and run a transaction.
@@ -280,6 +301,8 @@ export function freeQueries(queries: Partial<Queries>): void {
 export interface StoreSql {
   /** The prepared statements (owned, and freed on close, by `TraceStore`). */
   readonly q: Queries;
+  /** Multi-row versions of some INSERTs (owned, and freed on close, by `TraceStore`). */
+  readonly rows: RowInserts;
   /** Rows changed by the last INSERT, UPDATE or DELETE on the connection (`sqlite3_changes`). */
   rowsModified(): number;
   /**

@@ -115,6 +115,22 @@ export class PreparedQuery {
     }
   }
 
+  /**
+   * Executes once with `values` already in binding order (`parameterNames`), ignoring result rows.
+   * @throws Error when the count differs from the statement's parameters, or on SQLite failure.
+   */
+  runValues(values: readonly BindValue[]): void {
+    if (values.length !== this.parameterNames.length) {
+      throw new Error(`${this.label}: ${values.length} values for ${this.parameterNames.length} parameters`);
+    }
+    this.stmt.bind(values as BindValue[]);
+    try {
+      this.stmt.step();
+    } finally {
+      this.stmt.reset();
+    }
+  }
+
   /** The first result row, or `undefined` when there is none. */
   first(params: Params = {}): Row | undefined {
     this.bind(params);

@@ -330,7 +330,8 @@ describe('failure handling', () => {
     const before = { stats: store.stats(), seq: store.currentSeq() };
 
     // Make the detail insert fail after a new resource and a span row were written.
-    const queries = (store as unknown as { q: Record<string, { run: (p: unknown) => void }> }).q;
+    // (Details are written by the multi-row INSERTs of rowsInsert.ts.)
+    const queries = (store as unknown as { rows: Record<string, { run: (...args: unknown[]) => number }> }).rows;
     const original = queries.insertSpanDetail!.run;
     queries.insertSpanDetail!.run = () => {
       throw new Error('simulated SQLite failure');
