@@ -281,17 +281,28 @@ export const ROWS_PER_INSERT = 32;
 export interface RowInserts {
   readonly insertSpan: RowsInsert;
   readonly insertSpanDetail: RowsInsert;
+  readonly insertTraceGenai: RowsInsert;
 }
 
 /** Prepares `RowInserts` on `db` (one row count now, the others on first use). */
 export function prepareRowInserts(db: Database): RowInserts {
-  const insertSpan = new RowsInsert(db, QUERY_SQL.insertSpan, 'insertSpan.sql', ROWS_PER_INSERT);
+  const made: RowsInsert[] = [];
+  const make = (name: 'insertSpan' | 'insertSpanDetail' | 'insertTraceGenai'): RowsInsert => {
+    const r = new RowsInsert(db, QUERY_SQL[name], `${name}.sql`, ROWS_PER_INSERT);
+    made.push(r);
+    return r;
+  };
   try {
-    return { insertSpan, insertSpanDetail: new RowsInsert(db, QUERY_SQL.insertSpanDetail, 'insertSpanDetail.sql', ROWS_PER_INSERT) };
+    return { insertSpan: make('insertSpan'), insertSpanDetail: make('insertSpanDetail'), insertTraceGenai: make('insertTraceGenai') };
   } catch (error) {
-    insertSpan.free();
+    for (const r of made) r.free();
     throw error;
   }
+}
+
+/** Frees a set made by `prepareRowInserts`. */
+export function freeRowInserts(rows: RowInserts): void {
+  for (const r of Object.values(rows)) r.free();
 }
 
 /**

@@ -36,7 +36,7 @@ import { CodeIndex } from '../source/codeIndex';
 import { StoreCounters } from './counters';
 import { GenAiFacts, type IngestAnnotator } from './genaiFacts';
 import { Interning } from './interning';
-import { SCRIPT_SQL, freeQueries, prepareQueries, prepareRowInserts, type Queries, type RowInserts, type StoreSql } from './queries';
+import { SCRIPT_SQL, freeQueries, freeRowInserts, prepareQueries, prepareRowInserts, type Queries, type RowInserts, type StoreSql } from './queries';
 import { Retention, applyInSlices, validateConfig, type RetentionResult, type StoreLog } from './retention';
 import { SnapshotError, SnapshotWriter, oneLine, rebuildFromTables, restoreSnapshot } from './snapshot';
 import { DEFAULT_SLICE_BUDGET_MS, runSliced, yieldImmediate, type InsertResult, type SliceOptions, type WriteOptions } from './slicing';
@@ -451,8 +451,7 @@ export class TraceStore extends TraceReads {
 
   private freeStatements(): void {
     freeQueries(this.q);
-    this.rows.insertSpan.free();
-    this.rows.insertSpanDetail.free();
+    freeRowInserts(this.rows);
   }
 
   /** `true` after `close()`. */

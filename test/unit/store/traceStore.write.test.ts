@@ -112,7 +112,7 @@ describe('idempotent upsert', () => {
     const spans = traceSpans(70, { each: (i) => ({ attributes: { i } }) });
     const stored = spans.filter((_, i) => i % 5 === 0);
     store.insertSpans(stored);
-    const batch = spans.map((s, i) => ({ ...s, attributes: { i, second: true } }));
+    const batch: typeof spans = spans.map((s, i) => ({ ...s, attributes: { i, second: true } }));
     batch.splice(41, 0, { ...batch[40]!, attributes: { i: 40, third: true } });
     const result = store.insertSpans(batch);
     expect(result).toMatchObject({ inserted: 70 - stored.length, updated: stored.length + 1, rejected: 0 });
