@@ -44,14 +44,20 @@ export function multiRowSql(sql: string, rows: number): string {
   return sql.slice(0, open) + copies.join(',\n') + sql.slice(close + 1);
 }
 
+/** The largest power of two ≤ `n` (n ≥ 1). */
+function floorPowerOfTwo(n: number): number {
+  return 2 ** Math.floor(Math.log2(n));
+}
+
 /** `sql` with `--` comments blanked (same length, so offsets still match `sql`). */
 function stripComments(sql: string): string {
   return sql.replace(/--[^\n]*/g, (c) => ' '.repeat(c.length));
 }
 
 /**
- * One INSERT file prepared for 1…`maxRows` rows per execution (each row count prepared on first
- * use, then reused). Freed by `free()` with the store's other statements.
+ * One INSERT file prepared for 1, 2, 4 … `maxRows` rows per execution (each row count prepared on
+ * first use, then reused; a list of other lengths is written in power-of-two parts, so preparing
+ * stays at a few statements: a 32-row INSERT of spans has 672 parameters). Freed by `free()` with the store's other statements.
  */
 export class RowsInsert {
   /** Parameter names of one row, in binding order (the file's `:name` order). */
@@ -62,7 +68,7 @@ export class RowsInsert {
   /**
    * @param sql A one-row INSERT (see `multiRowSql`).
    * @param label The query's file name, for error messages.
-   * @param maxRows Most rows per execution (`run` splits longer lists).
+   * @param maxRows Most rows per execution, a power of two (`run` splits longer lists).
    * @throws Error when the one-row statement does not compile.
    */
   constructor(
@@ -71,6 +77,7 @@ export class RowsInsert {
     private readonly label: string,
     readonly maxRows: number,
   ) {
+    if (floorPowerOfTwo(maxRows) !== maxRows) throw new RangeError(`maxRows must be a power of two, got ${maxRows}`);
     this.byRows[1] = new PreparedQuery(db, sql, label);
     this.parameterNames = this.byRows[1].parameterNames;
   }
@@ -86,8 +93,9 @@ export class RowsInsert {
     let changed = 0;
     const names = this.parameterNames;
     const width = names.length;
-    for (let start = from; start < to; start += this.maxRows) {
-      const n = Math.min(this.maxRows, to - start);
+    for (let start = from, n: number; start < to; start += n) {
+      // A power of two (at most maxRows): few row counts are ever prepared.
+      n = Math.min(this.maxRows, floorPowerOfTwo(to - start));
       const values = this.values;
       values.length = n * width;
       for (let r = 0; r < n; r++) {

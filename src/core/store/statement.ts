@@ -25,6 +25,7 @@ export type Row = SqlValue[];
  */
 export function parameterNames(sql: string): string[] {
   const names: string[] = [];
+  const seen = new Set<string>();
   const n = sql.length;
   let i = 0;
   while (i < n) {
@@ -52,7 +53,10 @@ export function parameterNames(sql: string): string[] {
       let j = i + 1;
       while (j < n && /[A-Za-z0-9_]/.test(sql[j]!)) j++;
       const name = sql.slice(i + 1, j);
-      if (!names.includes(name)) names.push(name);
+      if (!seen.has(name)) {
+        seen.add(name);
+        names.push(name);
+      }
       i = j;
     } else if (c === '?' || ((c === '@' || c === '$') && /[A-Za-z_]/.test(sql[i + 1] ?? ''))) {
       throw new Error(`unsupported SQL parameter style at offset ${i}: use :name`);
