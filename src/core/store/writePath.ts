@@ -4,7 +4,7 @@
  * time budget runs out, each followed by retention (slicing.ts, retention.ts). Per span: checked
  * (`codec.ts spanProblem`), annotated (genaiFacts.ts), its resource, scope and GenAI names
  * interned (interning.ts; their reference counts go up, in memory, once the row is stored),
- * inserted (or, when re-sent, updated), folded into its trace's delta (traceDelta.ts) and staged
+ * inserted 32 at a time with multi-row INSERTs (rowsInsert.ts; a re-sent span is then updated), folded into its trace's delta (traceDelta.ts) and staged
  * in the code index. Per transaction: one upsertTrace.sql per trace, then the first user message
  * (genaiFacts.ts); counters change after COMMIT, and the traces written are spared by byte-driven
  * eviction until the next write (`Retention.protectFrom`).
