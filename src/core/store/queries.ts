@@ -10,6 +10,7 @@
  * the transactions; the modules receive a `StoreSql` and never hold the database.
  */
 import type { Database } from 'sql.js';
+import { RowsInsert } from './rowsInsert';
 import { PreparedQuery } from './statement';
 import beginSql from './queries/begin.sql';
 import commitSql from './queries/commit.sql';
@@ -273,6 +274,37 @@ export function freeQueries(queries: Partial<Queries>): void {
   for (const query of Object.values(queries)) query.free();
 }
 
+/** Most rows per execution of a multi-row INSERT (rowsInsert.ts). */
+export const ROWS_PER_INSERT = 32;
+
+/** The one-row INSERT files that the write path also runs for many rows at once (rowsInsert.ts). */
+export interface RowInserts {
+  readonly insertSpan: RowsInsert;
+  readonly insertSpanDetail: RowsInsert;
+  readonly insertTraceGenai: RowsInsert;
+}
+
+/** Prepares `RowInserts` on `db` (one row count now, the others on first use). */
+export function prepareRowInserts(db: Database): RowInserts {
+  const made: RowsInsert[] = [];
+  const make = (name: 'insertSpan' | 'insertSpanDetail' | 'insertTraceGenai'): RowsInsert => {
+    const r = new RowsInsert(db, QUERY_SQL[name], `${name}.sql`, ROWS_PER_INSERT);
+    made.push(r);
+    return r;
+  };
+  try {
+    return { insertSpan: make('insertSpan'), insertSpanDetail: make('insertSpanDetail'), insertTraceGenai: make('insertTraceGenai') };
+  } catch (error) {
+    for (const r of made) r.free();
+    throw error;
+  }
+}
+
+/** Frees a set made by `prepareRowInserts`. */
+export function freeRowInserts(rows: RowInserts): void {
+  for (const r of Object.values(rows)) r.free();
+}
+
 /**
  * What the store's modules may do with SQL, implemented by `TraceStore` (the only owner of the
  * `Database`): use the prepared statements, read the change count, and run a transaction.
@@ -280,6 +312,8 @@ export function freeQueries(queries: Partial<Queries>): void {
 export interface StoreSql {
   /** The prepared statements (owned, and freed on close, by `TraceStore`). */
   readonly q: Queries;
+  /** Multi-row versions of some INSERTs (owned, and freed on close, by `TraceStore`). */
+  readonly rows: RowInserts;
   /** Rows changed by the last INSERT, UPDATE or DELETE on the connection (`sqlite3_changes`). */
   rowsModified(): number;
   /**

@@ -42,6 +42,7 @@ import type { StoreCounters } from './counters';
 import type { QueryName, ScriptName, StoreSql } from './queries';
 import { now } from './slicing';
 import { spanDocumentText, type StoredLogText } from './searchText';
+import type { Params } from './statement';
 
 // ---------------------------------------------------------------------------------------------
 // Tunables
@@ -170,10 +171,11 @@ export class SearchIndex {
   /** Before COMMIT, inside the transaction: the badge keys of the spans written in it. */
   beforeCommit(): void {
     if (this.writeKeys.size === 0) return;
-    const insert = this.sql.q.insertTraceGenai;
+    const rows: Params[] = [];
     for (const [traceId, keys] of this.writeKeys) {
-      for (const key of keys) insert.run({ genai_key: key, trace_id: traceId });
+      for (const key of keys) rows.push({ genai_key: key, trace_id: traceId });
     }
+    this.sql.rows.insertTraceGenai.run(rows, 0, rows.length, this.sql.rowsModified);
     this.writeKeys.clear();
   }
 

@@ -25,6 +25,7 @@ export type Row = SqlValue[];
  */
 export function parameterNames(sql: string): string[] {
   const names: string[] = [];
+  const seen = new Set<string>();
   const n = sql.length;
   let i = 0;
   while (i < n) {
@@ -52,7 +53,10 @@ export function parameterNames(sql: string): string[] {
       let j = i + 1;
       while (j < n && /[A-Za-z0-9_]/.test(sql[j]!)) j++;
       const name = sql.slice(i + 1, j);
-      if (!names.includes(name)) names.push(name);
+      if (!seen.has(name)) {
+        seen.add(name);
+        names.push(name);
+      }
       i = j;
     } else if (c === '?' || ((c === '@' || c === '$') && /[A-Za-z_]/.test(sql[i + 1] ?? ''))) {
       throw new Error(`unsupported SQL parameter style at offset ${i}: use :name`);
@@ -108,6 +112,22 @@ export class PreparedQuery {
   /** Executes once, ignoring result rows. */
   run(params: Params = {}): void {
     this.bind(params);
+    try {
+      this.stmt.step();
+    } finally {
+      this.stmt.reset();
+    }
+  }
+
+  /**
+   * Executes once with `values` already in binding order (`parameterNames`), ignoring result rows.
+   * @throws Error when the count differs from the statement's parameters, or on SQLite failure.
+   */
+  runValues(values: readonly BindValue[]): void {
+    if (values.length !== this.parameterNames.length) {
+      throw new Error(`${this.label}: ${values.length} values for ${this.parameterNames.length} parameters`);
+    }
+    this.stmt.bind(values as BindValue[]);
     try {
       this.stmt.step();
     } finally {

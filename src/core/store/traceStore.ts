@@ -36,7 +36,7 @@ import { CodeIndex } from '../source/codeIndex';
 import { StoreCounters } from './counters';
 import { GenAiFacts, type IngestAnnotator } from './genaiFacts';
 import { Interning } from './interning';
-import { SCRIPT_SQL, freeQueries, prepareQueries, type Queries, type StoreSql } from './queries';
+import { SCRIPT_SQL, freeQueries, freeRowInserts, prepareQueries, prepareRowInserts, type Queries, type RowInserts, type StoreSql } from './queries';
 import { Retention, applyInSlices, validateConfig, type RetentionResult, type StoreLog } from './retention';
 import { SnapshotError, SnapshotWriter, oneLine, rebuildFromTables, restoreSnapshot } from './snapshot';
 import { DEFAULT_SLICE_BUDGET_MS, runSliced, yieldImmediate, type InsertResult, type SliceOptions, type WriteOptions } from './slicing';
@@ -104,6 +104,7 @@ export interface TraceStoreOptions {
 export class TraceStore extends TraceReads {
   private readonly db: Database;
   protected readonly q: Queries;
+  private readonly rows: RowInserts;
   private closed = false;
   private readonly counters = new StoreCounters();
   /** Per-file code index (CodeLens, error decorations), in memory; kept in step with every transaction. */
@@ -121,9 +122,16 @@ export class TraceStore extends TraceReads {
     super();
     this.db = db;
     this.q = prepareQueries(db);
+    try {
+      this.rows = prepareRowInserts(db);
+    } catch (error) {
+      freeQueries(this.q);
+      throw error;
+    }
     this.checkReadColumns();
     const sql: StoreSql = {
       q: this.q,
+      rows: this.rows,
       rowsModified: () => db.getRowsModified(),
       transaction: <T>(body: () => T): T => this.transaction(body),
       runScript: (name) => db.run(SCRIPT_SQL[name]),
@@ -169,7 +177,7 @@ export class TraceStore extends TraceReads {
           rebuildFromTables(store.q, store.counters, store.interning, store.code);
           store.search.restore();
         } catch (error) {
-          freeQueries(store.q);
+          store.freeStatements();
           throw new SnapshotError(`snapshot contents unreadable: ${oneLine(error)}`);
         }
       }
@@ -437,8 +445,13 @@ export class TraceStore extends TraceReads {
     if (this.closed) return;
     this.closed = true;
     this.snapshots.abandon();
-    freeQueries(this.q);
+    this.freeStatements();
     this.db.close();
+  }
+
+  private freeStatements(): void {
+    freeQueries(this.q);
+    freeRowInserts(this.rows);
   }
 
   /** `true` after `close()`. */

@@ -4,7 +4,7 @@
  * time budget runs out, each followed by retention (slicing.ts, retention.ts). Per span: checked
  * (`codec.ts spanProblem`), annotated (genaiFacts.ts), its resource, scope and GenAI names
  * interned (interning.ts; their reference counts go up, in memory, once the row is stored),
- * inserted (or, when re-sent, updated), folded into its trace's delta (traceDelta.ts) and staged
+ * inserted 32 at a time with multi-row INSERTs (rowsInsert.ts; a re-sent span is then updated), folded into its trace's delta (traceDelta.ts) and staged
  * in the code index. Per transaction: one upsertTrace.sql per trace, then the first user message
  * (genaiFacts.ts); counters change after COMMIT, and the traces written are spared by byte-driven
  * eviction until the next write (`Retention.protectFrom`).
@@ -30,7 +30,7 @@ import {
 import type { StoreCounters } from './counters';
 import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
 import type { Interned, Interning } from './interning';
-import type { StoreSql } from './queries';
+import { ROWS_PER_INSERT, type StoreSql } from './queries';
 import type { Retention } from './retention';
 import type { SearchIndex } from './searchIndex';
 import type { TracePlan, UsageColumns } from './usageColumns';
@@ -57,6 +57,7 @@ const UNSERIALIZABLE = 'value not serializable to JSON';
 
 /** A valid span ready to be written (`WritePath.prepareSpan`); `detail_id` is set when it is written. */
 interface PreparedSpan {
+  span: SpanRecord;
   row: Params;
   detail: Uint8Array;
   resource: Interned;
@@ -86,6 +87,10 @@ type Transaction = (from: number, to: number, deadline: number, tally: WriteTall
 export class WritePath {
   /** Told of every stored span and correlated log record (full-text index, badge keys); set by `TraceStore`. */
   search: SearchIndex | undefined;
+  /** Scratch lists of `spanTransaction`, reused across chunks. */
+  private readonly chunk: PreparedSpan[] = [];
+  private readonly spanRows: Params[] = [];
+  private readonly detailRows: Params[] = [];
 
   constructor(
     private readonly sql: StoreSql,
@@ -164,6 +169,7 @@ export class WritePath {
     const events = span.events ?? [];
     const call = this.usage.spanParams(span, facts, this.counters.logCount > 0);
     return {
+      span,
       detail: utf8.encode(detail),
       resource,
       scope,
@@ -251,49 +257,44 @@ export class WritePath {
         w.spans.push(p.written);
       }
       for (const [traceId, w] of byTrace) w.plan = usage.planTrace(traceId, w.spans);
-      // 2. The rows, until the time budget runs out (the rest comes with the next slice).
+      // 2. The rows, in chunks of multi-row INSERTs (rowsInsert.ts), until the time budget runs
+      //    out (the rest comes with the next slice).
       while (next < to) {
-        const span = spans[next]!;
-        const entry = prepared[next - from]!;
-        next++;
-        if (typeof entry === 'string') {
-          this.reject(tally, entry);
-        } else {
-          const { row, detail, resource, scope, isError, facts } = entry;
-          row.detail_id = counters.nextDetailId;
-          q.insertSpan.run(row);
-          let spanDelta = 0;
-          let errorDelta: number;
-          const w = byTrace.get(span.traceId)!;
-          if (sql.rowsModified() === 1) {
-            q.insertSpanDetail.run({ id: counters.nextDetailId++, detail });
-            interning.ref(resource);
-            interning.ref(scope);
-            spanDelta = 1;
-            errorDelta = isError;
-            inserted++;
-            w.inserted.push(entry.written!);
-          } else {
-            // Re-sent span: replace it, correcting the error count by the status change.
-            const old = q.existingSpan.first({ trace_id: span.traceId, span_id: span.spanId });
-            if (!old) throw new Error('insertSpan.sql: conflict without a stored span');
-            q.updateSpan.run(row);
-            q.updateSpanDetail.run({ id: old[1] as number, detail });
-            if (old[2] !== resource.id || old[3] !== scope.id) {
-              // Moved to another resource or scope: the old ones lose a user (and go if it was the last).
-              interning.ref(resource);
-              interning.ref(scope);
-              interning.release(old[2] as number, old[3] as number, 1);
+        const end = Math.min(to, next + ROWS_PER_INSERT);
+        const chunk = this.chunk;
+        chunk.length = 0;
+        for (let i = next; i < end; i++) {
+          const entry = prepared[i - from]!;
+          if (typeof entry === 'string') this.reject(tally, entry);
+          else chunk.push(entry);
+        }
+        next = end;
+        if (chunk.length > 0) {
+          const fresh = this.writeChunk(chunk);
+          for (let k = 0; k < chunk.length; k++) {
+            const entry = chunk[k]!;
+            const span = entry.span;
+            const w = byTrace.get(span.traceId)!;
+            let spanDelta = 0;
+            let errorDelta: number;
+            if (fresh[k]) {
+              interning.ref(entry.resource);
+              interning.ref(entry.scope);
+              spanDelta = 1;
+              errorDelta = entry.isError;
+              inserted++;
+              w.inserted.push(entry.written!);
+            } else {
+              errorDelta = this.replaceSpan(entry);
+              updated++;
+              w.resent = true;
             }
-            errorDelta = isError - (old[0] === STATUS_ERROR ? 1 : 0);
-            updated++;
-            w.resent = true;
+            foldIntoDelta(deltas, span, services, entry.resource.id, spanDelta, errorDelta, entry.facts);
+            if (entry.row.call !== null) deltas.get(span.traceId)!.calls++;
+            this.search?.spanStored(span.traceId, span.spanId, entry.row.genai as number | null, spanDelta > 0);
+            // A re-sent span keeps its first indexing (SDK retries resend the same span).
+            if (spanDelta > 0) this.code.add(span);
           }
-          foldIntoDelta(deltas, span, services, resource.id, spanDelta, errorDelta, facts);
-          if (row.call !== null) deltas.get(span.traceId)!.calls++;
-          this.search?.spanStored(span.traceId, span.spanId, row.genai as number | null, spanDelta > 0);
-          // A re-sent span keeps its first indexing (SDK retries resend the same span).
-          if (spanDelta > 0) this.code.add(span);
         }
         if (now() >= deadline) break;
       }
@@ -330,6 +331,67 @@ export class WritePath {
       for (const traceId of deltas.keys()) changes.change(traceId);
     }
     return next;
+  }
+
+  /**
+   * Inserts `chunk`'s spans with multi-row INSERTs, and the details of those that were new.
+   * Each span gets the next detail id; a re-sent span (already stored: its INSERT does nothing)
+   * leaves its id unused, so detail ids increase but may have gaps.
+   * @returns per span of `chunk`: `true` when it was inserted, `false` when it was already stored
+   * (the caller replaces it: `replaceSpan`).
+   */
+  private writeChunk(chunk: readonly PreparedSpan[]): boolean[] {
+    const counters = this.counters;
+    const rows = this.sql.rows;
+    const first = counters.nextDetailId;
+    const n = chunk.length;
+    const spanRows = this.spanRows;
+    spanRows.length = n;
+    for (let k = 0; k < n; k++) {
+      const row = chunk[k]!.row;
+      row.detail_id = first + k;
+      spanRows[k] = row;
+    }
+    counters.nextDetailId = first + n;
+    const changed = rows.insertSpan.run(spanRows, 0, n, this.sql.rowsModified);
+    const fresh = new Array<boolean>(n).fill(true);
+    const details = this.detailRows;
+    details.length = 0;
+    if (changed === n) {
+      for (let k = 0; k < n; k++) details.push({ id: first + k, detail: chunk[k]!.detail });
+    } else {
+      // Some were stored already (rare: SDK retries): the span row holds the detail id of
+      // whichever version was inserted; ours means this one is new.
+      const existing = this.sql.q.existingSpan;
+      for (let k = 0; k < n; k++) {
+        const span = chunk[k]!.span;
+        const stored = existing.first({ trace_id: span.traceId, span_id: span.spanId });
+        if (stored?.[1] === first + k) details.push({ id: first + k, detail: chunk[k]!.detail });
+        else fresh[k] = false;
+      }
+    }
+    rows.insertSpanDetail.run(details, 0, details.length, this.sql.rowsModified);
+    return fresh;
+  }
+
+  /**
+   * Replaces a stored span by its re-sent version (last write wins; its detail row is reused).
+   * @returns the change in the trace's error count.
+   */
+  private replaceSpan(entry: PreparedSpan): number {
+    const { row, detail, resource, scope, isError, span } = entry;
+    const q = this.sql.q;
+    const old = q.existingSpan.first({ trace_id: span.traceId, span_id: span.spanId });
+    if (!old) throw new Error('insertSpan.sql: conflict without a stored span');
+    q.updateSpan.run(row);
+    q.updateSpanDetail.run({ id: old[1] as number, detail });
+    if (old[2] !== resource.id || old[3] !== scope.id) {
+      // Moved to another resource or scope: the old ones lose a user (and go if it was the last).
+      this.interning.ref(resource);
+      this.interning.ref(scope);
+      this.interning.release(old[2] as number, old[3] as number, 1);
+    }
+    return isError - (old[0] === STATUS_ERROR ? 1 : 0);
   }
 
   /** A valid log record's `insertLog.sql` parameters, or the reason to refuse it. */

@@ -107,6 +107,23 @@ describe('idempotent upsert', () => {
     expect(store.stats().spanCount).toBe(1);
   });
 
+  it('mixes new, stored and duplicated spans across multi-row INSERT chunks', () => {
+    // 70 spans: more than two 32-row INSERTs; every 5th was stored before, and span 40 comes twice.
+    const spans = traceSpans(70, { each: (i) => ({ attributes: { i } }) });
+    const stored = spans.filter((_, i) => i % 5 === 0);
+    store.insertSpans(stored);
+    const batch: typeof spans = spans.map((s, i) => ({ ...s, attributes: { i, second: true } }));
+    batch.splice(41, 0, { ...batch[40]!, attributes: { i: 40, third: true } });
+    const result = store.insertSpans(batch);
+    expect(result).toMatchObject({ inserted: 70 - stored.length, updated: stored.length + 1, rejected: 0 });
+    expect(store.traceSummary(spans[0]!.traceId)).toMatchObject({ spanCount: 70 });
+    expect(store.stats().spanCount).toBe(70);
+    spans.forEach((s, i) => {
+      const expected = i === 40 ? { i, third: true } : { i, second: true };
+      expect(store.spanDetail(s.traceId, s.spanId)!.span.attributes).toEqual(expected);
+    });
+  });
+
   it('replaces the stored span with the re-sent one (last write wins)', () => {
     const span = spanRecord({ attributes: { v: 1 } });
     store.insertSpans([span]);
@@ -330,7 +347,8 @@ describe('failure handling', () => {
     const before = { stats: store.stats(), seq: store.currentSeq() };
 
     // Make the detail insert fail after a new resource and a span row were written.
-    const queries = (store as unknown as { q: Record<string, { run: (p: unknown) => void }> }).q;
+    // (Details are written by the multi-row INSERTs of rowsInsert.ts.)
+    const queries = (store as unknown as { rows: Record<string, { run: (...args: unknown[]) => number }> }).rows;
     const original = queries.insertSpanDetail!.run;
     queries.insertSpanDetail!.run = () => {
       throw new Error('simulated SQLite failure');
