@@ -51,6 +51,7 @@ import listSessionsSql from './queries/listSessions.sql';
 import sessionFirstTraceSql from './queries/sessionFirstTrace.sql';
 import traceGenAiSpansSql from './queries/traceGenAiSpans.sql';
 import traceHasGenAiSql from './queries/traceHasGenAi.sql';
+import traceGenAiFactsSql from './queries/traceGenAiFacts.sql';
 import traceLogsSql from './queries/traceLogs.sql';
 import insertGenaiNameSql from './queries/insertGenaiName.sql';
 import restoreResourcesSql from './queries/restoreResources.sql';
@@ -160,6 +161,7 @@ export const QUERY_SQL = {
   sessionFirstTrace: sessionFirstTraceSql,
   traceGenAiSpans: traceGenAiSpansSql,
   traceHasGenAi: traceHasGenAiSql,
+  traceGenAiFacts: traceGenAiFactsSql,
   traceLogs: traceLogsSql,
   insertGenaiName: insertGenaiNameSql,
   restoreResources: restoreResourcesSql,

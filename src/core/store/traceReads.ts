@@ -16,6 +16,7 @@ import type { SearchIndex, SearchMatchRow } from './searchIndex';
 import { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, readColumns, toCount, type StoredGenAiSpan, type SummaryColumns } from './readMappers';
 import { logFromRow, logsIntoSpans, spanFromRow, toGenAiSpans, toSessionSummary, toSummary } from './readMappers';
 import { orderRows, packedSkeleton, readSkeletonRows, rowCosts, skeletonSpans } from './skeletonRows';
+import { readTraceGenAiFacts, type StoredGenAiFacts } from './traceCallFacts';
 import { spanFactsFromRow, traceFilterParams, type SpanFacts, type TraceFilter } from './traceFilter';
 
 /**
@@ -181,6 +182,16 @@ export abstract class TraceReads {
       lq.each({ trace_id: traceId, limit: MAX_CONVERSATION_LOGS }, logsIntoSpans(lq, spans));
     }
     return { spans, truncated: rows.length > limit };
+  }
+
+  /**
+   * Every GenAI span of a trace with only its badge and cost columns (traceCallFacts.ts): no
+   * attributes, prompts or log records, so it has no cap. Empty when the trace is not stored.
+   * Run metrics of traces with more GenAI spans than `traceGenAiSpans` loads.
+   */
+  traceGenAiFacts(traceId: TraceId): StoredGenAiFacts[] {
+    this.assertOpen();
+    return typeof traceId === 'string' ? readTraceGenAiFacts(this.q.traceGenAiFacts, traceId, this.interning.genaiNames) : [];
   }
 
   /**

@@ -82,6 +82,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   traceGenAiSpans: { params: ['trace_id', 'limit'], columns: [...SPAN_DETAIL_COLUMNS, 'start_offset_ms', 'duration_ms'] },
   traceLogs: { params: ['trace_id', 'limit'], columns: LOG_COLUMNS },
   traceHasGenAi: { params: ['trace_id'], columns: ['has_genai'] },
+  traceGenAiFacts: { params: ['trace_id'], columns: ['span_ids', 'genai', 'genai_tokens', 'calls', 'costs_pico', 'usage_input', 'usage_output', 'usage_more'] },
   insertGenaiName: { params: ['id', 'key'], columns: [] },
   restoreResources: { params: [], columns: ['id', 'service_name', 'json'] },
   restoreScopes: { params: [], columns: ['id', 'json'] },
@@ -244,7 +245,7 @@ describe('SQL files', () => {
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'updateSpanCall', 'traceUsage',
     'traceUsageLabels', 'setTraceUsage', 'spanTreeNode', 'setSpansBelow', 'traceCallTree', 'traceUsageState', 'touchTrace', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
-    'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
+    'traceGenAiSpans', 'traceHasGenAi', 'traceGenAiFacts', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
     'insertSearchText3', 'searchTraceSpans', 'searchSpanSource', 'searchSpanLogs', 'searchMatches', 'searchMatchTraces', 'searchSpanMatches',
     'mergeSearchSlot0', 'mergeSearchSlot1', 'mergeSearchSlot2', 'mergeSearchSlot3', 'totalChanges', 'searchSlotDocs',
@@ -382,7 +383,7 @@ describe('query plans', () => {
   });
 
   it('the cost bookkeeping reads one trace by primary key; the trace lists read its usage by primary key, without a sort', () => {
-    for (const name of ['traceUsage', 'traceUsageLabels', 'traceCallTree', 'traceUsageState', 'spanTreeNode', 'setSpansBelow'] as const) {
+    for (const name of ['traceUsage', 'traceUsageLabels', 'traceCallTree', 'traceGenAiFacts', 'traceUsageState', 'spanTreeNode', 'setSpansBelow'] as const) {
       expect(plan(QUERY_SQL[name], FILTER_SAMPLE), name).not.toMatch(/SCAN (spans|trace_usage)\b/);
     }
     const list = plan(QUERY_SQL.listTraces, SAMPLE);
