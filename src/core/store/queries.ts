@@ -90,6 +90,7 @@ import searchFreelistCountSql from './queries/searchFreelistCount.sql';
 import restoreTraceIdsSql from './queries/restoreTraceIds.sql';
 import filterTraceIdsSql from './queries/filterTraceIds.sql';
 import filterTraceCountSql from './queries/filterTraceCount.sql';
+import filterTraceCountByBadgeSql from './queries/filterTraceCountByBadge.sql';
 import filterTraceIdsByScanSql from './queries/filterTraceIdsByScan.sql';
 import spanFactsSql from './queries/spanFacts.sql';
 import traceSpanFactsSql from './queries/traceSpanFacts.sql';
@@ -197,6 +198,7 @@ export const QUERY_SQL = {
   restoreTraceIds: restoreTraceIdsSql,
   filterTraceIds: filterTraceIdsSql,
   filterTraceCount: filterTraceCountSql,
+  filterTraceCountByBadge: filterTraceCountByBadgeSql,
   filterTraceIdsByScan: filterTraceIdsByScanSql,
   spanFacts: spanFactsSql,
   traceSpanFacts: traceSpanFactsSql,

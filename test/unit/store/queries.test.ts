@@ -116,6 +116,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   restoreTraceIds: { params: [], columns: ['trace_id'] },
   filterTraceIds: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
   filterTraceCount: { params: FILTER_PARAMS, columns: ['total'] },
+  filterTraceCountByBadge: { params: ['genai_keys'], columns: ['badge_traces', 'traces'] },
   filterTraceIdsByScan: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
   spanFacts: { params: ['trace_id', 'span_id'], columns: SPAN_FACT_COLUMNS },
   traceSpanFacts: { params: ['trace_id'], columns: ['span_id', ...SPAN_FACT_COLUMNS] },
@@ -249,7 +250,7 @@ describe('SQL files', () => {
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
     'insertSearchText3', 'searchTraceSpans', 'searchSpanSource', 'searchSpanLogs', 'searchMatches', 'searchMatchTraces', 'searchSpanMatches',
     'mergeSearchSlot0', 'mergeSearchSlot1', 'mergeSearchSlot2', 'mergeSearchSlot3', 'totalChanges', 'searchSlotDocs',
-    'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'filterTraceIdsByScan', 'spanFacts',
+    'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'filterTraceCountByBadge', 'filterTraceIdsByScan', 'spanFacts',
     'traceSpanFacts', 'deleteTraceSearchDocs', 'deleteSearchDoc', 'deleteTraceGenai', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
     'deleteTraceLogs', 'deleteTraceSummary', 'deleteTraceUsage', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
   ];
@@ -411,6 +412,12 @@ describe('search and filter query plans', () => {
     expect(plan(QUERY_SQL.filterTraceCount, params)).toContain('SEARCH g USING PRIMARY KEY (genai_key=?)');
     expect(page).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
     expect(plan(QUERY_SQL.filterTraceCount, params)).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
+    // The badge count reads trace_genai's primary key only (one key: a range; several: their ranges).
+    for (const keys of ['[16]', '[16,32]']) {
+      const badge = plan(QUERY_SQL.filterTraceCountByBadge, { genai_keys: keys });
+      expect(badge).toContain('SEARCH store.trace_genai USING PRIMARY KEY (genai_key=?)');
+      expect(badge).not.toMatch(/SCAN (store\.)?(trace_genai|spans)\b/);
+    }
     const scan = plan(QUERY_SQL.filterTraceIdsByScan, params);
     expect(scan).toMatch(/SCAN t\b(?! USING)/);
     expect(scan).toContain('TEMP B-TREE FOR ORDER BY');
