@@ -7,6 +7,7 @@ import type { SpanId, TraceId, TraceSummary } from '../../model/trace';
 import { normalizeSpan } from '../genai/normalize';
 import type { TraceStore } from '../store/traceStore';
 import type { UsageIndex } from '../usage/usageIndex';
+import { columnViews } from '../usage/columnViews';
 import type { RunInput, RunSpan } from './analysis';
 
 type SpanFacts = { view: GenAiSpanView | null; events: RunSpan['events']; statusMessage?: string };
@@ -27,8 +28,17 @@ export function storedRunInput(store: TraceStore, usage: UsageIndex, traceId: Tr
     if (s.span.status.message) f.statusMessage = s.span.status.message;
     facts.set(s.span.spanId, f);
   }
+  const views = [...facts].map(([spanId, f]) => ({ spanId, view: f.view }));
+  // GenAI spans past the full read's cap: views from their columns (no content, no events), so
+  // that model calls, iterations and tool calls count them all.
+  if (loaded?.truncated) {
+    for (const v of columnViews(store.traceGenAiFacts(traceId), views)) {
+      facts.set(v.spanId, { view: v.view, events: undefined });
+      views.push(v);
+    }
+  }
   // The costs from the views just made (the usage index would normalize the same spans again).
-  const costs = loaded ? usage.detailFromViews(summary, skeleton, [...facts].map(([spanId, f]) => ({ spanId, view: f.view })))?.spanCosts : undefined;
+  const costs = loaded ? usage.detailFromViews(summary, skeleton, views)?.spanCosts : undefined;
   const spans = skeleton.spans.map((s): RunSpan => {
     const f = facts.get(s.spanId);
     const span: RunSpan = {

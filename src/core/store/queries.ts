@@ -52,6 +52,7 @@ import listSessionsSql from './queries/listSessions.sql';
 import sessionFirstTraceSql from './queries/sessionFirstTrace.sql';
 import traceGenAiSpansSql from './queries/traceGenAiSpans.sql';
 import traceHasGenAiSql from './queries/traceHasGenAi.sql';
+import traceGenAiFactsSql from './queries/traceGenAiFacts.sql';
 import traceLogsSql from './queries/traceLogs.sql';
 import insertGenaiNameSql from './queries/insertGenaiName.sql';
 import restoreResourcesSql from './queries/restoreResources.sql';
@@ -90,6 +91,7 @@ import searchFreelistCountSql from './queries/searchFreelistCount.sql';
 import restoreTraceIdsSql from './queries/restoreTraceIds.sql';
 import filterTraceIdsSql from './queries/filterTraceIds.sql';
 import filterTraceCountSql from './queries/filterTraceCount.sql';
+import filterTraceCountByBadgeSql from './queries/filterTraceCountByBadge.sql';
 import filterTraceIdsByScanSql from './queries/filterTraceIdsByScan.sql';
 import spanFactsSql from './queries/spanFacts.sql';
 import traceSpanFactsSql from './queries/traceSpanFacts.sql';
@@ -161,6 +163,7 @@ export const QUERY_SQL = {
   sessionFirstTrace: sessionFirstTraceSql,
   traceGenAiSpans: traceGenAiSpansSql,
   traceHasGenAi: traceHasGenAiSql,
+  traceGenAiFacts: traceGenAiFactsSql,
   traceLogs: traceLogsSql,
   insertGenaiName: insertGenaiNameSql,
   restoreResources: restoreResourcesSql,
@@ -196,6 +199,7 @@ export const QUERY_SQL = {
   restoreTraceIds: restoreTraceIdsSql,
   filterTraceIds: filterTraceIdsSql,
   filterTraceCount: filterTraceCountSql,
+  filterTraceCountByBadge: filterTraceCountByBadgeSql,
   filterTraceIdsByScan: filterTraceIdsByScanSql,
   spanFacts: spanFactsSql,
   traceSpanFacts: traceSpanFactsSql,

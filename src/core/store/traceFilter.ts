@@ -35,6 +35,11 @@ export interface TraceFilter {
   hasGenai?: boolean;
 }
 
+/** `true` when a filter's only condition is `genaiKeys` (a badge list: model:, tool:, agent:, kind:). */
+export function isBadgeOnly(f: TraceFilter): boolean {
+  return f.genaiKeys !== undefined && Object.entries(f).every(([key, value]) => key === 'genaiKeys' || value === undefined || value === false);
+}
+
 /** filterTraceIds.sql / filterTraceCount.sql parameters for a filter (without :limit/:offset). */
 export function traceFilterParams(f: TraceFilter): Params {
   const json = (list: readonly (string | number)[] | undefined) => (list === undefined ? null : JSON.stringify(list));

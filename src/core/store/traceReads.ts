@@ -16,7 +16,8 @@ import type { SearchIndex, SearchMatchRow } from './searchIndex';
 import { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, readColumns, toCount, type StoredGenAiSpan, type SummaryColumns } from './readMappers';
 import { logFromRow, logsIntoSpans, spanFromRow, toGenAiSpans, toSessionSummary, toSummary } from './readMappers';
 import { orderRows, packedSkeleton, readSkeletonRows, rowCosts, skeletonSpans } from './skeletonRows';
-import { spanFactsFromRow, traceFilterParams, type SpanFacts, type TraceFilter } from './traceFilter';
+import { readTraceGenAiFacts, type StoredGenAiFacts } from './traceCallFacts';
+import { isBadgeOnly, spanFactsFromRow, traceFilterParams, type SpanFacts, type TraceFilter } from './traceFilter';
 
 /**
  * `filterTraceIds` scans and sorts when at most this many times (offset + limit) traces match:
@@ -184,6 +185,16 @@ export abstract class TraceReads {
   }
 
   /**
+   * Every GenAI span of a trace with only its badge and cost columns (traceCallFacts.ts): no
+   * attributes, prompts or log records, so it has no cap. Empty when the trace is not stored.
+   * Run metrics of traces with more GenAI spans than `traceGenAiSpans` loads.
+   */
+  traceGenAiFacts(traceId: TraceId): StoredGenAiFacts[] {
+    this.assertOpen();
+    return typeof traceId === 'string' ? readTraceGenAiFacts(this.q.traceGenAiFacts, traceId, this.interning.genaiNames) : [];
+  }
+
+  /**
    * CodeLens facts and error lines of one source file, looked up under every index key the
    * document may have been stored under (`documentKeyCandidates` in src/core/source/resolve.ts).
    * From the in-memory code index (src/core/source/codeIndex.ts), maintained with every write:
@@ -213,10 +224,25 @@ export abstract class TraceReads {
     return q.all({ ...traceFilterParams(filter), limit: l, offset: o }).map((r) => r[0] as string);
   }
 
-  /** How many traces match a filter (filterTraceCount.sql). */
+  /**
+   * How many traces match a filter (filterTraceCount.sql). A badge condition (`genaiKeys`) is
+   * counted from trace_genai first (filterTraceCountByBadge.sql): that count is the answer when
+   * the badge is the only condition or no trace has it, and a badge that every stored trace has
+   * is left out of filterTraceCount.sql (it filters nothing there, and is its costliest part).
+   */
   filterTraceCount(filter: TraceFilter): number {
     this.assertOpen();
-    return this.q.filterTraceCount.first(traceFilterParams(filter))![0] as number;
+    let f = filter;
+    if (filter.genaiKeys !== undefined) {
+      const row = this.q.filterTraceCountByBadge.first({ genai_keys: JSON.stringify(filter.genaiKeys) })!;
+      const badgeTraces = row[0] as number;
+      if (badgeTraces === 0 || isBadgeOnly(filter)) return badgeTraces;
+      if (badgeTraces === (row[1] as number)) {
+        const { genaiKeys: _all, ...rest } = filter;
+        f = rest;
+      }
+    }
+    return this.q.filterTraceCount.first(traceFilterParams(f))![0] as number;
   }
 
   /** What span-level conditions test on one span; `null` when the span is not stored. */

@@ -52,6 +52,7 @@ import schemaSql from './schema.sql';
 export { DEFAULT_SLICE_BUDGET_MS, MAX_REJECT_REASONS, MAX_ROWS_PER_TRANSACTION, type InsertResult, type SliceOptions, type WriteOptions } from './slicing';
 export { EVICTION_CANDIDATES_PER_QUERY, LOG_EVICTION_BATCH, MAX_LOG_RECORDS, OVER_LIMIT_LOG_INTERVAL_MS, type RetentionResult, type StoreLog } from './retention';
 export { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, type StoredGenAiSpan } from './readMappers';
+export type { StoredCallColumns, StoredGenAiFacts } from './traceCallFacts';
 export { MAX_PENDING_USER_LOG_TRACES, type IngestAnnotator, type SpanAnnotation } from './genaiFacts';
 export { MAX_GENAI_NAMES, MAX_RESOURCE_JSON_CHARS } from './interning';
 export { SNAPSHOT_PAGES_PER_STEP, STORE_SCHEMA_VERSION, SnapshotError } from './snapshot';

@@ -11,9 +11,10 @@
  * (queries/traceUsage.sql).
  *
  * Differences from the on-demand computation of src/core/usage/traceUsage.ts, none on well-formed
- * traces: every call of a trace counts (the on-demand path reads at most MAX_CONVERSATION_SPANS
- * GenAI spans); in a parent cycle (malformed) the candidates on the cycle do not count; unpriced
- * labels that first appear at the same instant are ordered by span id.
+ * traces: in a parent cycle (malformed) the candidates on the cycle do not count; unpriced labels
+ * that first appear at the same instant are ordered by span id. (Both count every call: the
+ * on-demand path reads GenAI spans past MAX_CONVERSATION_SPANS from these columns,
+ * src/core/usage/columnViews.ts.)
  */
 import type { CallCost, TraceUsage } from '../../model/cost';
 import { MAX_UNPRICED_MODELS, roundUsd, unpricedLabel } from '../../model/cost';

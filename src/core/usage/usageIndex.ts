@@ -30,6 +30,7 @@ import { normalizeSpan } from '../genai/normalize';
 import { traceTitle } from '../../model/genaiFormat';
 import { computeTraceUsage, unixNanoToMs, type TraceUsageDetail, type UsageSpanInput } from './traceUsage';
 import { emptyTokenTotals, mergeRunMetrics } from './runMetrics';
+import { columnViews } from './columnViews';
 import { PRICE_DATA_INFO } from '../pricing/dataInfo';
 import { createPricer, type PriceCallInput, type Pricer } from '../pricing/priceCall';
 import type { TraceStore } from '../store/traceStore';
@@ -143,8 +144,9 @@ export class UsageIndex {
 
   /**
    * Usage of a trace at its current version; `null` when the trace has no GenAI span or is not
-   * stored. Loads the skeleton and the GenAI spans (at most `MAX_CONVERSATION_SPANS`) once per
-   * version.
+   * stored. Loads the skeleton and the GenAI spans once per version: the first
+   * `MAX_CONVERSATION_SPANS` normalized from their attributes and logs, any others from their
+   * columns (columnViews.ts), so every call of the trace counts.
    */
   detail(summary: TraceSummary): TraceUsageDetail | null {
     const hit = this.cache.get(summary.traceId);
@@ -303,7 +305,9 @@ export class UsageIndex {
     const skeleton = this.store.traceSkeleton(traceId);
     const loaded = this.store.traceGenAiSpans(traceId);
     if (!skeleton || !loaded) return null;
-    const spans = loaded.spans.map((s) => ({ spanId: s.span.spanId, view: normalizeSpan(s.span, s.logs) as GenAiSpanView | null }));
+    const spans: UsageSpanInput[] = loaded.spans.map((s) => ({ spanId: s.span.spanId, view: normalizeSpan(s.span, s.logs) as GenAiSpanView | null }));
+    // The GenAI spans past the full read's cap, from their columns (every call counts).
+    if (loaded.truncated) spans.push(...columnViews(this.store.traceGenAiFacts(traceId), spans));
     return computeTraceUsage(skeleton, spans, this.pricer);
   }
 }

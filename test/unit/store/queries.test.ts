@@ -82,6 +82,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   traceGenAiSpans: { params: ['trace_id', 'limit'], columns: [...SPAN_DETAIL_COLUMNS, 'start_offset_ms', 'duration_ms'] },
   traceLogs: { params: ['trace_id', 'limit'], columns: LOG_COLUMNS },
   traceHasGenAi: { params: ['trace_id'], columns: ['has_genai'] },
+  traceGenAiFacts: { params: ['trace_id'], columns: ['span_ids', 'genai', 'genai_tokens', 'calls', 'costs_pico', 'usage_input', 'usage_output', 'usage_more'] },
   insertGenaiName: { params: ['id', 'key'], columns: [] },
   restoreResources: { params: [], columns: ['id', 'service_name', 'json'] },
   restoreScopes: { params: [], columns: ['id', 'json'] },
@@ -115,6 +116,7 @@ const GOLDEN: Record<keyof typeof QUERY_SQL, { params: string[]; columns: string
   restoreTraceIds: { params: [], columns: ['trace_id'] },
   filterTraceIds: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
   filterTraceCount: { params: FILTER_PARAMS, columns: ['total'] },
+  filterTraceCountByBadge: { params: ['genai_keys'], columns: ['badge_traces', 'traces'] },
   filterTraceIdsByScan: { params: [...FILTER_PARAMS, 'limit', 'offset'], columns: ['trace_id'] },
   spanFacts: { params: ['trace_id', 'span_id'], columns: SPAN_FACT_COLUMNS },
   traceSpanFacts: { params: ['trace_id'], columns: ['span_id', ...SPAN_FACT_COLUMNS] },
@@ -244,11 +246,11 @@ describe('SQL files', () => {
     'upsertTrace', 'insertLog', 'existingSpan', 'updateSpan', 'updateSpanDetail', 'setFirstUserMessage', 'updateSpanCall', 'traceUsage',
     'traceUsageLabels', 'setTraceUsage', 'spanTreeNode', 'setSpansBelow', 'traceCallTree', 'traceUsageState', 'touchTrace', 'traceLogSpans', 'markUsagePending', 'nextUsagePending', 'refreshSpans', 'clearUsagePending', 'commit', 'listTraces', 'traceSummary',
     'findTraces', 'traceSkeleton', 'spanDetail', 'spanLogs', 'traceUserLogs', 'listSessionTraces', 'listSessions', 'sessionFirstTrace',
-    'traceGenAiSpans', 'traceHasGenAi', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
+    'traceGenAiSpans', 'traceHasGenAi', 'traceGenAiFacts', 'traceLogs', 'insertGenaiName', 'restoreResources', 'restoreScopes', 'restoreGenaiNames', 'restoreCounts',
     'restoreCodeSpans', 'restoreRefs', 'internedCounts', 'insertTraceGenai', 'insertSearchDoc', 'insertSearchText0', 'insertSearchText1', 'insertSearchText2',
     'insertSearchText3', 'searchTraceSpans', 'searchSpanSource', 'searchSpanLogs', 'searchMatches', 'searchMatchTraces', 'searchSpanMatches',
     'mergeSearchSlot0', 'mergeSearchSlot1', 'mergeSearchSlot2', 'mergeSearchSlot3', 'totalChanges', 'searchSlotDocs',
-    'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'filterTraceIdsByScan', 'spanFacts',
+    'searchPageCount', 'searchFreelistCount', 'restoreTraceIds', 'filterTraceIds', 'filterTraceCount', 'filterTraceCountByBadge', 'filterTraceIdsByScan', 'spanFacts',
     'traceSpanFacts', 'deleteTraceSearchDocs', 'deleteSearchDoc', 'deleteTraceGenai', 'oldestTraces', 'traceRefs', 'traceRefsGrouped', 'oldestLogRefs', 'deleteTraceDetails', 'deleteTraceSpans',
     'deleteTraceLogs', 'deleteTraceSummary', 'deleteTraceUsage', 'deleteOldestLogs', 'deleteResource', 'deleteScope', 'begin', 'rollback',
   ];
@@ -382,7 +384,7 @@ describe('query plans', () => {
   });
 
   it('the cost bookkeeping reads one trace by primary key; the trace lists read its usage by primary key, without a sort', () => {
-    for (const name of ['traceUsage', 'traceUsageLabels', 'traceCallTree', 'traceUsageState', 'spanTreeNode', 'setSpansBelow'] as const) {
+    for (const name of ['traceUsage', 'traceUsageLabels', 'traceCallTree', 'traceGenAiFacts', 'traceUsageState', 'spanTreeNode', 'setSpansBelow'] as const) {
       expect(plan(QUERY_SQL[name], FILTER_SAMPLE), name).not.toMatch(/SCAN (spans|trace_usage)\b/);
     }
     const list = plan(QUERY_SQL.listTraces, SAMPLE);
@@ -410,6 +412,12 @@ describe('search and filter query plans', () => {
     expect(plan(QUERY_SQL.filterTraceCount, params)).toContain('SEARCH g USING PRIMARY KEY (genai_key=?)');
     expect(page).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
     expect(plan(QUERY_SQL.filterTraceCount, params)).not.toMatch(/SCAN (store\.)?spans\b(?! USING)/);
+    // The badge count reads trace_genai's primary key only (one key: a range; several: their ranges).
+    for (const keys of ['[16]', '[16,32]']) {
+      const badge = plan(QUERY_SQL.filterTraceCountByBadge, { genai_keys: keys });
+      expect(badge).toContain('SEARCH store.trace_genai USING PRIMARY KEY (genai_key=?)');
+      expect(badge).not.toMatch(/SCAN (store\.)?(trace_genai|spans)\b/);
+    }
     const scan = plan(QUERY_SQL.filterTraceIdsByScan, params);
     expect(scan).toMatch(/SCAN t\b(?! USING)/);
     expect(scan).toContain('TEMP B-TREE FOR ORDER BY');

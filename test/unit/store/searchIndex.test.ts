@@ -8,6 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../../../src/model/trace';
 import { TraceStore } from '../../../src/core/store/traceStore';
+import { badgeNamesOf } from '../../../src/core/store/codec';
+import { traceFilterParams, type TraceFilter } from '../../../src/core/store/traceFilter';
 import { ftsAllExpression, ftsAtom, searchTokens } from '../../../src/core/search/textTokens';
 import { exceptionEvent, logRecord, nanos, resourceInfo, spanRecord, traceId, traceSpans } from '../../support/builders';
 import { DROP_VERSION_3, ROOMY_CONFIG, openStore, wasmBinary } from '../../support/storeHarness';
@@ -361,6 +363,49 @@ describe('filter pages', () => {
     expect(store.filterTraceIds(filter, 4, 2, total)).toEqual(walked); // 10 ≤ 5 × (2 + 4): scan and sort
     expect(walked).toEqual([27, 26, 25, 24].map((i) => traceId(0x100 + i)));
     expect(store.filterTraceIds(filter, 4, 2, 0)).toEqual([]);
+  });
+});
+
+describe('filter counts with a badge condition', () => {
+  it('equal the general statement: badge alone, a badge every trace has, a badge some traces have, none', async () => {
+    store = await openStore();
+    store.setAnnotator({
+      span: (s) => (s.attributes['gen_ai.request.model'] ? { badge: { kind: 'llm', model: String(s.attributes['gen_ai.request.model']) }, modelCall: false } : undefined),
+      firstUserText: () => undefined,
+      logFirstUserText: () => undefined,
+      userTextEventNames: [],
+    });
+    // 12 traces, each with a gpt-4o span; every third also a gpt-4o-mini span; trace i lasts i ms and traces 0-3 fail.
+    store.insertSpans(
+      Array.from({ length: 12 }, (_, i) => [
+        span(traceId(0x200 + i), 2 * i, { attributes: { 'gen_ai.request.model': 'gpt-4o' }, startTimeUnixNano: nanos(i), endTimeUnixNano: nanos(2 * i), status: { code: i < 4 ? 'error' : 'unset', message: '' } }),
+        ...(i % 3 === 0 ? [span(traceId(0x200 + i), 2 * i + 1, { attributes: { 'gen_ai.request.model': 'gpt-4o-mini' }, startTimeUnixNano: nanos(i), endTimeUnixNano: nanos(2 * i) })] : []),
+      ]).flat(),
+    );
+    const keysOf = (model: string) => store.genaiNameKeys().flatMap((k, id) => (badgeNamesOf(k).model === model ? [id * 16] : []));
+    const all = keysOf('gpt-4o');
+    const some = keysOf('gpt-4o-mini');
+    expect(all).toHaveLength(1);
+    expect(some).toHaveLength(1);
+    /** The count by filterTraceCount.sql alone (what TraceReads answered before the badge count). */
+    const q = (store as unknown as { q: { filterTraceCount: { first(p: object): unknown[] } } }).q;
+    const general = (f: TraceFilter) => q.filterTraceCount.first(traceFilterParams(f))[0];
+    const cases: [TraceFilter, number][] = [
+      [{ genaiKeys: all }, 12],
+      [{ genaiKeys: [0] }, 12], // kind-only key of llm
+      [{ genaiKeys: some }, 4],
+      [{ genaiKeys: [...all, ...some] }, 12],
+      [{ genaiKeys: [999 * 16] }, 0],
+      [{ genaiKeys: all, minDurationNs: 6_000_000 }, 6],
+      [{ genaiKeys: all, error: true }, 4],
+      [{ genaiKeys: some, error: true }, 2],
+      [{ genaiKeys: some, minDurationNs: 6_000_000 }, 2],
+      [{ genaiKeys: [...all, ...some], minDurationNs: 6_000_000, error: true }, 0],
+    ];
+    for (const [filter, want] of cases) {
+      expect(store.filterTraceCount(filter), JSON.stringify(filter)).toBe(want);
+      expect(general(filter), JSON.stringify(filter)).toBe(want);
+    }
   });
 });
 
