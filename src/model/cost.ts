@@ -150,12 +150,17 @@ export function emptyCostTotal(): CostTotal {
   return { costUsd: 0, isLowerBound: false, unpricedModels: [], reportedCount: 0, pricedCount: 0, unpricedCount: 0 };
 }
 
-/** A label for an unpriced call: `provider/model`, the model, or `(no model)`. */
+/**
+ * A label for an unpriced call: `provider/model`, the model, or `(no model)`; for a call whose
+ * model has a price but whose token counts are missing or contradictory, the reason is added
+ * (`gpt-4o-mini (no token counts)`), so "no price for …" never blames a model that has one.
+ */
 export function unpricedLabel(cost: Extract<CallCost, { status: 'unpriced' }>): string {
   const model = cost.model ?? '(no model)';
-  return cost.provider && !model.toLowerCase().startsWith(`${cost.provider.toLowerCase()}/`)
-    ? `${cost.provider}/${model}`
-    : model;
+  const label = cost.provider && !model.toLowerCase().startsWith(`${cost.provider.toLowerCase()}/`) ? `${cost.provider}/${model}` : model;
+  if (cost.reason === 'no-usage') return `${label} (no token counts)`;
+  if (cost.reason === 'invalid-usage') return `${label} (token counts contradict)`;
+  return label;
 }
 
 /** Sums call costs. Unpriced calls make the total a lower bound and are listed by model. */

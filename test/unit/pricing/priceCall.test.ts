@@ -330,6 +330,15 @@ describe('reported cost, unknown models and bad usage', () => {
     expect(unpriced(call({ provider: 'openai', responseModel: 'gpt-4o-mini', usage: { inputTokens: -1, outputTokens: 5 } })).reason).toBe('invalid-usage');
   });
 
+  it('a priced model without token counts is listed with the reason, not as a model without a price', () => {
+    const total = sumCosts([
+      call({ provider: 'openai', responseModel: 'gpt-4o-mini' }),
+      call({ provider: 'anthropic', responseModel: 'claude-sonnet-4-20250514', usage: { inputTokens: 10, cacheReadTokens: 5000, outputTokens: 5 } }),
+      call({ provider: 'openai', responseModel: 'my-finetune-xyz', usage: { inputTokens: 10, outputTokens: 5 } }),
+    ]);
+    expect(total.unpricedModels).toEqual(['openai/gpt-4o-mini (no token counts)', 'anthropic/claude-sonnet-4-20250514 (token counts contradict)', 'openai/my-finetune-xyz']);
+  });
+
   it('needsPrice: model calls and spans with usage or a reported cost', () => {
     expect(needsPrice({ kind: 'llm', conventions: [] })).toBe(true);
     expect(needsPrice({ kind: 'embeddings', conventions: [] })).toBe(true);
