@@ -9,8 +9,7 @@
  * call shows its price (`null` when unpriced), a call that does not count (an aggregate, or a call
  * with a usage candidate below it) the sum of the counted calls below it (`costIsSum`).
  */
-import type { GenAiOperationKind } from '../../model/genai';
-import { PACKED_SKELETON_FORMAT, type PackedBadge, type PackedSkeleton } from '../../model/skeletonCodec';
+import { MISSING_PARENT, ROOT_PARENT, SkeletonColumns, spanFlags, type PackedSkeleton } from '../../model/skeletonCodec';
 import type { SkeletonSpan, TraceId, TraceSkeleton } from '../../model/trace';
 import { roundUsd } from '../../model/cost';
 import { badgeNamesOf, kindName, statusName, unpackBadge, unpackBadgeTokens } from './codec';
@@ -198,14 +197,10 @@ export function skeletonSpans(r: SkeletonRows, { order }: SkeletonOrder, costs: 
   return spans;
 }
 
-/** Badge kinds by their code in `spans.genai` (codec.ts `packBadge`), as `PackedBadge` kind indexes (skeletonCodec.ts). */
-const PACKED_KINDS: readonly GenAiOperationKind[] = ['llm', 'embeddings', 'tool', 'agent', 'workflow', 'retriever', 'reranker', 'guardrail', 'evaluator', 'other'];
-
-const round = (ms: number): number => Math.round(ms * 10_000) / 10_000;
-
 /**
  * The rows as the webview's `PackedSkeleton` (src/model/skeletonCodec.ts), in display order:
- * equal to `packSkeleton` of the span objects, built from the columns.
+ * equal to `packSkeleton` of the span objects, built from the columns (no object per span).
+ * Badge kind codes of `spans.genai` (codec.ts `packBadge`) are `PACKED_GENAI_KINDS` indexes.
  */
 export function packedSkeleton(
   head: Pick<TraceSkeleton, 'traceId' | 'startTimeUnixNano' | 'durationMs'>,
@@ -216,90 +211,50 @@ export function packedSkeleton(
   genaiNames: readonly string[],
 ): PackedSkeleton {
   const n = r.n;
-  const strings: string[] = [];
-  const stringIds = new Map<string, number>();
-  const str = (s: string): number => {
-    let id = stringIds.get(s);
-    if (id === undefined) {
-      id = strings.length;
-      strings.push(s);
-      stringIds.set(s, id);
-    }
-    return id;
-  };
+  const c = new SkeletonColumns(n);
   const positionOf = new Int32Array(n);
-  let idLength = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    positionOf[i] = k;
-    idLength = Math.max(idLength, r.ids[i]!.length);
-  }
-  const out: PackedSkeleton = {
-    format: PACKED_SKELETON_FORMAT,
-    traceId: head.traceId,
-    startTimeUnixNano: head.startTimeUnixNano,
-    durationMs: head.durationMs,
-    strings,
-    ids: '',
-    idLength,
-    parents: new Array<number>(n),
-    missingParents: {},
-    names: new Array<number>(n),
-    services: new Array<number>(n),
-    flags: new Array<number>(n),
-    starts: new Array<number>(n),
-    durations: new Array<number>(n),
-    events: new Array<number>(n),
-    genai: [],
-    costs: [],
-  };
-  const ids = new Array<string>(n);
+  for (let k = 0; k < n; k++) positionOf[order[k]!] = k;
   const serviceStr = new Map<number, number>();
   const nameStrs = new Map<number, [number, number, number]>();
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
-    const id = r.ids[i]!;
-    ids[k] = id.length === idLength ? id : id.padEnd(idLength, ' ');
+    c.ids[k] = r.ids[i]!;
     const parentId = r.parentIds[i];
-    if (parentId === null) out.parents[k] = -1;
+    if (parentId === null) c.parents[k] = ROOT_PARENT;
     else {
       const p = parentRow[i]!;
       if (p < 0) {
-        out.parents[k] = -2;
-        out.missingParents[k] = parentId;
-      } else out.parents[k] = positionOf[p]!;
+        c.parents[k] = MISSING_PARENT;
+        c.missingParents[k] = parentId;
+      } else c.parents[k] = positionOf[p]!;
     }
-    out.names[k] = str(r.names[i]!);
+    c.names[k] = c.string(r.names[i]!);
     const resource = r.resourceIds[i]!;
     let service = serviceStr.get(resource);
     if (service === undefined) {
-      service = str(services[resource] ?? '');
+      service = c.string(services[resource] ?? '');
       serviceStr.set(resource, service);
     }
-    out.services[k] = service;
+    c.services[k] = service;
     const bits = r.bits[i]!;
-    const kind = bits & 7;
-    const status = (bits >> 3) & 3;
-    out.flags[k] = (kind <= 5 ? kind : 0) | ((status <= 2 ? status : 0) << 3) | (bits & 32);
-    out.starts[k] = round(r.starts[i]!);
-    out.durations[k] = round(r.durations[i]!);
-    out.events[k] = Math.floor(bits / 64);
+    c.flags[k] = spanFlags(bits & 7, (bits >> 3) & 3, (bits & 32) !== 0);
+    c.starts[k] = r.starts[i]!;
+    c.durations[k] = r.durations[i]!;
+    c.events[k] = Math.floor(bits / 64);
     const genai = r.genai[i];
     if (typeof genai === 'number') {
       const nameId = Math.floor(genai / 32);
       let names = nameStrs.get(nameId);
       if (names === undefined) {
         const { model, agentName, toolName } = badgeNamesOf(genaiNames[nameId] ?? '');
-        names = [model ? str(model) : -1, agentName ? str(agentName) : -1, toolName ? str(toolName) : -1];
+        names = [model ? c.string(model) : -1, agentName ? c.string(agentName) : -1, toolName ? c.string(toolName) : -1];
         nameStrs.set(nameId, names);
       }
       const [input, output] = unpackBadgeTokens(r.tokens[i] ?? null);
-      const badge: PackedBadge = [k, Math.min(PACKED_KINDS.length - 1, (genai >> 1) & 15), names[0], names[1], names[2], input, output, genai & 1];
-      out.genai.push(badge);
+      c.badge(k, (genai >> 1) & 15, (genai & 1) === 1, names[0], names[1], names[2], input, output);
     }
-    const c = costs.cost[i];
-    if (c !== undefined) out.costs.push(costs.isSum[i] ? [k, c, 1] : [k, c]);
+    const cost = costs.cost[i];
+    if (cost !== undefined) c.cost(k, cost, costs.isSum[i] === 1);
   }
-  out.ids = ids.join('');
-  return out;
+  return c.pack(head);
 }
