@@ -95,11 +95,11 @@ export const MISSING_PARENT = -2;
 export class SkeletonColumns {
   readonly ids: string[];
   /** List index of each span's parent, `ROOT_PARENT`, or `MISSING_PARENT` (then its id in `missingParents`). */
-  readonly parents: Int32Array;
+  readonly parents: Float64Array;
   readonly missingParents: Record<number, string> = {};
-  readonly names: Uint32Array;
-  readonly services: Uint32Array;
-  readonly flags: Uint16Array;
+  readonly names: Float64Array;
+  readonly services: Float64Array;
+  readonly flags: Float64Array;
   readonly starts: Float64Array;
   readonly durations: Float64Array;
   readonly events: Float64Array;
@@ -110,10 +110,11 @@ export class SkeletonColumns {
 
   constructor(readonly n: number) {
     this.ids = new Array<string>(n);
-    this.parents = new Int32Array(n);
-    this.names = new Uint32Array(n);
-    this.services = new Uint32Array(n);
-    this.flags = new Uint16Array(n);
+    // Float64Array throughout: `uintColumn` sees one array type (and narrows it).
+    this.parents = new Float64Array(n);
+    this.names = new Float64Array(n);
+    this.services = new Float64Array(n);
+    this.flags = new Float64Array(n);
     this.starts = new Float64Array(n);
     this.durations = new Float64Array(n);
     this.events = new Float64Array(n);
@@ -181,11 +182,11 @@ export class SkeletonColumns {
       starts: timeColumn(this.starts),
       durations: timeColumn(this.durations),
       events: uintColumn(this.events),
-      badgeModels: uintColumn(m),
-      badgeAgents: uintColumn(a),
-      badgeTools: uintColumn(t),
-      badgeInputTokens: uintColumn(i),
-      badgeOutputTokens: uintColumn(o),
+      badgeModels: uintColumn(Float64Array.from(m)),
+      badgeAgents: uintColumn(Float64Array.from(a)),
+      badgeTools: uintColumn(Float64Array.from(t)),
+      badgeInputTokens: uintColumn(Float64Array.from(i)),
+      badgeOutputTokens: uintColumn(Float64Array.from(o)),
       costs: Float64Array.from(this.costs),
     };
   }
@@ -196,19 +197,19 @@ export function spanFlags(kind: number, status: number, hasException: boolean): 
   return (kind >= 0 && kind < KINDS.length ? kind : 0) | ((status >= 0 && status < STATUSES.length ? status : 0) << 3) | (hasException ? 32 : 0);
 }
 
-/** `values` (non-negative) in the narrowest `UintColumn`. */
-function uintColumn(values: ArrayLike<number>): UintColumn {
+/** `values` in the narrowest `UintColumn` (itself when some value is not an integer in 0…2^32 − 1). */
+function uintColumn(values: Float64Array): UintColumn {
   let max = 0;
   let integers = true;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v > max) max = v;
     else if (!(v >= 0)) integers = false;
-    if (v % 1 !== 0) integers = false;
+    if (Math.floor(v) !== v) integers = false;
   }
-  const Column = !integers || max > 0xffffffff ? Float64Array : max > 0xffff ? Uint32Array : max > 0xff ? Uint16Array : Uint8Array;
-  const out = new Column(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  if (!integers || max > 0xffffffff) return values.slice();
+  const out = max > 0xffff ? new Uint32Array(values.length) : max > 0xff ? new Uint16Array(values.length) : new Uint8Array(values.length);
+  out.set(values);
   return out;
 }
 

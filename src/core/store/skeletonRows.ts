@@ -25,6 +25,8 @@ export interface SkeletonRows {
   /** kind | status << 3 | has_exception << 5 | event_count << 6 */
   bits: number[];
   resourceIds: number[];
+  /** Start offsets in ns (exact integers) and in ms. */
+  startsNs: number[];
   starts: number[];
   durations: number[];
   genai: (number | null)[];
@@ -39,10 +41,11 @@ export function readSkeletonRows(q: PreparedQuery, traceId: TraceId): SkeletonRo
   const row = q.first({ trace_id: traceId });
   const col = <T>(i: number): T[] => (row ? (JSON.parse(row[i] as string) as T[]) : []);
   const ids = col<string>(0);
-  const starts = col<number>(5);
+  const startsNs = col<number>(5);
+  const starts = new Array<number>(startsNs.length);
   const durations = col<number>(6);
-  for (let i = 0; i < starts.length; i++) {
-    starts[i] = starts[i]! / 1e6;
+  for (let i = 0; i < startsNs.length; i++) {
+    starts[i] = startsNs[i]! / 1e6;
     durations[i] = durations[i]! / 1e6;
   }
   const costUsd = col<number | null>(10);
@@ -54,6 +57,7 @@ export function readSkeletonRows(q: PreparedQuery, traceId: TraceId): SkeletonRo
     names: col<string>(2),
     bits: col<number>(3),
     resourceIds: col<number>(4),
+    startsNs,
     starts,
     durations,
     genai: col<number | null>(7),
@@ -74,7 +78,8 @@ export interface SkeletonOrder {
 /**
  * Orders the rows by start time; spans starting at the same instant put ancestors before
  * descendants (a parent and the child it starts at once often share a timestamp), then span id.
- * Depth is counted as readMappers.ts `sortSkeleton` counts it (also for parent cycles).
+ * Depth is counted as readMappers.ts `sortSkeleton` counts it (also for parent cycles); it is
+ * only needed for ties.
  */
 export function orderRows(r: SkeletonRows): SkeletonOrder {
   const n = r.n;
@@ -85,6 +90,60 @@ export function orderRows(r: SkeletonRows): SkeletonOrder {
     const p = r.parentIds[i];
     parentRow[i] = p ? (rowOf.get(p) ?? -1) : -1;
   }
+  const { starts, startsNs, ids } = r;
+  let depth: Int32Array | undefined;
+  const compare = (a: number, b: number): number => {
+    depth ??= rowDepths(parentRow);
+    return starts[a]! - starts[b]! || depth[a]! - depth[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
+  };
+  let order = sortedByStart(startsNs);
+  if (!order) {
+    order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort(compare);
+    return { order, parentRow };
+  }
+  // Runs of spans starting at the same instant: by depth, then id.
+  for (let k = 0; k < n; ) {
+    const start = startsNs[order[k]!];
+    let end = k + 1;
+    while (end < n && startsNs[order[end]!] === start) end++;
+    if (end - k > 1) {
+      const run = order.slice(k, end).sort(compare);
+      for (let j = 0; j < run.length; j++) order[k + j] = run[j]!;
+    }
+    k = end;
+  }
+  return { order, parentRow };
+}
+
+/**
+ * Row indexes sorted by start (ns), ties in row order, by a native sort of `start * 2^b + row`
+ * (2^b ≥ the row count): several times faster than a comparator sort. `null` when a start is not
+ * a non-negative integer or the keys would pass 2^53 (a 10,000-span trace longer than ~9 minutes).
+ */
+function sortedByStart(startsNs: readonly number[]): number[] | null {
+  const n = startsNs.length;
+  let span = 1;
+  while (span < n) span *= 2;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const s = startsNs[i]!;
+    if (!(s >= 0) || s % 1 !== 0) return null;
+    if (s > max) max = s;
+  }
+  if (max * span + span > Number.MAX_SAFE_INTEGER) return null;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = startsNs[i]! * span + i;
+  keys.sort();
+  const order = new Array<number>(n);
+  for (let k = 0; k < n; k++) order[k] = keys[k]! % span;
+  return order;
+}
+
+/** Depth of each row in its parent chain (0: no stored parent), counted as readMappers.ts `sortSkeleton` counts it (also for parent cycles). */
+function rowDepths(parentRow: Int32Array): Int32Array {
+  const n = parentRow.length;
   const depth = new Int32Array(n).fill(-1);
   const chain: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -99,11 +158,7 @@ export function orderRows(r: SkeletonRows): SkeletonOrder {
     let d = cur >= 0 && depth[cur]! >= 0 ? depth[cur]! : -1;
     for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = ++d;
   }
-  const { starts, ids } = r;
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => starts[a]! - starts[b]! || depth[a]! - depth[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
-  return { order, parentRow };
+  return depth;
 }
 
 /** Each row's `SkeletonSpan.cost` (`undefined`: none) and `costIsSum`. */
