@@ -36,7 +36,6 @@ import { BackendService } from '../src/core/backend/backendService';
 import { TraceStore } from '../src/core/store/traceStore';
 import { INDEX_SLICE_MS } from '../src/core/search/indexScheduler';
 import { PayloadStream, SEARCH_NEEDLE, streamSpec, traceIds, type Profile } from './payloads';
-import { toTransferableSkeleton } from '../src/model/skeletonCodec';
 import { serializeWebviewMessage } from './traceViewHost';
 import { round, summarize, type Summary } from './stats';
 
@@ -374,11 +373,11 @@ async function skeletons(cmd: Extract<StoreBenchCommand, { mode: 'skeletons' }>)
     }
     const { traceId } = traceIds(spec, 3);
     // What the extension sends: the skeleton packed in the worker (src/model/skeletonCodec.ts).
-    const trace = await service.handlers.packedTraceSkeleton({ traceId });
+    const trace = store.packedTraceSkeleton(traceId);
     if (trace?.parents.length !== size) throw new Error(`skeleton of ${size} spans: got ${trace?.parents.length}`);
-    // As the panel posts it (src/extension/traces/traceViewRequests.ts): columns as typed arrays,
-    // serialized as VS Code serializes webview messages (JSON plus binary buffers).
-    const envelope = { kind: 'message', body: { type: 'traceLoaded', trace: toTransferableSkeleton(trace), summary: store.traceSummary(traceId), selectSpanId: null } };
+    // As the panel posts it (src/extension/traces/traceViewRequests.ts), serialized as VS Code
+    // serializes webview messages (JSON plus the typed arrays' binary buffers).
+    const envelope = { kind: 'message', body: { type: 'traceLoaded', trace, summary: store.traceSummary(traceId), selectSpanId: null } };
     const t = performance.now();
     const { message, buffers } = serializeWebviewMessage(envelope);
     const stringifyMs = performance.now() - t;

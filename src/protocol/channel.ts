@@ -7,11 +7,17 @@
  * - events and commands are fire-and-forget `{ type: … }` bodies;
  * - requests are answered exactly once, with a result or an error string; a handler that
  *   throws becomes an error reply, never a request left pending;
- * - payloads must be structured-clone / JSON safe.
+ * - payloads must be structured-clone / JSON safe;
+ * - a handler may answer `withTransfer(result, buffers)`: the result is posted with those
+ *   buffers transferred instead of copied (worker transports; the buffers are detached on the
+ *   answering side afterwards), and the caller sees `result` alone.
  */
 
-/** Method name → params and result of the requests one side answers. */
-export type RequestMap = Record<string, { params: unknown; result: unknown }>;
+/**
+ * Method name → params and result of the requests one side answers. `transfers: true`: the
+ * handler may answer `withTransfer(result, buffers)`.
+ */
+export type RequestMap = Record<string, { params: unknown; result: unknown; transfers?: true }>;
 
 /** What crosses the wire. */
 export type Envelope =
@@ -20,9 +26,32 @@ export type Envelope =
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: string };
 
+/** A request's result to post with `transfer` moved, not copied (see `withTransfer`). */
+export class TransferableResult<T> {
+  constructor(
+    readonly result: T,
+    readonly transfer: readonly ArrayBuffer[],
+  ) {}
+}
+
+/**
+ * Answers a request with `result`, posting the array buffers in `transfer` as transferred (the
+ * buffers of `result`'s typed arrays, say): they become unusable on this side. The caller's
+ * promise resolves with `result` as usual. Transports without transfer (webviews) copy them.
+ */
+export function withTransfer<T>(result: T, transfer: readonly ArrayBuffer[]): TransferableResult<T> {
+  return new TransferableResult(result, transfer);
+}
+
+/** What a handler of a request with result `T` returns: the result, possibly later. */
+export type HandlerResult<T> = T | Promise<T>;
+
+/** What a handler of a request declared with `transfers: true` returns: the result or `withTransfer` of it, possibly later. */
+export type TransferringHandlerResult<T> = HandlerResult<T | TransferableResult<T>>;
+
 /** The answering side: one handler per request method, enforced by the compiler. */
 export type RequestHandlers<R extends RequestMap> = {
-  [M in keyof R]: (params: R[M]['params']) => Promise<R[M]['result']> | R[M]['result'];
+  [M in keyof R]: (params: R[M]['params']) => R[M] extends { transfers: true } ? TransferringHandlerResult<R[M]['result']> : HandlerResult<R[M]['result']>;
 };
 
 /** A request that was never answered because the channel closed. */
@@ -117,8 +146,10 @@ export class Channel<Out extends { type: string }, In extends { type: string }, 
       if (typeof handler !== 'function' || !Object.prototype.hasOwnProperty.call(this.handlers, method)) {
         throw new Error(`unknown request method: ${method}`);
       }
-      const result = await handler.call(this.handlers, params);
-      if (!this.closed) this.post({ kind: 'response', id, ok: true, result });
+      const answer = await handler.call(this.handlers, params);
+      if (this.closed) return;
+      if (answer instanceof TransferableResult) this.post({ kind: 'response', id, ok: true, result: answer.result as unknown }, [...answer.transfer]);
+      else this.post({ kind: 'response', id, ok: true, result: answer });
     } catch (error) {
       if (!this.closed) this.post({ kind: 'response', id, ok: false, error: errorMessage(error) });
     }

@@ -5,7 +5,7 @@
  */
 import type { SpanDetail, SpanId, TraceId, TraceSummary } from '../model/trace';
 import type { TraceConversation } from '../model/genai';
-import type { TransferableSkeleton } from '../model/skeletonCodec';
+import type { PackedSkeleton } from '../model/skeletonCodec';
 import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../model/source';
 import type { FindInTraceResult } from '../model/search';
 import type { AgentGraph } from '../model/agentGraph';
@@ -21,13 +21,13 @@ export interface TraceFindingView {
 
 export type TraceViewEvent =
   /**
-   * The full skeleton, packed (src/model/skeletonCodec.ts: ~0.5 MB of JSON for 10,000 spans
-   * instead of ~2.3 MB), its per-span columns as typed arrays (sent as binary by VS Code); sent
-   * after `ready` and again whenever the trace changed.
+   * The full skeleton, packed (src/model/skeletonCodec.ts: ~0.5 MB for a 10,000-span agent trace
+   * instead of ~2.3 MB of JSON), its columns typed arrays (sent as binary by VS Code); sent after
+   * `ready` and again whenever the trace changed.
    */
   | {
       type: 'traceLoaded';
-      trace: TransferableSkeleton;
+      trace: PackedSkeleton;
       summary: TraceSummary | null;
       selectSpanId: SpanId | null;
       /** The diagnostics' findings in this trace (src/core/diagnostics), worst first; shown in the header. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Channel, ChannelClosedError, type Envelope } from '../../src/protocol/channel';
+import { MessageChannel } from 'node:worker_threads';
+import { Channel, ChannelClosedError, withTransfer, type Envelope } from '../../src/protocol/channel';
 
 type Requests = {
   double: { params: { n: number }; result: number };
@@ -58,5 +59,33 @@ describe('Channel', () => {
     const pending = a.request('double', { n: 1 });
     a.close();
     await expect(pending).rejects.toBeInstanceOf(ChannelClosedError);
+  });
+
+  it('withTransfer: the answer moves its buffers through a real MessagePort (detached on the answering side); the caller sees the bare result', async () => {
+    type Bulk = { bytes: { params: { n: number }; result: { data: Uint32Array; note: string }; transfers: true } };
+    const { port1, port2 } = new MessageChannel();
+    let sent: Uint32Array | undefined;
+    const server = new Channel<never, never, Bulk, Record<string, never>>(
+      (e, transfer) => port2.postMessage(e, transfer ?? []),
+      {
+        bytes: ({ n }) => {
+          sent = Uint32Array.from({ length: n }, (_, i) => i * 3);
+          return withTransfer({ data: sent, note: 'ok' }, [sent.buffer as ArrayBuffer]);
+        },
+      },
+      () => undefined,
+    );
+    const client = new Channel<never, never, Record<string, never>, Bulk>((e, transfer) => port1.postMessage(e, transfer ?? []), {}, () => undefined);
+    port1.on('message', (m) => client.receive(m));
+    port2.on('message', (m) => server.receive(m));
+    try {
+      const result = await client.request('bytes', { n: 1000 });
+      expect(result.note).toBe('ok');
+      expect(result.data).toBeInstanceOf(Uint32Array);
+      expect(result.data[999]).toBe(2997);
+      expect(sent!.byteLength).toBe(0); // transferred, not copied
+    } finally {
+      port1.close();
+    }
   });
 });

@@ -769,7 +769,8 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
   await view().close();
 
   // Big traces: first paint, virtualization, collapse timing ---------------------------------------
-  // The message as the extension sends it: packed in the worker (not timed), JSON as VS Code delivers it.
+  // The message as the extension sends it: packed in the worker (not timed), serialized as VS Code
+  // serializes webview messages (typed arrays as binary buffers, here base64; bench/traceViewHost.ts).
   /**
    * @param {Page} page
    * @param {string} name
@@ -778,7 +779,24 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
     measureFirstRows(page, await page.evaluate((/** @type {string} */ fixtureName) => {
       const f = window.__host.fixture(fixtureName);
       window.__host.current = f;
-      return JSON.stringify({ kind: 'message', body: { type: 'traceLoaded', trace: window.__host.pack(f.skeleton), summary: f.summary, selectSpanId: null } });
+      const envelope = { kind: 'message', body: { type: 'traceLoaded', trace: window.__host.pack(f.skeleton), summary: f.summary, selectSpanId: null } };
+      /** @type {Record<string, number>} */
+      const types = { Int8Array: 1, Uint8Array: 2, Uint8ClampedArray: 3, Int16Array: 4, Uint16Array: 5, Int32Array: 6, Uint32Array: 7, Float32Array: 8, Float64Array: 9, BigInt64Array: 10, BigUint64Array: 11 };
+      /** @type {ArrayBufferLike[]} */
+      const buffers = [];
+      const json = JSON.stringify(envelope, (_k, v) => {
+        if (!ArrayBuffer.isView(v)) return v;
+        let index = buffers.indexOf(v.buffer);
+        if (index < 0) index = buffers.push(v.buffer) - 1;
+        return { $$vscode_array_buffer_reference$$: true, index, view: { type: types[v.constructor.name], byteLength: v.byteLength, byteOffset: v.byteOffset } };
+      });
+      const base64 = (/** @type {ArrayBufferLike} */ b) => {
+        const bytes = new Uint8Array(b);
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(text);
+      };
+      return { json, buffers: buffers.map(base64) };
     }, name));
 
   for (const n of [1000, 10000]) {

@@ -53,8 +53,12 @@ export type BackendRequests = {
   /** Trace ids that start with `prefix` (lowercase hex), newest first, at most `limit`. */
   findTraces: { params: { prefix: string; limit: number }; result: TraceSummary[] };
   traceSkeleton: { params: { traceId: TraceId }; result: TraceSkeleton | null };
-  /** The same skeleton packed for the trace webview (src/model/skeletonCodec.ts), packed here so the host only relays it. */
-  packedTraceSkeleton: { params: { traceId: TraceId }; result: PackedSkeleton | null };
+  /**
+   * The same skeleton packed for the trace webview (src/model/skeletonCodec.ts), packed here so the
+   * host only relays it; its typed-array columns are transferred, not copied. Not JSON-safe: another
+   * window asks `traceSkeleton` (src/extension/traces/traceRepository.ts).
+   */
+  packedTraceSkeleton: { params: { traceId: TraceId }; result: PackedSkeleton | null; transfers: true };
   spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };
   deleteTrace: { params: { traceId: TraceId }; result: boolean };
   clear: { params: Record<string, never>; result: null };

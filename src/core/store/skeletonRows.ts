@@ -9,8 +9,7 @@
  * call shows its price (`null` when unpriced), a call that does not count (an aggregate, or a call
  * with a usage candidate below it) the sum of the counted calls below it (`costIsSum`).
  */
-import type { GenAiOperationKind } from '../../model/genai';
-import { PACKED_SKELETON_FORMAT, type PackedBadge, type PackedSkeleton } from '../../model/skeletonCodec';
+import { MISSING_PARENT, ROOT_PARENT, SkeletonColumns, spanFlags, type PackedSkeleton } from '../../model/skeletonCodec';
 import type { SkeletonSpan, TraceId, TraceSkeleton } from '../../model/trace';
 import { roundUsd } from '../../model/cost';
 import { badgeNamesOf, kindName, statusName, unpackBadge, unpackBadgeTokens } from './codec';
@@ -26,6 +25,8 @@ export interface SkeletonRows {
   /** kind | status << 3 | has_exception << 5 | event_count << 6 */
   bits: number[];
   resourceIds: number[];
+  /** Start offsets in ns (exact integers) and in ms. */
+  startsNs: number[];
   starts: number[];
   durations: number[];
   genai: (number | null)[];
@@ -40,10 +41,11 @@ export function readSkeletonRows(q: PreparedQuery, traceId: TraceId): SkeletonRo
   const row = q.first({ trace_id: traceId });
   const col = <T>(i: number): T[] => (row ? (JSON.parse(row[i] as string) as T[]) : []);
   const ids = col<string>(0);
-  const starts = col<number>(5);
+  const startsNs = col<number>(5);
+  const starts = new Array<number>(startsNs.length);
   const durations = col<number>(6);
-  for (let i = 0; i < starts.length; i++) {
-    starts[i] = starts[i]! / 1e6;
+  for (let i = 0; i < startsNs.length; i++) {
+    starts[i] = startsNs[i]! / 1e6;
     durations[i] = durations[i]! / 1e6;
   }
   const costUsd = col<number | null>(10);
@@ -55,6 +57,7 @@ export function readSkeletonRows(q: PreparedQuery, traceId: TraceId): SkeletonRo
     names: col<string>(2),
     bits: col<number>(3),
     resourceIds: col<number>(4),
+    startsNs,
     starts,
     durations,
     genai: col<number | null>(7),
@@ -75,7 +78,8 @@ export interface SkeletonOrder {
 /**
  * Orders the rows by start time; spans starting at the same instant put ancestors before
  * descendants (a parent and the child it starts at once often share a timestamp), then span id.
- * Depth is counted as readMappers.ts `sortSkeleton` counts it (also for parent cycles).
+ * Depth is counted as readMappers.ts `sortSkeleton` counts it (also for parent cycles); it is
+ * only needed for ties.
  */
 export function orderRows(r: SkeletonRows): SkeletonOrder {
   const n = r.n;
@@ -86,6 +90,60 @@ export function orderRows(r: SkeletonRows): SkeletonOrder {
     const p = r.parentIds[i];
     parentRow[i] = p ? (rowOf.get(p) ?? -1) : -1;
   }
+  const { starts, startsNs, ids } = r;
+  let depth: Int32Array | undefined;
+  const compare = (a: number, b: number): number => {
+    depth ??= rowDepths(parentRow);
+    return starts[a]! - starts[b]! || depth[a]! - depth[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
+  };
+  let order = sortedByStart(startsNs);
+  if (!order) {
+    order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort(compare);
+    return { order, parentRow };
+  }
+  // Runs of spans starting at the same instant: by depth, then id.
+  for (let k = 0; k < n; ) {
+    const start = startsNs[order[k]!];
+    let end = k + 1;
+    while (end < n && startsNs[order[end]!] === start) end++;
+    if (end - k > 1) {
+      const run = order.slice(k, end).sort(compare);
+      for (let j = 0; j < run.length; j++) order[k + j] = run[j]!;
+    }
+    k = end;
+  }
+  return { order, parentRow };
+}
+
+/**
+ * Row indexes sorted by start (ns), ties in row order, by a native sort of `start * 2^b + row`
+ * (2^b ≥ the row count): several times faster than a comparator sort. `null` when a start is not
+ * a non-negative integer or the keys would pass 2^53 (a 10,000-span trace longer than ~9 minutes).
+ */
+function sortedByStart(startsNs: readonly number[]): number[] | null {
+  const n = startsNs.length;
+  let span = 1;
+  while (span < n) span *= 2;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const s = startsNs[i]!;
+    if (!(s >= 0) || s % 1 !== 0) return null;
+    if (s > max) max = s;
+  }
+  if (max * span + span > Number.MAX_SAFE_INTEGER) return null;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = startsNs[i]! * span + i;
+  keys.sort();
+  const order = new Array<number>(n);
+  for (let k = 0; k < n; k++) order[k] = keys[k]! % span;
+  return order;
+}
+
+/** Depth of each row in its parent chain (0: no stored parent), counted as readMappers.ts `sortSkeleton` counts it (also for parent cycles). */
+function rowDepths(parentRow: Int32Array): Int32Array {
+  const n = parentRow.length;
   const depth = new Int32Array(n).fill(-1);
   const chain: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -100,11 +158,7 @@ export function orderRows(r: SkeletonRows): SkeletonOrder {
     let d = cur >= 0 && depth[cur]! >= 0 ? depth[cur]! : -1;
     for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = ++d;
   }
-  const { starts, ids } = r;
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => starts[a]! - starts[b]! || depth[a]! - depth[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
-  return { order, parentRow };
+  return depth;
 }
 
 /** Each row's `SkeletonSpan.cost` (`undefined`: none) and `costIsSum`. */
@@ -198,14 +252,10 @@ export function skeletonSpans(r: SkeletonRows, { order }: SkeletonOrder, costs: 
   return spans;
 }
 
-/** Badge kinds by their code in `spans.genai` (codec.ts `packBadge`), as `PackedBadge` kind indexes (skeletonCodec.ts). */
-const PACKED_KINDS: readonly GenAiOperationKind[] = ['llm', 'embeddings', 'tool', 'agent', 'workflow', 'retriever', 'reranker', 'guardrail', 'evaluator', 'other'];
-
-const round = (ms: number): number => Math.round(ms * 10_000) / 10_000;
-
 /**
  * The rows as the webview's `PackedSkeleton` (src/model/skeletonCodec.ts), in display order:
- * equal to `packSkeleton` of the span objects, built from the columns.
+ * equal to `packSkeleton` of the span objects, built from the columns (no object per span).
+ * Badge kind codes of `spans.genai` (codec.ts `packBadge`) are `PACKED_GENAI_KINDS` indexes.
  */
 export function packedSkeleton(
   head: Pick<TraceSkeleton, 'traceId' | 'startTimeUnixNano' | 'durationMs'>,
@@ -216,90 +266,50 @@ export function packedSkeleton(
   genaiNames: readonly string[],
 ): PackedSkeleton {
   const n = r.n;
-  const strings: string[] = [];
-  const stringIds = new Map<string, number>();
-  const str = (s: string): number => {
-    let id = stringIds.get(s);
-    if (id === undefined) {
-      id = strings.length;
-      strings.push(s);
-      stringIds.set(s, id);
-    }
-    return id;
-  };
+  const c = new SkeletonColumns(n);
   const positionOf = new Int32Array(n);
-  let idLength = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    positionOf[i] = k;
-    idLength = Math.max(idLength, r.ids[i]!.length);
-  }
-  const out: PackedSkeleton = {
-    format: PACKED_SKELETON_FORMAT,
-    traceId: head.traceId,
-    startTimeUnixNano: head.startTimeUnixNano,
-    durationMs: head.durationMs,
-    strings,
-    ids: '',
-    idLength,
-    parents: new Array<number>(n),
-    missingParents: {},
-    names: new Array<number>(n),
-    services: new Array<number>(n),
-    flags: new Array<number>(n),
-    starts: new Array<number>(n),
-    durations: new Array<number>(n),
-    events: new Array<number>(n),
-    genai: [],
-    costs: [],
-  };
-  const ids = new Array<string>(n);
+  for (let k = 0; k < n; k++) positionOf[order[k]!] = k;
   const serviceStr = new Map<number, number>();
   const nameStrs = new Map<number, [number, number, number]>();
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
-    const id = r.ids[i]!;
-    ids[k] = id.length === idLength ? id : id.padEnd(idLength, ' ');
+    c.ids[k] = r.ids[i]!;
     const parentId = r.parentIds[i];
-    if (parentId === null) out.parents[k] = -1;
+    if (parentId === null) c.parents[k] = ROOT_PARENT;
     else {
       const p = parentRow[i]!;
       if (p < 0) {
-        out.parents[k] = -2;
-        out.missingParents[k] = parentId;
-      } else out.parents[k] = positionOf[p]!;
+        c.parents[k] = MISSING_PARENT;
+        c.missingParents[k] = parentId;
+      } else c.parents[k] = positionOf[p]!;
     }
-    out.names[k] = str(r.names[i]!);
+    c.names[k] = c.string(r.names[i]!);
     const resource = r.resourceIds[i]!;
     let service = serviceStr.get(resource);
     if (service === undefined) {
-      service = str(services[resource] ?? '');
+      service = c.string(services[resource] ?? '');
       serviceStr.set(resource, service);
     }
-    out.services[k] = service;
+    c.services[k] = service;
     const bits = r.bits[i]!;
-    const kind = bits & 7;
-    const status = (bits >> 3) & 3;
-    out.flags[k] = (kind <= 5 ? kind : 0) | ((status <= 2 ? status : 0) << 3) | (bits & 32);
-    out.starts[k] = round(r.starts[i]!);
-    out.durations[k] = round(r.durations[i]!);
-    out.events[k] = Math.floor(bits / 64);
+    c.flags[k] = spanFlags(bits & 7, (bits >> 3) & 3, (bits & 32) !== 0);
+    c.starts[k] = r.starts[i]!;
+    c.durations[k] = r.durations[i]!;
+    c.events[k] = Math.floor(bits / 64);
     const genai = r.genai[i];
     if (typeof genai === 'number') {
       const nameId = Math.floor(genai / 32);
       let names = nameStrs.get(nameId);
       if (names === undefined) {
         const { model, agentName, toolName } = badgeNamesOf(genaiNames[nameId] ?? '');
-        names = [model ? str(model) : -1, agentName ? str(agentName) : -1, toolName ? str(toolName) : -1];
+        names = [model ? c.string(model) : -1, agentName ? c.string(agentName) : -1, toolName ? c.string(toolName) : -1];
         nameStrs.set(nameId, names);
       }
       const [input, output] = unpackBadgeTokens(r.tokens[i] ?? null);
-      const badge: PackedBadge = [k, Math.min(PACKED_KINDS.length - 1, (genai >> 1) & 15), names[0], names[1], names[2], input, output, genai & 1];
-      out.genai.push(badge);
+      c.badge(k, (genai >> 1) & 15, (genai & 1) === 1, names[0], names[1], names[2], input, output);
     }
-    const c = costs.cost[i];
-    if (c !== undefined) out.costs.push(costs.isSum[i] ? [k, c, 1] : [k, c]);
+    const cost = costs.cost[i];
+    if (cost !== undefined) c.cost(k, cost, costs.isSum[i] === 1);
   }
-  out.ids = ids.join('');
-  return out;
+  return c.pack(head);
 }

@@ -14,7 +14,6 @@ import type { BackendRequests } from '../../core/backend/protocol';
 import type { FrameRef, GoToSourceResult, SpanSourceInfo } from '../../model/source';
 import type { SpanDetail, SpanId, TraceId } from '../../model/trace';
 import { toFrameRef } from '../../core/source/spanSource';
-import { toTransferableSkeleton } from '../../model/skeletonCodec';
 
 /** Span details kept per panel (a click, then its source info; going back and forth). */
 export const DETAIL_CACHE_SIZE = 16;
@@ -76,7 +75,7 @@ export class TraceViewRequestHandlers {
 
   /**
    * The `traceLoaded` message for this panel's trace (the skeleton packed in the worker, its
-   * columns as typed arrays: see `toTransferableSkeleton`), or `null` when the trace is gone.
+   * columns typed arrays that VS Code posts as binary), or `null` when the trace is gone.
    * Clears the detail cache: the trace may have changed.
    */
   async traceLoaded(selectSpanId: SpanId | null): Promise<Extract<TraceViewEvent, { type: 'traceLoaded' }> | null> {
@@ -90,7 +89,7 @@ export class TraceViewRequestHandlers {
     if (!trace) return null;
     return {
       type: 'traceLoaded',
-      trace: toTransferableSkeleton(trace),
+      trace,
       summary,
       selectSpanId,
       findings: findings.map((f) => ({ detector: f.detector, severity: f.severity, message: f.message, spanId: f.spanId })),

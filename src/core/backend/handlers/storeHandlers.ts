@@ -9,6 +9,8 @@ import type { SpanDetail, SpanId, TraceId } from '../../../model/trace';
 import { normalizeSpan } from '../../genai/normalize';
 import { buildConversation } from '../../genai/conversation';
 import { LocalFileReader, resolveLocalContent } from '../../genai/localContent';
+import { skeletonBuffers } from '../../../model/skeletonCodec';
+import { withTransfer } from '../../../protocol/channel';
 import type { BackendContext, HandlerGroup } from './context';
 
 type StoreRequest =
@@ -39,7 +41,11 @@ export function storeHandlers(ctx: BackendContext): HandlerGroup<StoreRequest> {
     findTraces: ({ prefix, limit }) => usage.withUsage(store.findTraces(prefix, limit)),
     // Span costs come with the rows (the store keeps each call's price, src/core/store/usageColumns.ts).
     traceSkeleton: ({ traceId }) => store.traceSkeleton(traceId),
-    packedTraceSkeleton: ({ traceId }) => store.packedTraceSkeleton(traceId),
+    // Its typed-array columns are transferred to the host, not cloned (built fresh per request).
+    packedTraceSkeleton: ({ traceId }) => {
+      const packed = store.packedTraceSkeleton(traceId);
+      return packed ? withTransfer(packed, skeletonBuffers(packed)) : null;
+    },
     spanDetail: ({ traceId, spanId }) => spanDetail(ctx, traceId, spanId),
     deleteTrace: ({ traceId }) => {
       const deleted = store.deleteTrace(traceId);
