@@ -69,7 +69,11 @@ const AUTH_SCHEME = 'TraceLens-HMAC-SHA256';
 /** Header carrying the server's MAC over its answer. */
 export const ANSWER_MAC_HEADER = 'x-trace-lens-answer-mac';
 
-/** Store queries another window may run (reads, plus Clear and Delete Trace of the same user). */
+/**
+ * Store queries another window may run (reads, plus Clear and Delete Trace of the same user). Not
+ * `packedTraceSkeleton`: its typed-array columns do not survive this channel's JSON; another
+ * window asks `traceSkeleton` and packs it itself (src/extension/traces/traceRepository.ts).
+ */
 export const REMOTE_QUERY_METHODS = [
   'listTraces',
   'listSessions',
@@ -77,7 +81,6 @@ export const REMOTE_QUERY_METHODS = [
   'traceSummary',
   'findTraces',
   'traceSkeleton',
-  'packedTraceSkeleton',
   'spanDetail',
   'deleteTrace',
   'clear',
