@@ -377,7 +377,7 @@ function costSub(cost: CostTotal): TemplateResult | string {
   const calls = cost.reportedCount + cost.pricedCount + cost.unpricedCount;
   if (cost.isLowerBound) {
     const more = cost.unpricedModels.length >= MAX_UNPRICED_MODELS ? ', …' : '';
-    return html`<span class="codicon codicon-warning"></span>no price for ${cost.unpricedModels.join(', ')}${more}`;
+    return html`<span class="codicon codicon-warning"></span>${formatCount(cost.unpricedCount)} not priced: ${cost.unpricedModels.join(', ')}${more}`;
   }
   if (cost.reportedCount && !cost.pricedCount) return `reported by the app, ${formatCount(calls)} ${calls === 1 ? 'call' : 'calls'}`;
   return `${formatCount(calls)} ${calls === 1 ? 'call' : 'calls'} priced`;
