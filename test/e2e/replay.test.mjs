@@ -45,6 +45,28 @@ const playground = () => page.frameLocator('iframe.webview:not([src*="purpose=we
 const settingsFile = () => join(userDataDir, 'User/settings.json');
 const answerOf = (/** @type {string} */ out) => /→ (.+)$/m.exec(out)?.[1]?.trim() ?? '';
 
+/**
+ * Waits until the Traces view's rows have not changed for 1.5 s. A context-menu command gets its
+ * row from the tree's element handle; when the tree refreshes between the right-click and the
+ * click on the menu item (the trace's cost, errors or findings arriving), the handle resolves to
+ * nothing and the command asks for a trace instead.
+ */
+async function treeSettled() {
+  let last = '';
+  let since = Date.now();
+  await waitUntil(
+    async () => {
+      const now = JSON.stringify(await topRows().allInnerTexts());
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      }
+      return Date.now() - since >= 1_500;
+    },
+    { timeoutMs: 20_000, intervalMs: 250, message: 'the Traces view kept changing', describe: async () => last },
+  );
+}
+
 /** Clicks the quick pick row whose text contains `text` (clicking is steadier than Enter). */
 async function pick(text) {
   const row = quickInput().locator('.monaco-list-row', { hasText: text }).first();
@@ -88,6 +110,7 @@ describe('Replay in the real VS Code workbench', { skip: !configured && 'run thr
       describe: async () => JSON.stringify(await topRows().allInnerTexts()),
     });
 
+    await treeSettled();
     await topRows().first().click({ button: 'right' });
     await clickMenuItem(page, 'Replay Model Call…');
     await pick('1. chat gpt-4o-mini');
@@ -124,6 +147,7 @@ describe('Replay in the real VS Code workbench', { skip: !configured && 'run thr
 
   it('2. Serve Recorded Responses…: the demo re-run gets the recorded answers, no request reaches the provider', { timeout: 150_000 }, step('replay2', async () => {
     const original = topRows().filter({ hasNotText: 'Replay: ' }).first();
+    await treeSettled();
     await original.click({ button: 'right' });
     await clickMenuItem(page, 'Serve Recorded Responses…');
     await pick('All 2 model calls');

@@ -3,6 +3,7 @@
  * though its span says OK. Pure; bounded work per value.
  */
 import type { SwallowedErrorEvidence } from '../../model/diagnostics';
+import { sortedKeys } from '../../model/wordDiff';
 
 /** Most characters of an argument key or an excerpt kept in a finding. */
 export const EXCERPT_CHARS = 200;
@@ -23,14 +24,6 @@ function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false
   }
 }
 
-function sortKeys(value: unknown, depth: number): unknown {
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => sortKeys(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k], depth + 1);
-  return out;
-}
-
 /**
  * Canonical JSON of tool arguments: a JSON string is parsed first (so `"{\"b\":1,\"a\":2}"` equals
  * `{a: 2, b: 1}`), object keys are sorted at every level, other strings are trimmed. `undefined`
@@ -44,7 +37,7 @@ export function canonicalArguments(args: unknown): string | undefined {
     value = parsed.ok ? parsed.value : args.trim();
   }
   try {
-    return JSON.stringify(sortKeys(value, 0)) ?? 'null';
+    return JSON.stringify(sortedKeys(value)) ?? 'null';
   } catch {
     return String(value);
   }

@@ -14,6 +14,7 @@
  * Pure.
  */
 import type { GenAiMessage, GenAiMessagePart } from '../../../model/genai';
+import { sortedKeys } from '../../../model/wordDiff';
 import { isRecord, tryParse } from '../../genai/values';
 
 /** One message in comparable form. */
@@ -40,12 +41,7 @@ export function collapse(text: string): string {
 
 /** JSON with object keys sorted (arrays keep their order). */
 function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
+  return JSON.stringify(sortedKeys(value ?? null)) ?? 'null';
 }
 
 /** Tool-call arguments: JSON text or a value → canonical text; nothing → `{}`. */
