@@ -254,6 +254,9 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
   }
 
   private onStoreChange(change: StoreChange): void {
+    // Only counters changed (metric points, rejected items): the rows are the same. Reloading
+    // anyway would also drop the element handles a context menu opened on a row is about to use.
+    if (!change.all && change.changedTraceIds.size === 0 && change.removedTraceIds.size === 0) return;
     for (const id of change.changedTraceIds) this.hierarchies.delete(id);
     for (const id of change.removedTraceIds) this.hierarchies.delete(id);
     if (change.all) this.hierarchies.clear();
