@@ -55,8 +55,8 @@ export type BackendRequests = {
   traceSkeleton: { params: { traceId: TraceId }; result: TraceSkeleton | null };
   /**
    * The same skeleton packed for the trace webview (src/model/skeletonCodec.ts), packed here so the
-   * host only relays it; its typed-array columns are transferred, not copied. Not JSON-safe: another
-   * window asks `traceSkeleton` (src/extension/traces/traceRepository.ts).
+   * host only relays it; its typed-array columns are transferred, not copied (the window channel
+   * carries them too: src/core/receiver/channelJson.ts).
    */
   packedTraceSkeleton: { params: { traceId: TraceId }; result: PackedSkeleton | null; transfers: true };
   spanDetail: { params: { traceId: TraceId; spanId: SpanId }; result: SpanDetail | null };

@@ -36,6 +36,7 @@
 import type * as http from 'node:http';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BackendRequests } from '../backend/protocol';
+import { fromChannelJson, toChannelJson } from './channelJson';
 
 /** Path prefix of the channel on the OTLP/HTTP port (kept across protocol versions: old windows find the identity and see the version). */
 export const WINDOW_CHANNEL_PREFIX = '/trace-lens/v1/';
@@ -70,9 +71,8 @@ const AUTH_SCHEME = 'TraceLens-HMAC-SHA256';
 export const ANSWER_MAC_HEADER = 'x-trace-lens-answer-mac';
 
 /**
- * Store queries another window may run (reads, plus Clear and Delete Trace of the same user). Not
- * `packedTraceSkeleton`: its typed-array columns do not survive this channel's JSON; another
- * window asks `traceSkeleton` and packs it itself (src/extension/traces/traceRepository.ts).
+ * Store queries another window may run (reads, plus Clear and Delete Trace of the same user).
+ * Answers travel as JSON with typed arrays kept (channelJson.ts: the packed skeleton's columns).
  */
 export const REMOTE_QUERY_METHODS = [
   'listTraces',
@@ -81,6 +81,7 @@ export const REMOTE_QUERY_METHODS = [
   'traceSummary',
   'findTraces',
   'traceSkeleton',
+  'packedTraceSkeleton',
   'spanDetail',
   'deleteTrace',
   'clear',
@@ -245,7 +246,7 @@ export function handleWindowChannel(options: WindowChannelServerOptions, req: ht
       return reply(403, { ok: false, error: 'wrong or missing secret: the request MAC does not match' });
     }
     const signed = (status: number, answer: unknown): void => {
-      const bytes = JSON.stringify(answer);
+      const bytes = toChannelJson(answer);
       const mac = channelMac(secret, ['server-answer', endpoint, auth.serverNonce, auth.clientNonce, bodyHash, status, sha256Hex(bytes)]);
       res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', [ANSWER_MAC_HEADER]: mac.toString('hex') }).end(bytes);
     };
@@ -380,7 +381,7 @@ export class RemoteStoreClient {
     }
     let answer: { ok?: unknown; result?: unknown; error?: unknown };
     try {
-      answer = JSON.parse(bytes.toString('utf8')) as typeof answer;
+      answer = fromChannelJson(bytes.toString('utf8')) as typeof answer;
     } catch {
       answer = { ok: false, error: `HTTP ${res.status}, body not JSON` };
     }

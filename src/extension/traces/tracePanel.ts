@@ -78,7 +78,7 @@ export class TracePanels implements vscode.Disposable {
       return;
     }
     const summary = this.repository.query('traceSummary', { traceId });
-    const panel = new TracePanel(this.extensionUri, this.repository, traceId, traceId.slice(0, 8), spanId ?? null, this.source, (p) => this.onPanelDisposed(p));
+    const panel = new TracePanel(this.extensionUri, this.repository, traceId, spanId ?? null, this.source, (p) => this.onPanelDisposed(p));
     this.panels.set(traceId, panel);
     if (preview) {
       this.preview = panel;
@@ -143,6 +143,11 @@ export class TracePanels implements vscode.Disposable {
   }
 }
 
+/** A panel's title until its trace's root span name is known. */
+function untitled(traceId: TraceId): string {
+  return traceId.slice(0, 8);
+}
+
 function warnNotStored(traceId: TraceId): void {
   void vscode.window.showWarningMessage(`Trace Lens: trace ${traceId} is not stored (it may have been evicted or cleared).`);
 }
@@ -159,8 +164,7 @@ class TracePanel implements vscode.Disposable {
   private ready = false;
   /** `true` once the panel is closed. */
   disposed = false;
-  /** The current trace's requests (replaced when a preview panel shows another trace). */
-  private requests: TraceViewRequestHandlers;
+  private readonly requests: TraceViewRequestHandlers;
   /**
    * The first `traceLoaded`, read from the worker while the webview loads (its page, script and
    * view) rather than after it says `ready`; dropped if the trace changes before that.
@@ -174,27 +178,21 @@ class TracePanel implements vscode.Disposable {
     private readonly repository: TraceRepository,
     /** The trace shown (changes when a preview panel is retargeted). */
     public traceId: TraceId,
-    title: string,
     private pendingSelect: SpanId | null,
     private readonly source: SourceNavigator,
     private readonly onDisposed: (panel: TracePanel) => void,
   ) {
     const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-    this.panel = vscode.window.createWebviewPanel(WEBVIEW_PANELS.trace, title || traceId.slice(0, 8), vscode.ViewColumn.Active, {
+    this.panel = vscode.window.createWebviewPanel(WEBVIEW_PANELS.trace, untitled(traceId), vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [webviewRoot],
       enableFindWidget: false, // the webview has its own Find (webview/trace/find.ts): it searches every span, not only the rendered rows
     });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trace-lens.svg');
     this.requests = new TraceViewRequestHandlers(traceId, (method, params) => this.repository.query(method, params), this.source);
-    // Each request is answered for the trace shown when it arrives (a preview panel changes trace).
-    const current = this.requests.handlers;
-    const handlers = Object.fromEntries(
-      Object.keys(current).map((method) => [method, (params: unknown) => (this.requests.handlers as Record<string, (p: unknown) => unknown>)[method]!(params)]),
-    ) as unknown as typeof current;
     this.channel = new Channel<TraceViewEvent, TraceViewCommand, TraceViewRequests, TraceViewHostRequests>(
       (envelope) => void this.panel.webview.postMessage(envelope),
-      handlers,
+      this.requests.handlers,
       (command) => this.onCommand(command),
     );
     this.disposables.push(
@@ -227,11 +225,11 @@ class TracePanel implements vscode.Disposable {
    */
   retarget(traceId: TraceId, title: string, selectSpanId: SpanId | null): void {
     this.traceId = traceId;
-    this.requests = new TraceViewRequestHandlers(traceId, (method, params) => this.repository.query(method, params), this.source);
+    this.requests.showTrace(traceId);
     this.pendingSelect = selectSpanId;
     clearTimeout(this.updateTimer);
     this.updateTimer = undefined;
-    this.panel.title = title || traceId.slice(0, 8);
+    this.panel.title = title || untitled(traceId);
     if (this.ready) {
       void this.sendTrace();
     } else {

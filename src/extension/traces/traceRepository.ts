@@ -4,7 +4,6 @@ import type { BackendClient } from '../../core/backend/backendClient';
 import type { BackendEvent, BackendRequests } from '../../core/backend/protocol';
 import { REMOTE_QUERY_METHODS, type RemoteStoreClient } from '../../core/receiver/windowChannel';
 import { CONTEXT_KEYS } from '../ids';
-import { packSkeleton } from '../../model/skeletonCodec';
 
 /** A change the views should reflect; `all` means "reload everything". */
 export interface StoreChange {
@@ -85,12 +84,6 @@ export class TraceRepository implements vscode.Disposable {
   /** Sends one query to the worker. */
   query<M extends keyof BackendRequests & string>(method: M, params: BackendRequests[M]['params']): Promise<BackendRequests[M]['result']> {
     const remote = this.remote;
-    if (remote && method === 'packedTraceSkeleton') {
-      // The packed form's typed arrays do not survive the window channel's JSON: ask for the span
-      // objects and pack them here.
-      const { traceId } = params as BackendRequests['packedTraceSkeleton']['params'];
-      return remote.request('traceSkeleton', { traceId }).then((s) => (s ? packSkeleton(s) : null)) as Promise<BackendRequests[M]['result']>;
-    }
     if (remote && isRemoteMethod(method)) {
       return remote.request(method, params as never) as Promise<BackendRequests[M]['result']>;
     }

@@ -34,38 +34,46 @@ export class TraceViewRequestHandlers {
   readonly handlers: RequestHandlers<TraceViewRequests>;
 
   constructor(
-    private readonly traceId: TraceId,
+    private traceId: TraceId,
     private readonly query: TraceQuery,
     private readonly source: TraceViewSource,
   ) {
-    // Params come from the webview: checked, and the trace id is always this panel's own.
+    // Params come from the webview: checked, and the trace id is always this panel's own (the one
+    // shown when the request arrives: a preview panel changes trace, `showTrace`).
     this.handlers = {
       spanDetail: ({ spanId }) => {
         if (typeof spanId !== 'string') throw new Error('spanDetail needs a spanId');
         return this.detail(spanId);
       },
-      traceConversation: () => this.query('traceConversation', { traceId }),
+      traceConversation: () => this.query('traceConversation', { traceId: this.traceId }),
       sourceInfo: async ({ spanId }) => {
         if (typeof spanId !== 'string') throw new Error('sourceInfo needs a spanId');
-        return this.source.sourceInfo(traceId, spanId, await this.detail(spanId));
+        return this.source.sourceInfo(this.traceId, spanId, await this.detail(spanId));
       },
       goToSource: ({ spanId, frame }) => {
         if (typeof spanId !== 'string') throw new Error('goToSource needs a spanId');
         const ref = frame === undefined || frame === null ? null : toFrameRef(frame);
         if (frame !== undefined && frame !== null && !ref) throw new Error('goToSource: invalid frame');
-        return this.source.goToSpan(traceId, spanId, ref, { beside: true });
+        return this.source.goToSpan(this.traceId, spanId, ref, { beside: true });
       },
       findInTrace: ({ query }) => {
         if (typeof query !== 'string') throw new Error('findInTrace needs a query');
-        return this.query('findInTrace', { traceId, query });
+        return this.query('findInTrace', { traceId: this.traceId, query });
       },
-      traceGraph: () => this.query('traceGraph', { traceId }),
+      traceGraph: () => this.query('traceGraph', { traceId: this.traceId }),
       // The session is this trace's own (read here, never taken from the webview).
       sessionGraph: async () => {
+        const traceId = this.traceId;
         const summary = await this.query('traceSummary', { traceId });
         return summary?.sessionId ? this.query('sessionGraph', { sessionId: summary.sessionId, focusTraceId: traceId }) : null;
       },
     };
+  }
+
+  /** Answers for another trace from now on (a preview panel shows it); forgets the cached span details. */
+  showTrace(traceId: TraceId): void {
+    this.traceId = traceId;
+    this.clear();
   }
 
   /** Forgets the cached span details (the trace changed). */

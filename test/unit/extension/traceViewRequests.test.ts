@@ -85,6 +85,28 @@ describe('TraceViewRequestHandlers', () => {
     expect(await gone.traceLoaded(null)).toBeNull();
   });
 
+  it('showTrace (a preview panel showing another trace): the same handlers answer for the new trace, nothing cached is reused', async () => {
+    const other = 'cd'.repeat(16);
+    const asked: [string, unknown][] = [];
+    const query = (async (method: string, params: { traceId?: string; spanId?: string }) => {
+      asked.push([method, params.traceId]);
+      if (method === 'spanDetail') return detailOf(`${params.traceId!.slice(0, 2)}${params.spanId!.slice(2)}`);
+      return method === 'traceGraph' ? { traceId: params.traceId } : null;
+    }) as unknown as TraceQuery;
+    const h = new TraceViewRequestHandlers(TRACE, query, noSource as never);
+    const { spanDetail, traceGraph } = h.handlers; // what the panel's channel holds
+    const spanId = 'a'.repeat(16);
+    expect((await spanDetail({ traceId: TRACE, spanId }))?.span.spanId).toBe(`ab${spanId.slice(2)}`);
+    h.showTrace(other);
+    expect((await spanDetail({ traceId: TRACE, spanId }))?.span.spanId).toBe(`cd${spanId.slice(2)}`);
+    expect(await traceGraph({})).toEqual({ traceId: other });
+    expect(asked).toEqual([
+      ['spanDetail', TRACE],
+      ['spanDetail', other],
+      ['traceGraph', other],
+    ]);
+  });
+
   it('rejects requests without a span id (params come from the webview)', async () => {
     const h = new TraceViewRequestHandlers(TRACE, backEnd().query, noSource as never);
     expect(() => h.handlers.spanDetail({ traceId: TRACE, spanId: 42 as never })).toThrow(/spanId/);

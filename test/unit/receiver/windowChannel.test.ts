@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteStoreClient, WINDOW_CHANNEL_PROTOCOL, probeTraceLens, type TraceLensIdentity } from '../../../src/core/receiver/windowChannel';
 import { readOrCreateSecret } from '../../../src/core/receiver/windowSecret';
+import { unpackSkeleton } from '../../../src/model/skeletonCodec';
 import type { BackendClient } from '../../../src/core/backend/backendClient';
 import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
 import { signedQuery } from './windowChannelWire';
@@ -69,6 +70,10 @@ describe('queries from another window', () => {
     expect(summary).toMatchObject({ traceId, rootName: 'owned span', serviceName: 'owner-app' });
     const skeleton = await remote.request('traceSkeleton', { traceId });
     expect(skeleton!.spans.map((s) => s.name)).toEqual(['owned span']);
+    // The packed form the trace view gets, typed-array columns and all (packed by the owner's worker).
+    const packed = await remote.request('packedTraceSkeleton', { traceId });
+    expect(packed!.names).toBeInstanceOf(Uint8Array);
+    expect(unpackSkeleton(packed!)).toEqual(skeleton);
     expect((await remote.request('stats', {})).spanCount).toBe(1);
   });
 

@@ -44,6 +44,14 @@ const T2 = traceId(0xa2);
 const span = (t: string, n: number, overrides: Partial<SpanRecord> = {}): SpanRecord =>
   spanRecord({ traceId: t, spanId: (0x100 + n).toString(16).padStart(16, '0'), parentSpanId: null, attributes: {}, ...overrides });
 
+
+/** An annotator that gives a span with `gen_ai.request.model` an llm badge of that model (nothing else). */
+const MODEL_BADGES: Parameters<TraceStore['setAnnotator']>[0] = {
+  span: (s) => (s.attributes['gen_ai.request.model'] ? { badge: { kind: 'llm', model: String(s.attributes['gen_ai.request.model']) }, modelCall: false } : undefined),
+  firstUserText: () => undefined,
+  logFirstUserText: () => undefined,
+  userTextEventNames: [],
+};
 describe("a span's document", () => {
   it('holds its name, attribute keys and values, and the text of JSON values (keys too, but not the message-format ones)', async () => {
     store = await openStore();
@@ -321,12 +329,7 @@ describe('snapshots', () => {
 
   it('a version-1 snapshot is migrated: badge keys rebuilt from the spans, error index created', async () => {
     store = await openStore();
-    store.setAnnotator({
-      span: (s) => (s.attributes['gen_ai.request.model'] ? { badge: { kind: 'llm', model: String(s.attributes['gen_ai.request.model']) }, modelCall: false } : undefined),
-      firstUserText: () => undefined,
-      logFirstUserText: () => undefined,
-      userTextEventNames: [],
-    });
+    store.setAnnotator(MODEL_BADGES);
     store.insertSpans([span(T1, 1, { attributes: { 'gen_ai.request.model': 'gpt-4o' } }), span(T2, 2, { events: [exceptionEvent('x')] })]);
     // A version-1 file: the same tables without what versions 2 and 3 added.
     const v2 = await store.exportSnapshot();
@@ -369,12 +372,7 @@ describe('filter pages', () => {
 describe('filter counts with a badge condition', () => {
   it('equal the general statement: badge alone, a badge every trace has, a badge some traces have, none', async () => {
     store = await openStore();
-    store.setAnnotator({
-      span: (s) => (s.attributes['gen_ai.request.model'] ? { badge: { kind: 'llm', model: String(s.attributes['gen_ai.request.model']) }, modelCall: false } : undefined),
-      firstUserText: () => undefined,
-      logFirstUserText: () => undefined,
-      userTextEventNames: [],
-    });
+    store.setAnnotator(MODEL_BADGES);
     // 12 traces, each with a gpt-4o span; every third also a gpt-4o-mini span; trace i lasts i ms and traces 0-3 fail.
     store.insertSpans(
       Array.from({ length: 12 }, (_, i) => [
