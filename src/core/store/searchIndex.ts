@@ -34,6 +34,8 @@
  *
  * In-memory state follows the transactions: `begin` saves it, `rollback` restores it (the SQL
  * changes are rolled back too), and removals of pending traces apply on `commit`.
+ *
+ * Queries of the index (which spans or traces match) are searchMatches.ts.
  */
 import type { IndexStatus } from '../../model/search';
 import type { SpanId, TraceId } from '../../model/trace';
@@ -107,13 +109,6 @@ interface Saved {
   liveDocs: number;
   work: Work | undefined;
   workNext: number;
-}
-
-/** One span whose document matched a full-text query. */
-export interface SearchMatchRow {
-  docid: number;
-  traceId: TraceId;
-  spanId: SpanId;
 }
 
 /** What one `indexSlice` did. */
@@ -469,45 +464,6 @@ export class SearchIndex {
   }
 
   /**
-   * Spans whose document matches `match` (an FTS4 expression built from folded tokens), newest
-   * documents first, at most `limit`; only in `traceIds` when given. `truncated` when more match.
-   * @throws Error when `match` is not a valid FTS4 expression.
-   */
-  matches(match: string, traceIds: readonly TraceId[] | null, limit: number): { rows: SearchMatchRow[]; truncated: boolean } {
-    const rows: SearchMatchRow[] = [];
-    this.sql.q.searchMatches.each({ match, traces: traceIds ? JSON.stringify(traceIds) : null, limit: limit + 1 }, (row) => {
-      rows.push({ docid: row[0] as number, traceId: row[1] as string, spanId: row[2] as string });
-    });
-    const truncated = rows.length > limit;
-    if (truncated) rows.length = limit;
-    return { rows, truncated };
-  }
-
-  /**
-   * Spans whose document matches `match` and that satisfy span-level conditions (`error`: error
-   * status or an exception; `genaiKeys`: badge key in the list), newest documents first, at most
-   * `limit`; only in `traceIds` when given.
-   */
-  spanMatches(match: string, traceIds: readonly TraceId[] | null, error: boolean, genaiKeys: readonly number[] | null, limit: number): { rows: SearchMatchRow[]; truncated: boolean } {
-    const rows: SearchMatchRow[] = [];
-    const params = { match, traces: traceIds ? JSON.stringify(traceIds) : null, error: error ? 1 : 0, genai_keys: genaiKeys ? JSON.stringify(genaiKeys) : null, limit: limit + 1 };
-    this.sql.q.searchSpanMatches.each(params, (row) => {
-      rows.push({ docid: row[0] as number, traceId: row[1] as string, spanId: row[2] as string });
-    });
-    const truncated = rows.length > limit;
-    if (truncated) rows.length = limit;
-    return { rows, truncated };
-  }
-
-  /** The distinct traces with a document matching `match` (only in `traceIds` when given), at most `limit`. */
-  matchTraces(match: string, traceIds: readonly TraceId[] | null, limit: number): { traceIds: TraceId[]; truncated: boolean } {
-    const ids = this.sql.q.searchMatchTraces.all({ match, traces: traceIds ? JSON.stringify(traceIds) : null, limit: limit + 1 }).map((r) => r[0] as string);
-    const truncated = ids.length > limit;
-    if (truncated) ids.length = limit;
-    return { traceIds: ids, truncated };
-  }
-
-  /**
    * Spans of a trace whose document is missing or out of date (not indexed yet, or changed since):
    * Find scans these directly. Ids in primary-key order.
    */
@@ -524,16 +480,5 @@ export class SearchIndex {
       if (row[1] === null || stale.has(spanId)) out.push(spanId);
     });
     return out;
-  }
-
-  /** The document text of a stored span as the index would build it now; `null` when the span is not stored. */
-  spanText(traceId: TraceId, spanId: SpanId): string | null {
-    const q = this.sql.q;
-    const key = { trace_id: traceId, span_id: spanId };
-    const source = q.searchSpanSource.first(key);
-    if (!source) return null;
-    const logs: StoredLogText[] = [];
-    q.searchSpanLogs.each(key, (row) => logs.push({ eventName: row[0] as string, detail: row[1] as string }));
-    return spanDocumentText(source[0] as string, source[1] as string, logs);
   }
 }

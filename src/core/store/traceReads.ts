@@ -12,7 +12,8 @@ import type { CodeIndex } from '../source/codeIndex';
 import { decodeSpanDetail, prefixUpperBound } from './codec';
 import type { Interning } from './interning';
 import type { Queries } from './queries';
-import type { SearchIndex, SearchMatchRow } from './searchIndex';
+import type { SearchIndex } from './searchIndex';
+import { searchMatchTraces, searchMatches, searchSpanMatches, spanSearchText, type SearchMatchRow } from './searchMatches';
 import { MAX_CONVERSATION_LOGS, MAX_CONVERSATION_SPANS, MAX_QUERY_LIMIT, readColumns, toCount, type StoredGenAiSpan, type SummaryColumns } from './readMappers';
 import { logFromRow, logsIntoSpans, spanFromRow, toGenAiSpans, toSessionSummary, toSummary } from './readMappers';
 import { orderRows, packedSkeleton, readSkeletonRows, rowCosts, skeletonSpans } from './skeletonRows';
@@ -305,7 +306,7 @@ export abstract class TraceReads {
     this.assertOpen();
     const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
     if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { rows: [], truncated: false };
-    return this.search.matches(match, traceIds, l);
+    return searchMatches(this.q, match, traceIds, l);
   }
 
   /**
@@ -317,7 +318,7 @@ export abstract class TraceReads {
     this.assertOpen();
     const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
     if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { rows: [], truncated: false };
-    return this.search.spanMatches(match, traceIds, error, genaiKeys, l);
+    return searchSpanMatches(this.q, match, traceIds, error, genaiKeys, l);
   }
 
   /**
@@ -329,7 +330,7 @@ export abstract class TraceReads {
     this.assertOpen();
     const l = toCount(limit, 'limit', MAX_QUERY_LIMIT * 10);
     if (l === 0 || (traceIds !== null && traceIds.length === 0)) return { traceIds: [], truncated: false };
-    return this.search.matchTraces(match, traceIds, l);
+    return searchMatchTraces(this.q, match, traceIds, l);
   }
 
   /** Spans of a trace without an up-to-date document (not indexed yet, or changed since): Find scans them directly. */
@@ -345,6 +346,6 @@ export abstract class TraceReads {
   spanSearchText(traceId: TraceId, spanId: SpanId): string | null {
     this.assertOpen();
     if (typeof traceId !== 'string' || typeof spanId !== 'string') return null;
-    return this.search.spanText(traceId, spanId);
+    return spanSearchText(this.q, traceId, spanId);
   }
 }

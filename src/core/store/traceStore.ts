@@ -57,7 +57,8 @@ export { MAX_PENDING_USER_LOG_TRACES, type IngestAnnotator, type SpanAnnotation 
 export { MAX_GENAI_NAMES, MAX_RESOURCE_JSON_CHARS } from './interning';
 export { SNAPSHOT_PAGES_PER_STEP, STORE_SCHEMA_VERSION, SnapshotError } from './snapshot';
 export { QUERY_SQL, SCRIPT_SQL, SNAPSHOT_SQL } from './queries';
-export { COMPACT_LIVE_FRACTION, MIN_SLOT_DOCS, SEARCH_SLOTS, type IndexSliceResult, type SearchMatchRow } from './searchIndex';
+export { COMPACT_LIVE_FRACTION, MIN_SLOT_DOCS, SEARCH_SLOTS, type IndexSliceResult } from './searchIndex';
+export type { SearchMatchRow } from './searchMatches';
 export { MAX_DOC_CHARS } from './searchText';
 export { SCAN_PAGE_FACTOR } from './traceReads';
 export type { CallPricer } from './usageColumns';
