@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { extensionHostLogs, repoRoot } from '../support/e2e/codeServer.mjs';
-import { launchBrowser, leaveWorkbench, openWorkbench, screenshot, showTraceLens, startWithNoTraces, waitUntil } from '../support/e2e/workbench.mjs';
+import { launchBrowser, leaveWorkbench, openWorkbench, runCommand, screenshot, showTraceLens, startWithNoTraces, waitUntil } from '../support/e2e/workbench.mjs';
 import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
 const url = process.env.TRACE_LENS_E2E_URL;
@@ -69,6 +69,8 @@ describe('Diagnostics in the real VS Code workbench', { skip: !configured && 'ru
 
   it('2. the Problems panel shows each finding on the line of agent.mjs that made its span', { timeout: 90_000 }, step('diag2-problems', async () => {
     await page.keyboard.press('Control+Shift+M');
+    // The Problems list renders only the rows in view: a maximized panel shows all of them.
+    await runCommand(page, 'View: Toggle Maximized Panel');
     const expected = [
       { what: 'loop', pattern: /Possible loop: get_weather was called 4 times/, line: TOOL_LINE },
       { what: 'swallowed tool error', pattern: /Swallowed tool error: get_news/, line: TOOL_LINE },
@@ -91,6 +93,7 @@ describe('Diagnostics in the real VS Code workbench', { skip: !configured && 'ru
       assert.match(row, new RegExp(`(Ln ${e.line}\\b|line ${e.line}\\b)`), `the ${e.what} is not on line ${e.line} of agent.mjs: ${row}`);
     }
     await screenshot(page, shots, 'diag2-problems');
+    await runCommand(page, 'View: Toggle Maximized Panel');
   }));
 
   it('3. the Diagnostics view lists the findings; a click opens the trace at the span', { timeout: 60_000 }, step('diag3-view', async () => {
