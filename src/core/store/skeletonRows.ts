@@ -83,13 +83,7 @@ export interface SkeletonOrder {
  */
 export function orderRows(r: SkeletonRows): SkeletonOrder {
   const n = r.n;
-  const rowOf = new Map<string, number>();
-  for (let i = 0; i < n; i++) rowOf.set(r.ids[i]!, i);
-  const parentRow = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const p = r.parentIds[i];
-    parentRow[i] = p ? (rowOf.get(p) ?? -1) : -1;
-  }
+  const parentRow = parentRows(r.ids, r.parentIds);
   const { starts, startsNs, ids } = r;
   let depth: Int32Array | undefined;
   const compare = (a: number, b: number): number => {
@@ -115,6 +109,48 @@ export function orderRows(r: SkeletonRows): SkeletonOrder {
     k = end;
   }
   return { order, parentRow };
+}
+
+/**
+ * Each row's parent row (-1: no parent, or not stored). traceSkeleton.sql returns a trace's rows in
+ * primary-key order, i.e. by span id in byte order, which for ASCII ids is JS string order: then a
+ * binary search finds a parent (10k-span trace: ~2 ms, vs ~5 ms for a Map of fresh id strings).
+ * Rows in any other order fall back to a Map.
+ */
+function parentRows(ids: readonly string[], parentIds: readonly (string | null)[]): Int32Array {
+  const n = ids.length;
+  const parentRow = new Int32Array(n);
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if (!(ids[i - 1]! < ids[i]!)) sorted = false;
+  if (!sorted) {
+    const rowOf = new Map<string, number>();
+    for (let i = 0; i < n; i++) rowOf.set(ids[i]!, i);
+    for (let i = 0; i < n; i++) {
+      const p = parentIds[i];
+      parentRow[i] = p ? (rowOf.get(p) ?? -1) : -1;
+    }
+    return parentRow;
+  }
+  for (let i = 0; i < n; i++) {
+    const p = parentIds[i];
+    let found = -1;
+    if (p) {
+      let lo = 0;
+      let hi = n - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const id = ids[mid]!;
+        if (id < p) lo = mid + 1;
+        else if (id > p) hi = mid - 1;
+        else {
+          found = mid;
+          break;
+        }
+      }
+    }
+    parentRow[i] = found;
+  }
+  return parentRow;
 }
 
 /**

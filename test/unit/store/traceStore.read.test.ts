@@ -15,6 +15,7 @@ import {
   traceSpans,
 } from '../../support/builders';
 import { openStore } from '../../support/storeHarness';
+import { unpackSkeleton } from '../../../src/model/skeletonCodec';
 
 let store: TraceStore;
 
@@ -28,6 +29,26 @@ afterEach(() => {
 });
 
 describe('traceSkeleton', () => {
+  it('links each span to its stored parent, whatever the order of the span ids (hundreds of spans)', () => {
+    const tid = traceId();
+    // Random 16-hex ids (not in insertion order), parents chosen among earlier spans, some missing.
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const hex = (): string => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0');
+    const ids = Array.from({ length: 400 }, () => hex() + hex());
+    const missing = 'ffffffffffffff01';
+    const parents = ids.map((_, i) => (i === 0 ? null : i % 37 === 0 ? missing : ids[Math.floor(random() * i)]!));
+    store.insertSpans(ids.map((id, i) => spanRecord({ traceId: tid, spanId: id, parentSpanId: parents[i]!, startTimeUnixNano: nanos(i), endTimeUnixNano: nanos(i + 1) })));
+    const skeleton = store.traceSkeleton(tid)!;
+    expect(skeleton.spans).toHaveLength(400);
+    const byId = new Map(skeleton.spans.map((s) => [s.spanId, s]));
+    for (let i = 0; i < ids.length; i++) expect(byId.get(ids[i]!)?.parentSpanId).toBe(parents[i]);
+    const packed = unpackSkeleton(store.packedTraceSkeleton(tid)!);
+    expect(packed.spans.map((s) => [s.spanId, s.parentSpanId])).toEqual(skeleton.spans.map((s) => [s.spanId, s.parentSpanId]));
+    // Display order: by start (each span starts 1 ms after the previous one here).
+    expect(skeleton.spans.map((s) => s.spanId)).toEqual(ids);
+  });
+
   it('orders spans by start and gives ms offsets from the trace start', () => {
     const tid = traceId();
     const rootId = spanId();
