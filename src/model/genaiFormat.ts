@@ -6,6 +6,7 @@
 import { describeCost, formatCostUsd, type TraceUsage } from './cost';
 import type { TraceSummary } from './trace';
 import type { GenAiBadge, GenAiOperationKind, GenAiUsage } from './genai';
+import { formatInteger } from './format';
 
 /** Codicon per GenAI operation kind. */
 export function genaiKindIcon(kind: GenAiOperationKind): string {
@@ -71,7 +72,7 @@ export function genaiKindLabel(kind: GenAiOperationKind): string {
 export function formatTokenCount(n: number): string {
   if (!Number.isFinite(n)) return '?';
   if (Number.isInteger(n) && n >= 0 && n < 10_000) return n < 1000 ? String(n) : `${Math.floor(n / 1000)},${String(n % 1000).padStart(3, '0')}`;
-  if (n < 10_000) return n.toLocaleString('en-US');
+  if (n < 10_000) return formatInteger(n);
   if (n < 1_000_000) return `${Number((n / 1000).toFixed(n < 100_000 ? 1 : 0))}k`;
   return `${Number((n / 1_000_000).toFixed(1))}M`;
 }
@@ -135,10 +136,10 @@ export function formatUsageShort(usage: TraceUsage | undefined): string {
 /** Multi-line hover text for a run's usage: cost (how it was priced), tokens by type, model calls. */
 export function describeUsage(usage: TraceUsage): string {
   const t = usage.tokens;
-  const tokenParts = [`${t.input.toLocaleString('en-US')} input`, `${t.output.toLocaleString('en-US')} output`];
-  if (t.cacheRead > 0) tokenParts.push(`${t.cacheRead.toLocaleString('en-US')} cached`);
-  if (t.cacheWrite > 0) tokenParts.push(`${t.cacheWrite.toLocaleString('en-US')} cache write`);
-  if (t.reasoning > 0) tokenParts.push(`${t.reasoning.toLocaleString('en-US')} reasoning`);
+  const tokenParts = [`${formatInteger(t.input)} input`, `${formatInteger(t.output)} output`];
+  if (t.cacheRead > 0) tokenParts.push(`${formatInteger(t.cacheRead)} cached`);
+  if (t.cacheWrite > 0) tokenParts.push(`${formatInteger(t.cacheWrite)} cache write`);
+  if (t.reasoning > 0) tokenParts.push(`${formatInteger(t.reasoning)} reasoning`);
   return [`Cost: ${formatCostUsd(usage.cost)} (${describeCost(usage.cost)})`, `Tokens: ${tokenParts.join(', ')}`, `Model calls: ${usage.modelCalls}`].join('\n');
 }
 

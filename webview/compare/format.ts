@@ -3,11 +3,11 @@
  * better (fewer tokens, lower cost, shorter latency, fewer errors). Pure.
  */
 import { formatUsd } from '../../src/model/cost';
-import { formatDuration } from '../../src/model/format';
+import { formatDuration, formatInteger } from '../../src/model/format';
 
 /** `+12` / `−3` / `±0` (U+2212 minus). */
 export function signedCount(n: number): string {
-  return n > 0 ? `+${n.toLocaleString('en-US')}` : n < 0 ? `−${(-n).toLocaleString('en-US')}` : '±0';
+  return n > 0 ? `+${formatInteger(n)}` : n < 0 ? `−${formatInteger(-n)}` : '±0';
 }
 
 /** `+$0.0012` / `−$0.0003`. */

@@ -19,7 +19,7 @@ import { html, nothing, render, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CompareDelta, CompareRow, CompareStep, CompareTotals, ParameterChange, SpanChange, TextDiff, ToolDefinitionChange, TraceComparison } from '../../src/model/compare';
 import { formatUsd } from '../../src/model/cost';
-import { formatDuration, formatLocalTime } from '../../src/model/format';
+import { formatDuration, formatInteger, formatLocalTime } from '../../src/model/format';
 import { traceTitle } from '../../src/model/genaiFormat';
 import type { TraceSummary } from '../../src/model/trace';
 import type { CompareViewEvent } from '../../src/protocol/compareView';
@@ -78,7 +78,7 @@ class CompareApp {
       <dl class="facts">
         <div><dt>Started</dt><dd>${formatLocalTime(s.startTimeUnixNano)}</dd></div>
         <div><dt>Cost</dt><dd>${t.costIsLowerBound ? '≥ ' : ''}${formatUsd(t.costUsd)}</dd></div>
-        <div><dt>Tokens</dt><dd>${t.tokens.toLocaleString('en-US')}</dd></div>
+        <div><dt>Tokens</dt><dd>${formatInteger(t.tokens)}</dd></div>
         <div><dt>Duration</dt><dd>${formatDuration(t.durationMs)}</dd></div>
         <div><dt>Errors</dt><dd>${t.errors}</dd></div>
       </dl>
@@ -112,7 +112,7 @@ class CompareApp {
   private step(c: TraceComparison, side: 'A' | 'B', s: CompareStep | undefined): TemplateResult {
     if (!s) return html`<div class="step none" data-side=${side}>—</div>`;
     const traceId = side === 'A' ? c.left.traceId : c.right.traceId;
-    const facts = [formatDuration(s.durationMs), s.tokens !== undefined ? `${s.tokens.toLocaleString('en-US')} tok` : '', s.costUsd !== undefined ? formatUsd(s.costUsd) : ''].filter(Boolean).join(' · ');
+    const facts = [formatDuration(s.durationMs), s.tokens !== undefined ? `${formatInteger(s.tokens)} tok` : '', s.costUsd !== undefined ? formatUsd(s.costUsd) : ''].filter(Boolean).join(' · ');
     return html`<div class="step" data-side=${side}>
       <button class="link step-open" title=${`Open in trace ${side} at this span`} @click=${() => this.open(traceId, s.spanId)}>
         <span class="codicon codicon-${KIND_ICON[s.kind]}" aria-hidden="true"></span><span class="side">${side}</span> ${s.name}

@@ -3,7 +3,7 @@
  * ("unknown" when the result has none, never a guess), durations. Pure.
  */
 import { formatUsd } from '../../src/model/cost';
-import { formatDuration } from '../../src/model/format';
+import { formatDuration, formatInteger } from '../../src/model/format';
 import type { GenAiUsage } from '../../src/model/genai';
 import type { ReplayError, ReplayGap } from '../../src/model/replay';
 
@@ -56,7 +56,7 @@ export function errorIcon(e: ReplayError): string {
 
 /** `1,234` or `—` when unknown. */
 export function formatTokens(n: number | undefined): string {
-  return n === undefined ? '—' : n.toLocaleString('en-US');
+  return n === undefined ? '—' : formatInteger(n);
 }
 
 /** Input / output tokens as one fact (`42 in · 17 out`). */

@@ -14,7 +14,7 @@ import { guard } from 'lit/directives/guard.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { ConversationItem, GenAiMessagePart, TraceConversation } from '../../src/model/genai';
 import type { SpanId, TraceId } from '../../src/model/trace';
-import { formatDuration, formatOffset } from '../../src/model/format';
+import { formatDuration, formatInteger, formatOffset } from '../../src/model/format';
 import { formatTokenCount, formatTokensInOut } from '../../src/model/genaiFormat';
 import { describeCost, formatCostUsd } from '../../src/model/cost';
 import { assertNever } from '../../src/protocol/channel';
@@ -354,8 +354,8 @@ export class ConversationView implements ExtrasContext {
 function tokenTitle(usage: { inputTokens?: number; outputTokens?: number; cacheReadTokens?: number; reasoningTokens?: number } | undefined): string {
   if (!usage) return '';
   const lines: string[] = [];
-  if (usage.inputTokens !== undefined) lines.push(`${usage.inputTokens.toLocaleString('en-US')} input tokens${usage.cacheReadTokens ? ` (${usage.cacheReadTokens.toLocaleString('en-US')} from cache)` : ''}`);
-  if (usage.outputTokens !== undefined) lines.push(`${usage.outputTokens.toLocaleString('en-US')} output tokens${usage.reasoningTokens ? ` (${usage.reasoningTokens.toLocaleString('en-US')} reasoning)` : ''}`);
+  if (usage.inputTokens !== undefined) lines.push(`${formatInteger(usage.inputTokens)} input tokens${usage.cacheReadTokens ? ` (${formatInteger(usage.cacheReadTokens)} from cache)` : ''}`);
+  if (usage.outputTokens !== undefined) lines.push(`${formatInteger(usage.outputTokens)} output tokens${usage.reasoningTokens ? ` (${formatInteger(usage.reasoningTokens)} reasoning)` : ''}`);
   return lines.join('\n');
 }
 

@@ -24,6 +24,7 @@ import type { FindInTraceResult } from '../../src/model/search';
 import { div, setText, span } from './dom';
 import { FIND_MAX_QUERY_LENGTH, FindMatches, isErrorSpan, isModelCall, positionWhere, stepWhere, type Direction } from './findNavigation';
 import type { TraceTree, TreeNode } from './tree';
+import { formatInteger } from '../../src/model/format';
 
 /** Typing waits this long (ms) before asking the host, so each keystroke does not search. */
 export const FIND_DEBOUNCE_MS = 150;
@@ -510,7 +511,7 @@ export class FindController {
 
 /** "12", or "1000+" when the back end cut the list. */
 function countText(n: number, truncated: boolean): string {
-  return `${n.toLocaleString('en-US')}${truncated ? '+' : ''}`;
+  return `${formatInteger(n)}${truncated ? '+' : ''}`;
 }
 
 /** A span's name for announcements. */

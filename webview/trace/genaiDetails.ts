@@ -11,6 +11,7 @@ import { describeCost, formatCostUsd, formatUsd, type CallCost } from '../../src
 import { renderContentMissing, renderJsonish, renderMessage, renderSystemInstructions, renderToolCard } from './messages';
 import { copyButton, renderDisplay, type ValueContext } from './values';
 import { mcpFacts, renderContentRefs, renderEvaluations, renderGuardrailCard, type ExtrasContext } from './genaiExtras';
+import { formatInteger } from '../../src/model/format';
 
 export interface GenAiSectionHost extends ExtrasContext {
   /** A collapsible details section (open state persisted by id). */
@@ -93,7 +94,7 @@ function costNote(cost: CallCost, g: GenAiSpanView): string {
       return `(reported${aggregate})`;
     case 'priced': {
       const via = cost.source === 'override' ? `override ${cost.pricedAs}` : cost.pricedAs;
-      const tier = cost.tierAboveInputTokens !== undefined ? `, > ${cost.tierAboveInputTokens.toLocaleString('en-US')} input tokens rate` : '';
+      const tier = cost.tierAboveInputTokens !== undefined ? `, > ${formatInteger(cost.tierAboveInputTokens)} input tokens rate` : '';
       const fallback = cost.unknownResponseModel !== undefined ? `, by request model: no price for ${cost.unknownResponseModel}` : '';
       return `(${via}${tier}${fallback}${aggregate})`;
     }
@@ -107,7 +108,7 @@ function costNote(cost: CallCost, g: GenAiSpanView): string {
 }
 
 function tokens(n: number): TemplateResult {
-  return html`<span title=${`${n.toLocaleString('en-US')} tokens`}>${n.toLocaleString('en-US')}</span>`;
+  return html`<span title=${`${formatInteger(n)} tokens`}>${formatInteger(n)}</span>`;
 }
 
 function inputDetails(u: GenAiUsage): TemplateResult | typeof nothing {
@@ -120,7 +121,7 @@ function inputDetails(u: GenAiUsage): TemplateResult | typeof nothing {
     ? nothing
     : r.cache === 'excluded'
       ? html`<div class="muted token-reading" data-fact="input-reading" title=${r.because}>
-          The span reported ${r.reportedInputTokens.toLocaleString('en-US')} input tokens without cached ones; cached tokens were added (${r.because}).
+          The span reported ${formatInteger(r.reportedInputTokens)} input tokens without cached ones; cached tokens were added (${r.because}).
         </div>`
       : html`<div class="muted token-reading" data-fact="input-reading" title=${r.because}>Reported input already includes cached tokens (${r.because}).</div>`;
   return html` <span class="muted">(incl. ${parts.join(', ')})</span>${reading}`;

@@ -18,6 +18,7 @@ import { layoutGraph, nodeInDirection, type GraphLayout, type Measure } from './
 import { renderGraphSvg, renderLegend } from './graphRender';
 import { GraphViewport } from './graphViewport';
 import { div, span } from './dom';
+import { formatInteger } from '../../src/model/format';
 
 export type GraphScope = 'trace' | 'session';
 
@@ -306,7 +307,7 @@ export class GraphView {
       return;
     }
     const parts = [`${graph.nodes.length} node${graph.nodes.length === 1 ? '' : 's'}`, `${graph.edges.length} edge${graph.edges.length === 1 ? '' : 's'}`];
-    if (graph.scope.kind === 'session') parts.unshift(`${graph.traceCount.toLocaleString('en-US')} trace${graph.traceCount === 1 ? '' : 's'}${graph.truncated ? ' (the newest)' : ''}`);
+    if (graph.scope.kind === 'session') parts.unshift(`${formatInteger(graph.traceCount)} trace${graph.traceCount === 1 ? '' : 's'}${graph.truncated ? ' (the newest)' : ''}`);
     if (graph.nodesOmitted > 0) parts.push(`${graph.nodesOmitted} less-called nodes left out`);
     this.summary.textContent = parts.join(' · ');
     if (this.active && !graph.nodes.some((n) => n.id === this.active!.nodeId)) this.clearActive(true);

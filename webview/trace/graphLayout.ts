@@ -10,7 +10,7 @@
 import { graphlib, layout as dagreLayout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import type { AgentGraph, AgentGraphEdge, AgentGraphNode, AgentGraphNodeKind } from '../../src/model/agentGraph';
 import { formatCostUsd } from '../../src/model/cost';
-import { formatDuration } from '../../src/model/format';
+import { formatDuration, formatInteger } from '../../src/model/format';
 
 /** Text sizes (px) of the node lines; graph.css uses the same. */
 export const FONT = { kind: 10, name: 13, stats: 11.5, edge: 11 } as const;
@@ -91,7 +91,7 @@ export function nodeKindIcon(kind: AgentGraphNodeKind): string {
   }
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${formatInteger(n)} ${n === 1 ? one : many}`;
 
 /**
  * The stats line: `N calls · E errors · $cost · p50 120ms` (errors and cost only when there are
@@ -110,8 +110,8 @@ export function nodeStats(node: AgentGraphNode): StatSegment[] {
 
 /** The edge's label: `×4`, plus `1 failed` when calls along it failed. */
 export function edgeLabel(edge: AgentGraphEdge): string {
-  const base = `${edge.kind === 'handoff' ? 'hand-off ' : ''}×${edge.count.toLocaleString('en-US')}`;
-  return edge.errors > 0 ? `${base} · ${edge.errors.toLocaleString('en-US')} failed` : base;
+  const base = `${edge.kind === 'handoff' ? 'hand-off ' : ''}×${formatInteger(edge.count)}`;
+  return edge.errors > 0 ? `${base} · ${formatInteger(edge.errors)} failed` : base;
 }
 
 /** `text` cut with `…` to at most `maxPx` wide. */

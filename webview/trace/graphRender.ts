@@ -9,7 +9,7 @@
  */
 import { describeCost } from '../../src/model/cost';
 import { div, span } from './dom';
-import { formatDuration } from '../../src/model/format';
+import { formatDuration, formatInteger } from '../../src/model/format';
 import type { AgentGraphEdge, AgentGraphNode } from '../../src/model/agentGraph';
 import { nodeKindIcon, nodeKindLabel, roundedPath, type GraphLayout, type NodeBox } from './graphLayout';
 
@@ -25,7 +25,7 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
   return e;
 }
 
-const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+const plural = (n: number, one: string) => `${formatInteger(n)} ${n === 1 ? one : `${one}s`}`;
 
 /** The node's tooltip and accessible name: what it is and every number on it, in words. */
 export function describeNode(node: AgentGraphNode, session: boolean): string {
@@ -49,8 +49,8 @@ export function describeNode(node: AgentGraphNode, session: boolean): string {
 
 function describeEdge(edge: AgentGraphEdge, from: string, to: string): string {
   const verb = edge.kind === 'handoff' ? 'handed off to' : 'called';
-  const times = edge.count === 1 ? 'once' : `${edge.count.toLocaleString('en-US')} times`;
-  return `${from} ${verb} ${to} ${times}${edge.errors ? ` (${edge.errors.toLocaleString('en-US')} failed)` : ''}`;
+  const times = edge.count === 1 ? 'once' : `${formatInteger(edge.count)} times`;
+  return `${from} ${verb} ${to} ${times}${edge.errors ? ` (${formatInteger(edge.errors)} failed)` : ''}`;
 }
 
 /** Arrowhead markers, one per edge look (a marker cannot take its path's colour in every engine). */

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AttributeValue, Attributes } from '../../src/model/trace';
-import { formatSize } from '../../src/model/format';
+import { formatInteger, formatSize } from '../../src/model/format';
 import { truncationOf } from '../../src/model/limits';
 
 /** Fold values longer than this many characters or lines. */
@@ -200,8 +200,8 @@ export function truncationNote(value: AttributeValue | undefined): TemplateResul
   const cut = truncationOf(value);
   if (!cut) return nothing;
   return html`<div class="value-note" data-truncated=${String(cut.originalLength)}>
-    <span class="codicon codicon-fold"></span>Cut by Trace Lens: ${cut.originalLength.toLocaleString('en-US')} characters received, the first
-    ${cut.keptLength.toLocaleString('en-US')} kept (setting traceLens.store.maxAttributeValueLength)
+    <span class="codicon codicon-fold"></span>Cut by Trace Lens: ${formatInteger(cut.originalLength)} characters received, the first
+    ${formatInteger(cut.keptLength)} kept (setting traceLens.store.maxAttributeValueLength)
   </div>`;
 }
 

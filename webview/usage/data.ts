@@ -5,11 +5,11 @@
  */
 import Papa from 'papaparse';
 import { describeCost, formatCostUsd, formatRatio, formatUsd, type ModelUsage, type UsagePoint, type UsageReport } from '../../src/model/cost';
-import { formatDuration } from '../../src/model/format';
+import { formatDuration, formatInteger } from '../../src/model/format';
 
 /** An exact count with thousands separators: `12,345`. */
 export function formatCount(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—';
+  return Number.isFinite(n) ? formatInteger(Math.round(n)) : '—';
 }
 
 /** The cost of a chart point or table row: `$0.0123`, `≥ $0.0123`, `—` when unknown (never 0). */

@@ -1,4 +1,5 @@
 /** Token counts as the waterfall rows, the conversation and the trees show them. */
+import { formatInteger } from '../../../src/model/format';
 import { describe, expect, it } from 'vitest';
 import { formatTokenCount } from '../../../src/model/genaiFormat';
 
@@ -16,5 +17,12 @@ describe('formatTokenCount', () => {
     expect(formatTokenCount(1_234_567)).toBe('1.2M');
     expect(formatTokenCount(Number.NaN)).toBe('?');
     expect(formatTokenCount(Number.POSITIVE_INFINITY)).toBe('?');
+  });
+});
+
+describe('formatInteger', () => {
+  it('writes what toLocaleString("en-US") writes, without loading ICU for whole numbers', () => {
+    const values = [0, 7, -7, 999, 1000, -1000, 1001, 9999, 12_345, 123_456, 1_234_567, -98_765_432, 2 ** 53 - 1, -(2 ** 53 - 1), 1234.5678, 0.5, -1e21, 1e21, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const n of values) expect(formatInteger(n), String(n)).toBe(n.toLocaleString('en-US'));
   });
 });
