@@ -113,7 +113,8 @@ export class DetailLoader {
     } else if (delayed) {
       details.show({ kind: 'loading', skeleton });
     } else {
-      this.load(spanId, false);
+      // A trace just opened ('restore'): its rows paint first, the loading state a frame later.
+      this.load(spanId, false, origin === 'restore');
     }
     // Once a selection by the user settles: its request if it waited (keyboard), and the rows
     // next to it ahead (the ↑ / ↓ that often follows shows them at once).
@@ -125,17 +126,31 @@ export class DetailLoader {
     }
   }
 
-  /** Requests one span's details; `quiet` keeps the current content until the answer arrives. */
-  load(spanId: SpanId, quiet: boolean): void {
+  /**
+   * Requests one span's details; `quiet` keeps the current content until the answer arrives.
+   * `afterPaint`: the loading state is rendered after the next frame (when the trace's first rows
+   * are being built in this task: rendering it there cost ~10% of the time to the first rows),
+   * unless the answer came first.
+   */
+  load(spanId: SpanId, quiet: boolean, afterPaint = false): void {
     const skeleton = this.host.skeletonOf(spanId);
     if (!this.host.traceId() || !skeleton || this.host.tree()?.isPlaceholder(spanId)) return;
     const token = ++this.token;
     const { details } = this.host;
     // The request goes out first: rendering the loading state must not delay it.
     const answer = this.request(spanId);
-    if (!quiet) details.show({ kind: 'loading', skeleton });
+    let answered = false;
+    if (!quiet && !afterPaint) details.show({ kind: 'loading', skeleton });
+    else if (!quiet) {
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          if (token === this.token && !answered) details.show({ kind: 'loading', skeleton: this.host.skeletonOf(spanId) ?? skeleton });
+        }, 0),
+      );
+    }
     answer.then(
       (detail) => {
+        answered = true;
         if (token !== this.token) return;
         const sk = this.host.skeletonOf(spanId) ?? skeleton;
         if (!detail) {
@@ -146,6 +161,7 @@ export class DetailLoader {
         this.host.shown?.(spanId, false);
       },
       (error: unknown) => {
+        answered = true;
         if (token !== this.token) return;
         const message = error instanceof Error ? error.message : String(error);
         details.show({ kind: 'error', skeleton: this.host.skeletonOf(spanId) ?? skeleton, message });
