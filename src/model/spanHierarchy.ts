@@ -23,10 +23,14 @@ export const MISSING_PARENT_EXPLANATION =
  * them, spanning its children's time (earliest child start to latest child end). Placeholders
  * have `parentSpanId: null`, kind `unspecified`, status `unset`, no service, no events; they are
  * ordered by start. A span naming itself as its parent gets none (it is a cycle, not a gap).
+ * `present`: the span ids of `spans` when the caller has them indexed already (else a set is built).
  */
-export function missingParentPlaceholders(spans: readonly SkeletonSpan[]): SkeletonSpan[] {
-  const present = new Set<SpanId>();
-  for (const s of spans) present.add(s.spanId);
+export function missingParentPlaceholders(spans: readonly SkeletonSpan[], present?: { has(spanId: SpanId): boolean }): SkeletonSpan[] {
+  if (!present) {
+    const ids = new Set<SpanId>();
+    for (const s of spans) ids.add(s.spanId);
+    present = ids;
+  }
   const byId = new Map<SpanId, { start: number; end: number }>();
   for (const s of spans) {
     const p = s.parentSpanId;

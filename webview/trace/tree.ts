@@ -61,9 +61,16 @@ export class TraceTree {
   private visibleLength = 0;
 
   constructor(readonly trace: TraceSkeleton, collapsedIds: ReadonlySet<SpanId>) {
-    const placeholders = missingParentPlaceholders(trace.spans);
-    const spans = placeholders.length > 0 ? [...trace.spans, ...placeholders] : trace.spans;
     const realCount = trace.spans.length;
+    // One index of the span ids serves the placeholders and the parent links (10k fresh id strings: each map costs ms).
+    const firstIndexById = new Map<SpanId, number>();
+    for (let i = 0; i < realCount; i++) {
+      const id = trace.spans[i]!.spanId;
+      if (!firstIndexById.has(id)) firstIndexById.set(id, i);
+    }
+    const placeholders = missingParentPlaceholders(trace.spans, firstIndexById);
+    for (let j = 0; j < placeholders.length; j++) firstIndexById.set(placeholders[j]!.spanId, realCount + j);
+    const spans = placeholders.length > 0 ? [...trace.spans, ...placeholders] : trace.spans;
     this.spanCount = realCount;
     const n = spans.length;
 
@@ -80,11 +87,6 @@ export class TraceTree {
     }
     const at = (k: number) => (byStart ? byStart[k]! : k);
 
-    const firstIndexById = new Map<SpanId, number>();
-    for (let i = 0; i < n; i++) {
-      const id = spans[i]!.spanId;
-      if (!firstIndexById.has(id)) firstIndexById.set(id, i);
-    }
     // Parent per span (-1 = top level); children as one flat list per parent (CSR layout).
     const parentOf = new Int32Array(n);
     const missing = new Uint8Array(n);
