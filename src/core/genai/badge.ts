@@ -10,7 +10,7 @@
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { CallFacts, GenAiBadge } from '../../model/genai';
 import { callFactsOf } from './callFacts';
-import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readTokens, readToolName, type KindInfo } from './fields';
+import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readSpanReads, readTokens, readToolName, type KindInfo, type SpanReads } from './fields';
 import { firstUserTextOf, toMessage, toMessages } from './messages';
 import { firstStr, isRecord, json, maybeJson, shorten, str } from './values';
 
@@ -27,11 +27,11 @@ export function genaiBadge(span: SpanRecord): GenAiBadge | undefined {
   return info ? badgeOf(span, info) : undefined;
 }
 
-/** `genaiBadge` of a span whose kind is known. */
-function badgeOf(span: SpanRecord, info: KindInfo): GenAiBadge {
+/** `genaiBadge` of a span whose kind is known; `read`: its `readSpanReads`, when the caller has it. */
+function badgeOf(span: SpanRecord, info: KindInfo, read?: SpanReads): GenAiBadge {
   const a = span.attributes;
   const badge: GenAiBadge = { kind: info.kind };
-  const model = firstStr(a, REQUEST_MODEL_KEYS) ?? firstStr(a, RESPONSE_MODEL_KEYS);
+  const model = read ? (read.requestModel ?? read.responseModel) : (firstStr(a, REQUEST_MODEL_KEYS) ?? firstStr(a, RESPONSE_MODEL_KEYS));
   if (model !== undefined) badge.model = model;
   if (info.kind === 'agent') {
     const name = readAgentName(a) ?? (a['langfuse.observation.type'] === 'agent' || a['openinference.span.kind'] !== undefined ? span.name : undefined);
@@ -40,7 +40,7 @@ function badgeOf(span: SpanRecord, info: KindInfo): GenAiBadge {
     const name = readToolName(a) ?? (a['langfuse.observation.type'] === 'tool' ? span.name : undefined);
     if (name !== undefined) badge.toolName = name;
   }
-  const usage = readTokens(a, { scopeName: span.scope?.name, provider: readProvider(span) });
+  const usage = readTokens(a, { scopeName: span.scope?.name, provider: read ? read.provider : readProvider(span) }, read?.counts);
   if (usage) {
     if (usage.inputTokens !== undefined) badge.inputTokens = usage.inputTokens;
     if (usage.outputTokens !== undefined) badge.outputTokens = usage.outputTokens;
@@ -92,9 +92,11 @@ function mayCarryInput(span: SpanRecord): boolean {
 /** Badge plus trace-level facts of one span; `undefined` when there is nothing to keep. */
 export function spanGenAiFacts(span: SpanRecord): SpanGenAiFacts | undefined {
   const info = detectKind(span);
-  const badge = info ? badgeOf(span, info) : undefined;
+  // The keys badge and cost facts share, read once.
+  const read = info ? readSpanReads(span) : undefined;
+  const badge = info ? badgeOf(span, info, read) : undefined;
   const sessionId = firstStr(span.attributes, SESSION_KEYS);
-  const call = info ? callFactsOf(span, [], info) : undefined;
+  const call = info ? callFactsOf(span, [], info, read) : undefined;
   if (!badge && sessionId === undefined && !call) return undefined;
   const facts: SpanGenAiFacts = { modelCall: badge?.kind === 'llm' && mayCarryInput(span) };
   if (badge) facts.badge = badge;

@@ -11,7 +11,7 @@
  */
 import type { Attributes, LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { CallFacts, GenAiUsage } from '../../model/genai';
-import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, detectKind, readCost, readProvider, readUsage, type KindInfo } from './fields';
+import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, detectKind, readCost, readProvider, readUsage, type KindInfo, type SpanReads } from './fields';
 import { DETAILS_EVENT, collectEvents, isMessageEvent, type GenAiEvent } from './events';
 import { readMcp, type McpRead } from './mcp';
 import { RawSink, firstStr, isRecord, str } from './values';
@@ -35,9 +35,10 @@ export interface CallFields {
  * Kind, provider, models, usage and reported cost of a span with its GenAI events (`collectEvents`),
  * or `null` when the span is not a GenAI span. Kind: `detectKind`, else a span with GenAI message
  * events is a model call, an MCP `tools/call` a tool, guardrail attributes a guardrail, any other
- * GenAI event `other`.
+ * GenAI event `other`. `read`: the span's `readSpanReads`, when the caller has it (the same
+ * values, not read again).
  */
-export function readCallFields(span: SpanRecord, events: readonly GenAiEvent[], raw: RawSink, known?: KindInfo): CallFields | null {
+export function readCallFields(span: SpanRecord, events: readonly GenAiEvent[], raw: RawSink, known?: KindInfo, read?: SpanReads): CallFields | null {
   const a = span.attributes ?? {};
   const mcp = readMcp(span);
   let kindInfo = known ?? detectKind(span);
@@ -50,11 +51,11 @@ export function readCallFields(span: SpanRecord, events: readonly GenAiEvent[], 
   }
   const details = events.find((e) => e.name === DETAILS_EVENT);
   const detailAttrs: Attributes = details ? { ...(isRecord(details.body) ? (details.body as Attributes) : {}), ...details.attributes } : {};
-  const provider = readProvider(span);
-  const requestModel = firstStr(a, REQUEST_MODEL_KEYS) ?? str(detailAttrs['gen_ai.request.model']);
-  const responseModel = firstStr(a, RESPONSE_MODEL_KEYS) ?? str(detailAttrs['gen_ai.response.model']);
+  const provider = read ? read.provider : readProvider(span);
+  const requestModel = (read ? read.requestModel : firstStr(a, REQUEST_MODEL_KEYS)) ?? str(detailAttrs['gen_ai.request.model']);
+  const responseModel = (read ? read.responseModel : firstStr(a, RESPONSE_MODEL_KEYS)) ?? str(detailAttrs['gen_ai.response.model']);
   const usageSource = { scopeName: span.scope?.name, provider };
-  const usage = readUsage(a, raw, usageSource) ?? (details ? readUsage(detailAttrs, raw, usageSource) : undefined);
+  const usage = readUsage(a, raw, usageSource, read?.counts) ?? (details ? readUsage(detailAttrs, raw, usageSource) : undefined);
   const reportedCostUsd = readCost(a, raw);
   return { kindInfo, mcp, details, detailAttrs, provider, requestModel, responseModel, usage, reportedCostUsd };
 }
@@ -87,15 +88,16 @@ function hasTokens(u: GenAiUsage | undefined): boolean {
  * read for cost, as src/core/usage/usageIndex.ts reads the trace's badge spans) and is a model
  * call (kind `llm`/`embeddings`) or carries usage or a reported cost (`needsPrice` of
  * src/core/pricing/priceCall.ts). Equal to the same fields of `normalizeSpan(span, logs)`. Never
- * throws (a failure reads as no facts). `known`: the span's `detectKind`, when the caller has it.
+ * throws (a failure reads as no facts). `known`: the span's `detectKind`, `read`: its
+ * `readSpanReads`, when the caller has them.
  */
-export function callFactsOf(span: SpanRecord, logs: readonly LogRecordInfo[] = [], known?: KindInfo): CallFacts | undefined {
+export function callFactsOf(span: SpanRecord, logs: readonly LogRecordInfo[] = [], known?: KindInfo, read?: SpanReads): CallFacts | undefined {
   try {
     const kindInfo = known ?? detectKind(span);
     if (!kindInfo) return undefined;
     const raw = new RawSink();
     const events = logs.length === 0 && !span.events?.length ? NO_EVENTS : collectEvents(span, logs, raw);
-    const f = readCallFields(span, events, raw, kindInfo);
+    const f = readCallFields(span, events, raw, kindInfo, read);
     if (!f) return undefined;
     const kind = f.kindInfo.kind;
     const modelCall = kind === 'llm' || kind === 'embeddings';

@@ -254,20 +254,43 @@ export function detectKind(span: SpanRecord): KindInfo | undefined {
 }
 
 /**
+ * The token counts of the attribute key chains (§0 rows "Input tokens" … "Reasoning tokens"), as
+ * reported (first finite number of each chain; no cache reading applied, no Langfuse or LangSmith
+ * JSON): what `readUsage` and `readTokens` start from, read once per span by callers that need both
+ * (src/core/genai/badge.ts `spanGenAiFacts`).
+ */
+export interface TokenCounts {
+  input: number | undefined;
+  output: number | undefined;
+  total: number | undefined;
+  cacheRead: number | undefined;
+  cacheWrite: number | undefined;
+  reasoning: number | undefined;
+}
+
+/** `TokenCounts` of an attribute map (six key chains). */
+export function readTokenCounts(a: Attributes): TokenCounts {
+  return {
+    input: firstNum(a, INPUT_TOKEN_KEYS),
+    output: firstNum(a, OUTPUT_TOKEN_KEYS),
+    total: firstNum(a, TOTAL_TOKEN_KEYS),
+    cacheRead: firstNum(a, CACHE_READ_KEYS),
+    cacheWrite: firstNum(a, CACHE_WRITE_KEYS),
+    reasoning: firstNum(a, REASONING_KEYS),
+  };
+}
+
+/**
  * Token usage (§0 rows "Input tokens" … "Reasoning tokens", §1.4). `inputTokens` is always
  * cache-inclusive as in OTel: a count that excludes cached tokens (Anthropic's `input_tokens`
  * passed through, Langfuse `usage_details.input`, §5.1) gets them added back, and
  * `inputReading` says which reading was used and why (./tokenReading.ts). Total defaults to
- * input + output. `undefined` when no count is present.
+ * input + output. `undefined` when no count is present. `counts`: `readTokenCounts(a)`, when the
+ * caller has read them already.
  */
-export function readUsage(a: Attributes, raw?: RawSink, source: UsageSource = {}): GenAiUsage | undefined {
+export function readUsage(a: Attributes, raw?: RawSink, source: UsageSource = {}, counts: TokenCounts = readTokenCounts(a)): GenAiUsage | undefined {
   const usage: GenAiUsage = {};
-  const input = firstNum(a, INPUT_TOKEN_KEYS);
-  const output = firstNum(a, OUTPUT_TOKEN_KEYS);
-  const total = firstNum(a, TOTAL_TOKEN_KEYS);
-  const cacheRead = firstNum(a, CACHE_READ_KEYS);
-  const cacheWrite = firstNum(a, CACHE_WRITE_KEYS);
-  const reasoning = firstNum(a, REASONING_KEYS);
+  const { input, output, total, cacheRead, cacheWrite, reasoning } = counts;
   if (input !== undefined) usage.inputTokens = input;
   if (output !== undefined) usage.outputTokens = output;
   if (total !== undefined) usage.totalTokens = total;
@@ -338,21 +361,22 @@ function tokenDetails(a: Attributes, raw?: RawSink): { cacheRead?: number; reaso
 
 /**
  * Input and output tokens only (the badge's share of `readUsage`, same chains and the same
- * cache-inclusive input): fewer key lookups than `readUsage`, for the ingest path.
+ * cache-inclusive input): fewer key lookups than `readUsage`, for the ingest path. `counts`:
+ * `readTokenCounts(a)`, when the caller has read them already (then no key is read again).
  */
-export function readTokens(a: Attributes, source: UsageSource = {}): { inputTokens?: number; outputTokens?: number } | undefined {
-  const input = firstNum(a, INPUT_TOKEN_KEYS);
-  const output = firstNum(a, OUTPUT_TOKEN_KEYS);
+export function readTokens(a: Attributes, source: UsageSource = {}, counts?: TokenCounts): { inputTokens?: number; outputTokens?: number } | undefined {
+  const input = counts ? counts.input : firstNum(a, INPUT_TOKEN_KEYS);
+  const output = counts ? counts.output : firstNum(a, OUTPUT_TOKEN_KEYS);
   if (input === undefined && output === undefined) {
     if (a['langfuse.observation.usage_details'] === undefined) return undefined;
-    const u = readUsage(a);
+    const u = readUsage(a, undefined, {}, counts);
     return u ? { ...(u.inputTokens !== undefined ? { inputTokens: u.inputTokens } : {}), ...(u.outputTokens !== undefined ? { outputTokens: u.outputTokens } : {}) } : undefined;
   }
   const t: { inputTokens?: number; outputTokens?: number } = {};
   if (input !== undefined) {
-    const cacheRead = firstNum(a, CACHE_READ_KEYS);
-    const cacheWrite = firstNum(a, CACHE_WRITE_KEYS);
-    const total = cacheRead !== undefined || cacheWrite !== undefined ? firstNum(a, TOTAL_TOKEN_KEYS) : undefined;
+    const cacheRead = counts ? counts.cacheRead : firstNum(a, CACHE_READ_KEYS);
+    const cacheWrite = counts ? counts.cacheWrite : firstNum(a, CACHE_WRITE_KEYS);
+    const total = cacheRead !== undefined || cacheWrite !== undefined ? (counts ? counts.total : firstNum(a, TOTAL_TOKEN_KEYS)) : undefined;
     const decision = decideInputReading({ input, output, total, cacheRead, cacheWrite }, source);
     t.inputTokens = decision?.cache === 'excluded' ? input + (cacheRead ?? 0) + (cacheWrite ?? 0) : input;
   }
@@ -372,6 +396,30 @@ export function readProvider(span: SpanRecord): string | undefined {
     return dot > 0 ? p.slice(0, dot) : p;
   }
   return p;
+}
+
+/**
+ * The attribute reads that a span's badge (src/core/genai/badge.ts) and its cost facts
+ * (./callFacts.ts) share: provider (`readProvider`), requested and response model (first of
+ * `REQUEST_MODEL_KEYS` / `RESPONSE_MODEL_KEYS`), token counts (`readTokenCounts`). Read once per
+ * span at ingest (`readSpanReads`) and passed to both, so no key chain is read twice.
+ */
+export interface SpanReads {
+  provider: string | undefined;
+  requestModel: string | undefined;
+  responseModel: string | undefined;
+  counts: TokenCounts;
+}
+
+/** `SpanReads` of a span's own attributes. */
+export function readSpanReads(span: SpanRecord): SpanReads {
+  const a = span.attributes;
+  return {
+    provider: readProvider(span),
+    requestModel: firstStr(a, REQUEST_MODEL_KEYS),
+    responseModel: firstStr(a, RESPONSE_MODEL_KEYS),
+    counts: readTokenCounts(a),
+  };
 }
 
 /** Agent name (§0 "Agent name"), also pydantic-ai `agent_name`. */

@@ -98,6 +98,57 @@ export function sumBreakdown(b: CostBreakdown): number {
   return roundUsd(b.inputUsd + b.cacheReadUsd + b.cacheWriteUsd + b.outputUsd + b.reasoningUsd + b.otherUsd);
 }
 
+/**
+ * The rates of a price record without tiers (every price used here a plain number or absent), as
+ * `priceTokens` applies them, with the per-request fee (USD per 1,000 requests) when it has one;
+ * `undefined` for a record with a tiered price or without any per-token price (then
+ * `priceTokens` handles it). Computed once per price record (`createPricer` keeps it per model).
+ */
+export interface FlatRates {
+  rates: Readonly<TokenRates>;
+  requestsPerK: number | undefined;
+}
+
+/** `FlatRates` of a price record; `undefined` when it is tiered or has no per-token price. */
+export function flatRates(p: ModelPrice): FlatRates | undefined {
+  const input = p.input_mtok;
+  const output = p.output_mtok;
+  const cacheRead = p.cache_read_mtok;
+  const cacheWrite = p.cache_write_mtok;
+  const reasoning = p.output_reasoning_mtok;
+  const requests = p.requests_kcount;
+  if (input === undefined && output === undefined) return undefined;
+  for (const v of [input, output, cacheRead, cacheWrite, reasoning, requests]) if (v !== undefined && typeof v !== 'number') return undefined;
+  const inputRate = (input as number | undefined) ?? 0;
+  const outputRate = (output as number | undefined) ?? 0;
+  return {
+    rates: {
+      inputPerMTok: inputRate,
+      cacheReadPerMTok: (cacheRead as number | undefined) ?? inputRate,
+      cacheWritePerMTok: (cacheWrite as number | undefined) ?? inputRate,
+      outputPerMTok: outputRate,
+      reasoningPerMTok: (reasoning as number | undefined) ?? outputRate,
+    },
+    requestsPerK: requests as number | undefined,
+  };
+}
+
+/** `priceTokens` for a record whose `flatRates` are `f`: the same result, without re-reading the record. */
+export function priceFlat(f: FlatRates, t: Tokens): TokenPrice {
+  const r = f.rates;
+  const rates: TokenRates = {
+    inputPerMTok: r.inputPerMTok,
+    cacheReadPerMTok: r.cacheReadPerMTok,
+    cacheWritePerMTok: r.cacheWritePerMTok,
+    outputPerMTok: r.outputPerMTok,
+    reasoningPerMTok: r.reasoningPerMTok,
+  };
+  const breakdown = breakdownFor(t, rates);
+  // Per-request fee: one request, priced per 1,000.
+  if (f.requestsPerK !== undefined) breakdown.otherUsd = roundUsd(f.requestsPerK / 1000);
+  return { costUsd: sumBreakdown(breakdown), breakdown, rates };
+}
+
 /** Prices tokens with a model's price record; `undefined` when it has no per-token price at all. */
 export function priceTokens(p: ModelPrice, t: Tokens): TokenPrice | undefined {
   if (p.input_mtok === undefined && p.output_mtok === undefined) return undefined;

@@ -8,7 +8,7 @@ import { calcPrice } from '@pydantic/genai-prices';
 import type { ModelInfo, PriceCalculation } from '@pydantic/genai-prices';
 import type { GenAiSpanView, GenAiUsage } from '../../model/genai';
 import { roundUsd, type CallCost, type PriceOverride, type TokenRates, type UnpricedReason } from '../../model/cost';
-import { breakdownFor, priceTokens, selectModelPrice, sumBreakdown, type Tokens } from './dataPrice';
+import { breakdownFor, flatRates, priceFlat, priceTokens, selectModelPrice, sumBreakdown, type FlatRates, type TokenPrice, type Tokens } from './dataPrice';
 import { modelNameCandidates } from './modelNames';
 import { compileOverrides, type CompiledOverride } from './overrides';
 import { isLocalProvider, toPriceProviderId } from './providers';
@@ -49,27 +49,71 @@ const RESOLUTION_CACHE_LIMIT = 5000;
 /** Any fixed instant: model matching does not depend on time, only the chosen price does. */
 const RESOLVE_TIMESTAMP = new Date(Date.UTC(2025, 0, 1));
 
+/**
+ * What a pricer knows of one (provider, response model, request model) as a call spells them: the
+ * trimmed provider and model names, the resolved model (`undefined`: no model named) and, for a
+ * data model with one price record without tiers, its rates (`flat`), so a call costs a lookup
+ * and the arithmetic.
+ */
+interface Known {
+  provider: string | undefined;
+  names: string[];
+  /** The trimmed response model ('' when absent). */
+  response: string;
+  resolution: Resolution | undefined;
+  /** `flatRates` of the data model's only price record (`undefined`: dated or tiered prices, or not a data model). */
+  flat: FlatRates | undefined;
+}
+
 /** Creates a pricer for a fixed set of overrides (compiled once; model lookups cached). */
 export function createPricer(overrides: readonly PriceOverride[] = []): Pricer {
   const compiled = compileOverrides(overrides);
-  const cache = new Map<string, Resolution>();
+  // provider → response model → request model (as the call spells them; '' for absent).
+  let cache = new Map<string, Map<string, Map<string, Known>>>();
+  let cached = 0;
+  const resolutions = new Map<string, Resolution>();
 
   function resolve(provider: string | undefined, names: string[]): Resolution {
     const key = `${provider ?? ''}\u0000${names.join('\u0000')}`;
-    let r = cache.get(key);
+    let r = resolutions.get(key);
     if (!r) {
       r = resolveUncached(compiled, provider, names);
-      if (cache.size >= RESOLUTION_CACHE_LIMIT) cache.clear();
-      cache.set(key, r);
+      if (resolutions.size >= RESOLUTION_CACHE_LIMIT) resolutions.clear();
+      resolutions.set(key, r);
     }
     return r;
   }
 
+  function known(input: PriceCallInput): Known {
+    const rawProvider = input.provider ?? '';
+    const rawResponse = input.responseModel ?? '';
+    const rawRequest = input.requestModel ?? '';
+    let byResponse = cache.get(rawProvider);
+    let byRequest = byResponse?.get(rawResponse);
+    let k = byRequest?.get(rawRequest);
+    if (k) return k;
+    const names = modelNames(input);
+    const provider = rawProvider.trim() || undefined;
+    const resolution = names.length > 0 ? resolve(provider, names) : undefined;
+    const flat = resolution?.kind === 'data' && !Array.isArray(resolution.model.prices) ? flatRates(resolution.model.prices) : undefined;
+    k = { provider, names, response: rawResponse.trim(), resolution, flat };
+    if (cached >= RESOLUTION_CACHE_LIMIT) {
+      cache = new Map();
+      cached = 0;
+      byResponse = undefined;
+      byRequest = undefined;
+    }
+    if (!byResponse) cache.set(rawProvider, (byResponse = new Map()));
+    if (!byRequest) byResponse.set(rawResponse, (byRequest = new Map()));
+    byRequest.set(rawRequest, k);
+    cached++;
+    return k;
+  }
+
   return {
     price(input: PriceCallInput): CallCost {
-      const names = modelNames(input);
-      const provider = input.provider?.trim() || undefined;
-      const resolution = names.length > 0 ? resolve(provider, names) : undefined;
+      const k = known(input);
+      const { names, provider, resolution } = k;
       const usage = input.usage;
 
       const reported = input.reportedCostUsd;
@@ -114,8 +158,8 @@ export function createPricer(overrides: readonly PriceOverride[] = []): Pricer {
       const out =
         resolution.kind === 'override'
           ? priceWithOverride(resolution.compiled.override, resolution.name, tokens)
-          : priceWithData(resolution, tokens, input.timestamp, provider);
-      const response = input.responseModel?.trim();
+          : priceWithData(resolution, k.flat, tokens, input.timestamp, provider);
+      const response = k.response;
       if (out.status === 'priced' && response && resolution.name !== response) out.unknownResponseModel = response;
       return out;
     },
@@ -230,6 +274,11 @@ function findInData(model: string, providerId: string | undefined): PriceCalcula
   }
 }
 
+/** A finite, non-negative token count. */
+function isCount(v: number): boolean {
+  return Number.isFinite(v) && v >= 0;
+}
+
 function checkUsage(usage: GenAiUsage | undefined): Tokens | { reason: UnpricedReason; detail: string } {
   if (!usage || (usage.inputTokens === undefined && usage.outputTokens === undefined)) {
     return {
@@ -247,8 +296,8 @@ function checkUsage(usage: GenAiUsage | undefined): Tokens | { reason: UnpricedR
     output: usage.outputTokens ?? 0,
     reasoning: usage.reasoningTokens ?? 0,
   };
-  for (const v of Object.values(t)) {
-    if (!Number.isFinite(v) || v < 0) return { reason: 'invalid-usage', detail: 'The span reports a negative or non-numeric token count.' };
+  if (!isCount(t.input) || !isCount(t.cacheRead) || !isCount(t.cacheWrite) || !isCount(t.output) || !isCount(t.reasoning)) {
+    return { reason: 'invalid-usage', detail: 'The span reports a negative or non-numeric token count.' };
   }
   if (t.cacheRead + t.cacheWrite > t.input) {
     return {
@@ -294,15 +343,23 @@ function priceWithOverride(o: PriceOverride, name: string, t: Tokens): CallCost 
   return out;
 }
 
-/** Prices with the bundled data's entry for the model, at the call's time. */
+/**
+ * Prices with the bundled data's entry for the model, at the call's time; `flat`: the rates of
+ * its only price record, when it has one without tiers (then the time does not matter).
+ */
 function priceWithData(
   res: Extract<Resolution, { kind: 'data' }>,
+  flat: FlatRates | undefined,
   t: Tokens,
   timestamp: Date | undefined,
   provider: string | undefined,
 ): CallCost {
-  const when = timestamp && !Number.isNaN(timestamp.getTime()) ? timestamp : new Date();
-  const p = priceTokens(selectModelPrice(res.model, when), t);
+  let p: TokenPrice | undefined;
+  if (flat) p = priceFlat(flat, t);
+  else {
+    const when = timestamp && !Number.isNaN(timestamp.getTime()) ? timestamp : new Date();
+    p = priceTokens(selectModelPrice(res.model, when), t);
+  }
   if (!p) return unpriced('no-token-price', `${res.pricedAs} has no per-token price in the price data.`, res.name, provider);
   const out: CallCost = {
     status: 'priced',

@@ -18,7 +18,7 @@
  */
 import type { CallCost, TraceUsage } from '../../model/cost';
 import { MAX_UNPRICED_MODELS, roundUsd, unpricedLabel } from '../../model/cost';
-import type { CallFacts } from '../../model/genai';
+import type { CallFacts, GenAiUsage } from '../../model/genai';
 import type { LogRecordInfo, SpanId, SpanRecord, TraceId } from '../../model/trace';
 import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
 import type { Interning } from './interning';
@@ -108,10 +108,7 @@ export class UsageColumns {
     }
     const status = STATUS_CODE[cost.status];
     const u = facts.usage;
-    let more: string | null = null;
-    if (u && (u.totalTokens !== undefined || u.cacheReadTokens !== undefined || u.cacheWriteTokens !== undefined || u.reasoningTokens !== undefined)) {
-      more = JSON.stringify({ t: u.totalTokens, r: u.cacheReadTokens, w: u.cacheWriteTokens, z: u.reasoningTokens });
-    }
+    const more = u ? moreJson(u) : null;
     return {
       call: CALL_IS | (facts.aggregate ? 0 : CALL_CANDIDATE) | (facts.modelCall ? CALL_MODEL : 0) | (status << STATUS_SHIFT),
       cost_pico: cost.status === 'priced' || cost.status === 'reported' ? Math.round(cost.costUsd * 1e12) : null,
@@ -160,20 +157,25 @@ export class UsageColumns {
   }
 
   /**
-   * After a write of one trace with calls: `inserted` (new spans, as planned), `unwritten`
-   * (planned spans the write did not reach: its time ran out; they come with the next one). Adds
-   * the calls that start counting to the trace's stored sums (`plan.stored`) and removes those
-   * that stop (usageSums.ts), and stores the marks. After a re-sent span (`resent`: its parent or
-   * facts may differ) the trace's bits are set again and its sums made from scratch.
+   * After a write of one trace with calls: `planned` (the spans `planTrace` was given), `inserted`
+   * (those inserted as new spans, as planned; the others were re-sent, or not reached: the write's
+   * time ran out and they come with the next one). Adds the calls that start counting to the
+   * trace's stored sums (`plan.stored`) and removes those that stop (usageSums.ts), and stores the
+   * marks. After a re-sent span (`resent`: its parent or facts may differ) the trace's bits are set
+   * again and its sums made from scratch.
    */
-  traceWritten(traceId: TraceId, plan: TracePlan, inserted: readonly WrittenSpan[], unwritten: readonly WrittenSpan[], resent: boolean, seq: number): void {
+  traceWritten(traceId: TraceId, plan: TracePlan, planned: readonly WrittenSpan[], inserted: readonly WrittenSpan[], resent: boolean, seq: number): void {
     const stored = plan.stored;
     if (resent || (stored.callCount > 0 && stored.usage === null)) {
       this.sumTrace(traceId, seq, this.marks.rebuild(traceId));
       return;
     }
-    // Planned spans not written yet that got the bit wait for it in the marks.
-    for (const s of unwritten) if ((s.columns.call ?? 0) & CALL_BELOW) plan.marks.add(s.spanId);
+    // Planned spans not written yet that got the bit wait for it in the marks (none re-sent here,
+    // so the planned spans not inserted are those not reached).
+    if (inserted.length < planned.length) {
+      const done = new Set(inserted);
+      for (const s of planned) if (!done.has(s) && (s.columns.call ?? 0) & CALL_BELOW) plan.marks.add(s.spanId);
+    }
     const usage = stored.usage === null ? emptyUsage() : (JSON.parse(stored.usage) as TraceUsage);
     let labels = false;
     for (const c of plan.uncounted) labels = addCall(usage, c, -1) || labels;
@@ -257,6 +259,40 @@ export class UsageColumns {
     const lq = this.sql.q.spanLogs;
     return lq.all({ trace_id: traceId, span_id: spanId }).map((r) => logFromRow(lq, r));
   }
+}
+
+/**
+ * `spans.usage_more` of a call's usage: `JSON.stringify({ t, r, w, z })` of its total, cache read,
+ * cache write and reasoning tokens (absent ones left out), or `null` when it has none of them.
+ * Written out by hand for counts that are numbers (a finite number's JSON is its `String`; others
+ * are JSON `null`), as JSON.stringify writes them.
+ */
+export function moreJson(u: GenAiUsage): string | null {
+  const t = u.totalTokens;
+  const r = u.cacheReadTokens;
+  const w = u.cacheWriteTokens;
+  const z = u.reasoningTokens;
+  if (r === undefined && w === undefined && z === undefined) {
+    // The common case: only the total (input + output).
+    if (t === undefined) return null;
+    if (typeof t === 'number') return '{"t":' + jsonNumber(t) + '}';
+  }
+  if (!isCountOrAbsent(t) || !isCountOrAbsent(r) || !isCountOrAbsent(w) || !isCountOrAbsent(z)) return JSON.stringify({ t, r, w, z });
+  let json = '';
+  if (t !== undefined) json += `,"t":${jsonNumber(t)}`;
+  if (r !== undefined) json += `,"r":${jsonNumber(r)}`;
+  if (w !== undefined) json += `,"w":${jsonNumber(w)}`;
+  if (z !== undefined) json += `,"z":${jsonNumber(z)}`;
+  return `{${json.slice(1)}}`;
+}
+
+function isCountOrAbsent(v: unknown): boolean {
+  return v === undefined || typeof v === 'number';
+}
+
+/** JSON text of a number (`null` for NaN and infinities, as JSON.stringify). */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
 }
 
 /** A call stored without a pricer: unpriced, labelled by its model. */

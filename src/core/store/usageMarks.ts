@@ -57,57 +57,61 @@ export class UsageMarks {
    */
   plan(traceId: TraceId, spans: readonly WrittenSpan[], marksJson: string | null): { marks: Set<SpanId>; uncounted: CallColumns[] } {
     const marks = new Set<SpanId>(marksJson ? (JSON.parse(marksJson) as SpanId[]) : []);
-    const nodes = new Map<SpanId, TreeNode>();
-    const written = new Map<SpanId, CallColumns>();
-    for (const s of spans) {
-      nodes.set(s.spanId, { parent: s.parentSpanId, call: s.columns.call });
-      written.set(s.spanId, s.columns);
-    }
+    // The write's own spans are their own tree nodes (their bit lives in `columns.call`); stored
+    // ones are read when the walk reaches them.
+    const written = new Map<SpanId, WrittenSpan>();
+    for (const s of spans) written.set(s.spanId, s);
+    const storedNodes = new Map<SpanId, TreeNode>();
     const stored = new Set<SpanId>();
     const uncounted: CallColumns[] = [];
-    const node = (id: SpanId): TreeNode | undefined => {
-      let n = nodes.get(id);
+    const storedNode = (id: SpanId): TreeNode | undefined => {
+      let n = storedNodes.get(id);
       if (n === undefined) {
         const row = this.sql.q.spanTreeNode.first({ trace_id: traceId, span_id: id });
         if (!row) return undefined;
         const call = row[1] as number | null;
         n = { parent: row[0] as SpanId | null, call };
         if (isCandidate(call)) n.columns = { call, cost_pico: row[2] as number | null, usage_input: row[3] as number | null, usage_output: row[4] as number | null, usage_more: row[5] as string | null };
-        nodes.set(id, n);
+        storedNodes.set(id, n);
       }
       return n;
     };
-    const mark = (id: SpanId, n: TreeNode): void => {
-      n.call = (n.call ?? 0) | CALL_BELOW;
-      const columns = written.get(id);
-      if (columns) columns.call = n.call;
-      else {
-        stored.add(id);
-        // A stored call that counted (a candidate without the bit) stops counting.
-        if (n.columns) uncounted.push(n.columns);
-      }
-    };
-    const walkUp = (from: SpanId): void => {
-      const start = nodes.get(from)!;
-      let p = start.parent === from ? null : start.parent;
+    /** Walks up from `from`'s parent, giving the bit to each ancestor until one has it. */
+    const walkUp = (from: WrittenSpan): void => {
+      let p = from.parentSpanId === from.spanId ? null : from.parentSpanId;
       while (p !== null) {
-        const n = node(p);
+        const w = written.get(p);
+        if (w !== undefined) {
+          const call = w.columns.call ?? 0;
+          if (call & CALL_BELOW) return;
+          w.columns.call = call | CALL_BELOW;
+          p = w.parentSpanId === p ? null : w.parentSpanId;
+          continue;
+        }
+        const n = storedNode(p);
         if (!n) {
           marks.add(p);
           return;
         }
         if ((n.call ?? 0) & CALL_BELOW) return;
-        mark(p, n);
+        n.call = (n.call ?? 0) | CALL_BELOW;
+        stored.add(p);
+        // A stored call that counted (a candidate without the bit) stops counting.
+        if (n.columns) uncounted.push(n.columns);
         p = n.parent === p ? null : n.parent;
       }
     };
-    for (const s of spans) {
-      if (marks.delete(s.spanId)) {
-        mark(s.spanId, nodes.get(s.spanId)!);
-        walkUp(s.spanId);
+    if (marks.size > 0) {
+      for (const s of spans) {
+        if (marks.delete(s.spanId)) {
+          // The span written last under this id (as the walk sees it).
+          const w = written.get(s.spanId)!;
+          w.columns.call = (w.columns.call ?? 0) | CALL_BELOW;
+          walkUp(w);
+        }
       }
     }
-    for (const s of spans) if (isCandidate(s.columns.call)) walkUp(s.spanId);
+    for (const s of spans) if (isCandidate(s.columns.call)) walkUp(written.get(s.spanId)!);
     if (stored.size > 0) this.sql.q.setSpansBelow.run({ below: 1, trace_id: traceId, span_ids: JSON.stringify([...stored]) });
     return { marks, uncounted };
   }

@@ -56,8 +56,13 @@ export function addCall(u: TraceUsage, c: CallColumns, sign: 1 | -1): boolean {
   t.input += sign * (input ?? 0);
   t.output += sign * (output ?? 0);
   let total: number;
-  if (c.usage_more !== null) {
-    const more = JSON.parse(c.usage_more) as { t?: number; r?: number; w?: number; z?: number };
+  const moreText = c.usage_more;
+  if (moreText !== null && (input !== null || output !== null) && moreText.startsWith('{"t":') && !moreText.includes(',')) {
+    // Only a total (JSON without a comma has one key), which input and output stand for: no
+    // cache or reasoning tokens to add, nothing to parse.
+    total = (input ?? 0) + (output ?? 0);
+  } else if (moreText !== null) {
+    const more = JSON.parse(moreText) as { t?: number; r?: number; w?: number; z?: number };
     t.cacheRead += sign * (more.r ?? 0);
     t.cacheWrite += sign * (more.w ?? 0);
     t.reasoning += sign * (more.z ?? 0);

@@ -313,11 +313,7 @@ export class WritePath {
         }
         // Cost and tokens: kept up to date when this write or the stored trace has calls.
         const w = byTrace.get(traceId)!;
-        if (d.calls > 0 || w.plan!.stored.callCount > 0) {
-          const done = new Set(w.inserted);
-          const unwritten = w.spans.filter((s) => !done.has(s));
-          usage.traceWritten(traceId, w.plan!, w.inserted, unwritten, w.resent, seq);
-        }
+        if (d.calls > 0 || w.plan!.stored.callCount > 0) usage.traceWritten(traceId, w.plan!, w.spans, w.inserted, w.resent, seq);
       }
     });
     tally.inserted += inserted;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENT_CAPTURE_HINTS, normalizeSpan } from '../../../src/core/genai/normalize';
 import { firstUserTextOfLog, firstUserTextOfSpan, genaiBadge, spanGenAiFacts } from '../../../src/core/genai/badge';
+import { callFactsOf } from '../../../src/core/genai/callFacts';
 import type { Attributes, AttributeValue } from '../../../src/model/trace';
 import { logRecord, scopeInfo, spanEvent, spanRecord } from '../../support/builders';
 import { summarize } from '../../support/genai';
@@ -197,6 +198,32 @@ describe('kinds, badges and ingest facts', () => {
     expect(spanGenAiFacts(span({ 'openinference.span.kind': 'LLM', 'llm.input_messages.0.message.role': 'user' }))!.modelCall).toBe(true);
     expect(spanGenAiFacts(span({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'a' }))!.agentName).toBe('a');
     expect(spanGenAiFacts(span({ 'http.route': '/' }))).toBeUndefined();
+  });
+
+  it('spanGenAiFacts reads the keys badge and cost facts share once, with the same results as genaiBadge and callFactsOf', () => {
+    const cases: [Attributes, string?][] = [
+      [{ 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 2 }],
+      [{ 'gen_ai.operation.name': 'chat', 'gen_ai.response.model': 'gpt-4o-2024-08-06', 'gen_ai.usage.output_tokens': '7' }],
+      // Anthropic's cache-exclusive input passed through (by scope), and proven by the counts.
+      [{ 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'anthropic', 'gen_ai.usage.input_tokens': 5, 'gen_ai.usage.output_tokens': 1, 'gen_ai.usage.cache_read_input_tokens': 100 }, '@traceloop/instrumentation-anthropic'],
+      [{ 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 500, 'gen_ai.usage.output_tokens': 1, 'gen_ai.usage.cache_creation.input_tokens': 20, 'gen_ai.usage.total_tokens': 521 }],
+      // LangSmith's cache reads in a JSON detail attribute (not read for the badge).
+      [{ 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 50, 'gen_ai.usage.output_tokens': 5, 'gen_ai.usage.input_token_details': '{"cache_read":80}', 'gen_ai.usage.output_token_details': '{"reasoning":3}' }],
+      // Langfuse usage_details only, with and without input/output.
+      [{ 'langfuse.observation.type': 'generation', 'langfuse.observation.usage_details': '{"input":100,"output":20,"input_cached_tokens":50}' }],
+      [{ 'langfuse.observation.type': 'generation', 'langfuse.observation.usage_details': '{"total":9}' }],
+      // Vercel provider spelling and an outer (aggregate) span; an agent with usage.
+      [{ 'ai.operationId': 'ai.generateText', 'ai.model.provider': 'openai.chat', 'ai.model.id': 'gpt-4o-mini', 'ai.usage.promptTokens': 3, 'ai.usage.completionTokens': 4 }, 'ai'],
+      [{ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'a', 'gen_ai.usage.input_tokens': 9, 'gen_ai.usage.reasoning.output_tokens': 1, 'gen_ai.usage.cost': 0.5 }],
+      [{ 'gen_ai.tool.name': 't', 'llm.token_count.total': 12 }],
+      [{ 'gen_ai.operation.name': 'embeddings', 'embedding.model_name': 'text-embedding-3-small', 'llm.provider': 'openai', 'ai.usage.tokens': 'x' }],
+    ];
+    for (const [attributes, scopeName] of cases) {
+      const s = span(attributes, scopeName ? { scope: scopeInfo({ name: scopeName }) } : {});
+      const facts = spanGenAiFacts(s)!;
+      expect(facts.badge, JSON.stringify(attributes)).toEqual(genaiBadge(s));
+      expect(facts.call, JSON.stringify(attributes)).toEqual(callFactsOf(s));
+    }
   });
 
   it('first user text of a span, from each input form, shortened to 120 characters', () => {

@@ -7,7 +7,7 @@
 import { calcPrice, findProvider, type Provider } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
 import { PRICE_DATA_INFO } from '../../../src/core/pricing/dataInfo';
-import { priceTokens, selectModelPrice, type Tokens } from '../../../src/core/pricing/dataPrice';
+import { flatRates, priceFlat, priceTokens, selectModelPrice, type Tokens } from '../../../src/core/pricing/dataPrice';
 
 /** genai-prices provider ids of the bundled data (the test fails when a refresh adds one). */
 const PROVIDER_IDS = [
@@ -74,5 +74,27 @@ describe('price arithmetic parity with genai-prices calcPrice', () => {
     expect(mismatches.slice(0, 10)).toEqual([]);
     // Entries without any per-token price (image, audio, OCR, rerank) are the only ones skipped.
     expect(compared).toBeGreaterThan(PRICE_DATA_INFO.modelCount * TIMES.length * USAGES.length * 0.85);
+  });
+
+  it('the rates a pricer keeps per model (flatRates, priceFlat) give what priceTokens gives', () => {
+    let flat = 0;
+    let other = 0;
+    for (const provider of providers) {
+      for (const model of provider.models) {
+        const records = Array.isArray(model.prices) ? model.prices.map((e) => e.prices) : [model.prices];
+        for (const p of records) {
+          const f = flatRates(p);
+          if (!f) {
+            other++;
+            continue;
+          }
+          flat++;
+          for (const t of USAGES) expect(priceFlat(f, t), `${provider.id}/${model.id} ${JSON.stringify(t)}`).toEqual(priceTokens(p, t));
+        }
+      }
+    }
+    // Most records are flat; tiered ones and those without a per-token price are priced by priceTokens.
+    expect(flat).toBeGreaterThan(PRICE_DATA_INFO.modelCount * 0.8);
+    expect(other).toBeGreaterThan(0);
   });
 });

@@ -358,6 +358,62 @@ describe('reported cost, unknown models and bad usage', () => {
   });
 });
 
+describe('lookups kept by a pricer', () => {
+  const overrides: PriceOverride[] = [{ match: 'x-model', inputPerMTok: 3, outputPerMTok: 4 }, { provider: 'ollama', match: '/llama/', inputPerMTok: 0, outputPerMTok: 0 }];
+  const names: Pick<PriceCallInput, 'provider' | 'requestModel' | 'responseModel'>[] = [
+    { provider: 'openai', requestModel: 'gpt-4o-mini' },
+    { provider: ' openai ', requestModel: ' gpt-4o-mini ' },
+    { provider: '', requestModel: 'gpt-4o-mini' },
+    { requestModel: 'gpt-4o-mini', responseModel: 'gpt-4o-mini-2024-07-18' },
+    { requestModel: 'gpt-4o-mini-2024-07-18', responseModel: 'gpt-4o-mini' },
+    { provider: 'openai', responseModel: 'gpt-4o', requestModel: 'x-model' },
+    { provider: 'deepseek', responseModel: 'deepseek-chat' }, // time-of-day prices
+    { provider: 'google', requestModel: 'gemini-2.5-pro' }, // tiered prices
+    { provider: 'perplexity', responseModel: 'sonar' }, // a per-request fee
+    { provider: 'ollama', requestModel: 'llama3.2' },
+    { provider: 'lmstudio', requestModel: 'llama3.2' },
+    { provider: 'openai', requestModel: 'no-such-model' },
+    { provider: 'openai' },
+    {},
+  ];
+  const usages = [{ inputTokens: 1248, outputTokens: 24, cacheReadTokens: 1024 }, { inputTokens: 250_000, outputTokens: 10 }, { totalTokens: 5 }, { inputTokens: -1 }];
+  const times = [new Date('2026-10-01T10:00:00Z'), new Date('2026-10-01T20:00:00Z')];
+  const inputs: PriceCallInput[] = [];
+  for (const n of names) for (const usage of usages) for (const timestamp of times) inputs.push({ ...n, usage, timestamp });
+
+  it('one pricer, in any order, prices each call as a new pricer does', () => {
+    const pricer = createPricer(overrides);
+    for (const order of [inputs, [...inputs].reverse()]) {
+      for (const input of order) expect(pricer.price(input), JSON.stringify(input)).toEqual(createPricer(overrides).price(input));
+    }
+  });
+
+  it('a result is the caller\'s: changing it changes no later result', () => {
+    const pricer = createPricer([]);
+    const input = { provider: 'openai', requestModel: 'gpt-4o-mini', usage: { inputTokens: 1000, outputTokens: 10 }, timestamp: AT };
+    const first = priced(pricer.price(input));
+    const want = structuredClone(first);
+    first.rates.inputPerMTok = 99;
+    first.breakdown.inputUsd = 99;
+    expect(pricer.price(input)).toEqual(want);
+  });
+
+  it('new overrides are not answered from the lookups of the pricer before them', () => {
+    const input = { provider: 'openai', requestModel: 'gpt-4o-mini', usage: { inputTokens: 1000, outputTokens: 10 }, timestamp: AT };
+    expect(priced(priceCall(input)).source).toBe('genai-prices');
+    expect(priced(priceCall(input, [{ match: 'gpt-4o-mini', inputPerMTok: 1, outputPerMTok: 2 }])).costUsd).toBe(0.00102);
+    expect(priced(createPricer([]).price(input)).costUsd).toBe(0.000156);
+    expect(priced(createPricer([{ match: '/mini/', inputPerMTok: 1000, outputPerMTok: 2000 }]).price(input)).costUsd).toBe(1.02);
+  });
+
+  it('past the lookup limit (5,000 spellings), results stay the same', () => {
+    const pricer = createPricer(overrides);
+    const want = inputs.map((input) => pricer.price(input));
+    for (let i = 0; i < 6000; i++) pricer.price({ requestModel: `model-${i}`, usage: { inputTokens: 1, outputTokens: 1 }, timestamp: AT });
+    expect(inputs.map((input) => pricer.price(input))).toEqual(want);
+  });
+});
+
 describe('offline', () => {
   afterEach(() => vi.restoreAllMocks());
 

@@ -15,7 +15,9 @@ import { normalizeSpan } from '../../../src/core/genai/normalize';
 import { needsPrice } from '../../../src/core/pricing/priceCall';
 import { packSkeleton } from '../../../src/model/skeletonCodec';
 import { decodeTraces } from '../../../src/core/otlp/decode';
-import type { CallCost } from '../../../src/model/cost';
+import type { CallCost, PriceOverride } from '../../../src/model/cost';
+import type { GenAiUsage } from '../../../src/model/genai';
+import { moreJson } from '../../../src/core/store/usageColumns';
 import type { TraceSummary } from '../../../src/model/trace';
 import { GENAI_FIXTURES, genai, loadLogs, loadSpans, otlp } from '../../support/genai';
 import { DROP_VERSION_3, ROOMY_CONFIG, wasmBinary } from '../../support/storeHarness';
@@ -209,6 +211,27 @@ describe('counted once, whatever the arrival order', () => {
   }
 });
 
+describe('usage_more', () => {
+  it('is the JSON of the total, cache and reasoning tokens, as JSON.stringify writes it', () => {
+    const usages: GenAiUsage[] = [
+      { inputTokens: 1, outputTokens: 2 },
+      { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+      { totalTokens: 0.5 },
+      { totalTokens: 1e21, cacheReadTokens: -0 },
+      { cacheWriteTokens: 4, reasoningTokens: 5 },
+      { totalTokens: 9, cacheReadTokens: 1, cacheWriteTokens: 2, reasoningTokens: 3 },
+      { totalTokens: Infinity, reasoningTokens: NaN },
+      { totalTokens: '12' as unknown as number },
+    ];
+    for (const u of usages) {
+      const want = u.totalTokens === undefined && u.cacheReadTokens === undefined && u.cacheWriteTokens === undefined && u.reasoningTokens === undefined
+        ? null
+        : JSON.stringify({ t: u.totalTokens, r: u.cacheReadTokens, w: u.cacheWriteTokens, z: u.reasoningTokens });
+      expect(moreJson(u), JSON.stringify(u)).toBe(want);
+    }
+  });
+});
+
 describe('re-sent spans', () => {
   it('a call re-sent under another parent: the wrapper it left counts again', async () => {
     const { store, service } = await open();
@@ -252,6 +275,39 @@ describe('new prices and older snapshots', () => {
     expect(priced.length).toBeGreaterThan(0);
     for (const t of priced) expect(t.usage!.cost.costUsd).not.toBe(before.find((b) => b.traceId === t.traceId)!.usage!.cost.costUsd);
     await expectStoredEqualsRecomputed(store, service, 'override', { traces: 0, withUsage: 0, sums: 0, unpriced: 0 });
+  });
+
+  it('calls written after new prices are priced with them, also for a model already priced before (and back)', async () => {
+    const { service } = await open();
+    const attr = (key: string, value: string | number) => ({ key, value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: value } });
+    /** One trace of one gpt-4o-mini call (1,000 input, 10 output tokens); its stored cost. */
+    const costOfNewCall = async (n: number): Promise<number | undefined> => {
+      const traceId = n.toString(16).padStart(32, '0');
+      const span = {
+        traceId,
+        spanId: '00000000000000a1',
+        name: 'chat',
+        kind: 3,
+        startTimeUnixNano: '1763700000000000000',
+        endTimeUnixNano: '1763700001000000000',
+        attributes: [attr('gen_ai.provider.name', 'openai'), attr('gen_ai.request.model', 'gpt-4o-mini'), attr('gen_ai.usage.input_tokens', 1000), attr('gen_ai.usage.output_tokens', 10)],
+      };
+      const body = new TextEncoder().encode(JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans: [span] }] }] }));
+      expect((await service.ingest({ signal: 'traces', format: 'json', encoding: 'identity', body, maxBodyBytes: 1 << 20 })).status).toBe('ok');
+      const rows = await service.handlers.listTraces({ limit: 100, offset: 0 });
+      return rows.find((t) => t.traceId === traceId)?.usage?.cost.costUsd;
+    };
+    const configure = async (overrides: PriceOverride[]): Promise<void> => void (await service.handlers.configurePricing({ overrides }));
+    // gpt-4o-mini in the bundled data: $0.15 / 1M input, $0.60 / 1M output.
+    const bundled = 0.000156;
+    expect(await costOfNewCall(1)).toBe(bundled);
+    expect(await costOfNewCall(2)).toBe(bundled);
+    await configure([{ match: 'gpt-4o-mini', inputPerMTok: 1000, outputPerMTok: 2000 }]);
+    expect(await costOfNewCall(3)).toBe(1.02);
+    await configure([{ match: 'gpt-4o-mini', inputPerMTok: 1, outputPerMTok: 2 }]);
+    expect(await costOfNewCall(4)).toBe(0.00102);
+    await configure([]);
+    expect(await costOfNewCall(5)).toBe(bundled);
   });
 
   it('a snapshot of schema version 2 is migrated: cost facts are read from the stored spans, newest trace first', async () => {
