@@ -68,7 +68,16 @@ export type UnpricedReason =
   /** Token counts contradict each other (e.g. cached > input); the instrumentation is probably not OTel-inclusive. */
   | 'invalid-usage'
   /** The model is known but the data has no per-token price for it (image/audio-only pricing). */
-  | 'no-token-price';
+  | 'no-token-price'
+  /** The reported or computed cost is not finite or above `MAX_CALL_COST_USD`: an instrumentation or unit error, not counted. */
+  | 'cost-out-of-range';
+
+/**
+ * The largest cost of one call that is counted (USD). Above it a cost is an instrumentation or
+ * unit error (a reported cost in micro-dollars, token counts of 1e308), and it could not be stored
+ * either: the store keeps costs as int64 picodollars (at most ≈ $9.2M).
+ */
+export const MAX_CALL_COST_USD = 1_000_000;
 
 /** The cost of one model call. */
 export type CallCost =
@@ -160,6 +169,7 @@ export function unpricedLabel(cost: Extract<CallCost, { status: 'unpriced' }>): 
   const label = cost.provider && !model.toLowerCase().startsWith(`${cost.provider.toLowerCase()}/`) ? `${cost.provider}/${model}` : model;
   if (cost.reason === 'no-usage') return `${label} (no token counts)`;
   if (cost.reason === 'invalid-usage') return `${label} (token counts contradict)`;
+  if (cost.reason === 'cost-out-of-range') return `${label} (cost out of range)`;
   return label;
 }
 

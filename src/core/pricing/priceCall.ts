@@ -7,7 +7,8 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import type { ModelInfo, PriceCalculation } from '@pydantic/genai-prices';
 import type { GenAiSpanView, GenAiUsage } from '../../model/genai';
-import { roundUsd, type CallCost, type PriceOverride, type TokenRates, type UnpricedReason } from '../../model/cost';
+import { formatInteger } from '../../model/format';
+import { MAX_CALL_COST_USD, roundUsd, type CallCost, type PriceOverride, type TokenRates, type UnpricedReason } from '../../model/cost';
 import { breakdownFor, flatRates, priceFlat, priceTokens, selectModelPrice, sumBreakdown, type FlatRates, type TokenPrice, type Tokens } from './dataPrice';
 import { modelNameCandidates } from './modelNames';
 import { compileOverrides, type CompiledOverride } from './overrides';
@@ -112,58 +113,73 @@ export function createPricer(overrides: readonly PriceOverride[] = []): Pricer {
 
   return {
     price(input: PriceCallInput): CallCost {
-      const k = known(input);
-      const { names, provider, resolution } = k;
-      const usage = input.usage;
-
-      const reported = input.reportedCostUsd;
-      if (isReportedCost(reported, usage)) {
-        const out: CallCost = { status: 'reported', costUsd: roundUsd(reported) };
-        if (resolution?.kind === 'data') {
-          out.model = resolution.name;
-          if (resolution.contextWindow !== undefined) out.contextWindow = resolution.contextWindow;
-        } else if (resolution?.kind === 'override') {
-          out.model = resolution.name;
-          if (resolution.compiled.override.contextWindow !== undefined) {
-            out.contextWindow = resolution.compiled.override.contextWindow;
-          }
-        }
-        return out;
-      }
-
-      if (!resolution) {
-        return unpriced('no-model', 'The span names no model (gen_ai.request.model / gen_ai.response.model).', undefined, provider);
-      }
-      const displayModel = names[0] as string;
-      if (resolution.kind === 'local') {
+      const out = priceKnown(input);
+      if ((out.status === 'priced' || out.status === 'reported') && !(out.costUsd <= MAX_CALL_COST_USD)) {
+        const k = known(input);
         return unpriced(
-          'local-provider',
-          `${provider ?? 'Local'} model "${displayModel}" has no list price; price it (for example at 0) with the traceLens.pricing.models setting.`,
-          displayModel,
-          provider,
+          'cost-out-of-range',
+          `The span's cost (${Number.isFinite(out.costUsd) ? `$${out.costUsd.toExponential(3)}` : String(out.costUsd)}) is above $${formatInteger(MAX_CALL_COST_USD)} for one call: most likely a unit or instrumentation error; it is not counted.`,
+          out.model ?? k.names[0],
+          k.provider,
         );
       }
-      if (resolution.kind === 'unknown') {
-        return unpriced(
-          'unknown-model',
-          `No price known for ${names.map((n) => `"${n}"`).join(' / ')}${provider ? ` (provider ${provider})` : ''}; add it to the traceLens.pricing.models setting.`,
-          displayModel,
-          provider,
-        );
-      }
-
-      const tokens = checkUsage(usage);
-      if ('reason' in tokens) return unpriced(tokens.reason, tokens.detail, resolution.name, provider);
-
-      const out =
-        resolution.kind === 'override'
-          ? priceWithOverride(resolution.compiled.override, resolution.name, tokens)
-          : priceWithData(resolution, k.flat, tokens, input.timestamp, provider);
-      const response = k.response;
-      if (out.status === 'priced' && response && resolution.name !== response) out.unknownResponseModel = response;
       return out;
     },
   };
+
+  /** `price` before the range check of its cost. */
+  function priceKnown(input: PriceCallInput): CallCost {
+    const k = known(input);
+    const { names, provider, resolution } = k;
+    const usage = input.usage;
+
+    const reported = input.reportedCostUsd;
+    if (isReportedCost(reported, usage)) {
+      const out: CallCost = { status: 'reported', costUsd: roundUsd(reported) };
+      if (resolution?.kind === 'data') {
+        out.model = resolution.name;
+        if (resolution.contextWindow !== undefined) out.contextWindow = resolution.contextWindow;
+      } else if (resolution?.kind === 'override') {
+        out.model = resolution.name;
+        if (resolution.compiled.override.contextWindow !== undefined) {
+          out.contextWindow = resolution.compiled.override.contextWindow;
+        }
+      }
+      return out;
+    }
+
+    if (!resolution) {
+      return unpriced('no-model', 'The span names no model (gen_ai.request.model / gen_ai.response.model).', undefined, provider);
+    }
+    const displayModel = names[0] as string;
+    if (resolution.kind === 'local') {
+      return unpriced(
+        'local-provider',
+        `${provider ?? 'Local'} model "${displayModel}" has no list price; price it (for example at 0) with the traceLens.pricing.models setting.`,
+        displayModel,
+        provider,
+      );
+    }
+    if (resolution.kind === 'unknown') {
+      return unpriced(
+        'unknown-model',
+        `No price known for ${names.map((n) => `"${n}"`).join(' / ')}${provider ? ` (provider ${provider})` : ''}; add it to the traceLens.pricing.models setting.`,
+        displayModel,
+        provider,
+      );
+    }
+
+    const tokens = checkUsage(usage);
+    if ('reason' in tokens) return unpriced(tokens.reason, tokens.detail, resolution.name, provider);
+
+    const out =
+      resolution.kind === 'override'
+        ? priceWithOverride(resolution.compiled.override, resolution.name, tokens)
+        : priceWithData(resolution, k.flat, tokens, input.timestamp, provider);
+    const response = k.response;
+    if (out.status === 'priced' && response && resolution.name !== response) out.unknownResponseModel = response;
+    return out;
+  }
 }
 
 const pricers = new WeakMap<readonly PriceOverride[], Pricer>();

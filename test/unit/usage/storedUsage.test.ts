@@ -333,3 +333,45 @@ describe('new prices and older snapshots', () => {
     expect(got.filter((t) => t.usage).length).toBeGreaterThan(0);
   });
 });
+
+describe('costs out of range', () => {
+  it('a call reporting $10M or token counts of 1e308 is not priced, and the rest of its request is stored', async () => {
+    const { store, service } = await open();
+    const traceId = 'c0570000000000000000000000000001';
+    const attr = (key: string, value: string | number) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { doubleValue: value } });
+    const span = (spanId: string, extra: ReturnType<typeof attr>[]) => ({
+      traceId,
+      spanId,
+      name: 'chat gpt-4o-mini',
+      kind: 3,
+      startTimeUnixNano: '1764979200000000000',
+      endTimeUnixNano: '1764979201000000000',
+      attributes: [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.provider.name', 'openai'), attr('gen_ai.request.model', 'gpt-4o-mini'), ...extra],
+    });
+    const body = {
+      resourceSpans: [
+        {
+          resource: { attributes: [attr('service.name', 'cost-range')] },
+          scopeSpans: [
+            {
+              spans: [
+                span('00000000000000a1', [attr('gen_ai.usage.input_tokens', 1000), attr('gen_ai.usage.output_tokens', 100)]),
+                span('00000000000000a2', [attr('gen_ai.usage.input_tokens', 10), attr('gen_ai.usage.output_tokens', 1), attr('gen_ai.usage.cost', 1e7)]),
+                span('00000000000000a3', [attr('gen_ai.usage.input_tokens', 1e308), attr('gen_ai.usage.output_tokens', 1e308)]),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const r = await service.ingest({ signal: 'traces', format: 'json', encoding: 'identity', body: new TextEncoder().encode(JSON.stringify(body)), maxBodyBytes: 64 << 20 });
+    expect(r).toMatchObject({ status: 'ok', accepted: 3, rejected: 0 });
+    const [row] = await service.handlers.listTraces({ limit: 10, offset: 0 });
+    expect(row?.spanCount).toBe(3);
+    // gpt-4o-mini list price (genai-prices): $0.15 / 1M input, $0.60 / 1M output tokens.
+    expect(row?.usage?.cost.costUsd).toBeCloseTo((1000 * 0.15 + 100 * 0.6) / 1e6, 12);
+    expect(row?.usage?.cost.unpricedCount).toBe(2);
+    expect(row?.usage?.cost.unpricedModels).toEqual(expect.arrayContaining([expect.stringContaining('(cost out of range)')]));
+    expect(store.traceSkeleton(traceId)?.spans.map((s) => s.cost)).toEqual([expect.any(Number), null, null]);
+  });
+});
