@@ -79,17 +79,68 @@ export function isSpanId(value: unknown): value is string {
   return typeof value === 'string' && SPAN_ID.test(value) && value !== ZERO_SPAN_ID;
 }
 
-const DECIMAL = /^[0-9]{1,19}$/;
-const INT64_MAX = '9223372036854775807';
+/** Whole seconds and nanosecond remainder of 2^63−1 ns, the largest storable time. */
+const MAX_SECONDS = 9_223_372_036;
+const MAX_SECONDS_NANOS = 854_775_807;
 
 /**
- * `true` when `value` is a decimal string SQLite stores exactly as an INTEGER: 1–19 digits and
- * at most 2^63−1 ns (year 2262). OTLP times are fixed64, so larger values are refused rather
- * than silently stored as lossy REALs.
+ * A stored nanosecond time split into two numbers that sql.js binds without marshalling a
+ * string (`splitNanos`); the SQL puts it back together in int64 arithmetic:
+ * `CAST(:x_sec AS INTEGER) * 1000000000 + CAST(:x_nsec AS INTEGER)` (the CASTs keep it INTEGER:
+ * sql.js binds numbers beyond int32 as REALs).
+ */
+export interface NanosParts {
+  /** Whole seconds: the decimal string without its last 9 digits (0 … 9,223,372,036). */
+  sec: number;
+  /** Its last 9 digits: nanoseconds within the second (0 … 999,999,999). */
+  nsec: number;
+}
+
+/** Scratch output of `isStorableNanos`. */
+const scratchParts: NanosParts = { sec: 0, nsec: 0 };
+
+/**
+ * `isStorableNanos(value)`, and when `true` also writes its value to `out` as whole seconds and
+ * the nanosecond remainder (`NanosParts`; both exact JS integers). One pass over the string,
+ * no allocation. `out` is left unspecified when `false`.
+ */
+export function splitNanos(value: unknown, out: NanosParts): value is string {
+  if (typeof value !== 'string') return false;
+  const n = value.length;
+  if (n === 0 || n > 19) return false;
+  const cut = n > 9 ? n - 9 : 0;
+  let sec = 0;
+  let nsec = 0;
+  let i = 0;
+  for (; i < cut; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    sec = sec * 10 + d;
+  }
+  for (; i < n; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    nsec = nsec * 10 + d;
+  }
+  // At most 10 digits of seconds (< 2^53): exact, so comparing numbers compares the values.
+  if (sec > MAX_SECONDS || (sec === MAX_SECONDS && nsec > MAX_SECONDS_NANOS)) return false;
+  out.sec = sec;
+  out.nsec = nsec;
+  return true;
+}
+
+/** Compares two times split by `splitNanos` (negative, 0 or positive, like `compareDecimal`). */
+export function compareNanos(a: NanosParts, b: NanosParts): number {
+  return a.sec !== b.sec ? a.sec - b.sec : a.nsec - b.nsec;
+}
+
+/**
+ * `true` when `value` is a decimal string SQLite stores exactly as an INTEGER: 1–19 ASCII digits
+ * (leading zeros allowed) and at most 2^63−1 ns (year 2262). OTLP times are fixed64, so larger
+ * values are refused rather than silently stored as lossy REALs.
  */
 export function isStorableNanos(value: unknown): value is string {
-  if (typeof value !== 'string' || !DECIMAL.test(value)) return false;
-  return value.length < 19 || value <= INT64_MAX;
+  return splitNanos(value, scratchParts);
 }
 
 /** Compares two decimal strings of digits as numbers (leading zeros allowed). */
@@ -102,13 +153,16 @@ export function compareDecimal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Why a span cannot be stored, or `null` when it can. */
-export function spanProblem(span: SpanRecord): string | null {
+/**
+ * Why a span cannot be stored, or `null` when it can; then its start and end times are in
+ * `start` and `end` (`splitNanos`; unspecified otherwise).
+ */
+export function spanProblem(span: SpanRecord, start: NanosParts = scratchParts, end: NanosParts = scratchParts): string | null {
   if (!isTraceId(span.traceId)) return 'invalid trace id';
   if (!isSpanId(span.spanId)) return 'invalid span id';
   if (span.parentSpanId !== null && !isSpanId(span.parentSpanId)) return 'invalid parent span id';
-  if (!isStorableNanos(span.startTimeUnixNano)) return 'invalid start time';
-  if (!isStorableNanos(span.endTimeUnixNano)) return 'invalid end time';
+  if (!splitNanos(span.startTimeUnixNano, start)) return 'invalid start time';
+  if (!splitNanos(span.endTimeUnixNano, end)) return 'invalid end time';
   if (typeof span.name !== 'string') return 'invalid span name';
   if (kindCode(span.kind) === undefined) return 'invalid span kind';
   if (!span.status || statusNumber(span.status.code) === undefined) return 'invalid status code';

@@ -6,9 +6,11 @@
 --
 -- Conventions
 -- * STRICT tables: a value of the wrong type is an error instead of being stored silently.
--- * Times are INTEGER nanoseconds since the Unix epoch (*_ns). They are bound as decimal strings,
---   which a STRICT INTEGER column converts exactly (int64, up to year 2262), and read back with
---   CAST(... AS TEXT), so they round-trip exactly; sql.js would read INTEGER as a lossy double.
+-- * Times are INTEGER nanoseconds since the Unix epoch (*_ns). The span and trace writes bind
+--   them as two numbers, whole seconds and the nanosecond remainder, joined in exact int64
+--   arithmetic (queries/insertSpan.sql; codec.ts splitNanos); other queries bind decimal strings,
+--   which a STRICT INTEGER column converts exactly (int64, up to year 2262). Reads use
+--   CAST(... AS TEXT), so times round-trip exactly; sql.js would read INTEGER as a lossy double.
 -- * Ids are lowercase hex TEXT (trace 32 chars, span 16), validated before insert.
 -- * Enumerations are OTLP numbers: kind 0-5 (SpanKind), status_code 0 unset / 1 ok / 2 error.
 

@@ -26,6 +26,7 @@ import {
   safely,
   spanProblem,
   statusNumber,
+  type NanosParts,
 } from './codec';
 import type { StoreCounters } from './counters';
 import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
@@ -64,6 +65,9 @@ interface PreparedSpan {
   scope: Interned;
   isError: number;
   facts: SpanAnnotation | undefined;
+  /** Its start and end times (bound as numbers: `row.start_sec` …; folded into its trace's delta). */
+  start: NanosParts;
+  end: NanosParts;
   /** Its cost columns and parent for usageMarks.ts (the same object as `row`'s cost columns). */
   written?: WrittenSpan;
 }
@@ -156,7 +160,9 @@ export class WritePath {
    * cycles) break the model's contract; they refuse the span instead of failing the slice.
    */
   private prepareSpan(span: SpanRecord): PreparedSpan | string {
-    const problem = spanProblem(span);
+    const start: NanosParts = { sec: 0, nsec: 0 };
+    const end: NanosParts = { sec: 0, nsec: 0 };
+    const problem = spanProblem(span, start, end);
     if (problem !== null) return problem;
     const facts = this.genai.annotate(span);
     const badge = facts?.badge ? packBadge(facts.badge, this.interning.genaiNameId(badgeNamesKey(facts.badge))) : undefined;
@@ -175,6 +181,8 @@ export class WritePath {
       scope,
       isError: statusCode === STATUS_ERROR ? 1 : 0,
       facts,
+      start,
+      end,
       row: {
         trace_id: span.traceId,
         span_id: span.spanId,
@@ -182,8 +190,10 @@ export class WritePath {
         name: span.name,
         kind: kindCode(span.kind)!,
         status_code: statusCode,
-        start_ns: span.startTimeUnixNano,
-        end_ns: span.endTimeUnixNano,
+        start_sec: start.sec,
+        start_nsec: start.nsec,
+        end_sec: end.sec,
+        end_nsec: end.nsec,
         resource_id: resource.id,
         scope_id: scope.id,
         event_count: events.length,
@@ -289,7 +299,7 @@ export class WritePath {
               updated++;
               w.resent = true;
             }
-            foldIntoDelta(deltas, span, services, entry.resource.id, spanDelta, errorDelta, entry.facts);
+            foldIntoDelta(deltas, span, entry.start, entry.end, services, entry.resource.id, spanDelta, errorDelta, entry.facts);
             if (entry.row.call !== null) deltas.get(span.traceId)!.calls++;
             this.search?.spanStored(span.traceId, span.spanId, entry.row.genai as number | null, spanDelta > 0);
             // A re-sent span keeps its first indexing (SDK retries resend the same span).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compareNanos,
   decodeLogDetail,
   decodeSpanDetail,
   encodeLogDetail,
@@ -10,6 +11,7 @@ import {
   kindCode,
   kindName,
   prefixUpperBound,
+  splitNanos,
   statusName,
   statusNumber,
 } from '../../../src/core/store/codec';
@@ -31,6 +33,53 @@ describe('codec', () => {
     for (const bad of ['', '-1', '1.5', '1e18', ' 1', '9223372036854775808', '18446744073709551615', '12345678901234567890'])
       expect(isStorableNanos(bad), bad).toBe(false);
     expect(isStorableNanos(1732200000123456789)).toBe(false);
+  });
+
+  it('splits storable times into exact seconds and nanoseconds in the same pass as the check', () => {
+    const parts = { sec: -1, nsec: -1 };
+    const cases: [string, number, number][] = [
+      ['0', 0, 0],
+      ['5', 0, 5],
+      ['0009', 0, 9],
+      ['999999999', 0, 999_999_999],
+      ['1000000000', 1, 0],
+      ['0000000000000000005', 0, 5],
+      ['2147483648000000001', 2_147_483_648, 1],
+      ['1732200000123456789', 1_732_200_000, 123_456_789],
+      ['9223372036854775807', 9_223_372_036, 854_775_807],
+      ['9223372035999999999', 9_223_372_035, 999_999_999],
+    ];
+    for (const [value, sec, nsec] of cases) {
+      expect(splitNanos(value, parts), value).toBe(true);
+      expect(parts, value).toEqual({ sec, nsec });
+      expect(BigInt(parts.sec) * 1_000_000_000n + BigInt(parts.nsec), value).toBe(BigInt(value));
+    }
+    for (const bad of ['', '-1', '1.5', '1e18', ' 1', '1\n', '٣', '9223372036854775808', '9223372036999999999', '9223372037000000000', '12345678901234567890', 5, null]) {
+      expect(splitNanos(bad, parts), String(bad)).toBe(false);
+    }
+    expect(compareNanos({ sec: 1, nsec: 0 }, { sec: 0, nsec: 999_999_999 })).toBeGreaterThan(0);
+    expect(compareNanos({ sec: 7, nsec: 3 }, { sec: 7, nsec: 4 })).toBeLessThan(0);
+    expect(compareNanos({ sec: 7, nsec: 4 }, { sec: 7, nsec: 4 })).toBe(0);
+  });
+
+  it('accepts exactly the strings of the rule "1–19 ASCII digits, at most 2^63-1" (generated cases)', () => {
+    const reference = (v: string): boolean => /^[0-9]{1,19}$/.test(v) && BigInt(v) <= 9223372036854775807n;
+    const digits = '0123456789';
+    const samples: string[] = [];
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let i = 0; i < 5000; i++) {
+      const len = 1 + rand(21);
+      let v = '';
+      for (let k = 0; k < len; k++) v += rand(50) === 0 ? 'x/:a '[rand(5)] : digits[rand(10)];
+      samples.push(v);
+      if (len === 19) samples.push('92233720368547758' + digits[rand(10)] + digits[rand(10)]);
+    }
+    const parts = { sec: 0, nsec: 0 };
+    for (const v of samples) {
+      expect(splitNanos(v, parts), v).toBe(reference(v));
+      if (reference(v)) expect(BigInt(parts.sec) * 1_000_000_000n + BigInt(parts.nsec), v).toBe(BigInt(v));
+    }
   });
 
   it('maps kinds and statuses to OTLP numbers and back', () => {

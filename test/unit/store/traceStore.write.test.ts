@@ -224,6 +224,70 @@ describe('nanosecond times', () => {
     expect(store.traceSummary(tid)).toMatchObject({ startTimeUnixNano: '9', endTimeUnixNano: '11', rootName: 'nine' });
   });
 
+  it('round-trips edge times exactly through new spans, re-sent spans and the trace row', () => {
+    // Bound as whole seconds + nanosecond remainder (codec.ts splitNanos): 0, fewer than 9 digits,
+    // leading zeros (up to 19 digits), the 9/10-digit boundary, seconds at and beyond int32 (bound
+    // as REALs by sql.js), just above 2^53, today's times and the int64 maximum.
+    const edges = [
+      '0', '5', '0009', '0000000000000000005', '999999999', '1000000000', '1000000001',
+      '2147483647999999999', '2147483648000000000', '4294967296000000001', '9007199254740993',
+      '1732200000123456789', '9223372036854775806', '9223372036854775807',
+    ];
+    const canonical = (v: string): string => BigInt(v).toString();
+    const min = (a: string, b: string): string => (BigInt(a) < BigInt(b) ? canonical(a) : canonical(b));
+    const max = (a: string, b: string): string => (BigInt(a) > BigInt(b) ? canonical(a) : canonical(b));
+    const n = edges.length;
+    // Each span its own trace; start and end are neighbouring edges (end may precede start).
+    const first = edges.map((e, i) => spanRecord({ startTimeUnixNano: e, endTimeUnixNano: edges[(i + 1) % n]! }));
+    expect(store.insertSpans(first)).toMatchObject({ inserted: n, rejected: 0 });
+    for (const span of first) {
+      const start = canonical(span.startTimeUnixNano);
+      const end = canonical(span.endTimeUnixNano);
+      expect(store.spanDetail(span.traceId, span.spanId)!.span, span.startTimeUnixNano).toMatchObject({ startTimeUnixNano: start, endTimeUnixNano: end });
+      expect(store.traceSummary(span.traceId), span.startTimeUnixNano).toMatchObject({ startTimeUnixNano: start, endTimeUnixNano: end });
+      expect(store.traceSkeleton(span.traceId)!.startTimeUnixNano).toBe(start);
+    }
+    // Re-sent with other times (updateSpan.sql); the trace keeps the widest range (upsertTrace.sql).
+    const again = first.map((span, i) => ({ ...span, startTimeUnixNano: edges[n - 1 - i]!, endTimeUnixNano: edges[(2 * i + 3) % n]! }));
+    expect(store.insertSpans(again)).toMatchObject({ inserted: 0, updated: n, rejected: 0 });
+    again.forEach((span, i) => {
+      const old = first[i]!;
+      expect(store.spanDetail(span.traceId, span.spanId)!.span, span.startTimeUnixNano).toMatchObject({
+        startTimeUnixNano: canonical(span.startTimeUnixNano),
+        endTimeUnixNano: canonical(span.endTimeUnixNano),
+      });
+      expect(store.traceSummary(span.traceId), span.startTimeUnixNano).toMatchObject({
+        startTimeUnixNano: min(old.startTimeUnixNano, span.startTimeUnixNano),
+        endTimeUnixNano: max(old.endTimeUnixNano, span.endTimeUnixNano),
+      });
+    });
+  });
+
+  it('folds a slice into its trace by numeric time: earliest start, latest end, earliest root candidate', () => {
+    const tid = traceId();
+    const parent = spanId();
+    const spans = [
+      spanRecord({ traceId: tid, parentSpanId: parent, name: 'b', startTimeUnixNano: '1732200000000000001', endTimeUnixNano: '1732200001000000000' }),
+      spanRecord({ traceId: tid, parentSpanId: parent, name: 'a', startTimeUnixNano: '1732199999999999999', endTimeUnixNano: '1732200000999999999' }),
+      spanRecord({ traceId: tid, parentSpanId: parent, name: 'c', startTimeUnixNano: '1732200000000000000', endTimeUnixNano: '1732200001000000001' }),
+    ];
+    store.insertSpans(spans);
+    expect(store.traceSummary(tid)).toMatchObject({
+      rootName: 'a',
+      hasRoot: false,
+      startTimeUnixNano: '1732199999999999999',
+      endTimeUnixNano: '1732200001000000001',
+    });
+    // A later slice with an earlier non-root span moves the start and the root candidate.
+    store.insertSpans([spanRecord({ traceId: tid, parentSpanId: parent, name: 'z', startTimeUnixNano: '1732199999999999998', endTimeUnixNano: '1' })]);
+    expect(store.traceSummary(tid)).toMatchObject({ rootName: 'z', startTimeUnixNano: '1732199999999999998', endTimeUnixNano: '1732200001000000001' });
+    // An equal start does not replace the candidate; the root then wins whatever its start.
+    store.insertSpans([spanRecord({ traceId: tid, parentSpanId: parent, name: 'tie', startTimeUnixNano: '1732199999999999998', endTimeUnixNano: '1' })]);
+    expect(store.traceSummary(tid)).toMatchObject({ rootName: 'z' });
+    store.insertSpans([spanRecord({ traceId: tid, spanId: parent, parentSpanId: null, name: 'root', startTimeUnixNano: '9223372036854775807', endTimeUnixNano: '9223372036854775807' })]);
+    expect(store.traceSummary(tid)).toMatchObject({ rootName: 'root', hasRoot: true, startTimeUnixNano: '1732199999999999998', endTimeUnixNano: '9223372036854775807' });
+  });
+
   it('reads a span that ends before it starts as duration 0', () => {
     const span = spanRecord({ startTimeUnixNano: nanos(5), endTimeUnixNano: nanos(1) });
     store.insertSpans([span]);
@@ -251,6 +315,24 @@ describe('rejected input', () => {
     );
     expect(result.changedTraceIds).toEqual([good.traceId]);
     expect(store.stats()).toMatchObject({ traceCount: 1, spanCount: 1, rejectedCount: 8 });
+  });
+
+  it('refuses malformed and out-of-range times with the reason of the first bad field', () => {
+    const bad = ['', ' 1', '1 ', '-1', '+1', '1.5', '1e18', '0x10', '١٢', '1\n', '9223372036854775808', '9223372036854775810', '9999999999999999999', '10000000000000000000', '00000000000000000001'];
+    for (const value of bad) {
+      const start = store.insertSpans([spanRecord({ startTimeUnixNano: value })]);
+      expect(start, JSON.stringify(value)).toMatchObject({ inserted: 0, rejected: 1, rejectReasons: ['invalid start time'] });
+      const end = store.insertSpans([spanRecord({ endTimeUnixNano: value })]);
+      expect(end, JSON.stringify(value)).toMatchObject({ inserted: 0, rejected: 1, rejectReasons: ['invalid end time'] });
+    }
+    for (const value of [1732200000123456789, 5, null, undefined, 5n]) {
+      const result = store.insertSpans([spanRecord({ startTimeUnixNano: value as never })]);
+      expect(result, String(value)).toMatchObject({ inserted: 0, rejected: 1, rejectReasons: ['invalid start time'] });
+    }
+    // Both bad: the start is reported; an earlier bad field (the trace id) comes first.
+    expect(store.insertSpans([spanRecord({ startTimeUnixNano: 'x', endTimeUnixNano: 'y' })]).rejectReasons).toEqual(['invalid start time']);
+    expect(store.insertSpans([spanRecord({ traceId: 'x', startTimeUnixNano: 'x' })]).rejectReasons).toEqual(['invalid trace id']);
+    expect(store.stats()).toMatchObject({ spanCount: 0, traceCount: 0 });
   });
 
   it('does not bump seq when nothing was stored', () => {

@@ -1,11 +1,12 @@
 -- A re-sent span replaces the stored skeleton row (last write wins); detail_id is kept.
+-- Times as in insertSpan.sql (whole seconds and nanosecond remainder).
 UPDATE store.spans
 SET parent_span_id = :parent_span_id,
     name = :name,
     kind = :kind,
     status_code = :status_code,
-    start_ns = :start_ns,
-    end_ns = :end_ns,
+    start_ns = CAST(:start_sec AS INTEGER) * 1000000000 + CAST(:start_nsec AS INTEGER),
+    end_ns = CAST(:end_sec AS INTEGER) * 1000000000 + CAST(:end_nsec AS INTEGER),
     resource_id = :resource_id,
     scope_id = :scope_id,
     event_count = :event_count,

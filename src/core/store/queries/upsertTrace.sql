@@ -5,7 +5,9 @@
 --   :root_*       the slice's best root candidate: a span without a parent, else the earliest
 --   :has_root     1 when that candidate has no parent
 --   :session_id   a session id seen in the slice, or NULL (the first one stored stays)
---   :agent_name, :agent_start_ns  the slice's earliest agent span, or NULL: the earliest wins
+--   :agent_name, :agent_start_*  the slice's earliest agent span, or NULL: the earliest wins
+-- Times come as whole seconds and nanosecond remainder (:x_sec, :x_nsec), joined in exact int64
+-- arithmetic as in insertSpan.sql (NULL stays NULL).
 -- The candidate replaces the stored root when it is a root and the stored one is not, or when
 -- both are equally rooted and the candidate starts earlier. In DO UPDATE, bare column names are
 -- the stored values and excluded.* the candidate's.
@@ -18,9 +20,13 @@ INSERT INTO store.traces (
   root_name, root_service, root_start_ns, has_root, updated_seq,
   session_id, agent_name, agent_start_ns
 ) VALUES (
-  :trace_id, :start_ns, :end_ns, :span_delta, :error_delta,
-  :root_name, :root_service, :root_start_ns, :has_root, :seq,
-  :session_id, :agent_name, :agent_start_ns
+  :trace_id,
+  CAST(:start_sec AS INTEGER) * 1000000000 + CAST(:start_nsec AS INTEGER),
+  CAST(:end_sec AS INTEGER) * 1000000000 + CAST(:end_nsec AS INTEGER),
+  :span_delta, :error_delta, :root_name, :root_service,
+  CAST(:root_start_sec AS INTEGER) * 1000000000 + CAST(:root_start_nsec AS INTEGER),
+  :has_root, :seq, :session_id, :agent_name,
+  CAST(:agent_start_sec AS INTEGER) * 1000000000 + CAST(:agent_start_nsec AS INTEGER)
 )
 ON CONFLICT (trace_id) DO UPDATE SET
   start_ns = min(start_ns, excluded.start_ns),
