@@ -11,6 +11,7 @@ import type { TraceFilter } from '../traces/traceFilter';
 import type { TraceRepository } from '../traces/traceRepository';
 import { traceCount } from '../traces/viewText';
 import { showSearchQuickPick } from './searchQuickPick';
+import { formatInteger } from '../../model/format';
 
 /** What the search commands act on. */
 export interface SearchFeatureDeps {
@@ -74,8 +75,8 @@ async function askFilter(repository: TraceRepository, current: string | undefine
       }
       if (!answer.ok) return { message: `${answer.error} (at character ${answer.offset + 1})`, severity: vscode.InputBoxValidationSeverity.Error };
       const stored = Math.max(repository.stats.traceCount, answer.total);
-      const pending = answer.index.pendingSpans > 0 ? ` (indexing: ${answer.index.pendingSpans.toLocaleString('en-US')} spans pending, more may match)` : '';
-      return { message: `${answer.total.toLocaleString('en-US')} of ${traceCount(stored)} match${pending}`, severity: vscode.InputBoxValidationSeverity.Info };
+      const pending = answer.index.pendingSpans > 0 ? ` (indexing: ${formatInteger(answer.index.pendingSpans)} spans pending, more may match)` : '';
+      return { message: `${formatInteger(answer.total)} of ${traceCount(stored)} match${pending}`, severity: vscode.InputBoxValidationSeverity.Info };
     },
   });
 }

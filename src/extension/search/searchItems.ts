@@ -10,7 +10,7 @@
 import { SNIPPET_MATCH_END, SNIPPET_MATCH_START, type IndexStatus, type TraceSearchHit } from '../../model/search';
 import type { SpanId, TraceId, TraceSummary } from '../../model/trace';
 import { formatCostUsd } from '../../model/cost';
-import { formatDuration, formatLocalTime } from '../../model/format';
+import { formatDuration, formatInteger, formatLocalTime } from '../../model/format';
 import { traceLabel } from '../traces/traceLabel';
 
 /** Most characters of a snippet shown in an item's detail line (the quick pick cuts longer lines anyway). */
@@ -122,14 +122,14 @@ export function renderSnippet(snippet: string, maxChars = SNIPPET_MAX_CHARS): st
 
 /** `1 matching span`, `3 matching spans`. */
 export function matchCountText(count: number): string {
-  return `${count.toLocaleString('en-US')} matching ${count === 1 ? 'span' : 'spans'}`;
+  return `${formatInteger(count)} matching ${count === 1 ? 'span' : 'spans'}`;
 }
 
 /** `checkout · 5 min ago · $0.0123 · 1 error`: service, age, cost (when priced), errors. */
 export function hitDescription(summary: TraceSummary, nowMs: number): string {
   const cost = summary.usage ? formatCostUsd(summary.usage.cost) : '';
   const parts = [summary.serviceName || 'unknown service', formatAge(summary.startTimeUnixNano, nowMs), cost === '—' ? '' : cost];
-  if (summary.errorCount > 0) parts.push(`${summary.errorCount.toLocaleString('en-US')} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
+  if (summary.errorCount > 0) parts.push(`${formatInteger(summary.errorCount)} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -144,7 +144,7 @@ export function hitItem(hit: TraceSearchHit, nowMs: number): SearchPickItem {
   const icon = summary.errorCount > 0 ? '$(error) ' : '$(pulse) ';
   const detailParts: string[] = [];
   if (hit.matchCount > 0) detailParts.push(matchCountText(hit.matchCount));
-  else detailParts.push(formatDuration(summary.durationMs), `${summary.spanCount.toLocaleString('en-US')} ${summary.spanCount === 1 ? 'span' : 'spans'}`);
+  else detailParts.push(formatDuration(summary.durationMs), `${formatInteger(summary.spanCount)} ${summary.spanCount === 1 ? 'span' : 'spans'}`);
   if (hit.snippet) detailParts.push(renderSnippet(hit.snippet));
   return {
     label: icon + escapeIcons(traceLabel(summary)),
@@ -158,7 +158,7 @@ export function hitItem(hit: TraceSearchHit, nowMs: number): SearchPickItem {
 /** The message item while the full-text index lags behind the store; `undefined` when it does not. */
 export function pendingIndexItem(index: IndexStatus): SearchPickItem | undefined {
   if (!(index.pendingSpans > 0)) return undefined;
-  const n = index.pendingSpans.toLocaleString('en-US');
+  const n = formatInteger(index.pendingSpans);
   return {
     label: `$(sync~spin) Indexing… results may be incomplete (${n} ${index.pendingSpans === 1 ? 'span' : 'spans'} pending)`,
     detail: 'The newest spans are not searchable yet; the list refreshes as the full-text index catches up.',
@@ -207,7 +207,7 @@ export function noMatchItem(query: string): SearchPickItem {
 export function moreInViewItem(listed: number): SearchPickItem {
   return {
     label: '$(filter) Filter the Traces view with this query',
-    detail: `Only the newest ${listed.toLocaleString('en-US')} matches are listed here; the Traces view shows the rest and counts them`,
+    detail: `Only the newest ${formatInteger(listed)} matches are listed here; the Traces view shows the rest and counts them`,
     alwaysShow: true,
     action: { kind: 'filter' },
   };

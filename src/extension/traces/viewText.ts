@@ -4,6 +4,7 @@
  * filter is invalid or the full-text index is catching up, paused live updates, evictions.
  */
 import type { StoreStats } from '../../model/trace';
+import { formatInteger } from '../../model/format';
 
 /** What the last load of a filtered tree found (`TracesTreeProvider.filterStatus`). */
 export type FilterStatus =
@@ -36,7 +37,7 @@ export interface TracesViewState {
 
 /** `1 trace`, `3,410 traces` (en-US digit grouping). */
 export function traceCount(n: number): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? 'trace' : 'traces'}`;
+  return `${formatInteger(n)} ${n === 1 ? 'trace' : 'traces'}`;
 }
 
 /**
@@ -52,7 +53,7 @@ export function tracesViewText(state: TracesViewState): { description: string | 
   const others: string[] = [];
   if (state.paused) others.push('Live updates paused.');
   if (stats.evictedTraceCount > 0) {
-    others.push(`${stats.evictedTraceCount.toLocaleString('en-US')} oldest traces evicted to stay under the store limits (traceLens.store.*).`);
+    others.push(`${formatInteger(stats.evictedTraceCount)} oldest traces evicted to stay under the store limits (traceLens.store.*).`);
   }
   if (filter === undefined) {
     return {
@@ -71,10 +72,10 @@ export function tracesViewText(state: TracesViewState): { description: string | 
     first.push(`The filter "${filter}" is not valid: ${status.error}. Edit or clear it (view title).`);
   } else {
     // The store count can trail a live filter answer by one refresh: never show "13 of 12".
-    const of = `${status.total.toLocaleString('en-US')} of ${traceCount(Math.max(stats.traceCount, status.total))}`;
+    const of = `${formatInteger(status.total)} of ${traceCount(Math.max(stats.traceCount, status.total))}`;
     description = of;
     if (status.pendingSpans > 0) {
-      others.unshift(`Indexing: results may be incomplete (${status.pendingSpans.toLocaleString('en-US')} ${status.pendingSpans === 1 ? 'span' : 'spans'} pending).`);
+      others.unshift(`Indexing: results may be incomplete (${formatInteger(status.pendingSpans)} ${status.pendingSpans === 1 ? 'span' : 'spans'} pending).`);
     }
     if (status.total > 0 || others.length > 0) first.push(`${of} · filter: ${filter}`);
   }
