@@ -11,7 +11,7 @@
  */
 import type { LogRecordInfo, SpanRecord, TraceId } from '../../model/trace';
 import type { CallFacts, GenAiBadge } from '../../model/genai';
-import { compareDecimal } from './codec';
+import { compareDecimal } from './nanos';
 import type { StoreSql } from './queries';
 import { userLogFromRow } from './readMappers';
 

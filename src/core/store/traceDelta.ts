@@ -6,7 +6,7 @@
  * upserting span by span.
  */
 import type { SpanRecord, TraceId } from '../../model/trace';
-import { compareNanos, type NanosParts } from './codec';
+import { compareNanos, type NanosParts } from './nanos';
 import type { SpanAnnotation } from './genaiFacts';
 import type { Params } from './statement';
 

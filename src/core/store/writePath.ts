@@ -26,8 +26,8 @@ import {
   safely,
   spanProblem,
   statusNumber,
-  type NanosParts,
 } from './codec';
+import type { NanosParts } from './nanos';
 import type { StoreCounters } from './counters';
 import type { GenAiFacts, SpanAnnotation } from './genaiFacts';
 import type { Interned, Interning } from './interning';

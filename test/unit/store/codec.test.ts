@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { compareNanos, isStorableNanos, splitNanos } from '../../../src/core/store/nanos';
 import {
-  compareNanos,
   decodeLogDetail,
   decodeSpanDetail,
   encodeLogDetail,
   encodeSpanDetail,
   isSpanId,
-  isStorableNanos,
   isTraceId,
   kindCode,
   kindName,
   prefixUpperBound,
-  splitNanos,
   statusName,
   statusNumber,
 } from '../../../src/core/store/codec';
