@@ -66,12 +66,10 @@ export function genaiKindLabel(kind: GenAiOperationKind): string {
 
 /**
  * A compact token count: `412`, `9,876`, `12.3k`, `1.2M` (below 10,000 as `toLocaleString('en-US')`
- * writes it). Whole counts are grouped by hand: the first `toLocaleString` of a page loads the
- * locale data (≈ 20 ms), which must not happen while the waterfall's first rows are built.
+ * writes it, by `formatInteger`: no locale data loaded while the waterfall's first rows are built).
  */
 export function formatTokenCount(n: number): string {
   if (!Number.isFinite(n)) return '?';
-  if (Number.isInteger(n) && n >= 0 && n < 10_000) return n < 1000 ? String(n) : `${Math.floor(n / 1000)},${String(n % 1000).padStart(3, '0')}`;
   if (n < 10_000) return formatInteger(n);
   if (n < 1_000_000) return `${Number((n / 1000).toFixed(n < 100_000 ? 1 : 0))}k`;
   return `${Number((n / 1_000_000).toFixed(1))}M`;

@@ -14,6 +14,7 @@
 import { nanoDiffMs } from '../../src/model/format';
 import type { SkeletonSpan, SpanDetail, SpanId } from '../../src/model/trace';
 import type { DetailsPane } from './details';
+import { afterNextPaint } from './timing';
 import type { TraceTree } from './tree';
 import type { SelectOrigin } from './waterfall';
 
@@ -142,11 +143,9 @@ export class DetailLoader {
     let answered = false;
     if (!quiet && !afterPaint) details.show({ kind: 'loading', skeleton });
     else if (!quiet) {
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          if (token === this.token && !answered) details.show({ kind: 'loading', skeleton: this.host.skeletonOf(spanId) ?? skeleton });
-        }, 0),
-      );
+      afterNextPaint(() => {
+        if (token === this.token && !answered) details.show({ kind: 'loading', skeleton: this.host.skeletonOf(spanId) ?? skeleton });
+      });
     }
     answer.then(
       (detail) => {

@@ -13,12 +13,15 @@ export const MEASURE_SPAN_DETAILS = 'trace-lens:span-details';
 
 const MAX_ENTRIES = 100;
 
+/** Runs `fn` in a task queued from the next animation frame: after that frame has been painted. */
+export function afterNextPaint(fn: () => void): void {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
 /** Records `name` from `start` (a `performance.now()` time, e.g. an event's `timeStamp`) to the frame after the next paint. */
 export function measureToNextPaint(name: string, start: number, detail: Record<string, unknown>): void {
-  requestAnimationFrame(() =>
-    setTimeout(() => {
-      if (performance.getEntriesByName(name, 'measure').length >= MAX_ENTRIES) performance.clearMeasures(name);
-      performance.measure(name, { start, end: performance.now(), detail });
-    }, 0),
-  );
+  afterNextPaint(() => {
+    if (performance.getEntriesByName(name, 'measure').length >= MAX_ENTRIES) performance.clearMeasures(name);
+    performance.measure(name, { start, end: performance.now(), detail });
+  });
 }
