@@ -24,7 +24,7 @@ import type { FindInTraceResult } from '../../src/model/search';
 import { div, setText, span } from './dom';
 import { FIND_MAX_QUERY_LENGTH, FindMatches, isErrorSpan, isModelCall, positionWhere, stepWhere, type Direction } from './findNavigation';
 import type { TraceTree, TreeNode } from './tree';
-import { formatInteger } from '../../src/model/format';
+import { FIND_KEYS_HELP, IS_MAC, countText, iconButton, isEditable, selectionSeed, spanLabel } from './findBarParts';
 
 /** Typing waits this long (ms) before asking the host, so each keystroke does not search. */
 export const FIND_DEBOUNCE_MS = 150;
@@ -34,22 +34,6 @@ export const INDEX_RETRY_MS = 1000;
 export const LIVE_REFRESH_MS = 300;
 /** How long (ms) a brief status ("No error spans", "Error span 2 of 5") stays on screen. */
 export const TOAST_MS = 2000;
-/** Longest page selection (characters, one line) that seeds the input when the bar opens. */
-const SEED_MAX_LENGTH = 200;
-
-const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
-const MOD = IS_MAC ? '⌘' : 'Ctrl+';
-/** The Find key as this platform writes it ("Ctrl+F", "⌘F"). */
-export const FIND_SHORTCUT = `${MOD}F`;
-
-/** The keyboard help of the trace view: the find input's tooltip, and the header's Find button. */
-export const FIND_KEYS_HELP = [
-  `Find in trace (${MOD}F): searches every span — names, attributes, messages, tool arguments and results, exceptions.`,
-  'Words (the last one also as a prefix while you type), "a phrase", -word to leave out; span conditions: error, tool:NAME, model:NAME, agent:NAME, kind:llm, attr:key=value.',
-  `Enter / Shift+Enter (F3 / Shift+F3): next / previous match. Escape: close.`,
-  'F8 / Shift+F8: next / previous error span. ] / [: next / previous model call.',
-].join('\n');
-
 /** What the find bar needs from the trace view. */
 export interface FindHost {
   /** Asks the host for the spans of this trace that match `query` (`findInTrace`). */
@@ -507,39 +491,4 @@ export class FindController {
     }
     this.step(direction);
   }
-}
-
-/** "12", or "1000+" when the back end cut the list. */
-function countText(n: number, truncated: boolean): string {
-  return `${formatInteger(n)}${truncated ? '+' : ''}`;
-}
-
-/** A span's name for announcements. */
-function spanLabel(node: TreeNode): string {
-  return node.span.name || '(unnamed span)';
-}
-
-function iconButton(icon: string, label: string, keys: string): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = `icon-btn codicon codicon-${icon}`;
-  b.title = label;
-  b.setAttribute('aria-label', label);
-  b.setAttribute('aria-keyshortcuts', keys);
-  return b;
-}
-
-/** Is the key's target a text field (where `]` and `[` are typed, not shortcuts)? */
-function isEditable(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
-}
-
-/** The page's selected text when it is short, on one line and outside the bar; else null. */
-function selectionSeed(bar: HTMLElement): string | null {
-  const sel = window.getSelection();
-  if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
-  if (bar.contains(sel.anchorNode)) return null;
-  const text = sel.toString().trim();
-  return text && text.length <= SEED_MAX_LENGTH && !/[\r\n]/.test(text) ? text : null;
 }

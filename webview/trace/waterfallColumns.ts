@@ -9,7 +9,7 @@
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { formatTick, niceTicks } from '../../src/model/format';
 import { clamp, div, span } from './dom';
-import { FIND_SHORTCUT } from './find';
+import { FIND_SHORTCUT } from './findBarParts';
 
 /** Narrowest name column and narrowest time column, in px. */
 const MIN_NAME_PX = 140;
