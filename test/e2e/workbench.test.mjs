@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EXTENSION_ID, extensionHostLogs, extensionOutputLogs, probeReceiver, readText, repoRoot } from '../support/e2e/codeServer.mjs';
+import { EXTENSION_ID, extensionHostLogs, extensionOutputLogs, newExtensionHostLog, probeReceiver, readText, repoRoot } from '../support/e2e/codeServer.mjs';
 import { launchBrowser, openWorkbench, runCommand, screenshot, statusBarTexts, stopReceiver, waitUntil } from '../support/e2e/workbench.mjs';
 import { runDemo, stepper } from '../support/e2e/demo.mjs';
 
@@ -33,6 +33,8 @@ const TOOL_SPANS = ['execute_tool get_weather', 'execute_tool get_stock_price'];
 /** What the demo agent delivered (written by demo/agent/main.mjs --summary). */
 let demo = null;
 const browserErrors = [];
+/** Extension host logs that existed before this file's page opened (earlier files' pages). */
+/** @type {string[]} */ let logsBefore = [];
 
 const sidebar = () => page.locator('#workbench\\.parts\\.sidebar');
 const treeRows = () => sidebar().locator('.monaco-list-row');
@@ -161,6 +163,7 @@ async function expectEditorAt(file, { line, column }) {
 describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run through `npm run test:e2e` (scripts/e2e.mjs)' }, () => {
   before(async () => {
     browser = await launchBrowser({ headless: !process.env.TRACE_LENS_E2E_HEADED });
+    logsBefore = extensionHostLogs(userDataDir);
     page = await openWorkbench(browser, /** @type {string} */ (url));
     page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
     page.on('console', (msg) => {
@@ -197,7 +200,7 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
     // `[error] Activating extension trace-lens.trace-lens failed due to an error:` + the error.
     const log = await waitUntil(
       () => {
-        const file = extensionHostLogs(userDataDir)[0];
+        const file = newExtensionHostLog(userDataDir, logsBefore);
         const text = file ? readText(file) : '';
         return text.includes(`_doActivateExtension ${EXTENSION_ID}`) ? { file, text } : null;
       },
@@ -682,7 +685,9 @@ describe('Trace Lens in the real VS Code workbench', { skip: !configured && 'run
   }));
 
   it('h. no Trace Lens errors in the extension host log or the Trace Lens output log', { timeout: 10_000 }, step('h-log', async () => {
-    const file = extensionHostLogs(userDataDir)[0];
+    // This page's host, not the newest log: an earlier file's page has a host that may still be
+    // shutting down (a tree refresh it had queued ends "Canceled" then, which is VS Code's noise).
+    const file = newExtensionHostLog(userDataDir, logsBefore);
     assert.ok(file, 'no extension host log');
     const lines = readText(file).split('\n');
     const errors = lines.flatMap((line, i) =>

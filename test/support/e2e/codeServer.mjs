@@ -288,6 +288,21 @@ export function extensionHostLogs(userDataDir) {
   return found.sort((a, b) => b.mtimeMs - a.mtimeMs).map((f) => f.path);
 }
 
+/**
+ * The extension host log of a page opened after `known` was taken (`known`: the paths
+ * {@link extensionHostLogs} returned before the page opened). Falls back to the newest log.
+ * Other pages' hosts outlive their page (code-server keeps them for a reconnection grace time) and
+ * write their shutdown lines later, so "newest by mtime" can name another page's host.
+ * @param {string} userDataDir
+ * @param {readonly string[]} known
+ * @returns {string | undefined}
+ */
+export function newExtensionHostLog(userDataDir, known) {
+  const logs = extensionHostLogs(userDataDir);
+  const before = new Set(known);
+  return logs.find((p) => !before.has(p)) ?? logs[0];
+}
+
 /** The Trace Lens output channel's log file(s), if the extension wrote any. */
 export function extensionOutputLogs(userDataDir) {
   const logsDir = join(userDataDir, 'logs');
