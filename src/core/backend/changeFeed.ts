@@ -1,7 +1,10 @@
 /**
  * The `storeChanged` feed of the back end: collects which traces changed or went away and pushes
  * one event at most every `CHANGE_NOTIFY_INTERVAL_MS` (200 ms) while data arrives, so the host
- * refreshes its views in batches instead of once per request.
+ * refreshes its views in batches instead of once per request. The first change after a quiet
+ * interval goes out at once (in the next timer turn, so the changes of one task still make one
+ * event): a new trace shows without waiting out the interval, and under a steady stream the
+ * events keep their 200 ms rhythm.
  */
 import type { StoreStats, TraceId } from '../../model/trace';
 import { CHANGE_NOTIFY_INTERVAL_MS, MAX_CHANGED_IDS, type BackendEvent } from './protocol';
@@ -12,6 +15,8 @@ export class ChangeFeed {
   private truncated = false;
   private cleared = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last event went out (`performance.now()` ms). */
+  private lastEmitAt = -Infinity;
 
   /**
    * @param stats the store counters sent with every event.
@@ -87,6 +92,7 @@ export class ChangeFeed {
 
   private schedule(): void {
     if (this.timer) return;
+    const wait = Math.max(0, this.lastEmitAt + CHANGE_NOTIFY_INTERVAL_MS - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.observer.isClosed?.()) return;
@@ -102,7 +108,8 @@ export class ChangeFeed {
       this.removed.clear();
       this.truncated = false;
       this.cleared = false;
+      this.lastEmitAt = performance.now();
       this.emit(event);
-    }, CHANGE_NOTIFY_INTERVAL_MS);
+    }, wait);
   }
 }

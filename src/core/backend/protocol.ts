@@ -4,7 +4,8 @@
  *
  * The host sends raw OTLP bodies (transferred, not copied) and small queries; the worker
  * decodes, stores in sql.js and answers with small results. The worker pushes `storeChanged`
- * at most every `CHANGE_NOTIFY_INTERVAL_MS` while data arrives.
+ * at most every `CHANGE_NOTIFY_INTERVAL_MS` while data arrives (the first change after a quiet
+ * interval at once: changeFeed.ts).
  */
 import type { IngestParams, IngestResult } from '../otlp/types';
 import type { PersistenceConfig, SnapshotResult, StoreConfig } from '../store/config';
