@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chunkEntryPoints, chunkImports } from './scripts/webviewChunks.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
@@ -77,15 +78,15 @@ const builds = [
     // import() → require(), so dist/grpc.js loads as CommonJS next to extension.js.
     supported: { 'dynamic-import': false },
   },
-  {
-    ...common,
-    entryPoints: { trace: 'webview/trace/main.ts', usage: 'webview/usage/main.ts', compare: 'webview/compare/main.ts', replay: 'webview/replay/main.ts' },
-    outdir: 'dist/webview',
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    loader: { ...common.loader, '.css': 'css' },
-  },
+  // One build per view, its lazily loaded modules bundled on their own (scripts/webviewChunks.mjs).
+  ...['trace', 'usage', 'compare', 'replay'].flatMap((view) => {
+    const browser = { ...common, outdir: 'dist/webview', platform: 'browser', format: 'esm', target: 'es2022', loader: { ...common.loader, '.css': 'css' } };
+    const chunks = chunkEntryPoints(view);
+    return [
+      { ...browser, entryPoints: { [view]: `webview/${view}/main.ts` }, plugins: [...common.plugins, chunkImports(view)] },
+      ...(Object.keys(chunks).length ? [{ ...browser, entryPoints: chunks }] : []),
+    ];
+  }),
 ];
 
 function copyAssets() {

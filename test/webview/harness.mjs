@@ -147,6 +147,17 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
 
   await check("the page is the panel's own document (webviewHtml.ts): its CSP, title, #app and assets, with the nonce", () => assertViewDocument(page, tracePage, origin));
 
+  await check('markdown-it, DOMPurify and dagre are chunks of their own (not in trace.js); markdown loads after the first rows', async () => {
+    // Read from here (the page's CSP allows no fetch).
+    const src = await page.$eval('script[src*="/dist/webview/trace.js"]', (script) => /** @type {HTMLScriptElement} */ (script).src);
+    const bundle = await (await fetch(src)).text();
+    // The harness bundles unminified: esbuild names each module's source path in a comment.
+    const inlined = bundle.match(/node_modules\/(markdown-it|linkify-it|dompurify|@dagrejs)\//g);
+    assert(!inlined, `trace.js still contains ${[...new Set(inlined)].join(', ')}`);
+    assert(bundle.includes('node_modules/lit-html/'), 'the harness bundle no longer names its modules: this check would pass for nothing');
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/dist/webview/chunks/trace-markdown.js')), null, { timeout: 5_000 });
+  });
+
   await check('rows render for every span of a small trace, with data-span-id and role=treeitem', async () => {
     const ids = await page.$$eval('#tree .row[data-span-id]:not(.missing-parent)', (rows) => rows.map((r) => r.dataset.spanId));
     assert(ids.length === agent.skeleton.spans.length, `expected ${agent.skeleton.spans.length} rows, got ${ids.length}`);

@@ -16,6 +16,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { defaultWebviewCss, themes } from './themes.mjs';
+import { chunkEntryPoints, chunkImports } from '../../scripts/webviewChunks.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
 /** @typedef {import('playwright-core').Page} Page */
@@ -73,9 +74,9 @@ export const webviewHtml = /** @type {typeof import('../../src/extension/webview
 export async function buildView(name) {
   mkdirSync(buildDir, { recursive: true });
   const started = performance.now();
-  await esbuild.build({
+  /** @type {import('esbuild').BuildOptions} */
+  const options = {
     absWorkingDir: root,
-    entryPoints: { [name]: `webview/${name}/main.ts` },
     outdir: buildDir,
     bundle: true,
     minify: false,
@@ -86,7 +87,11 @@ export async function buildView(name) {
     target: 'es2022',
     loader: { '.sql': 'text', '.proto': 'text', '.css': 'css' },
     logLevel: 'warning',
-  });
+  };
+  // As esbuild.mjs builds it: the view, and its lazily loaded modules on their own.
+  await esbuild.build({ ...options, entryPoints: { [name]: `webview/${name}/main.ts` }, plugins: [chunkImports(name)] });
+  const chunks = chunkEntryPoints(name);
+  if (Object.keys(chunks).length) await esbuild.build({ ...options, entryPoints: chunks });
   const js = readFileSync(join(buildDir, `${name}.js`));
   const css = readFileSync(join(buildDir, `${name}.css`));
   return { ms: performance.now() - started, jsBytes: js.length, cssBytes: css.length };

@@ -15,6 +15,7 @@
 import type { AgentGraph, AgentGraphNode } from '../../src/model/agentGraph';
 import type { SpanId, TraceId } from '../../src/model/trace';
 import { layoutGraph, nodeInDirection, type GraphLayout, type Measure } from './graphLayout';
+import { loadDagre } from './dagreLoader';
 import { renderGraphSvg, renderLegend } from './graphRender';
 import { GraphViewport } from './graphViewport';
 import { div, span } from './dom';
@@ -212,10 +213,10 @@ export class GraphView {
       this.inFlight = false;
       if (this.stale && this.visible) this.load();
     };
-    this.host.request(scope).then(
-      (graph) => {
+    Promise.all([this.host.request(scope), loadDagre()]).then(
+      ([graph, dagre]) => {
         if (token === this.token && traceId === this.traceId && scope === this.effectiveScope) {
-          this.state = graph ? { kind: 'loaded', graph, layout: layoutGraph(graph, this.measure) } : { kind: 'unavailable' };
+          this.state = graph ? { kind: 'loaded', graph, layout: layoutGraph(graph, this.measure, dagre) } : { kind: 'unavailable' };
           this.renderState();
         } else this.stale = true;
         done();

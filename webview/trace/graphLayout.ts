@@ -5,9 +5,10 @@
  * feedback-arc-set heuristic and drawn with their real direction), edge routes and count labels.
  *
  * Pure apart from text measuring, which the caller passes in (`measure`), so the DOM stays in
- * graphRender.ts / graph.ts.
+ * graphRender.ts / graph.ts. dagre itself is passed in too (`DagreModule`): the view loads it as a
+ * chunk of its own when the Graph tab first needs it (dagreLoader.ts).
  */
-import { graphlib, layout as dagreLayout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
+import type { EdgeLabel, GraphLabel, NodeLabel } from '@dagrejs/dagre';
 import type { AgentGraph, AgentGraphEdge, AgentGraphNode, AgentGraphNodeKind } from '../../src/model/agentGraph';
 import { formatCostUsd } from '../../src/model/cost';
 import { formatDuration, formatInteger } from '../../src/model/format';
@@ -22,6 +23,9 @@ export const NODE_MAX_W = 300;
 export const NODE_H = 62;
 const EDGE_LABEL_H = 16;
 const EDGE_LABEL_PAD = 8;
+
+/** The parts of `@dagrejs/dagre` the layout uses (webview/trace/dagre.ts re-exports them). */
+export type DagreModule = Pick<typeof import('@dagrejs/dagre'), 'graphlib' | 'layout'>;
 
 /** Text measuring: width in px of `text` at a font size and weight. */
 export type Measure = (text: string, sizePx: number, bold?: boolean) => number;
@@ -130,9 +134,9 @@ export function fitText(text: string, maxPx: number, sizePx: number, measure: Me
 
 const SEPARATOR = ' · ';
 
-/** Lays out `graph`; nodes without a place (none expected) are left out. */
-export function layoutGraph(graph: AgentGraph, measure: Measure): GraphLayout {
-  const g = new graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
+/** Lays out `graph` with `dagre`; nodes without a place (none expected) are left out. */
+export function layoutGraph(graph: AgentGraph, measure: Measure, dagre: DagreModule): GraphLayout {
+  const g = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
   // Edge labels take a rank of their own between the nodes' ranks: ranksep is half the gap.
   g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 36, edgesep: 14, marginx: 14, marginy: 14, acyclicer: 'greedy', ranker: 'network-simplex' });
   g.setDefaultEdgeLabel(() => ({}));
@@ -158,7 +162,7 @@ export function layoutGraph(graph: AgentGraph, measure: Measure): GraphLayout {
     g.setEdge(edge.from, edge.to, { width: labelWidth, height: EDGE_LABEL_H, labelpos: 'c', minlen: 1, weight: edge.kind === 'handoff' ? 1 : 2 }, edge.id);
     routes.push({ edge, points: [], label, labelX: 0, labelY: 0, labelWidth });
   }
-  dagreLayout(g);
+  dagre.layout(g);
 
   for (const [id, box] of boxes) {
     const n = g.node(id);

@@ -33,7 +33,8 @@ import { FindController } from './find';
 import { FindMatches } from './findNavigation';
 import { GraphView } from './graph';
 import { createViewTabs } from './tabs';
-import { MEASURE_FIRST_ROWS, MEASURE_SPAN_DETAILS, measureToNextPaint } from './timing';
+import { afterNextPaint, MEASURE_FIRST_ROWS, MEASURE_SPAN_DETAILS, measureToNextPaint } from './timing';
+import { loadMarkdown } from './markdownLoader';
 
 /** Below this width the details pane goes under the waterfall instead of beside it. */
 const STACK_BELOW_PX = 760;
@@ -310,7 +311,11 @@ class TraceApp {
 
     this.hideMessage();
     if (tree.size === 0) this.showMessage('empty', 'This trace has no spans yet.');
-    else if (!sameTrace) measureToNextPaint(MEASURE_FIRST_ROWS, this.conn.messageTime(), { spans: tree.spanCount });
+    else if (!sameTrace) {
+      measureToNextPaint(MEASURE_FIRST_ROWS, this.conn.messageTime(), { spans: tree.spanCount });
+      // The markdown chunk (model answers in the details and the Conversation tab) once the rows are up.
+      afterNextPaint(() => void loadMarkdown());
+    }
     // The header first: its height is known when the rows are laid out (one layout, no shift).
     this.renderHeader();
     this.waterfall.setTree(tree, selection, sameTrace ? { anchor: true } : { top: restoring ? this.state.scrollTop : 0 });

@@ -9,12 +9,13 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { until } from 'lit/directives/until.js';
 import type { GenAiEvaluation, GenAiMcpInfo, GenAiMessage, GenAiMessagePart } from '../../src/model/genai';
 import type { SpanId } from '../../src/model/trace';
 import type { AttributeValue } from '../../src/model/trace';
 import { formatDuration, formatSize } from '../../src/model/format';
 import { shortenText } from '../../src/model/genaiFormat';
-import { renderMarkdown } from './markdown';
+import { loadMarkdown, markdownRenderer } from './markdownLoader';
 import { copyButton, foldPoint, highlightJson, renderDisplay, toDisplay, type ValueContext } from './values';
 import { formatBytes, renderEvaluations, renderMcpLabel, renderMediaPart, type ExtrasContext } from './genaiExtras';
 
@@ -98,15 +99,30 @@ export function partsText(parts: GenAiMessagePart[]): string {
     .join('\n\n');
 }
 
+/**
+ * Sanitized markdown as lit content: at once when the markdown chunk is loaded, else the plain text
+ * until it arrives (and for good if it cannot be loaded).
+ */
+function markdownHtml(text: string): unknown {
+  const render = markdownRenderer();
+  if (render) return unsafeHTML(render(text));
+  const plain = html`<div class="msg-text">${text}</div>`;
+  return until(
+    loadMarkdown().then((loaded) => (loaded ? unsafeHTML(loaded(text)) : plain)),
+    plain,
+  );
+}
+
 /** Long text with a "Show more" fold; assistant text as sanitized markdown. */
 export function renderText(text: string, id: string, ctx: ValueContext, markdown: boolean): TemplateResult {
   const cut = foldPoint(text, MESSAGE_FOLD.chars, MESSAGE_FOLD.lines);
   const expanded = cut < 0 || ctx.isExpanded(id);
   const shown = expanded ? text : text.slice(0, cut);
+  const ellipsis = expanded ? nothing : html`<span class="ellipsis">…</span>`;
   const body =
     markdown && shown.length <= MARKDOWN_MAX_CHARS
-      ? html`<div class="md">${unsafeHTML(renderMarkdown(shown))}${expanded ? nothing : html`<span class="ellipsis">…</span>`}</div>`
-      : html`<div class="msg-text">${shown}${expanded ? nothing : html`<span class="ellipsis">…</span>`}</div>`;
+      ? html`<div class="md">${markdownHtml(shown)}${ellipsis}</div>`
+      : html`<div class="msg-text">${shown}${ellipsis}</div>`;
   const toggle =
     cut < 0
       ? nothing

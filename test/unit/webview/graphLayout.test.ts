@@ -5,6 +5,7 @@
  * where the arrow keys go. Text is measured by a fixed-width stand-in (7 px per character).
  */
 import { describe, expect, it } from 'vitest';
+import * as dagre from '@dagrejs/dagre';
 import type { AgentGraph, AgentGraphEdge, AgentGraphNode } from '../../../src/model/agentGraph';
 import { NODE_H, NODE_MAX_W, NODE_MIN_W, edgeLabel, fitText, layoutGraph, nodeInDirection, nodeStats, roundedPath, type Measure } from '../../../webview/trace/graphLayout';
 
@@ -66,7 +67,7 @@ describe('layout (dagre)', () => {
       edge('agent:Billing', 'model:openai/gpt-4.1-mini', 4),
     ],
   );
-  const l = layoutGraph(g, measure);
+  const l = layoutGraph(g, measure, dagre);
 
   it('places every node in a box of bounded width, without overlaps, inside the drawing', () => {
     expect(l.nodes).toHaveLength(5);
