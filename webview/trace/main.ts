@@ -11,7 +11,7 @@
  * while shown. A node clicked in the Graph selects its first span and highlights all its spans in
  * the waterfall (graph.ts). Find (Ctrl/Cmd+F), F8 and the model-call keys: find.ts.
  */
-import { unpackSkeleton } from '../../src/model/skeletonCodec';
+import { packedParentIndexes, unpackSkeleton } from '../../src/model/skeletonCodec';
 import './trace.css';
 import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
@@ -243,7 +243,7 @@ class TraceApp {
     switch (event.type) {
       case 'traceLoaded':
         this.findings = event.findings ?? [];
-        this.onTraceLoaded(unpackSkeleton(event.trace), event.summary, event.selectSpanId);
+        this.onTraceLoaded(unpackSkeleton(event.trace), event.summary, event.selectSpanId, packedParentIndexes(event.trace));
         return;
       case 'traceRemoved':
         if (this.skeleton && event.traceId !== this.skeleton.traceId) return;
@@ -271,7 +271,7 @@ class TraceApp {
     }
   }
 
-  private onTraceLoaded(trace: TraceSkeleton, summary: TraceSummary | null, hostSelect: SpanId | null): void {
+  private onTraceLoaded(trace: TraceSkeleton, summary: TraceSummary | null, hostSelect: SpanId | null, parentIndexes?: Int32Array): void {
     const previous = this.tree;
     const sameTrace = this.skeleton?.traceId === trace.traceId;
     // A reloaded webview (panel hidden and shown again) gets the trace it showed before.
@@ -287,7 +287,7 @@ class TraceApp {
     const collapsed = new Set<SpanId>(sameTrace && previous ? previous.collapsedSpanIds() : this.state.collapsed);
     let selection = sameTrace ? this.waterfall.selectedSpanId : this.state.selectedSpanId;
     // A repeated `selectSpanId` (live updates resend it) must not take the selection back.
-    const tree = new TraceTree(trace, collapsed);
+    const tree = new TraceTree(trace, collapsed, parentIndexes);
     let revealHostSelection = false;
     if (hostSelect && hostSelect !== this.state.hostSelectSpanId) {
       // A span that has not arrived yet is revealed when a later update brings it.

@@ -44,6 +44,9 @@ export interface TreeNode {
   readonly descendantError: boolean;
 }
 
+/** `parentIndexes` value of a span whose parent is not in the trace. */
+const MISSING_PARENT_INDEX = -2;
+
 export class TraceTree {
   readonly nodes: TreeNode[];
   /** Span id → pre-order index (the first span when ids repeat). */
@@ -60,15 +63,34 @@ export class TraceTree {
   private visibleRows: Int32Array;
   private visibleLength = 0;
 
-  constructor(readonly trace: TraceSkeleton, collapsedIds: ReadonlySet<SpanId>) {
+  /**
+   * @param trace the spans, in any order (sorted by start here when they are not).
+   * @param collapsedIds spans to show collapsed.
+   * @param parentIndexes each span's parent as an index into `trace.spans` (-1: no parent, -2: not
+   *   in the trace), as the packed skeleton carries them (skeletonCodec.ts `packedParentIndexes`);
+   *   span ids are then unique (the store's primary key). Without them parents are found by id.
+   */
+  constructor(readonly trace: TraceSkeleton, collapsedIds: ReadonlySet<SpanId>, parentIndexes?: Int32Array) {
     const realCount = trace.spans.length;
-    // One index of the span ids serves the placeholders and the parent links (10k fresh id strings: each map costs ms).
+    const given = parentIndexes?.length === realCount ? parentIndexes : undefined;
+    // Span id → array index: of the placeholders only when the parents are given (an index of 10k
+    // fresh id strings costs ~10 ms in a fresh page), else of every span (the first when ids repeat).
     const firstIndexById = new Map<SpanId, number>();
-    for (let i = 0; i < realCount; i++) {
-      const id = trace.spans[i]!.spanId;
-      if (!firstIndexById.has(id)) firstIndexById.set(id, i);
+    let placeholders: SkeletonSpan[];
+    if (given) {
+      const missingIds = new Set<SpanId>();
+      for (let i = 0; i < realCount; i++) {
+        const p = trace.spans[i]!.parentSpanId;
+        if (given[i] === MISSING_PARENT_INDEX && p !== null) missingIds.add(p);
+      }
+      placeholders = missingIds.size > 0 ? missingParentPlaceholders(trace.spans, { has: (id) => !missingIds.has(id) }) : [];
+    } else {
+      for (let i = 0; i < realCount; i++) {
+        const id = trace.spans[i]!.spanId;
+        if (!firstIndexById.has(id)) firstIndexById.set(id, i);
+      }
+      placeholders = missingParentPlaceholders(trace.spans, firstIndexById);
     }
-    const placeholders = missingParentPlaceholders(trace.spans, firstIndexById);
     for (let j = 0; j < placeholders.length; j++) firstIndexById.set(placeholders[j]!.spanId, realCount + j);
     const spans = placeholders.length > 0 ? [...trace.spans, ...placeholders] : trace.spans;
     this.spanCount = realCount;
@@ -94,7 +116,8 @@ export class TraceTree {
     let rootCount = 0;
     for (let i = 0; i < n; i++) {
       const p = spans[i]!.parentSpanId;
-      const pi = p === null ? undefined : firstIndexById.get(p);
+      const g = given && i < realCount ? given[i]! : MISSING_PARENT_INDEX;
+      const pi = g >= 0 ? g : p === null ? undefined : firstIndexById.get(p);
       if (pi === undefined || pi === i) {
         parentOf[i] = -1;
         rootCount++;
@@ -196,7 +219,7 @@ export class TraceTree {
     for (let o = 0; o < m; o++) {
       const si = order[o]!;
       const span = spans[si]!;
-      if (firstIndexById.get(span.spanId) === si) this.indexBySpanId.set(span.spanId, o);
+      if (given || firstIndexById.get(span.spanId) === si) this.indexBySpanId.set(span.spanId, o);
       let svc = serviceIndex.get(span.serviceName);
       if (svc === undefined) serviceIndex.set(span.serviceName, (svc = serviceIndex.size));
       const p = parentOrder[o]!;

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { SkeletonSpan, StatusCode, TraceSkeleton } from '../../../src/model/trace';
 import { MISSING_PARENT_NAME } from '../../../src/model/spanHierarchy';
 import { TraceTree } from '../../../webview/trace/tree';
+import { packSkeleton, packedParentIndexes, unpackSkeleton } from '../../../src/model/skeletonCodec';
 
 function span(spanId: string, parentSpanId: string | null, startOffsetMs: number, durationMs: number, serviceName = 'api', statusCode: StatusCode = 'unset'): SkeletonSpan {
   return { spanId, parentSpanId, name: `op ${spanId}`, kind: 'internal', statusCode, serviceName, startOffsetMs, durationMs, eventCount: 0, hasException: false };
@@ -246,5 +247,58 @@ describe('TraceTree: collapse and expand', () => {
   it('maps rows and nodes both ways for every visible row', () => {
     const tree = build(['a']);
     for (let row = 0; row < tree.visibleCount; row++) expect(tree.rowOfNode(tree.nodeAtRow(row))).toBe(row);
+  });
+});
+
+describe('TraceTree: parents given as the packed skeleton carries them', () => {
+  /** Every fact of every row, and the id index, for comparing two builds. */
+  const facts = (tree: TraceTree) => ({
+    nodes: tree.nodes.map((n) => ({ ...n, span: n.span.spanId })),
+    index: [...tree.nodes].map((n) => [n.span.spanId, tree.indexBySpanId.get(n.span.spanId)]),
+    visible: visibleIds(tree),
+    services: tree.services,
+    errorCount: tree.errorCount,
+    spanCount: tree.spanCount,
+    scaleMs: tree.scaleMs,
+  });
+
+  /** The tree from ids (the reference, hand-checked above) and from `packedParentIndexes`, of the same unpacked spans. */
+  const bothWays = (spans: SkeletonSpan[], collapsed: string[] = []) => {
+    const packed = packSkeleton(skeleton(spans));
+    const unpacked = unpackSkeleton(packed);
+    return [facts(new TraceTree(unpacked, new Set(collapsed))), facts(new TraceTree(unpacked, new Set(collapsed), packedParentIndexes(packed)))];
+  };
+
+  it('builds the same rows as from the parent ids: placeholders, a cycle, a self-parent, collapsed rows', () => {
+    for (const [spans, collapsed] of [
+      [SPANS, []],
+      [SPANS, ['a', 'gone']],
+      [[span('root', null, 0, 10), span('x', 'y', 1, 1), span('y', 'x', 2, 1)], []],
+      [[span('root', null, 0, 10), span('self', 'self', 1, 1)], []],
+      [[], []],
+    ] as const) {
+      const [byId, byIndex] = bothWays([...spans], [...collapsed]);
+      expect(byIndex).toEqual(byId);
+    }
+  });
+
+  it('builds the same rows for 2,000 random spans with missing parents and ties in start time', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const spans: SkeletonSpan[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const parent = i === 0 ? null : random() < 0.05 ? `missing${Math.floor(random() * 5)}` : `s${Math.floor(random() * i)}`;
+      spans.push(span(`s${i}`, parent, Math.floor(random() * 50), Math.floor(random() * 20), random() < 0.5 ? 'api' : 'db', random() < 0.1 ? 'error' : 'unset'));
+    }
+    const [byId, byIndex] = bothWays(spans, ['s1', 's17', 'missing2']);
+    expect(byIndex.nodes.filter((n) => n.placeholder).length).toBeGreaterThan(0);
+    expect(byIndex).toEqual(byId);
+  });
+
+  it('reads the packed parents: list indexes, -1 for no parent, -2 for a parent not in the trace', () => {
+    const packed = packSkeleton(skeleton(SPANS));
+    const ids = unpackSkeleton(packed).spans.map((s) => s.spanId);
+    const parents = [...packedParentIndexes(packed)].map((p) => (p >= 0 ? ids[p] : p));
+    expect(Object.fromEntries(ids.map((id, i) => [id, parents[i]]))).toEqual({ r: -1, a: 'r', a1: 'a', b: 'r', o: -2, o2: -2 });
   });
 });
