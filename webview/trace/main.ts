@@ -313,8 +313,9 @@ class TraceApp {
     if (tree.size === 0) this.showMessage('empty', 'This trace has no spans yet.');
     else if (!sameTrace) {
       measureToNextPaint(MEASURE_FIRST_ROWS, this.conn.messageTime(), { spans: tree.spanCount });
-      // The markdown chunk (model answers in the details and the Conversation tab) once the rows are up.
-      afterNextPaint(() => void loadMarkdown());
+      // The markdown chunk (model answers in the details and the Conversation tab) once the rows are
+      // painted and the page is idle (within a second), so it never delays the first frames.
+      afterNextPaint(() => requestIdleCallback(() => void loadMarkdown(), { timeout: 1000 }));
     }
     // The header first: its height is known when the rows are laid out (one layout, no shift).
     this.renderHeader();
