@@ -78,9 +78,8 @@ export interface ServerResult {
   /** Trace-list reloads (500 rows) on `storeChanged` while ingesting, round trip (ms). */
   treeReloads: Summary;
   /**
-   * `storeChanged` events while the load ran: how many, and the longest time without one (ms,
-   * from the load's start to its end: the back end sends one every 200 ms while data arrives,
-   * unless its loop is starved).
+   * `storeChanged` events while the load ran: how many, and the longest time without one (ms; the
+   * window and its parts: `StoreChangedGaps`).
    */
   storeChanged: StoreChangedGaps;
   stats: StoreStats;

@@ -2,24 +2,30 @@
 // into dist/webview/chunks/ (esbuild.mjs, and the browser harness test/webview/page.mjs, which
 // builds the views as esbuild.mjs does). Not esbuild's `splitting`: that also moves esbuild's
 // runtime helpers into a shared chunk that every view would fetch before it could run.
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /**
- * @typedef {{ name: string, specifier: string, importer: string, entry: string }} WebviewChunk
- * `specifier` as the loader (`importer`) imports it; `entry` the chunk's source.
- */
-
-/**
- * Per view: the module specifier as its loader imports it, the importing file, and the chunk's
- * entry point. The chunk lands at `dist/webview/chunks/<view>-<name>.js`.
- * @type {Readonly<Record<string, readonly WebviewChunk[]>>}
+ * Per view, the modules that its loaders import with `import()`: `loader` is the importing file,
+ * `module` the specifier it imports (a sibling file). The chunk of `./markdown` imported by
+ * webview/trace/markdownLoader.ts is built from webview/trace/markdown.ts into
+ * `dist/webview/chunks/trace-markdown.js`.
+ * @type {Readonly<Record<string, readonly { loader: string, module: string }[]>>}
  */
 export const WEBVIEW_CHUNKS = {
   trace: [
-    { name: 'markdown', specifier: './markdown', importer: join('webview', 'trace', 'markdownLoader.ts'), entry: 'webview/trace/markdown.ts' },
-    { name: 'dagre', specifier: './dagre', importer: join('webview', 'trace', 'dagreLoader.ts'), entry: 'webview/trace/dagre.ts' },
+    { loader: 'webview/trace/markdownLoader.ts', module: './markdown' },
+    { loader: 'webview/trace/dagreLoader.ts', module: './dagre' },
   ],
 };
+
+/** @param {string} view */
+const chunksOf = (view) =>
+  (WEBVIEW_CHUNKS[view] ?? []).map(({ loader, module }) => ({
+    loader: join(loader),
+    module,
+    entry: `${join(dirname(loader), module)}.ts`,
+    file: `chunks/${view}-${basename(module)}`,
+  }));
 
 /**
  * esbuild entry points of a view's chunks (`chunks/<view>-<name>` → source).
@@ -27,7 +33,7 @@ export const WEBVIEW_CHUNKS = {
  * @returns {Record<string, string>}
  */
 export function chunkEntryPoints(view) {
-  return Object.fromEntries((WEBVIEW_CHUNKS[view] ?? []).map((c) => [`chunks/${view}-${c.name}`, c.entry]));
+  return Object.fromEntries(chunksOf(view).map((c) => [c.file, c.entry]));
 }
 
 /**
@@ -39,13 +45,13 @@ export function chunkEntryPoints(view) {
  * @returns {import('esbuild').Plugin}
  */
 export function chunkImports(view) {
-  const chunks = WEBVIEW_CHUNKS[view] ?? [];
+  const chunks = chunksOf(view);
   return {
     name: `webview-chunks-${view}`,
     setup(build) {
       for (const c of chunks) {
-        const filter = new RegExp(`^${c.specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-        build.onResolve({ filter }, (args) => (args.importer.endsWith(c.importer) && args.kind === 'dynamic-import' ? { path: `./chunks/${view}-${c.name}.js`, external: true } : undefined));
+        const filter = new RegExp(`^${c.module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+        build.onResolve({ filter }, (args) => (args.importer.endsWith(c.loader) && args.kind === 'dynamic-import' ? { path: `./${c.file}.js`, external: true } : undefined));
       }
     },
   };

@@ -328,17 +328,17 @@ export function unpackSkeleton(p: PackedSkeleton): TraceSkeleton {
 }
 
 /**
- * Each span's parent as a list index of `unpackSkeleton(p).spans` (-1: no parent, -2: a parent not
- * in the trace, whose id is in `missingParents`), from the packed `parents` column: the view links
- * parents without indexing 10k span ids. An index out of range reads as "no parent", as
- * `unpackSkeleton` reads it.
+ * Each span's parent as a list index of `unpackSkeleton(p).spans`, `ROOT_PARENT` (no parent) or
+ * `MISSING_PARENT` (a parent not in the trace, whose id is in `missingParents`), from the packed
+ * `parents` column: the view links parents without indexing 10k span ids. An index out of range
+ * reads as `ROOT_PARENT`, as `unpackSkeleton` reads it.
  */
 export function packedParentIndexes(p: PackedSkeleton): Int32Array {
   const n = p.parents.length;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const parent = p.parents[i]! - 2;
-    out[i] = parent === MISSING_PARENT ? -2 : parent >= 0 && parent < n ? parent : -1;
+    out[i] = parent === MISSING_PARENT || (parent >= 0 && parent < n) ? parent : ROOT_PARENT;
   }
   return out;
 }

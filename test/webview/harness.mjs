@@ -156,6 +156,13 @@ export async function runWebviewChecks({ browser, origin, log = console.log }) {
     assert(!inlined, `trace.js still contains ${[...new Set(inlined)].join(', ')}`);
     assert(bundle.includes('node_modules/lit-html/'), 'the harness bundle no longer names its modules: this check would pass for nothing');
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/dist/webview/chunks/trace-markdown.js')), null, { timeout: 5_000 });
+    const { fetchedAt, rowsPaintedAt } = await page.evaluate(() => {
+      const fetched = performance.getEntriesByType('resource').find((e) => e.name.includes('/dist/webview/chunks/trace-markdown.js'));
+      const rows = performance.getEntriesByName('trace-lens:first-rows', 'measure')[0];
+      return { fetchedAt: fetched?.startTime ?? -1, rowsPaintedAt: rows ? rows.startTime + rows.duration : null };
+    });
+    assert(rowsPaintedAt !== null, 'no first-rows measure for the opened trace');
+    assert(fetchedAt >= rowsPaintedAt, `the markdown chunk was requested at ${fetchedAt.toFixed(1)} ms, before the first rows were painted (${rowsPaintedAt.toFixed(1)} ms)`);
   });
 
   await check('rows render for every span of a small trace, with data-span-id and role=treeitem', async () => {

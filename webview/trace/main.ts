@@ -271,7 +271,7 @@ class TraceApp {
     }
   }
 
-  private onTraceLoaded(trace: TraceSkeleton, summary: TraceSummary | null, hostSelect: SpanId | null, parentIndexes?: Int32Array): void {
+  private onTraceLoaded(trace: TraceSkeleton, summary: TraceSummary | null, hostSelect: SpanId | null, parentIndexes: Int32Array): void {
     const previous = this.tree;
     const sameTrace = this.skeleton?.traceId === trace.traceId;
     // A reloaded webview (panel hidden and shown again) gets the trace it showed before.

@@ -14,6 +14,7 @@
  */
 import type { SkeletonSpan, SpanId, TraceSkeleton } from '../../src/model/trace';
 import { missingParentPlaceholders } from '../../src/model/spanHierarchy';
+import { MISSING_PARENT } from '../../src/model/skeletonCodec';
 
 export interface TreeNode {
   /** Position in `TraceTree.nodes` (pre-order). */
@@ -44,9 +45,6 @@ export interface TreeNode {
   readonly descendantError: boolean;
 }
 
-/** `parentIndexes` value of a span whose parent is not in the trace. */
-const MISSING_PARENT_INDEX = -2;
-
 export class TraceTree {
   readonly nodes: TreeNode[];
   /** Span id → pre-order index (the first span when ids repeat). */
@@ -66,8 +64,8 @@ export class TraceTree {
   /**
    * @param trace the spans, in any order (sorted by start here when they are not).
    * @param collapsedIds spans to show collapsed.
-   * @param parentIndexes each span's parent as an index into `trace.spans` (-1: no parent, -2: not
-   *   in the trace), as the packed skeleton carries them (skeletonCodec.ts `packedParentIndexes`);
+   * @param parentIndexes each span's parent as an index into `trace.spans`, `ROOT_PARENT` or
+   *   `MISSING_PARENT` (not in the trace), as the packed skeleton carries them (`packedParentIndexes`);
    *   span ids are then unique (the store's primary key). Without them parents are found by id.
    */
   constructor(readonly trace: TraceSkeleton, collapsedIds: ReadonlySet<SpanId>, parentIndexes?: Int32Array) {
@@ -81,7 +79,7 @@ export class TraceTree {
       const missingIds = new Set<SpanId>();
       for (let i = 0; i < realCount; i++) {
         const p = trace.spans[i]!.parentSpanId;
-        if (given[i] === MISSING_PARENT_INDEX && p !== null) missingIds.add(p);
+        if (given[i] === MISSING_PARENT && p !== null) missingIds.add(p);
       }
       placeholders = missingIds.size > 0 ? missingParentPlaceholders(trace.spans, { has: (id) => !missingIds.has(id) }) : [];
     } else {
@@ -116,7 +114,7 @@ export class TraceTree {
     let rootCount = 0;
     for (let i = 0; i < n; i++) {
       const p = spans[i]!.parentSpanId;
-      const g = given && i < realCount ? given[i]! : MISSING_PARENT_INDEX;
+      const g = given && i < realCount ? given[i]! : MISSING_PARENT;
       const pi = g >= 0 ? g : p === null ? undefined : firstIndexById.get(p);
       if (pi === undefined || pi === i) {
         parentOf[i] = -1;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { SkeletonSpan, StatusCode, TraceSkeleton } from '../../../src/model/trace';
 import { MISSING_PARENT_NAME } from '../../../src/model/spanHierarchy';
 import { TraceTree } from '../../../webview/trace/tree';
-import { packSkeleton, packedParentIndexes, unpackSkeleton } from '../../../src/model/skeletonCodec';
+import { MISSING_PARENT, ROOT_PARENT, packSkeleton, packedParentIndexes, unpackSkeleton } from '../../../src/model/skeletonCodec';
 
 function span(spanId: string, parentSpanId: string | null, startOffsetMs: number, durationMs: number, serviceName = 'api', statusCode: StatusCode = 'unset'): SkeletonSpan {
   return { spanId, parentSpanId, name: `op ${spanId}`, kind: 'internal', statusCode, serviceName, startOffsetMs, durationMs, eventCount: 0, hasException: false };
@@ -295,10 +295,10 @@ describe('TraceTree: parents given as the packed skeleton carries them', () => {
     expect(byIndex).toEqual(byId);
   });
 
-  it('reads the packed parents: list indexes, -1 for no parent, -2 for a parent not in the trace', () => {
+  it('reads the packed parents: list indexes, ROOT_PARENT for no parent, MISSING_PARENT for a parent not in the trace', () => {
     const packed = packSkeleton(skeleton(SPANS));
     const ids = unpackSkeleton(packed).spans.map((s) => s.spanId);
     const parents = [...packedParentIndexes(packed)].map((p) => (p >= 0 ? ids[p] : p));
-    expect(Object.fromEntries(ids.map((id, i) => [id, parents[i]]))).toEqual({ r: -1, a: 'r', a1: 'a', b: 'r', o: -2, o2: -2 });
+    expect(Object.fromEntries(ids.map((id, i) => [id, parents[i]]))).toEqual({ r: ROOT_PARENT, a: 'r', a1: 'a', b: 'r', o: MISSING_PARENT, o2: MISSING_PARENT });
   });
 });
