@@ -19,7 +19,7 @@ import { UsageIndex } from '../usage/usageIndex';
 import type { BackendEvent, BackendRequests } from './protocol';
 import { ChangeFeed } from './changeFeed';
 import type { BackendContext } from './handlers/context';
-import { Ingest } from './handlers/ingestHandlers';
+import { Ingest, type IngestWrite } from './handlers/ingestHandlers';
 import { storeHandlers } from './handlers/storeHandlers';
 import { usageHandlers } from './handlers/usageHandlers';
 import { forwardingHandlers } from './handlers/forwardingHandlers';
@@ -32,6 +32,8 @@ import { compareHandlers } from './handlers/compareHandlers';
 import { replayHandlers } from './handlers/replayHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
+import { WriteBacklog } from './writeBacklog';
+import { yieldImmediate } from '../store/slicing';
 
 /** After an ingest request, and after any request, the back end counts as busy for this long (ms): see `ingestBusy`. */
 export const INGEST_BUSY_MS = 250;
@@ -58,6 +60,8 @@ export class BackendService {
   readonly indexer: IndexScheduler;
 
   private readonly ingester: Ingest;
+  /** Export requests answered before they were stored (writeBacklog.ts). */
+  private readonly backlog: WriteBacklog;
   private persistence: StorePersistence | undefined;
   /** Ingest requests being handled, when the last one ended and when any request last arrived (`performance.now()` ms). */
   private ingestInFlight = 0;
@@ -65,8 +69,19 @@ export class BackendService {
   private lastRequest = -Infinity;
   /** Requests whose handler has not settled yet (an async handler yields between its slices). */
   private requestsInFlight = 0;
+  /** Settles when the last write starts: the next one starts after it (`store`). */
+  private writeStarts: Promise<void> = Promise.resolve();
+  /** Logs an error on the host's output channel. */
+  private readonly emitLog: (message: string) => void;
 
-  constructor(store: TraceStore, emit: (event: BackendEvent) => void) {
+  /**
+   * @param options.maxUnstoredItems spans or log records that may be answered before they are
+   *   stored (writeBacklog.ts; default `DEFAULT_MAX_UNSTORED_ITEMS`, 0: every request is answered
+   *   once stored).
+   */
+  constructor(store: TraceStore, emit: (event: BackendEvent) => void, options: { maxUnstoredItems?: number } = {}) {
+    this.backlog = new WriteBacklog(options.maxUnstoredItems);
+    this.emitLog = (message) => emit({ type: 'log', level: 'error', message });
     // GenAI facts at ingest: span badges, trace session/agent/first user message (src/core/genai).
     store.setAnnotator(genaiIngestAnnotator);
     // Removed traces leave the usage cache at once; the feed tells the host in batches.
@@ -110,8 +125,8 @@ export class BackendService {
     const ingestHandlers = this.ingester.handlers();
     const handlers: RequestHandlers<BackendRequests> = {
       ...ingestHandlers,
-      // Indexing pauses while ingest requests run (src/core/search/indexScheduler.ts).
-      ingest: (params) => this.ingest(params),
+      // Answered once decoded, checked and queued for storing, while the backlog has room (writeBacklog.ts).
+      ingest: (params) => this.answerIngest(params),
       ...queries,
       // Clearing forgets the OpenAI Agents traces too (a trace continued after a clear starts afresh).
       clear: (params) => {
@@ -162,7 +177,7 @@ export class BackendService {
     };
     // Any request postpones background indexing and slows background analysis (the back end is not idle).
     this.handlers = withActivity(
-      handlers,
+      afterAnsweredWrites(handlers, this.backlog),
       () => {
         this.lastRequest = performance.now();
         this.requestsInFlight++;
@@ -187,18 +202,60 @@ export class BackendService {
     this.ingester.configureDecoding(config);
   }
 
-  /** Decompress, decode, store one export request (the `ingest` handler); indexing waits meanwhile. */
+  /**
+   * Decompress, decode, store one export request; settles once it is stored, with the store's
+   * counts (in-process callers: tests, benchmarks). Indexing waits meanwhile.
+   */
   async ingest(params: IngestParams): Promise<IngestResult> {
+    const write = await this.decode(params);
+    return this.store(write, false);
+  }
+
+  /**
+   * The `ingest` handler: while the backlog of answered writes has room, settles once the request
+   * is decoded and its items checked, with the answer known before storing, and stores it from the
+   * next turn on (so the answer leaves first); else settles once stored (writeBacklog.ts).
+   */
+  async answerIngest(params: IngestParams): Promise<IngestResult> {
+    const write = await this.decode(params);
+    if (write.items === 0 || !this.backlog.hasRoom(write.items)) return this.store(write, false);
+    const stored = this.store(write, true);
+    this.backlog.add(write.items, stored, (error) => this.emitLog(`storing an export request that was already answered failed: ${error instanceof Error ? error.message : String(error)}`));
+    return write.early();
+  }
+
+  /** Decodes one request (`Ingest.start`); indexing waits from now until it is stored (`store`). */
+  private async decode(params: IngestParams): Promise<IngestWrite> {
     this.indexer.ingestStarted();
     this.ingestInFlight++;
     try {
-      return await this.ingester.ingest(params);
-    } finally {
-      this.ingestInFlight--;
-      this.lastIngestEnd = performance.now();
-      this.indexer.ingestEnded();
+      return await this.ingester.start(params);
+    } catch (error) {
+      this.ingestEnded();
+      throw error;
     }
   }
+
+  /**
+   * Stores a decoded request: writes start in the order their requests were decoded (a re-sent
+   * span's last version wins), `deferred` ones from the next event-loop turn. Settles once stored.
+   */
+  private store(write: IngestWrite, deferred: boolean): Promise<IngestResult> {
+    const start = deferred ? this.writeStarts.then(yieldImmediate) : this.writeStarts;
+    // Writes interleave by slices as before (a huge request does not hold the small ones back);
+    // only their first slices keep the order.
+    this.writeStarts = start;
+    const stored = start.then(() => write.store());
+    stored.then(this.ingestEnded, this.ingestEnded);
+    return stored;
+  }
+
+  /** One request's write settled (or its decode failed). */
+  private readonly ingestEnded = (): void => {
+    this.ingestInFlight--;
+    this.lastIngestEnd = performance.now();
+    this.indexer.ingestEnded();
+  };
 
   /**
    * `serving` while a request is being handled (an async handler yields between its slices, and
@@ -212,6 +269,24 @@ export class BackendService {
     const now = performance.now();
     return this.ingestInFlight > 0 || now - this.lastIngestEnd < INGEST_BUSY_MS || now - this.lastRequest < REQUEST_BUSY_MS ? 'busy' : 'idle';
   }
+}
+
+/**
+ * `handlers` with every request but `ingest` run once the writes answered before it arrived are
+ * stored (read your writes: writeBacklog.ts); at once, in the same turn, when none is pending.
+ */
+function afterAnsweredWrites(handlers: RequestHandlers<BackendRequests>, backlog: WriteBacklog): RequestHandlers<BackendRequests> {
+  const wrapped: Record<string, (params: unknown) => unknown> = {};
+  for (const [name, handler] of Object.entries(handlers) as [string, (params: unknown) => unknown][]) {
+    wrapped[name] =
+      name === 'ingest'
+        ? handler
+        : (params) => {
+            const drained = backlog.drained();
+            return drained ? drained.then(() => handler(params)) : handler(params);
+          };
+  }
+  return wrapped as RequestHandlers<BackendRequests>;
 }
 
 /** `handlers` with `onRequest` called as each request arrives and `onSettled` when its answer is ready. */

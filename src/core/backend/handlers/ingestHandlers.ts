@@ -3,6 +3,8 @@
  * time, and the store limits (`configure`). Expected failures are values (`IngestResult`), never
  * exceptions. Accepted requests are offered to forwarding before they are stored. Decoding and
  * storing both run in time slices, so queries are answered while a huge request is handled.
+ * `start` settles once a request is decoded, with the answer known before storing and the write
+ * (which answer the receivers get: writeBacklog.ts).
  *
  * OpenAI Agents SDK batches (`dialect: 'openai-agents'`, src/core/otlp/openaiAgents.ts) are
  * decoded here too, with the per-trace memory that joins trace objects and spans across
@@ -12,11 +14,31 @@
 import type { IngestParams, IngestResult } from '../../otlp/types';
 import type { StoreConfig } from '../../store/config';
 import type { InsertResult } from '../../store/traceStore';
+import { logProblem, spanProblem } from '../../store/codec';
+import { MAX_REJECT_REASONS } from '../../store/slicing';
 import { decodeLogsSliced, decodeMetrics, decodeTracesSliced } from '../../otlp/decode';
 import { OpenAiAgentsTraceBook, decodeOpenAiAgents } from '../../otlp/openaiAgents';
 import type { DecodeOptions } from '../../otlp/shared';
 import { decompress } from '../decompress';
 import type { BackendContext, HandlerGroup } from './context';
+
+/**
+ * One decoded export request, ready to be stored (`Ingest.start`).
+ * - `items`: spans or log records to store (0: nothing to store; `store` only returns the answer).
+ * - `early()`: the answer before storing: decoder refusals plus the items the store will refuse.
+ * - `store()`: writes them (in slices) and settles with the answer from the store's own counts;
+ *   rejects when the write fails. Call it once.
+ */
+export interface IngestWrite {
+  items: number;
+  early: () => IngestResult;
+  store: () => Promise<IngestResult>;
+}
+
+/** A request answered without a write (not decodable, too large, metrics). */
+function settled(result: IngestResult): IngestWrite {
+  return { items: 0, early: () => result, store: () => Promise.resolve(result) };
+}
 
 /** Decodes and stores export requests; holds the decode limits of the current store configuration. */
 export class Ingest {
@@ -60,44 +82,79 @@ export class Ingest {
     this.agentsTraces.clear();
   }
 
-  /** Decompress, decode, store. */
+  /** Decompress, decode, store; settles once stored. */
   async ingest(params: IngestParams): Promise<IngestResult> {
+    return (await this.start(params)).store();
+  }
+
+  /**
+   * Decompress and decode one export request and hand what it carries to forwarding. Settles once
+   * decoded, with the answer known before storing (`early`) and the write (`store`). See
+   * writeBacklog.ts for when the receivers get which answer.
+   */
+  async start(params: IngestParams): Promise<IngestWrite> {
     const { store, forwarder, feed } = this.ctx;
     const inflated = decompress(params.body, params.encoding, params.maxBodyBytes);
-    if (!inflated.ok) return { status: inflated.status, message: inflated.message };
+    if (!inflated.ok) return settled({ status: inflated.status, message: inflated.message });
     const body = inflated.data;
     if (params.dialect === 'openai-agents') {
       const decoded = decodeOpenAiAgents(body, this.agentsTraces, this.options);
-      if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
-      const stored = await store.ingestSpans(decoded.items);
-      return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
+      if (!decoded.ok) return settled({ status: decoded.status ?? 'invalid', message: decoded.message });
+      return this.write(decoded.items, spanProblem, () => store.ingestSpans(decoded.items), decoded.rejected, decoded.rejectReasons);
     }
     switch (params.signal) {
       case 'traces': {
         // Sliced: a huge request yields to queued queries; an SDK batch decodes in one slice.
         const decoded = await decodeTracesSliced(body, params.format, this.options);
-        if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
+        if (!decoded.ok) return settled({ status: decoded.status ?? 'invalid', message: decoded.message });
         forwarder.offer('traces', params.format, body, decoded.items.length);
         // Time-sliced writes: queries from the UI get their turn between slices.
-        const stored = await store.ingestSpans(decoded.items);
-        return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
+        return this.write(decoded.items, spanProblem, () => store.ingestSpans(decoded.items), decoded.rejected, decoded.rejectReasons);
       }
       case 'logs': {
         const decoded = await decodeLogsSliced(body, params.format, this.options);
-        if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
+        if (!decoded.ok) return settled({ status: decoded.status ?? 'invalid', message: decoded.message });
         forwarder.offer('logs', params.format, body, decoded.items.length);
-        const stored = await store.ingestLogs(decoded.items);
-        return this.afterWrite(stored, decoded.rejected, decoded.rejectReasons);
+        return this.write(decoded.items, logProblem, () => store.ingestLogs(decoded.items), decoded.rejected, decoded.rejectReasons);
       }
       case 'metrics': {
         const decoded = decodeMetrics(body, params.format);
-        if (!decoded.ok) return { status: decoded.status ?? 'invalid', message: decoded.message };
+        if (!decoded.ok) return settled({ status: decoded.status ?? 'invalid', message: decoded.message });
         forwarder.offer('metrics', params.format, body, decoded.dataPointCount);
         store.addIngestCounts({ metricPointCount: decoded.dataPointCount, rejectedCount: decoded.rejected });
         feed.countersChanged();
-        return { status: 'ok', accepted: decoded.dataPointCount, rejected: decoded.rejected, errorMessage: decoded.rejectReasons.join('; ') };
+        return settled({ status: 'ok', accepted: decoded.dataPointCount, rejected: decoded.rejected, errorMessage: decoded.rejectReasons.join('; ') });
       }
     }
+  }
+
+  /**
+   * The write of `items`. The early answer counts the items `problem` refuses, as the store's
+   * write will (codec.ts `spanProblem`/`logProblem`; the decoders produce no value JSON cannot
+   * encode, the store's only other refusal).
+   */
+  private write<T>(
+    items: readonly T[],
+    problem: (item: T) => string | null,
+    write: () => Promise<InsertResult>,
+    decodeRejected: number,
+    decodeReasons: string[],
+  ): IngestWrite {
+    return {
+      items: items.length,
+      early: () => {
+        const reasons = new Set(decodeReasons);
+        let refused = 0;
+        for (const item of items) {
+          const reason = problem(item);
+          if (reason === null) continue;
+          refused++;
+          if (reasons.size < MAX_REJECT_REASONS) reasons.add(reason);
+        }
+        return { status: 'ok', accepted: items.length - refused, rejected: decodeRejected + refused, errorMessage: [...reasons].join('; ') };
+      },
+      store: async () => this.afterWrite(await write(), decodeRejected, decodeReasons),
+    };
   }
 
   /**
