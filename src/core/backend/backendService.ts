@@ -33,7 +33,6 @@ import { replayHandlers } from './handlers/replayHandlers';
 import { SearchEngine } from '../search/searchEngine';
 import { IndexScheduler } from '../search/indexScheduler';
 import { WriteBacklog } from './writeBacklog';
-import { yieldImmediate } from '../store/slicing';
 
 /** After an ingest request, and after any request, the back end counts as busy for this long (ms): see `ingestBusy`. */
 export const INGEST_BUSY_MS = 250;
@@ -69,8 +68,8 @@ export class BackendService {
   private lastRequest = -Infinity;
   /** Requests whose handler has not settled yet (an async handler yields between its slices). */
   private requestsInFlight = 0;
-  /** Settles when the last write starts: the next one starts after it (`store`). */
-  private writeStarts: Promise<void> = Promise.resolve();
+  /** Writes queued with `setImmediate` and not started yet (`store`). */
+  private waitingWrites = 0;
   /** Logs an error on the host's output channel. */
   private readonly emitLog: (message: string) => void;
 
@@ -237,15 +236,24 @@ export class BackendService {
   }
 
   /**
-   * Stores a decoded request: writes start in the order their requests were decoded (a re-sent
-   * span's last version wins), `deferred` ones from the next event-loop turn. Settles once stored.
+   * Stores a decoded request; settles once stored. Writes start in the order their requests were
+   * decoded (a re-sent span's last version wins): a `deferred` one from the next event-loop turn
+   * (`setImmediate`, whose callbacks run in order), and any write while one is waiting to start
+   * too. Its first slice runs inside that callback: a task of its own, not a continuation.
+   * Writes then interleave by slices as before (a huge request does not hold the small ones back).
    */
   private store(write: IngestWrite, deferred: boolean): Promise<IngestResult> {
-    const start = deferred ? this.writeStarts.then(yieldImmediate) : this.writeStarts;
-    // Writes interleave by slices as before (a huge request does not hold the small ones back);
-    // only their first slices keep the order.
-    this.writeStarts = start;
-    const stored = start.then(() => write.store());
+    let stored: Promise<IngestResult>;
+    if (!deferred && this.waitingWrites === 0) stored = write.store();
+    else {
+      this.waitingWrites++;
+      stored = new Promise<IngestResult>((resolve, reject) =>
+        setImmediate(() => {
+          this.waitingWrites--;
+          write.store().then(resolve, reject);
+        }),
+      );
+    }
     stored.then(this.ingestEnded, this.ingestEnded);
     return stored;
   }
