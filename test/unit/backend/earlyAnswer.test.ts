@@ -93,10 +93,14 @@ describe('the ingest handler', () => {
     expect(store.stats().spanCount).toBe(40);
   });
 
-  it('stores writes in the order their requests were answered: a re-sent span keeps its last version', async () => {
-    const service = await open();
+  it.each([
+    ['both answered early', undefined],
+    ['the second answered once stored, while the first waits to start', 1],
+  ])('stores writes in the order their requests were answered (%s): a re-sent span keeps its last version', async (_, maxUnstoredItems) => {
+    const service = await open({ maxUnstoredItems });
     const id = 'c000000000000001';
     await service.handlers.ingest(request([jsonSpan(id, 'first version')]));
+    expect(store.stats().spanCount).toBe(0);
     await service.handlers.ingest(request([jsonSpan(id, 'second version')]));
     const skeleton = await service.handlers.traceSkeleton({ traceId: TRACE });
     expect(skeleton?.spans.map((s) => s.name)).toEqual(['second version']);
