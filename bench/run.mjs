@@ -44,7 +44,7 @@ const merge = argv.includes('--merge');
 /** Sizes of the full and the quick run. */
 const SIZES = quick
   ? { smallSpans: 102_400, agentSpans: 30_720, rounds: 2, agentRounds: 2, pacedSeconds: 6, saturatedSpans: 102_400, storeAgentSpans: 20_480, indexCostAgentSpans: 10_240, indexCostSmallSpans: 51_200, decodeRequests: 30, decodeMs: 500, webviewRuns: 1, activationRuns: 3 }
-  : { smallSpans: 1_000_000, agentSpans: 150_016, rounds: 3, agentRounds: 2, pacedSeconds: 20, saturatedSpans: 409_600, storeAgentSpans: 102_400, indexCostAgentSpans: 102_400, indexCostSmallSpans: 204_800, decodeRequests: 100, decodeMs: 1500, webviewRuns: 3, activationRuns: 5 };
+  : { smallSpans: 1_000_000, agentSpans: 150_016, rounds: 3, agentRounds: 2, pacedSeconds: 20, saturatedSpans: 409_600, storeAgentSpans: 102_400, indexCostAgentSpans: 102_400, indexCostSmallSpans: 204_800, decodeRequests: 100, decodeMs: 1500, webviewRuns: 9, activationRuns: 5 };
 const CHECKPOINT = 100_000;
 const CONCURRENCY = 4;
 const PACED_RATE = 10_000;
@@ -348,7 +348,7 @@ for (const profile of ['agent', 'small']) {
   goal('ingest', `ingest cost of full-text indexing, ${profile} (in-process, ${fmt(c?.spans)} spans, on vs off)`, '≤ 15%', costText(c), cmp(c?.cost, '<=', 0.15));
 }
 goal('webview', 'initial message, 10k-span trace', '≤ 1 MB', `${fmt(wv?.messageBytes / 1e6, ' MB')} (1k spans: ${fmt(wv1k?.messageBytes / 1e6, ' MB')})`, cmp(wv?.messageBytes, '<=', 1e6));
-goal('webview', 'first rows painted, 10k-span trace', '≤ 200 ms', `${fmt(wv?.firstRowsPaintedMs, ' ms')} (1k spans: ${fmt(wv1k?.firstRowsPaintedMs, ' ms')})`, cmp(wv?.firstRowsPaintedMs, '<=', 200));
+goal('webview', 'first rows painted, 10k-span trace', '≤ 200 ms', `${fmt(wv?.firstRowsPaintedMs, ' ms')}, median of ${wv?.paintRuns?.length ?? '?'} fresh pages (${wv?.paintRuns?.join(', ') ?? ''}; 1k spans: ${fmt(wv1k?.firstRowsPaintedMs, ' ms')})`, cmp(wv?.firstRowsPaintedMs, '<=', 200));
 goal('webview', 'click → span details painted (p50, 10k-span agent trace on the real worker, no hover before the click)', '≤ 100 ms', `${fmt(cd?.all.paintedMs, ' ms')} (model calls ${fmt(cd?.modelCalls.paintedMs, ' ms')}, other spans ${fmt(cd?.otherSpans.paintedMs, ' ms')}; after the Conversation tab was shown ${fmt(cd?.afterConversation.paintedMs, ' ms')}; after 150 ms on the row ${fmt(cd?.afterRest150?.paintedMs, ' ms')})`, cmp(cd?.all.paintedMs, '<=', 100));
 goal('webview', 'collapse / expand of the 10k-span root, to the next frame', '≤ 50 ms', `${fmt(wv?.expandCollapse.collapse.frameMs, ' ms')} / ${fmt(wv?.expandCollapse.expand.frameMs, ' ms')}`, cmp(Math.max(wv?.expandCollapse.collapse.frameMs, wv?.expandCollapse.expand.frameMs), '<=', 50));
 goal('webview', 'scrolling the 10k-span trace at 60 fps (dropped frames of 120)', '0, virtualized', `${wv?.scroll.droppedFrames ?? 'n/a'} dropped, frame p95 ${fmt(wv?.scroll.p95Ms, ' ms')}, ${wv?.scroll.rowElements ?? 'n/a'} row elements`, wv ? wv.scroll.droppedFrames === 0 && wv.scroll.rowElements < 200 : null);
