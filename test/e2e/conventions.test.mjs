@@ -64,7 +64,7 @@ const step = stepper(() => page, shots, () => `\n    extension host log: ${exten
 const sidebar = () => page.locator('#workbench\\.parts\\.sidebar');
 const tracesPane = () => sidebar().locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Traces/i }) }).first();
 const topRows = () => tracesPane().locator('.monaco-list-row[aria-level="1"]');
-const webview = () => page.frameLocator('iframe.webview:not([src*="purpose=webviewView"])').first().frameLocator('iframe#active-frame');
+const webview = () => page.frameLocator('iframe.webview:not([src*="purpose=webviewView"]):visible').first().frameLocator('iframe#active-frame');
 const quickInput = () => page.locator('.quick-input-widget');
 
 /** `$0.00837` → 0.00837 (the first dollar amount in a text). */
@@ -85,14 +85,17 @@ async function post(path, body, headers) {
   assert.ok(!text.includes(SECRET), `${path} echoed the credential`);
 }
 
-/** "Open Trace by ID…" with a full id; waits for the trace webview's rows. */
+/**
+ * "Open Trace by ID…" with a full id; waits until the trace webview shows that trace (its id in the
+ * header) with its rows. Rows alone are not enough: the panel of the trace shown before has rows too.
+ */
 async function openTrace(traceId) {
   await runCommand(page, 'Trace Lens: Open Trace by ID…');
   const input = quickInput().locator('input');
   await input.waitFor({ state: 'visible', timeout: 5_000 });
   await input.fill(traceId);
   await input.press('Enter');
-  await waitUntil(async () => (await webview().locator('.row[data-span-id]').count()) > 0, {
+  await waitUntil(async () => (await webview().locator('body').innerText().catch(() => '')).includes(traceId) && (await webview().locator('.row[data-span-id]').count()) > 0, {
     timeoutMs: 20_000,
     message: `the trace ${traceId} did not open`,
     describe: async () => JSON.stringify(await page.locator('.tabs-container .tab').allInnerTexts()),
