@@ -184,7 +184,7 @@ describe('A 10,000-span trace in the real VS Code workbench', { skip: !configure
 
     await topRow('small-run').click();
     await shows(SMALL_ROOT);
-    await page.waitForTimeout(700); // not a double click
+    await restAway(); // not a double click
     const clickedAt = Date.now();
     await topRow('large-run').click();
     await waitUntil(async () => (await webview().locator('.row[data-span-id]').count().catch(() => 0)) > 5, { timeoutMs: 30_000, intervalMs: 10, message: 'the 10,000-span trace did not replace the preview' });
@@ -197,7 +197,7 @@ describe('A 10,000-span trace in the real VS Code workbench', { skip: !configure
     // A double click keeps the trace open: the next single click opens a panel of its own.
     await topRow('small-run').dblclick();
     await shows(SMALL_ROOT);
-    await page.waitForTimeout(700);
+    await restAway();
     await topRow('large-run').click();
     await waitUntil(async () => (await tabs()).some((t) => t.includes('large-run')), { timeoutMs: 30_000, message: 'the 10,000-span trace did not open' });
     const afterKeep = await tabs();
@@ -208,6 +208,16 @@ describe('A 10,000-span trace in the real VS Code workbench', { skip: !configure
 });
 
 const SMALL_ROOT = 'invoke_agent small-run';
+
+/**
+ * Waits long enough that the next click is not part of a double click (700 ms), with the mouse on
+ * the window's title bar: resting on a tree row would open its hover (the row's tooltip), which can
+ * cover the next row and take the click (seen in CI: "<code>small-run</code> … intercepts pointer events").
+ */
+async function restAway() {
+  await page.mouse.move(700, 8);
+  await page.waitForTimeout(700);
+}
 
 /** A two-span trace (an agent run with one model call) as one OTLP/JSON export request. */
 function smallTrace() {
