@@ -121,9 +121,8 @@ export class BackendService {
       for (const x of summaries) if (of[x.traceId]) x.sourceFile = of[x.traceId];
       return summaries;
     };
-    const ingestHandlers = this.ingester.handlers();
     const handlers: RequestHandlers<BackendRequests> = {
-      ...ingestHandlers,
+      ...this.ingester.handlers(),
       // Answered once decoded, checked and queued for storing, while the backlog has room (writeBacklog.ts).
       ingest: (params) => this.answerIngest(params),
       ...queries,

@@ -36,16 +36,6 @@ export class WriteBacklog {
   /** @param maxItems most items answered and not stored at once. */
   constructor(readonly maxItems = DEFAULT_MAX_UNSTORED_ITEMS) {}
 
-  /** Items answered and not stored yet. */
-  get unstoredItems(): number {
-    return this.items;
-  }
-
-  /** Writes answered and not stored yet. */
-  get size(): number {
-    return this.pending.size;
-  }
-
   /** `true` when a write of `items` more items may be answered before it is stored. */
   hasRoom(items: number): boolean {
     return this.items + items <= this.maxItems;

@@ -62,7 +62,7 @@ describe('the ingest handler', () => {
     expect(store.stats().spanCount).toBe(20);
   });
 
-  it('counts the spans the store refuses in the early answer (partial_success), as the stored answer does', async () => {
+  it('reports refused spans in the early answer (partial_success) exactly as the answer after the write does', async () => {
     // A malformed span id and a start time that is not a number: refused while decoding; whatever
     // reaches the store is checked before the answer by the store's own rules (codec.ts).
     const body = [...spans(3), { ...jsonSpan('b000000000000001', 'bad id'), spanId: 'xyz' }, { ...jsonSpan('b000000000000002', 'bad time'), startTimeUnixNano: 'soon' }];

@@ -49,8 +49,11 @@ export class Ingest {
 
   constructor(private readonly ctx: BackendContext) {}
 
-  /** Handlers of `configure` and `ingest`. */
-  handlers(): HandlerGroup<'configure' | 'ingest'> {
+  /**
+   * The handler of `configure`. `ingest` is `BackendService`'s: it decides when a request is
+   * answered (writeBacklog.ts) around `start`.
+   */
+  handlers(): HandlerGroup<'configure'> {
     const { store, feed } = this.ctx;
     return {
       configure: async (config) => {
@@ -60,7 +63,6 @@ export class Ingest {
         if (result.pending) feed.removedTraces((await store.applyRetention()).removedTraceIds);
         return null;
       },
-      ingest: (params) => this.ingest(params),
     };
   }
 
@@ -80,11 +82,6 @@ export class Ingest {
   /** Forgets the OpenAI Agents trace objects and extents (the store was cleared). */
   forgetAgentsTraces(): void {
     this.agentsTraces.clear();
-  }
-
-  /** Decompress, decode, store; settles once stored. */
-  async ingest(params: IngestParams): Promise<IngestResult> {
-    return (await this.start(params)).store();
   }
 
   /**
