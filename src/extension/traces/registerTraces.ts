@@ -32,6 +32,7 @@ export function registerTraces(
   const filter = new TraceFilter(context.workspaceState);
   const tree = new TracesTreeProvider(repository, context.workspaceState, filter);
   const treeView = vscode.window.createTreeView(VIEWS.traces, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController });
+  tree.attach(treeView);
   const panels = new TracePanels(context.extensionUri, repository, source);
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.paused, false);
 

@@ -48,9 +48,16 @@ export type TraceTreeNode =
  * What the last filtered load found is `filterStatus` (for the view's message). Live updates
  * reload the same way, and while the full-text index catches up the tree reloads every
  * `INDEX_CATCH_UP_REFRESH_MS`.
+ *
+ * Live updates keep the rows' element handles when they can. VS Code resolves a context-menu
+ * command's row from its handle, and a reload of the whole tree drops every handle until VS Code
+ * has fetched the top level again (a round trip to the workbench), so a command run in that window
+ * gets no row. A live update therefore loads the top level first: when it lists the same rows in
+ * the same order, only the rows that changed are refreshed, in place; otherwise the whole tree
+ * reloads, and the top level already loaded is what VS Code gets.
  */
 export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<TraceTreeNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<TraceTreeNode | TraceTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   /** Span hierarchies of traces the user expanded, by trace id; dropped when the trace changes. */
   private readonly hierarchies = new Map<TraceId, Promise<SpanHierarchy | null>>();
@@ -59,6 +66,18 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
   private grouped: boolean;
   private filterStatusValue: FilterStatus | undefined;
   private readonly filterStatusEmitter = new vscode.EventEmitter<FilterStatus | undefined>();
+  /** The top-level nodes last handed to VS Code: the tree's elements, updated in place by live updates. */
+  private shownTop: TraceTreeNode[] | undefined;
+  /** The top level `reloadTop` loaded for the whole-tree reload it announced; the next `getChildren()` returns it. */
+  private preparedTop: TraceTreeNode[] | undefined;
+  /** Traces changed since the last live update; `'all'`: a change that rows cannot be matched to (Clear, eviction). */
+  private pendingChange: Set<TraceId> | 'all' = new Set();
+  /** Bumped by every whole-tree reload other than a live update's; a live update that sees it move drops its result. */
+  private generation = 0;
+  /** `getChildren()` calls of VS Code's own loading the top level: while one is, live updates reload the whole tree. */
+  private topLoads = 0;
+  /** The view showing this tree (see `attach`): a hidden view is reloaded without loading anything. */
+  private view: vscode.TreeView<TraceTreeNode> | undefined;
   /** Fires when a filtered load found something new to say (counts, an invalid filter), or the filter changed. */
   readonly onDidChangeFilterStatus = this.filterStatusEmitter.event;
 
@@ -98,7 +117,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
   async setGroupBySession(grouped: boolean): Promise<void> {
     if (grouped !== this.grouped) {
       this.grouped = grouped;
-      this.emitter.fire(undefined);
+      this.reloadAll();
     }
     await Promise.all([
       this.state?.update(GROUP_BY_SESSION_KEY, grouped),
@@ -111,9 +130,21 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
     for (const d of this.disposables) d.dispose();
   }
 
+  /** The view that shows this tree; while it is hidden, live updates load nothing (VS Code fetches when it shows). */
+  attach(view: vscode.TreeView<TraceTreeNode>): void {
+    this.view = view;
+  }
+
   /** Reloads the whole tree now. */
   refresh(): void {
     this.hierarchies.clear();
+    this.reloadAll();
+  }
+
+  /** Announces a whole-tree reload that VS Code loads itself (a live update in flight drops its result). */
+  private reloadAll(): void {
+    this.generation++;
+    this.preparedTop = undefined;
     this.emitter.fire(undefined);
   }
 
@@ -143,20 +174,23 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
   }
 
   async getChildren(node?: TraceTreeNode): Promise<TraceTreeNode[]> {
+    if (!node) {
+      const prepared = this.preparedTop;
+      this.preparedTop = undefined;
+      if (prepared) return (this.shownTop = prepared);
+      this.topLoads++;
+      try {
+        return (this.shownTop = await this.loadTop());
+      } finally {
+        this.topLoads--;
+      }
+    }
     const query = this.filter?.query;
-    if (query !== undefined && (!node || node.kind === 'session')) return this.filteredChildren(query, node);
-    if (!node && this.grouped) return this.sessionRoots();
-    if (node?.kind === 'session') {
+    if (query !== undefined && node.kind === 'session') return this.filteredChildren(query, node);
+    if (node.kind === 'session') {
       const traces = await this.repository.query('listTraces', { limit: MAX_TREE_TRACES, offset: 0, sessionId: node.session.sessionId });
       // A conversation reads in order: its turns oldest first.
       return [...traces].reverse().map((summary) => ({ kind: 'trace', summary }));
-    }
-    if (!node) {
-      const traces = await this.repository.query('listTraces', { limit: MAX_TREE_TRACES, offset: 0 });
-      const nodes: TraceTreeNode[] = traces.map((summary) => ({ kind: 'trace', summary }));
-      const hidden = this.repository.stats.traceCount - traces.length;
-      if (traces.length === MAX_TREE_TRACES && hidden > 0) nodes.push({ kind: 'more', hiddenCount: hidden });
-      return nodes;
     }
     if (node.kind === 'more') return [];
     const traceId = node.kind === 'trace' ? node.summary.traceId : node.traceId;
@@ -175,6 +209,66 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
 
   getParent(): undefined {
     return undefined;
+  }
+
+  /** The top level as it is now: filtered, grouped by session, or the newest traces (and a row counting the rest). */
+  private async loadTop(): Promise<TraceTreeNode[]> {
+    const query = this.filter?.query;
+    if (query !== undefined) return this.filteredChildren(query, undefined);
+    if (this.grouped) return this.sessionRoots();
+    const traces = await this.repository.query('listTraces', { limit: MAX_TREE_TRACES, offset: 0 });
+    const nodes: TraceTreeNode[] = traces.map((summary) => ({ kind: 'trace', summary }));
+    const hidden = this.repository.stats.traceCount - traces.length;
+    if (traces.length === MAX_TREE_TRACES && hidden > 0) nodes.push({ kind: 'more', hiddenCount: hidden });
+    return nodes;
+  }
+
+  /**
+   * A live update (store changes, the index catching up): loads the top level, then refreshes only
+   * the rows that changed when the same rows are listed in the same order (keeping every row's
+   * element handle), or else reloads the whole tree with the top level just loaded.
+   */
+  private async reloadTop(): Promise<void> {
+    const changed = this.pendingChange;
+    this.pendingChange = new Set();
+    if (this.view && !this.view.visible) {
+      this.reloadAll();
+      return;
+    }
+    const generation = this.generation;
+    let next: TraceTreeNode[];
+    try {
+      next = await this.loadTop();
+    } catch {
+      if (generation === this.generation) this.reloadAll();
+      return;
+    }
+    if (generation !== this.generation) return;
+    const shown = this.shownTop;
+    const rows = new Set(shown?.map(rowKey));
+    const inPlace =
+      shown !== undefined &&
+      this.preparedTop === undefined &&
+      this.topLoads === 0 &&
+      changed !== 'all' &&
+      shown.length === next.length &&
+      shown.every((node, i) => rowKey(node) === rowKey(next[i]!)) &&
+      [...changed].every((traceId) => rows.has(`trace:${traceId}`));
+    if (!inPlace) {
+      this.preparedTop = next;
+      this.emitter.fire(undefined);
+      return;
+    }
+    const updated: TraceTreeNode[] = [];
+    shown.forEach((node, i) => {
+      const fresh = next[i]!;
+      // A changed trace is refreshed even when its row reads the same: its spans may not.
+      if (JSON.stringify(node) !== JSON.stringify(fresh) || (node.kind === 'trace' && changed.has(node.summary.traceId))) {
+        replaceFields(node, fresh);
+        updated.push(node);
+      }
+    });
+    if (updated.length > 0) this.emitter.fire(updated);
   }
 
   /** Grouped mode's top level: sessions, then the traces of no (listed) session. */
@@ -260,17 +354,42 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
     for (const id of change.changedTraceIds) this.hierarchies.delete(id);
     for (const id of change.removedTraceIds) this.hierarchies.delete(id);
     if (change.all) this.hierarchies.clear();
+    if (change.all || change.removedTraceIds.size > 0) this.pendingChange = 'all';
+    else if (this.pendingChange !== 'all') for (const id of change.changedTraceIds) this.pendingChange.add(id);
     this.scheduleRefresh(REFRESH_DEBOUNCE_MS);
   }
 
-  /** Reloads the tree after `delayMs` unless a reload is already scheduled. */
+  /** Runs a live update (`reloadTop`) after `delayMs` unless one is already scheduled. */
   private scheduleRefresh(delayMs: number): void {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      this.emitter.fire(undefined);
+      void this.reloadTop();
     }, delayMs);
   }
+}
+
+/** Identifies a top-level row across loads (as its tree item id does). */
+function rowKey(node: TraceTreeNode): string {
+  switch (node.kind) {
+    case 'trace':
+      return `trace:${node.summary.traceId}`;
+    case 'session':
+      return `session:${node.session.sessionId}`;
+    case 'more':
+      return 'more';
+    case 'span':
+      return `span:${node.traceId}:${node.span.spanId}`;
+    case 'missingParent':
+      return `missing:${node.traceId}:${node.placeholder.spanId}`;
+  }
+}
+
+/** Makes `target` carry exactly `source`'s fields, keeping the object (VS Code knows the element by identity). */
+function replaceFields(target: TraceTreeNode, source: TraceTreeNode): void {
+  const t = target as Record<string, unknown>;
+  for (const key of Object.keys(t)) if (!(key in source)) delete t[key];
+  Object.assign(t, source);
 }
 
 function traceItem(summary: TraceSummary): vscode.TreeItem {

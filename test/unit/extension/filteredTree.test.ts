@@ -123,17 +123,29 @@ describe('the Traces tree with a filter', () => {
     expect(provider.filterStatus).toEqual({ query: 'duration>2x', ok: false, error: 'duration>2x: unknown unit "x" (use ms, s, m, h)' });
   });
 
-  it('changing the filter reloads the tree and forgets the old status; while the index lags the tree reloads after 1 s', async () => {
-    const repo = fakeRepository({ '': { ok: true, index: { ...INDEX, pendingSpans: 12 }, traces: [summary(2)], total: 1 } });
+  it('changing the filter reloads the tree and forgets the old status; while the index lags the tree looks again every 1 s and reloads when a late match appears', async () => {
+    const pages: Record<string, TraceFilterResult> = { '': { ok: true, index: { ...INDEX, pendingSpans: 12 }, traces: [summary(2)], total: 1 } };
+    const repo = fakeRepository(pages);
     const { provider, filter } = tree(repo, { 'traceLens.traces.filter': 'timeout' });
     let reloads = 0;
     provider.onDidChangeTreeData(() => reloads++);
     await provider.getChildren();
     expect(provider.filterStatus).toMatchObject({ total: 1, pendingSpans: 12 });
     await vi.advanceTimersByTimeAsync(999);
-    expect(reloads).toBe(0);
+    expect(repo.requests).toHaveLength(1);
+    // Still indexing, nothing new: the tree looks again but does not reload.
     await vi.advanceTimersByTimeAsync(1);
+    expect(repo.requests).toHaveLength(2);
+    expect(reloads).toBe(0);
+    // The index caught up and found one more match: the tree reloads with it.
+    pages[''] = { ok: true, index: INDEX, traces: [summary(3), summary(2)], total: 2 };
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(reloads).toBe(1);
+    expect((await provider.getChildren()).map(labelOf)).toEqual(['run 3', 'run 2']);
+    expect(repo.requests).toHaveLength(3);
+    expect(provider.filterStatus).toMatchObject({ total: 2, pendingSpans: 0 });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(repo.requests).toHaveLength(3);
     await filter.set('timeout -retry');
     expect(reloads).toBe(2);
     expect(provider.filterStatus).toBeUndefined();
