@@ -10,7 +10,7 @@ import { AGENT_COMMANDS, CHAT_PARTICIPANT, type CommandHandlers } from '../ids';
 import type { WorkspaceSource } from '../source/workspaceSource';
 import type { TracePanels } from '../traces/tracePanel';
 import type { TraceRepository } from '../traces/traceRepository';
-import type { TraceTreeNode } from '../traces/tracesTree';
+import type { TraceTreeNode } from '../traces/traceTreeItems';
 import { AgentContextFactory } from './agentContext';
 import { TraceLensParticipant } from './chatParticipant';
 import { registerLanguageModelTools } from './languageModelTools';

@@ -7,7 +7,7 @@ import type * as vscode from 'vscode';
 import type { SpanId, TraceId, TraceSummary } from '../../model/trace';
 import type { TracePanels } from '../traces/tracePanel';
 import type { TraceRepository } from '../traces/traceRepository';
-import type { TraceTreeNode } from '../traces/tracesTree';
+import type { TraceTreeNode } from '../traces/traceTreeItems';
 
 /** Traces looked through for the previous run of an agent (newest first). */
 const PREVIOUS_RUN_SCAN = 500;

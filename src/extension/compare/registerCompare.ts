@@ -11,7 +11,7 @@ import type { TraceId, TraceSummary, SpanId } from '../../model/trace';
 import { COMPARE_COMMANDS, type CommandHandlers } from '../ids';
 import type { TracePanels } from '../traces/tracePanel';
 import type { TraceRepository } from '../traces/traceRepository';
-import type { TraceTreeNode } from '../traces/tracesTree';
+import type { TraceTreeNode } from '../traces/traceTreeItems';
 import { ComparePanels } from './comparePanel';
 
 /** Traces offered by the quick pick for the second run (newest first). */

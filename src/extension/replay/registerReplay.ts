@@ -12,7 +12,7 @@ import { providerBaseUrl } from '../../core/replay/providers';
 import { traceLabel } from '../traces/traceLabel';
 import type { TraceRepository } from '../traces/traceRepository';
 import type { TracePanels } from '../traces/tracePanel';
-import type { TraceTreeNode } from '../traces/tracesTree';
+import type { TraceTreeNode } from '../traces/traceTreeItems';
 import { TraceFocus } from '../agents/traceFocus';
 import { targetOf } from '../agents/registerAgents';
 import { REPLAY_COMMANDS, type CommandHandlers } from '../ids';

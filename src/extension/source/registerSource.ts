@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { SpanId, TraceId } from '../../model/trace';
 import type { TraceRepository } from '../traces/traceRepository';
-import type { TraceTreeNode } from '../traces/tracesTree';
+import type { TraceTreeNode } from '../traces/traceTreeItems';
 import { SOURCE_COMMANDS, type CommandHandlers } from '../ids';
 import { CodeInsights } from './codeInsights';
 import { SourceNavigator } from './sourceNavigator';

@@ -8,7 +8,8 @@ import type { SourceNavigator } from '../source/sourceNavigator';
 import { registerTraceCommands } from './traceCommands';
 import { TracePanels } from './tracePanel';
 import type { TraceRepository } from './traceRepository';
-import { TracesTreeProvider, type TraceTreeNode } from './tracesTree';
+import { TracesTreeProvider } from './tracesTree';
+import type { TraceTreeNode } from './traceTreeItems';
 import { TraceFilter } from './traceFilter';
 import { tracesViewText } from './viewText';
 

@@ -7,7 +7,8 @@ import type { SpanId, TraceId } from '../../model/trace';
 import { TRACE_COMMANDS, type CommandHandlers } from '../ids';
 import type { TracePanels } from './tracePanel';
 import type { TraceRepository } from './traceRepository';
-import type { TraceTreeNode, TracesTreeProvider } from './tracesTree';
+import type { TracesTreeProvider } from './tracesTree';
+import type { TraceTreeNode } from './traceTreeItems';
 
 /** What the trace commands act on. */
 export interface TraceCommandContext {

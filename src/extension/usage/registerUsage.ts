@@ -9,7 +9,7 @@ import type { BackendClient } from '../../core/backend/backendClient';
 import type { TraceId } from '../../model/trace';
 import type { TraceRepository } from '../traces/traceRepository';
 import type { TraceFilter } from '../traces/traceFilter';
-import type { TraceTreeNode } from '../traces/tracesTree';
+import type { TraceTreeNode } from '../traces/traceTreeItems';
 import { CostStatusBar } from './costStatusBar';
 import { registerPricing } from './pricingSettings';
 import { UsageSelection } from './usageSelection';

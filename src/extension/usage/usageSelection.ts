@@ -10,7 +10,7 @@ import type { TraceId, TraceSummary } from '../../model/trace';
 import { shortenText, traceTitle } from '../../model/genaiFormat';
 import type { TraceRepository } from '../traces/traceRepository';
 import type { TraceFilter } from '../traces/traceFilter';
-import type { TraceTreeNode } from '../traces/tracesTree';
+import type { TraceTreeNode } from '../traces/traceTreeItems';
 import type { UsageSource } from './usageView';
 
 const LABEL_MAX_CHARS = 60;
