@@ -26,29 +26,7 @@
  * - UNAVAILABLE when the worker fails or the receiver is stopping (retryable).
  * Other paths get grpc-js's UNIMPLEMENTED.
  *
- * Limits (`GrpcReceiverLimits`; grpc-js reads a whole message into its own buffers before the
- * receiver sees it — `StreamDecoder` in grpc-js's server-interceptors.ts — so bytes cannot be
- * counted as they arrive; what can be bounded is how many messages are read at once and for how
- * long):
- * - before grpc-js reads a call's message, an interceptor reserves `maxMessageBytes` (the worst
- *   case) from the receive budget shared with OTLP/HTTP (`ReceiveBudget`); a call that finds no
- *   room waits (its stream stays paused: HTTP/2 flow control keeps its bytes on the client, 64 KiB
- *   per stream at most) up to `admissionWaitMs`, then gets RESOURCE_EXHAUSTED + RetryInfo. The
- *   reservation is given back when the message is complete (it then counts in the back end
- *   client's queue) or the call ends. So messages being received hold at most the budget
- *   (default 64 MiB: three messages at the default 20 MiB limit); a gzip message also holds its
- *   inflated copy (≤ `maxMessageBytes`) while grpc-js inflates it;
- * - a message not complete `messageReceiveTimeoutMs` after it was admitted ends its call with
- *   DEADLINE_EXCEEDED and closes its connection — the only way to make grpc-js drop the bytes it
- *   holds for the call (a stream answered early stays open, buffers and all, until the client
- *   closes it). This is why the receiver accepts connections itself (`net.Server`) and hands them
- *   to grpc-js (`Server.createConnectionInjector`) instead of `bindAsync`;
- * - `maxConcurrentStreams` per connection (`grpc.max_concurrent_streams`: clients queue the rest),
- *   `maxConnections` connections (`ConnectionTable`: past it the longest idle is closed, or the new
- *   one refused), connections without calls closed after `maxConnectionIdleMs`, every connection
- *   recycled after `maxConnectionAgeMs` (+ `maxConnectionAgeGraceMs` for its calls; clients
- *   reconnect transparently), and peers that stop answering pings dropped (`keepaliveTimeMs`,
- *   `keepaliveTimeoutMs`) — grpc-js options, read in grpc-js's server.ts.
+ * Limits: `GrpcReceiverLimits` (src/core/receiver/grpcReceiverLimits.ts) says what is bounded and why.
  *
  * Security: bind loopback by default, as HTTP. There is no Host/`:authority` check: browsers
  * cannot open cleartext HTTP/2 connections nor send gRPC trailers, so DNS rebinding from a web
@@ -62,100 +40,23 @@ import type * as grpc from '@grpc/grpc-js';
 import * as net from 'node:net';
 import { lookup } from 'node:dns/promises';
 import type { IngestParams, IngestResult, OtlpSignal } from '../otlp/types';
-import { encodeExportResponse, encodeStatus, type PartialSuccess } from '../otlp/responses';
+import type { PartialSuccess } from '../otlp/responses';
+import { CODE_NAMES, Code, GRPC_EXPORT_PATHS, GRPC_SERVICES, loadGrpc, overloadedError, ownedBytes, serviceDefinition, type CallError, type GrpcModule } from './grpcWire';
 import type { ReceiverCounters, ReceiverStartResult } from './otlpHttpReceiver';
 import { RateLimitedLog } from './rateLimitedLog';
 import { ReceiveBudget, receiveBudgetBytesFor, type Reservation } from './receiveBudget';
 import { ConnectionTable, peerKey } from './connectionTable';
+import { GRPC_RECEIVER_LIMITS, type GrpcReceiverLimits } from './grpcReceiverLimits';
 import { seconds } from './bodyWatch';
 
-/** gRPC service of each signal (package + service name of the vendored `*_service.proto`). */
-export const GRPC_SERVICES: Readonly<Record<OtlpSignal, string>> = {
-  traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
-  logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
-  metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
-};
-
-/** Full method path of each signal's `Export` RPC, as sent in the HTTP/2 `:path`. */
-export const GRPC_EXPORT_PATHS: Readonly<Record<OtlpSignal, string>> = {
-  traces: `/${GRPC_SERVICES.traces}/Export`,
-  logs: `/${GRPC_SERVICES.logs}/Export`,
-  metrics: `/${GRPC_SERVICES.metrics}/Export`,
-};
-
-/** Seconds a client is asked to wait when the ingest queue is full (as HTTP's Retry-After). */
-export const RETRY_DELAY_SECONDS = 2;
 /** `stop()` waits this long for in-flight calls before answering them UNAVAILABLE. */
 const STOP_GRACE_MS = 1_500;
 /** … and then this long for those answers to be flushed before closing connections hard. */
 const FORCE_SHUTDOWN_DELAY_MS = 250;
-/**
- * A message must be complete this long after grpc-js starts reading it, or its connection is
- * closed: an exporter on this machine sends 20 MiB in well under a second; 30 s also lets a
- * remote one on a slow link (0.7 MB/s) through. Stalled streams held their bytes forever before.
- */
-const MESSAGE_RECEIVE_TIMEOUT_MS = 30_000;
-/**
- * A call waits this long for room in the receive budget before RESOURCE_EXHAUSTED + RetryInfo:
- * messages in progress normally complete within milliseconds and give their room back.
- */
-const ADMISSION_WAIT_MS = 2_000;
-/**
- * Streams one connection may have open (`grpc.max_concurrent_streams`; grpc-js sets none, Node
- * allows 2^32−1). Exporters send one or a few batches at a time; clients queue the rest.
- */
-const MAX_CONCURRENT_STREAMS = 16;
-/** Most connections open at once (exporters hold one each; the extension host shares its descriptors). */
-const MAX_CONNECTIONS = 128;
-/** A connection without calls for this long is closed (grpc clients reconnect when they next export). */
-const MAX_CONNECTION_IDLE_MS = 120_000;
-/** Every connection is asked to go away after this (±10 % jitter, grpc-js): bounds what any connection holds. */
-const MAX_CONNECTION_AGE_MS = 600_000;
-/** … and closed this long after that, whatever its calls are doing. */
-const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
-/** The server pings each connection this often … */
-const KEEPALIVE_TIME_MS = 60_000;
-/** … and drops it when the ping is not answered within this (a peer that vanished: sleep, crash). */
-const KEEPALIVE_TIMEOUT_MS = 20_000;
 /** Delay between answering a timed-out call and closing its connection, so the answer is sent first. */
 const CLOSE_AFTER_STATUS_MS = 50;
 /** A receive timer firing later than this was held up by a blocked event loop: the call gets the time back. */
 const LATE_TIMER_MS = 1_000;
-
-/** Limits on calls and connections (milliseconds, counts); defaults in `GRPC_RECEIVER_LIMITS`. */
-export interface GrpcReceiverLimits {
-  /** A message not complete this long after it was admitted closes its connection (DEADLINE_EXCEEDED). */
-  messageReceiveTimeoutMs: number;
-  /** Longest wait for room in the receive budget before RESOURCE_EXHAUSTED + RetryInfo. */
-  admissionWaitMs: number;
-  /** `grpc.max_concurrent_streams`: streams per connection. */
-  maxConcurrentStreams: number;
-  /** Most connections open at once (see `ConnectionTable`). */
-  maxConnections: number;
-  /** `grpc.max_connection_idle_ms`: a connection without calls is closed after this. */
-  maxConnectionIdleMs: number;
-  /** `grpc.max_connection_age_ms`: every connection is sent GOAWAY after this. */
-  maxConnectionAgeMs: number;
-  /** `grpc.max_connection_age_grace_ms`: … and closed this long after. */
-  maxConnectionAgeGraceMs: number;
-  /** `grpc.keepalive_time_ms`: ping interval. */
-  keepaliveTimeMs: number;
-  /** `grpc.keepalive_timeout_ms`: unanswered ping → connection dropped. */
-  keepaliveTimeoutMs: number;
-}
-
-/** Defaults of `GrpcReceiverLimits` (the reasons are beside the constants). */
-export const GRPC_RECEIVER_LIMITS: Readonly<GrpcReceiverLimits> = {
-  messageReceiveTimeoutMs: MESSAGE_RECEIVE_TIMEOUT_MS,
-  admissionWaitMs: ADMISSION_WAIT_MS,
-  maxConcurrentStreams: MAX_CONCURRENT_STREAMS,
-  maxConnections: MAX_CONNECTIONS,
-  maxConnectionIdleMs: MAX_CONNECTION_IDLE_MS,
-  maxConnectionAgeMs: MAX_CONNECTION_AGE_MS,
-  maxConnectionAgeGraceMs: MAX_CONNECTION_AGE_GRACE_MS,
-  keepaliveTimeMs: KEEPALIVE_TIME_MS,
-  keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS,
-};
 
 /** What the receiver needs from its owner (the HTTP receiver's options, minus CORS). */
 export interface GrpcReceiverOptions {
@@ -186,36 +87,6 @@ export interface GrpcReceiverOptions {
 
 /** Result of `start()`: the same shape as the HTTP receiver's. */
 export type GrpcReceiverStartResult = ReceiverStartResult;
-
-/** The gRPC status codes used here (google.rpc.Code), without loading grpc-js. */
-const Code = { OK: 0, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, UNAVAILABLE: 14 } as const;
-const CODE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(Code).map(([name, code]) => [code, name]));
-
-type GrpcModule = typeof grpc;
-let grpcModule: Promise<GrpcModule> | undefined;
-let grpcLogSink: ((level: 'info' | 'warn' | 'error', message: string) => void) | undefined;
-
-/** grpc-js, loaded once. */
-function loadGrpc(): Promise<GrpcModule> {
-  grpcModule ??= import('./grpcRuntime').then(
-    (m) => {
-      if (grpcLogSink) applyLogSink(m, grpcLogSink);
-      return m;
-    },
-    (error: unknown) => {
-      grpcModule = undefined; // let a later start() try again
-      throw error;
-    },
-  );
-  return grpcModule;
-}
-
-/** A status a handler answers with instead of a response. */
-interface CallError {
-  code: number;
-  details: string;
-  metadata?: grpc.Metadata;
-}
 
 /** What the calls of one server share (created before the server, which takes the interceptor). */
 interface CallState {
@@ -538,112 +409,6 @@ export class OtlpGrpcReceiver {
         });
     };
   }
-}
-
-/**
- * The service definition of one signal: identity request deserializer (raw message bytes), and
- * the response serialized by the shared pure encoder. The client-side halves are identities too,
- * so the same definition works with `makeGenericClientConstructor` in tests.
- */
-export function serviceDefinition(signal: OtlpSignal): grpc.ServiceDefinition {
-  const method: grpc.MethodDefinition<Buffer, PartialSuccess | undefined> = {
-    path: GRPC_EXPORT_PATHS[signal],
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (request: Buffer) => request,
-    requestDeserialize: (bytes: Buffer) => bytes,
-    responseSerialize: (partial: PartialSuccess | undefined) => toBuffer(encodeExportResponse(signal, 'protobuf', partial)),
-    // Only for clients built from this definition; they get the response bytes.
-    responseDeserialize: (bytes: Buffer) => bytes as unknown as PartialSuccess | undefined,
-    originalName: 'export',
-  };
-  return { Export: method };
-}
-
-/**
- * Sends grpc-js's own log lines (errors only, e.g. "No address added…" on a busy port) to `log`
- * instead of `console.error`. grpc-js keeps one logger per module instance: in the extension
- * bundle that instance is ours alone, so this affects no other extension.
- */
-export function routeGrpcLogs(log: (level: 'info' | 'warn' | 'error', message: string) => void): void {
-  grpcLogSink = log;
-  void grpcModule?.then((m) => applyLogSink(m, log));
-}
-
-function applyLogSink(m: GrpcModule, log: (level: 'info' | 'warn' | 'error', message: string) => void): void {
-  const line = (message: unknown, ...rest: unknown[]) => [message, ...rest].map(String).join(' ');
-  m.setLogger({
-    error: (message?: unknown, ...rest: unknown[]) => log('warn', `grpc-js: ${line(message, ...rest)}`),
-    info: (message?: unknown, ...rest: unknown[]) => log('info', `grpc-js: ${line(message, ...rest)}`),
-    debug: () => {},
-  });
-}
-
-/** RESOURCE_EXHAUSTED with RetryInfo: the spec's signal that the server is throttling. */
-function overloadedError(lib: GrpcModule, details = 'Trace Lens is busy storing earlier requests; retry later'): CallError {
-  const retryInfo = encodeRetryInfo(RETRY_DELAY_SECONDS);
-  const metadata = new lib.Metadata();
-  metadata.set('grpc-status-details-bin', toBuffer(encodeStatusWithDetails(Code.RESOURCE_EXHAUSTED, details, RETRY_INFO_TYPE_URL, retryInfo)));
-  metadata.set('google.rpc.retryinfo-bin', toBuffer(retryInfo));
-  return { code: Code.RESOURCE_EXHAUSTED, details, metadata };
-}
-
-const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
-
-/**
- * `google.rpc.RetryInfo { google.protobuf.Duration retry_delay = 1; }` with
- * `Duration { int64 seconds = 1; int32 nanos = 2; }` (whole seconds, so nanos is omitted).
- */
-export function encodeRetryInfo(seconds: number): Uint8Array {
-  const duration = seconds > 0 ? [0x08, ...varint(Math.floor(seconds))] : [];
-  return Uint8Array.from([0x0a, ...varint(duration.length), ...duration]);
-}
-
-/**
- * `google.rpc.Status { int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3; }`
- * with one detail `Any { string type_url = 1; bytes value = 2; }`: the shared encoder's code and
- * message, followed by field 3 (protobuf fields concatenate).
- */
-export function encodeStatusWithDetails(code: number, message: string, typeUrl: string, value: Uint8Array): Uint8Array {
-  const head = encodeStatus('protobuf', code, message);
-  const url = new TextEncoder().encode(typeUrl);
-  const any = [0x0a, ...varint(url.length), ...url, 0x12, ...varint(value.length), ...value];
-  const detail = [0x1a, ...varint(any.length), ...any];
-  const out = new Uint8Array(head.length + detail.length);
-  out.set(head, 0);
-  out.set(detail, head.length);
-  return out;
-}
-
-function varint(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
-
-/**
- * The message bytes in an `ArrayBuffer` of their own, so the worker client can transfer them.
- * An uncompressed message is a view 5 bytes into grpc-js's framing buffer (a slab of Node's shared
- * pool below 4 KiB), so it is copied here, once, as the HTTP receiver copies its chunks (~30 µs
- * per 100 kB); a decompressed message above 4 KiB is its own allocation already and passes as is.
- */
-function ownedBytes(message: Buffer): Uint8Array {
-  if (message.byteOffset === 0 && message.byteLength === message.buffer.byteLength && message.byteLength > 0) {
-    return new Uint8Array(message.buffer, 0, message.byteLength);
-  }
-  // Not zero-filled (every byte is overwritten) and never from Node's shared pool: transferable.
-  const copy = Buffer.allocUnsafeSlow(message.byteLength);
-  message.copy(copy);
-  return copy;
-}
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { OtlpHttpReceiver, isLoopbackHost, type ReceiverStartResult } from '../../core/receiver/otlpHttpReceiver';
-import { OtlpGrpcReceiver, routeGrpcLogs } from '../../core/receiver/otlpGrpcReceiver';
+import { OtlpGrpcReceiver } from '../../core/receiver/otlpGrpcReceiver';
+import { routeGrpcLogs } from '../../core/receiver/grpcWire';
 import { ReceiveBudget, receiveBudgetBytesFor } from '../../core/receiver/receiveBudget';
 import { probeTraceLens, type TraceLensIdentity, type WindowChannelServerOptions } from '../../core/receiver/windowChannel';
 import type { BackendClient } from '../../core/backend/backendClient';

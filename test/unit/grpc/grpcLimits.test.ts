@@ -23,7 +23,7 @@ import { SpanKind, context, trace } from '@opentelemetry/api';
 import { TracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { GRPC_EXPORT_PATHS } from '../../../src/core/receiver/otlpGrpcReceiver';
+import { GRPC_EXPORT_PATHS } from '../../../src/core/receiver/grpcWire';
 import { ReceiveBudget } from '../../../src/core/receiver/receiveBudget';
 import { eventually, startPipeline, type Pipeline } from '../../support/pipeline';
 import { RawOtlpClient, startGrpcPipeline, type GrpcPipeline } from '../../support/grpcPipeline';

@@ -13,7 +13,8 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
-import { OtlpGrpcReceiver, GRPC_EXPORT_PATHS, RETRY_DELAY_SECONDS } from '../../../src/core/receiver/otlpGrpcReceiver';
+import { OtlpGrpcReceiver } from '../../../src/core/receiver/otlpGrpcReceiver';
+import { GRPC_EXPORT_PATHS, RETRY_DELAY_SECONDS } from '../../../src/core/receiver/grpcWire';
 import type { IngestParams } from '../../../src/core/otlp/types';
 import { OTLP_MESSAGES, getOtlpRoot, otlpType } from '../../../src/core/otlp/protoRoot';
 import { eventually } from '../../support/pipeline';
