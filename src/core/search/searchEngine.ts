@@ -1,7 +1,7 @@
 /**
  * Runs search plans (plan.ts) against the store and the usage cache, in the back end thread:
  * `searchTraces` (Search Traces…), `filterTraces` (the Traces view's filter), `findInTrace` (Find in
- * the trace webview) and the traces of the Usage view's filtered scope.
+ * the trace webview; findInTrace.ts) and the traces of the Usage view's filtered scope.
  *
  * Order of work for a trace query: the full-text index narrows by words (each word's documents,
  * the rarest-looking word first, the next ones only within the traces found so far), `user:`
@@ -20,36 +20,28 @@ import type { FindInTraceResult, IndexStatus, TraceFilterResult, TraceSearchHit,
 import type { SpanId, TraceId, TraceSummary } from '../../model/trace';
 import { MAX_USAGE_TRACES } from '../../model/cost';
 import type { TraceStore, SpanFacts, TraceFilter } from '../store/traceStore';
-import { unpackBadge } from '../store/codec';
 import type { UsageIndex } from '../usage/usageIndex';
 import { parseTraceQuery } from './queryLanguage';
 import {
-  USER_KEYS,
   attributesMatch,
   badgeMatches,
   intersect,
-  planFind,
   planTraceQuery,
   spanConditions,
   termOrder,
   withinBounds,
-  type FindPlan,
   type PlanContext,
   type SpanPredicate,
   type TracePlan,
   type UsageBounds,
 } from './plan';
-import { buildSnippet, ftsAllExpression, ftsAnyExpression, ftsAtom, hasTerm, searchTokens, textTokens, type TokenTerm } from './textTokens';
+import { buildSnippet, ftsAllExpression, ftsAnyExpression, ftsAtom } from './textTokens';
+import { Clock } from './clock';
+import { MAX_TEXT_MATCH_ROWS, tracesWithUser } from './userIds';
+import { TraceFinder } from './findInTrace';
 
 // ---------------------------------------------------------------------------------------------
 // Tunables
-
-/**
- * Documents read per full-text step (one word, phrase, user id or `attr:` narrowing), newest
- * first. Reading a document costs ~1-2 µs in sql.js, so a step stays under ~100 ms even for a word
- * in every document; past it the result says `truncated` (search) and older matches are left out.
- */
-export const MAX_TEXT_MATCH_ROWS = 50_000;
 
 /** Traces read per full-text step that asks for traces only (a word anywhere in the trace, an excluded word). */
 export const MAX_TEXT_TRACES = 100_000;
@@ -60,17 +52,8 @@ export const MAX_SEARCH_HITS = 1_000;
 /** `cost`/`tokens` are evaluated on at most this many traces (newest first) passing the other conditions; as the Usage view's "all" scope. */
 export const MAX_USAGE_CANDIDATES = MAX_USAGE_TRACES;
 
-/** Find scans a trace's spans that are not indexed yet for at most this long (ms), then says `truncated`. */
-export const FIND_SCAN_BUDGET_MS = 250;
-
-/** Most span ids one `findInTrace` returns (start-time order). */
-export const MAX_FIND_SPANS = 10_000;
-
 /** Matching spans tried for a hit's snippet (earliest first) before giving up. */
 const SNIPPET_TRIES = 5;
-
-/** Work between yields to the event loop (ms): ingest and other requests get their turn. */
-const YIELD_AFTER_MS = 20;
 
 /** Traces read per filterTraceIds.sql page while evaluating `cost`/`tokens`. */
 const USAGE_PAGE = 250;
@@ -96,19 +79,6 @@ interface Candidates {
   truncated: boolean;
 }
 
-/** Cooperative time slicing of one request. */
-class Clock {
-  private sliceStart = performance.now();
-  constructor(private readonly yieldFn: () => Promise<void>) {}
-  /** Yields when this slice has run `YIELD_AFTER_MS`. */
-  async tick(): Promise<void> {
-    if (performance.now() - this.sliceStart > YIELD_AFTER_MS) {
-      await this.yieldFn();
-      this.sliceStart = performance.now();
-    }
-  }
-}
-
 /** Options of a `SearchEngine` (tests replace the clock). */
 export interface SearchEngineOptions {
   /** Now, Unix ms (default `Date.now`): `last:` windows. */
@@ -121,6 +91,7 @@ export interface SearchEngineOptions {
 export class SearchEngine {
   private readonly now: () => number;
   private readonly yieldFn: () => Promise<void>;
+  private readonly finder: TraceFinder;
 
   constructor(
     private readonly store: TraceStore,
@@ -129,6 +100,7 @@ export class SearchEngine {
   ) {
     this.now = options.now ?? Date.now;
     this.yieldFn = options.yieldToEventLoop ?? (() => new Promise((resolve) => setImmediate(resolve)));
+    this.finder = new TraceFinder(store, usage, () => this.context(), this.yieldFn);
   }
 
   private context(): PlanContext {
@@ -236,34 +208,11 @@ export class SearchEngine {
   }
 
   /**
-   * Find in a trace: the trace's spans that match `text` (plan.ts `planFind`), in start-time order
-   * (ties by span id), at most `MAX_FIND_SPANS`. Indexed spans are matched through the full-text
-   * index; spans not indexed yet (or changed since) are read and matched directly, for at most
-   * `FIND_SCAN_BUDGET_MS` (then `truncated`). An unknown trace has no matching spans.
+   * Find in a trace: the trace's spans that match `text`, in start-time order (ties by span id),
+   * at most `MAX_FIND_SPANS`; see findInTrace.ts. An unknown trace has no matching spans.
    */
-  async find(traceId: TraceId, text: string): Promise<FindInTraceResult> {
-    const parsed = parseTraceQuery(text);
-    if (!parsed.ok) return parsed;
-    const plan = planFind(parsed.query, this.context());
-    const clock = new Clock(this.yieldFn);
-    const done = (spanIds: SpanId[], truncated: boolean): FindInTraceResult => ({ ok: true, index: this.store.searchStatus(), traceId, spanIds, truncated });
-    const summary = typeof traceId === 'string' ? this.store.traceSummary(traceId) : null;
-    if (!summary || plan.empty) return done([], false);
-    if (!(await this.traceChecks(summary, plan, clock))) return done([], false);
-    let spans = this.store.traceSpanFacts(traceId).filter((f) => this.spanChecks(f, plan));
-    if (plan.usage) spans = this.spanUsageChecks(traceId, spans, plan.usage);
-    let truncated = false;
-    if (plan.positive.length > 0 || plan.negative.length > 0 || plan.attrs.length > 0) {
-      const matched = await this.findText(traceId, plan, spans, clock);
-      truncated = matched.truncated;
-      spans = spans.filter((f) => matched.spans.has(f.spanId));
-    }
-    spans.sort((a, b) => a.startOffsetNs - b.startOffsetNs || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
-    if (spans.length > MAX_FIND_SPANS) {
-      spans.length = MAX_FIND_SPANS;
-      truncated = true;
-    }
-    return done(spans.map((f) => f.spanId), truncated);
+  find(traceId: TraceId, text: string): Promise<FindInTraceResult> {
+    return this.finder.find(traceId, text);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -305,7 +254,9 @@ export class SearchEngine {
     for (const user of plan.users) {
       if (c.traces?.size === 0) break;
       await clock.tick();
-      c.traces = intersect(c.traces, this.tracesWithUser(user, c.traces, c));
+      const found = tracesWithUser(this.store, user, c.traces);
+      c.truncated ||= found.truncated;
+      c.traces = intersect(c.traces, found.traces);
     }
     for (const term of plan.negative) {
       if (c.traces?.size === 0) break;
@@ -327,20 +278,6 @@ export class SearchEngine {
     if (c.traces) f.traceIds = [...c.traces];
     if (c.exclude.size > 0) f.excludeTraceIds = [...c.exclude];
     return f;
-  }
-
-  /** Traces (among `within`, if given) with a span carrying `USER_KEYS` = `user` exactly. */
-  private tracesWithUser(user: string, within: ReadonlySet<TraceId> | null, c: Candidates): Set<TraceId> {
-    const out = new Set<TraceId>();
-    const tokens = searchTokens(user);
-    if (tokens.length === 0) return out;
-    const { rows, truncated } = this.store.searchMatches(ftsAtom({ tokens, prefix: false }), within ? [...within] : null, MAX_TEXT_MATCH_ROWS);
-    c.truncated ||= truncated;
-    for (const row of rows) {
-      if (out.has(row.traceId)) continue;
-      if (hasUser(this.store.spanAttributes(row.traceId, row.spanId), user)) out.add(row.traceId);
-    }
-    return out;
   }
 
   /**
@@ -391,113 +328,6 @@ export class SearchEngine {
     }
     return { summary, matchCount: ordered.length, firstSpanId: ordered[0]?.spanId ?? null, snippet };
   }
-
-  // -------------------------------------------------------------------------------------------
-  // Find
-
-  /** Trace-level checks of Find: session, last, trace id prefix, user. */
-  private async traceChecks(summary: TraceSummary, plan: FindPlan, clock: Clock): Promise<boolean> {
-    if (plan.sessionIds.some((id) => summary.sessionId !== id)) return false;
-    if (plan.sinceMs !== null && Number(BigInt(summary.startTimeUnixNano) / 1_000_000n) < plan.sinceMs) return false;
-    if (plan.tracePrefixes.some((p) => !summary.traceId.startsWith(p))) return false;
-    for (const user of plan.users) {
-      await clock.tick();
-      if (!this.traceHasUser(summary.traceId, user)) return false;
-    }
-    return true;
-  }
-
-  /** `true` when a span of the trace (indexed or not) carries the user id. */
-  private traceHasUser(traceId: TraceId, user: string): boolean {
-    const c: Candidates = { traces: null, exclude: new Set(), spans: null, truncated: false };
-    if (this.tracesWithUser(user, new Set([traceId]), c).size > 0) return true;
-    return this.store.unindexedSpans(traceId).some((spanId) => hasUser(this.store.spanAttributes(traceId, spanId), user));
-  }
-
-  /** Per-span checks of Find that need no text: error, badge, service, duration. */
-  private spanChecks(f: SpanFacts, plan: FindPlan): boolean {
-    if (plan.error && !f.error) return false;
-    if (!badgeMatches(f.genai, plan.genaiKeys)) return false;
-    if (plan.servicePrefixes.length > 0) {
-      const service = f.serviceName.toLowerCase();
-      if (!plan.servicePrefixes.every((p) => service.startsWith(p))) return false;
-    }
-    if (plan.minDurationNs !== null && f.durationNs < plan.minDurationNs) return false;
-    if (plan.maxDurationNs !== null && f.durationNs > plan.maxDurationNs) return false;
-    return true;
-  }
-
-  /** Find's `cost` (the span's model call, priced) and `tokens` (its input + output) per span. */
-  private spanUsageChecks(traceId: TraceId, spans: SpanFacts[], bounds: UsageBounds): SpanFacts[] {
-    const costs = bounds.cost.length > 0 ? this.usage.spanCosts(traceId) : undefined;
-    const names = this.store.genaiNameKeys();
-    return spans.filter((f) => {
-      if (bounds.cost.length > 0) {
-        const cost = costs?.get(f.spanId);
-        if (!cost || cost.status === 'unpriced' || !withinBounds(cost.costUsd, bounds.cost)) return false;
-      }
-      if (bounds.tokens.length > 0) {
-        if (f.genai === null || f.genaiTokens === null) return false;
-        const badge = unpackBadge(f.genai, f.genaiTokens, names);
-        if (badge.inputTokens === undefined && badge.outputTokens === undefined) return false;
-        if (!withinBounds((badge.inputTokens ?? 0) + (badge.outputTokens ?? 0), bounds.tokens)) return false;
-      }
-      return true;
-    });
-  }
-
-  /**
-   * Spans of the trace (among `spans`) whose text contains every word and none of the excluded
-   * ones and that satisfy `attr:`: indexed spans through the index, the others read directly.
-   */
-  private async findText(traceId: TraceId, plan: FindPlan, spans: readonly SpanFacts[], clock: Clock): Promise<{ spans: Set<SpanId>; truncated: boolean }> {
-    const out = new Set<SpanId>();
-    const wanted = new Set(spans.map((f) => f.spanId));
-    const unindexed = new Set(this.store.unindexedSpans(traceId));
-    let truncated = false;
-    const terms: TokenTerm[] = [...plan.positive, ...plan.attrs.flatMap((a) => a.prefilter)];
-    if (terms.length > 0) {
-      const { rows, truncated: cut } = this.store.searchMatches(ftsAllExpression(terms, plan.negative), [traceId], MAX_FIND_SPANS);
-      truncated ||= cut;
-      for (const row of rows) {
-        if (unindexed.has(row.spanId) || !wanted.has(row.spanId)) continue;
-        if (plan.attrs.length > 0 && !attributesMatch(this.store.spanAttributes(traceId, row.spanId) ?? {}, plan.attrs)) continue;
-        out.add(row.spanId);
-      }
-    } else {
-      // Only excluded words: every indexed span that has none of them.
-      const { rows, truncated: cut } = this.store.searchMatches(ftsAnyExpression(plan.negative), [traceId], MAX_FIND_SPANS);
-      truncated ||= cut;
-      const excluded = new Set(rows.map((r) => r.spanId));
-      for (const id of wanted) if (!unindexed.has(id) && !excluded.has(id)) out.add(id);
-    }
-    const deadline = performance.now() + FIND_SCAN_BUDGET_MS;
-    for (const spanId of unindexed) {
-      if (!wanted.has(spanId)) continue;
-      if (performance.now() > deadline) {
-        truncated = true;
-        break;
-      }
-      await clock.tick();
-      const text = this.store.spanSearchText(traceId, spanId);
-      if (text === null) continue;
-      const tokens = textTokens(text);
-      if (!plan.positive.every((t) => hasTerm(tokens, t)) || plan.negative.some((t) => hasTerm(tokens, t))) continue;
-      if (plan.attrs.length > 0 && !attributesMatch(this.store.spanAttributes(traceId, spanId) ?? {}, plan.attrs)) continue;
-      out.add(spanId);
-    }
-    return { spans: out, truncated };
-  }
-}
-
-/** `true` when the attributes carry `user` under one of `USER_KEYS` (as text, exactly). */
-function hasUser(attributes: Readonly<Record<string, unknown>> | null, user: string): boolean {
-  if (!attributes) return false;
-  for (const key of USER_KEYS) {
-    const v = attributes[key];
-    if ((typeof v === 'string' || typeof v === 'number') && String(v) === user) return true;
-  }
-  return false;
 }
 
 /** `cost`: priced or reported cost exists and is within bounds; `tokens`: total tokens within bounds. */
