@@ -16,23 +16,8 @@ vi.mock('vscode', async () => {
 
 const { EventEmitter } = await import('../../support/fakeVscode');
 const { TracesTreeProvider } = await import('../../../src/extension/traces/tracesTree');
+const { memento, summary } = await import('./treeFixtures');
 const { TraceFilter } = await import('../../../src/extension/traces/traceFilter');
-
-function summary(n: number, sessionId?: string): TraceSummary {
-  return {
-    traceId: n.toString(16).padStart(32, '0'),
-    rootName: `run ${n}`,
-    hasRoot: true,
-    serviceName: 'svc',
-    startTimeUnixNano: String(1_732_190_400_000_000_000n + BigInt(n) * 1_000_000_000n),
-    endTimeUnixNano: String(1_732_190_400_000_000_000n + BigInt(n) * 1_000_000_000n + 5_000_000n),
-    durationMs: 5,
-    spanCount: 2,
-    errorCount: 0,
-    updatedSeq: n,
-    ...(sessionId ? { sessionId } : {}),
-  };
-}
 
 function session(sessionId: string, traceCount: number): SessionSummary {
   return { sessionId, traceCount, startTimeUnixNano: '1732190400000000000', endTimeUnixNano: '1732190500000000000', firstTraceLabel: `conversation ${sessionId}`, errorCount: 0 };
@@ -56,11 +41,6 @@ function fakeRepository(pages: Record<string, TraceFilterResult>, sessions: Sess
       throw new Error(`unexpected ${method}`);
     },
   };
-}
-
-function memento(initial: Record<string, unknown> = {}) {
-  const values = new Map(Object.entries(initial));
-  return { keys: () => [...values.keys()], get: <T>(k: string, d?: T) => (values.has(k) ? (values.get(k) as T) : d), update: async (k: string, v: unknown) => void values.set(k, v) };
 }
 
 type Repo = ReturnType<typeof fakeRepository>;
@@ -102,8 +82,8 @@ describe('the Traces tree with a filter', () => {
   it('grouped by session: sessions with matching traces (in the order of their newest match), then traces of no listed session; a session expands into its matches, oldest first', async () => {
     const repo = fakeRepository(
       {
-        '': { ok: true, index: INDEX, traces: [summary(8, 'b'), summary(7), summary(6, 'a'), summary(5, 'b'), summary(3, 'unlisted')], total: 5 },
-        b: { ok: true, index: INDEX, traces: [summary(8, 'b'), summary(5, 'b')], total: 2 },
+        '': { ok: true, index: INDEX, traces: [summary(8, { sessionId: 'b' }), summary(7), summary(6, { sessionId: 'a' }), summary(5, { sessionId: 'b' }), summary(3, { sessionId: 'unlisted' })], total: 5 },
+        b: { ok: true, index: INDEX, traces: [summary(8, { sessionId: 'b' }), summary(5, { sessionId: 'b' })], total: 2 },
       },
       [session('a', 3), session('b', 6), session('c', 2)],
     );

@@ -19,24 +19,10 @@ vi.mock('vscode', async () => {
 
 const { EventEmitter } = await import('../../support/fakeVscode');
 const { TracesTreeProvider } = await import('../../../src/extension/traces/tracesTree');
+const { memento, summary } = await import('./treeFixtures');
 type Node = Awaited<ReturnType<InstanceType<typeof TracesTreeProvider>['getChildren']>>[number];
 type Change = { all: boolean; changedTraceIds: Set<string>; removedTraceIds: Set<string> };
 
-function summary(n: number, extra: Partial<TraceSummary> = {}): TraceSummary {
-  return {
-    traceId: n.toString(16).padStart(32, '0'),
-    rootName: `run ${n}`,
-    hasRoot: true,
-    serviceName: 'svc',
-    startTimeUnixNano: String(1_732_190_400_000_000_000n + BigInt(n) * 1_000_000_000n),
-    endTimeUnixNano: String(1_732_190_400_000_000_000n + BigInt(n) * 1_000_000_000n + 5_000_000n),
-    durationMs: 5,
-    spanCount: 2,
-    errorCount: 0,
-    updatedSeq: n,
-    ...extra,
-  };
-}
 const id = (n: number) => n.toString(16).padStart(32, '0');
 
 /** A back end answering `listTraces` (per session) and `listSessions` from mutable tables. */
@@ -57,11 +43,6 @@ function fakeRepository() {
       throw new Error(`unexpected ${method}`);
     },
   };
-}
-
-function memento(initial: Record<string, unknown> = {}) {
-  const values = new Map(Object.entries(initial));
-  return { keys: () => [...values.keys()], get: <T>(k: string, d?: T) => (values.has(k) ? (values.get(k) as T) : d), update: async (k: string, v: unknown) => void values.set(k, v) };
 }
 
 /** A provider, the change events it fired (`'all'` for a whole-tree reload), and a stand-in view. */
