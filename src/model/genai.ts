@@ -39,6 +39,13 @@ export interface GenAiUsage {
    * `inputTokens` = reported + cache read + cache write). `because` says what decided it.
    */
   inputReading?: { cache: 'included' | 'excluded'; reportedInputTokens: number; because: string };
+  /**
+   * Tokens of the reported total that are neither input nor output as reported (total − input −
+   * output, when positive): usually cache reads or writes the instrumentation did not break out,
+   * as Bedrock's `totalTokens` through OpenInference (prompt = uncached input only). The price
+   * counts only input and output, so the call's real cost is higher by an unknown amount.
+   */
+  unitemizedTokens?: number;
 }
 
 /**

@@ -72,11 +72,16 @@ function facts(g: GenAiSpanView, ctx: ValueContext, cost: CallCost | undefined):
       ? html`<dt>Total tokens</dt>
           <dd data-fact="total-tokens">
             ${tokens(total)}${g.usageIsAggregate ? html` <span class="muted">(also reported by a child span; counted once in totals)</span>` : nothing}
+            ${u?.unitemizedTokens
+              ? html`<div class="muted token-reading" data-fact="unitemized-tokens">
+                  ${formatInteger(u.unitemizedTokens)} of them are reported as neither input nor output (often cache reads or writes the instrumentation did not break out); the cost counts only input and output.
+                </div>`
+              : nothing}
           </dd>`
       : nothing}
     ${g.finishReasons?.length ? html`<dt>Finish reasons</dt><dd>${g.finishReasons.join(', ')}</dd>` : nothing}
     ${cost
-      ? html`<dt>Cost</dt><dd data-fact="cost" title=${describeCost(cost)}>${formatCostUsd(cost)} <span class="muted">${costNote(cost, g)}</span></dd>`
+      ? html`<dt>Cost</dt><dd data-fact="cost" title=${describeCost(cost)}>${cost.status === 'priced' && u?.unitemizedTokens ? '≥ ' : ''}${formatCostUsd(cost)} <span class="muted">${costNote(cost, g)}</span></dd>`
       : g.reportedCostUsd !== undefined
         ? html`<dt>Cost</dt><dd data-fact="cost">${formatUsd(g.reportedCostUsd)} <span class="muted">(reported)</span></dd>`
         : nothing}
@@ -96,7 +101,8 @@ function costNote(cost: CallCost, g: GenAiSpanView): string {
       const via = cost.source === 'override' ? `override ${cost.pricedAs}` : cost.pricedAs;
       const tier = cost.tierAboveInputTokens !== undefined ? `, > ${formatInteger(cost.tierAboveInputTokens)} input tokens rate` : '';
       const fallback = cost.unknownResponseModel !== undefined ? `, by request model: no price for ${cost.unknownResponseModel}` : '';
-      return `(${via}${tier}${fallback}${aggregate})`;
+      const unitemized = g.usage?.unitemizedTokens ? `; without ${formatInteger(g.usage.unitemizedTokens)} tokens of the total that are neither input nor output` : '';
+      return `(${via}${tier}${fallback}${unitemized}${aggregate})`;
     }
     case 'unpriced':
       return `(${cost.detail})`;

@@ -10,7 +10,7 @@
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { CallFacts, GenAiBadge } from '../../model/genai';
 import { callFactsOf } from './callFacts';
-import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readSpanReads, readTokens, readToolName, type KindInfo, type SpanReads } from './fields';
+import { RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readRequestModel, readSpanReads, readTokens, readToolName, type KindInfo, type SpanReads } from './fields';
 import { firstUserTextOf, toMessage, toMessages } from './messages';
 import { firstStr, isRecord, json, maybeJson, shorten, str } from './values';
 
@@ -31,7 +31,7 @@ export function genaiBadge(span: SpanRecord): GenAiBadge | undefined {
 function badgeOf(span: SpanRecord, info: KindInfo, read?: SpanReads): GenAiBadge {
   const a = span.attributes;
   const badge: GenAiBadge = { kind: info.kind };
-  const model = read ? (read.requestModel ?? read.responseModel) : (firstStr(a, REQUEST_MODEL_KEYS) ?? firstStr(a, RESPONSE_MODEL_KEYS));
+  const model = read ? (read.requestModel ?? read.responseModel) : (readRequestModel(a) ?? firstStr(a, RESPONSE_MODEL_KEYS));
   if (model !== undefined) badge.model = model;
   if (info.kind === 'agent') {
     const name = readAgentName(a) ?? (a['langfuse.observation.type'] === 'agent' || a['openinference.span.kind'] !== undefined ? span.name : undefined);

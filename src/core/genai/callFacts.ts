@@ -11,7 +11,7 @@
  */
 import type { Attributes, LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { CallFacts, GenAiUsage } from '../../model/genai';
-import { REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS, detectKind, readCost, readProvider, readUsage, type KindInfo, type SpanReads } from './fields';
+import { RESPONSE_MODEL_KEYS, detectKind, readCost, readProvider, readRequestModel, readUsage, type KindInfo, type SpanReads } from './fields';
 import { DETAILS_EVENT, collectEvents, isMessageEvent, type GenAiEvent } from './events';
 import { readMcp, type McpRead } from './mcp';
 import { RawSink, firstStr, isRecord, str } from './values';
@@ -52,7 +52,7 @@ export function readCallFields(span: SpanRecord, events: readonly GenAiEvent[], 
   const details = events.find((e) => e.name === DETAILS_EVENT);
   const detailAttrs: Attributes = details ? { ...(isRecord(details.body) ? (details.body as Attributes) : {}), ...details.attributes } : {};
   const provider = read ? read.provider : readProvider(span);
-  const requestModel = (read ? read.requestModel : firstStr(a, REQUEST_MODEL_KEYS)) ?? str(detailAttrs['gen_ai.request.model']);
+  const requestModel = (read ? read.requestModel : readRequestModel(a)) ?? str(detailAttrs['gen_ai.request.model']);
   const responseModel = (read ? read.responseModel : firstStr(a, RESPONSE_MODEL_KEYS)) ?? str(detailAttrs['gen_ai.response.model']);
   const usageSource = { scopeName: span.scope?.name, provider };
   const usage = readUsage(a, raw, usageSource, read?.counts) ?? (details ? readUsage(detailAttrs, raw, usageSource) : undefined);

@@ -112,6 +112,26 @@ export const REQUEST_MODEL_KEYS = [
   'embedding.model_name',
 ] as const;
 
+/** The `modelId` at the start of a recorded Bedrock request (`{"modelId":"…"`), as OpenInference's `input.value` holds it. */
+const BEDROCK_REQUEST_MODEL_ID = /^\{\s*"modelId"\s*:\s*"([^"\\]{1,256})"/;
+
+/**
+ * The requested model: the first of `REQUEST_MODEL_KEYS`, except where the span recorded a
+ * better one. `@arizeai/openinference-instrumentation-bedrock` (0.5) sets `llm.model_name` to the
+ * second dot-separated part of the Bedrock model id, so a cross-region inference profile
+ * (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`, the only way to call recent Claude models)
+ * becomes `anthropic`, which no price list knows. Its Converse spans record the request as
+ * `input.value`, beginning with the full `modelId`; on those spans (`llm.provider: aws`) that id is
+ * the requested model when it contains the cut name. Captured: test/fixtures/genai/bedrock-openinference.otlp.json.
+ */
+export function readRequestModel(a: Attributes): string | undefined {
+  const model = firstStr(a, REQUEST_MODEL_KEYS);
+  if (a['llm.provider'] !== 'aws') return model;
+  const input = a['input.value'];
+  const id = typeof input === 'string' ? BEDROCK_REQUEST_MODEL_ID.exec(input.slice(0, 512))?.[1] : undefined;
+  return id !== undefined && (model === undefined || id.includes(model)) ? id : model;
+}
+
 /** Response model (§0 "Response model"). */
 export const RESPONSE_MODEL_KEYS = ['gen_ai.response.model', 'llm.response.model_name', 'ai.response.model'] as const;
 
@@ -338,6 +358,12 @@ export function readUsage(a: Attributes, raw?: RawSink, source: UsageSource = {}
   if (usage.totalTokens === undefined && usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
     usage.totalTokens = usage.inputTokens + usage.outputTokens;
   }
+  if (usage.totalTokens !== undefined && usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
+    // A total above input + output counts tokens reported as neither (a gap equal to the
+    // reasoning tokens is output that excluded them, not unknown tokens).
+    const gap = usage.totalTokens - usage.inputTokens - usage.outputTokens;
+    if (gap > 0 && gap !== usage.reasoningTokens) usage.unitemizedTokens = gap;
+  }
   return Object.keys(usage).length > 0 ? usage : undefined;
 }
 
@@ -416,7 +442,7 @@ export function readSpanReads(span: SpanRecord): SpanReads {
   const a = span.attributes;
   return {
     provider: readProvider(span),
-    requestModel: firstStr(a, REQUEST_MODEL_KEYS),
+    requestModel: readRequestModel(a),
     responseModel: firstStr(a, RESPONSE_MODEL_KEYS),
     counts: readTokenCounts(a),
   };

@@ -50,7 +50,8 @@ function partLine(p: GenAiMessagePart): string {
     case 'tool_call':
       return `call ${p.name}#${p.id ?? ''} ${canonical(p.arguments ?? {})}`;
     case 'tool_call_response':
-      return `result#${p.id ?? ''} ${canonical(p.response)}`;
+      // A result the recording lacks (OpenInference Bedrock records only the tool call id) is sent empty.
+      return `result#${p.id ?? ''} ${canonical(p.response ?? '')}`;
     case 'reasoning':
       return `reasoning ${p.content}`;
     case 'media':
