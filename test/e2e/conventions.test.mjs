@@ -13,7 +13,10 @@
 //   4. the first model call's details show input tokens including cached ones and say the SDK's
 //      count excluded them;
 //   5. the OpenAI Agents trace shows the workflow, both agents, the hand-off, the tool call and
-//      the answer.
+//      the answer;
+//   6. a Bedrock Converse call through OpenInference shows the full model id (the instrumentation
+//      sends "anthropic"), is priced like genai-prices on the tokens it itemizes, and its details
+//      say that 1,800 tokens of the total are neither input nor output (the cost is "≥").
 // Independent of the order of the e2e files: it clears the store first and stops its receiver last.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -38,6 +41,10 @@ const SECRET = 'sk-lf-e2e-do-not-log-4417';
 /** OpenInference over the Anthropic SDK with the SDK's own tracing on: each call reported twice. */
 const DOUBLE = readFileSync(join(repoRoot, 'test/fixtures/genai/anthropic-openinference-sdk-default.otlp.json'), 'utf8');
 const DOUBLE_TRACE_ID = JSON.parse(DOUBLE).resourceSpans[0].scopeSpans[0].spans[0].traceId;
+/** Bedrock Converse through OpenInference (test/fixtures/genai/README.md, "Amazon Bedrock"). */
+const BEDROCK = readFileSync(join(repoRoot, 'test/fixtures/genai/bedrock-openinference.otlp.json'), 'utf8');
+const BEDROCK_TRACE_ID = JSON.parse(BEDROCK).resourceSpans[0].scopeSpans[0].spans[0].traceId;
+const BEDROCK_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 /** The stand-in Anthropic API's usage for the two calls (test/fixtures/genai/capture/lib/servers.mjs). */
 const ANTHROPIC_USAGE = [
@@ -206,5 +213,26 @@ describe('SDKs pointed at Trace Lens, in the real VS Code workbench', { skip: !c
     });
     assert.ok((await conv.locator('.conv-item[data-item="toolCall"]', { hasText: 'get_weather' }).count()) >= 1, 'no get_weather tool card');
     await screenshot(page, shots, 'conv5-agents');
+  }));
+
+  it('6. a Bedrock Converse call through OpenInference: the full model id, its price, and the tokens it does not itemize', { timeout: 60_000 }, step('conv6-bedrock', async () => {
+    await post('/v1/traces', BEDROCK, {});
+    await waitUntil(async () => (await topRows().count()) === 4, { timeoutMs: 20_000, message: 'the Bedrock trace is not listed', describe: async () => JSON.stringify(await topRows().allInnerTexts()) });
+    await openTrace(BEDROCK_TRACE_ID);
+    await showTab('waterfall');
+    await webview().locator('.row[data-span-id]', { hasText: 'bedrock.converse' }).first().click();
+    const details = webview().locator('#details');
+    await waitUntil(async () => (await details.locator('[data-fact="model"]').innerText().catch(() => '')).includes(BEDROCK_MODEL_ID), {
+      timeoutMs: 10_000,
+      message: `the details do not show the model ${BEDROCK_MODEL_ID}`,
+      describe: async () => (await details.innerText().catch(() => '')).slice(0, 600),
+    });
+    const start = JSON.parse(BEDROCK).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans)).filter((x) => x.name === 'bedrock.converse').map((x) => Number(BigInt(x.startTimeUnixNano) / 1_000_000n)).sort((a, b) => a - b)[0];
+    const want = calcPrice({ input_tokens: 25, output_tokens: 40 }, BEDROCK_MODEL_ID, { providerId: 'aws', timestamp: new Date(start) }).total_price;
+    const cost = await details.locator('[data-fact="cost"]').innerText();
+    assert.match(cost, /^≥ \$/, `the cost is not shown as a lower bound: ${cost}`);
+    assert.ok(sameAmount(dollars(cost), want), `the cost (${cost}) is not genai-prices' $${want} for 25 input and 40 output tokens`);
+    assert.match(await details.locator('[data-fact="total-tokens"]').innerText(), /1,865[\s\S]*1,800 of them are reported as neither input nor output/);
+    await screenshot(page, shots, 'conv6-bedrock');
   }));
 });
