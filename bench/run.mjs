@@ -450,8 +450,10 @@ const serverRuns = [...Object.values(e).filter((r) => r?.load), ...Object.values
 const others = serverRuns.map((r) => r.machine?.otherCores).filter(Number.isFinite);
 const noise = !others.length ? '' : Math.max(...others) < 0.05 ? 'Other processes were idle during the HTTP scenarios.' : `Other processes kept ${fmt(Math.min(...others))}–${fmt(Math.max(...others))} cores busy during the HTTP scenarios${Math.max(...others) > 0.3 ? ' (a shared machine: wall-clock figures are slower and spikier than on an idle one; CPU per span is steadier)' : ''}.`;
 const mark = (met) => (met === null ? '–' : met ? 'met' : '**not met**');
+/** When the phases kept from an earlier run (`--merge`) were measured, UTC minutes; empty when none was kept. */
+const keptFrom = [...new Set(PHASES.filter((p) => !only.has(p) && measuredAt[p]).map((p) => measuredAt[p].slice(0, 16).replace('T', ' ')))];
 const md = [
-  `Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\`${merge ? ` (re-measured: ${[...only].join(', ')}; the other phases from ${[...new Set(PHASES.filter((p) => !only.has(p) && measuredAt[p]).map((p) => measuredAt[p].slice(0, 16).replace('T', ' ')))].join(', ')} UTC)` : ''}, ${fmt(suiteSec / 60, ' min')} for the full run; ${environmentLine(env, yardstick)}${git ? `; commit ${git.commit.slice(0, 10)}${git.dirty ? ' with local changes' : ''}` : ''}. Load average at the end: ${machine.loadavgAtEnd.join(' ')}. ${noise}${haveYardstick ? '' : ` **The better-sqlite3 yardstick was skipped**: ${yardstick.reason}.`}`,
+  `Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\`${merge ? ` (re-measured: ${[...only].join(', ')}${keptFrom.length ? `; the other phases from ${keptFrom.join(', ')} UTC` : ''})` : ''}, ${fmt(suiteSec / 60, ' min')} for the full run; ${environmentLine(env, yardstick)}${git ? `; commit ${git.commit.slice(0, 10)}${git.dirty ? ' with local changes' : ''}` : ''}. Load average at the end: ${machine.loadavgAtEnd.join(' ')}. ${noise}${haveYardstick ? '' : ` **The better-sqlite3 yardstick was skipped**: ${yardstick.reason}.`}`,
   '',
   '| goal | target | measured | |',
   '|---|---|---|---|',
