@@ -61,6 +61,17 @@ export const CONTENT_CAPTURE_HINTS: Readonly<Record<string, string>> = {
   logfire: 'Content capture is off. pydantic-ai: Agent.instrument_all(InstrumentationSettings(include_content=True)); Logfire: do not scrub message attributes.',
 };
 
+/**
+ * Instrumentations that cannot record content at all, by instrumentation scope: no switch turns it
+ * on, so the hint names what does record it. `@opentelemetry/instrumentation-aws-sdk` (0.78; its
+ * Bedrock Runtime extension sets request settings, usage and finish reasons only: captured
+ * test/fixtures/genai/bedrock-otel.otlp.json).
+ */
+const SCOPE_CONTENT_HINTS: Readonly<Record<string, string>> = {
+  '@opentelemetry/instrumentation-aws-sdk':
+    'No content recorded. @opentelemetry/instrumentation-aws-sdk records Bedrock calls without their messages and has no option to include them; for prompts and completions, add an instrumentation that records them, such as @arizeai/openinference-instrumentation-bedrock (Converse and InvokeModel).',
+};
+
 /** OpenLLMetry's own `llm.*` keys (§2.2), told apart from OpenInference's `llm.*`. */
 const OPENLLMETRY_LLM_KEYS: ReadonlySet<string> = new Set(['llm.is_streaming', 'llm.user', 'llm.headers', 'llm.top_k', 'llm.frequency_penalty', 'llm.presence_penalty', 'llm.chat.stop_sequences']);
 
@@ -89,7 +100,9 @@ function detectConventions(span: SpanRecord, usedEvents: boolean): GenAiConventi
 }
 
 /** How to turn content capture on for the library that produced a span (its conventions), most specific first. */
-export function hintFor(conventions: readonly GenAiConvention[]): string {
+export function hintFor(conventions: readonly GenAiConvention[], scopeName?: string): string {
+  const byScope = scopeName !== undefined ? SCOPE_CONTENT_HINTS[scopeName] : undefined;
+  if (byScope) return byScope;
   for (const c of ['vercel-ai', 'openinference', 'openllmetry', 'langfuse', 'logfire'] as const) {
     if (conventions.includes(c)) return CONTENT_CAPTURE_HINTS[c]!;
   }
@@ -400,7 +413,7 @@ function normalizeUnsafe(span: SpanRecord, logs: readonly LogRecordInfo[]): GenA
   view.conventions = detectConventions(span, usedEvents);
   if (kind === 'llm' && !view.inputMessages && !view.outputMessages && !view.systemInstructions && !refs && (requestModel || responseModel || usage)) {
     view.contentMissing = true;
-    view.contentCaptureHint = hintFor(view.conventions);
+    view.contentCaptureHint = hintFor(view.conventions, span.scope?.name);
   }
   if (raw.values.length) view.rawValues = raw.values;
   if (!view.provider) delete view.provider;

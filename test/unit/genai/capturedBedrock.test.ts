@@ -47,8 +47,13 @@ describe('Bedrock Converse through @opentelemetry/instrumentation-aws-sdk (bedro
     expect(calls.map((s) => s.view!.finishReasons)).toEqual([['tool_use'], ['end_turn']]);
   });
 
-  it('no content is recorded: the model calls have no messages, the tool span has its arguments and result', () => {
-    expect(calls.every((s) => !s.view!.inputMessages?.length && !s.view!.outputMessages?.length)).toBe(true);
+  it('no content is recorded: the model calls say so without naming a switch the instrumentation lacks; the tool span has its arguments and result', () => {
+    for (const s of calls) {
+      expect(s.view!.inputMessages?.length ?? 0).toBe(0);
+      expect(s.view!.contentMissing).toBe(true);
+      expect(s.view!.contentCaptureHint).toMatch(/has no option to include them.*@arizeai\/openinference-instrumentation-bedrock/);
+      expect(s.view!.contentCaptureHint).not.toMatch(/OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT/);
+    }
     const tool = all.find((s) => s.view?.kind === 'tool')!;
     expect(tool.view!.tool).toMatchObject({ name: 'get_weather', callId: 'tooluse_weather_1' });
   });
