@@ -40,6 +40,12 @@ export interface GenAiUsage {
    */
   inputReading?: { cache: 'included' | 'excluded'; reportedInputTokens: number; because: string };
   /**
+   * Set when the span's own output count excluded its reasoning tokens (Gemini's
+   * `candidatesTokenCount` passed through; src/core/genai/tokenReading.ts `decideOutputReading`):
+   * `outputTokens` = reported + reasoning. `because` says what proved it.
+   */
+  outputReading?: { reasoning: 'excluded'; reportedOutputTokens: number; because: string };
+  /**
    * Tokens of the reported total that are neither input nor output as reported (total − input −
    * output, when positive): usually cache reads or writes the instrumentation did not break out,
    * as Bedrock's `totalTokens` through OpenInference (prompt = uncached input only). The price

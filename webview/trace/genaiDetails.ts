@@ -134,7 +134,14 @@ function inputDetails(u: GenAiUsage): TemplateResult | typeof nothing {
 }
 
 function outputDetails(u: GenAiUsage): TemplateResult | typeof nothing {
-  return u.reasoningTokens !== undefined ? html` <span class="muted">(incl. ${formatTokenCount(u.reasoningTokens)} reasoning)</span>` : nothing;
+  if (u.reasoningTokens === undefined) return nothing;
+  const r = u.outputReading;
+  const reading = r
+    ? html`<div class="muted token-reading" data-fact="output-reading" title=${r.because}>
+        The span reported ${formatInteger(r.reportedOutputTokens)} output tokens without reasoning ones; reasoning tokens were added (${r.because}).
+      </div>`
+    : nothing;
+  return html` <span class="muted">(incl. ${formatTokenCount(u.reasoningTokens)} reasoning)</span>${reading}`;
 }
 
 function messagesBody(g: GenAiSpanView, ctx: ExtrasContext): TemplateResult {

@@ -7,7 +7,7 @@
  * constant below names its section. Cost: a few dozen property lookups per span, no allocation
  * for spans without GenAI attributes except the kind lookup itself.
  */
-import { decideInputReading, type UsageSource } from './tokenReading';
+import { decideInputReading, decideOutputReading, type UsageSource } from './tokenReading';
 import type { Attributes, SpanRecord } from '../../model/trace';
 import type { GenAiOperationKind, GenAiUsage } from '../../model/genai';
 import { firstNum, firstStr, isRecord, json, num, type RawSink } from './values';
@@ -323,10 +323,15 @@ export function readUsage(a: Attributes, raw?: RawSink, source: UsageSource = {}
   const decision = decideInputReading({ input, output, total, cacheRead: usage.cacheReadTokens, cacheWrite }, source);
   if (decision && input !== undefined) {
     usage.inputReading = { cache: decision.cache, reportedInputTokens: input, because: decision.because };
-    if (decision.cache === 'excluded') {
-      usage.inputTokens = input + (usage.cacheReadTokens ?? 0) + (cacheWrite ?? 0);
-      if (output !== undefined) usage.totalTokens = usage.inputTokens + output;
-    }
+    if (decision.cache === 'excluded') usage.inputTokens = input + (usage.cacheReadTokens ?? 0) + (cacheWrite ?? 0);
+  }
+  const outDecision = decideOutputReading({ input: usage.inputTokens, output, total, reasoning: usage.reasoningTokens });
+  if (outDecision && output !== undefined) {
+    usage.outputReading = { reasoning: outDecision.reasoning, reportedOutputTokens: output, because: outDecision.because };
+    usage.outputTokens = output + (usage.reasoningTokens ?? 0);
+  }
+  if ((decision?.cache === 'excluded' || outDecision) && usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
+    usage.totalTokens = usage.inputTokens + usage.outputTokens;
   }
   const lf = a['langfuse.observation.usage_details'];
   if (lf !== undefined && usage.inputTokens === undefined && usage.outputTokens === undefined) {
@@ -359,10 +364,9 @@ export function readUsage(a: Attributes, raw?: RawSink, source: UsageSource = {}
     usage.totalTokens = usage.inputTokens + usage.outputTokens;
   }
   if (usage.totalTokens !== undefined && usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
-    // A total above input + output counts tokens reported as neither (a gap equal to the
-    // reasoning tokens is output that excluded them, not unknown tokens).
+    // A total above input + output (after both readings) counts tokens reported as neither.
     const gap = usage.totalTokens - usage.inputTokens - usage.outputTokens;
-    if (gap > 0 && gap !== usage.reasoningTokens) usage.unitemizedTokens = gap;
+    if (gap > 0) usage.unitemizedTokens = gap;
   }
   return Object.keys(usage).length > 0 ? usage : undefined;
 }

@@ -91,3 +91,28 @@ export function decideInputReading(counts: ReportedCounts, source: UsageSource):
     because: 'OpenTelemetry GenAI input tokens include cached tokens (gen_ai.usage.input_tokens, semantic conventions v1.40)',
   };
 }
+
+/**
+ * Which reading of a span's output-token count applies: reasoning-inclusive (OTel GenAI:
+ * `gen_ai.usage.reasoning.output_tokens` "SHOULD be included in `gen_ai.usage.output_tokens`";
+ * OpenAI's `completion_tokens` include `reasoning_tokens`) or reasoning-exclusive (Gemini's
+ * `candidatesTokenCount` excludes `thoughtsTokenCount`, and `totalTokenCount` = prompt + candidates
+ * + thoughts; OpenLLMetry's JS Google GenAI instrumentation passes both through unchanged, captured:
+ * test/fixtures/genai/gemini-openllmetry.otlp.json).
+ *
+ * Decided only from the data, never assumed: reasoning above the output, or a reported total
+ * equal to input + output + reasoning (`counts.input` cache-inclusive, after `decideInputReading`)
+ * → exclusive. `undefined` when there is no reasoning count or no output count, or when the data
+ * fits the OTel reading (then nothing is changed or said).
+ */
+export function decideOutputReading(counts: { input?: number; output?: number; total?: number; reasoning?: number }): { reasoning: 'excluded'; because: string } | undefined {
+  const { input, output, total, reasoning } = counts;
+  if (output === undefined || reasoning === undefined || !(reasoning > 0)) return undefined;
+  if (reasoning > output) {
+    return { reasoning: 'excluded', because: `reasoning tokens (${reasoning}) exceed the reported output (${output}), so the output count cannot include them` };
+  }
+  if (total !== undefined && input !== undefined && total === input + output + reasoning) {
+    return { reasoning: 'excluded', because: `the reported total (${total}) is input + output + reasoning tokens, so the output count excludes them` };
+  }
+  return undefined;
+}
