@@ -16,7 +16,9 @@
 //      the answer;
 //   6. a Bedrock Converse call through OpenInference shows the full model id (the instrumentation
 //      sends "anthropic"), is priced like genai-prices on the tokens it itemizes, and its details
-//      say that 1,800 tokens of the total are neither input nor output (the cost is "≥").
+//      say that 1,800 tokens of the total are neither input nor output (the cost is "≥");
+//   7. a Gemini 2.5 call through OpenLLMetry (thoughts reported apart from the output) shows output
+//      tokens with the thoughts, says so, and costs what genai-prices' Google extractor says.
 // Independent of the order of the e2e files: it clears the store first and stops its receiver last.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -45,6 +47,10 @@ const DOUBLE_TRACE_ID = JSON.parse(DOUBLE).resourceSpans[0].scopeSpans[0].spans[
 const BEDROCK = readFileSync(join(repoRoot, 'test/fixtures/genai/bedrock-openinference.otlp.json'), 'utf8');
 const BEDROCK_TRACE_ID = JSON.parse(BEDROCK).resourceSpans[0].scopeSpans[0].spans[0].traceId;
 const BEDROCK_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+/** Gemini through OpenLLMetry (test/fixtures/genai/README.md, "Gemini"); the stand-in's first usageMetadata. */
+const GEMINI = readFileSync(join(repoRoot, 'test/fixtures/genai/gemini-openllmetry.otlp.json'), 'utf8');
+const GEMINI_TRACE_ID = JSON.parse(GEMINI).resourceSpans[0].scopeSpans[0].spans[0].traceId;
+const GEMINI_USAGE = { promptTokenCount: 42, candidatesTokenCount: 17, thoughtsTokenCount: 120, totalTokenCount: 179 };
 
 /** The stand-in Anthropic API's usage for the two calls (test/fixtures/genai/capture/lib/servers.mjs). */
 const ANTHROPIC_USAGE = [
@@ -234,5 +240,28 @@ describe('SDKs pointed at Trace Lens, in the real VS Code workbench', { skip: !c
     assert.ok(sameAmount(dollars(cost), want), `the cost (${cost}) is not genai-prices' $${want} for 25 input and 40 output tokens`);
     assert.match(await details.locator('[data-fact="total-tokens"]').innerText(), /1,865[\s\S]*1,800 of them are reported as neither input nor output/);
     await screenshot(page, shots, 'conv6-bedrock');
+  }));
+
+  it('7. a Gemini 2.5 call through OpenLLMetry: output tokens with the thoughts, and genai-prices\' price', { timeout: 60_000 }, step('conv7-gemini', async () => {
+    await post('/v1/traces', GEMINI, {});
+    await waitUntil(async () => (await topRows().count()) === 5, { timeoutMs: 20_000, message: 'the Gemini trace is not listed', describe: async () => JSON.stringify(await topRows().allInnerTexts()) });
+    await openTrace(GEMINI_TRACE_ID);
+    await showTab('waterfall');
+    const spans = JSON.parse(GEMINI).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans)).filter((x) => x.name.startsWith('generate_content'));
+    const first = spans.sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1))[0];
+    await webview().locator(`.row[data-span-id="${first.spanId}"]`).click();
+    const details = webview().locator('#details');
+    const output = details.locator('[data-fact="output-tokens"]');
+    await waitUntil(async () => /137/.test(await output.innerText().catch(() => '')), {
+      timeoutMs: 10_000,
+      message: 'the details do not show 137 output tokens (17 + 120 thoughts)',
+      describe: async () => (await details.innerText().catch(() => '')).slice(0, 600),
+    });
+    assert.match(await details.locator('[data-fact="output-reading"]').innerText(), /reported 17 output tokens without reasoning/);
+    const { usage } = extractUsage(findProvider({ providerId: 'google' }), { modelVersion: 'gemini-2.5-flash', usageMetadata: GEMINI_USAGE }, 'default');
+    const want = calcPrice(usage, 'gemini-2.5-flash', { providerId: 'google', timestamp: new Date(Number(BigInt(first.startTimeUnixNano) / 1_000_000n)) }).total_price;
+    const cost = await details.locator('[data-fact="cost"]').innerText();
+    assert.ok(sameAmount(dollars(cost), want), `the cost (${cost}) is not genai-prices' $${want}`);
+    await screenshot(page, shots, 'conv7-gemini');
   }));
 });
