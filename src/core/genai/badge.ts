@@ -10,7 +10,8 @@
 import type { LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { CallFacts, GenAiBadge } from '../../model/genai';
 import { callFactsOf } from './callFacts';
-import { RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readRequestModel, readSpanReads, readTokens, readToolName, type KindInfo, type SpanReads } from './fields';
+import { RESPONSE_MODEL_KEYS, SESSION_KEYS, detectKind, readAgentName, readProvider, readRequestModel, readSpanReads, readToolName, type KindInfo, type SpanReads } from './fields';
+import { readTokens } from './usageFields';
 import { firstUserTextOf, toMessage, toMessages } from './messages';
 import { firstStr, isRecord, json, maybeJson, shorten, str } from './values';
 

@@ -11,7 +11,8 @@
  */
 import type { Attributes, LogRecordInfo, SpanRecord } from '../../model/trace';
 import type { CallFacts, GenAiUsage } from '../../model/genai';
-import { RESPONSE_MODEL_KEYS, detectKind, readCost, readProvider, readRequestModel, readUsage, type KindInfo, type SpanReads } from './fields';
+import { RESPONSE_MODEL_KEYS, detectKind, readProvider, readRequestModel, type KindInfo, type SpanReads } from './fields';
+import { readCost, readUsage } from './usageFields';
 import { DETAILS_EVENT, collectEvents, isMessageEvent, type GenAiEvent } from './events';
 import { readMcp, type McpRead } from './mcp';
 import { RawSink, firstStr, isRecord, str } from './values';

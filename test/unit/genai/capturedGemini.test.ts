@@ -9,6 +9,7 @@
 import { calcPrice, extractUsage, findProvider } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
 import { buildConversation, type ConversationSpan } from '../../../src/core/genai/conversation';
+import { genaiBadge, spanGenAiFacts } from '../../../src/core/genai/badge';
 import { decideOutputReading } from '../../../src/core/genai/tokenReading';
 import { createPricer, priceCall, priceInputFromView } from '../../../src/core/pricing/priceCall';
 import { computeTraceUsage } from '../../../src/core/usage/traceUsage';
@@ -42,6 +43,9 @@ describe('Gemini through @traceloop/instrumentation-google-generativeai (gemini-
       expect(u.outputReading).toMatchObject({ reasoning: 'excluded', reportedOutputTokens: USAGE[i]!.candidatesTokenCount });
       expect(u.unitemizedTokens).toBeUndefined();
       expect(priceCall(priceInputFromView(s.view!, startOf(s)))).toMatchObject({ status: 'priced', costUsd: roundUsd(want.price) });
+      // The waterfall row's badge (read at ingest by the cheaper path) says the same.
+      expect(genaiBadge(s.span)).toMatchObject({ inputTokens: want.usage.input_tokens, outputTokens: want.usage.output_tokens });
+      expect(spanGenAiFacts(s.span)?.badge).toMatchObject({ outputTokens: want.usage.output_tokens });
     });
     expect(calls[1]!.view!.usage!.cacheReadTokens).toBe(32);
     const detail = computeTraceUsage(skeletonOf(all), all.map((s) => ({ spanId: s.span.spanId, view: s.view })), createPricer());
