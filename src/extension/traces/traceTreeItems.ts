@@ -32,6 +32,31 @@ export type TraceTreeNode =
  * `filterQuery`: the view's filter, for the row counting traces beyond the listed ones.
  */
 export function treeItem(node: TraceTreeNode, filterQuery: string | undefined): vscode.TreeItem {
+  const item = itemOf(node, filterQuery);
+  item.id = nodeId(node);
+  return item;
+}
+
+/**
+ * A node's id, the same across loads: its tree item's `id` (VS Code derives the element handle
+ * from it) and how live updates (tracesTree.ts) tell that a reload lists the same rows.
+ */
+export function nodeId(node: TraceTreeNode): string {
+  switch (node.kind) {
+    case 'trace':
+      return `trace:${node.summary.traceId}`;
+    case 'session':
+      return `session:${node.session.sessionId}`;
+    case 'span':
+      return `span:${node.traceId}:${node.span.spanId}`;
+    case 'missingParent':
+      return `missing:${node.traceId}:${node.placeholder.spanId}`;
+    case 'more':
+      return 'more';
+  }
+}
+
+function itemOf(node: TraceTreeNode, filterQuery: string | undefined): vscode.TreeItem {
   switch (node.kind) {
     case 'trace':
       return traceItem(node.summary);
@@ -60,7 +85,6 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
   const replay = summary.serviceName === REPLAY_SERVICE_NAME;
   const label = `${replay ? 'Replay: ' : ''}${traceLabel(summary)}`;
   const item = new vscode.TreeItem(label, summary.spanCount > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-  item.id = `trace:${summary.traceId}`;
   const agent = summary.agentName && !label.includes(summary.agentName) ? summary.agentName : '';
   const parts = [agent, replay ? '' : summary.serviceName, formatDuration(summary.durationMs), formatUsageShort(summary.usage), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
   if (summary.errorCount > 0) parts.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
@@ -100,7 +124,6 @@ function traceItem(summary: TraceSummary): vscode.TreeItem {
 function sessionItem(session: SessionSummary, matching?: number): vscode.TreeItem {
   const label = shortenText(session.firstTraceLabel || session.sessionId, LABEL_MAX_CHARS);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = `session:${session.sessionId}`;
   const count = matching === undefined
     ? `${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'}`
     : `${matching} of ${session.traceCount} ${session.traceCount === 1 ? 'trace' : 'traces'} match`;
@@ -133,7 +156,6 @@ function formatWhen(unixNano: string): string {
 function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeItem {
   const { span } = node;
   const item = new vscode.TreeItem(span.name || '(unnamed span)', node.childCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-  item.id = `span:${node.traceId}:${span.spanId}`;
   const g = span.genai;
   const error = span.statusCode === 'error';
   // GenAI spans: model · tokens (or agent / tool name) · duration.
@@ -166,7 +188,6 @@ function spanItem(node: Extract<TraceTreeNode, { kind: 'span' }>): vscode.TreeIt
 function missingParentItem(node: Extract<TraceTreeNode, { kind: 'missingParent' }>): vscode.TreeItem {
   const { placeholder, childCount } = node;
   const item = new vscode.TreeItem(MISSING_PARENT_NAME, vscode.TreeItemCollapsibleState.Expanded);
-  item.id = `missing:${node.traceId}:${placeholder.spanId}`;
   item.description = `${placeholder.spanId} · ${childCount} ${childCount === 1 ? 'span' : 'spans'} under it`;
   item.iconPath = new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('disabledForeground'));
   item.tooltip = `Span ${placeholder.spanId} (not received)\n${MISSING_PARENT_EXPLANATION}`;

@@ -5,7 +5,7 @@ import { CONTEXT_KEYS } from '../ids';
 import type { StoreChange, TraceRepository } from './traceRepository';
 import type { TraceFilter } from './traceFilter';
 import type { FilterStatus } from './viewText';
-import { MAX_TREE_TRACES, treeItem, type TraceTreeNode } from './traceTreeItems';
+import { MAX_TREE_TRACES, nodeId, treeItem, type TraceTreeNode } from './traceTreeItems';
 
 /** Most recently active sessions listed when grouping by session. */
 const MAX_TREE_SESSIONS = 200;
@@ -203,15 +203,15 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
     }
     if (generation !== this.generation) return;
     const shown = this.shownTop;
-    const rows = new Set(shown?.map(rowKey));
+    const listed = new Set(shown?.flatMap((node) => (node.kind === 'trace' ? [node.summary.traceId] : [])));
     const inPlace =
       shown !== undefined &&
       this.preparedTop === undefined &&
       this.topLoads === 0 &&
       changed !== 'all' &&
       shown.length === next.length &&
-      shown.every((node, i) => rowKey(node) === rowKey(next[i]!)) &&
-      [...changed].every((traceId) => rows.has(`trace:${traceId}`));
+      shown.every((node, i) => nodeId(node) === nodeId(next[i]!)) &&
+      [...changed].every((traceId) => listed.has(traceId));
     if (!inPlace) {
       this.preparedTop = next;
       this.emitter.fire(undefined);
@@ -324,22 +324,6 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
       this.refreshTimer = undefined;
       void this.reloadTop();
     }, delayMs);
-  }
-}
-
-/** Identifies a top-level row across loads (as its tree item id does). */
-function rowKey(node: TraceTreeNode): string {
-  switch (node.kind) {
-    case 'trace':
-      return `trace:${node.summary.traceId}`;
-    case 'session':
-      return `session:${node.session.sessionId}`;
-    case 'more':
-      return 'more';
-    case 'span':
-      return `span:${node.traceId}:${node.span.spanId}`;
-    case 'missingParent':
-      return `missing:${node.traceId}:${node.placeholder.spanId}`;
   }
 }
 

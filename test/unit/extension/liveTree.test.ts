@@ -19,11 +19,10 @@ vi.mock('vscode', async () => {
 
 const { EventEmitter } = await import('../../support/fakeVscode');
 const { TracesTreeProvider } = await import('../../../src/extension/traces/tracesTree');
-const { memento, summary } = await import('./treeFixtures');
+const { memento, summary, traceIdOf: id } = await import('./treeFixtures');
 type Node = Awaited<ReturnType<InstanceType<typeof TracesTreeProvider>['getChildren']>>[number];
 type Change = { all: boolean; changedTraceIds: Set<string>; removedTraceIds: Set<string> };
 
-const id = (n: number) => n.toString(16).padStart(32, '0');
 
 /** A back end answering `listTraces` (per session) and `listSessions` from mutable tables. */
 function fakeRepository() {

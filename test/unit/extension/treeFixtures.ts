@@ -4,10 +4,13 @@
  */
 import type { TraceSummary } from '../../../src/model/trace';
 
+/** The trace id of trace `n`: `n` in hex, 32 digits. */
+export const traceIdOf = (n: number): string => n.toString(16).padStart(32, '0');
+
 /** The summary of trace `n`: root span `run n`, 2 spans, 5 ms, no errors; `extra` overrides fields. */
 export function summary(n: number, extra: Partial<TraceSummary> = {}): TraceSummary {
   return {
-    traceId: n.toString(16).padStart(32, '0'),
+    traceId: traceIdOf(n),
     rootName: `run ${n}`,
     hasRoot: true,
     serviceName: 'svc',
