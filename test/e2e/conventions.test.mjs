@@ -115,6 +115,23 @@ async function openTrace(traceId) {
   });
 }
 
+/** Posts an OTLP/JSON body, waits for the Traces view to list `rows` traces, and opens `traceId` in the waterfall. */
+async function postAndOpen(body, rows, traceId) {
+  await post('/v1/traces', body, {});
+  await waitUntil(async () => (await topRows().count()) === rows, { timeoutMs: 20_000, message: `the trace ${traceId} is not listed`, describe: async () => JSON.stringify(await topRows().allInnerTexts()) });
+  await openTrace(traceId);
+  await showTab('waterfall');
+}
+
+/** The earliest span of an OTLP/JSON body whose name starts with `name`. */
+function firstSpan(body, name) {
+  const spans = JSON.parse(body).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans)).filter((x) => x.name.startsWith(name));
+  return spans.sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1))[0];
+}
+
+/** Start of an OTLP/JSON span as a Date (prices are dated). */
+const startOf = (span) => new Date(Number(BigInt(span.startTimeUnixNano) / 1_000_000n));
+
 async function showTab(name) {
   await webview().locator(`vscode-tab-header[data-tab="${name}"]`).click();
   await webview().locator(`vscode-tab-panel[data-tab="${name}"]:not([hidden])`).waitFor({ timeout: 5_000 });
@@ -222,19 +239,16 @@ describe('SDKs pointed at Trace Lens, in the real VS Code workbench', { skip: !c
   }));
 
   it('6. a Bedrock Converse call through OpenInference: the full model id, its price, and the tokens it does not itemize', { timeout: 60_000 }, step('conv6-bedrock', async () => {
-    await post('/v1/traces', BEDROCK, {});
-    await waitUntil(async () => (await topRows().count()) === 4, { timeoutMs: 20_000, message: 'the Bedrock trace is not listed', describe: async () => JSON.stringify(await topRows().allInnerTexts()) });
-    await openTrace(BEDROCK_TRACE_ID);
-    await showTab('waterfall');
-    await webview().locator('.row[data-span-id]', { hasText: 'bedrock.converse' }).first().click();
+    await postAndOpen(BEDROCK, 4, BEDROCK_TRACE_ID);
+    const first = firstSpan(BEDROCK, 'bedrock.converse');
+    await webview().locator(`.row[data-span-id="${first.spanId}"]`).click();
     const details = webview().locator('#details');
     await waitUntil(async () => (await details.locator('[data-fact="model"]').innerText().catch(() => '')).includes(BEDROCK_MODEL_ID), {
       timeoutMs: 10_000,
       message: `the details do not show the model ${BEDROCK_MODEL_ID}`,
       describe: async () => (await details.innerText().catch(() => '')).slice(0, 600),
     });
-    const start = JSON.parse(BEDROCK).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans)).filter((x) => x.name === 'bedrock.converse').map((x) => Number(BigInt(x.startTimeUnixNano) / 1_000_000n)).sort((a, b) => a - b)[0];
-    const want = calcPrice({ input_tokens: 25, output_tokens: 40 }, BEDROCK_MODEL_ID, { providerId: 'aws', timestamp: new Date(start) }).total_price;
+    const want = calcPrice({ input_tokens: 25, output_tokens: 40 }, BEDROCK_MODEL_ID, { providerId: 'aws', timestamp: startOf(first) }).total_price;
     const cost = await details.locator('[data-fact="cost"]').innerText();
     assert.match(cost, /^≥ \$/, `the cost is not shown as a lower bound: ${cost}`);
     assert.ok(sameAmount(dollars(cost), want), `the cost (${cost}) is not genai-prices' $${want} for 25 input and 40 output tokens`);
@@ -243,12 +257,8 @@ describe('SDKs pointed at Trace Lens, in the real VS Code workbench', { skip: !c
   }));
 
   it('7. a Gemini 2.5 call through OpenLLMetry: output tokens with the thoughts, and genai-prices\' price', { timeout: 60_000 }, step('conv7-gemini', async () => {
-    await post('/v1/traces', GEMINI, {});
-    await waitUntil(async () => (await topRows().count()) === 5, { timeoutMs: 20_000, message: 'the Gemini trace is not listed', describe: async () => JSON.stringify(await topRows().allInnerTexts()) });
-    await openTrace(GEMINI_TRACE_ID);
-    await showTab('waterfall');
-    const spans = JSON.parse(GEMINI).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans)).filter((x) => x.name.startsWith('generate_content'));
-    const first = spans.sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1))[0];
+    await postAndOpen(GEMINI, 5, GEMINI_TRACE_ID);
+    const first = firstSpan(GEMINI, 'generate_content');
     await webview().locator(`.row[data-span-id="${first.spanId}"]`).click();
     const details = webview().locator('#details');
     const output = details.locator('[data-fact="output-tokens"]');
@@ -259,7 +269,7 @@ describe('SDKs pointed at Trace Lens, in the real VS Code workbench', { skip: !c
     });
     assert.match(await details.locator('[data-fact="output-reading"]').innerText(), /reported 17 output tokens without reasoning/);
     const { usage } = extractUsage(findProvider({ providerId: 'google' }), { modelVersion: 'gemini-2.5-flash', usageMetadata: GEMINI_USAGE }, 'default');
-    const want = calcPrice(usage, 'gemini-2.5-flash', { providerId: 'google', timestamp: new Date(Number(BigInt(first.startTimeUnixNano) / 1_000_000n)) }).total_price;
+    const want = calcPrice(usage, 'gemini-2.5-flash', { providerId: 'google', timestamp: startOf(first) }).total_price;
     const cost = await details.locator('[data-fact="cost"]').innerText();
     assert.ok(sameAmount(dollars(cost), want), `the cost (${cost}) is not genai-prices' $${want}`);
     await screenshot(page, shots, 'conv7-gemini');

@@ -220,8 +220,11 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeNode
     const updated: TraceTreeNode[] = [];
     shown.forEach((node, i) => {
       const fresh = next[i]!;
-      // A changed trace is refreshed even when its row reads the same: its spans may not.
-      if (JSON.stringify(node) !== JSON.stringify(fresh) || (node.kind === 'trace' && changed.has(node.summary.traceId))) {
+      // A trace row changes only with its trace (the store names every changed trace), and a
+      // changed trace is refreshed even when its row reads the same: its spans may not. Session
+      // and "more" rows sum other traces, so they are compared.
+      const stale = node.kind === 'trace' ? changed.has(node.summary.traceId) : JSON.stringify(node) !== JSON.stringify(fresh);
+      if (stale) {
         replaceFields(node, fresh);
         updated.push(node);
       }
